@@ -1,0 +1,102 @@
+package io.paystream.shared.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Maps the deployment's {@code DATABASE_URL} ({@code postgresql://user[:pass]@host:5432/db}) and
+ * {@code REDIS_URL} ({@code redis://host:6379[/db]}) onto Quarkus' datasource and Redis keys.
+ *
+ * <p>Its ordinal (275) sits above {@code application.properties} (250) and below environment
+ * variables (300), so an explicit {@code QUARKUS_DATASOURCE_…} variable still wins.
+ */
+public final class EnvUrlConfigSource implements ConfigSource {
+  private final Map<String, String> properties;
+
+  public EnvUrlConfigSource() {
+    this(System.getenv());
+  }
+
+  EnvUrlConfigSource(Map<String, String> env) {
+    Map<String, String> p = new HashMap<>();
+    String db = env.get("DATABASE_URL");
+    if (db != null && !db.isBlank()) {
+      p.putAll(database(db.trim()));
+    }
+    String redis = env.get("REDIS_URL");
+    if (redis != null && !redis.isBlank()) {
+      p.put("quarkus.redis.hosts", redis.trim());
+    }
+    this.properties = Map.copyOf(p);
+  }
+
+  /** The Quarkus datasource keys for one PostgreSQL URL. */
+  static Map<String, String> database(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("DATABASE_URL is not a URL");
+    }
+    String scheme = uri.getScheme();
+    if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
+      throw new IllegalArgumentException("DATABASE_URL must start with postgresql://");
+    }
+    String host = uri.getHost() == null ? "localhost" : uri.getHost();
+    int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+    String path =
+        uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    String address = host + ":" + port + path + query;
+
+    Map<String, String> p = new HashMap<>();
+    p.put("quarkus.datasource.reactive.url", "postgresql://" + address);
+    p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + address);
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && !userInfo.isEmpty()) {
+      int colon = userInfo.indexOf(':');
+      p.put(
+          "quarkus.datasource.username",
+          decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
+      if (colon >= 0) {
+        p.put("quarkus.datasource.password", decode(userInfo.substring(colon + 1)));
+      }
+    }
+    return p;
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Map<String, String> getProperties() {
+    return properties;
+  }
+
+  @Override
+  public Set<String> getPropertyNames() {
+    return properties.keySet();
+  }
+
+  @Override
+  public String getValue(String propertyName) {
+    return properties.get(propertyName);
+  }
+
+  @Override
+  public String getName() {
+    return "paystream-env-urls";
+  }
+
+  @Override
+  public int getOrdinal() {
+    return 275;
+  }
+}

@@ -1,0 +1,50 @@
+package io.paystream.shared.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.paystream.shared.json.Json;
+import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.time.Timestamps;
+import java.time.Instant;
+
+/**
+ * What other services learn about a merchant from merchant events: enough to authenticate its API
+ * calls and to sign its webhooks, never a secret in clear.
+ *
+ * @param id the merchant id
+ * @param name the merchant's name
+ * @param apiKey the public API key
+ * @param apiSecretHash hex SHA-256 of the API secret (see {@code ApiSecrets})
+ * @param webhookSecretSealed the first webhook signing secret, sealed with the deployment's
+ *     encryption key ({@code SecretBox}); {@code null} on events that do not carry it
+ * @param createdAt when the merchant was created
+ */
+public record MerchantCredentials(
+    String id,
+    String name,
+    String apiKey,
+    String apiSecretHash,
+    String webhookSecretSealed,
+    Instant createdAt) {
+
+  /** Writes {@code {"merchant":{…}}}, the data of merchant events. */
+  public void writeEventData(JsonWriter w) {
+    w.beginObject().name("merchant").beginObject();
+    w.name("id").value(id).name("name").value(name).name("api_key").value(apiKey);
+    w.name("api_secret_hash").value(apiSecretHash);
+    w.name("webhook_secret_sealed").value(webhookSecretSealed);
+    w.name("created_at").value(Timestamps.format(createdAt));
+    w.endObject().endObject();
+  }
+
+  /** Reads the merchant out of a merchant event's data. */
+  public static MerchantCredentials fromEventData(JsonNode data) {
+    JsonNode n = data.path("merchant");
+    return new MerchantCredentials(
+        Json.text(n, "id"),
+        Json.text(n, "name"),
+        Json.text(n, "api_key"),
+        Json.text(n, "api_secret_hash"),
+        Json.text(n, "webhook_secret_sealed"),
+        Timestamps.parse(Json.text(n, "created_at")));
+  }
+}

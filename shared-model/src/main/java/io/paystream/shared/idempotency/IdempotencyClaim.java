@@ -1,0 +1,25 @@
+package io.paystream.shared.idempotency;
+
+/** What claiming an idempotency key found. */
+public sealed interface IdempotencyClaim {
+
+  /** No key was sent: nothing to claim. */
+  record None() implements IdempotencyClaim {}
+
+  /** This request now holds the key and must complete or release it. */
+  record Claimed() implements IdempotencyClaim {}
+
+  /** The same request completed before: answer with its stored status and body. */
+  record Replay(int status, byte[] body) implements IdempotencyClaim {}
+
+  /** The key was used for a different request. */
+  record Mismatch() implements IdempotencyClaim {}
+
+  /** The first request with this key is still running. */
+  record InFlight() implements IdempotencyClaim {}
+
+  IdempotencyClaim NONE = new None();
+  IdempotencyClaim CLAIMED = new Claimed();
+  IdempotencyClaim MISMATCH = new Mismatch();
+  IdempotencyClaim IN_FLIGHT = new InFlight();
+}

@@ -1,0 +1,68 @@
+package io.paystream.shared.outbox;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.json.JsonWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The events one business statement writes to its service's outbox, bound as two array parameters
+ * so that any number of events costs one {@code INSERT … SELECT FROM unnest(…)} in the statement.
+ *
+ * <pre>{@code
+ * OutboxSql events = new OutboxSql(merchantId, requestId)
+ *     .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, payment::writeEventData);
+ * String cte = events.insertInto("payments.outbox", 7, 8, "p"); // only when p returned a row
+ * }</pre>
+ */
+public final class OutboxSql {
+  private final String merchantId;
+  private final String requestId;
+  private final List<String> streams = new ArrayList<>(4);
+  private final List<String> payloads = new ArrayList<>(4);
+
+  public OutboxSql(String merchantId, String requestId) {
+    this.merchantId = merchantId;
+    this.requestId = requestId;
+  }
+
+  /** Adds a new event with a fresh id. */
+  public OutboxSql add(String stream, EventType type, Consumer<JsonWriter> data) {
+    streams.add(stream);
+    payloads.add(EventEnvelope.encodeNew(type, merchantId, requestId, data));
+    return this;
+  }
+
+  /** Adds an already encoded envelope. */
+  public OutboxSql addEncoded(String stream, String envelope) {
+    streams.add(stream);
+    payloads.add(envelope);
+    return this;
+  }
+
+  public String[] streams() {
+    return streams.toArray(String[]::new);
+  }
+
+  public String[] payloads() {
+    return payloads.toArray(String[]::new);
+  }
+
+  /**
+   * A data-modifying CTE body that inserts these events, from parameters {@code $streamsParam} and
+   * {@code $payloadsParam}; with a {@code guard} CTE name, only when that CTE returned a row.
+   */
+  public static String insertInto(String table, int streamsParam, int payloadsParam, String guard) {
+    String sql =
+        "INSERT INTO "
+            + table
+            + " (stream, payload) SELECT s, p FROM unnest($"
+            + streamsParam
+            + "::text[], $"
+            + payloadsParam
+            + "::text[]) AS e(s, p)";
+    return guard == null ? sql : sql + " WHERE EXISTS (SELECT 1 FROM " + guard + ")";
+  }
+}

@@ -1,0 +1,121 @@
+package io.paystream.shared.outbox;
+
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.stream.Streams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import org.jboss.logging.Logger;
+
+/**
+ * Notices when Redis has lost its data and re-drives the outbox.
+ *
+ * <p>A random token lives in Redis under {@code paystream:epoch}; the service remembers the last
+ * token it saw in its own table. A Redis restart without persistence, or a flush, removes the
+ * token: the next check writes a new one, finds it differs from the remembered one, and in the same
+ * statement marks every row published within the retention window unpublished again, so the relay
+ * sends it once more. With several instances exactly one wins that statement.
+ */
+public final class RedisEpochWatch {
+  private static final Logger LOG = Logger.getLogger(RedisEpochWatch.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Redis redis;
+  private final OutboxRelay relay;
+  private final String redriveSql;
+  private final long windowMillis;
+  private volatile long timer = -1;
+  private volatile String lastSeen;
+
+  /**
+   * @param epochTable the service's epoch table, schema-qualified
+   * @param relayOptions the outbox it re-drives (its table and retention)
+   */
+  public RedisEpochWatch(
+      Vertx vertx,
+      Pool pool,
+      Redis redis,
+      OutboxRelay relay,
+      String epochTable,
+      RelayOptions relayOptions) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.redis = redis;
+    this.relay = relay;
+    this.windowMillis = relayOptions.retentionMillis();
+    this.redriveSql =
+        "WITH prev AS (SELECT epoch FROM "
+            + epochTable
+            + "), up AS (INSERT INTO "
+            + epochTable
+            + " AS t (id, epoch, seen_at) VALUES (true, $1, now())"
+            + " ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, seen_at = now()"
+            + " WHERE t.epoch <> EXCLUDED.epoch RETURNING 1)"
+            + " UPDATE "
+            + relayOptions.table()
+            + " SET published_at = NULL, lease_until = NULL"
+            + " WHERE published_at > now() - $2 * interval '1 millisecond'"
+            + " AND EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)";
+  }
+
+  /** Checks now and then every {@code intervalMillis}. */
+  public Uni<Void> start(long intervalMillis) {
+    return check()
+        .onFailure()
+        .recoverWithNull()
+        .invoke(() -> timer = vertx.setPeriodic(intervalMillis, id -> checkQuietly()))
+        .replaceWithVoid();
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Reads (or creates) the token and re-drives when it changed; emits the rows re-driven. */
+  public Uni<Integer> check() {
+    return currentEpoch()
+        .chain(
+            epoch -> {
+              if (epoch.equals(lastSeen)) {
+                return Uni.createFrom().item(0);
+              }
+              return pool.preparedQuery(redriveSql)
+                  .execute(Tuple.of(epoch, windowMillis))
+                  .map(
+                      rows -> {
+                        lastSeen = epoch;
+                        if (rows.rowCount() > 0) {
+                          LOG.warnf(
+                              "Redis lost its data (epoch %s): re-driving %d outbox rows",
+                              epoch, rows.rowCount());
+                          relay.kick();
+                        }
+                        return rows.rowCount();
+                      });
+            });
+  }
+
+  private void checkQuietly() {
+    check()
+        .subscribe()
+        .with(n -> {}, err -> LOG.debugf("epoch check failed: %s", err.getMessage()));
+  }
+
+  private Uni<String> currentEpoch() {
+    Request set = Request.cmd(Command.SET).arg(Streams.EPOCH_KEY).arg(Ids.random(24)).arg("NX");
+    Request get = Request.cmd(Command.GET).arg(Streams.EPOCH_KEY);
+    return redis.batch(java.util.List.of(set, get)).map(replies -> text(replies.get(1)));
+  }
+
+  private static String text(Response r) {
+    return r == null ? "" : r.toString();
+  }
+}

@@ -1,0 +1,69 @@
+package io.paystream.shared.status;
+
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes this instance's heartbeat every {@code intervalMillis} to the capped status stream. The
+ * worker flag is read live from the worker loops, never assumed.
+ */
+public final class StatusPublisher {
+  private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
+
+  /** The status stream keeps about this many reports. */
+  public static final long MAX_LEN = 2_000;
+
+  private final Vertx vertx;
+  private final RedisStreams streams;
+  private final String service;
+  private final String instance;
+  private final BooleanSupplier workersAlive;
+  private final Supplier<Uni<JobCounts>> counts;
+  private volatile long timer = -1;
+
+  public StatusPublisher(
+      Vertx vertx,
+      RedisStreams streams,
+      String service,
+      String instance,
+      BooleanSupplier workersAlive,
+      Supplier<Uni<JobCounts>> counts) {
+    this.vertx = vertx;
+    this.streams = streams;
+    this.service = service;
+    this.instance = instance;
+    this.workersAlive = workersAlive;
+    this.counts = counts;
+  }
+
+  public void start(long intervalMillis) {
+    timer =
+        vertx.setPeriodic(intervalMillis, id -> publish().subscribe().with(ok -> {}, err -> {}));
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Publishes one report now. */
+  public Uni<Void> publish() {
+    return counts
+        .get()
+        .map(
+            c ->
+                new ServiceStatus(
+                    service, instance, Timestamps.now(), workersAlive.getAsBoolean(), c))
+        .chain(status -> streams.add(Streams.SERVICE_STATUS, MAX_LEN, status.encode()))
+        .onFailure()
+        .invoke(err -> LOG.debugf("status report not published: %s", err.getMessage()))
+        .replaceWithVoid();
+  }
+}

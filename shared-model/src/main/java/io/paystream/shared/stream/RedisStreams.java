@@ -1,0 +1,195 @@
+package io.paystream.shared.stream;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stream commands we use, on the raw Redis client so that several can be sent as one pipeline.
+ * Replies are read in both RESP2 (arrays) and RESP3 (maps) shapes.
+ */
+public final class RedisStreams {
+  private final Redis redis;
+
+  public RedisStreams(Redis redis) {
+    this.redis = redis;
+  }
+
+  public Redis redis() {
+    return redis;
+  }
+
+  /** {@code XADD stream MAXLEN ~ maxLen * event payload}. */
+  public static Request xadd(String stream, long maxLen, String payload) {
+    return Request.cmd(Command.XADD)
+        .arg(stream)
+        .arg("MAXLEN")
+        .arg("~")
+        .arg(maxLen)
+        .arg("*")
+        .arg(Streams.FIELD)
+        .arg(payload);
+  }
+
+  /** Sends requests as one pipeline. */
+  public Uni<List<Response>> batch(List<Request> requests) {
+    return redis.batch(requests);
+  }
+
+  /** Adds one entry. */
+  public Uni<String> add(String stream, long maxLen, String payload) {
+    return redis.send(xadd(stream, maxLen, payload)).map(Response::toString);
+  }
+
+  /** Creates the group from the start of the stream (creating the stream); a no-op if it exists. */
+  public Uni<Void> ensureGroup(String stream, String group) {
+    Request req =
+        Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(group).arg("0").arg("MKSTREAM");
+    return redis
+        .send(req)
+        .onFailure(e -> String.valueOf(e.getMessage()).startsWith("BUSYGROUP"))
+        .recoverWithNull()
+        .replaceWithVoid();
+  }
+
+  /** {@code XREADGROUP}; {@code from} is {@code >} for new entries or {@code 0} for our own. */
+  public Uni<List<StreamEntry>> readGroup(
+      String stream, String group, String consumer, int count, long blockMillis, String from) {
+    Request req = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer);
+    req.arg("COUNT").arg(count);
+    if (blockMillis > 0) {
+      req.arg("BLOCK").arg(blockMillis);
+    }
+    req.arg("STREAMS").arg(stream).arg(from);
+    return redis.send(req).map(reply -> entriesOfStream(reply, stream));
+  }
+
+  /** {@code XACK}. */
+  public Uni<Void> ack(String stream, String group, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    Request req = Request.cmd(Command.XACK).arg(stream).arg(group);
+    ids.forEach(req::arg);
+    return redis.send(req).replaceWithVoid();
+  }
+
+  /** {@code XAUTOCLAIM} one page from the start; returns the entries now owned by consumer. */
+  public Uni<List<StreamEntry>> autoClaim(
+      String stream, String group, String consumer, long minIdleMillis, int count) {
+    Request req = Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer);
+    req.arg(minIdleMillis).arg("0-0").arg("COUNT").arg(count);
+    return redis.send(req).map(reply -> reply == null ? List.of() : entries(reply.get(1)));
+  }
+
+  /** {@code XCLAIM … JUSTID}: resets the idle time of entries this consumer is still working on. */
+  public Uni<Void> touch(String stream, String group, String consumer, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    Request req = Request.cmd(Command.XCLAIM).arg(stream).arg(group).arg(consumer).arg(0);
+    ids.forEach(req::arg);
+    req.arg("JUSTID");
+    return redis.send(req).replaceWithVoid();
+  }
+
+  /** Delivery counts of the pending entries between two ids (inclusive), by entry id. */
+  public Uni<Map<String, Long>> deliveryCounts(
+      String stream, String group, String firstId, String lastId, int count) {
+    Request req = Request.cmd(Command.XPENDING).arg(stream).arg(group);
+    req.arg(firstId).arg(lastId).arg(count);
+    return redis
+        .send(req)
+        .map(
+            reply -> {
+              Map<String, Long> counts = new HashMap<>();
+              if (reply != null) {
+                for (Response row : reply) {
+                  counts.put(row.get(0).toString(), row.get(3).toLong());
+                }
+              }
+              return counts;
+            });
+  }
+
+  /** Moves an entry to the dead-letter stream and acknowledges it. */
+  public Uni<Void> deadLetter(
+      String stream, String group, StreamEntry entry, String reason, long maxLen) {
+    Request add =
+        Request.cmd(Command.XADD)
+            .arg(Streams.deadLetters(stream))
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(maxLen)
+            .arg("*")
+            .arg(Streams.FIELD)
+            .arg(entry.payload() == null ? "" : entry.payload())
+            .arg("source_id")
+            .arg(entry.id())
+            .arg("group")
+            .arg(group)
+            .arg("reason")
+            .arg(reason);
+    Request ack = Request.cmd(Command.XACK).arg(stream).arg(group).arg(entry.id());
+    return redis.batch(List.of(add, ack)).replaceWithVoid();
+  }
+
+  /** The entries of one stream in an {@code XREAD}/{@code XREADGROUP} reply (RESP2 or RESP3). */
+  static List<StreamEntry> entriesOfStream(Response reply, String stream) {
+    if (reply == null) {
+      return List.of();
+    }
+    if (isMap(reply)) {
+      Response entries = reply.get(stream);
+      return entries == null ? List.of() : entries(entries);
+    }
+    for (Response s : reply) {
+      if (stream.equals(s.get(0).toString())) {
+        return entries(s.get(1));
+      }
+    }
+    return List.of();
+  }
+
+  /** Entries {@code [[id, [field, value, …]], …]}; deleted entries (null fields) are skipped. */
+  static List<StreamEntry> entries(Response list) {
+    if (list == null) {
+      return List.of();
+    }
+    List<StreamEntry> out = new ArrayList<>(list.size());
+    for (Response e : list) {
+      if (e == null || e.size() < 2 || e.get(1) == null) {
+        continue;
+      }
+      out.add(new StreamEntry(e.get(0).toString(), field(e.get(1), Streams.FIELD)));
+    }
+    return out;
+  }
+
+  private static String field(Response fields, String name) {
+    if (isMap(fields)) {
+      Response v = fields.get(name);
+      return v == null ? null : v.toString();
+    }
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if (name.equals(fields.get(i).toString())) {
+        return fields.get(i + 1).toString();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isMap(Response r) {
+    try {
+      return !r.getKeys().isEmpty();
+    } catch (UnsupportedOperationException | IllegalStateException e) {
+      return false;
+    }
+  }
+}

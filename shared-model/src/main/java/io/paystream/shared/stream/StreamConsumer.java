@@ -1,0 +1,345 @@
+package io.paystream.shared.stream;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * A consumer-group loop on one stream that never blocks a thread.
+ *
+ * <ul>
+ *   <li>Reads new entries with {@code XREADGROUP … BLOCK}, at most {@code maxInFlight} at a time,
+ *       and hands each to the handler; an entry is acknowledged only after the handler's Uni
+ *       completes, i.e. after the handler's own commit.
+ *   <li>Infrastructure failures (a database down) are retried in place with back-off, without
+ *       limit. Other failures leave the entry pending: the claim round takes it back with {@code
+ *       XAUTOCLAIM} after {@code claimMinIdle}, and after {@code maxDeliveries} deliveries it goes
+ *       to the dead-letter stream instead of blocking the group. An entry that is not an envelope
+ *       goes there at once.
+ *   <li>Entries left pending by a dead consumer are taken over the same way; entries this consumer
+ *       is still working on are kept fresh ({@code XCLAIM … JUSTID}) so no one else takes them.
+ *   <li>When the group vanishes (Redis restarted without data, or flushed) it is created again from
+ *       the start of the stream; the producers re-drive what was lost.
+ * </ul>
+ *
+ * Handlers must be idempotent by event id: an entry may be handled more than once.
+ */
+public final class StreamConsumer {
+  private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+
+  /** Handles one event; the returned Uni completes once the handler's effects are committed. */
+  @FunctionalInterface
+  public interface Handler {
+    Uni<Void> handle(EventEnvelope event);
+  }
+
+  private final Vertx vertx;
+  private final RedisStreams streams;
+  private final ConsumerOptions options;
+  private final Handler handler;
+
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean polling = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Set<String> inFlightIds = ConcurrentHashMap.newKeySet();
+  private final Queue<String> acks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean ackScheduled = new AtomicBoolean();
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private volatile long lastPollAt;
+  private volatile long claimTimer = -1;
+  private volatile int readFailures;
+
+  public StreamConsumer(
+      Vertx vertx, RedisStreams streams, ConsumerOptions options, Handler handler) {
+    this.vertx = vertx;
+    this.streams = streams;
+    this.options = options;
+    this.handler = handler;
+  }
+
+  /** Starts reading: first this consumer's own pending entries, then new ones. */
+  public void start() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    lastPollAt = System.currentTimeMillis();
+    claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claimRound());
+    readOwnPendingThenPoll();
+  }
+
+  /** Stops reading; entries still in flight finish or are taken over by another consumer. */
+  public void stop() {
+    running.set(false);
+    if (claimTimer >= 0) {
+      vertx.cancelTimer(claimTimer);
+    }
+  }
+
+  /** Whether the read loop has returned from Redis recently. */
+  public boolean isHealthy() {
+    return running.get()
+        && System.currentTimeMillis() - lastPollAt
+            < options.blockMillis() + options.claimIntervalMillis() + 5_000;
+  }
+
+  public boolean isRunning() {
+    return running.get();
+  }
+
+  /** Entries being handled right now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  public long handledCount() {
+    return handled.get();
+  }
+
+  public long failedCount() {
+    return failed.get();
+  }
+
+  public long deadLetteredCount() {
+    return deadLettered.get();
+  }
+
+  public ConsumerOptions options() {
+    return options;
+  }
+
+  private void readOwnPendingThenPoll() {
+    streams
+        .ensureGroup(options.stream(), options.group())
+        .chain(
+            () ->
+                streams.readGroup(
+                    options.stream(),
+                    options.group(),
+                    options.consumer(),
+                    options.maxInFlight(),
+                    0,
+                    "0"))
+        .subscribe()
+        .with(
+            own -> {
+              own.forEach(this::dispatch);
+              poll();
+            },
+            err -> {
+              LOG.warnf("%s: cannot read own pending entries yet: %s", name(), err.getMessage());
+              vertx.setTimer(backoff(++readFailures), id -> readOwnPendingThenPoll());
+            });
+  }
+
+  private void poll() {
+    if (!running.get() || !polling.compareAndSet(false, true)) {
+      return;
+    }
+    int room = options.maxInFlight() - inFlight.get();
+    if (room <= 0) {
+      polling.set(false); // resumed when an entry completes
+      return;
+    }
+    streams
+        .readGroup(
+            options.stream(),
+            options.group(),
+            options.consumer(),
+            Math.min(options.batchSize(), room),
+            options.blockMillis(),
+            ">")
+        .subscribe()
+        .with(
+            entries -> {
+              lastPollAt = System.currentTimeMillis();
+              readFailures = 0;
+              polling.set(false);
+              entries.forEach(this::dispatch);
+              poll();
+            },
+            err -> {
+              polling.set(false);
+              if (String.valueOf(err.getMessage()).startsWith("NOGROUP")) {
+                LOG.warnf("%s: consumer group is gone (Redis lost its data); recreating", name());
+                streams
+                    .ensureGroup(options.stream(), options.group())
+                    .subscribe()
+                    .with(ok -> poll(), e -> retryPoll(e));
+              } else {
+                retryPoll(err);
+              }
+            });
+  }
+
+  private void retryPoll(Throwable err) {
+    int failures = ++readFailures;
+    if (failures == 1 || failures % 20 == 0) {
+      LOG.warnf("%s: read failed (%d in a row): %s", name(), failures, err.getMessage());
+    }
+    vertx.setTimer(backoff(failures), id -> poll());
+  }
+
+  private void dispatch(StreamEntry entry) {
+    if (!inFlightIds.add(entry.id())) {
+      return; // already working on it
+    }
+    inFlight.incrementAndGet();
+    EventEnvelope event;
+    try {
+      event = EventEnvelope.decode(entry.payload());
+    } catch (RuntimeException e) {
+      LOG.errorf("%s: entry %s is not an event envelope; dead-lettering it", name(), entry.id());
+      deadLetter(entry, "undecodable");
+      return;
+    }
+    run(entry, event, 0);
+  }
+
+  private void run(StreamEntry entry, EventEnvelope event, int attempt) {
+    Uni<Void> work;
+    try {
+      work = handler.handle(event);
+    } catch (RuntimeException e) {
+      work = Uni.createFrom().failure(e);
+    }
+    work.subscribe()
+        .with(
+            ok -> {
+              handled.incrementAndGet();
+              ack(entry.id());
+              done(entry);
+            },
+            err -> {
+              if (Failures.isTransient(err) && running.get()) {
+                if (attempt == 0 || attempt % 20 == 0) {
+                  LOG.warnf(
+                      "%s: %s %s waits for infrastructure: %s",
+                      name(), event.type(), event.id(), err.getMessage());
+                }
+                vertx.setTimer(backoff(attempt + 1), id -> run(entry, event, attempt + 1));
+              } else {
+                failed.incrementAndGet();
+                LOG.errorf(err, "%s: handling %s %s failed", name(), event.type(), event.id());
+                done(entry); // stays pending; the claim round retries it, then dead-letters it
+              }
+            });
+  }
+
+  private void done(StreamEntry entry) {
+    inFlightIds.remove(entry.id());
+    inFlight.decrementAndGet();
+    poll();
+  }
+
+  private void ack(String id) {
+    acks.add(id);
+    if (ackScheduled.compareAndSet(false, true)) {
+      vertx.setTimer(2, t -> flushAcks());
+    }
+  }
+
+  private void flushAcks() {
+    ackScheduled.set(false);
+    List<String> ids = new ArrayList<>();
+    for (String id; (id = acks.poll()) != null; ) {
+      ids.add(id);
+    }
+    streams
+        .ack(options.stream(), options.group(), ids)
+        .subscribe()
+        .with(
+            ok -> {},
+            err ->
+                LOG.warnf(
+                    "%s: %d acknowledgements lost (entries will be handled again): %s",
+                    name(), ids.size(), err.getMessage()));
+  }
+
+  private void claimRound() {
+    if (!running.get()) {
+      return;
+    }
+    List<String> mine = new ArrayList<>(inFlightIds);
+    streams
+        .touch(options.stream(), options.group(), options.consumer(), mine)
+        .chain(
+            () ->
+                streams.autoClaim(
+                    options.stream(),
+                    options.group(),
+                    options.consumer(),
+                    options.claimMinIdleMillis(),
+                    options.batchSize()))
+        .chain(this::dispatchClaimed)
+        .subscribe()
+        .with(ok -> {}, err -> LOG.debugf("%s: claim round failed: %s", name(), err.getMessage()));
+  }
+
+  private Uni<Void> dispatchClaimed(List<StreamEntry> claimed) {
+    List<StreamEntry> fresh = new ArrayList<>();
+    for (StreamEntry e : claimed) {
+      if (!inFlightIds.contains(e.id())) {
+        fresh.add(e);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    String first = fresh.get(0).id();
+    String last = fresh.get(fresh.size() - 1).id();
+    return streams
+        .deliveryCounts(options.stream(), options.group(), first, last, claimed.size() + 16)
+        .invoke(
+            counts -> {
+              for (StreamEntry e : fresh) {
+                if (counts.getOrDefault(e.id(), 1L) > options.maxDeliveries()) {
+                  LOG.errorf(
+                      "%s: entry %s failed %d times; dead-lettering it",
+                      name(), e.id(), counts.get(e.id()));
+                  inFlightIds.add(e.id());
+                  inFlight.incrementAndGet();
+                  deadLetter(e, "too many deliveries");
+                } else {
+                  LOG.infof("%s: took over pending entry %s", name(), e.id());
+                  dispatch(e);
+                }
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  private void deadLetter(StreamEntry entry, String reason) {
+    streams
+        .deadLetter(options.stream(), options.group(), entry, reason, options.deadLetterMaxLen())
+        .subscribe()
+        .with(
+            ok -> {
+              deadLettered.incrementAndGet();
+              done(entry);
+            },
+            err -> {
+              LOG.warnf("%s: dead-lettering %s failed: %s", name(), entry.id(), err.getMessage());
+              done(entry);
+            });
+  }
+
+  private String name() {
+    return options.group() + "@" + options.stream();
+  }
+
+  private static long backoff(int attempt) {
+    return Math.min(5_000L, 100L << Math.min(attempt, 6));
+  }
+}

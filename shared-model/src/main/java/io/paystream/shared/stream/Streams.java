@@ -1,0 +1,40 @@
+package io.paystream.shared.stream;
+
+/**
+ * Stream, consumer-group and key names in Redis. Every entry is one {@code EventEnvelope} in the
+ * field {@value #FIELD}.
+ *
+ * <pre>
+ * paystream:merchant-events   payments-service → refund-service, webhook-service
+ * paystream:payment-events    payments-service → refund-service, webhook-service
+ * paystream:refund-events     refund-service   → webhook-service, payments-service
+ * paystream:payment-jobs      payments-service → payments-service processors
+ * paystream:refund-jobs       refund-service   → refund-service processors
+ * paystream:service-status    every service    → payments-service (job status, health)
+ * &lt;stream&gt;:dead              entries that failed too often (dead letters)
+ * paystream:epoch             a token that vanishes when Redis loses its data
+ * </pre>
+ */
+public final class Streams {
+  public static final String MERCHANT_EVENTS = "paystream:merchant-events";
+  public static final String PAYMENT_EVENTS = "paystream:payment-events";
+  public static final String REFUND_EVENTS = "paystream:refund-events";
+  public static final String PAYMENT_JOBS = "paystream:payment-jobs";
+  public static final String REFUND_JOBS = "paystream:refund-jobs";
+  public static final String SERVICE_STATUS = "paystream:service-status";
+  public static final String EPOCH_KEY = "paystream:epoch";
+
+  /** The field that holds the envelope in every entry. */
+  public static final String FIELD = "event";
+
+  public static final String PAYMENTS_SERVICE = "payments-service";
+  public static final String REFUND_SERVICE = "refund-service";
+  public static final String WEBHOOK_SERVICE = "webhook-service";
+
+  private Streams() {}
+
+  /** The dead-letter stream of {@code stream}. */
+  public static String deadLetters(String stream) {
+    return stream + ":dead";
+  }
+}
