@@ -69,6 +69,27 @@ public final class Ids {
         && SUFFIX.matcher(id).region(prefix.length(), id.length()).matches();
   }
 
+  /**
+   * Whether {@code id} could name a stored resource: at most 64 characters of {@code
+   * [A-Za-z0-9_-]}. Anything else is unknown (404) without asking the database.
+   */
+  public static boolean plausible(String id) {
+    if (id == null || id.isEmpty() || id.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Parses a UUID, or returns {@code null} when {@code text} is not one. */
   public static UUID uuidOrNull(String text) {
     if (text == null || text.length() != 36) {

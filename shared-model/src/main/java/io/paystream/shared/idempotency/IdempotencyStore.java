@@ -2,8 +2,9 @@ package io.paystream.shared.idempotency;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -71,11 +72,6 @@ public final class IdempotencyStore {
             + " WHERE expires_at < now() LIMIT 10000)";
   }
 
-  /** The table, for {@link #completeSql}. */
-  public String table() {
-    return table;
-  }
-
   /** Claims a key, or finds what it holds. A {@code null} key claims nothing. */
   public Uni<IdempotencyClaim> claim(UUID merchantId, String key, byte[] fingerprint) {
     if (key == null) {
@@ -113,20 +109,23 @@ public final class IdempotencyStore {
   }
 
   /**
-   * An {@code UPDATE} for a data-modifying CTE that stores the response with the change; its
-   * parameters are merchant id, key, status and body at the given positions.
+   * A data-modifying statement that stores the response with the change, for a CTE; with a {@code
+   * guard} CTE name, only when that CTE returned a row.
    */
-  public String completeSql(int merchantParam, int keyParam, int statusParam, int bodyParam) {
-    return "UPDATE "
-        + table
-        + " SET response_status = $"
-        + statusParam
-        + ", response_body = $"
-        + bodyParam
-        + ", locked_until = NULL WHERE merchant_id = $"
-        + merchantParam
-        + " AND key = $"
-        + keyParam;
+  public String completeSql(
+      SqlParams p, UUID merchantId, String key, int status, byte[] body, String guard) {
+    String sql =
+        "UPDATE "
+            + table
+            + " SET response_status = "
+            + p.add(status)
+            + ", response_body = "
+            + p.add(body)
+            + ", locked_until = NULL WHERE merchant_id = "
+            + p.add(merchantId)
+            + " AND key = "
+            + p.add(key);
+    return guard == null ? sql : sql + " AND EXISTS (SELECT 1 FROM " + guard + ")";
   }
 
   /** Releases a claimed key after a failed request; the same request may then run again. */

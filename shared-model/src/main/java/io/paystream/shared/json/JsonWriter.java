@@ -114,6 +114,16 @@ public final class JsonWriter {
     return raw("null");
   }
 
+  /** Embeds JSON that is already compact and canonical (e.g. stored by this writer). */
+  public JsonWriter rawJson(String json) {
+    separate();
+    for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
+      put(b);
+    }
+    needComma = true;
+    return this;
+  }
+
   /** Writes a whole tree; {@code null} (or a missing node) is written as JSON {@code null}. */
   public JsonWriter value(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {

@@ -3,6 +3,7 @@ package io.paystream.shared.outbox;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.sql.SqlParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * OutboxSql events = new OutboxSql(merchantId, requestId)
  *     .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, payment::writeEventData);
- * String cte = events.insertInto("payments.outbox", 7, 8, "p"); // only when p returned a row
+ * String cte = events.insertInto("payments.outbox", params, "p"); // only when p returned a row
  * }</pre>
  */
 public final class OutboxSql {
@@ -51,18 +52,23 @@ public final class OutboxSql {
   }
 
   /**
-   * A data-modifying CTE body that inserts these events, from parameters {@code $streamsParam} and
-   * {@code $payloadsParam}; with a {@code guard} CTE name, only when that CTE returned a row.
+   * A data-modifying statement that inserts these events into {@code table}; with a {@code guard}
+   * CTE name, only when that CTE returned a row.
    */
-  public static String insertInto(String table, int streamsParam, int payloadsParam, String guard) {
+  public String insertInto(String table, SqlParams p, String guard) {
     String sql =
         "INSERT INTO "
             + table
-            + " (stream, payload) SELECT s, p FROM unnest($"
-            + streamsParam
-            + "::text[], $"
-            + payloadsParam
-            + "::text[]) AS e(s, p)";
+            + " (stream, payload) SELECT s, v FROM unnest("
+            + p.add(streams())
+            + "::text[], "
+            + p.add(payloads())
+            + "::text[]) AS e(s, v)";
     return guard == null ? sql : sql + " WHERE EXISTS (SELECT 1 FROM " + guard + ")";
+  }
+
+  /** Whether no event was added. */
+  public boolean isEmpty() {
+    return streams.isEmpty();
   }
 }

@@ -118,6 +118,13 @@ public final class RedisStreams {
             });
   }
 
+  /** The newest {@code count} entries of a stream, newest first ({@code XREVRANGE}). */
+  public Uni<List<StreamEntry>> latest(String stream, int count) {
+    Request req =
+        Request.cmd(Command.XREVRANGE).arg(stream).arg("+").arg("-").arg("COUNT").arg(count);
+    return redis.send(req).map(RedisStreams::entries);
+  }
+
   /** Moves an entry to the dead-letter stream and acknowledges it. */
   public Uni<Void> deadLetter(
       String stream, String group, StreamEntry entry, String reason, long maxLen) {

@@ -1,0 +1,111 @@
+package io.paystream.payments.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** payments-service settings; the environment names of the API docs map onto these. */
+@ConfigMapping(prefix = "paystream")
+public interface PaymentsConfig {
+  /** This instance's name: its consumer name in every group, and its name in heartbeats. */
+  String instanceId();
+
+  /** {@code ADMIN_TOKEN}: enables merchant onboarding; empty turns it off. */
+  Optional<String> adminToken();
+
+  /** {@code ENCRYPTION_KEY}: base64 of 32 bytes; empty falls back to the development key. */
+  Optional<String> encryptionKey();
+
+  /** Whether the test merchant is created (and announced) on first start. */
+  @WithDefault("true")
+  boolean seedTestMerchant();
+
+  Processing processing();
+
+  RateLimit rateLimit();
+
+  Worker worker();
+
+  Outbox outbox();
+
+  /** How payments are processed by the simulated bank. */
+  interface Processing {
+    /** {@code TEST_MODE}: a fixed delay and outcome. */
+    @WithDefault("false")
+    boolean testMode();
+
+    /** {@code TEST_PROCESSING_DELAY}, milliseconds. */
+    @WithDefault("1000")
+    long testDelay();
+
+    /** {@code TEST_PAYMENT_SUCCESS}: the outcome in test mode. */
+    @WithDefault("true")
+    boolean testSuccess();
+
+    /** Shortest bank delay in normal mode. */
+    @WithDefault("5s")
+    Duration minDelay();
+
+    /** Longest bank delay in normal mode. */
+    @WithDefault("10s")
+    Duration maxDelay();
+
+    /** Chance that a UPI payment succeeds in normal mode. */
+    @WithDefault("0.90")
+    double upiSuccessRate();
+
+    /** Chance that a card payment succeeds in normal mode. */
+    @WithDefault("0.95")
+    double cardSuccessRate();
+  }
+
+  /** Requests per second per merchant, per instance. */
+  interface RateLimit {
+    /** Sustained rate; 0 turns limiting off. Never set below 100. */
+    @WithDefault("1000")
+    double perSecond();
+
+    /** Requests allowed at once. */
+    @WithDefault("2000")
+    double burst();
+  }
+
+  /** The payment worker. */
+  interface Worker {
+    /** Payments one instance holds waiting for their bank delay. */
+    @WithDefault("20000")
+    int maxInFlight();
+
+    /** How long a job sits unacknowledged before another instance takes it over. */
+    @WithDefault("15s")
+    Duration claimMinIdle();
+
+    /** How often pending jobs are looked at (and ours kept fresh). */
+    @WithDefault("3s")
+    Duration claimInterval();
+
+    /** How long past its due time a pending payment waits before the sweeper finishes it. */
+    @WithDefault("30s")
+    Duration sweepGrace();
+
+    /** How often the sweeper looks for overdue payments in PostgreSQL. */
+    @WithDefault("5s")
+    Duration sweepInterval();
+
+    /** How often this instance reports its heartbeat. */
+    @WithDefault("1s")
+    Duration heartbeatInterval();
+  }
+
+  /** The transactional outbox. */
+  interface Outbox {
+    /** How long published events are kept for re-drive after Redis loses data. */
+    @WithDefault("24h")
+    Duration retention();
+
+    /** How often the relay looks for events without being kicked. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+  }
+}

@@ -1,0 +1,79 @@
+package io.paystream.payments.messaging;
+
+import io.paystream.payments.config.PaymentsConfig;
+import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.payments.service.PaymentFinisher;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The safety net under the job stream: PostgreSQL, not Redis, is the record of what is due. Any
+ * payment still pending well past its due time (its job lost with a flushed Redis, trimmed, or
+ * dead-lettered) is finished from its row.
+ */
+@ApplicationScoped
+public class OverdueSweeper {
+  private static final Logger LOG = Logger.getLogger(OverdueSweeper.class);
+  private static final int BATCH = 200;
+
+  private final Vertx vertx;
+  private final PaymentRepository payments;
+  private final PaymentFinisher finisher;
+  private final PaymentsConfig.Worker config;
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private volatile long timer = -1;
+
+  public OverdueSweeper(
+      Vertx vertx, PaymentRepository payments, PaymentFinisher finisher, PaymentsConfig config) {
+    this.vertx = vertx;
+    this.payments = payments;
+    this.finisher = finisher;
+    this.config = config.worker();
+  }
+
+  public void start() {
+    timer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> sweepQuietly());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Finishes one batch of overdue payments; emits how many this call finished. */
+  public Uni<Integer> sweep() {
+    return payments
+        .overdue(config.sweepGrace().toMillis(), BATCH)
+        .onItem()
+        .transformToMulti(list -> Multi.createFrom().iterable(list))
+        .onItem()
+        .transformToUniAndConcatenate(p -> finisher.finish(p, null))
+        .collect()
+        .asList()
+        .map(done -> (int) done.stream().filter(Boolean::booleanValue).count());
+  }
+
+  private void sweepQuietly() {
+    if (!busy.compareAndSet(false, true)) {
+      return;
+    }
+    sweep()
+        .subscribe()
+        .with(
+            n -> {
+              busy.set(false);
+              if (n > 0) {
+                LOG.warnf("finished %d overdue payments whose jobs were lost", n);
+              }
+            },
+            err -> {
+              busy.set(false);
+              LOG.debugf("sweep failed: %s", err.getMessage());
+            });
+  }
+}

@@ -1,0 +1,59 @@
+package io.paystream.payments.messaging;
+
+import io.paystream.payments.PendingPayment;
+import io.paystream.payments.config.PaymentsConfig;
+import io.paystream.payments.service.PaymentFinisher;
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.stream.ConsumerOptions;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamConsumer;
+import io.paystream.shared.stream.Streams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Processes payments from the payment jobs stream. Each job waits for its bank delay on a Vert.x
+ * timer (no thread, no blocked consumer: one instance holds thousands), then the payment is
+ * finished and only then is the job acknowledged. Jobs of a dead instance are taken over.
+ */
+@ApplicationScoped
+public class PaymentWorker {
+  private final StreamConsumer consumer;
+  private final PaymentFinisher finisher;
+  private final Vertx vertx;
+
+  public PaymentWorker(
+      Vertx vertx, RedisStreams streams, PaymentFinisher finisher, PaymentsConfig config) {
+    this.vertx = vertx;
+    this.finisher = finisher;
+    PaymentsConfig.Worker w = config.worker();
+    ConsumerOptions options =
+        ConsumerOptions.of(Streams.PAYMENT_JOBS, Streams.PAYMENTS_SERVICE, config.instanceId())
+            .withMaxInFlight(w.maxInFlight())
+            .withClaimMinIdleMillis(w.claimMinIdle().toMillis())
+            .withClaimIntervalMillis(w.claimInterval().toMillis());
+    this.consumer = new StreamConsumer(vertx, streams, options, this::handle);
+  }
+
+  public StreamConsumer consumer() {
+    return consumer;
+  }
+
+  private Uni<Void> handle(EventEnvelope job) {
+    if (job.type() != EventType.PAYMENT_PROCESS) {
+      return Uni.createFrom().voidItem();
+    }
+    PendingPayment pending = PendingPayment.read(job.data());
+    long wait = pending.dueAt().toEpochMilli() - System.currentTimeMillis();
+    return delay(wait).chain(() -> finisher.finish(pending, job.requestId())).replaceWithVoid();
+  }
+
+  private Uni<Void> delay(long millis) {
+    if (millis <= 0) {
+      return Uni.createFrom().voidItem();
+    }
+    return Uni.createFrom().emitter(e -> vertx.setTimer(millis, id -> e.complete(null)));
+  }
+}

@@ -1,0 +1,43 @@
+package io.paystream.payments.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** This instance's consumer loops, and what they say about themselves. */
+@ApplicationScoped
+public class Workers {
+  private final PaymentWorker payments;
+  private final RefundEventsConsumer refunds;
+
+  public Workers(PaymentWorker payments, RefundEventsConsumer refunds) {
+    this.payments = payments;
+    this.refunds = refunds;
+  }
+
+  public void start() {
+    payments.consumer().start();
+    refunds.consumer().start();
+  }
+
+  public void stop() {
+    payments.consumer().stop();
+    refunds.consumer().stop();
+  }
+
+  /** Whether every loop has come back from Redis recently. */
+  public boolean alive() {
+    return payments.consumer().isHealthy() && refunds.consumer().isHealthy();
+  }
+
+  public boolean paymentWorkerAlive() {
+    return payments.consumer().isHealthy();
+  }
+
+  public boolean refundConsumerAlive() {
+    return refunds.consumer().isHealthy();
+  }
+
+  /** Payment jobs this instance holds. */
+  public long paymentsInFlight() {
+    return payments.consumer().inFlight();
+  }
+}

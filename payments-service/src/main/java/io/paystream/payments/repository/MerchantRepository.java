@@ -1,0 +1,129 @@
+package io.paystream.payments.repository;
+
+import io.paystream.payments.Merchant;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.security.ApiKeyAuthenticator.Credential;
+import io.paystream.shared.sql.SqlParams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/** Merchant accounts and their credentials. */
+@ApplicationScoped
+public class MerchantRepository {
+  private static final String COLUMNS =
+      "id, name, email, api_key, api_secret_sealed, password_hash, is_test, created_at";
+
+  private final Pool pool;
+
+  public MerchantRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The credential behind an API key, or {@code null}. */
+  public Uni<Credential> credential(String apiKey) {
+    return pool.preparedQuery(
+            "SELECT id, name, api_secret_hash FROM " + Tables.MERCHANTS + " WHERE api_key = $1")
+        .execute(Tuple.of(apiKey))
+        .map(Rows::first)
+        .map(
+            row ->
+                row == null
+                    ? null
+                    : new Credential(
+                        row.getUUID("id"),
+                        row.getString("name"),
+                        row.getBuffer("api_secret_hash").getBytes()));
+  }
+
+  /** The merchant with this email (any case), or {@code null}. */
+  public Uni<Merchant> byEmail(String email) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM " + Tables.MERCHANTS + " WHERE lower(email) = lower($1)")
+        .execute(Tuple.of(email))
+        .map(rows -> merchant(Rows.first(rows)));
+  }
+
+  /** The merchant with this id, or {@code null}. */
+  public Uni<Merchant> byId(UUID id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM " + Tables.MERCHANTS + " WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> merchant(Rows.first(rows)));
+  }
+
+  /**
+   * Inserts a merchant and its events in one statement; emits false, changing nothing, when the id,
+   * key or email is taken.
+   */
+  public Uni<Boolean> insert(Merchant m, byte[] secretHash, OutboxSql events) {
+    SqlParams p = new SqlParams();
+    String sql =
+        "WITH m AS (INSERT INTO "
+            + Tables.MERCHANTS
+            + " (id, name, email, password_hash, api_key, api_secret_hash, api_secret_sealed,"
+            + " is_test, created_at, updated_at) VALUES ("
+            + p.add(m.id())
+            + ", "
+            + p.add(m.name())
+            + ", "
+            + p.add(m.email())
+            + ", "
+            + p.add(m.passwordHash())
+            + ", "
+            + p.add(m.apiKey())
+            + ", "
+            + p.add(secretHash)
+            + ", "
+            + p.add(m.apiSecretSealed())
+            + ", "
+            + p.add(m.isTest())
+            + ", "
+            + p.add(m.createdAt())
+            + ", "
+            + p.add(m.createdAt())
+            + ") ON CONFLICT DO NOTHING RETURNING id), ev AS ("
+            + events.insertInto(Tables.OUTBOX, p, "m")
+            + ") SELECT count(*) AS n FROM m";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /** Replaces a merchant's API secret and announces it, in one statement. */
+  public Uni<Boolean> replaceSecret(UUID id, byte[] secretHash, String sealed, OutboxSql events) {
+    SqlParams p = new SqlParams();
+    String sql =
+        "WITH m AS (UPDATE "
+            + Tables.MERCHANTS
+            + " SET api_secret_hash = "
+            + p.add(secretHash)
+            + ", api_secret_sealed = "
+            + p.add(sealed)
+            + ", updated_at = now() WHERE id = "
+            + p.add(id)
+            + " RETURNING id), ev AS ("
+            + events.insertInto(Tables.OUTBOX, p, "m")
+            + ") SELECT count(*) AS n FROM m";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  private static Merchant merchant(Row row) {
+    if (row == null) {
+      return null;
+    }
+    return new Merchant(
+        row.getUUID("id"),
+        row.getString("name"),
+        row.getString("email"),
+        row.getString("api_key"),
+        row.getString("api_secret_sealed"),
+        row.getString("password_hash"),
+        row.getBoolean("is_test"),
+        Rows.instant(row, "created_at"));
+  }
+}

@@ -1,0 +1,316 @@
+package io.paystream.payments.repository;
+
+import io.paystream.payments.PaymentOutcome;
+import io.paystream.payments.PendingPayment;
+import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.http.Listing;
+import io.paystream.shared.http.Page;
+import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.SqlParams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Payments: creation, finishing, capture, refunds applied, reads. */
+@ApplicationScoped
+public class PaymentRepository {
+  static final String VIEW_COLUMNS =
+      "id, order_id, merchant_id, amount, currency, method, vpa, card_network, card_last4, status,"
+          + " captured, error_code, error_description, amount_refunded, created_at, updated_at";
+  private static final String PENDING_COLUMNS =
+      VIEW_COLUMNS
+          + ", planned_status, planned_error_code, planned_error_description, process_after";
+
+  private final Pool pool;
+
+  public PaymentRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The order fields a payment needs, or {@code null} for an unknown order. */
+  public record PayableOrder(
+      String id, UUID merchantId, long amount, String currency, String status) {}
+
+  /** The order behind a new payment. */
+  public Uni<PayableOrder> payableOrder(String orderId) {
+    return pool.preparedQuery(
+            "SELECT id, merchant_id, amount, currency, status FROM "
+                + Tables.ORDERS
+                + " WHERE id = $1")
+        .execute(Tuple.of(orderId))
+        .map(Rows::first)
+        .map(
+            r ->
+                r == null
+                    ? null
+                    : new PayableOrder(
+                        r.getString("id"),
+                        r.getUUID("merchant_id"),
+                        r.getLong("amount"),
+                        r.getString("currency"),
+                        r.getString("status")));
+  }
+
+  /**
+   * In one statement: marks the order attempted (unless it is paid, which it locks against), adds
+   * the payment, its events and job, and stores the idempotent response. Emits false when the order
+   * was paid meanwhile. A second pending payment for the order fails on {@code
+   * payments_one_pending_per_order}.
+   */
+  public Uni<Boolean> create(PendingPayment pending, OutboxSql events, StoredResponse response) {
+    PaymentView v = pending.payment();
+    SqlParams p = new SqlParams();
+    String now = p.add(v.createdAt());
+    String sql =
+        "WITH o AS (UPDATE "
+            + Tables.ORDERS
+            + " SET status = CASE WHEN status = 'created' THEN 'attempted' ELSE status END,"
+            + " updated_at = CASE WHEN status = 'created' THEN "
+            + now
+            + " ELSE updated_at END WHERE id = "
+            + p.add(v.orderId())
+            + " AND status <> 'paid' RETURNING id), p AS (INSERT INTO "
+            + Tables.PAYMENTS
+            + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network, card_last4,"
+            + " status, planned_status, planned_error_code, planned_error_description,"
+            + " process_after, created_at, updated_at) SELECT "
+            + String.join(
+                ", ",
+                p.add(v.id()),
+                "o.id",
+                p.add(UUID.fromString(v.merchantId())),
+                p.add(v.amount()),
+                p.add(v.currency()),
+                p.add(v.method()),
+                p.add(v.vpa()),
+                p.add(v.cardNetwork()),
+                p.add(v.cardLast4()),
+                "'pending'",
+                p.add(pending.outcome().status()),
+                p.add(pending.outcome().errorCode()),
+                p.add(pending.outcome().errorDescription()),
+                p.add(pending.dueAt()),
+                now,
+                now)
+            + " FROM o RETURNING id), ev AS ("
+            + events.insertInto(Tables.OUTBOX, p, "p")
+            + ")"
+            + StoredResponse.cte(response, p, "p")
+            + " SELECT count(*) AS n FROM p";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Finishes a pending payment with its drawn outcome, once: marks the order paid on success,
+   * counts the outcome and writes the events. Emits false when it was already finished.
+   */
+  public Uni<Boolean> finish(PendingPayment pending, Instant at, OutboxSql events) {
+    PaymentOutcome outcome = pending.outcome();
+    SqlParams p = new SqlParams();
+    String status = p.add(outcome.status());
+    String now = p.add(at);
+    String sql =
+        "WITH p AS (UPDATE "
+            + Tables.PAYMENTS
+            + " SET status = "
+            + status
+            + ", error_code = "
+            + p.add(outcome.errorCode())
+            + ", error_description = "
+            + p.add(outcome.errorDescription())
+            + ", updated_at = "
+            + now
+            + " WHERE id = "
+            + p.add(pending.payment().id())
+            + " AND status = 'pending' RETURNING order_id), o AS (UPDATE "
+            + Tables.ORDERS
+            + " SET status = 'paid', updated_at = "
+            + now
+            + " FROM p WHERE orders.id = p.order_id AND "
+            + status
+            + "::text = 'success' RETURNING 1), c AS (INSERT INTO "
+            + Tables.OUTCOME_INCREMENTS
+            + " (status) SELECT "
+            + status
+            + " FROM p), ev AS ("
+            + events.insertInto(Tables.OUTBOX, p, "p")
+            + ") SELECT count(*) AS n FROM p";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Captures a successful payment whose refunded amount is still {@code seenRefunded}, with its
+   * event and idempotent response. Emits false when it changed or is not capturable.
+   */
+  public Uni<Boolean> capture(
+      PaymentView seen, Instant at, OutboxSql events, StoredResponse response) {
+    SqlParams p = new SqlParams();
+    String now = p.add(at);
+    String sql =
+        "WITH p AS (UPDATE "
+            + Tables.PAYMENTS
+            + " SET captured = true, captured_at = "
+            + now
+            + ", updated_at = "
+            + now
+            + " WHERE id = "
+            + p.add(seen.id())
+            + " AND status = 'success' AND NOT captured AND amount_refunded = "
+            + p.add(seen.amountRefunded())
+            + " RETURNING id), ev AS ("
+            + events.insertInto(Tables.OUTBOX, p, "p")
+            + ")"
+            + StoredResponse.cte(response, p, "p")
+            + " SELECT count(*) AS n FROM p";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Adds {@code delta} to a payment's refunded amount once per event id; emits false for an event
+   * seen before.
+   */
+  public Uni<Boolean> applyRefundEvent(String eventId, String paymentId, long delta, Instant at) {
+    String sql =
+        "WITH e AS (INSERT INTO "
+            + Tables.PROCESSED_EVENTS
+            + " (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1), p AS (UPDATE "
+            + Tables.PAYMENTS
+            + " SET amount_refunded = amount_refunded + $3, updated_at = $4"
+            + " WHERE id = $2 AND EXISTS (SELECT 1 FROM e) RETURNING 1) SELECT count(*) AS n FROM e";
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(eventId, paymentId, delta, Rows.timestamp(at)))
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /** The merchant's payment, or {@code null} (also for another merchant's). */
+  public Uni<PaymentView> find(String id, UUID merchantId) {
+    return pool.preparedQuery(
+            "SELECT "
+                + VIEW_COLUMNS
+                + " FROM "
+                + Tables.PAYMENTS
+                + " WHERE id = $1 AND merchant_id = $2")
+        .execute(Tuple.of(id, merchantId))
+        .map(rows -> view(Rows.first(rows)));
+  }
+
+  /** Any merchant's payment, or {@code null}. */
+  public Uni<PaymentView> find(String id) {
+    return pool.preparedQuery(
+            "SELECT " + VIEW_COLUMNS + " FROM " + Tables.PAYMENTS + " WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> view(Rows.first(rows)));
+  }
+
+  /** A page of the merchant's payments, newest first, optionally of one status. */
+  public Uni<Listing<PaymentView>> list(UUID merchantId, String status, Page page) {
+    String filter = status == null ? "" : " AND status = $4";
+    String sql =
+        "SELECT (SELECT count(*) FROM "
+            + Tables.PAYMENTS
+            + " WHERE merchant_id = $1"
+            + filter
+            + ") AS total, p.* FROM (SELECT 1) one LEFT JOIN (SELECT "
+            + VIEW_COLUMNS
+            + " FROM "
+            + Tables.PAYMENTS
+            + " WHERE merchant_id = $1"
+            + filter
+            + " ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3) p ON true";
+    Tuple args = Tuple.of(merchantId, page.limit(), page.offset());
+    if (status != null) {
+      args.addString(status);
+    }
+    return pool.preparedQuery(sql)
+        .execute(args)
+        .map(
+            rows -> {
+              List<PaymentView> items = new ArrayList<>();
+              long total = 0;
+              for (Row r : rows) {
+                total = r.getLong("total");
+                if (r.getString("id") != null) {
+                  items.add(view(r));
+                }
+              }
+              return new Listing<>(items, total);
+            });
+  }
+
+  /** Totals over the merchant's payments. */
+  public record Stats(long total, long successful, long successfulAmount) {}
+
+  public Uni<Stats> stats(UUID merchantId) {
+    return pool.preparedQuery(
+            "SELECT count(*) AS total, count(*) FILTER (WHERE status = 'success') AS ok,"
+                + " coalesce(sum(amount) FILTER (WHERE status = 'success'), 0) AS amount FROM "
+                + Tables.PAYMENTS
+                + " WHERE merchant_id = $1")
+        .execute(Tuple.of(merchantId))
+        .map(Rows::first)
+        .map(r -> new Stats(r.getLong("total"), r.getLong("ok"), r.getLong("amount")));
+  }
+
+  /** Pending payments due more than {@code graceMillis} ago, oldest first. */
+  public Uni<List<PendingPayment>> overdue(long graceMillis, int limit) {
+    return pool.preparedQuery(
+            "SELECT "
+                + PENDING_COLUMNS
+                + " FROM "
+                + Tables.PAYMENTS
+                + " WHERE status = 'pending' AND process_after < now() - $1 * interval '1 millisecond'"
+                + " ORDER BY process_after LIMIT $2")
+        .execute(Tuple.of(graceMillis, limit))
+        .map(
+            rows -> {
+              List<PendingPayment> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new PendingPayment(
+                        view(r),
+                        new PaymentOutcome(
+                            r.getString("planned_status"),
+                            r.getString("planned_error_code"),
+                            r.getString("planned_error_description")),
+                        Rows.instant(r, "process_after")));
+              }
+              return out;
+            });
+  }
+
+  static PaymentView view(Row r) {
+    if (r == null) {
+      return null;
+    }
+    return new PaymentView(
+        r.getString("id"),
+        r.getString("order_id"),
+        r.getUUID("merchant_id").toString(),
+        r.getLong("amount"),
+        r.getString("currency"),
+        r.getString("method"),
+        r.getString("vpa"),
+        r.getString("card_network"),
+        r.getString("card_last4"),
+        r.getString("status"),
+        r.getBoolean("captured"),
+        r.getString("error_code"),
+        r.getString("error_description"),
+        r.getLong("amount_refunded"),
+        Rows.instant(r, "created_at"),
+        Rows.instant(r, "updated_at"));
+  }
+}

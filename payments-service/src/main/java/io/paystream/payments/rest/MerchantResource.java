@@ -1,0 +1,45 @@
+package io.paystream.payments.rest;
+
+import io.paystream.payments.service.MerchantService;
+import io.paystream.shared.json.Json;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.server.Cancellable;
+
+/** Merchant accounts: onboarding (admin) and API secret rotation. */
+@Path("/api/v1/merchants")
+public class MerchantResource {
+  private final MerchantService merchants;
+  private final MerchantAuth auth;
+
+  public MerchantResource(MerchantService merchants, MerchantAuth auth) {
+    this.merchants = merchants;
+    this.auth = auth;
+  }
+
+  @POST
+  @Cancellable(false)
+  public Uni<Response> onboard(
+      @RestHeader("X-Admin-Token") String adminToken,
+      @RestHeader(RequestIds.HEADER) String requestId,
+      byte[] body) {
+    return Uni.createFrom()
+        .deferred(() -> merchants.onboard(adminToken, Json.parseRequest(body), requestId))
+        .map(Responses::of);
+  }
+
+  @POST
+  @Cancellable(false)
+  @Path("/me/rotate-secret")
+  public Uni<Response> rotateSecret(
+      @RestHeader(MerchantAuth.KEY) String key,
+      @RestHeader(MerchantAuth.SECRET) String secret,
+      @RestHeader(RequestIds.HEADER) String requestId) {
+    return auth.caller(key, secret, requestId)
+        .chain(c -> merchants.rotateSecret(c, key))
+        .map(Responses::of);
+  }
+}

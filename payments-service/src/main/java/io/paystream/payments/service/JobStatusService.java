@@ -1,0 +1,174 @@
+package io.paystream.payments.service;
+
+import io.paystream.payments.config.PaymentsConfig;
+import io.paystream.payments.messaging.Workers;
+import io.paystream.payments.repository.PaymentCountsRepository;
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.status.ServiceStatus;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamEntry;
+import io.paystream.shared.stream.Streams;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Job status across the three services: this service's counts read live, the others' from their
+ * heartbeats on the status stream (published every second), and worker liveness from heartbeats
+ * only: a worker is running when an instance reported, within the last few seconds, that its loops
+ * are alive.
+ */
+@ApplicationScoped
+public class JobStatusService {
+  /** A heartbeat older than this means the instance is gone. */
+  static final Duration LIVE = Duration.ofSeconds(3);
+
+  /** A service not heard of for this long is no longer expected to be running. */
+  static final Duration FORGOTTEN = Duration.ofMinutes(10);
+
+  private static final Map<String, String> QUEUES =
+      Map.of(
+          Streams.PAYMENTS_SERVICE, "payments",
+          Streams.REFUND_SERVICE, "refunds",
+          Streams.WEBHOOK_SERVICE, "webhooks");
+
+  private final RedisStreams streams;
+  private final PaymentCountsRepository counts;
+  private final Workers workers;
+  private final String instanceId;
+
+  public JobStatusService(
+      RedisStreams streams,
+      PaymentCountsRepository counts,
+      Workers workers,
+      PaymentsConfig config) {
+    this.streams = streams;
+    this.counts = counts;
+    this.workers = workers;
+    this.instanceId = config.instanceId();
+  }
+
+  /** This instance's own report: payment counts from the database, its own jobs in flight. */
+  public Uni<JobCounts> ownCounts() {
+    return counts
+        .counts()
+        .map(
+            c -> new JobCounts(c.pending(), workers.paymentsInFlight(), c.completed(), c.failed()));
+  }
+
+  /** The body of {@code GET /api/v1/test/jobs/status}. */
+  public Uni<byte[]> status() {
+    return Uni.combine()
+        .all()
+        .unis(ownCounts(), streams.latest(Streams.SERVICE_STATUS, 500))
+        .asTuple()
+        .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()));
+  }
+
+  /** Whether some live payments-service instance (this one included) reports running workers. */
+  public Uni<Boolean> paymentWorkerRunning() {
+    if (workers.alive()) {
+      return Uni.createFrom().item(true);
+    }
+    return streams
+        .latest(Streams.SERVICE_STATUS, 200)
+        .map(
+            entries ->
+                newestByInstance(entries).values().stream()
+                    .anyMatch(
+                        s ->
+                            Streams.PAYMENTS_SERVICE.equals(s.service())
+                                && s.workerRunning()
+                                && s.at().isAfter(Instant.now().minus(LIVE))));
+  }
+
+  private byte[] render(JobCounts own, List<StreamEntry> entries, Instant now) {
+    Map<String, ServiceStatus> byInstance = newestByInstance(entries);
+    byInstance.put(
+        Streams.PAYMENTS_SERVICE + "/" + instanceId,
+        new ServiceStatus(Streams.PAYMENTS_SERVICE, instanceId, now, workers.alive(), own));
+
+    Map<String, Queue> queues = new LinkedHashMap<>();
+    for (String service :
+        List.of(Streams.PAYMENTS_SERVICE, Streams.REFUND_SERVICE, Streams.WEBHOOK_SERVICE)) {
+      queues.put(service, new Queue());
+    }
+    for (ServiceStatus s : byInstance.values()) {
+      Queue q = queues.get(s.service());
+      if (q == null || s.at().isBefore(now.minus(FORGOTTEN))) {
+        continue;
+      }
+      q.seen = true;
+      if (q.newest == null || s.at().isAfter(q.newest.at())) {
+        q.newest = s;
+      }
+      if (s.at().isAfter(now.minus(LIVE))) {
+        q.processing += s.counts().processing();
+        q.running |= s.workerRunning();
+      }
+    }
+
+    JobCounts total = JobCounts.ZERO;
+    boolean allRunning = true;
+    JsonWriter perQueue = new JsonWriter().beginObject();
+    for (Map.Entry<String, Queue> e : queues.entrySet()) {
+      Queue q = e.getValue();
+      JobCounts c = q.counts();
+      total = total.plus(c);
+      if (q.seen && !q.running) {
+        allRunning = false;
+      }
+      perQueue.name(QUEUES.get(e.getKey())).beginObject();
+      perQueue.name("pending").value(c.pending()).name("processing").value(c.processing());
+      perQueue.name("completed").value(c.completed()).name("failed").value(c.failed());
+      perQueue.name("worker_status").value(!q.seen ? "unknown" : q.running ? "running" : "stopped");
+      perQueue.endObject();
+    }
+    perQueue.endObject();
+
+    JsonWriter w = new JsonWriter().beginObject();
+    w.name("pending").value(total.pending()).name("processing").value(total.processing());
+    w.name("completed").value(total.completed()).name("failed").value(total.failed());
+    w.name("worker_status")
+        .value(allRunning && queues.get(Streams.PAYMENTS_SERVICE).running ? "running" : "stopped");
+    w.name("queues").rawJson(perQueue.toString());
+    return w.endObject().toBytes();
+  }
+
+  private static Map<String, ServiceStatus> newestByInstance(List<StreamEntry> entries) {
+    Map<String, ServiceStatus> out = new HashMap<>();
+    for (StreamEntry entry : entries) {
+      try {
+        ServiceStatus s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
+        out.merge(s.service() + "/" + s.instance(), s, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+      } catch (RuntimeException e) {
+        // not a status report: skip it
+      }
+    }
+    return out;
+  }
+
+  /** One service's work: global counts from its newest report, in-flight summed over live ones. */
+  private static final class Queue {
+    boolean seen;
+    boolean running;
+    long processing;
+    ServiceStatus newest;
+
+    JobCounts counts() {
+      if (newest == null) {
+        return JobCounts.ZERO;
+      }
+      JobCounts n = newest.counts();
+      return new JobCounts(
+          Math.max(0, n.pending() - processing), processing, n.completed(), n.failed());
+    }
+  }
+}

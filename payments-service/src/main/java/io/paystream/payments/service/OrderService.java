@@ -1,0 +1,166 @@
+package io.paystream.payments.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.payments.Order;
+import io.paystream.payments.repository.OrderRepository;
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.http.Listing;
+import io.paystream.shared.http.Page;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.time.Timestamps;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/** Creating and reading orders. */
+@ApplicationScoped
+public class OrderService {
+  public static final long MIN_AMOUNT = 100;
+
+  /** The largest amount JavaScript clients can hold exactly. */
+  public static final long MAX_AMOUNT = (1L << 53) - 1;
+
+  private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
+  private static final int MAX_RECEIPT = 255;
+  private static final int MAX_NOTES_BYTES = 16 * 1024;
+
+  private final OrderRepository orders;
+  private final IdempotentRun idempotent;
+
+  public OrderService(OrderRepository orders, IdempotentRun idempotent) {
+    this.orders = orders;
+    this.idempotent = idempotent;
+  }
+
+  /**
+   * Creates an order; the first fault is reported in the order amount, currency, receipt, notes.
+   */
+  public Uni<ApiResponse> create(
+      Caller caller, String idempotencyKey, ObjectNode body, String path) {
+    String key = IdempotencyKeys.validate(idempotencyKey);
+    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    return idempotent.run(
+        caller.merchantId(),
+        key,
+        fingerprint,
+        storing -> {
+          Order order = validate(caller, body);
+          byte[] response = order.toBytes();
+          return orders
+              .insert(order, storing.response(201, response))
+              .map(done -> ApiResponse.created(response));
+        });
+  }
+
+  public Uni<Order> get(Caller caller, String id) {
+    if (!Ids.plausible(id)) {
+      return Uni.createFrom().failure(notFound());
+    }
+    return orders
+        .find(id, caller.merchantId())
+        .map(
+            o -> {
+              if (o == null) {
+                throw notFound();
+              }
+              return o;
+            });
+  }
+
+  public Uni<byte[]> list(Caller caller, Page page) {
+    return orders
+        .list(caller.merchantId(), page)
+        .map((Listing<Order> l) -> page.envelope(l.items(), l.total(), (o, w) -> o.write(w)));
+  }
+
+  /** What the checkout page shows: {@code {"id","amount","currency","status","merchant_name"}}. */
+  public Uni<byte[]> getPublic(String id) {
+    if (!Ids.plausible(id)) {
+      return Uni.createFrom().failure(notFound());
+    }
+    return orders
+        .findPublic(id)
+        .map(
+            o -> {
+              if (o == null) {
+                throw notFound();
+              }
+              JsonWriter w = new JsonWriter().beginObject();
+              w.name("id").value(o.id()).name("amount").value(o.amount());
+              w.name("currency").value(o.currency()).name("status").value(o.status());
+              return w.name("merchant_name").value(o.merchantName()).endObject().toBytes();
+            });
+  }
+
+  static ApiException notFound() {
+    return ApiException.notFound("Order not found");
+  }
+
+  private static Order validate(Caller caller, ObjectNode body) {
+    long amount = amount(body.get("amount"));
+    String currency = currency(body.get("currency"));
+    JsonNode receipt = body.get("receipt");
+    if (receipt != null && !receipt.isNull()) {
+      if (!receipt.isTextual()) {
+        throw ApiException.badRequest("receipt must be a string", "receipt");
+      }
+      if (receipt.textValue().length() > MAX_RECEIPT) {
+        throw ApiException.badRequest("receipt must be at most 255 characters", "receipt");
+      }
+    }
+    JsonNode notes = body.get("notes");
+    String notesJson = "{}";
+    if (notes != null && !notes.isNull()) {
+      if (!notes.isObject()) {
+        throw ApiException.badRequest("notes must be a JSON object", "notes");
+      }
+      notesJson = new JsonWriter().value(notes).toString();
+      if (notesJson.length() > MAX_NOTES_BYTES) {
+        throw ApiException.badRequest("notes must be at most 16 KB", "notes");
+      }
+    }
+    Instant now = Timestamps.now();
+    return new Order(
+        Ids.order(),
+        caller.merchantId(),
+        amount,
+        currency,
+        receipt == null || receipt.isNull() ? null : receipt.textValue(),
+        notesJson,
+        Order.CREATED,
+        now,
+        now);
+  }
+
+  private static long amount(JsonNode v) {
+    if (v == null || v.isNull()) {
+      throw ApiException.badRequest("amount is required", "amount");
+    }
+    if (!v.isIntegralNumber()) {
+      throw ApiException.badRequest("amount must be an integer of at least 100", "amount");
+    }
+    if (!v.canConvertToLong() || v.longValue() > MAX_AMOUNT) {
+      throw ApiException.badRequest("amount must be at most " + MAX_AMOUNT, "amount");
+    }
+    if (v.longValue() < MIN_AMOUNT) {
+      throw ApiException.badRequest("amount must be at least 100", "amount");
+    }
+    return v.longValue();
+  }
+
+  private static String currency(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return "INR";
+    }
+    if (!v.isTextual() || !CURRENCY.matcher(v.textValue()).matches()) {
+      throw ApiException.badRequest("currency must be 3 uppercase letters", "currency");
+    }
+    return v.textValue();
+  }
+}
