@@ -1,0 +1,65 @@
+package io.paystream.payments.health;
+
+import io.paystream.payments.messaging.Workers;
+import io.paystream.shared.outbox.OutboxRelay;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Readiness of the background loops, read from their own state (never blocking). */
+public final class WorkerReadiness {
+  private WorkerReadiness() {}
+
+  /** The payment worker has returned from Redis recently. */
+  @Readiness
+  @ApplicationScoped
+  public static class PaymentWorker implements HealthCheck {
+    private final Workers workers;
+
+    public PaymentWorker(Workers workers) {
+      this.workers = workers;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+      return HealthCheckResponse.named("payment-worker")
+          .status(workers.paymentWorkerAlive())
+          .build();
+    }
+  }
+
+  /** The refund events consumer has returned from Redis recently. */
+  @Readiness
+  @ApplicationScoped
+  public static class RefundEvents implements HealthCheck {
+    private final Workers workers;
+
+    public RefundEvents(Workers workers) {
+      this.workers = workers;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+      return HealthCheckResponse.named("refund-events-consumer")
+          .status(workers.refundConsumerAlive())
+          .build();
+    }
+  }
+
+  /** The outbox relay is publishing (or has nothing to publish). */
+  @Readiness
+  @ApplicationScoped
+  public static class Outbox implements HealthCheck {
+    private final OutboxRelay relay;
+
+    public Outbox(OutboxRelay relay) {
+      this.relay = relay;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+      return HealthCheckResponse.named("outbox-relay").status(relay.isHealthy()).build();
+    }
+  }
+}

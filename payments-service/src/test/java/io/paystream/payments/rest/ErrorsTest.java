@@ -1,0 +1,138 @@
+package io.paystream.payments.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import io.paystream.payments.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every failure a client can cause is the JSON error body, in our own words, never a 500. */
+@QuarkusTest
+class ErrorsTest {
+  @Test
+  void unknownPathIsJson404() {
+    given()
+        .get("/nope")
+        .then()
+        .statusCode(404)
+        .contentType("application/json")
+        .body("error.code", equalTo("NOT_FOUND_ERROR"));
+    given()
+        .get("/api/v1/nope/deeper")
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("NOT_FOUND_ERROR"));
+  }
+
+  @Test
+  void wrongMethodIsJson405() {
+    Api.merchant()
+        .delete("/api/v1/orders")
+        .then()
+        .statusCode(405)
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+    Api.merchant().put("/api/v1/payments/stats").then().statusCode(405);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{", "[]", "\"text\"", "{\"amount\":1}}", "{\"amount\":01}", "nul", ""})
+  void malformedBodiesAre400InOurWords(String body) {
+    Api.merchant()
+        .body(body)
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"))
+        .body("error.description", not(containsString("Jackson")))
+        .body("error.description", not(containsString("com.fasterxml")))
+        .body("error.description", not(containsString("Exception")));
+  }
+
+  @Test
+  void bodiesOverOneMegabyteAre413Json() {
+    String big = "{\"amount\":100,\"receipt\":\"" + "a".repeat(1_100_000) + "\"}";
+    Api.merchant()
+        .body(big)
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(413)
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+  }
+
+  @Test
+  void nulInStringsIsRefused() {
+    Api.merchant()
+        .body("{\"order_id\":\"order_\\u0000x\",\"method\":\"upi\",\"vpa\":\"a@b\"}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("order_id"));
+  }
+
+  @Test
+  void wrongTypesAre400NotServerErrors() {
+    Api.merchant()
+        .body("{\"order_id\":5,\"method\":\"upi\",\"vpa\":\"a@b\"}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400);
+    Api.merchant()
+        .body("{\"order_id\":\"x\",\"method\":[\"upi\"]}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400);
+    Api.merchant()
+        .body("{\"order_id\":\"x\",\"method\":\"card\",\"card\":\"4111\"}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400);
+    Api.merchant()
+        .body("{\"order_id\":\"x\",\"method\":\"card\",\"card\":{\"number\":4111111111111111}}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400);
+    Api.merchant().body("{\"amount\":1e400}").post("/api/v1/orders").then().statusCode(400);
+    Api.merchant()
+        .body("{\"amount\":123456789012345678901234567890}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(400);
+  }
+
+  @Test
+  void everyResponseCarriesARequestIdAndKeepsASaneOne() {
+    given()
+        .header("X-Request-Id", "edge-abc-123")
+        .get("/api/v1/test/merchant")
+        .then()
+        .header("X-Request-Id", "edge-abc-123");
+    given()
+        .header("X-Request-Id", "bad id with spaces")
+        .get("/api/v1/test/merchant")
+        .then()
+        .header("X-Request-Id", org.hamcrest.Matchers.startsWith("req_"));
+  }
+
+  @Test
+  void healthReportsEachDependency() {
+    given()
+        .get("/health")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("healthy"))
+        .body("database", equalTo("connected"))
+        .body("redis", equalTo("connected"))
+        .body("worker", equalTo("running"))
+        .body(
+            "timestamp",
+            org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
+    given().get("/q/health/ready").then().statusCode(200);
+    given().get("/q/health/live").then().statusCode(200);
+    given().get("/q/metrics").then().statusCode(200).body(containsString("paystream_"));
+  }
+}

@@ -1,0 +1,240 @@
+package io.paystream.payments.rest;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.payments.Api;
+import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.shared.json.Json;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class IdempotencyTest {
+  private static final UUID TEST_MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
+
+  @Inject Pool pool;
+  @Inject IdempotencyStore store;
+
+  @Test
+  void replaysTheStoredResponseByteForByte() {
+    String key = "k-" + UUID.randomUUID();
+    String body = Api.upi(Api.order(50_000), "user@paytm");
+    Response first =
+        Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
+    assertEquals(201, first.statusCode());
+    assertNull(first.header("Idempotent-Replayed"));
+    Response again =
+        Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
+    assertEquals(201, again.statusCode());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertArrayEquals(first.asByteArray(), again.asByteArray());
+    assertEquals(1, paymentsOf(first.path("order_id")));
+  }
+
+  @Test
+  void replayIsAnsweredEvenWhenTheRequestWouldNowBeRefused() {
+    String key = "k-" + UUID.randomUUID();
+    String body = Api.upi(Api.order(50_000), "success@paytm");
+    Response first =
+        Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
+    Api.awaitStatus(first.path("id"), "success"); // the order is now paid
+    Response again =
+        Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
+    assertEquals(201, again.statusCode());
+    assertArrayEquals(first.asByteArray(), again.asByteArray());
+  }
+
+  @Test
+  void sameKeyDifferentRequestIs422AndChangesNothing() {
+    String key = "k-" + UUID.randomUUID();
+    String order = Api.order(50_000);
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body(Api.upi(order, "a@bank"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body(Api.upi(order, "b@bank"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(422)
+        .body("error.code", equalTo("IDEMPOTENCY_KEY_MISMATCH"));
+    assertEquals(1, paymentsOf(order));
+  }
+
+  @Test
+  void keyOrderAndSpacingDoNotMakeADifferentRequest() {
+    String key = "k-" + UUID.randomUUID();
+    String order = Api.order(50_000);
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body("{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":\"a@b\"}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body("{ \"vpa\": \"a@b\", \"method\": \"upi\", \"order_id\": \"" + order + "\" }")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201)
+        .header("Idempotent-Replayed", "true");
+  }
+
+  @Test
+  void aKeyStillInFlightIs409() {
+    String key = "k-" + UUID.randomUUID();
+    String body = Api.upi(Api.order(50_000), "a@bank");
+    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", "/api/v1/payments", Json.parse(body));
+    // Another request holds the key right now.
+    store.claim(TEST_MERCHANT, key, fingerprint).await().indefinitely();
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(409)
+        .body("error.code", equalTo("CONFLICT_ERROR"));
+  }
+
+  @Test
+  void aRefusedRequestIsNotStored() {
+    String key = "k-" + UUID.randomUUID();
+    String order = Api.order(50_000);
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body(Api.upi(order, "bad vpa"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400);
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body(Api.upi(order, "good@vpa"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+    assertEquals(
+        0L,
+        count(
+            "SELECT count(*) FROM payments.idempotency_keys WHERE key = $1 AND response_status = 400",
+            key));
+  }
+
+  @Test
+  void badKeysAreRefused() {
+    Api.merchant()
+        .header("Idempotency-Key", "x".repeat(256))
+        .body(Api.upi(Api.order(50_000), "a@b"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("Idempotency-Key"));
+  }
+
+  @Test
+  void ordersAndCapturesAreIdempotentToo() {
+    String key = "k-" + UUID.randomUUID();
+    Response a =
+        Api.merchant()
+            .header("Idempotency-Key", key)
+            .body("{\"amount\":1234}")
+            .post("/api/v1/orders");
+    Response b =
+        Api.merchant()
+            .header("Idempotency-Key", key)
+            .body("{\"amount\":1234}")
+            .post("/api/v1/orders");
+    assertEquals(201, b.statusCode());
+    assertArrayEquals(a.asByteArray(), b.asByteArray());
+    String id = Api.payment("success@bank");
+    Api.awaitStatus(id, "success");
+    String captureKey = "c-" + UUID.randomUUID();
+    Response c1 =
+        Api.merchant()
+            .header("Idempotency-Key", captureKey)
+            .body("{\"amount\":50000}")
+            .post("/api/v1/payments/" + id + "/capture");
+    Response c2 =
+        Api.merchant()
+            .header("Idempotency-Key", captureKey)
+            .body("{\"amount\":50000}")
+            .post("/api/v1/payments/" + id + "/capture");
+    assertEquals(200, c2.statusCode());
+    assertArrayEquals(c1.asByteArray(), c2.asByteArray());
+  }
+
+  @Test
+  void twentyConcurrentIdenticalRequestsCreateExactlyOnePayment() throws Exception {
+    String key = "k-" + UUID.randomUUID();
+    String order = Api.order(50_000);
+    String body = Api.upi(order, "user@paytm");
+    ExecutorService pool20 = Executors.newFixedThreadPool(20);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Response>> futures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Callable<Response> call =
+          () -> {
+            start.await();
+            return Api.merchant()
+                .header("Idempotency-Key", key)
+                .body(body)
+                .post("/api/v1/payments");
+          };
+      futures.add(pool20.submit(call));
+    }
+    start.countDown();
+    Set<String> ids = new HashSet<>();
+    int created = 0;
+    for (Future<Response> f : futures) {
+      Response r = f.get();
+      assertTrue(
+          r.statusCode() == 201 || r.statusCode() == 409,
+          "unexpected " + r.statusCode() + " " + r.asString());
+      if (r.statusCode() == 201) {
+        ids.add(r.path("id"));
+        if (r.header("Idempotent-Replayed") == null) {
+          created++;
+        }
+      }
+    }
+    pool20.shutdown();
+    assertEquals(1, created);
+    assertEquals(1, ids.size());
+    assertEquals(1, paymentsOf(order));
+  }
+
+  private long paymentsOf(String orderId) {
+    return count("SELECT count(*) FROM payments.payments WHERE order_id = $1", orderId);
+  }
+
+  private long count(String sql, String arg) {
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(arg))
+        .await()
+        .indefinitely()
+        .iterator()
+        .next()
+        .getLong(0);
+  }
+}

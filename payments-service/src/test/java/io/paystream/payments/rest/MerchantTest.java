@@ -1,0 +1,219 @@
+package io.paystream.payments.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.payments.Api;
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class MerchantTest {
+  @Inject RedisStreams streams;
+  @Inject SecretBox box;
+  @Inject Pool pool;
+
+  @Test
+  void testMerchantIsSeededAndAnnounced() {
+    given()
+        .get("/api/v1/test/merchant")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo("550e8400-e29b-41d4-a716-446655440000"))
+        .body("email", equalTo("test@example.com"))
+        .body("api_key", equalTo("key_test_abc123"))
+        .body("seeded", equalTo(true));
+    MerchantCredentials announced = awaitAnnounced("550e8400-e29b-41d4-a716-446655440000");
+    assertEquals("key_test_abc123", announced.apiKey());
+    assertEquals(ApiSecrets.hash("secret_test_xyz789"), announced.apiSecretHash());
+    assertEquals("whsec_test_abc123", box.open(announced.webhookSecretSealed()));
+    assertEquals("Test Merchant", announced.name());
+  }
+
+  @Test
+  void onboardingNeedsTheAdminTokenAndShowsTheSecretOnce() {
+    Map<String, String> body =
+        Map.of(
+            "name",
+            "Shop",
+            "email",
+            "new-" + System.nanoTime() + "@example.com",
+            "password",
+            "long enough pw");
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(401)
+        .body("error.code", equalTo("AUTHENTICATION_ERROR"));
+    given()
+        .header("X-Admin-Token", "wrong")
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(401);
+    var created =
+        given()
+            .header("X-Admin-Token", "test-admin-token")
+            .contentType(ContentType.JSON)
+            .body(body)
+            .post("/api/v1/merchants")
+            .then()
+            .statusCode(201)
+            .body("api_key", matchesPattern("key_live_[A-Za-z0-9]{20}"))
+            .body("api_secret", matchesPattern("secret_live_[A-Za-z0-9]{32}"))
+            .body("webhook_secret", matchesPattern("whsec_[A-Za-z0-9+/]{43}="))
+            .extract()
+            .jsonPath();
+    // The new credentials work at once, and the merchant was announced.
+    Api.as(created.getString("api_key"), created.getString("api_secret"))
+        .get("/api/v1/payments")
+        .then()
+        .statusCode(200);
+    MerchantCredentials announced = awaitAnnounced(created.getString("id"));
+    assertEquals(created.getString("webhook_secret"), box.open(announced.webhookSecretSealed()));
+    // The same email again is refused.
+    given()
+        .header("X-Admin-Token", "test-admin-token")
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("email"));
+    // Neither the secret nor the password is stored in clear.
+    String row =
+        pool.query(
+                "SELECT m::text FROM payments.merchants m WHERE email = '"
+                    + body.get("email")
+                    + "'")
+            .execute()
+            .await()
+            .indefinitely()
+            .iterator()
+            .next()
+            .getString(0);
+    assertFalse(row.contains(created.getString("api_secret")));
+    assertFalse(row.contains("long enough pw"));
+    assertTrue(
+        row.contains("$2a$") || row.contains("$2b$") || row.contains("$2y$"),
+        "bcrypt hash expected");
+  }
+
+  @Test
+  void onboardingValidatesItsFields() {
+    given()
+        .header("X-Admin-Token", "test-admin-token")
+        .contentType(ContentType.JSON)
+        .body(Map.of("name", "S", "email", "not-an-email", "password", "long enough pw"))
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("email"));
+    given()
+        .header("X-Admin-Token", "test-admin-token")
+        .contentType(ContentType.JSON)
+        .body(Map.of("name", "S", "email", "a@b.co", "password", "short"))
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("password"));
+  }
+
+  @Test
+  void loginWithThePasswordGivesKeyAndSecret() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", "test@example.com", "password", "password"))
+        .post("/api/v1/auth/login")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo("550e8400-e29b-41d4-a716-446655440000"))
+        .body("api_key", equalTo("key_test_abc123"))
+        .body("api_secret", equalTo("secret_test_xyz789"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", "TEST@example.com", "password", "password"))
+        .post("/api/v1/auth/login")
+        .then()
+        .statusCode(200);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", "test@example.com", "password", "Password"))
+        .post("/api/v1/auth/login")
+        .then()
+        .statusCode(401)
+        .body("error.code", equalTo("AUTHENTICATION_ERROR"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", "nobody@example.com", "password", "password"))
+        .post("/api/v1/auth/login")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void rotatingTheSecretRetiresTheOldOne() {
+    String[] m = Api.newMerchant();
+    String fresh =
+        Api.as(m[1], m[2])
+            .post("/api/v1/merchants/me/rotate-secret")
+            .then()
+            .statusCode(200)
+            .body("api_key", equalTo(m[1]))
+            .body("api_secret", not(equalTo(m[2])))
+            .extract()
+            .path("api_secret");
+    Api.as(m[1], m[2]).get("/api/v1/payments").then().statusCode(401);
+    Api.as(m[1], fresh).get("/api/v1/payments").then().statusCode(200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                io.paystream.payments.StreamReader.events(streams, Streams.MERCHANT_EVENTS).stream()
+                    .anyMatch(
+                        e ->
+                            e.type() == EventType.MERCHANT_CREDENTIALS_ROTATED
+                                && MerchantCredentials.fromEventData(e.data())
+                                    .apiSecretHash()
+                                    .equals(ApiSecrets.hash(fresh))));
+  }
+
+  private MerchantCredentials awaitAnnounced(String merchantId) {
+    MerchantCredentials[] found = new MerchantCredentials[1];
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              for (EventEnvelope e :
+                  io.paystream.payments.StreamReader.events(streams, Streams.MERCHANT_EVENTS)) {
+                if (e.type() == EventType.MERCHANT_CREATED && merchantId.equals(e.merchantId())) {
+                  found[0] = MerchantCredentials.fromEventData(e.data());
+                  return true;
+                }
+              }
+              return false;
+            });
+    return found[0];
+  }
+}

@@ -1,0 +1,363 @@
+package io.paystream.payments.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.payments.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+class PaymentResourceTest {
+  private static final List<String> FIELDS =
+      List.of(
+          "id",
+          "order_id",
+          "merchant_id",
+          "amount",
+          "currency",
+          "method",
+          "vpa",
+          "card_network",
+          "card_last4",
+          "status",
+          "captured",
+          "error_code",
+          "error_description",
+          "amount_refunded",
+          "created_at",
+          "updated_at");
+
+  @Test
+  void upiPaymentIsPendingAtOnceWithAmountFromTheOrder() {
+    String order = Api.order(50_000);
+    JsonPath p =
+        Api.merchant()
+            .body(Api.upi(order, "user@paytm"))
+            .post("/api/v1/payments")
+            .then()
+            .statusCode(201)
+            .body("id", matchesPattern("pay_[A-Za-z0-9]{16}"))
+            .body("order_id", equalTo(order))
+            .body("amount", equalTo(50000))
+            .body("currency", equalTo("INR"))
+            .body("method", equalTo("upi"))
+            .body("vpa", equalTo("user@paytm"))
+            .body("card_network", nullValue())
+            .body("status", equalTo("pending"))
+            .body("captured", equalTo(false))
+            .extract()
+            .jsonPath();
+    assertEquals(FIELDS, List.copyOf(p.getMap("$").keySet()));
+    Api.merchant().get("/api/v1/orders/" + order).then().body("status", equalTo("attempted"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "4111 1111 1111 1111,visa,1111",
+    "5555-5555-5555-4444,mastercard,4444",
+    "378282246310005,amex,0005",
+    "6011111111111117,rupay,1117",
+    "3530111333300000,unknown,0000"
+  })
+  void cardPaymentKeepsOnlyNetworkAndLastFour(String number, String network, String last4) {
+    String year = String.valueOf(YearMonth.now(ZoneOffset.UTC).getYear() % 100 + 2);
+    Api.merchant()
+        .body(Api.card(Api.order(1_000), number, "12", year, "123"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201)
+        .body("method", equalTo("card"))
+        .body("card_network", equalTo(network))
+        .body("card_last4", equalTo(last4))
+        .body("vpa", nullValue())
+        .body("$", hasKey("card_last4"));
+  }
+
+  @Test
+  void cardMonthAndYearMayBeNumbersAndTheYearFourDigits() {
+    YearMonth now = YearMonth.now(ZoneOffset.UTC);
+    String body =
+        "{\"order_id\":\""
+            + Api.order(1_000)
+            + "\",\"method\":\"card\",\"card\":{\"number\":\"4111111111111111\",\"expiry_month\":"
+            + now.getMonthValue()
+            + ",\"expiry_year\":"
+            + now.getYear()
+            + ",\"cvv\":\"1234\"}}";
+    Api.merchant().body(body).post("/api/v1/payments").then().statusCode(201);
+  }
+
+  @Test
+  void refusesBadInstrumentsWithTheirCodes() {
+    String order = Api.order(1_000);
+    expect(Api.upi(order, "no-at-sign"), "INVALID_VPA", "vpa");
+    expect(Api.upi(order, "a@b.c"), "INVALID_VPA", "vpa");
+    expect(Api.upi(order, "a b@bank"), "INVALID_VPA", "vpa");
+    expect(Api.card(order, "4111111111111112", "12", "30", "123"), "INVALID_CARD", "card.number");
+    expect(Api.card(order, "411111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
+    expect(Api.card(order, "4111x111111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
+    YearMonth last = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+    expect(
+        Api.card(
+            order,
+            "4111111111111111",
+            String.valueOf(last.getMonthValue()),
+            String.valueOf(last.getYear()),
+            "123"),
+        "EXPIRED_CARD",
+        "card.expiry_year");
+    expect(
+        Api.card(order, "4111111111111111", "13", "30", "123"),
+        "BAD_REQUEST_ERROR",
+        "card.expiry_month");
+    expect(
+        Api.card(order, "4111111111111111", "12", "3", "123"),
+        "BAD_REQUEST_ERROR",
+        "card.expiry_year");
+    expect(Api.card(order, "4111111111111111", "12", "30", "12"), "BAD_REQUEST_ERROR", "card.cvv");
+    expect("{\"order_id\":\"" + order + "\",\"method\":\"cash\"}", "BAD_REQUEST_ERROR", "method");
+    expect("{\"method\":\"upi\",\"vpa\":\"a@b\"}", "BAD_REQUEST_ERROR", "order_id");
+    expect("{\"order_id\":\"" + order + "\",\"method\":\"card\"}", "BAD_REQUEST_ERROR", "card");
+    // Nothing was created by any of them: the order is untouched.
+    Api.merchant().get("/api/v1/orders/" + order).then().body("status", equalTo("created"));
+  }
+
+  @Test
+  void cardValidThroughItsExpiryMonth() {
+    YearMonth now = YearMonth.now(ZoneOffset.UTC);
+    Api.merchant()
+        .body(
+            Api.card(
+                Api.order(1_000),
+                "4111111111111111",
+                String.valueOf(now.getMonthValue()),
+                String.valueOf(now.getYear() % 100),
+                "123"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
+  void unknownOrAnotherMerchantsOrderIsNotFound() {
+    expectStatus(Api.upi("order_doesnotexist00", "a@b"), 404, "NOT_FOUND_ERROR");
+    String[] other = Api.newMerchant();
+    String theirs = Api.order(Api.as(other[1], other[2]), 1_000);
+    expectStatus(Api.upi(theirs, "a@b"), 404, "NOT_FOUND_ERROR");
+  }
+
+  @Test
+  void anOrderWithAPendingOrSuccessfulPaymentTakesNoOther() {
+    String order = Api.order(1_000);
+    String first =
+        Api.merchant()
+            .body(Api.upi(order, "success@bank"))
+            .post("/api/v1/payments")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    expectStatus(Api.upi(order, "success@bank"), 400, "BAD_REQUEST_ERROR");
+    Api.awaitStatus(first, "success");
+    Api.merchant().get("/api/v1/orders/" + order).then().body("status", equalTo("paid"));
+    expectStatus(Api.upi(order, "success@bank"), 400, "BAD_REQUEST_ERROR");
+  }
+
+  @Test
+  void aFailedPaymentLeavesTheOrderOpenForAnother() {
+    String order = Api.order(1_000);
+    String failed =
+        Api.merchant()
+            .body(Api.upi(order, "failure@bank"))
+            .post("/api/v1/payments")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    Api.awaitStatus(failed, "failed");
+    Api.merchant()
+        .body(Api.upi(order, "success@bank"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
+  void getListAndFilterByStatus() {
+    String[] m = Api.newMerchant();
+    String ok = pay(m, "success@bank");
+    String bad = pay(m, "failure@bank");
+    awaitAs(m, ok, "success");
+    awaitAs(m, bad, "failed");
+    JsonPath all =
+        Api.as(m[1], m[2]).get("/api/v1/payments").then().statusCode(200).extract().jsonPath();
+    assertEquals(List.of(bad, ok), all.getList("data.id"));
+    assertEquals(2, all.getInt("total"));
+    Api.as(m[1], m[2])
+        .get("/api/v1/payments?status=failed")
+        .then()
+        .body("data.id", equalTo(List.of(bad)))
+        .body("data.status", everyItem(equalTo("failed")))
+        .body("total", equalTo(1));
+    Api.as(m[1], m[2])
+        .get("/api/v1/payments?status=weird")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("status"));
+    Api.as(m[1], m[2]).get("/api/v1/payments?limit=0").then().statusCode(400);
+    Api.merchant().get("/api/v1/payments/" + ok).then().statusCode(404);
+  }
+
+  @Test
+  void statsCountEveryPaymentAndSumTheSuccessfulOnes() {
+    String[] m = Api.newMerchant();
+    Api.as(m[1], m[2])
+        .get("/api/v1/payments/stats")
+        .then()
+        .statusCode(200)
+        .body("total_transactions", equalTo(0))
+        .body("total_amount", equalTo(0))
+        .body("success_rate", equalTo(0));
+    String a = pay(m, "success@bank");
+    String b = pay(m, "success@bank");
+    String c = pay(m, "failure@bank");
+    awaitAs(m, a, "success");
+    awaitAs(m, b, "success");
+    awaitAs(m, c, "failed");
+    String body =
+        Api.as(m[1], m[2])
+            .get("/api/v1/payments/stats")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertEquals(
+        "{\"total_transactions\":3,\"total_amount\":100000,\"success_rate\":66.66666666666667}",
+        body);
+  }
+
+  @Test
+  void publicPaymentFlowNeedsNoCredentialsAndRevealsLittle() {
+    String order = Api.order(2_500);
+    String id =
+        given()
+            .contentType(ContentType.JSON)
+            .header("Origin", "https://shop.example")
+            .body(Api.upi(order, "success@upi"))
+            .post("/api/v1/payments/public")
+            .then()
+            .statusCode(201)
+            .header("Access-Control-Allow-Origin", "*")
+            .body("merchant_id", equalTo("550e8400-e29b-41d4-a716-446655440000"))
+            .extract()
+            .path("id");
+    JsonPath pub =
+        given()
+            .get("/api/v1/payments/" + id + "/public")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(
+        List.of(
+            "id",
+            "order_id",
+            "amount",
+            "currency",
+            "method",
+            "status",
+            "error_code",
+            "error_description"),
+        List.copyOf(pub.getMap("$").keySet()));
+    given()
+        .header("Origin", "https://shop.example")
+        .header("Access-Control-Request-Method", "POST")
+        .options("/api/v1/payments/public")
+        .then()
+        .statusCode(204)
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", org.hamcrest.Matchers.containsString("POST"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Api.upi("order_doesnotexist00", "a@b"))
+        .post("/api/v1/payments/public")
+        .then()
+        .statusCode(404);
+    assertTrue(
+        given()
+            .get("/api/v1/payments/pay_unknown0000000000/public")
+            .then()
+            .statusCode(404)
+            .extract()
+            .asString()
+            .contains("NOT_FOUND_ERROR"));
+  }
+
+  @Test
+  void merchantEndpointsDoNotAnswerOtherOrigins() {
+    given()
+        .header("Origin", "https://evil.example")
+        .header("X-Api-Key", Api.KEY)
+        .header("X-Api-Secret", Api.SECRET)
+        .get("/api/v1/payments")
+        .then()
+        .statusCode(200)
+        .header("Access-Control-Allow-Origin", nullValue());
+  }
+
+  private static String pay(String[] m, String vpa) {
+    return Api.as(m[1], m[2])
+        .body(Api.upi(Api.order(Api.as(m[1], m[2]), 50_000), vpa))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  private static void awaitAs(String[] m, String id, String status) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(
+            () ->
+                status.equals(
+                    Api.as(m[1], m[2])
+                        .get("/api/v1/payments/" + id)
+                        .then()
+                        .extract()
+                        .path("status")));
+  }
+
+  private static void expect(String body, String code, String field) {
+    Api.merchant()
+        .body(body)
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo(code))
+        .body("error.field", equalTo(field));
+  }
+
+  private static void expectStatus(String body, int status, String code) {
+    Api.merchant()
+        .body(body)
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(status)
+        .body("error.code", equalTo(code));
+  }
+}
