@@ -1,5 +1,6 @@
 package io.paystream.payments.health;
 
+import io.paystream.payments.messaging.Background;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.shared.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,6 +61,22 @@ public final class WorkerReadiness {
     @Override
     public HealthCheckResponse call() {
       return HealthCheckResponse.named("outbox-relay").status(relay.isHealthy()).build();
+    }
+  }
+
+  /** The test merchant has been seeded (when seeding is on). */
+  @Readiness
+  @ApplicationScoped
+  public static class Seed implements HealthCheck {
+    private final Background background;
+
+    public Seed(Background background) {
+      this.background = background;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+      return HealthCheckResponse.named("test-merchant-seed").status(background.seeded()).build();
     }
   }
 }

@@ -33,6 +33,7 @@ public class Background {
   private final OverdueSweeper sweeper;
   private final Housekeeping housekeeping;
   private final StatusPublisher heartbeat;
+  private volatile boolean seeded;
 
   public Background(
       Vertx vertx,
@@ -66,6 +67,8 @@ public class Background {
   void onStart(@Observes StartupEvent event) {
     if (config.seedTestMerchant()) {
       seed(0);
+    } else {
+      seeded = true;
     }
     epoch.start(1_000).subscribe().with(ok -> relay.start(), err -> relay.start());
     workers.start();
@@ -83,12 +86,17 @@ public class Background {
     relay.stop();
   }
 
+  /** Whether the test merchant exists (or is not wanted): part of readiness. */
+  public boolean seeded() {
+    return seeded;
+  }
+
   private void seed(int attempt) {
     merchants
         .seedTestMerchant()
         .subscribe()
         .with(
-            ok -> LOG.debug("test merchant present"),
+            ok -> seeded = true,
             err -> {
               LOG.warnf("test merchant not seeded yet (%s); retrying", err.getMessage());
               vertx.setTimer(Math.min(5_000, 500L * (attempt + 1)), id -> seed(attempt + 1));

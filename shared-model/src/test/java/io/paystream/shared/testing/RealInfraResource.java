@@ -2,14 +2,7 @@ package io.paystream.shared.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,12 +31,12 @@ public final class RealInfraResource implements QuarkusTestResourceLifecycleMana
 
   @Override
   public Map<String, String> start() {
-    String pg = env("PAYSTREAM_TEST_PG", "localhost:5432");
-    String user = env("PAYSTREAM_TEST_PG_USER", "postgres");
-    String redis = env("PAYSTREAM_TEST_REDIS", "localhost:6379");
+    String pg = TestDatabases.postgres();
+    String user = TestDatabases.user();
+    String redis = TestDatabases.redis();
     try {
-      prepareDatabase(pg, user);
-      flushRedis(redis);
+      TestDatabases.recreate(pg, user, database, schemas.split(","));
+      TestDatabases.flushRedis(redis, redisDb);
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("test infrastructure is not reachable: " + e.getMessage(), e);
     }
@@ -57,58 +50,4 @@ public final class RealInfraResource implements QuarkusTestResourceLifecycleMana
 
   @Override
   public void stop() {}
-
-  private void prepareDatabase(String pg, String user) throws SQLException {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:postgresql://" + pg + "/postgres", user, "");
-        Statement s = c.createStatement()) {
-      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");
-      if (!rs.next()) {
-        s.execute("CREATE DATABASE " + database);
-      }
-    }
-    try (Connection c =
-            DriverManager.getConnection("jdbc:postgresql://" + pg + "/" + database, user, "");
-        Statement s = c.createStatement()) {
-      for (String schema : schemas.split(",")) {
-        if (!schema.isBlank()) {
-          s.execute("DROP SCHEMA IF EXISTS " + schema.trim() + " CASCADE");
-        }
-      }
-    }
-  }
-
-  private void flushRedis(String address) throws IOException {
-    String[] hp = address.split(":");
-    try (Socket socket = new Socket(hp[0], Integer.parseInt(hp[1]))) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      String db = Integer.toString(redisDb);
-      String cmd =
-          "*2\r\n$6\r\nSELECT\r\n$" + db.length() + "\r\n" + db + "\r\n*1\r\n$7\r\nFLUSHDB\r\n";
-      out.write(cmd.getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      int lines = 0;
-      StringBuilder reply = new StringBuilder();
-      while (lines < 2) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        reply.append((char) b);
-        if (b == '\n') {
-          lines++;
-        }
-      }
-      if (!reply.toString().startsWith("+OK")) {
-        throw new IOException("Redis refused SELECT/FLUSHDB: " + reply.toString().trim());
-      }
-    }
-  }
-
-  private static String env(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : v;
-  }
 }

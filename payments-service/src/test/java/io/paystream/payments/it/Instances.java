@@ -1,0 +1,95 @@
+package io.paystream.payments.it;
+
+import static io.restassured.RestAssured.given;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamEntry;
+import io.paystream.shared.testing.ServiceProcess;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts packaged payments-service instances and talks to them and to their Redis. */
+final class Instances {
+  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+  private Instances() {}
+
+  /** An instance in test mode with the given database, Redis and extra settings. */
+  static ServiceProcess start(
+      String name, String databaseUrl, String redisUrl, Map<String, String> extra)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", databaseUrl);
+    env.put("REDIS_URL", redisUrl);
+    env.put("TEST_MODE", "true");
+    env.put("RATE_LIMIT_PER_SECOND", "0");
+    env.putAll(extra);
+    ServiceProcess p = ServiceProcess.start(name, JAR, env);
+    p.awaitHttp("/q/health/ready", Duration.ofSeconds(90));
+    return p;
+  }
+
+  static RequestSpecification merchant(ServiceProcess p) {
+    return given()
+        .baseUri(p.baseUrl())
+        .header("X-Api-Key", "key_test_abc123")
+        .header("X-Api-Secret", "secret_test_xyz789")
+        .contentType(ContentType.JSON);
+  }
+
+  /** Creates an order and a UPI payment on it; returns the payment id. */
+  static String pay(ServiceProcess p, String vpa) {
+    String order =
+        merchant(p)
+            .body("{\"amount\":10000}")
+            .post("/api/v1/orders")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    return merchant(p)
+        .body("{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":\"" + vpa + "\"}")
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  static String status(ServiceProcess p, String paymentId) {
+    return merchant(p)
+        .get("/api/v1/payments/" + paymentId)
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("status");
+  }
+
+  /** The envelopes in a stream, oldest first. */
+  static List<EventEnvelope> events(String redisUrl, String stream) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Redis redis = Redis.createClient(vertx, redisUrl);
+      List<StreamEntry> entries =
+          new RedisStreams(redis).latest(stream, 100_000).await().atMost(Duration.ofSeconds(10));
+      List<EventEnvelope> out = new ArrayList<>();
+      for (int i = entries.size() - 1; i >= 0; i--) {
+        out.add(EventEnvelope.decode(entries.get(i).payload()));
+      }
+      redis.close();
+      return out;
+    } finally {
+      vertx.closeAndAwait();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.paystream.payments.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.RedisProcess;
+import io.paystream.shared.testing.ServiceProcess;
+import io.paystream.shared.testing.TestDatabases;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis goes down while payments are accepted, and comes back empty: payments are still accepted
+ * (they only need PostgreSQL), and once Redis returns every event of every payment is published and
+ * every payment is finished.
+ */
+class RedisOutageIT {
+  private static final String DB = "paystream_payments_outage_it";
+
+  @Test
+  void noEventIsLostWhileRedisIsDownOrAfterItComesBackEmpty() throws Exception {
+    TestDatabases.recreate(DB, "payments");
+    try (RedisProcess redis = RedisProcess.start();
+        ServiceProcess app =
+            Instances.start(
+                "outage",
+                TestDatabases.databaseUrl(DB),
+                redis.url(),
+                Map.of("TEST_PROCESSING_DELAY", "500"))) {
+      List<String> payments = new ArrayList<>();
+      payments.add(Instances.pay(app, "success@bank"));
+      Instances.merchant(app).get("/api/v1/payments/" + payments.get(0)); // credentials cached
+
+      redis.stop();
+      for (int i = 0; i < 10; i++) {
+        payments.add(Instances.pay(app, "success@bank")); // still 201: nothing needs Redis here
+      }
+      assertEquals(503, Instances.merchant(app).get("/health").statusCode());
+
+      redis.startAgain(); // empty: no persistence
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> payments.stream().allMatch(id -> "success".equals(Instances.status(app, id))));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> payments.stream().allMatch(id -> typesOf(redis.url(), id).containsAll(all())));
+      assertTrue(
+          typesOf(redis.url(), payments.get(0)).containsAll(all()),
+          "events from before the outage re-driven");
+    }
+  }
+
+  private static Set<EventType> all() {
+    return EnumSet.of(
+        EventType.PAYMENT_CREATED, EventType.PAYMENT_PENDING, EventType.PAYMENT_SUCCESS);
+  }
+
+  private static Set<EventType> typesOf(String redisUrl, String paymentId) {
+    Set<EventType> types = EnumSet.noneOf(EventType.class);
+    for (EventEnvelope e : Instances.events(redisUrl, Streams.PAYMENT_EVENTS)) {
+      if (paymentId.equals(e.data().path("payment").path("id").asText())) {
+        types.add(e.type());
+      }
+    }
+    return types;
+  }
+}

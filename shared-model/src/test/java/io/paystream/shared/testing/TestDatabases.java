@@ -1,0 +1,111 @@
+package io.paystream.shared.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Prepares the real local servers for a test suite: its own database (created when missing, the
+ * service's schemas dropped so migrations run from scratch) and its own Redis database index.
+ *
+ * <p>Addresses: {@code PAYSTREAM_TEST_PG} ({@code host:port}, default {@code localhost:5432}),
+ * {@code PAYSTREAM_TEST_PG_USER} (default {@code postgres}, no password), {@code
+ * PAYSTREAM_TEST_REDIS} (default {@code localhost:6379}).
+ */
+public final class TestDatabases {
+  private TestDatabases() {}
+
+  public static String postgres() {
+    return env("PAYSTREAM_TEST_PG", "localhost:5432");
+  }
+
+  public static String user() {
+    return env("PAYSTREAM_TEST_PG_USER", "postgres");
+  }
+
+  public static String redis() {
+    return env("PAYSTREAM_TEST_REDIS", "localhost:6379");
+  }
+
+  /** {@code DATABASE_URL} of a test database. */
+  public static String databaseUrl(String database) {
+    return "postgresql://" + user() + "@" + postgres() + "/" + database;
+  }
+
+  /** {@code REDIS_URL} of a Redis database index. */
+  public static String redisUrl(int db) {
+    return "redis://" + redis() + "/" + db;
+  }
+
+  /** Creates the database when missing and drops the given schemas in it. */
+  public static void recreate(String pg, String user, String database, String... schemas)
+      throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://" + pg + "/postgres", user, "");
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE " + database);
+      }
+    }
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://" + pg + "/" + database, user, "");
+        Statement s = c.createStatement()) {
+      for (String schema : schemas) {
+        if (!schema.isBlank()) {
+          s.execute("DROP SCHEMA IF EXISTS " + schema.trim() + " CASCADE");
+        }
+      }
+    }
+  }
+
+  /** {@link #recreate} on the default server. */
+  public static void recreate(String database, String... schemas) throws SQLException {
+    recreate(postgres(), user(), database, schemas);
+  }
+
+  /** Empties one Redis database index. */
+  public static void flushRedis(String address, int db) throws IOException {
+    String[] hp = address.split(":");
+    try (Socket socket = new Socket(hp[0], Integer.parseInt(hp[1]))) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      String index = Integer.toString(db);
+      String cmd =
+          "*2\r\n$6\r\nSELECT\r\n$"
+              + index.length()
+              + "\r\n"
+              + index
+              + "\r\n*1\r\n$7\r\nFLUSHDB\r\n";
+      out.write(cmd.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder reply = new StringBuilder();
+      for (int lines = 0, b; lines < 2 && (b = in.read()) >= 0; ) {
+        reply.append((char) b);
+        if (b == '\n') {
+          lines++;
+        }
+      }
+      if (!reply.toString().startsWith("+OK")) {
+        throw new IOException("Redis refused SELECT/FLUSHDB: " + reply.toString().trim());
+      }
+    }
+  }
+
+  /** {@link #flushRedis} on the default server. */
+  public static void flushRedis(int db) throws IOException {
+    flushRedis(redis(), db);
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
