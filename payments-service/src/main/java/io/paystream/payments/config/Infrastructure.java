@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 public class Infrastructure {
   private static final Logger LOG = Logger.getLogger(Infrastructure.class);
   private static final long DAY_MILLIS = Duration.ofHours(24).toMillis();
-  private static final long CLAIM_LOCK_MILLIS = Duration.ofSeconds(60).toMillis();
+  private static final long CLAIM_LOCK_MILLIS = Duration.ofSeconds(30).toMillis();
 
   @Produces
   @Singleton

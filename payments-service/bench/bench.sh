@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Benchmark of POST /api/v1/payments (auth, validation, order lock, payment + events + job in the
+# outbox, idempotency) against a locally started payments-service in TEST_MODE, with the
+# machine's own ceilings measured in the same run:
+#   - a bare Vert.x handler doing one INSERT + one XADD on the same jars (Bare.java),
+#   - pgbench of one INSERT + one UPDATE, and redis-benchmark of XADD.
+# Also: idempotent replays, and whether payment processing keeps up (the backlog drains).
+# Talks only to 127.0.0.1, uses its own database and Redis index, and stops what it started.
+#
+# Usage: payments-service/bench/bench.sh        (DURATION=10 RUNS=3 by default)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DURATION=${DURATION:-10}
+RUNS=${RUNS:-3}
+PORT=${BENCH_PORT:-18081}
+BARE_PORT=${BENCH_BARE_PORT:-18091}
+DB=${BENCH_DB:-paystream_bench}
+REDIS_DB=${BENCH_REDIS_DB:-8}
+ORDERS=${BENCH_ORDERS:-1500000}
+THREADS=2
+OUT=$ROOT/payments-service/target/bench
+mkdir -p "$OUT"
+
+"$ROOT/deploy/local/ensure-infra.sh" >/dev/null
+"$ROOT/deploy/local/ensure-tools.sh" load >/dev/null
+
+JAR=$ROOT/payments-service/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$JAR" ]; then
+  (cd "$ROOT" && ./mvnw -q -pl shared-model,payments-service -am package -DskipTests)
+fi
+
+PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -X)
+APP_PID=""
+BARE_PID=""
+cleanup() {
+  for pid in $APP_PID $BARE_PID; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+echo "preparing database $DB and Redis index $REDIS_DB"
+"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
+redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
+
+echo "starting payments-service on 127.0.0.1:$PORT"
+env DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" \
+  TEST_MODE=true TEST_PROCESSING_DELAY=1000 RATE_LIMIT_PER_SECOND=0 PORT="$PORT" LOG_JSON=false \
+  INSTANCE_ID=bench QUARKUS_LOG_LEVEL=WARN QUARKUS_HTTP_HOST=127.0.0.1 \
+  java -Xms512m -Xmx512m -jar "$JAR" >"$OUT/payments-service.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service did not start; see $OUT"; exit 1; }
+
+echo "creating $ORDERS orders"
+"${PSQL[@]}" -d "$DB" -c "INSERT INTO payments.orders (id, merchant_id, amount, currency, receipt, notes, status, created_at, updated_at)
+  SELECT 'order_' || lpad(g::text, 16, '0'), '550e8400-e29b-41d4-a716-446655440000', 50000, 'INR', NULL, '{}', 'created', now(), now()
+  FROM generate_series(1, $ORDERS) g"
+"${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.orders"
+
+# The next unused order number lives in a file: runs happen in subshells.
+echo 0 >"$OUT/next-order"
+result() { grep '^RESULT' | tail -n 1; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+jobs() { curl -fs "http://127.0.0.1:$PORT/api/v1/test/jobs/status"; }
+backlog() { jobs | python3 -c 'import json,sys; q=json.load(sys.stdin)["queues"]["payments"]; print(q["pending"]+q["processing"])'; }
+drain() { # seconds until no payment is pending
+  local start=$SECONDS
+  for _ in $(seq 1 600); do
+    [ "$(backlog)" = "0" ] && { echo $((SECONDS - start)); return; }
+    sleep 0.5
+  done
+  echo "never"
+}
+
+create_run() { # create_run <connections> <seconds> [delay_ms]
+  local line base
+  base=$(cat "$OUT/next-order")
+  line=$(WRK_THREADS=$THREADS ORDER_BASE=$base DELAY_MS=${3:-0} \
+    wrk -t"$THREADS" -c"$1" -d"$2s" --timeout 5s -s "$HERE/create-payment.lua" "http://127.0.0.1:$PORT" | result)
+  echo $((base + $(echo "$line" | field requests) + 1000)) >"$OUT/next-order"
+  echo "$line"
+}
+
+series() { # series <name> <command...>: RUNS runs, median rps/p50/p99
+  local name=$1; shift
+  local rps=() p50=() p99=() errors=0 line
+  for _ in $(seq 1 "$RUNS"); do
+    line=$("$@")
+    rps+=("$(echo "$line" | field rps)"); p50+=("$(echo "$line" | field p50_ms)"); p99+=("$(echo "$line" | field p99_ms)")
+    errors=$((errors + $(echo "$line" | field errors)))
+  done
+  printf '%-44s %8s req/s   p50 %6s ms   p99 %7s ms   errors %s\n' "$name" \
+    "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p50[@]}" | median)" \
+    "$(printf '%s\n' "${p99[@]}" | median)" "$errors" | tee -a "$OUT/results.txt"
+}
+
+: >"$OUT/results.txt"
+echo "warming up"
+create_run 8 5 >/dev/null
+create_run 64 5 >/dev/null
+echo "draining the warm-up backlog: $(drain) s"
+
+echo
+echo "== POST /api/v1/payments, full path (median of $RUNS x ${DURATION}s) =="
+for c in 8 64; do
+  series "payments-service, $c connections" create_run "$c" "$DURATION"
+  echo "   backlog drained $(drain) s after the runs" | tee -a "$OUT/results.txt"
+done
+
+echo
+echo "== idempotent replay of a stored response =="
+REPLAY_ORDER=$(printf 'order_%016d' $(($(cat "$OUT/next-order") + 1)))
+echo $(($(cat "$OUT/next-order") + 10)) >"$OUT/next-order"
+# The first request stores the response; every measured one replays it.
+curl -fs -o /dev/null -H 'Content-Type: application/json' -H 'X-Api-Key: key_test_abc123' \
+  -H 'X-Api-Secret: secret_test_xyz789' -H "Idempotency-Key: bench-replay-$REPLAY_ORDER" \
+  -d "{\"order_id\":\"$REPLAY_ORDER\",\"method\":\"upi\",\"vpa\":\"user@paytm\"}" "http://127.0.0.1:$PORT/api/v1/payments"
+replay_run() { REPLAY_ORDER=$REPLAY_ORDER wrk -t"$THREADS" -c"$1" -d"$2s" -s "$HERE/replay.lua" "http://127.0.0.1:$PORT" | result; }
+for c in 8 64; do series "replay, $c connections" replay_run "$c" "$DURATION"; done
+
+echo
+echo "== payment processing under a steady load =="
+# About half of the measured peak, for 20 s, sampling the backlog every second.
+PEAK=$(grep 'payments-service, 64 connections' "$OUT/results.txt" | awk '{print $4}')
+RATE=$((PEAK / 2))
+DELAY=$((64 * 1000 / (RATE > 0 ? RATE : 1)))
+MAX_BACKLOG=0
+( create_run 64 20 "$DELAY" >"$OUT/steady.txt" ) &
+STEADY=$!
+while kill -0 "$STEADY" 2>/dev/null; do
+  b=$(backlog || echo 0); [ "$b" -gt "$MAX_BACKLOG" ] && MAX_BACKLOG=$b
+  sleep 1
+done
+wait "$STEADY" || true
+STEADY_RPS=$(field rps <"$OUT/steady.txt")
+printf 'steady load %s req/s for 20 s (aimed at %s): backlog at most %s (about %s s of arrivals), drained %s s after\n' \
+  "$STEADY_RPS" "$RATE" "$MAX_BACKLOG" "$(python3 -c "print(round($MAX_BACKLOG/max($STEADY_RPS,1),1))")" "$(drain)" | tee -a "$OUT/results.txt"
+
+kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
+
+echo
+echo "== ceilings, same machine, same run =="
+"${PSQL[@]}" -d "$DB" -c "CREATE SCHEMA bench; CREATE TABLE bench.bare (id text PRIMARY KEY, body text, created_at timestamptz DEFAULT now());
+  CREATE TABLE bench.pg (id bigserial PRIMARY KEY, body text);
+  CREATE TABLE bench.orders AS SELECT g AS id, 'created'::text AS status FROM generate_series(1, 100000) g; ALTER TABLE bench.orders ADD PRIMARY KEY (id);"
+BENCH_DB=$DB BENCH_REDIS_DB=$REDIS_DB java -Xms512m -Xmx512m -cp "$ROOT/payments-service/target/quarkus-app/lib/main/*" \
+  "$HERE/Bare.java" "$BARE_PORT" >"$OUT/bare.log" 2>&1 &
+BARE_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$BARE_PORT/" && break
+  sleep 0.5
+done
+bare_run() { wrk -t"$THREADS" -c"$1" -d"$2s" -s "$HERE/bare.lua" "http://127.0.0.1:$BARE_PORT" | result; }
+bare_run 64 5 >/dev/null
+for c in 8 64; do series "bare Vert.x INSERT + XADD, $c connections" bare_run "$c" "$DURATION"; done
+kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=""
+
+cat >"$OUT/pgbench.sql" <<'SQL'
+\set n random(1, 100000)
+INSERT INTO bench.pg (body) VALUES ('{"order_id":"order_0000000000000001","method":"upi"}');
+UPDATE bench.orders SET status = 'attempted' WHERE id = :n;
+SQL
+for c in 8 64; do
+  tps=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$c" -j 2 -T "$DURATION" -f "$OUT/pgbench.sql" "$DB" 2>/dev/null \
+    | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+  printf '%-44s %8.0f tx/s\n' "pgbench INSERT + UPDATE, $c clients" "$tps" | tee -a "$OUT/results.txt"
+done
+xadd=$(redis-benchmark -h 127.0.0.1 --dbnum "$REDIS_DB" -c 50 -n 300000 -q XADD bench:rb MAXLEN '~' 100000 '*' e \
+  '{"order_id":"order_0000000000000001","method":"upi","vpa":"user@paytm"}' | tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1)
+printf '%-44s %8.0f ops/s\n' "redis-benchmark XADD, 50 clients" "$xadd" | tee -a "$OUT/results.txt"
+
+echo
+echo "== full path / bare handler =="
+for c in 8 64; do
+  full=$(grep "payments-service, $c connections" "$OUT/results.txt" | awk '{print $4}')
+  bare=$(grep "bare Vert.x INSERT + XADD, $c connections" "$OUT/results.txt" | awk '{print $8}')
+  python3 -c "print(f'$c connections: {$full/$bare:.2f} x the bare handler ($full vs $bare req/s)')" | tee -a "$OUT/results.txt"
+done
+echo "(cores: $(nproc); results also in $OUT/results.txt)"

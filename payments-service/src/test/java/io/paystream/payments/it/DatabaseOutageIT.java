@@ -1,0 +1,91 @@
+package io.paystream.payments.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paystream.shared.testing.ServiceProcess;
+import io.paystream.shared.testing.TcpProxy;
+import io.paystream.shared.testing.TestDatabases;
+import io.restassured.response.Response;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL goes away: requests get 503 SERVICE_UNAVAILABLE with Retry-After and change nothing; a
+ * payment accepted before is finished once the database is back.
+ */
+class DatabaseOutageIT {
+  private static final String DB = "paystream_payments_dbdown_it";
+  private static final int REDIS_DB = 11;
+
+  @Test
+  void aMissingDatabaseIs503AndAcceptedPaymentsFinishAfterwards() throws Exception {
+    TestDatabases.recreate(DB, "payments");
+    TestDatabases.flushRedis(REDIS_DB);
+    String[] pg = TestDatabases.postgres().split(":");
+    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]));
+        ServiceProcess app =
+            Instances.start(
+                "dbdown",
+                "postgresql://" + TestDatabases.user() + "@127.0.0.1:" + proxy.port() + "/" + DB,
+                TestDatabases.redisUrl(REDIS_DB),
+                Map.of("TEST_PROCESSING_DELAY", "3000"))) {
+      String accepted = Instances.pay(app, "success@bank");
+      String order =
+          Instances.merchant(app)
+              .body("{\"amount\":777}")
+              .post("/api/v1/orders")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("id");
+
+      proxy.cut();
+      Response refused =
+          Instances.merchant(app)
+              .header("Idempotency-Key", "during-outage")
+              .body("{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":\"a@bank\"}")
+              .post("/api/v1/payments");
+      assertEquals(503, refused.statusCode(), refused.asString());
+      assertEquals("SERVICE_UNAVAILABLE", refused.path("error.code"));
+      assertEquals("5", refused.header("Retry-After"));
+      Instances.merchant(app).get("/api/v1/payments/" + accepted).then().statusCode(503);
+
+      proxy.restore();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Instances.merchant(app).get("/api/v1/payments/" + accepted).statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> "success".equals(Instances.status(app, accepted)));
+      // The refused request left nothing behind: the same key works now.
+      Instances.merchant(app)
+          .header("Idempotency-Key", "during-outage")
+          .body("{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":\"a@bank\"}")
+          .post("/api/v1/payments")
+          .then()
+          .statusCode(201)
+          .body("order_id", equalTo(order));
+      assertEquals(1, paymentsOn(order));
+    }
+  }
+
+  private static long paymentsOn(String order) throws Exception {
+    try (var c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://" + TestDatabases.postgres() + "/" + DB,
+                TestDatabases.user(),
+                "");
+        var s = c.prepareStatement("SELECT count(*) FROM payments.payments WHERE order_id = ?")) {
+      s.setString(1, order);
+      var rs = s.executeQuery();
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
