@@ -1,0 +1,57 @@
+// The public endpoints the checkout page uses (API.md, Orders and Payments). No key and no secret:
+// the order decides the merchant. Calls go to this page's own origin, which forwards /api.
+
+const BASE = '/api/v1';
+
+/** A refusal from the API (`status` 0: the request never got an answer). */
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field || null;
+  }
+}
+
+async function call(path, init = {}) {
+  let res;
+  try {
+    res = await fetch(BASE + path, { ...init, cache: 'no-store', credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', 'We could not reach the payment service. Check your connection and try again.');
+  }
+  const body = await res.json().catch(() => null);
+  if (res.ok && body) return body;
+  const err = (body && body.error) || {};
+  throw new ApiError(
+    res.status,
+    err.code || 'SERVER_ERROR',
+    err.description || 'Something went wrong on our side. Please try again in a moment.',
+    err.field,
+  );
+}
+
+/** `{id, amount, currency, status, merchant_name}` of an order. */
+export const getOrder = (id) => call(`/orders/${encodeURIComponent(id)}/public`);
+
+/** `{id, order_id, amount, currency, method, status, error_code, error_description}` of a payment. */
+export const getPayment = (id) => call(`/payments/${encodeURIComponent(id)}/public`);
+
+/**
+ * Creates a payment. The same Idempotency-Key is sent again once when the first try got no answer
+ * or met a request still in flight, so a flaky network never makes two payments.
+ */
+export async function createPayment(body, idempotencyKey) {
+  const init = {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+    body: JSON.stringify(body),
+  };
+  try {
+    return await call('/payments/public', init);
+  } catch (e) {
+    if (e.status !== 0 && e.status !== 409 && e.status !== 503) throw e;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return call('/payments/public', init);
+  }
+}

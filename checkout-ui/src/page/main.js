@@ -1,0 +1,155 @@
+// The hosted checkout page: loads the order, takes a UPI or card payment through the public
+// endpoints, polls it every 2 s while pending and shows the outcome. Embedded (`embedded=true`),
+// it also tells the framing page (see parent.js); standalone, the outcome simply stays on the page.
+
+import { createPayment, getOrder, getPayment } from './api.js';
+import * as form from './form.js';
+import { parentMessenger } from './parent.js';
+import { formatAmount } from './validation.js';
+import { byTestId, show, showError, showProcessing, showSuccess } from './view.js';
+
+const POLL_MS = 2000;
+const SLOW_AFTER_POLLS = 15;
+
+const params = new URLSearchParams(location.search);
+const orderId = params.get('order_id');
+const embedded = params.get('embedded') === 'true';
+const tellParent = embedded ? parentMessenger(params) : () => {};
+const payButton = byTestId('pay-button');
+
+// The payment in progress is remembered for this tab, so a reload picks it up instead of losing it.
+const memoryKey = `paystream.checkout.${orderId}`;
+const remember = (id) => { try { sessionStorage.setItem(memoryKey, id); } catch { /* storage off: no resume */ } };
+const remembered = () => { try { return sessionStorage.getItem(memoryKey); } catch { return null; } };
+const forget = () => { try { sessionStorage.removeItem(memoryKey); } catch { /* nothing kept */ } };
+
+const FAILURES = {
+  PAYMENT_FAILED: 'The bank did not approve this payment. You can try again or choose another way to pay.',
+  CARD_DECLINED: 'Your card was declined. Try again with another card, or pay with UPI.',
+};
+const REFUSALS = {
+  INVALID_VPA: 'That UPI ID does not look right: use the form name@bank.',
+  INVALID_CARD: 'That card number is not valid: please check the digits.',
+  EXPIRED_CARD: 'This card has expired: please use another card.',
+  NOT_FOUND_ERROR: 'We could not find this order any more. Please go back to the shop and start again.',
+};
+
+let submitting = false;
+let payLabel = 'Pay';
+
+async function start() {
+  if (embedded) {
+    document.documentElement.classList.add('embedded');
+    addEventListener('keydown', (e) => e.key === 'Escape' && tellParent({ type: 'close_modal' }));
+  }
+  if (!orderId) {
+    return showError('Nothing to pay', 'This checkout link has no order in it. Please go back to the shop and try again.');
+  }
+  byTestId('order-id').textContent = orderId;
+  let order;
+  try {
+    order = await getOrder(orderId);
+  } catch (e) {
+    return e.status === 404
+      ? showError('Order not found', 'We could not find this order. Please go back to the shop and start again.')
+      : showError('Could not load the order', e.message, () => location.reload());
+  }
+  const amount = formatAmount(order.amount, order.currency);
+  byTestId('order-amount').textContent = amount;
+  document.getElementById('merchant-name').textContent = order.merchant_name || 'Checkout';
+  document.title = `Pay ${amount} · ${order.merchant_name || 'Paystream'}`;
+  payLabel = `Pay ${amount}`;
+  payButton.textContent = payLabel;
+
+  form.setUp(submit);
+  if (order.status !== 'created' && (await resume())) return;
+  if (order.status === 'paid') {
+    return showError('Already paid', 'This order has already been paid. There is nothing more to pay.');
+  }
+  show('pay');
+  if (embedded && document.hasFocus()) byTestId('method-upi').focus();
+}
+
+// Picks up the payment this tab started before a reload; false when there is none to pick up.
+async function resume() {
+  const id = remembered();
+  if (!id) return false;
+  try {
+    const payment = await getPayment(id);
+    if (payment.order_id !== orderId || payment.status === 'failed') return false;
+    settle(payment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// One key per press of the pay button (crypto.randomUUID needs a secure context; this does not).
+function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'chk_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function submit() {
+  if (submitting) return;
+  const body = form.paymentBody(orderId);
+  if (!body) return;
+  submitting = true;
+  payButton.disabled = true;
+  payButton.textContent = 'Sending…';
+  try {
+    const payment = await createPayment(body, newIdempotencyKey());
+    remember(payment.id);
+    form.markFault(null);
+    track(payment.id);
+  } catch (e) {
+    form.markServerFault(e.field, REFUSALS[e.code] || e.message);
+  } finally {
+    submitting = false;
+    payButton.disabled = false;
+    payButton.textContent = payLabel;
+  }
+}
+
+// Shows the processing state and asks for the payment every 2 s until it is no longer pending.
+function track(paymentId, polls = 0) {
+  showProcessing(
+    polls < SLOW_AFTER_POLLS
+      ? 'Processing your payment…'
+      : 'This is taking longer than usual. We keep checking, please keep this window open.',
+  );
+  setTimeout(async () => {
+    let payment = null;
+    try {
+      payment = await getPayment(paymentId);
+    } catch {
+      // No answer this time (network, service restarting): the payment is safe, ask again.
+    }
+    if (payment && payment.status !== 'pending') settle(payment);
+    else track(paymentId, polls + 1);
+  }, POLL_MS);
+}
+
+function settle(payment) {
+  if (payment.status === 'pending') return track(payment.id);
+  if (payment.status === 'success') {
+    showSuccess(payment.id);
+    tellParent({ type: 'payment_success', data: { paymentId: payment.id } });
+    return;
+  }
+  forget();
+  showError(
+    'Payment failed',
+    FAILURES[payment.error_code] || payment.error_description || 'The payment did not go through.',
+    () => {
+      show('pay');
+      form.resetForRetry();
+    },
+  );
+  tellParent({
+    type: 'payment_failed',
+    data: { paymentId: payment.id, error_code: payment.error_code, error_description: payment.error_description },
+  });
+}
+
+start();

@@ -1,0 +1,117 @@
+// checkout.js — the script merchants include to open Paystream's checkout in a modal.
+//
+//   <script src="https://checkout.example/checkout.js"></script>
+//   new PaymentGateway({ key, orderId, onSuccess, onFailure, onClose }).open();
+//
+// The page inside the iframe talks back with postMessage. A message counts only when it comes
+// from the checkout origin AND from this modal's own iframe window; a success is believed only
+// after the public payment endpoint confirms it is a successful payment of this very order.
+// No dependencies; it must stay under 4 KB minified (the build checks).
+
+(() => {
+  if (window.PaymentGateway) return; // included twice: the first copy stays in charge
+
+  const script = document.currentScript;
+  const defaultHost = script && script.src ? script.src : location.href;
+  const ID = 'payment-gateway-modal';
+  const CSS =
+    `#${ID}{position:fixed;inset:0;z-index:2147483647;display:flex;align-items:center;justify-content:center}` +
+    `#${ID}>div{position:absolute;inset:0;background:rgba(15,23,42,.6)}` +
+    `#${ID}>[role=dialog]{position:relative;inset:auto;width:min(440px,100%);height:min(700px,100%);background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 20px 50px rgba(0,0,0,.3)}` +
+    `#${ID} iframe{display:block;width:100%;height:100%;border:0}` +
+    `#${ID} button{position:absolute;top:8px;right:8px;width:40px;height:40px;border:0;border-radius:50%;background:#f1f5f9;color:#0f172a;font:24px/1 sans-serif;cursor:pointer}` +
+    `#${ID} button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}` +
+    `@media(max-width:480px){#${ID}>[role=dialog]{width:100%;height:100%;border-radius:0}}`;
+
+  function PaymentGateway(options) {
+    const o = options || {};
+    if (!o.key || !o.orderId) throw new TypeError('PaymentGateway needs a key and an orderId');
+    const host = new URL(o.host || defaultHost, location.href).origin;
+    const html = document.documentElement;
+    let root, frame, button, before, overflow, settled;
+
+    // A merchant's callback that throws must not break the modal; its error still reaches the console.
+    const call = (name, data) => {
+      try {
+        if (typeof o[name] == 'function') o[name](data);
+      } catch (e) {
+        setTimeout(() => { throw e; });
+      }
+    };
+
+    const confirmSuccess = (id) => {
+      if (typeof id != 'string' || settled) return;
+      fetch(`${host}/api/v1/payments/${encodeURIComponent(id)}/public`, { credentials: 'omit', cache: 'no-store' })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((p) => {
+          if (p && p.status == 'success' && p.order_id == o.orderId && !settled) {
+            settled = true;
+            call('onSuccess', { paymentId: p.id });
+            close();
+          }
+        }, () => {});
+    };
+
+    const onMessage = (e) => {
+      if (!frame || e.origin != host || e.source != frame.contentWindow) return;
+      const m = e.data || {};
+      if (m.type == 'payment_success') confirmSuccess((m.data || {}).paymentId);
+      else if (m.type == 'payment_failed') call('onFailure', m.data);
+      else if (m.type == 'close_modal') close();
+    };
+
+    // Focus stays in the modal: a guard before the close button and one after the iframe send Tab
+    // around, and focus that lands anywhere else on the page comes back to the close button.
+    const onKey = (e) => e.key == 'Escape' && close();
+    const onFocus = (e) => root && !root.contains(e.target) && button.focus();
+
+    const open = () => {
+      if (root) return;
+      settled = false;
+      before = document.activeElement;
+      root = document.createElement('div');
+      root.id = ID;
+      root.setAttribute('data-test-id', 'payment-modal');
+      root.innerHTML =
+        `<style>${CSS}</style><div></div><div role="dialog" aria-modal="true" aria-label="Checkout">` +
+        '<i tabindex="0"></i><button type="button" data-test-id="close-modal-button" aria-label="Close checkout">&times;</button>' +
+        '<iframe data-test-id="payment-iframe" title="Checkout" allow="payment"></iframe><i tabindex="0"></i></div>';
+      frame = root.querySelector('iframe');
+      button = root.querySelector('button');
+      const [first, last] = root.querySelectorAll('i');
+      first.onfocus = () => frame.focus();
+      last.onfocus = () => button.focus();
+      frame.src = `${host}/checkout?${new URLSearchParams({
+        order_id: o.orderId,
+        key: o.key,
+        embedded: 'true',
+        parent_origin: location.origin,
+      })}`;
+      button.onclick = close;
+      addEventListener('message', onMessage);
+      document.addEventListener('keydown', onKey, true);
+      document.addEventListener('focusin', onFocus, true);
+      overflow = html.style.overflow;
+      html.style.overflow = 'hidden';
+      document.body.appendChild(root);
+      frame.focus();
+    };
+
+    const close = () => {
+      if (!root) return;
+      removeEventListener('message', onMessage);
+      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('focusin', onFocus, true);
+      root.remove();
+      root = frame = button = null;
+      html.style.overflow = overflow;
+      if (before && before.focus) before.focus();
+      call('onClose');
+    };
+
+    this.open = open;
+    this.close = close;
+  }
+
+  window.PaymentGateway = PaymentGateway;
+})();

@@ -1,0 +1,448 @@
+// Browser tests: Debian's Chromium against the real payments-service, the checkout origin and a
+// merchant page on another origin (see harness.mjs). Each state is also saved as a screenshot in
+// target/screenshots/.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { KEY, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
+
+let stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const tid = (id) => `[data-test-id="${id}"]`;
+const FUTURE_EXPIRY = `12/${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
+
+async function newOrder(amount = 50000) {
+  const { status, body } = await merchantApi(stack.apiUrl, 'POST', '/orders', { amount, receipt: 'browser-test' });
+  assert.equal(status, 201);
+  return body.id;
+}
+
+const merchantPayment = async (id) => (await merchantApi(stack.apiUrl, 'GET', `/payments/${id}`)).body;
+
+// A payment made outside the page, through the public endpoint, waited for until it is final.
+async function paidElsewhere(orderId, vpa) {
+  const res = await fetch(`${stack.apiUrl}/api/v1/payments/public`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ order_id: orderId, method: 'upi', vpa }),
+  });
+  assert.equal(res.status, 201);
+  const { id } = await res.json();
+  await eventually(async () => (await merchantPayment(id)).status !== 'pending', 10_000, `payment ${id} to finish`);
+  return id;
+}
+
+async function newPage(options = {}) {
+  const context = await stack.browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+const events = (page) => page.evaluate(() => window.demoEvents);
+const named = async (page, name) => (await events(page)).filter((e) => e.name === name);
+// Resolves with the callbacks of that name once there is at least one.
+const callbacks = (page, name) =>
+  eventually(async () => {
+    const found = await named(page, name);
+    return found.length > 0 && found;
+  }, 15_000, name);
+
+// The merchant page (another origin) opens the checkout for an order; resolves once the page is ready.
+async function openModal(page, orderId) {
+  await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+  await page.click('#open-checkout');
+  await page.locator(tid('payment-modal')).waitFor();
+  const frame = page.frameLocator(tid('payment-iframe'));
+  await frame.locator(tid('payment-methods')).waitFor();
+  return frame;
+}
+
+async function payUpi(frame, vpa) {
+  await frame.locator(tid('method-upi')).click();
+  await frame.locator(tid('vpa-input')).fill(vpa);
+  await frame.locator(tid('pay-button')).click();
+}
+
+async function fillCard(frame, number, expiry = FUTURE_EXPIRY, cvv = '123') {
+  await frame.locator(tid('method-card')).click();
+  await frame.locator(tid('card-number-input')).fill(number);
+  await frame.locator(tid('expiry-input')).fill(expiry);
+  await frame.locator(tid('cvv-input')).fill(cvv);
+  await frame.locator(tid('cardholder-name-input')).fill('Asha Rao');
+}
+
+test('checkout.js is served to any origin, stays under 4 KB and defines PaymentGateway once when included twice', async () => {
+  const res = await fetch(`${stack.checkoutUrl}/checkout.js`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  assert.ok((await res.arrayBuffer()).byteLength <= 4096);
+
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.merchantUrl}/demo.html`);
+  const first = await page.evaluate(() => window.PaymentGateway.toString());
+  await page.addScriptTag({ url: `${stack.checkoutUrl}/checkout.js` });
+  assert.equal(await page.evaluate(() => window.PaymentGateway.toString()), first);
+  const orderId = await newOrder();
+  await page.evaluate(([orderId, key]) => {
+    const gateway = new window.PaymentGateway({ key, orderId });
+    gateway.open();
+    gateway.open();
+  }, [orderId, KEY]);
+  assert.equal(await page.locator('#payment-gateway-modal').count(), 1);
+  await assert.rejects(page.evaluate(() => new window.PaymentGateway({})), /key and an orderId/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('open() shows the modal, iframe and close button of API.md, moves focus into it, and the order summary', async () => {
+  const orderId = await newOrder(123456);
+  const { context, page, problems } = await newPage();
+  const frame = await openModal(page, orderId);
+  const modal = page.locator('#payment-gateway-modal');
+  assert.equal(await modal.getAttribute('data-test-id'), 'payment-modal');
+  assert.equal(await modal.locator(tid('close-modal-button')).count(), 1);
+  const src = new URL(await modal.locator(tid('payment-iframe')).getAttribute('src'));
+  assert.equal(src.origin, stack.checkoutUrl);
+  assert.equal(src.pathname, '/checkout');
+  assert.equal(src.searchParams.get('order_id'), orderId);
+  assert.equal(src.searchParams.get('key'), KEY);
+  assert.equal(src.searchParams.get('embedded'), 'true');
+  assert.equal(src.searchParams.get('parent_origin'), stack.merchantUrl);
+  assert.ok(await page.evaluate(() => document.getElementById('payment-gateway-modal').contains(document.activeElement)));
+
+  assert.equal(await frame.locator(tid('order-amount')).textContent(), '₹1,234.56');
+  assert.equal(await frame.locator(tid('order-id')).textContent(), orderId);
+  assert.match(await frame.locator(tid('order-summary')).textContent(), /Test Merchant/);
+  await shot(page, '01-modal-open');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('UPI success in the modal: processing state, confirmed onSuccess, then the modal closes', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  const frame = await openModal(page, orderId);
+  await frame.locator(tid('method-upi')).click();
+  await frame.locator(tid('vpa-input')).fill('success@okaxis');
+  await shot(page, '02-upi-form');
+  await frame.locator(tid('pay-button')).click();
+  await frame.locator(tid('processing-state')).waitFor();
+  assert.equal(await frame.locator(tid('processing-message')).textContent(), 'Processing your payment…');
+  await shot(page, '03-processing');
+
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.match(success.data.paymentId, /^pay_[A-Za-z0-9]{16}$/);
+  const payment = await merchantPayment(success.data.paymentId);
+  assert.equal(payment.status, 'success');
+  assert.equal(payment.order_id, orderId);
+  assert.equal(payment.vpa, 'success@okaxis');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose']);
+  assert.equal(await page.evaluate(() => document.documentElement.style.overflow), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('card success in the modal', async () => {
+  const orderId = await newOrder(99900);
+  const { context, page } = await newPage();
+  const frame = await openModal(page, orderId);
+  await fillCard(frame, '4111 1111 1111 1111');
+  assert.equal(await frame.locator(tid('pay-button')).textContent(), 'Pay ₹999.00');
+  await shot(page, '04-card-form');
+  await frame.locator(tid('pay-button')).click();
+  const [success] = await callbacks(page, 'onSuccess');
+  const payment = await merchantPayment(success.data.paymentId);
+  assert.equal(payment.status, 'success');
+  assert.equal(payment.method, 'card');
+  assert.equal(payment.card_network, 'visa');
+  assert.equal(payment.card_last4, '1111');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  await context.close();
+});
+
+test('a failed payment shows its reason with a retry; onFailure fires, the modal stays, the retry succeeds', async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  const frame = await openModal(page, orderId);
+  await payUpi(frame, 'failure@okicici');
+  await frame.locator(tid('error-state')).waitFor({ timeout: 15_000 });
+  assert.match(await frame.locator(tid('error-message')).textContent(), /bank did not approve/);
+  assert.ok(await frame.locator(tid('retry-button')).isVisible());
+  await shot(page, '05-error-state');
+
+  const [failure] = await callbacks(page, 'onFailure');
+  assert.equal(failure.data.error_code, 'PAYMENT_FAILED');
+  assert.equal((await merchantPayment(failure.data.paymentId)).status, 'failed');
+  assert.ok(await page.locator(tid('payment-modal')).isVisible());
+  assert.deepEqual(await named(page, 'onClose'), []);
+
+  await frame.locator(tid('retry-button')).click();
+  assert.ok(await frame.locator(tid('upi-form')).isVisible());
+  assert.equal(await frame.locator(tid('vpa-input')).inputValue(), 'failure@okicici');
+  await frame.locator(tid('vpa-input')).fill('success@okicici');
+  await frame.locator(tid('pay-button')).click();
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.notEqual(success.data.paymentId, failure.data.paymentId);
+  assert.equal((await merchantPayment(success.data.paymentId)).order_id, orderId);
+  await context.close();
+});
+
+test('the page refuses a bad VPA, card number, expiry and CVV with a visible reason, and sends nothing', async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  const error = page.locator(tid('error-message'));
+  const pay = page.locator(tid('pay-button'));
+
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'shopper at bank');
+  await page.keyboard.press('Tab'); // leaving a filled field checks it at once
+  assert.ok(await error.isVisible());
+  assert.match(await error.textContent(), /UPI ID/);
+  await pay.click();
+  assert.equal(await page.getAttribute(tid('vpa-input'), 'aria-invalid'), 'true');
+  await shot(page, '06-validation-error');
+  await page.fill(tid('vpa-input'), 'shopper@okaxis');
+  assert.ok(await error.isHidden(), 'typing clears the mark');
+
+  await page.click(tid('method-card'));
+  const refusals = [
+    [['4111 1111 1111 1112', FUTURE_EXPIRY, '123'], /card number is not valid/],
+    [['4111 1111 111', FUTURE_EXPIRY, '123'], /card number is not valid/],
+    [['4111-1111-1111-1111', '01/20', '123'], /expired/],
+    [['4111 1111 1111 1111', '13/30', '123'], /MM\/YY/],
+    [['4111 1111 1111 1111', FUTURE_EXPIRY, '12'], /CVV/],
+  ];
+  for (const [[number, expiry, cvv], reason] of refusals) {
+    await page.fill(tid('card-number-input'), number);
+    await page.fill(tid('expiry-input'), expiry);
+    await page.fill(tid('cvv-input'), cvv);
+    await pay.click();
+    assert.ok(await error.isVisible(), `${number} ${expiry} ${cvv} is refused`);
+    assert.match(await error.textContent(), reason);
+    assert.ok(await page.locator(tid('card-form')).isVisible());
+  }
+  const order = await (await fetch(`${stack.checkoutUrl}/api/v1/orders/${orderId}/public`)).json();
+  assert.equal(order.status, 'created', 'no payment was attempted');
+  await context.close();
+});
+
+test("a refusal from the server is shown in error-message and the form stays", async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await paidElsewhere(orderId, 'success@okhdfc'); // meanwhile, in another tab
+  await page.click(tid('pay-button'));
+  const error = page.locator(tid('error-message'));
+  await error.waitFor();
+  assert.equal(await error.textContent(), 'Order is already paid');
+  assert.ok(await page.locator(tid('upi-form')).isVisible());
+  assert.ok(await page.locator(tid('processing-state')).isHidden());
+  await context.close();
+});
+
+test('the close button and Escape call onClose, remove the modal and every listener, and give focus back', async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  // Count the listeners checkout.js adds and removes.
+  await page.addInitScript(() => {
+    window.liveListeners = 0;
+    for (const target of [window, document]) {
+      const add = target.addEventListener.bind(target);
+      const remove = target.removeEventListener.bind(target);
+      const watched = (type) => ['message', 'keydown', 'focusin'].includes(type);
+      target.addEventListener = (type, ...rest) => (watched(type) && window.liveListeners++, add(type, ...rest));
+      target.removeEventListener = (type, ...rest) => (watched(type) && window.liveListeners--, remove(type, ...rest));
+    }
+  });
+  await openModal(page, orderId);
+  assert.equal(await page.evaluate(() => window.liveListeners), 3);
+  await page.click(tid('close-modal-button'));
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onClose']);
+  assert.equal(await page.evaluate(() => window.liveListeners), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'open-checkout');
+
+  // Escape inside the iframe: the page asks its parent to close (close_modal).
+  await page.click('#open-checkout');
+  const frame = page.frameLocator(tid('payment-iframe'));
+  await frame.locator(tid('method-card')).click();
+  await page.keyboard.press('Escape');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  // Escape on the merchant page itself (focus on the close button).
+  await page.click('#open-checkout');
+  await page.focus(tid('close-modal-button'));
+  await page.keyboard.press('Escape');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onClose', 'onClose', 'onClose']);
+  assert.equal(await page.evaluate(() => window.liveListeners), 0);
+  await context.close();
+});
+
+test('forged payment_success messages never fire onSuccess; the genuine one does', async () => {
+  const paidOrder = await newOrder();
+  const othersPayment = await paidElsewhere(paidOrder, 'success@okaxis');
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  const frame = await openModal(page, orderId);
+  const forged = { type: 'payment_success', data: { paymentId: othersPayment } };
+
+  // 1. The merchant page's own window (wrong origin).
+  await page.evaluate((m) => window.postMessage(m, '*'), forged);
+  // 2. A third origin framed on the same page, which also asks to close the modal.
+  await page.evaluate((src) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    f.id = 'attacker';
+    document.body.appendChild(f);
+  }, `${stack.attackerUrl}/?payment_id=${othersPayment}`);
+  await page.frameLocator('#attacker').locator('title').waitFor({ state: 'attached' });
+  // 3. Another window of the checkout origin that is not this modal's iframe.
+  await page.evaluate((src) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    f.id = 'other-checkout';
+    document.body.appendChild(f);
+  }, `${stack.checkoutUrl}/checkout.html?order_id=${paidOrder}`);
+  const other = await (await page.$('#other-checkout')).contentFrame();
+  await other.waitForSelector(tid('error-state'));
+  await other.evaluate((m) => parent.postMessage(m, '*'), forged);
+  await other.evaluate(() => parent.postMessage({ type: 'close_modal' }, '*'));
+  // 4. The modal's own iframe, claiming a success that is another order's, or no payment at all.
+  const own = await (await page.$(tid('payment-iframe'))).contentFrame();
+  await own.evaluate((m) => parent.postMessage(m, '*'), forged);
+  await own.evaluate(() => parent.postMessage({ type: 'payment_success', data: { paymentId: 'pay_doesnotexist00' } }, '*'));
+
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(await events(page), []);
+  assert.ok(await page.locator(tid('payment-modal')).isVisible());
+
+  // The genuine success of this order, through the same listener, is believed.
+  await payUpi(frame, 'success@okaxis');
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.notEqual(success.data.paymentId, othersPayment);
+  assert.equal((await merchantPayment(success.data.paymentId)).order_id, orderId);
+  await context.close();
+});
+
+test('standalone: the result stays on the page and survives a reload; a declined card shows error-state', async () => {
+  const orderId = await newOrder(25000);
+  const { context, page } = await newPage();
+  const answer = await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}&key=${KEY}`);
+  assert.equal(answer.headers()['x-frame-options'], undefined, 'any origin may frame the page');
+  await fillCard(page, '5555 5555 5555 4444');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('processing-state')).waitFor();
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  const paymentId = await page.locator(tid('payment-id')).textContent();
+  assert.match(paymentId, /^pay_/);
+  assert.match(await page.locator(tid('success-message')).textContent(), /payment has been received/);
+  const payment = await merchantPayment(paymentId);
+  assert.equal(payment.status, 'success');
+  assert.equal(payment.card_network, 'mastercard');
+  assert.equal(page.url(), `${stack.checkoutUrl}/checkout?order_id=${orderId}&key=${KEY}`);
+  await shot(page, '07-standalone-success');
+  await page.reload();
+  await page.locator(tid('success-state')).waitFor();
+  assert.equal(await page.locator(tid('payment-id')).textContent(), paymentId);
+
+  const declinedOrder = await newOrder();
+  await page.goto(`${stack.checkoutUrl}/checkout.html?order_id=${declinedOrder}`);
+  await fillCard(page, '4000 0000 0000 0002');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('error-state')).waitFor({ timeout: 15_000 });
+  assert.match(await page.locator(tid('error-message')).textContent(), /card was declined/);
+  await shot(page, '08-standalone-declined');
+  await page.click(tid('retry-button'));
+  assert.ok(await page.locator(tid('card-form')).isVisible());
+  assert.equal(await page.inputValue(tid('card-number-input')), '4000 0000 0000 0002');
+  assert.equal(await page.inputValue(tid('cvv-input')), '', 'the CVV is asked for again');
+  await context.close();
+});
+
+test('keyboard only on a 360 px phone: focus stays in the modal, no sideways scrolling, payment succeeds', async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+  await page.focus('#open-checkout');
+  await page.keyboard.press('Enter');
+  const frame = page.frameLocator(tid('payment-iframe'));
+  await frame.locator(tid('payment-methods')).waitFor();
+  const inModal = () => page.evaluate(() => document.getElementById('payment-gateway-modal').contains(document.activeElement));
+  assert.ok(await inModal());
+  const box = await page.locator(tid('payment-iframe')).boundingBox();
+  assert.equal(Math.round(box.width), 360, 'the modal fills a phone screen');
+
+  // Every focusable element, and past the last one: focus never leaves the modal.
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    assert.ok(await inModal(), `after ${i + 1} Tab presses focus is still in the modal`);
+  }
+  await page.focus(tid('close-modal-button'));
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testId), 'payment-iframe');
+
+  const own = await (await page.$(tid('payment-iframe'))).contentFrame();
+  const focused = () => own.evaluate(() => document.activeElement.dataset.testId || document.activeElement.id);
+  await own.focus(tid('method-card'));
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'card-number-input');
+  const noSideways = (f) => f.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  assert.ok(await noSideways(own), 'the card form fits 360 px');
+  for (const label of await own.$$('label')) {
+    const target = await label.getAttribute('for');
+    assert.equal(await own.locator(`#${target}`).count(), 1, `label for #${target} names a field`);
+  }
+  await shot(page, '09-mobile-360-card');
+
+  await own.focus(tid('method-upi'));
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'vpa-input');
+  await page.keyboard.type('success@okaxis');
+  await page.keyboard.press('Enter');
+  await frame.locator(tid('processing-state')).waitFor();
+  assert.ok(await noSideways(own), 'the processing state fits 360 px');
+  assert.ok(await noSideways(page.mainFrame()), 'the merchant page does not scroll sideways');
+  await shot(page, '10-mobile-360-processing');
+  await callbacks(page, 'onSuccess');
+  await context.close();
+});
+
+test('an unknown order or a link without an order shows error-state without a retry', async () => {
+  const { context, page } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=order_doesnotexist00`);
+  await page.locator(tid('error-state')).waitFor();
+  assert.match(await page.locator(tid('error-message')).textContent(), /could not find this order/);
+  assert.ok(await page.locator(tid('retry-button')).isHidden());
+  assert.ok(await page.locator(tid('payment-methods')).isHidden());
+  await page.goto(`${stack.checkoutUrl}/checkout`);
+  await page.locator(tid('error-state')).waitFor();
+  assert.match(await page.locator(tid('error-message')).textContent(), /no order/);
+  await context.close();
+});
+
+test('the demo shop creates an order on its server and pays it', async () => {
+  const { context, page } = await newPage();
+  await page.goto(`${stack.merchantUrl}/`);
+  assert.equal(await page.content().then((html) => html.includes('secret_test')), false, 'no secret in the page');
+  await page.fill('#amount', '42');
+  await page.click('#buy');
+  const frame = page.frameLocator(tid('payment-iframe'));
+  await frame.locator(tid('payment-methods')).waitFor();
+  assert.equal(await frame.locator(tid('order-amount')).textContent(), '₹42.00');
+  await payUpi(frame, 'success@okaxis');
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.equal((await merchantPayment(success.data.paymentId)).amount, 4200);
+  await context.close();
+});
