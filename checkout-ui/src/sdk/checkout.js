@@ -39,17 +39,22 @@
       }
     };
 
-    const confirmSuccess = (id) => {
+    // A success counts once the public endpoint says this order's payment succeeded; a lost answer
+    // is asked again (3 tries), a definite "no" is final.
+    const confirmSuccess = (id, tries = 3) => {
       if (typeof id != 'string' || settled) return;
       fetch(`${host}/api/v1/payments/${encodeURIComponent(id)}/public`, { credentials: 'omit', cache: 'no-store' })
         .then((r) => (r.ok ? r.json() : null))
-        .then((p) => {
-          if (p && p.status == 'success' && p.order_id == o.orderId && !settled) {
-            settled = true;
-            call('onSuccess', { paymentId: p.id });
-            close();
-          }
-        }, () => {});
+        .then(
+          (p) => {
+            if (p && p.status == 'success' && p.order_id == o.orderId && !settled) {
+              settled = true;
+              call('onSuccess', { paymentId: p.id });
+              close();
+            }
+          },
+          () => tries > 1 && setTimeout(() => confirmSuccess(id, tries - 1), 1000),
+        );
     };
 
     const onMessage = (e) => {
