@@ -2,6 +2,7 @@
 # Makes sure PostgreSQL (127.0.0.1:5432, user postgres reachable without a password) and Redis
 # (127.0.0.1:6379) answer. Reuses servers already running; otherwise starts the installed ones;
 # otherwise, as root on Debian, installs them first. Safe to run any number of times.
+#   --packages-only   only install what is missing (up.sh starts private servers itself)
 set -euo pipefail
 
 log() { printf '[infra] %s\n' "$*"; }
@@ -53,5 +54,12 @@ ensure_redis() {
   redis_up || { log "Redis did not come up"; exit 1; }
 }
 
+if [ "${1:-}" = --packages-only ]; then
+  command -v pg_isready >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+    || apt_install postgresql postgresql-client
+  command -v redis-server >/dev/null || apt_install redis-server
+  command -v redis-cli >/dev/null || apt_install redis-tools
+  exit 0
+fi
 ensure_postgres
 ensure_redis

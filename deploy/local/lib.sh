@@ -1,0 +1,112 @@
+# Shared by up.sh, down.sh and status.sh: settings, the run directory and small helpers.
+# Sourced, not run.
+#
+# Settings (environment; the defaults run the stack a newcomer expects):
+#   PAYSTREAM_RUN_DIR         logs, pids, private data        <repo>/.run
+#   PAYSTREAM_EDGE_PORT       the edge (API origin)           8000
+#   PAYSTREAM_PAYMENTS_PORT   payments-service                8081
+#   PAYSTREAM_REFUNDS_PORT    refund-service                  8082
+#   PAYSTREAM_WEBHOOKS_PORT   webhook-service                 8083
+#   PAYSTREAM_DASHBOARD_PORT  dashboard app                   3000
+#   PAYSTREAM_CHECKOUT_PORT   checkout app                    3001
+#   PAYSTREAM_BIND            address everything listens on   127.0.0.1
+#   PAYSTREAM_DB              database created and used       paystream
+#   PAYSTREAM_POSTGRES        auto: reuse DATABASE_URL or 127.0.0.1:5432, else a private server;
+#                             private: always a private server under the run directory
+#   PAYSTREAM_REDIS           auto | private (as above, for REDIS_URL / 127.0.0.1:6379)
+#   PAYSTREAM_PG_PORT         port of a private PostgreSQL    5432 when free, else the next free from 55432
+#   PAYSTREAM_REDIS_PORT      port of a private Redis         6379 when free, else the next free from 56379
+#   PAYSTREAM_BUILD           auto: build what is missing or older than its sources;
+#                             missing: only what is missing; never
+#   PAYSTREAM_JAVA_OPTS       JVM options of the services     -Xms64m -Xmx384m -XX:+UseSerialGC
+#   PAYSTREAM_START_TIMEOUT   seconds to wait for health      240
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RUN_DIR=${PAYSTREAM_RUN_DIR:-$ROOT/.run}
+mkdir -p "$RUN_DIR"
+RUN_DIR=$(cd "$RUN_DIR" && pwd)
+LOGS=$RUN_DIR/logs
+PIDS=$RUN_DIR/pids
+STATE=$RUN_DIR/state.env
+
+EDGE_PORT=${PAYSTREAM_EDGE_PORT:-8000}
+PAYMENTS_PORT=${PAYSTREAM_PAYMENTS_PORT:-8081}
+REFUNDS_PORT=${PAYSTREAM_REFUNDS_PORT:-8082}
+WEBHOOKS_PORT=${PAYSTREAM_WEBHOOKS_PORT:-8083}
+DASHBOARD_PORT=${PAYSTREAM_DASHBOARD_PORT:-3000}
+CHECKOUT_PORT=${PAYSTREAM_CHECKOUT_PORT:-3001}
+BIND=${PAYSTREAM_BIND:-127.0.0.1}
+
+# name:module:port of each service, in start order.
+SERVICES=(
+  "payments-service:payments-service:$PAYMENTS_PORT"
+  "refund-service:refund-service:$REFUNDS_PORT"
+  "webhook-service:webhook-service:$WEBHOOKS_PORT"
+)
+APPS=(checkout-ui dashboard-ui)
+
+# True when a service module is part of the build (listed in the root pom.xml).
+has_service() {
+  grep -q "<module>$1</module>" "$ROOT/pom.xml"
+}
+
+# True when a web app is in this checkout.
+has_app() {
+  [ -f "$ROOT/$1/package.json" ]
+}
+
+log() { printf '[paystream] %s\n' "$*"; }
+die() { printf '[paystream] error: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# The pid in pids/<name>.pid when that process is alive and is still what we started (its
+# command line contains <pattern>: a recycled pid is never taken for ours). Fails otherwise.
+live_pid() {
+  local file=$PIDS/$1.pid pattern=$2 pid
+  [ -f "$file" ] || return 1
+  pid=$(head -n 1 "$file" 2>/dev/null | tr -dc 0-9)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pattern" || return 1
+  echo "$pid"
+}
+
+# What the command line of each component we start contains (see live_pid).
+pattern_of() {
+  case "$1" in
+    postgres) echo "postgres" ;;
+    redis) echo "redis-server" ;;
+    nginx) echo "nginx" ;;
+    *) echo "$1/target/quarkus-app/quarkus-run.jar" ;;
+  esac
+}
+
+# True when something accepts TCP connections on host:port.
+port_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# The first port from $1 on that nothing listens on (checked on 127.0.0.1).
+free_port_from() {
+  local p=$1
+  while port_open 127.0.0.1 "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
+
+# HTTP status of a GET (000 when nothing answers).
+http_status() {
+  curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true
+}
+
+# Remembered choices of earlier runs (which PostgreSQL/Redis, their URLs).
+state_get() {
+  [ -f "$STATE" ] || return 0
+  sed -n "s/^$1=//p" "$STATE" | tail -n 1
+}
+state_set() {
+  local tmp
+  tmp=$(mktemp "$RUN_DIR/.state.XXXXXX")
+  [ -f "$STATE" ] && grep -v "^$1=" "$STATE" >"$tmp" || true
+  printf '%s=%s\n' "$1" "$2" >>"$tmp"
+  mv "$tmp" "$STATE"
+}

@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# Runs the whole of Paystream on this machine, in the background, without Docker:
+#   PostgreSQL and Redis  reused when they answer on the standard ports (or DATABASE_URL /
+#                         REDIS_URL are given), else private ones under the run directory
+#   payments-service 8081, refund-service 8082, webhook-service 8083   (java -jar)
+#   edge 8000, dashboard 3000, checkout 3001                           (one nginx)
+# Builds what is missing or older than its sources first, waits until everything is healthy and
+# prints the URLs and the test merchant. Running it again is harmless: what runs is left alone,
+# what died is started again. deploy/local/down.sh stops what this started. Logs: .run/logs/.
+#
+# The services' variables of API.md pass through (TEST_MODE, TEST_PROCESSING_DELAY,
+# TEST_PAYMENT_SUCCESS, WEBHOOK_RETRY_INTERVALS_TEST, ADMIN_TOKEN, ENCRYPTION_KEY, LOG_JSON, …);
+# WEBHOOK_ALLOW_PRIVATE_TARGETS defaults to true here. Ports and the rest: see lib.sh.
+set -euo pipefail
+# shellcheck source=deploy/local/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+BUILD=${PAYSTREAM_BUILD:-auto}
+DB_NAME=${PAYSTREAM_DB:-paystream}
+JAVA_OPTS=${PAYSTREAM_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}
+START_TIMEOUT=${PAYSTREAM_START_TIMEOUT:-240}
+mkdir -p "$LOGS" "$PIDS"
+
+# ---------------------------------------------------------------- tools
+
+need_tools() {
+  command -v java >/dev/null || die "java (JDK 17+) is needed"
+  command -v curl >/dev/null || die "curl is needed"
+  command -v nginx >/dev/null || "$ROOT/deploy/local/ensure-tools.sh" nginx
+  if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null; then
+    is_root || die "PostgreSQL and Redis tools are missing: apt-get install postgresql redis-server"
+    log "installing PostgreSQL and Redis (Debian packages)"
+    "$ROOT/deploy/local/ensure-infra.sh" --packages-only
+  fi
+}
+
+# ---------------------------------------------------------------- build
+
+# True when $1 is missing, or (PAYSTREAM_BUILD=auto) a file under the other arguments is newer.
+stale() {
+  local target=$1
+  shift
+  [ -e "$target" ] || return 0
+  [ "$BUILD" = auto ] || return 1
+  [ -n "$(find "$@" -type f -newer "$target" -not -path '*/node_modules/*' \
+    -not -path '*/target/*' -not -path '*/dist/*' -print -quit 2>/dev/null)" ]
+}
+
+build() {
+  [ "$BUILD" = never ] && return 0
+  local modules=() entry module jar
+  for entry in "${SERVICES[@]}"; do
+    module=$(cut -d: -f2 <<<"$entry")
+    has_service "$module" || continue
+    jar=$ROOT/$module/target/quarkus-app/quarkus-run.jar
+    if stale "$jar" "$ROOT/pom.xml" "$ROOT/shared-model/pom.xml" "$ROOT/shared-model/src/main" \
+      "$ROOT/$module/pom.xml" "$ROOT/$module/src/main"; then
+      modules+=("$module")
+    fi
+  done
+  if [ ${#modules[@]} -gt 0 ]; then
+    local list
+    list=$(IFS=,; echo "${modules[*]}")
+    log "building $list (log: $LOGS/build.log)"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl "$list" -am) \
+      >"$LOGS/build.log" 2>&1 || { tail -n 40 "$LOGS/build.log" >&2; die "the build failed"; }
+  fi
+  local app
+  for app in "${APPS[@]}"; do
+    has_app "$app" || continue
+    if [ -z "$(ls -A "$ROOT/$app/dist" 2>/dev/null)" ] \
+      || stale "$ROOT/$app/dist" "$ROOT/$app/src" "$ROOT/$app/package.json" $(ls "$ROOT/$app"/*.mjs "$ROOT/$app"/*.js 2>/dev/null); then
+      command -v npm >/dev/null || "$ROOT/deploy/local/ensure-tools.sh" node
+      log "building $app (log: $LOGS/build-$app.log)"
+      (cd "$ROOT/$app" && { [ -d node_modules ] || npm install --no-audit --no-fund --loglevel=error; } \
+        && npm run build) >"$LOGS/build-$app.log" 2>&1 \
+        || { tail -n 40 "$LOGS/build-$app.log" >&2; die "building $app failed"; }
+    fi
+  done
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+  echo "$dir"
+}
+
+# Runs a PostgreSQL server command as the user that owns the private data: initdb and postgres
+# refuse to run as root, so as root that is the system's postgres user.
+as_pg() {
+  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+can_use_pg() { # can_use_pg <url>
+  psql "$1" -X -q -tAc 'select 1' >/dev/null 2>&1
+}
+
+start_private_pg() {
+  local bin data=$RUN_DIR/pg/data port pid
+  bin=$(pg_bin)
+  port=$(state_get PG_PORT)
+  [ -n "$port" ] || port=${PAYSTREAM_PG_PORT:-}
+  if [ -z "$port" ]; then
+    if port_open 127.0.0.1 5432; then port=$(free_port_from 55432); else port=5432; fi
+  fi
+  PG_URL="postgresql://postgres@127.0.0.1:$port"
+  if pid=$(live_pid postgres postgres); then
+    log "PostgreSQL (private, pid $pid) on 127.0.0.1:$port"
+  else
+    mkdir -p "$RUN_DIR/pg"
+    touch "$LOGS/postgres.log"
+    if is_root; then
+      id postgres >/dev/null 2>&1 || die "no postgres user to run a private PostgreSQL as (apt-get install postgresql)"
+      chown postgres: "$RUN_DIR/pg" "$LOGS/postgres.log"
+      runuser -u postgres -- test -w "$RUN_DIR/pg" \
+        || die "the postgres user cannot reach $RUN_DIR/pg (a parent directory is not searchable by others): set PAYSTREAM_RUN_DIR elsewhere, or DATABASE_URL"
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+      log "creating a private PostgreSQL cluster in $data"
+      as_pg "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-instructions >>"$LOGS/postgres.log" 2>&1 \
+        || { tail -n 20 "$LOGS/postgres.log" >&2; die "initdb failed"; }
+      as_pg sh -c "printf '%s\n' \"listen_addresses = '127.0.0.1'\" \"unix_socket_directories = ''\" \
+        'max_connections = 200' 'fsync = on' >> '$data/postgresql.conf'"
+    fi
+    if port_open 127.0.0.1 "$port"; then
+      die "port $port (private PostgreSQL) is taken: set PAYSTREAM_PG_PORT"
+    fi
+    log "starting a private PostgreSQL on 127.0.0.1:$port"
+    as_pg "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -o "-p $port" -w -t 60 start >/dev/null \
+      || { tail -n 20 "$LOGS/postgres.log" >&2; die "PostgreSQL did not start"; }
+    head -n 1 "$data/postmaster.pid" >"$PIDS/postgres.pid"
+  fi
+  state_set PG_KIND private
+  state_set PG_PORT "$port"
+}
+
+# Sets PG_URL (server, no database) and DATABASE_URL (the Paystream database).
+setup_postgres() {
+  local mode=${PAYSTREAM_POSTGRES:-auto} given=${DATABASE_URL:-}
+  if [ -n "$given" ]; then
+    local base=${given%%\?*}
+    PG_URL=${base%/*}
+    DB_NAME=${base##*/}
+    PG_NOTE="given by DATABASE_URL"
+    can_use_pg "$given" || can_use_pg "$PG_URL/postgres" || die "cannot connect to DATABASE_URL"
+    state_set PG_KIND given
+  elif [ "$mode" != private ] && [ "$(state_get PG_KIND)" != private ] \
+    && can_use_pg "postgresql://postgres@127.0.0.1:5432/postgres"; then
+    PG_URL="postgresql://postgres@127.0.0.1:5432"
+    PG_NOTE="reused: already running"
+    state_set PG_KIND reused
+  else
+    start_private_pg
+    PG_NOTE="private: $RUN_DIR/pg, stopped by down.sh"
+  fi
+  create_database
+  DATABASE_URL=${given:-$PG_URL/$DB_NAME}
+  export DATABASE_URL
+}
+
+create_database() {
+  local exists
+  exists=$(psql "$PG_URL/postgres" -X -q -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" 2>/dev/null || true)
+  if [ "$exists" != 1 ]; then
+    if psql "$PG_URL/postgres" -X -q -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>>"$LOGS/postgres-client.log"; then
+      log "created database $DB_NAME"
+    else
+      # A restricted role may not see or create databases; then the database must exist already.
+      can_use_pg "$PG_URL/$DB_NAME" || die "database $DB_NAME does not exist and cannot be created"
+    fi
+  fi
+}
+
+# ---------------------------------------------------------------- Redis
+
+redis_ping() { [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ]; }
+
+start_private_redis() {
+  local port pid
+  port=$(state_get REDIS_PORT)
+  [ -n "$port" ] || port=${PAYSTREAM_REDIS_PORT:-}
+  if [ -z "$port" ]; then
+    if port_open 127.0.0.1 6379; then port=$(free_port_from 56379); else port=6379; fi
+  fi
+  if pid=$(live_pid redis redis-server) && redis_ping "$port"; then
+    log "Redis (private, pid $pid) on 127.0.0.1:$port"
+  else
+    port_open 127.0.0.1 "$port" && die "port $port (private Redis) is taken: set PAYSTREAM_REDIS_PORT"
+    mkdir -p "$RUN_DIR/redis"
+    log "starting a private Redis on 127.0.0.1:$port (append-only file in $RUN_DIR/redis)"
+    nohup redis-server --port "$port" --bind 127.0.0.1 --dir "$RUN_DIR/redis" \
+      --appendonly yes --appendfsync everysec --save "" --daemonize no \
+      >>"$LOGS/redis.log" 2>&1 </dev/null &
+    echo $! >"$PIDS/redis.pid"
+    for _ in $(seq 1 50); do redis_ping "$port" && break; sleep 0.2; done
+    redis_ping "$port" || { tail -n 20 "$LOGS/redis.log" >&2; die "Redis did not start"; }
+  fi
+  state_set REDIS_KIND private
+  state_set REDIS_PORT "$port"
+  REDIS_URL="redis://127.0.0.1:$port"
+}
+
+# Sets REDIS_URL.
+setup_redis() {
+  local mode=${PAYSTREAM_REDIS:-auto}
+  if [ -n "${REDIS_URL:-}" ]; then
+    REDIS_NOTE="given by REDIS_URL"
+    state_set REDIS_KIND given
+  elif [ "$mode" != private ] && [ "$(state_get REDIS_KIND)" != private ] && redis_ping 6379; then
+    REDIS_URL="redis://127.0.0.1:6379${PAYSTREAM_REDIS_DB:+/$PAYSTREAM_REDIS_DB}"
+    REDIS_NOTE="reused: already running"
+    state_set REDIS_KIND reused
+  else
+    start_private_redis
+    REDIS_NOTE="private: $RUN_DIR/redis, stopped by down.sh"
+  fi
+  export REDIS_URL
+}
+
+# ---------------------------------------------------------------- services
+
+start_service() { # start_service <name> <module> <port>
+  local name=$1 module=$2 port=$3 jar pid
+  jar=$ROOT/$module/target/quarkus-app/quarkus-run.jar
+  if ! has_service "$module"; then
+    log "skipped $name: it is not part of this checkout's build yet"
+    return
+  fi
+  if pid=$(live_pid "$name" "$(pattern_of "$name")"); then
+    if [ "$jar" -nt "$PIDS/$name.pid" ]; then
+      log "$name (pid $pid) runs an older build: down.sh then up.sh restarts it"
+    else
+      log "$name already running (pid $pid)"
+    fi
+    return
+  fi
+  [ -f "$jar" ] || die "$jar is missing (PAYSTREAM_BUILD=$BUILD)"
+  port_open "$BIND" "$port" && die "port $port ($name) is taken by another program: set its PAYSTREAM_*_PORT"
+  log "starting $name on $BIND:$port"
+  printf '\n===== %s started by up.sh =====\n' "$(date -u +%FT%TZ)" >>"$LOGS/$name.log"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  env PORT="$port" \
+    INSTANCE_ID="${INSTANCE_ID:-$name-local}" \
+    QUARKUS_HTTP_HOST="$BIND" \
+    WEBHOOK_ALLOW_PRIVATE_TARGETS="${WEBHOOK_ALLOW_PRIVATE_TARGETS:-true}" \
+    LOG_JSON="${LOG_JSON:-false}" \
+    QUARKUS_HTTP_ACCESS_LOG_ENABLED="${QUARKUS_HTTP_ACCESS_LOG_ENABLED:-true}" \
+    QUARKUS_HTTP_RECORD_REQUEST_START_TIME="${QUARKUS_HTTP_RECORD_REQUEST_START_TIME:-true}" \
+    QUARKUS_HTTP_ACCESS_LOG_PATTERN="${QUARKUS_HTTP_ACCESS_LOG_PATTERN:-%h \"%r\" %s %b %Dms request_id=%{i,X-Request-Id}}" \
+    nohup java $JAVA_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+}
+
+# ---------------------------------------------------------------- edge and apps (nginx)
+
+render() { # render <template> <output>: fills only the listed ${VARS}, leaving nginx's $vars
+  envsubst '${RUN_DIR} ${NGINX_USER_LINE} ${EDGE_LISTEN} ${PAYMENTS_UPSTREAM} ${REFUNDS_UPSTREAM} ${WEBHOOKS_UPSTREAM} ${DASHBOARD_LISTEN} ${DASHBOARD_ROOT} ${CHECKOUT_LISTEN} ${CHECKOUT_ROOT}' \
+    <"$1" >"$2"
+}
+
+start_nginx() {
+  local conf=$RUN_DIR/nginx pid
+  mkdir -p "$conf/paystream" "$conf/tmp"
+  cp "$ROOT"/deploy/edge/nginx/*.inc "$conf/paystream/"
+  export RUN_DIR
+  export EDGE_LISTEN="$BIND:$EDGE_PORT" DASHBOARD_LISTEN="$BIND:$DASHBOARD_PORT" CHECKOUT_LISTEN="$BIND:$CHECKOUT_PORT"
+  export PAYMENTS_UPSTREAM="127.0.0.1:$PAYMENTS_PORT" REFUNDS_UPSTREAM="127.0.0.1:$REFUNDS_PORT" WEBHOOKS_UPSTREAM="127.0.0.1:$WEBHOOKS_PORT"
+  export DASHBOARD_ROOT="$ROOT/dashboard-ui/dist" CHECKOUT_ROOT="$ROOT/checkout-ui/dist"
+  NGINX_USER_LINE=""
+  if is_root; then
+    # Workers drop to nobody when nobody can read the apps' files; else (a checkout under a
+    # private home directory) they keep root's rights, bound to $BIND only.
+    if runuser -u nobody -- test -r "$ROOT/checkout-ui/package.json" 2>/dev/null; then
+      NGINX_USER_LINE="user nobody nogroup;"
+      chown -R nobody: "$conf/tmp"
+    else
+      NGINX_USER_LINE="user root root;"
+    fi
+  fi
+  export NGINX_USER_LINE
+  render "$ROOT/deploy/local/nginx.conf.template" "$conf/nginx.conf"
+  render "$ROOT/deploy/edge/nginx/edge.conf.template" "$conf/edge.conf"
+  render "$ROOT/deploy/edge/nginx/apps.conf.template" "$conf/apps.conf"
+  nginx -q -t -p "$conf" -c nginx.conf 2>>"$LOGS/nginx-error.log" \
+    || { tail -n 10 "$LOGS/nginx-error.log" >&2; die "the nginx configuration is invalid"; }
+  if pid=$(live_pid nginx nginx); then
+    log "edge and apps already running (nginx pid $pid): configuration reloaded"
+    nginx -p "$conf" -c nginx.conf -s reload
+    return
+  fi
+  local port
+  for port in "$EDGE_PORT" "$DASHBOARD_PORT" "$CHECKOUT_PORT"; do
+    port_open "$BIND" "$port" && die "port $port is taken by another program: set PAYSTREAM_EDGE_PORT / _DASHBOARD_PORT / _CHECKOUT_PORT"
+  done
+  log "starting the edge on $BIND:$EDGE_PORT and the apps on $DASHBOARD_PORT, $CHECKOUT_PORT (nginx)"
+  nginx -p "$conf" -c nginx.conf 2>>"$LOGS/nginx-error.log" \
+    || { tail -n 10 "$LOGS/nginx-error.log" >&2; die "nginx did not start"; }
+}
+
+# ---------------------------------------------------------------- health
+
+wait_healthy() {
+  local deadline=$((SECONDS + START_TIMEOUT)) pending entry name module port code
+  log "waiting until everything is healthy (at most ${START_TIMEOUT}s)"
+  while :; do
+    pending=()
+    for entry in "${SERVICES[@]}"; do
+      IFS=: read -r name module port <<<"$entry"
+      has_service "$module" || continue
+      if ! live_pid "$name" "$(pattern_of "$name")" >/dev/null; then
+        tail -n 30 "$LOGS/$name.log" >&2
+        die "$name exited: see $LOGS/$name.log"
+      fi
+      [ "$(http_status "http://$BIND:$port/q/health/ready")" = 200 ] || pending+=("$name")
+    done
+    [ "$(http_status "http://$BIND:$EDGE_PORT/health")" = 200 ] || pending+=("edge /health")
+    for entry in "dashboard-ui:$DASHBOARD_PORT" "checkout-ui:$CHECKOUT_PORT"; do
+      IFS=: read -r name port <<<"$entry"
+      has_app "$name" || continue
+      code=$(http_status "http://$BIND:$port/")
+      case "$code" in 200 | 30?) ;; *) pending+=("$name") ;; esac
+    done
+    [ ${#pending[@]} -eq 0 ] && return 0
+    [ $SECONDS -lt $deadline ] || die "not healthy after ${START_TIMEOUT}s: ${pending[*]} (logs: $LOGS)"
+    sleep 1
+  done
+}
+
+summary() {
+  local merchant key email host=$BIND
+  [ "$host" = 0.0.0.0 ] || [ "$host" = 127.0.0.1 ] && host=localhost
+  merchant=$(curl -s -m 5 "http://$BIND:$EDGE_PORT/api/v1/test/merchant" || true)
+  key=$(sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p' <<<"$merchant")
+  email=$(sed -n 's/.*"email":"\([^"]*\)".*/\1/p' <<<"$merchant")
+  cat <<EOF
+
+Paystream is up.
+  API (edge)         http://$host:$EDGE_PORT          health: http://$host:$EDGE_PORT/health
+  dashboard          http://$host:$DASHBOARD_PORT          login ${email:-test@example.com} / password
+  checkout           http://$host:$CHECKOUT_PORT/checkout?order_id=<order id>   (demo shop: http://$host:$CHECKOUT_PORT/)
+  payments-service   http://$host:$PAYMENTS_PORT   refund-service http://$host:$REFUNDS_PORT   webhook-service http://$host:$WEBHOOKS_PORT
+  PostgreSQL         $DATABASE_URL   ($PG_NOTE)
+  Redis              $REDIS_URL   ($REDIS_NOTE)
+  logs               $LOGS
+  stop               ${PAYSTREAM_RUN_DIR:+PAYSTREAM_RUN_DIR=$RUN_DIR }deploy/local/down.sh
+
+Test merchant: X-Api-Key: ${key:-key_test_abc123}   X-Api-Secret: secret_test_xyz789   (webhook secret whsec_test_abc123)
+  curl -s http://$host:$EDGE_PORT/api/v1/orders -H 'X-Api-Key: ${key:-key_test_abc123}' -H 'X-Api-Secret: secret_test_xyz789' \\
+       -H 'Content-Type: application/json' -d '{"amount": 50000}'
+EOF
+}
+
+need_tools
+build
+setup_postgres
+setup_redis
+state_set DATABASE_URL "$DATABASE_URL"
+state_set REDIS_URL "$REDIS_URL"
+for entry in "${SERVICES[@]}"; do
+  IFS=: read -r name module port <<<"$entry"
+  start_service "$name" "$module" "$port"
+done
+start_nginx
+wait_healthy
+summary
