@@ -1,0 +1,58 @@
+// Small HTTP helpers: JSON errors in the API's shape and static files from dist/.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/** Headers every page of the dashboard carries: it holds a merchant's secret, so it is never framed. */
+export const PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** Writes `{"error":{"code","description"}}` with the given status. */
+export function sendError(res, status, code, description, headers = {}) {
+  const body = JSON.stringify({ error: { code, description } });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** The file under `root` that a URL path names, or null when the path tries to leave `root`. */
+export function fileIn(root, path) {
+  const file = normalize(join(root, decodeURIComponent(path)));
+  return file.startsWith(normalize(root + sep)) ? file : null;
+}
+
+/** Streams a file (HEAD: headers only); 404 JSON when it does not exist. */
+export async function sendFile(req, res, file, headers = {}) {
+  const info = file && (await stat(file).catch(() => null));
+  if (!info || !info.isFile()) return sendError(res, 404, 'NOT_FOUND_ERROR', 'There is nothing at this address.');
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
+    'Content-Length': info.size,
+    ...PAGE_HEADERS,
+    ...headers,
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).pipe(res);
+}

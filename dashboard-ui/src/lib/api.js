@@ -1,0 +1,80 @@
+// Calls the Paystream API through this origin's /api proxy, as the signed-in merchant.
+import { currentMerchant, signOut } from './session.js';
+
+/** An error answer from the API (or none at all: status 0, code NETWORK_ERROR). */
+export class ApiError extends Error {
+  constructor(status, code, description, field) {
+    super(description);
+    this.status = status;
+    this.code = code;
+    this.field = field || null;
+  }
+}
+
+let onSignedOut = () => {};
+
+/** What to do when the API stops accepting the stored credentials (the secret was rotated). */
+export function whenSignedOut(handler) {
+  onSignedOut = handler;
+}
+
+/**
+ * `api('GET', '/payments?limit=10')` → the parsed JSON body. Throws ApiError for any non-2xx
+ * answer, with the server's own code and description.
+ *
+ * @param {{auth?: boolean, idempotencyKey?: string, signal?: AbortSignal}} options
+ */
+export async function api(method, path, body, { auth = true, idempotencyKey, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+  if (auth) {
+    const merchant = currentMerchant();
+    if (!merchant) {
+      onSignedOut('Please sign in.');
+      throw new ApiError(401, 'AUTHENTICATION_ERROR', 'Please sign in.');
+    }
+    headers['X-Api-Key'] = merchant.api_key;
+    headers['X-Api-Secret'] = merchant.api_secret;
+  }
+  let res;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK_ERROR', 'The dashboard cannot reach Paystream right now. Check your connection.');
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (res.ok) return data;
+  const error = data && data.error ? data.error : {};
+  if (res.status === 401 && auth) {
+    signOut();
+    onSignedOut('Your session has ended. Please sign in again.');
+  }
+  throw new ApiError(
+    res.status,
+    error.code || 'HTTP_' + res.status,
+    error.description || `The request failed (HTTP ${res.status}).`,
+    error.field,
+  );
+}
+
+/** A fresh Idempotency-Key: one per action a person takes, reused if that same action is resent. */
+export function newIdempotencyKey() {
+  return crypto.randomUUID();
+}
+
+/** `{limit: 10, status: ''}` → `?limit=10` (empty values left out). */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,147 @@
+// Pure helpers for what the pages show: money, secrets, statuses, dates, URLs and paging.
+// No DOM here, so `node --test` covers them directly.
+
+const MINOR_UNITS = { JPY: 0, KRW: 0, BHD: 3, KWD: 3, OMR: 3 };
+
+/** Digits after the decimal point for a currency (2 unless it is one of the few that differ). */
+export function minorUnits(currency = 'INR') {
+  return MINOR_UNITS[currency] ?? 2;
+}
+
+/** `50000` paise → `₹500.00` (Indian digit grouping for INR). Non-integers are shown as `—`. */
+export function formatAmount(minor, currency = 'INR') {
+  if (!Number.isSafeInteger(minor)) return '—';
+  const digits = minorUnits(currency);
+  const locale = currency === 'INR' ? 'en-IN' : 'en-US';
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+  }
+}
+
+/**
+ * What a person typed as an amount in rupees (`"500"`, `"1,250.5"`, `"₹ 10.25"`) → paise as an
+ * integer, or null when it is not a positive amount with at most the currency's decimals.
+ */
+export function parseAmount(text, currency = 'INR') {
+  const digits = minorUnits(currency);
+  const clean = String(text ?? '').replace(/[₹,\s]/g, '');
+  const shape = digits === 0 ? /^\d+$/ : new RegExp(`^(\\d+)(?:\\.(\\d{1,${digits}}))?$`);
+  const m = clean.match(shape);
+  if (!m) return null;
+  const whole = digits === 0 ? clean : m[1];
+  const fraction = digits === 0 ? '' : (m[2] || '').padEnd(digits, '0');
+  const minor = Number(whole) * 10 ** digits + Number(fraction || 0);
+  return Number.isSafeInteger(minor) && minor > 0 ? minor : null;
+}
+
+/** Minor units → the plain number a person would type back (`50050` → `"500.50"`). */
+export function amountInput(minor, currency = 'INR') {
+  const digits = minorUnits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
+}
+
+/** `secret_test_xyz789` → `secret_••••••••z789`: the prefix up to the first `_`, the last 4. */
+export function maskSecret(secret) {
+  if (typeof secret !== 'string' || secret.length === 0) return '';
+  if (secret.length <= 8) return '•'.repeat(secret.length);
+  const cut = secret.indexOf('_');
+  const prefix = cut > 0 && cut < secret.length - 8 ? secret.slice(0, cut + 1) : '';
+  return `${prefix}${'•'.repeat(8)}${secret.slice(-4)}`;
+}
+
+const TONES = {
+  success: 'good',
+  processed: 'good',
+  paid: 'good',
+  pending: 'wait',
+  created: 'neutral',
+  attempted: 'wait',
+  failed: 'bad',
+};
+
+const LABELS = {
+  success: 'Succeeded',
+  processed: 'Processed',
+  paid: 'Paid',
+  pending: 'Pending',
+  created: 'Created',
+  attempted: 'Attempted',
+  failed: 'Failed',
+};
+
+/** How a status is shown: `{text, label, tone}`; tone is one of good, wait, bad, neutral. */
+export function statusBadge(status) {
+  const text = typeof status === 'string' && status ? status : 'unknown';
+  return { text, label: LABELS[text] || 'Unknown', tone: TONES[text] || 'neutral' };
+}
+
+/**
+ * Checks a webhook URL before it is sent: null when acceptable, else the reason in words. The
+ * service decides about private addresses; here only the shape is checked.
+ */
+export function validateWebhookUrl(value) {
+  const text = String(value ?? '').trim();
+  if (!text) return 'Enter the URL that should receive webhooks.';
+  if (text.length > 2048) return 'The URL is longer than 2048 characters.';
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter a full URL, such as https://example.com/webhooks.';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'The URL must start with https:// or http://.';
+  if (!url.hostname) return 'The URL needs a host name.';
+  if (url.username || url.password) return 'Leave user names and passwords out of the URL.';
+  if (url.hash) return 'The URL cannot contain a # fragment.';
+  return null;
+}
+
+/** ISO time → `15 Jan 2026, 10:31:05` in the given time zone (the browser's by default). */
+export function formatDateTime(iso, timeZone) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZone,
+  }).format(date);
+}
+
+/** `42.857…` → `42.9%`; whole numbers without decimals (`100%`, `0%`). */
+export function formatRate(rate) {
+  if (typeof rate !== 'number' || !Number.isFinite(rate)) return '—';
+  const rounded = Math.round(rate * 10) / 10;
+  return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)}%`;
+}
+
+/** `1234567` → `12,34,567` (the Indian grouping the amounts use). */
+export function formatCount(n) {
+  return Number.isSafeInteger(n) ? new Intl.NumberFormat('en-IN').format(n) : '—';
+}
+
+/** `(offset 10, limit 10, total 42)` → `11–20 of 42`; `No results` when empty. */
+export function pageSummary(offset, limit, total) {
+  if (!total) return 'No results';
+  const first = Math.min(offset + 1, total);
+  const last = Math.min(offset + limit, total);
+  return `${first}–${last} of ${formatCount(total)}`;
+}
+
+/** The offset of the previous (direction -1) or next (+1) page, or null when there is none. */
+export function pageOffset(offset, limit, total, direction) {
+  if (direction < 0) return offset > 0 ? Math.max(0, offset - limit) : null;
+  return offset + limit < total ? offset + limit : null;
+}

@@ -1,0 +1,125 @@
+// The dashboard's router: one page at a time inside a shared layout, history-based URLs, a guard
+// that sends signed-out visitors to /login, and focus moved to each new page's heading.
+import './styles.css';
+import { whenSignedOut } from './lib/api.js';
+import { h, replace } from './lib/dom.js';
+import { currentMerchant, signOut } from './lib/session.js';
+import { announce } from './lib/ui.js';
+import { docsPage } from './pages/docs.js';
+import { homePage } from './pages/home.js';
+import { loginPage } from './pages/login.js';
+import { transactionsPage } from './pages/transactions.js';
+import { webhooksPage } from './pages/webhooks.js';
+
+const PAGES = [
+  { path: /^\/dashboard\/?$/, nav: '/dashboard', title: 'Overview', page: homePage },
+  { path: /^\/dashboard\/transactions(?:\/([A-Za-z0-9_]+))?\/?$/, nav: '/dashboard/transactions', title: 'Transactions', page: transactionsPage },
+  { path: /^\/dashboard\/webhooks\/?$/, nav: '/dashboard/webhooks', title: 'Webhooks', page: webhooksPage },
+  { path: /^\/dashboard\/docs\/?$/, nav: '/dashboard/docs', title: 'Integration guide', page: docsPage },
+];
+
+const app = document.getElementById('app');
+let cleanup = null;
+let flash = '';
+
+/** Goes to an in-app path without reloading; `replace` keeps the history entry. */
+export function navigate(path, { replace: replaceEntry = false } = {}) {
+  if (replaceEntry) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  render();
+}
+
+whenSignedOut((text) => {
+  flash = text;
+  const back = location.pathname.startsWith('/dashboard') ? `?next=${encodeURIComponent(location.pathname)}` : '';
+  navigate(`/login${back}`, { replace: true });
+});
+
+function render() {
+  cleanup?.();
+  cleanup = null;
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
+  const path = location.pathname;
+  const merchant = currentMerchant();
+
+  if (path === '/login' || path === '/login/') {
+    if (merchant) return navigate('/dashboard', { replace: true });
+    document.title = 'Sign in · Paystream';
+    const next = new URLSearchParams(location.search).get('next');
+    const safeNext = next && /^\/dashboard(\/[A-Za-z0-9_/-]*)?$/.test(next) ? next : '/dashboard';
+    cleanup = loginPage(app, { flash: takeFlash(), onSignedIn: () => navigate(safeNext, { replace: true }) });
+    return;
+  }
+  const match = PAGES.map((p) => ({ p, m: path.match(p.path) })).find((x) => x.m);
+  if (!match) return navigate(merchant ? '/dashboard' : '/login', { replace: true });
+  if (!merchant) return navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
+
+  document.title = `${match.p.title} · Paystream`;
+  const main = h('main', { id: 'main', class: 'page', tabindex: '-1' });
+  replace(app, layout(merchant, match.p.nav), main);
+  cleanup = match.p.page(main, { merchant, params: match.m.slice(1), navigate });
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    if (document.activeElement === document.body || !app.contains(document.activeElement)) heading.focus({ preventScroll: true });
+  }
+  announce(`${match.p.title} page`);
+}
+
+function takeFlash() {
+  const text = flash;
+  flash = '';
+  return text;
+}
+
+function layout(merchant, current) {
+  const link = (href, text) =>
+    h('a', { href, 'aria-current': href === current ? 'page' : null, 'data-test-id': `nav-${text.toLowerCase()}` }, text);
+  return h(
+    'header',
+    { class: 'topbar' },
+    h('a', { href: '/dashboard', class: 'brand', 'aria-label': 'Paystream dashboard home' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'P'), 'Paystream'),
+    h(
+      'nav',
+      { 'aria-label': 'Main' },
+      link('/dashboard', 'Overview'),
+      link('/dashboard/transactions', 'Transactions'),
+      link('/dashboard/webhooks', 'Webhooks'),
+      link('/dashboard/docs', 'Docs'),
+    ),
+    h(
+      'div',
+      { class: 'account' },
+      h('span', { class: 'merchant-name', 'data-test-id': 'merchant-name', title: merchant.email }, merchant.name || merchant.email),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'ghost small',
+          'data-test-id': 'logout-button',
+          onclick: () => {
+            signOut();
+            flash = 'You have signed out.';
+            navigate('/login', { replace: true });
+          },
+        },
+        'Sign out',
+      ),
+    ),
+  );
+}
+
+// In-app links move without a reload; anything else (new tab, other origin, downloads) is left alone.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[href]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
+  if (!a.pathname.startsWith('/dashboard') && a.pathname !== '/login') return;
+  if (a.hash && a.pathname === location.pathname) return;
+  e.preventDefault();
+  if (a.pathname + a.search !== location.pathname + location.search) navigate(a.pathname + a.search);
+});
+window.addEventListener('popstate', render);
+
+if (location.pathname === '/' || location.pathname === '') navigate(currentMerchant() ? '/dashboard' : '/login', { replace: true });
+else render();

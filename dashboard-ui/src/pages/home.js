@@ -1,0 +1,137 @@
+// /dashboard: the merchant's API credentials and totals over its payments, kept up to date.
+import { api, query } from '../lib/api.js';
+import { h, replace } from '../lib/dom.js';
+import { formatAmount, formatCount, formatDateTime, formatRate } from '../lib/format.js';
+import { poll } from '../lib/poll.js';
+import { badge, copyButton, stateBox } from '../lib/ui.js';
+
+const REFRESH_MS = 4000;
+
+export function homePage(root, { merchant }) {
+  replace(
+    root,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), h('p', { class: 'muted' }, `Signed in as ${merchant.email}`)),
+    h('div', { 'data-test-id': 'dashboard', class: 'stack' }, credentials(merchant), stats(), recent()),
+  );
+  const stopStats = poll(loadStats, REFRESH_MS);
+  const stopRecent = poll(loadRecent, REFRESH_MS);
+  loadStats();
+  loadRecent();
+  return () => {
+    stopStats();
+    stopRecent();
+  };
+
+  function stats() {
+    const tile = (label, testId) =>
+      h('div', { class: 'tile' }, h('p', { class: 'tile-label', id: `${testId}-label` }, label), h('p', { class: 'tile-value', 'data-test-id': testId, 'aria-labelledby': `${testId}-label` }, '…'));
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'stats-title' },
+      h('h2', { id: 'stats-title' }, 'Payments at a glance'),
+      h(
+        'div',
+        { class: 'tiles', 'data-test-id': 'stats-container', 'aria-busy': 'true' },
+        tile('Transactions', 'total-transactions'),
+        tile('Amount collected', 'total-amount'),
+        tile('Success rate', 'success-rate'),
+      ),
+      h('p', { class: 'muted small', 'data-test-id': 'stats-note' }, 'All payments in any status; the amount counts successful ones.'),
+      h('div', { class: 'stats-error' }),
+    );
+  }
+
+  async function loadStats() {
+    const box = root.querySelector('[data-test-id="stats-container"]');
+    const error = root.querySelector('.stats-error');
+    try {
+      const s = await api('GET', '/payments/stats');
+      box.querySelector('[data-test-id="total-transactions"]').textContent = formatCount(s.total_transactions);
+      box.querySelector('[data-test-id="total-amount"]').textContent = formatAmount(s.total_amount);
+      box.querySelector('[data-test-id="success-rate"]').textContent = formatRate(s.success_rate);
+      box.removeAttribute('aria-busy');
+      replace(error);
+    } catch (e) {
+      replace(error, stateBox('error', `Totals could not be loaded: ${e.message}`, loadStats));
+    }
+  }
+
+  function recent() {
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'recent-title' },
+      h('div', { class: 'card-head' }, h('h2', { id: 'recent-title' }, 'Latest payments'), h('a', { href: '/dashboard/transactions' }, 'All transactions')),
+      h('div', { class: 'recent-list', 'data-test-id': 'recent-payments' }, stateBox('loading', 'Loading the latest payments…')),
+    );
+  }
+
+  async function loadRecent() {
+    const list = root.querySelector('[data-test-id="recent-payments"]');
+    try {
+      const page = await api('GET', `/payments${query({ limit: 5 })}`);
+      if (!page.data.length) {
+        replace(list, stateBox('empty', 'No payments yet. The integration guide shows how to take the first one.'));
+        return;
+      }
+      replace(
+        list,
+        h(
+          'ul',
+          { class: 'plain-list' },
+          page.data.map((p) =>
+            h(
+              'li',
+              {},
+              h('a', { href: `/dashboard/transactions/${p.id}`, class: 'mono' }, p.id),
+              h('span', {}, formatAmount(p.amount, p.currency)),
+              badge(p.status),
+              h('time', { datetime: p.created_at, class: 'muted small' }, formatDateTime(p.created_at)),
+            ),
+          ),
+        ),
+      );
+    } catch (e) {
+      replace(list, stateBox('error', `The latest payments could not be loaded: ${e.message}`, loadRecent));
+    }
+  }
+}
+
+function credentials(merchant) {
+  const secret = h('input', {
+    id: 'api-secret',
+    class: 'secret-field mono',
+    type: 'password',
+    readonly: true,
+    value: merchant.api_secret,
+    'data-test-id': 'api-secret',
+    'aria-describedby': 'api-secret-hint',
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
+  const reveal = h('button', { type: 'button', class: 'ghost small', 'aria-pressed': 'false', 'aria-controls': 'api-secret', 'data-test-id': 'reveal-secret-button' }, 'Reveal');
+  reveal.addEventListener('click', () => {
+    const shown = secret.type === 'password';
+    secret.type = shown ? 'text' : 'password';
+    reveal.textContent = shown ? 'Hide' : 'Reveal';
+    reveal.setAttribute('aria-pressed', String(shown));
+  });
+  return h(
+    'section',
+    { class: 'card', 'data-test-id': 'api-credentials', 'aria-labelledby': 'credentials-title' },
+    h('h2', { id: 'credentials-title' }, 'API credentials'),
+    h('p', { class: 'muted' }, 'Your server sends these as X-Api-Key and X-Api-Secret. Keep the secret on your server only.'),
+    h(
+      'form',
+      { class: 'credentials-form', onsubmit: (e) => e.preventDefault() },
+      h(
+      'dl',
+      { class: 'credentials' },
+      h('dt', {}, 'API key'),
+      h('dd', {}, h('code', { class: 'mono', 'data-test-id': 'api-key' }, merchant.api_key), copyButton(() => merchant.api_key, 'API key')),
+      h('dt', {}, h('label', { for: 'api-secret' }, 'API secret')),
+      h('dd', {}, secret, reveal, copyButton(() => merchant.api_secret, 'API secret')),
+      ),
+    ),
+    h('p', { class: 'muted small', id: 'api-secret-hint' }, 'The secret stays hidden until you reveal it; copying works either way.'),
+  );
+}

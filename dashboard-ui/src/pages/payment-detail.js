@@ -1,0 +1,257 @@
+// One payment in a dialog: its details, capture, its refunds and a refund form. Refreshed every
+// few seconds while open, since the payment and its refunds change status in the background.
+import { api, newIdempotencyKey, query } from '../lib/api.js';
+import { h, replace } from '../lib/dom.js';
+import { amountInput, formatAmount, formatDateTime, parseAmount } from '../lib/format.js';
+import { poll } from '../lib/poll.js';
+import { announce, badge, cell, message, openDialog, setCell, stateBox, syncRows } from '../lib/ui.js';
+
+const REFRESH_MS = 3000;
+
+/** Opens the dialog; `onChange` runs after a capture or refund so the list can refresh too. */
+export function openPaymentDetail(id, { onChange, onClose }) {
+  let stop = () => {};
+  const { body, close } = openDialog({
+    title: `Payment ${id}`,
+    testId: 'payment-detail',
+    onClose: () => {
+      stop();
+      onClose?.();
+    },
+  });
+  let payment = null;
+  let refunds = [];
+
+  const summary = h('div', { 'data-test-id': 'payment-summary' }, stateBox('loading', 'Loading the payment…'));
+  const actions = h('div', { class: 'actions' });
+  const actionNote = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'capture-message' });
+  const refundsBody = h('tbody');
+  const refundsTable = h(
+    'table',
+    { class: 'data-table compact', 'data-test-id': 'refunds-table', hidden: true },
+    h('caption', { class: 'offscreen' }, 'Refunds of this payment, newest first'),
+    h('thead', {}, h('tr', {}, ['Refund', 'Amount', 'Status', 'Reason', 'Created', 'Processed'].map((t) => h('th', { scope: 'col' }, t)))),
+    refundsBody,
+  );
+  const refundsState = h('div', {}, stateBox('loading', 'Loading refunds…'));
+  const form = refundForm();
+
+  replace(
+    body,
+    summary,
+    actions,
+    actionNote,
+    h(
+      'section',
+      { 'aria-labelledby': 'refunds-title', class: 'sub-section' },
+      h('h3', { id: 'refunds-title' }, 'Refunds'),
+      h('div', { class: 'table-wrap' }, refundsTable),
+      refundsState,
+      form.element,
+    ),
+  );
+
+  async function load() {
+    try {
+      const [p, r] = await Promise.all([
+        api('GET', `/payments/${encodeURIComponent(id)}`),
+        api('GET', `/payments/${encodeURIComponent(id)}/refunds${query({ limit: 100 })}`).catch((e) => e),
+      ]);
+      payment = p;
+      renderSummary();
+      if (r instanceof Error) {
+        replace(refundsState, stateBox('error', `Refunds could not be loaded: ${r.message}`, load));
+      } else {
+        refunds = r.data;
+        syncRows(refundsBody, refunds, (x) => x.id, buildRefundRow, updateRefundRow);
+        refundsTable.hidden = refunds.length === 0;
+        replace(refundsState, refunds.length ? null : stateBox('empty', 'No refunds yet.'));
+      }
+      form.update();
+    } catch (e) {
+      if (e.status === 404) {
+        stop();
+        replace(summary, stateBox('error', 'There is no payment with this id in your account.'));
+        replace(refundsState);
+        form.element.hidden = true;
+        return;
+      }
+      replace(summary, stateBox('error', `The payment could not be loaded: ${e.message}`, load));
+    }
+  }
+
+  function refunded() {
+    const listed = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
+    return Math.max(listed, payment.amount_refunded || 0);
+  }
+
+  function renderSummary() {
+    const p = payment;
+    const row = (label, value, testId) => [h('dt', {}, label), h('dd', { 'data-test-id': testId }, value)];
+    replace(
+      summary,
+      h(
+        'dl',
+        { class: 'details' },
+        row('Status', badge(p.status), 'detail-status'),
+        row('Amount', formatAmount(p.amount, p.currency), 'detail-amount'),
+        row('Refunded', formatAmount(refunded(), p.currency), 'detail-refunded'),
+        row('Captured', p.captured ? 'Yes' : 'No', 'detail-captured'),
+        row('Method', p.method === 'upi' ? `UPI · ${p.vpa}` : `Card · ${p.card_network} •••• ${p.card_last4}`, 'detail-method'),
+        row('Order', h('span', { class: 'mono' }, p.order_id), 'detail-order-id'),
+        p.error_code ? row('Error', `${p.error_code}: ${p.error_description || ''}`, 'detail-error') : null,
+        row('Created', formatDateTime(p.created_at), 'detail-created-at'),
+        row('Updated', formatDateTime(p.updated_at), 'detail-updated-at'),
+      ),
+    );
+    const canCapture = p.status === 'success' && !p.captured;
+    const existing = actions.querySelector('[data-test-id="capture-button"]');
+    if (canCapture && !existing) actions.append(captureButton());
+    if (!canCapture && existing && !existing.disabled) existing.remove();
+  }
+
+  function captureButton() {
+    const button = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'capture-button' }, `Capture ${formatAmount(payment.amount, payment.currency)}`);
+    const key = newIdempotencyKey();
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      button.textContent = 'Capturing…';
+      try {
+        payment = await api('POST', `/payments/${encodeURIComponent(id)}/capture`, { amount: payment.amount }, { idempotencyKey: key });
+        button.remove();
+        renderSummary();
+        message(actionNote, 'Payment captured.', 'ok');
+        onChange?.();
+      } catch (e) {
+        button.disabled = false;
+        button.textContent = `Capture ${formatAmount(payment.amount, payment.currency)}`;
+        message(actionNote, e.message, 'error');
+      }
+    });
+    return button;
+  }
+
+  function buildRefundRow(r) {
+    const row = h(
+      'tr',
+      { 'data-test-id': 'refund-row', 'data-refund-id': r.id },
+      cell('Refund', 'refund-id', h('span', { class: 'mono' }, r.id)),
+      cell('Amount', 'refund-amount'),
+      cell('Status', 'refund-status'),
+      cell('Reason', 'refund-reason'),
+      cell('Created', 'refund-created-at'),
+      cell('Processed', 'refund-processed-at'),
+    );
+    updateRefundRow(row, r);
+    return row;
+  }
+
+  function updateRefundRow(row, r) {
+    setCell(row, 'refund-amount', formatAmount(r.amount, payment?.currency || 'INR'));
+    setCell(row, 'refund-status', badge(r.status));
+    setCell(row, 'refund-reason', r.reason || '—');
+    setCell(row, 'refund-created-at', formatDateTime(r.created_at));
+    setCell(row, 'refund-processed-at', formatDateTime(r.processed_at));
+  }
+
+  function refundForm() {
+    const full = h('input', { type: 'radio', name: 'refund-kind', id: 'refund-full', value: 'full', checked: true, 'data-test-id': 'refund-full-radio' });
+    const partial = h('input', { type: 'radio', name: 'refund-kind', id: 'refund-partial', value: 'partial', 'data-test-id': 'refund-partial-radio' });
+    const fullLabel = h('label', { for: 'refund-full' }, 'Full refund');
+    const amount = h('input', {
+      id: 'refund-amount',
+      inputmode: 'decimal',
+      autocomplete: 'off',
+      'data-test-id': 'refund-amount-input',
+      'aria-describedby': 'refund-available',
+      disabled: true,
+    });
+    const reason = h('input', { id: 'refund-reason', maxlength: '255', autocomplete: 'off', 'data-test-id': 'refund-reason-input', placeholder: 'Customer requested' });
+    const available = h('p', { id: 'refund-available', class: 'muted small', 'data-test-id': 'refund-available' });
+    const submit = h('button', { type: 'submit', class: 'primary', 'data-test-id': 'refund-button' }, 'Refund');
+    const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'refund-message' });
+    const closed = h('p', { class: 'muted', 'data-test-id': 'refund-unavailable', hidden: true });
+    const element = h(
+      'form',
+      { 'data-test-id': 'refund-form', class: 'refund-form', novalidate: true, hidden: true, 'aria-labelledby': 'refund-form-title' },
+      h('h4', { id: 'refund-form-title' }, 'New refund'),
+      h('fieldset', { class: 'choice' }, h('legend', {}, 'How much'), h('span', {}, full, fullLabel), h('span', {}, partial, h('label', { for: 'refund-partial' }, 'Partial refund'))),
+      h('div', { class: 'field' }, h('label', { for: 'refund-amount' }, 'Amount (₹)'), amount, available),
+      h('div', { class: 'field' }, h('label', { for: 'refund-reason' }, 'Reason (optional)'), reason),
+      note,
+      submit,
+    );
+    const wrapper = h('div', {}, closed, element);
+    let pending = null; // the key of a refund whose answer never arrived, reused if resent unchanged
+
+    const remaining = () => (payment ? payment.amount - refunded() : 0);
+    const syncKind = () => {
+      amount.disabled = full.checked;
+      if (full.checked && payment) amount.value = amountInput(remaining(), payment.currency);
+      submit.textContent = full.checked && payment ? `Refund ${formatAmount(remaining(), payment.currency)}` : 'Refund';
+    };
+    full.addEventListener('change', syncKind);
+    partial.addEventListener('change', () => {
+      syncKind();
+      amount.focus();
+      amount.select();
+    });
+
+    element.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const minor = full.checked ? remaining() : parseAmount(amount.value, payment.currency);
+      if (minor === null) {
+        message(note, 'Enter an amount in rupees, such as 250 or 99.50.', 'error');
+        amount.focus();
+        return;
+      }
+      const request = { amount: minor, reason: reason.value.trim() || null };
+      const fingerprint = JSON.stringify(request);
+      const key = pending && pending.fingerprint === fingerprint ? pending.key : newIdempotencyKey();
+      submit.disabled = true;
+      element.setAttribute('aria-busy', 'true');
+      try {
+        const refund = await api('POST', `/payments/${encodeURIComponent(id)}/refunds`, request, { idempotencyKey: key });
+        pending = null;
+        refunds = [refund, ...refunds.filter((r) => r.id !== refund.id)];
+        syncRows(refundsBody, refunds, (x) => x.id, buildRefundRow, updateRefundRow);
+        refundsTable.hidden = false;
+        replace(refundsState);
+        reason.value = '';
+        message(note, `Refund ${refund.id} of ${formatAmount(refund.amount, payment.currency)} created; it is being processed.`, 'ok');
+        announce('Refund created');
+        renderSummary();
+        onChange?.();
+      } catch (err) {
+        pending = err.status === 0 ? { key, fingerprint } : null;
+        message(note, err.message, 'error');
+      } finally {
+        submit.disabled = false;
+        element.removeAttribute('aria-busy');
+        update();
+      }
+    });
+
+    function update() {
+      if (!payment) return;
+      const left = remaining();
+      const open = payment.status === 'success' && left > 0;
+      element.hidden = !open;
+      closed.hidden = open;
+      if (!open) {
+        closed.textContent =
+          payment.status !== 'success'
+            ? `Only successful payments can be refunded; this one is ${payment.status}.`
+            : 'This payment has been refunded in full.';
+      }
+      fullLabel.textContent = `Full refund (${formatAmount(left, payment.currency)})`;
+      available.textContent = `Up to ${formatAmount(left, payment.currency)} can still be refunded.`;
+      if (full.checked) syncKind();
+    }
+    return { element: wrapper, update };
+  }
+
+  stop = poll(load, REFRESH_MS);
+  load();
+  return { close };
+}

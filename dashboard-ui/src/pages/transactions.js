@@ -1,0 +1,138 @@
+// /dashboard/transactions: the merchant's payments, newest first, paged and filtered by status,
+// refreshed every few seconds. /dashboard/transactions/{id} opens one payment's detail on top.
+import { query } from '../lib/api.js';
+import { h, replace } from '../lib/dom.js';
+import { formatAmount, formatDateTime } from '../lib/format.js';
+import { liveTable } from '../lib/live-table.js';
+import { poll } from '../lib/poll.js';
+import { badge, cell, setCell } from '../lib/ui.js';
+import { openPaymentDetail } from './payment-detail.js';
+
+const REFRESH_MS = 3000;
+const STATUSES = ['', 'pending', 'success', 'failed'];
+
+export function transactionsPage(root, { params }) {
+  const search = new URLSearchParams(location.search);
+  const initial = {
+    status: STATUSES.includes(search.get('status')) ? search.get('status') : '',
+    limit: [10, 25, 50].includes(Number(search.get('limit'))) ? Number(search.get('limit')) : 10,
+  };
+  let detail = null;
+  let active = true;
+
+  const statusSelect = h(
+    'select',
+    { id: 'status-filter', 'data-test-id': 'status-filter' },
+    STATUSES.map((s) => h('option', { value: s, selected: s === initial.status }, s ? s : 'All statuses')),
+  );
+  const sizeSelect = h(
+    'select',
+    { id: 'page-size', 'data-test-id': 'page-size' },
+    [10, 25, 50].map((n) => h('option', { value: String(n), selected: n === initial.limit }, String(n))),
+  );
+  const table = liveTable({
+    testId: 'transactions-table',
+    caption: 'Payments, newest first',
+    columns: ['Payment', 'Order', 'Amount', 'Method', 'Status', 'Created', 'Notes'],
+    pagerIds: ['page-summary', 'prev-page-button', 'next-page-button'],
+    limit: initial.limit,
+    url: (t) => `/payments${query({ limit: t.limit, offset: t.offset, status: t.filters.status })}`,
+    keyOf: (p) => p.id,
+    build: buildRow,
+    update: updateRow,
+    what: 'payments',
+    empty: (t) => (t.filters.status ? `No ${t.filters.status} payments.` : 'No payments yet. Payments appear here as soon as they are made.'),
+  });
+  table.state.filters.status = initial.status;
+
+  replace(
+    root,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Transactions'), h('p', { class: 'muted' }, 'Every payment made to your account. Statuses refresh on their own.')),
+    h(
+      'section',
+      { class: 'card' },
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('div', { class: 'field inline' }, h('label', { for: 'status-filter' }, 'Status'), statusSelect),
+        h('div', { class: 'field inline' }, h('label', { for: 'page-size' }, 'Rows'), sizeSelect),
+        table.pager,
+      ),
+      table.body,
+    ),
+  );
+
+  statusSelect.addEventListener('change', () => {
+    table.refilter({ filters: { status: statusSelect.value } });
+    keepInUrl();
+  });
+  sizeSelect.addEventListener('change', () => {
+    table.refilter({ limit: Number(sizeSelect.value) });
+    keepInUrl();
+  });
+
+  function keepInUrl() {
+    const { limit, filters } = table.state;
+    const path = location.pathname.replace(/\/pay_[A-Za-z0-9]+\/?$/, '');
+    history.replaceState(null, '', path + query({ status: filters.status, limit: limit === 10 ? '' : limit }));
+  }
+
+  function buildRow(p) {
+    const open = h('button', { type: 'button', class: 'link mono', 'aria-label': `Open payment ${p.id}` }, p.id);
+    open.addEventListener('click', () => showDetail(p.id));
+    const row = h(
+      'tr',
+      { 'data-test-id': 'transaction-row', 'data-payment-id': p.id },
+      cell('Payment', 'payment-id', open),
+      cell('Order', 'order-id'),
+      cell('Amount', 'amount'),
+      cell('Method', 'method'),
+      cell('Status', 'status'),
+      cell('Created', 'created-at'),
+      cell('Notes', 'payment-notes'),
+    );
+    updateRow(row, p);
+    return row;
+  }
+
+  function updateRow(row, p) {
+    setCell(row, 'order-id', h('span', { class: 'mono' }, p.order_id));
+    setCell(row, 'amount', formatAmount(p.amount, p.currency));
+    setCell(row, 'method', h('span', { title: instrument(p) }, p.method));
+    setCell(row, 'status', badge(p.status));
+    setCell(row, 'created-at', h('time', { datetime: p.created_at }, formatDateTime(p.created_at)));
+    const notes = [];
+    if (p.captured) notes.push('captured');
+    if (p.amount_refunded > 0) notes.push(`refunded ${formatAmount(p.amount_refunded, p.currency)}`);
+    if (p.error_code) notes.push(p.error_code);
+    setCell(row, 'payment-notes', h('span', { class: 'muted small' }, notes.join(' · ') || '—'));
+  }
+
+  function showDetail(id) {
+    detail?.close();
+    history.replaceState(null, '', `/dashboard/transactions/${id}${location.search}`);
+    detail = openPaymentDetail(id, {
+      onChange: () => table.load(),
+      onClose: () => {
+        detail = null;
+        if (active) keepInUrl();
+      },
+    });
+  }
+
+  const stop = poll(() => table.load(), REFRESH_MS);
+  table.load(true);
+  if (params[0]) showDetail(params[0]);
+  return () => {
+    active = false;
+    stop();
+    detail?.close();
+  };
+}
+
+/** `success@upi` for UPI, `visa •••• 1111` for cards. */
+export function instrument(p) {
+  if (p.method === 'upi') return p.vpa || 'UPI';
+  if (p.method === 'card') return `${p.card_network || 'card'} •••• ${p.card_last4 || '????'}`;
+  return p.method || '';
+}

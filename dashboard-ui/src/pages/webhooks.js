@@ -1,0 +1,268 @@
+// /dashboard/webhooks: where webhooks go (endpoint URL and events), the signing secret and its
+// rotation, a test event, and the delivery log.
+import { api, newIdempotencyKey, query } from '../lib/api.js';
+import { h, replace } from '../lib/dom.js';
+import { formatDateTime, validateWebhookUrl } from '../lib/format.js';
+import { announce, copyButton, message, stateBox } from '../lib/ui.js';
+import { EVENTS } from '../lib/events.js';
+import { deliveryLog } from './webhook-log.js';
+
+
+export function webhooksPage(root) {
+  const log = deliveryLog();
+  const config = endpointConfig({ onTestSent: () => log.refresh() });
+  const secret = secretCard();
+  replace(
+    root,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Webhooks'), h('p', { class: 'muted' }, 'Paystream posts signed events to your server as payments and refunds change.')),
+    h('div', { class: 'stack' }, h('div', { class: 'two-col' }, config.element, secret.element), log.element),
+  );
+  config.load();
+  secret.load();
+  log.start();
+  return () => log.stop();
+}
+
+function endpointConfig({ onTestSent }) {
+  let endpoints = [];
+  let selected = null; // the endpoint the form edits; null: a new one
+
+  const list = h('ul', { class: 'endpoint-list', 'data-test-id': 'webhook-endpoints' });
+  const listState = h('div', {}, stateBox('loading', 'Loading your endpoints…'));
+  const url = h('input', {
+    id: 'webhook-url',
+    type: 'url',
+    inputmode: 'url',
+    placeholder: 'https://example.com/webhooks/paystream',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'data-test-id': 'webhook-url-input',
+    'aria-describedby': 'webhook-url-hint',
+  });
+  const all = h('input', { type: 'checkbox', id: 'events-all', checked: true, 'data-test-id': 'webhook-events-all' });
+  const boxes = EVENTS.map((event) =>
+    h('input', { type: 'checkbox', id: `event-${event}`, value: event, checked: true, 'data-test-id': `webhook-event-${event}` }),
+  );
+  const enabled = h('input', { type: 'checkbox', id: 'webhook-enabled', checked: true, 'data-test-id': 'webhook-enabled-input' });
+  const heading = h('h3', { id: 'endpoint-form-title' }, 'Add an endpoint');
+  const save = h('button', { type: 'submit', class: 'primary', 'data-test-id': 'save-webhook-button' }, 'Save');
+  const test = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'test-webhook-button' }, 'Send test event');
+  const remove = h('button', { type: 'button', class: 'danger ghost', 'data-test-id': 'delete-webhook-button', hidden: true }, 'Delete');
+  const addNew = h('button', { type: 'button', class: 'ghost small', 'data-test-id': 'new-endpoint-button', hidden: true }, 'Add another endpoint');
+  const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-config-message' });
+
+  const form = h(
+    'form',
+    { 'data-test-id': 'webhook-config-form', novalidate: true, 'aria-labelledby': 'endpoint-form-title' },
+    heading,
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'webhook-url' }, 'Endpoint URL'),
+      url,
+      h('p', { class: 'muted small', id: 'webhook-url-hint' }, 'An http(s) address on your server that answers 2xx within 5 seconds.'),
+    ),
+    h(
+      'fieldset',
+      { class: 'events' },
+      h('legend', {}, 'Events to send'),
+      h('span', { class: 'check all' }, all, h('label', { for: 'events-all' }, 'All events')),
+      boxes.map((box) => h('span', { class: 'check' }, box, h('label', { for: box.id, class: 'mono' }, box.value))),
+    ),
+    h('span', { class: 'check' }, enabled, h('label', { for: 'webhook-enabled' }, 'Enabled')),
+    note,
+    h('div', { class: 'actions' }, save, test, remove),
+  );
+
+  all.addEventListener('change', () => boxes.forEach((b) => (b.checked = all.checked)));
+  boxes.forEach((b) => b.addEventListener('change', () => (all.checked = boxes.every((x) => x.checked))));
+  addNew.addEventListener('click', () => {
+    edit(null);
+    url.focus();
+  });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const problem = validateWebhookUrl(url.value);
+    if (problem) {
+      message(note, problem, 'error');
+      url.setAttribute('aria-invalid', 'true');
+      url.focus();
+      return;
+    }
+    url.removeAttribute('aria-invalid');
+    const events = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (events.length === 0) {
+      message(note, 'Choose at least one event, or all of them.', 'error');
+      return;
+    }
+    const body = { url: url.value.trim(), enabled: enabled.checked };
+    if (!all.checked || selected) body.events = events;
+    save.disabled = true;
+    save.textContent = 'Saving…';
+    try {
+      const saved = selected
+        ? await api('PATCH', `/webhook-endpoints/${selected.id}`, body)
+        : await api('POST', '/webhook-endpoints', body, { idempotencyKey: newIdempotencyKey() });
+      endpoints = [saved, ...endpoints.filter((x) => x.id !== saved.id)];
+      edit(saved);
+      renderList();
+      message(note, `Saved. Webhooks go to ${saved.url}.`, 'ok');
+      announce('Webhook endpoint saved');
+    } catch (err) {
+      message(note, err.message, 'error');
+      if (err.field === 'url') url.focus();
+    } finally {
+      save.disabled = false;
+      save.textContent = 'Save';
+    }
+  });
+
+  test.addEventListener('click', async () => {
+    if (!selected) {
+      message(note, 'Save an endpoint first; the test event goes to it.', 'error');
+      url.focus();
+      return;
+    }
+    test.disabled = true;
+    try {
+      const answer = await api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: newIdempotencyKey() });
+      const delivery = answer && (answer.delivery_id || answer.id);
+      message(note, `Test event sent to ${selected.url}${delivery ? ` (delivery ${delivery})` : ''}. Watch the log below.`, 'ok');
+      onTestSent();
+    } catch (err) {
+      message(note, err.message, 'error');
+    } finally {
+      test.disabled = false;
+    }
+  });
+
+  remove.addEventListener('click', async () => {
+    if (!selected || !confirm(`Stop sending webhooks to ${selected.url}?`)) return;
+    try {
+      await api('DELETE', `/webhook-endpoints/${selected.id}`);
+      endpoints = endpoints.filter((x) => x.id !== selected.id);
+      message(note, `Deleted ${selected.url}.`, 'ok');
+      edit(endpoints[0] || null);
+      renderList();
+    } catch (err) {
+      message(note, err.message, 'error');
+    }
+  });
+
+  function edit(endpoint) {
+    selected = endpoint;
+    url.value = endpoint ? endpoint.url : '';
+    const chosen = endpoint && Array.isArray(endpoint.events) && endpoint.events.length ? endpoint.events : EVENTS;
+    boxes.forEach((b) => (b.checked = chosen.includes(b.value)));
+    all.checked = boxes.every((b) => b.checked);
+    enabled.checked = endpoint ? endpoint.enabled !== false : true;
+    heading.textContent = endpoint ? 'Edit endpoint' : 'Add an endpoint';
+    remove.hidden = !endpoint;
+    addNew.hidden = !endpoint;
+    test.disabled = !endpoint;
+    test.title = endpoint ? '' : 'Save an endpoint first';
+    renderList();
+  }
+
+  function renderList() {
+    replace(listState, endpoints.length ? null : stateBox('empty', 'No endpoint yet: no webhooks are sent until you add one.'));
+    replace(
+      list,
+      endpoints.map((x) =>
+        h(
+          'li',
+          { 'data-test-id': 'webhook-endpoint', 'data-endpoint-id': x.id, class: x === selected || x.id === selected?.id ? 'current' : null },
+          h('span', { class: 'mono url' }, x.url),
+          h('span', { class: 'muted small' }, `${x.enabled === false ? 'disabled · ' : ''}${describeEvents(x.events)}`),
+          h(
+            'button',
+            { type: 'button', class: 'ghost small', 'aria-label': `Edit ${x.url}`, onclick: () => { edit(x); url.focus(); } },
+            x.id === selected?.id ? 'Editing' : 'Edit',
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function load() {
+    try {
+      const page = await api('GET', `/webhook-endpoints${query({ limit: 100 })}`);
+      endpoints = page.data;
+      edit(endpoints[0] || null);
+    } catch (e) {
+      replace(listState, stateBox('error', `Your endpoints could not be loaded: ${e.message}`, load));
+    }
+  }
+
+  const element = h(
+    'section',
+    { class: 'card', 'data-test-id': 'webhook-config', 'aria-labelledby': 'config-title' },
+    h('div', { class: 'card-head' }, h('h2', { id: 'config-title' }, 'Endpoints'), addNew),
+    list,
+    listState,
+    form,
+  );
+  return { element, load };
+}
+
+function describeEvents(events) {
+  if (!Array.isArray(events) || events.length === 0 || EVENTS.every((e) => events.includes(e))) return 'all events';
+  return events.join(', ');
+}
+
+function secretCard() {
+  const value = h('code', { class: 'mono secret', 'data-test-id': 'webhook-secret', id: 'webhook-secret' }, '…');
+  const rotated = h('p', { class: 'muted small', 'data-test-id': 'webhook-secret-rotated' });
+  const rotate = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'regenerate-secret-button' }, 'Rotate secret');
+  const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-secret-message' });
+  let current = '';
+
+  function show(s) {
+    current = s.secret;
+    value.textContent = s.secret;
+    const parts = [];
+    if (s.rotated_at) parts.push(`Rotated ${formatDateTime(s.rotated_at)}.`);
+    if (s.previous_secret_valid_until && new Date(s.previous_secret_valid_until) > new Date()) {
+      parts.push(`Until ${formatDateTime(s.previous_secret_valid_until)} deliveries also carry a signature made with the previous secret.`);
+    }
+    rotated.textContent = parts.join(' ');
+  }
+
+  async function load() {
+    try {
+      show(await api('GET', '/webhook-secret'));
+      note.hidden = true;
+    } catch (e) {
+      value.textContent = '—';
+      message(note, `The secret could not be loaded: ${e.message}`, 'error');
+    }
+  }
+
+  rotate.addEventListener('click', async () => {
+    rotate.disabled = true;
+    rotate.textContent = 'Rotating…';
+    try {
+      show(await api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: newIdempotencyKey() }));
+      message(note, 'New secret in force. Update your server; the old one keeps verifying for 24 hours.', 'ok');
+      announce('Webhook secret rotated');
+    } catch (e) {
+      message(note, e.message, 'error');
+    } finally {
+      rotate.disabled = false;
+      rotate.textContent = 'Rotate secret';
+    }
+  });
+
+  const element = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'secret-title' },
+    h('h2', { id: 'secret-title' }, 'Signing secret'),
+    h('p', { class: 'muted' }, 'Every delivery is signed with this secret. Check the signature before trusting a webhook (see Docs).'),
+    h('div', { class: 'secret-row' }, value, copyButton(() => current, 'webhook secret')),
+    rotated,
+    note,
+    h('div', { class: 'actions' }, rotate),
+  );
+  return { element, load };
+}

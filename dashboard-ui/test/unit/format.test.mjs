@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  amountInput,
+  formatAmount,
+  formatCount,
+  formatDateTime,
+  formatRate,
+  maskSecret,
+  pageOffset,
+  pageSummary,
+  parseAmount,
+  statusBadge,
+  validateWebhookUrl,
+} from '../../src/lib/format.js';
+
+test('amounts in paise are shown in rupees with Indian grouping', () => {
+  assert.equal(formatAmount(50000), '₹500.00');
+  assert.equal(formatAmount(100), '₹1.00');
+  assert.equal(formatAmount(5), '₹0.05');
+  assert.equal(formatAmount(0), '₹0.00');
+  assert.equal(formatAmount(1234567890), '₹1,23,45,678.90');
+  assert.equal(formatAmount(50000, 'USD'), '$500.00');
+  assert.equal(formatAmount(500, 'JPY'), '¥500');
+});
+
+test('amounts that are not integers of minor units are not invented', () => {
+  assert.equal(formatAmount(null), '—');
+  assert.equal(formatAmount(10.5), '—');
+  assert.equal(formatAmount('50000'), '—');
+});
+
+test('typed rupee amounts become paise, and anything else is refused', () => {
+  assert.equal(parseAmount('500'), 50000);
+  assert.equal(parseAmount('500.5'), 50050);
+  assert.equal(parseAmount('500.05'), 50005);
+  assert.equal(parseAmount(' ₹1,250.75 '), 125075);
+  assert.equal(parseAmount('0.01'), 1);
+  for (const bad of ['', '0', '0.00', '-5', '1.234', 'abc', '1e3', '12.', '.5', null]) {
+    assert.equal(parseAmount(bad), null, `should refuse ${JSON.stringify(bad)}`);
+  }
+  assert.equal(parseAmount('12', 'JPY'), 12);
+  assert.equal(parseAmount('12.5', 'JPY'), null);
+  assert.equal(amountInput(50050), '500.50');
+  assert.equal(parseAmount(amountInput(123456)), 123456);
+});
+
+test('secrets are masked to their prefix and last four characters', () => {
+  assert.equal(maskSecret('secret_test_xyz789'), 'secret_••••••••z789');
+  assert.equal(maskSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'), 'whsec_••••••••LaSw');
+  assert.equal(maskSecret('abcdefghijkl'), '••••••••ijkl');
+  assert.equal(maskSecret('short'), '•••••');
+  assert.equal(maskSecret(''), '');
+  assert.equal(maskSecret(undefined), '');
+  assert.ok(!maskSecret('secret_test_xyz789').includes('xyz7'));
+});
+
+test('statuses map to a tone and a label', () => {
+  assert.deepEqual(statusBadge('success'), { text: 'success', label: 'Succeeded', tone: 'good' });
+  assert.deepEqual(statusBadge('processed'), { text: 'processed', label: 'Processed', tone: 'good' });
+  assert.deepEqual(statusBadge('pending'), { text: 'pending', label: 'Pending', tone: 'wait' });
+  assert.deepEqual(statusBadge('failed'), { text: 'failed', label: 'Failed', tone: 'bad' });
+  assert.deepEqual(statusBadge('something-new'), { text: 'something-new', label: 'Unknown', tone: 'neutral' });
+  assert.equal(statusBadge(null).text, 'unknown');
+});
+
+test('webhook URLs must be absolute http(s) without credentials or fragments', () => {
+  assert.equal(validateWebhookUrl('https://example.com/hooks'), null);
+  assert.equal(validateWebhookUrl('  http://127.0.0.1:9000/in?x=1 '), null);
+  assert.match(validateWebhookUrl(''), /Enter the URL/);
+  assert.match(validateWebhookUrl('example.com/hooks'), /full URL/);
+  assert.match(validateWebhookUrl('ftp://example.com/hooks'), /https:\/\/ or http:\/\//);
+  assert.match(validateWebhookUrl('javascript:alert(1)'), /https:\/\/ or http:\/\//);
+  assert.match(validateWebhookUrl('https://user:pw@example.com/'), /passwords/);
+  assert.match(validateWebhookUrl('https://example.com/#top'), /fragment/);
+  assert.match(validateWebhookUrl(`https://example.com/${'a'.repeat(2050)}`), /2048/);
+});
+
+test('dates, rates and counts read well', () => {
+  assert.equal(formatDateTime('2026-01-15T10:31:05Z', 'UTC'), '15 Jan 2026, 10:31:05');
+  assert.equal(formatDateTime('2026-01-15T10:31:05Z', 'Asia/Kolkata'), '15 Jan 2026, 16:01:05');
+  assert.equal(formatDateTime(null), '—');
+  assert.equal(formatDateTime('not a date'), '—');
+  assert.equal(formatRate(0), '0%');
+  assert.equal(formatRate(100), '100%');
+  assert.equal(formatRate(66.66666), '66.7%');
+  assert.equal(formatRate(null), '—');
+  assert.equal(formatCount(1234567), '12,34,567');
+});
+
+test('paging moves by a page and stops at both ends', () => {
+  assert.equal(pageSummary(0, 10, 0), 'No results');
+  assert.equal(pageSummary(0, 10, 42), '1–10 of 42');
+  assert.equal(pageSummary(40, 10, 42), '41–42 of 42');
+  assert.equal(pageOffset(0, 10, 42, -1), null);
+  assert.equal(pageOffset(0, 10, 42, 1), 10);
+  assert.equal(pageOffset(40, 10, 42, 1), null);
+  assert.equal(pageOffset(5, 10, 42, -1), 0);
+  assert.equal(pageOffset(30, 10, 42, -1), 20);
+  assert.equal(pageOffset(0, 10, 10, 1), null);
+});

@@ -1,0 +1,154 @@
+// server.mjs: redirects for old links, the app's routes, assets, and /api/… to the service that
+// owns the path (three local upstreams that answer with their own name).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createDashboardServer } from '../../server.mjs';
+import { isAppRoute, serviceFor } from '../../server/routes.mjs';
+
+const listen = (server) =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));
+
+let dist;
+let base;
+const servers = [];
+const seen = [];
+
+function upstream(name) {
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ name, method: req.method, url: req.url, headers: req.headers, body });
+      res.writeHead(name === 'refunds' && req.url.includes('missing') ? 404 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ service: name }));
+    });
+  });
+}
+
+before(async () => {
+  dist = mkdtempSync(join(tmpdir(), 'dashboard-dist-'));
+  mkdirSync(join(dist, 'assets'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
+  writeFileSync(join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
+  const urls = {};
+  for (const name of ['payments', 'refunds', 'webhooks']) {
+    const s = upstream(name);
+    servers.push(s);
+    urls[name] = await listen(s);
+  }
+  const dashboard = createDashboardServer({ dist, paymentsUrl: urls.payments, refundsUrl: urls.refunds, webhooksUrl: urls.webhooks });
+  servers.push(dashboard);
+  base = await listen(dashboard);
+});
+
+after(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r).closeAllConnections());
+  rmSync(dist, { recursive: true, force: true });
+});
+
+test('API paths go to the service that owns them, as at the edge', () => {
+  assert.equal(serviceFor('/api/v1/payments/pay_abc/refunds'), 'refunds');
+  assert.equal(serviceFor('/api/v1/payments/pay_abc/refunds/'), 'refunds');
+  assert.equal(serviceFor('/api/v1/refunds'), 'refunds');
+  assert.equal(serviceFor('/api/v1/refunds/rfnd_x'), 'refunds');
+  assert.equal(serviceFor('/api/v1/webhook-endpoints'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/webhook-endpoints/5b1c/test'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/webhook-secret/rotate'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/webhooks'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/webhooks/5b1c/retry'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/payments'), 'payments');
+  assert.equal(serviceFor('/api/v1/payments/pay_abc'), 'payments');
+  assert.equal(serviceFor('/api/v1/payments/pay_abc/capture'), 'payments');
+  assert.equal(serviceFor('/api/v1/payments/stats'), 'payments');
+  assert.equal(serviceFor('/api/v1/auth/login'), 'payments');
+  assert.equal(serviceFor('/api/v1/refundsx'), 'payments');
+  assert.equal(serviceFor('/api/v1/webhooksx'), 'payments');
+});
+
+test('the proxy forwards method, path, query, headers and body, and passes answers back', async () => {
+  const cases = [
+    ['POST', '/api/v1/payments/pay_1/refunds', 'refunds'],
+    ['GET', '/api/v1/refunds?limit=5', 'refunds'],
+    ['PATCH', '/api/v1/webhook-endpoints/abc', 'webhooks'],
+    ['GET', '/api/v1/webhooks?status=failed&limit=10', 'webhooks'],
+    ['POST', '/api/v1/webhook-secret/rotate', 'webhooks'],
+    ['GET', '/api/v1/payments/stats', 'payments'],
+    ['POST', '/api/v1/auth/login', 'payments'],
+  ];
+  for (const [method, path, owner] of cases) {
+    seen.length = 0;
+    const body = method === 'GET' ? undefined : JSON.stringify({ amount: 100 });
+    const res = await fetch(base + path, { method, body, headers: { 'X-Api-Key': 'key_x', 'Idempotency-Key': 'k-1', 'Content-Type': 'application/json' } });
+    assert.equal(res.status, 200, path);
+    assert.deepEqual(await res.json(), { service: owner }, path);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(seen[0].url, path);
+    assert.equal(seen[0].method, method);
+    assert.equal(seen[0].headers['x-api-key'], 'key_x');
+    assert.equal(seen[0].headers['idempotency-key'], 'k-1');
+    assert.equal(seen[0].body, body || '');
+  }
+  const missing = await fetch(`${base}/api/v1/refunds/missing`);
+  assert.equal(missing.status, 404);
+});
+
+test('an upstream that is down gives a 503 in the API error shape', async () => {
+  const dashboard = createDashboardServer({ dist, apiUrl: 'http://127.0.0.1:9' });
+  const url = await listen(dashboard);
+  try {
+    const res = await fetch(`${url}/api/v1/payments`);
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '1');
+    const body = await res.json();
+    assert.equal(body.error.code, 'SERVICE_UNAVAILABLE');
+  } finally {
+    await new Promise((r) => dashboard.close(r).closeAllConnections());
+  }
+});
+
+test('old page addresses redirect to the routes', async () => {
+  const expected = {
+    '/webhooks.html': '/dashboard/webhooks',
+    '/login.html': '/login',
+    '/dashboard.html': '/dashboard',
+    '/transactions.html': '/dashboard/transactions',
+    '/docs.html': '/dashboard/docs',
+  };
+  for (const [from, to] of Object.entries(expected)) {
+    const res = await fetch(base + from, { redirect: 'manual' });
+    assert.equal(res.status, 301, from);
+    assert.equal(res.headers.get('location'), to, from);
+  }
+  const withQuery = await fetch(`${base}/transactions.html?status=failed`, { redirect: 'manual' });
+  assert.equal(withQuery.headers.get('location'), '/dashboard/transactions?status=failed');
+});
+
+test('the app answers its routes with index.html, never framed, and 404s elsewhere', async () => {
+  for (const path of ['/', '/login', '/dashboard', '/dashboard/', '/dashboard/transactions', '/dashboard/transactions/pay_Ab12Cd34Ef56Gh78', '/dashboard/webhooks', '/dashboard/docs']) {
+    const res = await fetch(base + path);
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get('content-type'), /text\/html/);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.match(res.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    assert.equal(await res.text(), '<!doctype html><title>app</title>');
+  }
+  assert.ok(isAppRoute('/dashboard/docs'));
+  assert.ok(!isAppRoute('/dashboard/unknown'));
+  for (const path of ['/nope', '/dashboard/unknown', '/assets/missing.js', '/assets/..%2f..%2fetc/passwd']) {
+    const res = await fetch(base + path);
+    assert.equal(res.status, 404, path);
+    assert.equal((await res.json()).error.code, 'NOT_FOUND_ERROR');
+  }
+  const asset = await fetch(`${base}/assets/app-1234.js`);
+  assert.equal(asset.status, 200);
+  assert.match(asset.headers.get('cache-control'), /immutable/);
+  assert.match(asset.headers.get('content-type'), /javascript/);
+  const post = await fetch(`${base}/dashboard`, { method: 'POST' });
+  assert.equal(post.status, 405);
+  const config = await (await fetch(`${base}/dashboard-config.json`)).json();
+  assert.deepEqual(config, { api_base_url: 'http://localhost:8000', checkout_url: 'http://localhost:3001' });
+});
