@@ -119,13 +119,19 @@ export function formatCardNumber(text) {
   return out.join(' ');
 }
 
-/** An expiry as the shopper types it, shaped to MM/YY: "1" stays, "12" → "12/", "1229" → "12/29". */
+/**
+ * An expiry as the shopper types it, shaped to MM/YY: "1" stays, "4" → "04/", "1/2" → "01/2",
+ * "1229" → "12/29". A 4-digit year that starts with 20 is kept ("12/2030").
+ */
 export function formatExpiry(text, deleting = false) {
-  let digits = String(text).replace(/\D/g, '').slice(0, 4);
-  if (digits.length === 1 && digits > '1') digits = '0' + digits;
+  const raw = String(text);
+  let digits = raw.replace(/\D/g, '');
+  // "1/" and "4" can only be January and April: the month gets its leading zero.
+  if (/^\s*\d\s*\//.test(raw) || /^\s*[2-9]/.test(raw)) digits = '0' + digits;
   if (digits.length < 2) return digits;
   if (digits.length === 2) return deleting ? digits : digits + '/';
-  return digits.slice(0, 2) + '/' + digits.slice(2);
+  const year = digits.slice(2);
+  return digits.slice(0, 2) + '/' + (year.length > 2 && year.startsWith('20') ? year.slice(0, 4) : year.slice(0, 2));
 }
 
 /** An amount in the currency's smallest unit, written for people: 50000 INR → "₹500.00". */

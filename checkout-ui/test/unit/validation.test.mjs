@@ -104,6 +104,13 @@ test('formatting as the shopper types', () => {
   assert.equal(formatExpiry('1230'), '12/30');
   assert.equal(formatExpiry('12/30'), '12/30');
   assert.equal(formatExpiry('12/3099'), '12/30');
+  assert.equal(formatExpiry('1/'), '01/');
+  assert.equal(formatExpiry('1/29'), '01/29');
+  assert.equal(formatExpiry('4/2029'), '04/2029');
+  assert.equal(formatExpiry('12/2030'), '12/2030');
+  assert.equal(formatExpiry('122030'), '12/2030');
+  assert.equal(formatExpiry('04/'), '04/');
+  assert.equal(formatExpiry('04', true), '04');
 });
 
 test('amounts in the smallest unit, written for people', () => {
