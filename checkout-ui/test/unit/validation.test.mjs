@@ -92,24 +92,23 @@ test('card form: the first fault in the server order, each with its field', () =
   assert.equal(checkCardField('expiry', good, MID_2026), null);
 });
 
-test('formatting as the shopper types', () => {
-  assert.equal(formatCardNumber('4111111111111111'), '4111 1111 1111 1111');
-  assert.equal(formatCardNumber('4111-1111 11'), '4111 1111 11');
-  assert.equal(formatCardNumber('378282246310005'), '3782 822463 10005');
-  assert.equal(formatCardNumber('1234567890123456789999'), '1234 5678 9012 3456 789');
-  assert.equal(formatExpiry('1'), '1');
-  assert.equal(formatExpiry('4'), '04/');
-  assert.equal(formatExpiry('12'), '12/');
-  assert.equal(formatExpiry('12', true), '12');
-  assert.equal(formatExpiry('1230'), '12/30');
-  assert.equal(formatExpiry('12/30'), '12/30');
-  assert.equal(formatExpiry('12/3099'), '12/30');
-  assert.equal(formatExpiry('1/'), '01/');
-  assert.equal(formatExpiry('1/29'), '01/29');
-  assert.equal(formatExpiry('4/2029'), '04/2029');
-  assert.equal(formatExpiry('12/2030'), '12/2030');
-  assert.equal(formatExpiry('122030'), '12/2030');
-  assert.equal(formatExpiry('04/'), '04/');
+test('card numbers are grouped as the shopper types', () => {
+  const cases = {
+    '4111111111111111': '4111 1111 1111 1111',
+    '4111-1111 11': '4111 1111 11',
+    '378282246310005': '3782 822463 10005',
+    '1234567890123456789999': '1234 5678 9012 3456 789',
+  };
+  for (const [typed, shown] of Object.entries(cases)) assert.equal(formatCardNumber(typed), shown, typed);
+});
+
+test('expiry dates are shaped to MM/YY as the shopper types', () => {
+  const cases = {
+    '1': '1', '4': '04/', '12': '12/', '1230': '12/30', '12/30': '12/30', '12/3099': '12/30', '1/': '01/',
+    '1/29': '01/29', '4/2029': '04/2029', '12/2030': '12/2030', '122030': '12/2030', '04/': '04/',
+  };
+  for (const [typed, shown] of Object.entries(cases)) assert.equal(formatExpiry(typed), shown, typed);
+  assert.equal(formatExpiry('12', true), '12', 'deleting the slash leaves the month');
   assert.equal(formatExpiry('04', true), '04');
 });
 
