@@ -40,9 +40,6 @@ const cardValues = () => ({
   name: inputs.name.value,
 });
 
-/** The chosen method, `upi`, `card` or null. */
-export const chosenMethod = () => method;
-
 /** Shows the form of a method and points the one pay button at it. */
 export function choose(next, { focus = true } = {}) {
   method = next;

@@ -50,7 +50,8 @@ async function start() {
   try {
     order = await getOrder(orderId);
   } catch (e) {
-    return e.status === 404
+    // 400 (an id that cannot be an order) and 404 are final; anything else may pass on a retry.
+    return e.status === 404 || e.status === 400
       ? showError('Order not found', 'We could not find this order. Please go back to the shop and start again.')
       : showError('Could not load the order', e.message, () => location.reload());
   }

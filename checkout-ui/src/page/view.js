@@ -25,7 +25,7 @@ export function show(name) {
 /** Moves focus to an element that screen readers should read next. */
 export function focusOn(el) {
   if (!el.hasAttribute('tabindex') && !/^(BUTTON|INPUT)$/.test(el.tagName)) el.setAttribute('tabindex', '-1');
-  el.focus({ preventScroll: false });
+  el.focus();
 }
 
 /** Shows why the form was refused, under the form. */
