@@ -257,7 +257,7 @@ start_service() { # start_service <name> <module> <port>
 # ---------------------------------------------------------------- edge and apps (nginx)
 
 render() { # render <template> <output>: fills only the listed ${VARS}, leaving nginx's $vars
-  envsubst '${RUN_DIR} ${NGINX_USER_LINE} ${EDGE_LISTEN} ${PAYMENTS_UPSTREAM} ${REFUNDS_UPSTREAM} ${WEBHOOKS_UPSTREAM} ${DASHBOARD_LISTEN} ${DASHBOARD_ROOT} ${CHECKOUT_LISTEN} ${CHECKOUT_ROOT}' \
+  envsubst '${RUN_DIR} ${NGINX_USER_LINE} ${EDGE_LISTEN} ${PAYMENTS_UPSTREAM} ${REFUNDS_UPSTREAM} ${WEBHOOKS_UPSTREAM} ${DASHBOARD_LISTEN} ${DASHBOARD_ROOT} ${CHECKOUT_LISTEN} ${CHECKOUT_ROOT} ${PUBLIC_API_URL} ${PUBLIC_CHECKOUT_URL}' \
     <"$1" >"$2"
 }
 
@@ -269,6 +269,7 @@ start_nginx() {
   export EDGE_LISTEN="$BIND:$EDGE_PORT" DASHBOARD_LISTEN="$BIND:$DASHBOARD_PORT" CHECKOUT_LISTEN="$BIND:$CHECKOUT_PORT"
   export PAYMENTS_UPSTREAM="127.0.0.1:$PAYMENTS_PORT" REFUNDS_UPSTREAM="127.0.0.1:$REFUNDS_PORT" WEBHOOKS_UPSTREAM="127.0.0.1:$WEBHOOKS_PORT"
   export DASHBOARD_ROOT="$ROOT/dashboard-ui/dist" CHECKOUT_ROOT="$ROOT/checkout-ui/dist"
+  export PUBLIC_API_URL="http://localhost:$EDGE_PORT" PUBLIC_CHECKOUT_URL="http://localhost:$CHECKOUT_PORT"
   NGINX_USER_LINE=""
   if is_root; then
     # Workers drop to nobody when nobody can read the apps' files; else (a checkout under a

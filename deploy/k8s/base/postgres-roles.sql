@@ -1,0 +1,36 @@
+-- Paystream's database and one role per service, each limited to its own schema (DESIGN.md,
+-- "Data ownership"). Run as a superuser with psql; idempotent (roles and schemas that exist are
+-- kept, passwords are set again):
+--   psql -v ON_ERROR_STOP=1 -v payments_password=… -v refunds_password=… -v webhooks_password=… \
+--        -f postgres-roles.sql
+-- Used by deploy/compose (on the first start of its PostgreSQL) and by the k8s db-roles Job.
+-- Each service migrates its own schema with Flyway at start; a role owns its schema, may use
+-- nothing else, and cannot create databases or roles.
+
+SELECT 'CREATE DATABASE paystream'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'paystream')\gexec
+
+\connect paystream
+
+SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE', r)
+  FROM unnest(ARRAY['payments', 'refunds', 'webhooks']) AS r
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r)\gexec
+
+ALTER ROLE payments PASSWORD :'payments_password';
+ALTER ROLE refunds PASSWORD :'refunds_password';
+ALTER ROLE webhooks PASSWORD :'webhooks_password';
+
+REVOKE ALL ON DATABASE paystream FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE paystream TO payments, refunds, webhooks;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+
+CREATE SCHEMA IF NOT EXISTS payments AUTHORIZATION payments;
+CREATE SCHEMA IF NOT EXISTS refunds AUTHORIZATION refunds;
+CREATE SCHEMA IF NOT EXISTS webhooks AUTHORIZATION webhooks;
+ALTER SCHEMA payments OWNER TO payments;
+ALTER SCHEMA refunds OWNER TO refunds;
+ALTER SCHEMA webhooks OWNER TO webhooks;
+
+ALTER ROLE payments SET search_path = payments;
+ALTER ROLE refunds SET search_path = refunds;
+ALTER ROLE webhooks SET search_path = webhooks;
