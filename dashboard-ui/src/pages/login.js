@@ -23,7 +23,7 @@ export function loginPage(root, { flash, onSignedIn }) {
     'data-test-id': 'password-input',
   });
   const button = h('button', { type: 'submit', class: 'primary wide', 'data-test-id': 'login-button' }, 'Sign in');
-  const note = h('p', { class: 'form-message', 'data-test-id': 'login-error', hidden: true });
+  const note = h('p', { class: 'form-message', 'data-test-id': 'login-message', hidden: true });
   const form = h(
     'form',
     { class: 'login-card', 'data-test-id': 'login-form', novalidate: true, 'aria-labelledby': 'login-title' },

@@ -46,7 +46,7 @@ function endpointConfig({ onTestSent }) {
   const enabled = h('input', { type: 'checkbox', id: 'webhook-enabled', checked: true, 'data-test-id': 'webhook-enabled-input' });
   const heading = h('h3', { id: 'endpoint-form-title' }, 'Add an endpoint');
   const save = h('button', { type: 'submit', class: 'primary', 'data-test-id': 'save-webhook-button' }, 'Save');
-  const test = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'test-webhook-button' }, 'Send test event');
+  const test = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'test-webhook-button', disabled: true }, 'Send test event');
   const remove = h('button', { type: 'button', class: 'danger ghost', 'data-test-id': 'delete-webhook-button', hidden: true }, 'Delete');
   const addNew = h('button', { type: 'button', class: 'ghost small', 'data-test-id': 'new-endpoint-button', hidden: true }, 'Add another endpoint');
   const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-config-message' });
@@ -96,8 +96,8 @@ function endpointConfig({ onTestSent }) {
       message(note, 'Choose at least one event, or all of them.', 'error');
       return;
     }
-    const body = { url: url.value.trim(), enabled: enabled.checked };
-    if (!all.checked || selected) body.events = events;
+    // events null: every event, including any added later.
+    const body = { url: url.value.trim(), events: all.checked ? null : events, enabled: enabled.checked };
     save.disabled = true;
     save.textContent = 'Saving…';
     try {

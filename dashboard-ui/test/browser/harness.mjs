@@ -3,10 +3,9 @@
 // server.mjs over dist/ with one upstream per service, two webhook receivers (one answers 200, one
 // 500) and Debian's Chromium driven by playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -213,13 +212,8 @@ export async function startStack() {
     const okUrl = await serve(ok.server);
     const failingUrl = await serve(failing.server);
 
-    const profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
-    parts.push(async () => rmSync(profile, { recursive: true, force: true }));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`],
-    });
+    // Playwright gives the browser a fresh profile directory of its own and removes it on close.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     parts.push(() => browser.close());
     return {
       services: Object.fromEntries(Object.entries(services).map(([k, v]) => [k, v.url])),

@@ -1,0 +1,514 @@
+// The dashboard in headless Chromium against the three real services (see harness.mjs). Every
+// payment is made through the API server-side, as a merchant's backend would; the page only
+// shows what the services answer. Screenshots of each page go to target/screenshots/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { verifySignature, verifyStandardWebhook } from '../../src/docs/verify-webhook.mjs';
+import { formatAmount, formatCount, formatRate } from '../../src/lib/format.js';
+import { MERCHANT, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
+
+let stack;
+let call;
+let context;
+let page;
+const pageErrors = [];
+
+const ID = (id) => `[data-test-id="${id}"]`;
+const text = async (selector, root = page) => ((await root.locator(selector).first().textContent()) || '').trim();
+const shot = (name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+const go = (path) => page.goto(stack.dashboardUrl + path);
+
+async function ok(method, path, body) {
+  const res = await call(method, path, body);
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** An order and a UPI payment for it, through the API; `vpa` decides the outcome in test mode. */
+async function pay(amount, vpa = 'success@upi') {
+  const order = await ok('POST', '/orders', { amount, currency: 'INR', receipt: `rcpt_${Date.now()}` });
+  return ok('POST', '/payments', { order_id: order.id, method: 'upi', vpa });
+}
+
+async function settled(payment) {
+  return eventually(
+    async () => {
+      const p = await ok('GET', `/payments/${payment.id}`);
+      return p.status !== 'pending' && p;
+    },
+    15_000,
+    `payment ${payment.id} to finish`,
+  );
+}
+
+const row = (paymentId) => page.locator(`${ID('transaction-row')}[data-payment-id="${paymentId}"]`);
+const logRow = (deliveryId) => page.locator(`${ID('webhook-log-item')}[data-webhook-id="${deliveryId}"]`);
+
+/** Waits until the page shows `expected` in `selector` (live updates: no reload in between). */
+async function shows(selector, expected, ms = 15_000) {
+  const match = (t) => (expected instanceof RegExp ? expected.test(t) : t === expected);
+  await eventually(async () => match(await text(selector).catch(() => '')), ms, `${selector} to show ${expected}`);
+}
+
+describe('dashboard', { timeout: 600_000 }, () => {
+  before(async () => {
+    stack = await startStack();
+    call = merchantApi(stack.services);
+    context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.dashboardUrl });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  test('old links redirect, and a signed-out visitor is sent to the login page', async () => {
+    const res = await go('/webhooks.html');
+    assert.equal(res.request().redirectedFrom()?.url(), `${stack.dashboardUrl}/webhooks.html`);
+    await page.waitForURL(/\/login\?next=%2Fdashboard%2Fwebhooks$/);
+    assert.ok(await page.locator(ID('login-form')).isVisible());
+    for (const [from, to] of [
+      ['/login.html', '/login'],
+      ['/dashboard.html', '/login?next=%2Fdashboard'],
+      ['/transactions.html', '/login?next=%2Fdashboard%2Ftransactions'],
+      ['/docs.html', '/login?next=%2Fdashboard%2Fdocs'],
+    ]) {
+      await go(from);
+      await page.waitForURL(`${stack.dashboardUrl}${to}`);
+    }
+  });
+
+  test('login refuses a wrong password', async () => {
+    await go('/login');
+    await page.fill(ID('email-input'), MERCHANT.email);
+    await page.fill(ID('password-input'), 'not-the-password');
+    await page.click(ID('login-button'));
+    await shows(ID('login-message'), /do not match/);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(await page.inputValue(ID('password-input')), '', 'the wrong password is cleared');
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing is kept');
+    // The service itself refused it (not just the page).
+    const res = await call('POST', '/auth/login', { email: MERCHANT.email, password: 'not-the-password' });
+    assert.equal(res.status, 401);
+    await shot('login-refused');
+  });
+
+  test('login with the test merchant, by keyboard alone', async () => {
+    await go('/login');
+    await shot('login');
+    // The email field has focus on arrival; Tab to the password, Enter submits.
+    await page.keyboard.type(MERCHANT.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(MERCHANT.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${stack.dashboardUrl}/dashboard`);
+    await page.locator(ID('dashboard')).waitFor();
+    assert.equal(await text(ID('merchant-name')), 'Test Merchant');
+  });
+
+  test('home shows the credentials and stats from real payments, updated live', async () => {
+    assert.equal(await text(ID('api-key')), MERCHANT.key);
+    const secret = page.locator(ID('api-secret'));
+    assert.equal(await secret.inputValue(), MERCHANT.secret, 'the full secret is in the element');
+    assert.equal(await secret.getAttribute('type'), 'password', 'masked until revealed');
+    await page.click(ID('reveal-secret-button'));
+    assert.equal(await secret.getAttribute('type'), 'text');
+    await page.click(ID('reveal-secret-button'));
+    assert.equal(await secret.getAttribute('type'), 'password');
+    await page.locator(ID('api-credentials')).getByRole('button', { name: 'Copy API secret' }).click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), MERCHANT.secret);
+
+    // A fresh database: no payments yet, then two successful and one failed, made via the API.
+    await shows(ID('total-transactions'), '0');
+    await page.evaluate(() => (window.__notReloaded = true));
+    const made = [await pay(50000), await pay(25000), await pay(10000, 'failure@upi')];
+    await Promise.all(made.map(settled));
+    const stats = await ok('GET', '/payments/stats');
+    assert.deepEqual(
+      { n: stats.total_transactions, amount: stats.total_amount, rate: Math.round(stats.success_rate * 10) / 10 },
+      { n: 3, amount: 75000, rate: 66.7 },
+    );
+    await shows(ID('total-transactions'), formatCount(stats.total_transactions));
+    await shows(ID('total-amount'), formatAmount(stats.total_amount));
+    await shows(ID('success-rate'), formatRate(stats.success_rate));
+    assert.equal(await text(ID('total-amount')), '₹750.00');
+    assert.equal(await text(ID('success-rate')), '66.7%');
+    assert.ok(await page.evaluate(() => window.__notReloaded), 'the totals changed without a reload');
+    await shows(`${ID('recent-payments')} li >> nth=0`, new RegExp(made[2].id));
+    await shot('home');
+  });
+
+  test('a payment made through the API appears in transactions and its status changes live', async () => {
+    await page.click(ID('nav-transactions'));
+    await page.waitForURL(`${stack.dashboardUrl}/dashboard/transactions`);
+    await page.locator(ID('transaction-row')).first().waitFor();
+    assert.equal(await page.locator(ID('transaction-row')).count(), 3);
+    await page.evaluate(() => (window.__notReloaded = true));
+
+    const payment = await pay(12345);
+    await row(payment.id).waitFor({ timeout: 10_000 });
+    const cells = async (id) => text(`${ID('transaction-row')}[data-payment-id="${payment.id}"] ${ID(id)}`);
+    assert.equal(await cells('payment-id'), payment.id);
+    assert.equal(await cells('order-id'), payment.order_id);
+    assert.equal(await cells('amount'), '₹123.45');
+    assert.equal(await cells('method'), 'upi');
+    assert.match(await cells('created-at'), /\d{4}, \d{2}:\d{2}:\d{2}$/);
+    await shows(`${ID('transaction-row')}[data-payment-id="${payment.id}"] ${ID('status')}`, 'success');
+    assert.equal((await ok('GET', `/payments/${payment.id}`)).status, 'success');
+    assert.equal(await page.locator(ID('transaction-row')).first().getAttribute('data-payment-id'), payment.id, 'newest first');
+    assert.ok(await page.evaluate(() => window.__notReloaded), 'the row arrived without a reload');
+
+    // Filtered by status: only the failed payment, as the API lists it.
+    await page.selectOption(ID('status-filter'), 'failed');
+    const failed = await ok('GET', '/payments?status=failed');
+    await eventually(async () => (await page.locator(ID('transaction-row')).count()) === failed.total, 10_000, 'the failed payments only');
+    assert.deepEqual(await page.locator(`${ID('transaction-row')} ${ID('status')}`).allTextContents(), failed.data.map(() => 'failed'));
+    assert.equal(await page.locator(ID('transaction-row')).first().getAttribute('data-payment-id'), failed.data[0].id);
+    assert.match(page.url(), /\?status=failed$/);
+    await page.selectOption(ID('status-filter'), 'pending');
+    await page.locator(ID('empty-state')).waitFor();
+    assert.match(await text(ID('empty-state')), /No pending payments/);
+    await page.selectOption(ID('status-filter'), '');
+    await eventually(async () => (await page.locator(ID('transaction-row')).count()) === 4, 10_000, 'all four payments');
+    await shot('transactions');
+  });
+
+  test('paging moves through the payments ten at a time', async () => {
+    await Promise.all(Array.from({ length: 7 }, (_, i) => pay(10000 + i)));
+    const all = await ok('GET', '/payments?limit=100');
+    assert.equal(all.total, 11);
+    await shows(ID('page-summary'), '1–10 of 11');
+    await page.click(ID('next-page-button'));
+    await shows(ID('page-summary'), '11–11 of 11');
+    assert.deepEqual(await page.locator(ID('transaction-row')).evaluateAll((rows) => rows.map((r) => r.dataset.paymentId)), [all.data[10].id]);
+    assert.ok(await page.locator(ID('next-page-button')).isDisabled());
+    await page.click(ID('prev-page-button'));
+    await shows(ID('page-summary'), '1–10 of 11');
+  });
+
+  test('a refund made from the detail view, with the server\'s own refusals', async () => {
+    const payment = await settled(await pay(50000));
+    await row(payment.id).waitFor({ timeout: 10_000 });
+    const opener = row(payment.id).locator(`${ID('payment-id')} button`);
+    await opener.click();
+    const dialog = page.locator(ID('payment-detail'));
+    await dialog.waitFor();
+    assert.match(page.url(), new RegExp(`/dashboard/transactions/${payment.id}$`));
+    await shows(ID('detail-status'), 'success');
+    assert.equal(await text(ID('detail-amount')), '₹500.00');
+    await page.locator(ID('refund-form')).waitFor();
+    await page.locator(ID('empty-state'), { hasText: 'No refunds yet' }).waitFor();
+
+    // More than the payment: the refund service says no, in its words.
+    await page.check(ID('refund-partial-radio'));
+    await page.fill(ID('refund-amount-input'), '600');
+    await page.click(ID('refund-button'));
+    await shows(ID('refund-message'), 'Refund amount exceeds available amount');
+
+    // A partial refund of ₹200.
+    await page.fill(ID('refund-amount-input'), '200');
+    await page.fill(ID('refund-reason-input'), 'Customer returned one item');
+    await page.click(ID('refund-button'));
+    await shows(ID('refund-message'), /created/);
+    const refunds = await ok('GET', `/payments/${payment.id}/refunds`);
+    assert.equal(refunds.total, 1);
+    const [refund] = refunds.data;
+    assert.equal(refund.amount, 20000);
+    assert.equal(refund.reason, 'Customer returned one item');
+    const refundRow = page.locator(`${ID('refund-row')}[data-refund-id="${refund.id}"]`);
+    assert.equal(await text(ID('refund-amount'), refundRow), '₹200.00');
+    await shows(`${ID('refund-row')}[data-refund-id="${refund.id}"] ${ID('refund-status')}`, 'processed');
+    assert.equal((await ok('GET', `/refunds/${refund.id}`)).status, 'processed');
+
+    // The rest in full: ₹300 left.
+    await page.check(ID('refund-full-radio'));
+    assert.equal(await page.inputValue(ID('refund-amount-input')), '300.00');
+    await page.click(ID('refund-button'));
+    await page.locator(ID('refund-unavailable')).waitFor();
+    assert.match(await text(ID('refund-unavailable')), /refunded in full/);
+    const after = await ok('GET', `/payments/${payment.id}/refunds`);
+    assert.deepEqual(after.data.map((r) => r.amount).sort(), [20000, 30000]);
+    assert.equal(await page.locator(ID('refund-row')).count(), 2);
+    await shows(ID('detail-refunded'), '₹500.00');
+
+    // Nothing more can be refunded, by the API either.
+    const again = await call('POST', `/payments/${payment.id}/refunds`, { amount: 100 });
+    assert.equal(again.status, 400);
+    assert.equal(again.body.error.description, 'Refund amount exceeds available amount');
+    await shot('payment-detail');
+
+    // Escape closes the dialog and gives focus back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), payment.id);
+    assert.equal(new URL(page.url()).pathname, '/dashboard/transactions');
+  });
+
+  test('capture from the detail view, and a failed payment offers no refund', async () => {
+    const payment = await settled(await pay(20000));
+    await go(`/dashboard/transactions/${payment.id}`);
+    await page.locator(ID('payment-detail')).waitFor();
+    await shows(ID('detail-captured'), 'No');
+    await page.click(ID('capture-button'));
+    await shows(ID('detail-captured'), 'Yes');
+    assert.match(await text(ID('capture-message')), /captured/);
+    assert.equal((await ok('GET', `/payments/${payment.id}`)).captured, true);
+    assert.equal(await page.locator(ID('capture-button')).count(), 0);
+    await page.click(ID('close-dialog-button'));
+
+    const failed = (await ok('GET', '/payments?status=failed')).data[0];
+    await go(`/dashboard/transactions/${failed.id}`);
+    await shows(ID('detail-status'), 'failed');
+    await page.locator(ID('refund-unavailable')).waitFor();
+    assert.match(await text(ID('refund-unavailable')), /Only successful payments can be refunded/);
+    assert.ok(await page.locator(ID('refund-form')).isHidden());
+    assert.equal(await page.locator(ID('capture-button')).count(), 0);
+    // The refund service agrees.
+    const refused = await call('POST', `/payments/${failed.id}/refunds`, { amount: 100 });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.description, 'Payment not in refundable state');
+    await page.keyboard.press('Escape');
+  });
+
+  test('a saved webhook URL gets signed deliveries, and they appear in the log', async () => {
+    await page.click(ID('nav-webhooks'));
+    await page.waitForURL(`${stack.dashboardUrl}/dashboard/webhooks`);
+    await page.locator(ID('webhook-config')).waitFor();
+    await shows(ID('webhook-secret'), MERCHANT.webhookSecret);
+    assert.ok(await page.locator(ID('test-webhook-button')).isDisabled(), 'nothing to test before an endpoint exists');
+
+    // The page checks the URL before sending it.
+    await page.fill(ID('webhook-url-input'), 'ftp://example.com/in');
+    await page.click(ID('save-webhook-button'));
+    await shows(ID('webhook-config-message'), /https:\/\/ or http:\/\//);
+
+    const url = `${stack.receivers.ok.url}/paystream/hooks`;
+    await page.fill(ID('webhook-url-input'), url);
+    await page.click(ID('save-webhook-button'));
+    await shows(ID('webhook-config-message'), `Saved. Webhooks go to ${url}.`);
+    const endpoints = await ok('GET', '/webhook-endpoints');
+    assert.equal(endpoints.total, 1);
+    assert.equal(endpoints.data[0].url, url);
+    assert.equal(await page.locator(ID('webhook-endpoint')).count(), 1);
+
+    // Reloading shows the saved URL in the form.
+    await page.reload();
+    await eventually(async () => (await page.inputValue(ID('webhook-url-input'))) === url, 10_000, 'the saved URL');
+
+    const payment = await settled(await pay(30000));
+    const delivered = await eventually(
+      async () => (await ok('GET', '/webhooks?event=payment.success&limit=100')).data.find((d) => d.endpoint_url === url && d.status === 'success'),
+      20_000,
+      'the payment.success delivery',
+    );
+    await logRow(delivered.id).waitFor({ timeout: 10_000 });
+    const cells = async (id) => text(`${ID('webhook-log-item')}[data-webhook-id="${delivered.id}"] ${ID(id)}`);
+    assert.equal(await cells('webhook-event'), 'payment.success');
+    await shows(`${ID('webhook-log-item')}[data-webhook-id="${delivered.id}"] ${ID('webhook-status')}`, 'success');
+    assert.equal(await cells('webhook-attempts'), '1');
+    assert.equal(await cells('webhook-response-code'), '200');
+    assert.match(await cells('webhook-last-attempt'), /\d{2}:\d{2}:\d{2}$/);
+
+    // What the receiver got is the payment, signed with the secret shown on the page, and the
+    // docs page's Node code verifies both signatures.
+    const got = await eventually(
+      () => stack.receivers.ok.received.find((r) => JSON.parse(r.body).event === 'payment.success'),
+      5_000,
+      'the receiver to get payment.success',
+    );
+    assert.equal(got.path, '/paystream/hooks');
+    assert.equal(JSON.parse(got.body).data.payment.id, payment.id);
+    const secret = await text(ID('webhook-secret'));
+    assert.ok(verifySignature(got.body, got.headers['x-webhook-signature'], secret));
+    assert.ok(verifyStandardWebhook(got.body, got.headers, secret));
+    assert.ok(!verifySignature(got.body, got.headers['x-webhook-signature'], 'whsec_someone_else'));
+
+    // A test event from the button.
+    await page.click(ID('test-webhook-button'));
+    await shows(ID('webhook-config-message'), /Test event sent/);
+    await page.locator(ID('webhook-log-item'), { hasText: 'webhook.test' }).first().waitFor({ timeout: 10_000 });
+    await shows(`${ID('webhook-log-item')} >> nth=0 >> ${ID('webhook-status')}`, 'success');
+    const test = stack.receivers.ok.received.find((r) => JSON.parse(r.body).event === 'webhook.test');
+    assert.equal(JSON.parse(test.body).data.endpoint_id, endpoints.data[0].id);
+
+    // The log filters by event.
+    await page.selectOption(ID('webhook-event-filter'), 'webhook.test');
+    await eventually(async () => (await page.locator(ID('webhook-log-item')).count()) === 1, 10_000, 'one webhook.test delivery');
+    await page.selectOption(ID('webhook-event-filter'), '');
+    await shot('webhooks');
+  });
+
+  test('the docs page\'s Java code verifies a real delivery', async () => {
+    const got = stack.receivers.ok.received.at(-1);
+    const work = mkdtempSync(join(tmpdir(), 'dashboard-java-'));
+    try {
+      const source = (p) => fileURLToPath(new URL(p, import.meta.url));
+      execFileSync('javac', ['-d', work, source('../../src/docs/VerifyWebhook.java'), source('fixtures/CheckDelivery.java')]);
+      writeFileSync(join(work, 'body.json'), got.body);
+      const check = (secret) =>
+        execFileSync('java', ['-cp', work, 'CheckDelivery', join(work, 'body.json'), secret, got.headers['x-webhook-signature'], got.headers['webhook-id'], got.headers['webhook-timestamp'], got.headers['webhook-signature']])
+          .toString()
+          .trim();
+      assert.equal(check(MERCHANT.webhookSecret), 'hex=true standard=true');
+      assert.equal(check('whsec_someone_else'), 'hex=false standard=false');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('rotating the secret changes it, and deliveries are signed with the new one', async () => {
+    const before = await text(ID('webhook-secret'));
+    assert.equal(before, MERCHANT.webhookSecret);
+    await page.click(ID('regenerate-secret-button'));
+    await eventually(async () => (await text(ID('webhook-secret'))) !== before, 10_000, 'a new secret');
+    const shown = await text(ID('webhook-secret'));
+    assert.match(shown, /^whsec_[A-Za-z0-9+/]{43}=$/);
+    assert.equal((await ok('GET', '/webhook-secret')).secret, shown);
+    assert.match(await text(ID('webhook-secret-message')), /New secret/);
+    assert.match(await text(ID('webhook-secret-rotated')), /previous secret/);
+    await page.reload();
+    await shows(ID('webhook-secret'), shown);
+
+    const count = stack.receivers.ok.received.length;
+    await page.click(ID('test-webhook-button'));
+    const got = await eventually(() => stack.receivers.ok.received[count], 10_000, 'a delivery after the rotation');
+    assert.ok(verifySignature(got.body, got.headers['x-webhook-signature'], shown), 'the hex signature uses the new secret');
+    assert.ok(verifyStandardWebhook(got.body, got.headers, shown));
+    assert.ok(verifyStandardWebhook(got.body, got.headers, before), 'the old secret still verifies for a while');
+    await shot('webhooks-rotated');
+  });
+
+  test('a manual retry makes a new attempt and the row follows', async () => {
+    // Point the endpoint at the receiver that answers 500.
+    const url = `${stack.receivers.failing.url}/always-500`;
+    await page.fill(ID('webhook-url-input'), url);
+    await page.click(ID('save-webhook-button'));
+    await shows(ID('webhook-config-message'), `Saved. Webhooks go to ${url}.`);
+    await page.click(ID('test-webhook-button'));
+    const delivery = await eventually(
+      async () => (await ok('GET', '/webhooks?event=webhook.test&limit=100')).data.find((d) => d.endpoint_url === url && d.attempts >= 1),
+      15_000,
+      'the first failed attempt',
+    );
+    const cell = (id) => `${ID('webhook-log-item')}[data-webhook-id="${delivery.id}"] ${ID(id)}`;
+    await logRow(delivery.id).waitFor({ timeout: 10_000 });
+    await shows(cell('webhook-response-code'), '500');
+    assert.equal(await text(cell('webhook-status')), 'pending', 'failed once, retries scheduled');
+
+    // The schedule's own second attempt comes 5 s later (test intervals).
+    await eventually(async () => (await ok('GET', `/webhooks/${delivery.id}`)).attempts >= 2, 20_000, 'the scheduled second attempt');
+    await shows(cell('webhook-attempts'), /^[2-5]$/);
+    const before = await ok('GET', `/webhooks/${delivery.id}`);
+
+    await page.click(`${ID('retry-webhook-button')}[data-webhook-id="${delivery.id}"]`);
+    await shows(ID('webhook-log-message'), /Webhook retry scheduled/);
+    const retried = await eventually(
+      async () => {
+        const d = await ok('GET', `/webhooks/${delivery.id}`);
+        return d.attempt_history.length > before.attempt_history.length && d;
+      },
+      10_000,
+      'the attempt the retry made',
+    );
+    assert.equal(retried.attempts, 1, 'attempts count from 0 again after a manual retry');
+    assert.equal(retried.attempt_history.at(-1).response_code, 500);
+    await shows(cell('webhook-attempts'), '1');
+    await shows(cell('webhook-status'), 'pending');
+
+    // The detail: every attempt, and the exact payload the receiver got.
+    await page.click(`${ID('webhook-log-item')}[data-webhook-id="${delivery.id}"] ${ID('webhook-details-button')}`);
+    await page.locator(ID('webhook-detail')).waitFor();
+    await eventually(
+      async () => (await page.locator(ID('attempt-row')).count()) >= retried.attempt_history.length,
+      10_000,
+      'the attempt history',
+    );
+    const codes = await page.locator(`${ID('attempt-row')} ${ID('attempt-response-code')}`).allTextContents();
+    assert.ok(codes.every((c) => c === '500'), codes.join());
+    const payload = await text(ID('webhook-payload'));
+    const sent = stack.receivers.failing.received.find((r) => r.body === payload);
+    assert.ok(sent, 'the payload shown is byte for byte what was sent');
+    assert.equal(JSON.parse(payload).event, 'webhook.test');
+    await shot('webhook-detail');
+    await page.keyboard.press('Escape');
+    await page.locator(ID('webhook-detail')).waitFor({ state: 'detached' });
+  });
+
+  test('the docs page has every section, with the merchant\'s key and copyable snippets', async () => {
+    await page.click(ID('nav-docs'));
+    await page.locator(ID('api-docs')).waitFor();
+    for (const id of [
+      'section-create-order',
+      'section-sdk-integration',
+      'section-webhook-verification',
+      'section-retry-schedule',
+      'section-idempotency',
+      'code-snippet-create-order',
+      'code-snippet-sdk',
+      'code-snippet-webhook',
+      'code-snippet-webhook-java',
+    ]) {
+      assert.ok(await page.locator(ID(id)).isVisible(), id);
+    }
+    const createOrder = await text(ID('code-snippet-create-order'));
+    assert.match(createOrder, /curl -X POST http:\/\/localhost:8000\/api\/v1\/orders/);
+    assert.match(createOrder, new RegExp(`X-Api-Key: ${MERCHANT.key}`));
+    assert.ok(!createOrder.includes(MERCHANT.secret), 'the secret is not printed in snippets');
+    assert.match(await text(ID('code-snippet-sdk')), /new PaymentGateway\(\{[\s\S]*key: 'key_test_abc123'/);
+    const node = await text(ID('code-snippet-webhook'));
+    assert.match(node, /createHmac\('sha256'/);
+    assert.match(node, /webhook-signature/);
+    assert.match(await text(ID('code-snippet-webhook-java')), /HmacSHA256/);
+    assert.equal(await page.locator(`${ID('retry-schedule-table')} tbody tr`).count(), 5);
+    assert.match(await text(ID('section-idempotency')), /Idempotency-Key/);
+    await page.click(ID('copy-code-snippet-create-order'));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), createOrder);
+    await shot('docs');
+  });
+
+  test('every page fits 360 px without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const [path, name, ready] of [
+      ['/dashboard', 'home-360', 'stats-container'],
+      ['/dashboard/transactions', 'transactions-360', 'transaction-row'],
+      ['/dashboard/webhooks', 'webhooks-360', 'webhook-log-item'],
+      ['/dashboard/docs', 'docs-360', 'api-docs'],
+    ]) {
+      await go(path);
+      await page.locator(ID(ready)).first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${path} is ${width} px wide`);
+      await shot(name);
+    }
+    await go('/dashboard/transactions');
+    await page.locator(`${ID('transaction-row')} ${ID('payment-id')} button`).first().click();
+    await page.locator(ID('refund-form')).or(page.locator(ID('refund-unavailable'))).first().waitFor();
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360);
+    await shot('payment-detail-360');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('the session belongs to this tab, and signing out ends it', async () => {
+    const other = await context.newPage();
+    await other.goto(`${stack.dashboardUrl}/dashboard`);
+    await other.waitForURL(/\/login\?next=%2Fdashboard$/);
+    await other.close();
+
+    await go('/dashboard');
+    await page.click(ID('logout-button'));
+    await page.waitForURL(`${stack.dashboardUrl}/login`);
+    assert.match(await text(ID('login-message')), /signed out/);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await go('/dashboard/transactions');
+    await page.waitForURL(/\/login\?next=%2Fdashboard%2Ftransactions$/);
+    assert.deepEqual(pageErrors, [], 'no script errors on any page');
+  });
+});
