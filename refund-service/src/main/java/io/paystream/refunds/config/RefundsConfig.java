@@ -1,0 +1,108 @@
+package io.paystream.refunds.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** refund-service settings; the environment names of the API docs map onto these. */
+@ConfigMapping(prefix = "paystream")
+public interface RefundsConfig {
+  /** This instance's name: its consumer name in every group, and its name in heartbeats. */
+  String instanceId();
+
+  Processing processing();
+
+  RateLimit rateLimit();
+
+  Worker worker();
+
+  Outbox outbox();
+
+  Projection projection();
+
+  /** How long refunds take to process. */
+  interface Processing {
+    /** {@code TEST_MODE}: a fixed delay. */
+    @WithDefault("false")
+    boolean testMode();
+
+    /** {@code TEST_PROCESSING_DELAY}, milliseconds. */
+    @WithDefault("1000")
+    long testDelay();
+
+    /** Shortest processing delay in normal mode. */
+    @WithDefault("3s")
+    Duration minDelay();
+
+    /** Longest processing delay in normal mode. */
+    @WithDefault("5s")
+    Duration maxDelay();
+  }
+
+  /** Requests per second per merchant, per instance. */
+  interface RateLimit {
+    /** Sustained rate; 0 turns limiting off. Never set below 100. */
+    @WithDefault("1000")
+    double perSecond();
+
+    /** Requests allowed at once. */
+    @WithDefault("2000")
+    double burst();
+  }
+
+  /** The refund worker. */
+  interface Worker {
+    /** Refunds one instance holds waiting for their processing delay. */
+    @WithDefault("20000")
+    int maxInFlight();
+
+    /** How long a job sits unacknowledged before another instance takes it over. */
+    @WithDefault("15s")
+    Duration claimMinIdle();
+
+    /** How often pending jobs are looked at (and ours kept fresh). */
+    @WithDefault("3s")
+    Duration claimInterval();
+
+    /** How long past its due time a pending refund waits before the sweeper finishes it. */
+    @WithDefault("30s")
+    Duration sweepGrace();
+
+    /** How often the sweeper looks for overdue refunds in PostgreSQL. */
+    @WithDefault("5s")
+    Duration sweepInterval();
+
+    /** How often this instance reports its heartbeat. */
+    @WithDefault("1s")
+    Duration heartbeatInterval();
+  }
+
+  /** The transactional outbox. */
+  interface Outbox {
+    /** How long published events are kept for re-drive after Redis loses data. */
+    @WithDefault("24h")
+    Duration retention();
+
+    /** How often the relay looks for events without being kicked. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+  }
+
+  /** The merchant and payment projections. */
+  interface Projection {
+    /**
+     * How long a request waits for a payment event this instance has not seen yet (read-your-writes
+     * across services) before answering as it stands.
+     */
+    @WithDefault("2s")
+    Duration maxWait();
+
+    /** {@code PROJECTION_REBUILD}: replay the merchant and payment streams from their start. */
+    @WithDefault("false")
+    boolean rebuild();
+
+    /** How long applied event ids are remembered (replays older than this are merged again). */
+    @WithDefault("48h")
+    Duration eventRetention();
+  }
+}

@@ -1,0 +1,46 @@
+package io.paystream.refunds.messaging;
+
+import io.paystream.refunds.config.RefundsConfig;
+import io.paystream.refunds.repository.PaymentRepository;
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.stream.ConsumerOptions;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamConsumer;
+import io.paystream.shared.stream.Streams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Keeps the payments projection from payment events: merchant, amount, currency, status and
+ * captured of every payment, merged monotonically once per event id.
+ */
+@ApplicationScoped
+public class PaymentEventsConsumer {
+  private final StreamConsumer consumer;
+  private final PaymentRepository payments;
+
+  public PaymentEventsConsumer(
+      Vertx vertx, RedisStreams streams, PaymentRepository payments, RefundsConfig config) {
+    this.payments = payments;
+    this.consumer =
+        new StreamConsumer(
+            vertx,
+            streams,
+            ConsumerOptions.of(Streams.PAYMENT_EVENTS, Streams.REFUND_SERVICE, config.instanceId()),
+            this::handle);
+  }
+
+  public StreamConsumer consumer() {
+    return consumer;
+  }
+
+  private Uni<Void> handle(EventEnvelope event) {
+    return switch (event.type()) {
+      case PAYMENT_CREATED, PAYMENT_PENDING, PAYMENT_SUCCESS, PAYMENT_FAILED, PAYMENT_CAPTURED ->
+          payments.apply(event.id(), PaymentView.fromEventData(event.data())).replaceWithVoid();
+      default -> Uni.createFrom().voidItem();
+    };
+  }
+}

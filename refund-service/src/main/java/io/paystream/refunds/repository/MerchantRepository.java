@@ -1,0 +1,72 @@
+package io.paystream.refunds.repository;
+
+import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.security.ApiKeyAuthenticator.Credential;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.sql.SqlParams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The merchant credentials projection: what API calls are authenticated against. */
+@ApplicationScoped
+public class MerchantRepository {
+  private final Pool pool;
+
+  public MerchantRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The credential behind an API key, or {@code null}. */
+  public Uni<Credential> credential(String apiKey) {
+    return pool.preparedQuery(
+            "SELECT id, name, api_secret_hash FROM " + Tables.MERCHANTS + " WHERE api_key = $1")
+        .execute(Tuple.of(apiKey))
+        .map(Rows::first)
+        .map(
+            row ->
+                row == null
+                    ? null
+                    : new Credential(
+                        row.getUUID("id"),
+                        row.getString("name"),
+                        row.getBuffer("api_secret_hash").getBytes()));
+  }
+
+  /**
+   * Applies a merchant event once per event id, and only over what an older event wrote: events are
+   * ordered by their time, then by {@code rank} (a rotation after the creation it follows). Emits
+   * whether the row changed.
+   */
+  public Uni<Boolean> apply(String eventId, MerchantCredentials m, Instant eventAt, int rank) {
+    SqlParams p = new SqlParams();
+    String sql =
+        "WITH "
+            + Rows.firstTimeSeen(p, eventId)
+            + ", m AS (INSERT INTO "
+            + Tables.MERCHANTS
+            + " AS m (id, name, api_key, api_secret_hash, version_at, version_rank, updated_at)"
+            + " SELECT "
+            + String.join(
+                ", ",
+                p.add(UUID.fromString(m.id())),
+                p.add(m.name()),
+                p.add(m.apiKey()),
+                p.add(ApiSecrets.parseHash(m.apiSecretHash())),
+                p.add(eventAt),
+                p.add(rank),
+                "now()")
+            + " WHERE EXISTS (SELECT 1 FROM e) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
+            + " api_key = EXCLUDED.api_key, api_secret_hash = EXCLUDED.api_secret_hash,"
+            + " version_at = EXCLUDED.version_at, version_rank = EXCLUDED.version_rank,"
+            + " updated_at = now()"
+            + " WHERE (EXCLUDED.version_at, EXCLUDED.version_rank) >= (m.version_at, m.version_rank)"
+            + " RETURNING 1) SELECT count(*) AS n FROM m";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+}

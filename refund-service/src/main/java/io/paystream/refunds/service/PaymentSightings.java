@@ -1,0 +1,93 @@
+package io.paystream.refunds.service;
+
+import io.paystream.refunds.ProjectedPayment;
+import io.paystream.refunds.config.RefundsConfig;
+import io.paystream.refunds.messaging.Workers;
+import io.paystream.refunds.repository.PaymentRepository;
+import io.paystream.shared.error.ApiException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * Read-your-writes across services. A client may ask about a payment a moment after
+ * payments-service answered for it, before its event reached this service. Rather than answer
+ * wrongly (404, or "not refundable" for a payment that just succeeded), a request waits for the
+ * news: it reads the projection again on Vert.x timers (25 ms, then gradually up to every 200 ms;
+ * no thread waits) until the payment shows up as the caller's, settled where that matters, or until
+ * its deadline ({@code projection.max-wait}, 2 s). The projection is shared by every instance, so
+ * it does not matter which one applies the event.
+ */
+@ApplicationScoped
+public class PaymentSightings {
+  private static final long FIRST_PAUSE_MILLIS = 25;
+  private static final long MAX_PAUSE_MILLIS = 200;
+
+  private final PaymentRepository payments;
+  private final Workers workers;
+  private final Vertx vertx;
+  private final long maxWaitNanos;
+
+  public PaymentSightings(
+      PaymentRepository payments, Workers workers, Vertx vertx, RefundsConfig config) {
+    this.payments = payments;
+    this.workers = workers;
+    this.vertx = vertx;
+    this.maxWaitNanos = config.projection().maxWait().toNanos();
+  }
+
+  /** The deadline of a request that arrives now. */
+  public long deadline() {
+    return System.nanoTime() + maxWaitNanos;
+  }
+
+  public static boolean passed(long deadline) {
+    return System.nanoTime() - deadline >= 0;
+  }
+
+  /**
+   * Completes once the payment is known as the merchant's and, with {@code settled}, is no longer
+   * pending; or at the deadline, whatever it shows then.
+   */
+  public Uni<Void> awaitNews(String paymentId, UUID merchantId, boolean settled, long deadline) {
+    return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS);
+  }
+
+  /**
+   * The answer for a payment still unknown at the deadline: 404, or 503 when this instance cannot
+   * currently read payment events (then it cannot tell whether the payment exists).
+   */
+  public ApiException unknown() {
+    if (!workers.paymentEventsAlive()) {
+      return ApiException.unavailable("Payment information is temporarily unavailable");
+    }
+    return notFound();
+  }
+
+  public static ApiException notFound() {
+    return ApiException.notFound("Payment not found");
+  }
+
+  private Uni<Void> poll(
+      String paymentId, UUID merchantId, boolean settled, long deadline, long pause) {
+    long left = (deadline - System.nanoTime()) / 1_000_000;
+    if (left <= 0) {
+      return Uni.createFrom().voidItem();
+    }
+    return Delays.after(vertx, Math.min(pause, left))
+        .chain(() -> payments.find(paymentId))
+        .chain(
+            p -> {
+              if (isNews(p, merchantId, settled)) {
+                return Uni.createFrom().voidItem();
+              }
+              long next = Math.min(MAX_PAUSE_MILLIS, pause * 3 / 2);
+              return poll(paymentId, merchantId, settled, deadline, next);
+            });
+  }
+
+  private static boolean isNews(ProjectedPayment p, UUID merchantId, boolean settled) {
+    return p != null && p.ownedBy(merchantId) && !(settled && p.isPending());
+  }
+}

@@ -1,0 +1,79 @@
+package io.paystream.refunds.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.refunds.RefundJob;
+import io.paystream.refunds.repository.RefundRepository;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.RefundView;
+import io.paystream.shared.outbox.OutboxRelay;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Marks a pending refund processed, exactly once however many workers try: the update only applies
+ * to a refund still pending, and the {@code refund.processed} event is written by the same
+ * statement.
+ */
+@ApplicationScoped
+public class RefundFinisher {
+  private static final Logger LOG = Logger.getLogger(RefundFinisher.class);
+  private static final int OVERDUE_BATCH = 200;
+
+  private final RefundRepository refunds;
+  private final OutboxRelay relay;
+  private final MeterRegistry metrics;
+
+  public RefundFinisher(RefundRepository refunds, OutboxRelay relay, MeterRegistry metrics) {
+    this.refunds = refunds;
+    this.relay = relay;
+    this.metrics = metrics;
+  }
+
+  /** Processes the refund; emits whether this call was the one that processed it. */
+  public Uni<Boolean> finish(RefundJob job, String requestId) {
+    Instant now = Timestamps.now();
+    RefundView processed = job.processed(now);
+    OutboxSql events =
+        new OutboxSql(processed.merchantId(), requestId)
+            .add(Streams.REFUND_EVENTS, EventType.REFUND_PROCESSED, processed::writeEventData);
+    return refunds
+        .finish(processed.id(), now, events)
+        .invoke(
+            done -> {
+              if (done) {
+                metrics.counter("paystream.refunds.processed").increment();
+                relay.kick();
+              }
+            });
+  }
+
+  /**
+   * Processes, from PostgreSQL, one batch of refunds still pending more than {@code graceMillis}
+   * past their due time: their jobs were lost (trimmed, dead-lettered). Emits how many this call
+   * processed.
+   */
+  public Uni<Integer> finishOverdue(long graceMillis) {
+    return refunds
+        .overdue(graceMillis, OVERDUE_BATCH)
+        .onItem()
+        .transformToMulti(list -> Multi.createFrom().iterable(list))
+        .onItem()
+        .transformToUniAndConcatenate(job -> finish(job, null))
+        .collect()
+        .with(Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
+        .map(Long::intValue)
+        .invoke(
+            n -> {
+              if (n > 0) {
+                LOG.warnf("processed %d overdue refunds whose jobs were lost", n);
+              }
+            });
+  }
+}

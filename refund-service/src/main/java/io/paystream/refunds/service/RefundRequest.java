@@ -1,0 +1,51 @@
+package io.paystream.refunds.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.shared.error.ApiException;
+
+/**
+ * A valid refund request: {@code {"amount": 1000, "reason": "Customer requested"}}. The first fault
+ * is reported in the order amount, reason.
+ *
+ * @param amount a JSON integer greater than 0
+ * @param reason an optional string of at most 255 characters
+ */
+public record RefundRequest(long amount, String reason) {
+  /** The largest amount JavaScript clients can hold exactly. */
+  public static final long MAX_AMOUNT = (1L << 53) - 1;
+
+  public static final int MAX_REASON = 255;
+
+  /**
+   * Reads and checks a request body.
+   *
+   * @throws ApiException 400 naming the first field at fault
+   */
+  public static RefundRequest parse(ObjectNode body) {
+    JsonNode amount = body.get("amount");
+    if (amount == null || amount.isNull()) {
+      throw ApiException.badRequest("amount is required", "amount");
+    }
+    if (!amount.isIntegralNumber()) {
+      throw ApiException.badRequest("amount must be an integer greater than 0", "amount");
+    }
+    if (!amount.canConvertToLong() || amount.longValue() > MAX_AMOUNT) {
+      throw ApiException.badRequest("amount must be at most " + MAX_AMOUNT, "amount");
+    }
+    if (amount.longValue() <= 0) {
+      throw ApiException.badRequest("amount must be an integer greater than 0", "amount");
+    }
+    JsonNode reason = body.get("reason");
+    if (reason == null || reason.isNull()) {
+      return new RefundRequest(amount.longValue(), null);
+    }
+    if (!reason.isTextual()) {
+      throw ApiException.badRequest("reason must be a string", "reason");
+    }
+    if (reason.textValue().length() > MAX_REASON) {
+      throw ApiException.badRequest("reason must be at most 255 characters", "reason");
+    }
+    return new RefundRequest(amount.longValue(), reason.textValue());
+  }
+}

@@ -1,0 +1,138 @@
+package io.paystream.refunds.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.refunds.RefundJob;
+import io.paystream.refunds.repository.RefundRepository;
+import io.paystream.refunds.repository.RefundRepository.Admission;
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.RefundView;
+import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.outbox.OutboxRelay;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/**
+ * Accepting refunds: validate, then one statement that raises the payment's refunded total under
+ * the never-over-refund guard and stores the refund with its events, its job and its idempotent
+ * response. When the guard refuses, the payment as that statement saw it tells why; a payment this
+ * service has not heard of yet, or still sees pending, is waited for (see {@link PaymentSightings})
+ * before the answer is final.
+ */
+@ApplicationScoped
+public class RefundService {
+  static final String NOT_REFUNDABLE = "Payment not in refundable state";
+  static final String EXCEEDS = "Refund amount exceeds available amount";
+
+  private final RefundRepository refunds;
+  private final IdempotentRun idempotent;
+  private final PaymentSightings sightings;
+  private final ProcessingSchedule schedule;
+  private final OutboxRelay relay;
+  private final MeterRegistry metrics;
+
+  public RefundService(
+      RefundRepository refunds,
+      IdempotentRun idempotent,
+      PaymentSightings sightings,
+      ProcessingSchedule schedule,
+      OutboxRelay relay,
+      MeterRegistry metrics) {
+    this.refunds = refunds;
+    this.idempotent = idempotent;
+    this.sightings = sightings;
+    this.schedule = schedule;
+    this.relay = relay;
+    this.metrics = metrics;
+  }
+
+  /** {@code POST /api/v1/payments/{id}/refunds}. */
+  public Uni<ApiResponse> create(
+      Caller caller, String paymentId, String idempotencyKey, ObjectNode body, String path) {
+    String key = IdempotencyKeys.validate(idempotencyKey);
+    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    long deadline = sightings.deadline();
+    return idempotent.run(
+        caller.merchantId(),
+        key,
+        fingerprint,
+        storing -> {
+          RefundRequest request = RefundRequest.parse(body);
+          if (!Ids.plausible(paymentId)) {
+            throw PaymentSightings.notFound();
+          }
+          return attempt(caller, paymentId, request, storing, deadline);
+        });
+  }
+
+  private Uni<ApiResponse> attempt(
+      Caller caller,
+      String paymentId,
+      RefundRequest request,
+      IdempotentRun.Storing storing,
+      long deadline) {
+    Instant now = Timestamps.now();
+    RefundView refund =
+        new RefundView(
+            Ids.refund(),
+            paymentId,
+            caller.merchantId().toString(),
+            request.amount(),
+            request.reason(),
+            RefundView.PENDING,
+            now,
+            null);
+    RefundJob job = new RefundJob(refund, now.plusMillis(schedule.delayMillis()));
+    byte[] response = refund.toBytes();
+    OutboxSql events =
+        new OutboxSql(refund.merchantId(), caller.requestId())
+            .add(Streams.REFUND_EVENTS, EventType.REFUND_CREATED, refund::writeEventData)
+            .add(Streams.REFUND_JOBS, EventType.REFUND_PROCESS, job::write);
+    return refunds
+        .create(job, events, storing.response(201, response))
+        .chain(
+            admission -> {
+              if (admission.created()) {
+                relay.kick();
+                count("created");
+                return Uni.createFrom().item(ApiResponse.created(response));
+              }
+              boolean known = caller.merchantId().equals(admission.paymentOwner());
+              boolean pending = known && "pending".equals(admission.paymentStatus());
+              if (known && !pending) {
+                throw refused(admission);
+              }
+              if (PaymentSightings.passed(deadline)) {
+                count(known ? "not_refundable" : "unknown_payment");
+                throw known ? ApiException.badRequest(NOT_REFUNDABLE) : sightings.unknown();
+              }
+              return sightings
+                  .awaitNews(paymentId, caller.merchantId(), true, deadline)
+                  .chain(() -> attempt(caller, paymentId, request, storing, deadline));
+            });
+  }
+
+  /** Why the guard refused a payment that is known and settled. */
+  private ApiException refused(Admission admission) {
+    if ("success".equals(admission.paymentStatus())) {
+      // Success is final, so only the total can have stopped it (perhaps raised by a concurrent
+      // refund after this statement's snapshot, which is why the snapshot's total is not used).
+      count("exceeds");
+      return ApiException.badRequest(EXCEEDS, "amount");
+    }
+    count("not_refundable");
+    return ApiException.badRequest(NOT_REFUNDABLE);
+  }
+
+  private void count(String outcome) {
+    metrics.counter("paystream.refunds.requests", "outcome", outcome).increment();
+  }
+}
