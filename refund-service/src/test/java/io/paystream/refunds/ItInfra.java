@@ -1,0 +1,73 @@
+package io.paystream.refunds;
+
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.testing.RealInfraResource;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The infrastructure of the {@code *IT} tests: their own database ({@code paystream_refunds_it},
+ * schema dropped first) and Redis database index (5, flushed first), the environment that points
+ * service processes at them, and clients for the test itself.
+ */
+public final class ItInfra implements AutoCloseable {
+  public static final int REDIS_DB = 5;
+
+  private final Map<String, String> env = new HashMap<>();
+  private final Vertx vertx = Vertx.vertx();
+  private final Redis redis;
+  private final RedisStreams streams;
+  private final Db db;
+
+  private ItInfra(Map<String, String> config) {
+    String pg = config.get("quarkus.datasource.reactive.url"); // postgresql://host:port/db
+    String user = config.get("quarkus.datasource.username");
+    String redisUrl = config.get("quarkus.redis.hosts");
+    env.put("DATABASE_URL", pg.replace("postgresql://", "postgresql://" + user + "@"));
+    env.put("REDIS_URL", redisUrl);
+    env.put("TEST_MODE", "true");
+    env.put("DB_POOL_SIZE", "8");
+    env.put("RATE_LIMIT_PER_SECOND", "0");
+    redis = Redis.createClient(vertx, redisUrl);
+    streams = new RedisStreams(redis);
+    db = new Db(config.get("quarkus.datasource.jdbc.url"), user);
+  }
+
+  /** A fresh database and Redis index. */
+  public static ItInfra prepare() {
+    RealInfraResource resource = new RealInfraResource();
+    resource.init(
+        Map.of(
+            "database", "paystream_refunds_it",
+            "schemas", "refunds",
+            "redisDb", Integer.toString(REDIS_DB)));
+    return new ItInfra(resource.start());
+  }
+
+  /** Starts a service instance with the common environment plus {@code extra}. */
+  public ServiceProcess start(String name, Map<String, String> extra) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(extra);
+    return ServiceProcess.start(name, all);
+  }
+
+  public RedisStreams streams() {
+    return streams;
+  }
+
+  public Db db() {
+    return db;
+  }
+
+  public Upstream upstream() {
+    return new Upstream(streams, db);
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+    vertx.closeAndAwait();
+  }
+}

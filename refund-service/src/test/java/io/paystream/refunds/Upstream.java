@@ -1,0 +1,248 @@
+package io.paystream.refunds;
+
+import static org.awaitility.Awaitility.await;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Plays payments-service in the tests: announces merchants and payments by adding the events it
+ * would publish to the streams, built with the same shared-model types, and waits until this
+ * service's projections show them.
+ */
+public final class Upstream {
+  public static final UUID TEST_MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
+  public static final String TEST_KEY = "key_test_abc123";
+  public static final String TEST_SECRET = "secret_test_xyz789";
+
+  private final RedisStreams streams;
+  private final Db db;
+
+  public Upstream(RedisStreams streams, Db db) {
+    this.streams = streams;
+    this.db = db;
+  }
+
+  /** Announces the test merchant (as payments-service does on its first start) and waits for it. */
+  public Upstream withTestMerchant() {
+    merchant(TEST_MERCHANT, "Test Merchant", TEST_KEY, TEST_SECRET);
+    return this;
+  }
+
+  /** Publishes {@code merchant.created} and waits until the merchant can authenticate. */
+  public void merchant(UUID id, String name, String key, String secret) {
+    credentials(EventType.MERCHANT_CREATED, Timestamps.now(), id, name, key, secret);
+  }
+
+  /**
+   * Publishes {@code merchant.credentials_rotated} made at {@code at} and waits until it is
+   * applied; returns the entry, to deliver it again.
+   */
+  public String rotate(UUID id, String key, String secret, Instant at) {
+    return credentials(EventType.MERCHANT_CREDENTIALS_ROTATED, at, id, "Rotated", key, secret);
+  }
+
+  private String credentials(
+      EventType type, Instant at, UUID id, String name, String key, String secret) {
+    MerchantCredentials m =
+        new MerchantCredentials(id.toString(), name, key, ApiSecrets.hash(secret), null, at);
+    String eventId = Ids.event();
+    String payload =
+        EventEnvelope.encode(eventId, type, at, id.toString(), null, m::writeEventData);
+    add(Streams.MERCHANT_EVENTS, payload);
+    awaitApplied(eventId);
+    return payload;
+  }
+
+  /**
+   * Adds an entry that was delivered before (a redelivery, a re-driven outbox) and waits until this
+   * service's group has read and acknowledged it.
+   */
+  public void redeliver(String stream, String payload) {
+    String entryId = add(stream, payload);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> consumed(stream, entryId));
+  }
+
+  private boolean consumed(String stream, String entryId) {
+    Response groups =
+        streams
+            .redis()
+            .send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream))
+            .await()
+            .atMost(Duration.ofSeconds(5));
+    for (Response group : groups) {
+      String name = field(group, "name");
+      if (Streams.REFUND_SERVICE.equals(name)) {
+        return Long.parseLong(field(group, "pending")) == 0
+            && compareIds(field(group, "last-delivered-id"), entryId) >= 0;
+      }
+    }
+    return false;
+  }
+
+  /** A field of an XINFO reply, a map in RESP3 and a flat list of pairs in RESP2. */
+  private static String field(Response fields, String name) {
+    try {
+      Response v = fields.get(name);
+      return v == null ? null : v.toString();
+    } catch (RuntimeException notAMap) {
+      // RESP2: read the pairs below
+    }
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if (name.equals(fields.get(i).toString())) {
+        return fields.get(i + 1).toString();
+      }
+    }
+    return null;
+  }
+
+  private static int compareIds(String a, String b) {
+    String[] x = a.split("-");
+    String[] y = b.split("-");
+    int c = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+    return c != 0 ? c : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+  }
+
+  /** A new pending payment of the test merchant (not announced yet). */
+  public static PaymentView newPayment(long amount) {
+    return newPayment(TEST_MERCHANT, amount);
+  }
+
+  public static PaymentView newPayment(UUID merchant, long amount) {
+    Instant now = Timestamps.now();
+    return new PaymentView(
+        Ids.payment(),
+        Ids.order(),
+        merchant.toString(),
+        amount,
+        "INR",
+        "upi",
+        "user@paytm",
+        null,
+        null,
+        PaymentView.PENDING,
+        false,
+        null,
+        null,
+        0,
+        now,
+        now);
+  }
+
+  /** A successful payment of the test merchant, announced and projected. */
+  public PaymentView succeeded(long amount) {
+    return succeeded(TEST_MERCHANT, amount);
+  }
+
+  public PaymentView succeeded(UUID merchant, long amount) {
+    PaymentView p = newPayment(merchant, amount);
+    created(p);
+    PaymentView done = settle(p, PaymentView.SUCCESS);
+    awaitStatus(p.id(), PaymentView.SUCCESS);
+    return done;
+  }
+
+  /** Publishes {@code payment.created} and {@code payment.pending}, as a new payment does. */
+  public void created(PaymentView p) {
+    send(EventType.PAYMENT_CREATED, p);
+    send(EventType.PAYMENT_PENDING, p);
+  }
+
+  /** Publishes the payment's outcome ({@code success} or {@code failed}); returns it. */
+  public PaymentView settle(PaymentView p, String status) {
+    PaymentView done = with(p, status, false);
+    send(
+        PaymentView.SUCCESS.equals(status) ? EventType.PAYMENT_SUCCESS : EventType.PAYMENT_FAILED,
+        done);
+    return done;
+  }
+
+  /** Publishes one payment event; returns its event id. */
+  public String send(EventType type, PaymentView p) {
+    return publish(
+        Streams.PAYMENT_EVENTS,
+        type,
+        Timestamps.now(),
+        UUID.fromString(p.merchantId()),
+        p::writeEventData);
+  }
+
+  /** The payment with another status (and captured flag). */
+  public static PaymentView with(PaymentView p, String status, boolean captured) {
+    return new PaymentView(
+        p.id(),
+        p.orderId(),
+        p.merchantId(),
+        p.amount(),
+        p.currency(),
+        p.method(),
+        p.vpa(),
+        p.cardNetwork(),
+        p.cardLast4(),
+        status,
+        captured,
+        PaymentView.FAILED.equals(status) ? "PAYMENT_FAILED" : null,
+        PaymentView.FAILED.equals(status) ? "Payment was declined by the bank" : null,
+        p.amountRefunded(),
+        p.createdAt(),
+        Timestamps.now());
+  }
+
+  /** Waits until the projection shows the payment with this status. */
+  public void awaitStatus(String paymentId, String status) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                db.number(
+                        "SELECT count(*) FROM refunds.payments WHERE id = ? AND status = ?",
+                        paymentId,
+                        status)
+                    == 1);
+  }
+
+  /** Waits until an event id has been applied by a projection consumer. */
+  public void awaitApplied(String eventId) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                db.number(
+                        "SELECT count(*) FROM refunds.processed_events WHERE event_id = ?", eventId)
+                    == 1);
+  }
+
+  private String publish(
+      String stream,
+      EventType type,
+      Instant at,
+      UUID merchant,
+      Consumer<io.paystream.shared.json.JsonWriter> data) {
+    String id = Ids.event();
+    add(stream, EventEnvelope.encode(id, type, at, merchant.toString(), null, data));
+    return id;
+  }
+
+  private String add(String stream, String payload) {
+    return streams.add(stream, 100_000, payload).await().atMost(Duration.ofSeconds(5));
+  }
+}

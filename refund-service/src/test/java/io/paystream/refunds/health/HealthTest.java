@@ -1,0 +1,60 @@
+package io.paystream.refunds.health;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.paystream.refunds.Api;
+import io.paystream.refunds.Db;
+import io.paystream.refunds.Upstream;
+import io.paystream.shared.stream.RedisStreams;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Health (live, ready, {@code /health}) and metrics, as payments-service serves them. */
+@QuarkusTest
+class HealthTest {
+  @Inject RedisStreams streams;
+
+  @Test
+  void readyWhenConsumersAndRelayRun() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> given().get("/q/health/ready").statusCode() == 200);
+    given()
+        .get("/q/health/ready")
+        .then()
+        .body("status", equalTo("UP"))
+        .body("checks.name", hasItems("stream-consumers", "outbox-relay"));
+    given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    given()
+        .get("/health")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("healthy"))
+        .body("database", equalTo("connected"))
+        .body("redis", equalTo("connected"))
+        .body("worker", equalTo("running"));
+  }
+
+  @Test
+  void metricsCountRefundOutcomes() {
+    Upstream upstream = new Upstream(streams, Db.ofTestApplication()).withTestMerchant();
+    String payment = upstream.succeeded(1_000).id();
+    Api.refund(payment, 1_000).then().statusCode(201);
+    Api.refund(payment, 1).then().statusCode(400);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("paystream_refunds_requests_total{outcome=\"created\"}"))
+        .body(containsString("paystream_refunds_requests_total{outcome=\"exceeds\"}"))
+        .body(containsString("paystream_worker_in_flight"))
+        .body(
+            containsString("paystream_stream_handled_total{stream=\"paystream:payment-events\"}"));
+  }
+}
