@@ -2,7 +2,7 @@ package io.paystream.payments.messaging;
 
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.service.JobStatusService;
-import io.paystream.payments.service.MerchantService;
+import io.paystream.payments.service.OnboardingService;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.RedisEpochWatch;
 import io.paystream.shared.status.StatusPublisher;
@@ -26,7 +26,7 @@ public class Background {
 
   private final Vertx vertx;
   private final PaymentsConfig config;
-  private final MerchantService merchants;
+  private final OnboardingService merchants;
   private final RedisEpochWatch epoch;
   private final OutboxRelay relay;
   private final Workers workers;
@@ -38,7 +38,7 @@ public class Background {
   public Background(
       Vertx vertx,
       PaymentsConfig config,
-      MerchantService merchants,
+      OnboardingService merchants,
       RedisEpochWatch epoch,
       OutboxRelay relay,
       Workers workers,

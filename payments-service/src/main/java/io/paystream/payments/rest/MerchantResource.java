@@ -1,6 +1,7 @@
 package io.paystream.payments.rest;
 
-import io.paystream.payments.service.MerchantService;
+import io.paystream.payments.service.OnboardingService;
+import io.paystream.payments.service.SecretRotationService;
 import io.paystream.shared.json.Json;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
@@ -12,11 +13,14 @@ import org.jboss.resteasy.reactive.server.Cancellable;
 /** Merchant accounts: onboarding (admin) and API secret rotation. */
 @Path("/api/v1/merchants")
 public class MerchantResource {
-  private final MerchantService merchants;
+  private final OnboardingService onboarding;
+  private final SecretRotationService rotation;
   private final MerchantAuth auth;
 
-  public MerchantResource(MerchantService merchants, MerchantAuth auth) {
-    this.merchants = merchants;
+  public MerchantResource(
+      OnboardingService onboarding, SecretRotationService rotation, MerchantAuth auth) {
+    this.onboarding = onboarding;
+    this.rotation = rotation;
     this.auth = auth;
   }
 
@@ -27,7 +31,7 @@ public class MerchantResource {
       @RestHeader(RequestIds.HEADER) String requestId,
       byte[] body) {
     return Uni.createFrom()
-        .deferred(() -> merchants.onboard(adminToken, Json.parseRequest(body), requestId))
+        .deferred(() -> onboarding.onboard(adminToken, Json.parseRequest(body), requestId))
         .map(Responses::of);
   }
 
@@ -39,7 +43,7 @@ public class MerchantResource {
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> merchants.rotateSecret(c, key))
+        .chain(c -> rotation.rotate(c, key))
         .map(Responses::of);
   }
 }

@@ -2,6 +2,7 @@ package io.paystream.payments.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.payments.repository.PaymentReadRepository;
 import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.EventType;
@@ -24,11 +25,17 @@ public class CaptureService {
   private static final int ATTEMPTS = 3;
 
   private final PaymentRepository payments;
+  private final PaymentReadRepository reads;
   private final IdempotentRun idempotent;
   private final OutboxRelay relay;
 
-  public CaptureService(PaymentRepository payments, IdempotentRun idempotent, OutboxRelay relay) {
+  public CaptureService(
+      PaymentRepository payments,
+      PaymentReadRepository reads,
+      IdempotentRun idempotent,
+      OutboxRelay relay) {
     this.payments = payments;
+    this.reads = reads;
     this.idempotent = idempotent;
     this.relay = relay;
   }
@@ -49,7 +56,7 @@ public class CaptureService {
     if (!Ids.plausible(paymentId)) {
       throw PaymentQueries.notFound();
     }
-    return payments
+    return reads
         .find(paymentId, caller.merchantId())
         .chain(
             seen -> {

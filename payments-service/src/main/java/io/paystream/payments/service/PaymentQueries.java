@@ -1,6 +1,6 @@
 package io.paystream.payments.service;
 
-import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.payments.repository.PaymentReadRepository;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.http.Page;
@@ -16,9 +16,9 @@ public class PaymentQueries {
   private static final Set<String> STATUSES =
       Set.of(PaymentView.PENDING, PaymentView.SUCCESS, PaymentView.FAILED);
 
-  private final PaymentRepository payments;
+  private final PaymentReadRepository payments;
 
-  public PaymentQueries(PaymentRepository payments) {
+  public PaymentQueries(PaymentReadRepository payments) {
     this.payments = payments;
   }
 

@@ -1,0 +1,45 @@
+package io.paystream.payments.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.payments.repository.MerchantRepository;
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.security.SecretBox;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The dashboard's login: email and password in, the merchant with its key and secret out. */
+@ApplicationScoped
+public class LoginService {
+  /** Checked against when the email is unknown, so both refusals take as long. */
+  private static final String DUMMY_HASH = BcryptUtil.bcryptHash("not-a-real-password");
+
+  private final MerchantRepository merchants;
+  private final SecretBox secretBox;
+
+  public LoginService(MerchantRepository merchants, SecretBox secretBox) {
+    this.merchants = merchants;
+    this.secretBox = secretBox;
+  }
+
+  public Uni<ApiResponse> login(ObjectNode body) {
+    String email = MerchantFields.text(body, "email", 1, 254);
+    String password = MerchantFields.password(body, 1);
+    return merchants
+        .byEmail(email)
+        .chain(
+            m ->
+                MerchantFields.verify(password, m == null ? DUMMY_HASH : m.passwordHash())
+                    .map(
+                        ok -> {
+                          if (m == null || !ok) {
+                            throw new ApiException(
+                                ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
+                          }
+                          String secret = secretBox.open(m.apiSecretSealed());
+                          return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
+                        }));
+  }
+}

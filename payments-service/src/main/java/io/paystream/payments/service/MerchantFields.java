@@ -1,0 +1,83 @@
+package io.paystream.payments.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.payments.Merchant;
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.time.Timestamps;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/** What merchant onboarding, login and rotation share: fields, password hashing, shapes. */
+final class MerchantFields {
+  private MerchantFields() {}
+
+  /** A trimmed string field of {@code min}–{@code max} characters. */
+  static String text(ObjectNode body, String field, int min, int max) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      throw ApiException.badRequest(field + " is required", field);
+    }
+    if (!v.isTextual() || v.textValue().isBlank()) {
+      throw ApiException.badRequest(field + " must be a non-empty string", field);
+    }
+    String s = v.textValue().trim();
+    if (s.length() < min || s.length() > max) {
+      throw ApiException.badRequest(
+          field + " must be " + min + " to " + max + " characters long", field);
+    }
+    return s;
+  }
+
+  /** The password exactly as given (never trimmed). */
+  static String password(ObjectNode body, int min) {
+    JsonNode v = body.get("password");
+    if (v == null || v.isNull()) {
+      throw ApiException.badRequest("password is required", "password");
+    }
+    if (!v.isTextual() || v.textValue().length() < min || v.textValue().length() > 128) {
+      throw ApiException.badRequest(
+          "password must be a string of " + min + " to 128 characters", "password");
+    }
+    return v.textValue();
+  }
+
+  /** A bcrypt hash, computed off the event loop. */
+  static Uni<String> hash(String password) {
+    return Uni.createFrom()
+        .item(() -> BcryptUtil.bcryptHash(password))
+        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+  }
+
+  /** A bcrypt check, computed off the event loop. */
+  static Uni<Boolean> verify(String password, String hash) {
+    return Uni.createFrom()
+        .item(() -> BcryptUtil.matches(password, hash))
+        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+  }
+
+  /** What other services learn of a merchant. */
+  static MerchantCredentials credentials(Merchant m, String apiSecret, String sealedWebhookSecret) {
+    return new MerchantCredentials(
+        m.id().toString(),
+        m.name(),
+        m.apiKey(),
+        ApiSecrets.hash(apiSecret),
+        sealedWebhookSecret,
+        m.createdAt());
+  }
+
+  /** {@code {"id","name","email","api_key","api_secret","created_at"}}. */
+  static byte[] withCredentials(Merchant m, String apiSecret) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.name("id").value(m.id().toString()).name("name").value(m.name());
+    w.name("email").value(m.email());
+    w.name("api_key").value(m.apiKey()).name("api_secret").value(apiSecret);
+    w.name("created_at").value(Timestamps.format(m.createdAt()));
+    return w.endObject().toBytes();
+  }
+}

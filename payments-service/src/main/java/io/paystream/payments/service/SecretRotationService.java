@@ -1,0 +1,58 @@
+package io.paystream.payments.service;
+
+import io.paystream.payments.repository.MerchantRepository;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.outbox.OutboxRelay;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.security.ApiKeyAuthenticator;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.stream.Streams;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Replacing a merchant's API secret, and announcing it to the other services. */
+@ApplicationScoped
+public class SecretRotationService {
+  private final MerchantRepository merchants;
+  private final SecretBox secretBox;
+  private final OutboxRelay relay;
+  private final ApiKeyAuthenticator authenticator;
+
+  public SecretRotationService(
+      MerchantRepository merchants,
+      SecretBox secretBox,
+      OutboxRelay relay,
+      ApiKeyAuthenticator authenticator) {
+    this.merchants = merchants;
+    this.secretBox = secretBox;
+    this.relay = relay;
+    this.authenticator = authenticator;
+  }
+
+  /** Replaces the caller's API secret; the old one stops working. */
+  public Uni<ApiResponse> rotate(Caller caller, String apiKey) {
+    String secret = ApiSecrets.newApiSecret();
+    return merchants
+        .byId(caller.merchantId())
+        .chain(
+            m -> {
+              OutboxSql events =
+                  new OutboxSql(m.id().toString(), caller.requestId())
+                      .add(
+                          Streams.MERCHANT_EVENTS,
+                          EventType.MERCHANT_CREDENTIALS_ROTATED,
+                          MerchantFields.credentials(m, secret, null)::writeEventData);
+              byte[] hash = ApiSecrets.parseHash(ApiSecrets.hash(secret));
+              return merchants
+                  .replaceSecret(m.id(), hash, secretBox.seal(secret), events)
+                  .map(
+                      ok -> {
+                        authenticator.invalidate(apiKey);
+                        relay.kick();
+                        return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
+                      });
+            });
+  }
+}
