@@ -25,7 +25,8 @@ const WEBHOOKS = [/^\/api\/v1\/webhook-endpoints(\/|$)/, /^\/api\/v1\/webhook-se
  * The service that owns an API path: `refunds`, `webhooks` or `payments` (everything else under
  * `/api/`). The same split as the edge in front of the services.
  */
-export function serviceFor(path) {
+export function serviceFor(pathAndQuery) {
+  const path = pathAndQuery.split('?')[0];
   if (REFUNDS.some((r) => r.test(path))) return 'refunds';
   if (WEBHOOKS.some((r) => r.test(path))) return 'webhooks';
   return 'payments';

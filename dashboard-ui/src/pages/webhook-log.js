@@ -84,7 +84,7 @@ export function deliveryLog() {
   }
 
   function updateRow(row, d) {
-    setCell(row, 'webhook-event', h('span', { class: 'mono' }, d.event));
+    setCell(row, 'webhook-event', h('span', { class: 'mono nowrap' }, d.event));
     setCell(row, 'webhook-endpoint-url', h('span', { class: 'mono url' }, d.endpoint_url || '—'));
     setCell(row, 'webhook-status', badge(d.status));
     setCell(row, 'webhook-attempts', String(d.attempts ?? 0));
@@ -164,7 +164,7 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
     'table',
     { class: 'data-table compact', 'data-test-id': 'webhook-attempts-table' },
     h('caption', { class: 'offscreen' }, 'Attempts, in order'),
-    h('thead', {}, h('tr', {}, ['#', 'When', 'Response', 'Latency', 'Error or response body'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['#', 'Attempt', 'When', 'Response', 'Latency', 'Error or response body'].map((t) => h('th', { scope: 'col' }, t)))),
     history,
   );
   const payload = h('pre', { class: 'code', 'data-test-id': 'webhook-payload', tabindex: '0', 'aria-label': 'Payload as sent' });
@@ -225,14 +225,16 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
               h(
                 'tr',
                 { 'data-test-id': 'attempt-row' },
-                cell('#', 'attempt-number', String(a.attempt ?? i + 1)),
+                cell('#', 'attempt-index', String(i + 1)),
+                // The schedule's own count, which starts again at 1 after a manual retry.
+                cell('Attempt', 'attempt-number', String(a.attempt ?? '—')),
                 cell('When', 'attempt-at', formatDateTime(a.attempted_at)),
                 cell('Response', 'attempt-response-code', a.response_code == null ? '—' : String(a.response_code)),
                 cell('Latency', 'attempt-latency', a.latency_ms == null ? '—' : `${a.latency_ms} ms`),
                 cell('Error or response body', 'attempt-detail', h('span', { class: 'mono clip' }, a.error || a.response_body || '—')),
               ),
             )
-          : h('tr', {}, h('td', { colspan: '5' }, 'No attempt yet.')),
+          : h('tr', {}, h('td', { colspan: '6' }, 'No attempt yet.')),
       );
       payloadText = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
       if (payload.textContent !== payloadText) payload.textContent = payloadText;

@@ -20,7 +20,8 @@ const pageErrors = [];
 
 const ID = (id) => `[data-test-id="${id}"]`;
 const text = async (selector, root = page) => ((await root.locator(selector).first().textContent()) || '').trim();
-const shot = (name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+// Whole pages; a dialog as the viewport shows it (its backdrop covers the viewport only).
+const shot = (name, fullPage = true) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage });
 const go = (path) => page.goto(stack.dashboardUrl + path);
 
 async function ok(method, path, body) {
@@ -242,7 +243,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     const again = await call('POST', `/payments/${payment.id}/refunds`, { amount: 100 });
     assert.equal(again.status, 400);
     assert.equal(again.body.error.description, 'Refund amount exceeds available amount');
-    await shot('payment-detail');
+    await shot('payment-detail', false);
 
     // Escape closes the dialog and gives focus back to the button that opened it.
     await page.keyboard.press('Escape');
@@ -436,7 +437,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     const sent = stack.receivers.failing.received.find((r) => r.body === payload);
     assert.ok(sent, 'the payload shown is byte for byte what was sent');
     assert.equal(JSON.parse(payload).event, 'webhook.test');
-    await shot('webhook-detail');
+    await shot('webhook-detail', false);
     await page.keyboard.press('Escape');
     await page.locator(ID('webhook-detail')).waitFor({ state: 'detached' });
   });
@@ -489,9 +490,9 @@ describe('dashboard', { timeout: 600_000 }, () => {
     }
     await go('/dashboard/transactions');
     await page.locator(`${ID('transaction-row')} ${ID('payment-id')} button`).first().click();
-    await page.locator(ID('refund-form')).or(page.locator(ID('refund-unavailable'))).first().waitFor();
+    await page.locator(`${ID('refund-form')}:visible, ${ID('refund-unavailable')}:visible`).waitFor();
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360);
-    await shot('payment-detail-360');
+    await shot('payment-detail-360', false);
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 900 });
   });

@@ -60,6 +60,8 @@ test('API paths go to the service that owns them, as at the edge', () => {
   assert.equal(serviceFor('/api/v1/webhook-secret/rotate'), 'webhooks');
   assert.equal(serviceFor('/api/v1/webhooks'), 'webhooks');
   assert.equal(serviceFor('/api/v1/webhooks/5b1c/retry'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/webhooks?status=failed'), 'webhooks');
+  assert.equal(serviceFor('/api/v1/refunds?limit=5'), 'refunds');
   assert.equal(serviceFor('/api/v1/payments'), 'payments');
   assert.equal(serviceFor('/api/v1/payments/pay_abc'), 'payments');
   assert.equal(serviceFor('/api/v1/payments/pay_abc/capture'), 'payments');
