@@ -1,0 +1,46 @@
+package io.paystream.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command to its end and returns what it printed; anything but exit code 0 fails. */
+final class Commands {
+  private Commands() {}
+
+  static String run(Path dir, Map<String, String> env, Duration timeout, List<String> command)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    // Output is read on its own thread so that a command that hangs still times out.
+    StringBuilder out = new StringBuilder();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                out.append("(output lost: ").append(e.getMessage()).append(')');
+              }
+            });
+    reader.start();
+    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      reader.join(5_000);
+      throw new AssertionError(
+          String.join(" ", command) + " did not finish within " + timeout + ":\n" + out);
+    }
+    reader.join();
+    if (p.exitValue() != 0) {
+      throw new AssertionError(
+          String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,170 @@
+package io.paystream.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Crashes while money moves. Each service is killed with {@code kill -9} once during a burst of 500
+ * payments and started again with up.sh; then Redis is killed, its data deleted, and started again
+ * empty. Afterwards every payment has reached its final state exactly once, every event of every
+ * payment (and of refunds made afterwards) reached the merchant's endpoint, signed, and no event
+ * produced more than one delivery.
+ */
+@ExtendWith(StackExtension.class)
+class FaultsIT {
+  private static final Duration SETTLE = Duration.ofMinutes(3);
+
+  @Test
+  void killingEachServiceDuringABurstOf500PaymentsLosesNothing(Stack stack) throws Exception {
+    Api api = Api.merchant(stack.edge());
+    String tag = "e2e-burst-" + System.currentTimeMillis();
+    try (Webhooks hooks = Webhooks.register(api)) {
+      Burst burst = new Burst(api, tag, 500, 20);
+      ExecutorService pool = Burst.pool();
+      List<Future<String>> futures = burst.start(pool);
+      List<String> kills = new ArrayList<>();
+      // Each kill must land while payments are still being made.
+      for (String[] step :
+          new String[][] {
+            {"100", "refund-service"}, {"200", "webhook-service"}, {"300", "payments-service"}
+          }) {
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> burst.done() >= Integer.parseInt(step[0]));
+        int at = burst.done();
+        stack.kill9(step[1]);
+        kills.add(step[1] + " at " + at);
+        assertTrue(at < 500, step[1] + " was killed after the burst: " + kills);
+        stack.up();
+      }
+      List<String> payments = new ArrayList<>();
+      for (Future<String> f : futures) {
+        payments.add(f.get());
+      }
+      pool.shutdown();
+      assertEquals(
+          500, new HashSet<>(payments).size(), "500 distinct payments, none doubled by a retry");
+      System.out.printf("[e2e] burst: kills %s, %d retried requests%n", kills, burst.retries());
+
+      assertEveryPaymentFinalAndAnnounced(api, hooks, payments, expected(500));
+      assertRefundsWork(api, hooks, payments.subList(1, 6));
+      int repeats = hooks.assertSignedAndRepeatsIdentical();
+      System.out.printf(
+          "[e2e] burst: %d deliveries, %d repeats of a delivery after a crash%n",
+          hooks.receiver.deliveries().size(), repeats);
+      assertEquals(
+          payments.size(),
+          hooks.logged("payment.created").size(),
+          "one delivery per payment.created");
+    }
+  }
+
+  @Test
+  void redisRestartedWithItsDataWipedLosesNothing(Stack stack) throws Exception {
+    Api api = Api.merchant(stack.edge());
+    String tag = "e2e-wipe-" + System.currentTimeMillis();
+    try (Webhooks hooks = Webhooks.register(api)) {
+      List<String> payments = new ArrayList<>();
+      ExecutorService pool = Burst.pool();
+      for (Future<String> f : new Burst(api, tag + "-a", 60, 60).start(pool)) {
+        payments.add(f.get());
+      }
+      // Most of them are still waiting for the bank when Redis dies and loses everything.
+      stack.wipeRedis();
+      assertEquals(503, api.get("/health").status(), "health tells Redis is gone");
+      for (Future<String> f : new Burst(api, tag + "-b", 20, 20).start(pool)) {
+        payments.add(f.get()); // accepted meanwhile: a payment only needs PostgreSQL
+      }
+      pool.shutdown();
+      stack.up(); // Redis again, empty
+      assertEquals(200, api.get("/health").status());
+
+      List<String> expected = new ArrayList<>(expected(60));
+      expected.addAll(expected(20));
+      assertEveryPaymentFinalAndAnnounced(api, hooks, payments, expected);
+      assertRefundsWork(api, hooks, payments.subList(1, 4));
+      hooks.assertSignedAndRepeatsIdentical();
+    }
+  }
+
+  /** The final status each payment of a burst of {@code n} must reach (its test VPA decides). */
+  private static List<String> expected(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(Burst.failing(i) ? "failed" : "success");
+    }
+    return out;
+  }
+
+  /** Final status as the instrument decides, and created/pending/final each announced once. */
+  private static void assertEveryPaymentFinalAndAnnounced(
+      Api api, Webhooks hooks, List<String> payments, List<String> expected) throws Exception {
+    await()
+        .atMost(SETTLE)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                api.get("/api/v1/payments?status=pending&limit=1").json().path("total").asInt()
+                    == 0);
+    for (int i = 0; i < payments.size(); i++) {
+      assertEquals(
+          expected.get(i),
+          api.get("/api/v1/payments/" + payments.get(i)).text("status"),
+          payments.get(i));
+    }
+    await()
+        .atMost(SETTLE)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                payments.stream()
+                    .allMatch(
+                        p ->
+                            hooks.received("payment", p, "payment.created", "payment.pending")
+                                && (hooks.received("payment", p, "payment.success")
+                                    || hooks.received("payment", p, "payment.failed"))));
+    for (String p : payments) {
+      String status = api.get("/api/v1/payments/" + p).text("status");
+      for (String type : List.of("payment.created", "payment.pending", "payment." + status)) {
+        assertEquals(1, hooks.eventIds("payment", p, type).size(), type + " of " + p);
+      }
+      String other = status.equals("success") ? "payment.failed" : "payment.success";
+      assertEquals(0, hooks.eventIds("payment", p, other).size(), "a payment is final once: " + p);
+    }
+  }
+
+  private static void assertRefundsWork(Api api, Webhooks hooks, List<String> candidates)
+      throws Exception {
+    List<String> refunds = new ArrayList<>();
+    for (String p : candidates) {
+      if ("success".equals(api.get("/api/v1/payments/" + p).text("status"))) {
+        Api.Answer r =
+            api.post("/api/v1/payments/" + p + "/refunds", "{\"amount\":1000,\"reason\":\"e2e\"}");
+        Api.expect(r, 201);
+        refunds.add(r.text("id"));
+      }
+    }
+    assertTrue(!refunds.isEmpty(), "some payments to refund");
+    await()
+        .atMost(SETTLE)
+        .until(
+            () ->
+                refunds.stream()
+                    .allMatch(
+                        r -> hooks.received("refund", r, "refund.created", "refund.processed")));
+    for (String r : refunds) {
+      assertEquals("processed", api.get("/api/v1/refunds/" + r).text("status"));
+      assertEquals(1, hooks.eventIds("refund", r, "refund.processed").size());
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.paystream.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Renders every overlay of deploy/k8s with {@code kubectl kustomize} (kubectl 1.27 or later; the
+ * tests are skipped, saying so, where it is missing) and checks what an operator relies on.
+ */
+class KubernetesManifestsTest {
+  private static final List<String> SERVICES = Stack.SERVICES;
+  private static final Map<String, String> DB_SECRETS =
+      Map.of(
+          "payments-service", "payments-service-db",
+          "refund-service", "refund-service-db",
+          "webhook-service", "webhook-service-db");
+
+  @BeforeAll
+  static void kubectl() throws Exception {
+    String version;
+    try {
+      version = run("kubectl", "version", "--client", "-o", "json");
+    } catch (IOException e) {
+      assumeTrue(false, "kubectl is not installed: the Kubernetes manifests were NOT rendered");
+      return;
+    }
+    JsonNode client = Api.JSON.readTree(version).path("clientVersion");
+    int minor = Integer.parseInt(client.path("minor").asText().replaceAll("\\D", ""));
+    assumeTrue(
+        client.path("major").asInt() == 1 && minor >= 27,
+        "kubectl "
+            + client.path("gitVersion").asText()
+            + " is older than 1.27: the manifests were NOT rendered");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jvm", "jvm-hpa", "native"})
+  void overlayRendersWithProbesResourcesShutdownAndBudgets(String overlay) throws Exception {
+    List<JsonNode> objects = render(overlay);
+    for (String name : SERVICES) {
+      JsonNode deployment = find(objects, "Deployment", name);
+      assertEquals("paystream", deployment.path("metadata").path("namespace").asText());
+      JsonNode pod = deployment.path("spec").path("template").path("spec");
+      JsonNode c = pod.path("containers").path(0);
+      assertEquals(
+          "/q/health/started", c.path("startupProbe").path("httpGet").path("path").asText(), name);
+      assertEquals(
+          "/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
+      assertEquals(
+          "/q/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText(), name);
+      for (String kind : List.of("requests", "limits")) {
+        assertTrue(c.path("resources").path(kind).has("cpu"), name + " " + kind + " cpu");
+        assertTrue(c.path("resources").path(kind).has("memory"), name + " " + kind + " memory");
+      }
+      assertTrue(
+          c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt() > 0, name);
+      assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 45, name);
+      assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), name);
+      assertEquals(
+          0,
+          deployment
+              .path("spec")
+              .path("strategy")
+              .path("rollingUpdate")
+              .path("maxUnavailable")
+              .asInt());
+      String env = c.path("env").toString();
+      assertTrue(env.contains("\"name\":\"DATABASE_URL\""), name);
+      assertTrue(env.contains(DB_SECRETS.get(name)), name + " reads its own role's DATABASE_URL");
+      assertTrue(c.path("envFrom").toString().contains("paystream-config"), name);
+      assertTrue(
+          c.path("image")
+              .asText()
+              .startsWith(
+                  "paystream/" + name + ":" + (overlay.equals("native") ? "native" : "jvm")));
+
+      JsonNode pdb = find(objects, "PodDisruptionBudget", name);
+      assertEquals(
+          name,
+          pdb.path("spec")
+              .path("selector")
+              .path("matchLabels")
+              .path("app.kubernetes.io/name")
+              .asText());
+      assertEquals(1, pdb.path("spec").path("minAvailable").asInt());
+      find(objects, "Service", name);
+    }
+    // Generated names carry a content hash; the Deployments must point at the generated objects.
+    String all = objects.toString();
+    for (JsonNode o : objects) {
+      if (o.path("kind").asText().matches("ConfigMap|Secret")) {
+        assertTrue(all.contains("\"name\":\"" + o.path("metadata").path("name").asText() + "\""));
+      }
+    }
+    JsonNode job = find(objects, "Job", "db-roles");
+    assertTrue(job.toString().contains("postgres-roles.sql"));
+    JsonNode sql =
+        objects.stream()
+            .filter(
+                o ->
+                    o.path("kind").asText().equals("ConfigMap")
+                        && o.path("data").has("postgres-roles.sql"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        sql.path("data").path("postgres-roles.sql").asText().contains("AUTHORIZATION webhooks"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jvm", "native"})
+  void webhookServiceScalesOnItsBacklogWithKeda(String overlay) throws Exception {
+    List<JsonNode> objects = render(overlay);
+    JsonNode scaled = find(objects, "ScaledObject", "webhook-service");
+    assertEquals(
+        "webhook-service", scaled.path("spec").path("scaleTargetRef").path("name").asText());
+    assertTrue(
+        scaled.path("spec").path("minReplicaCount").asInt() >= 2, "keeps the PDB satisfiable");
+    List<String> types = new ArrayList<>();
+    for (JsonNode t : scaled.path("spec").path("triggers")) {
+      types.add(t.path("type").asText());
+      if (t.path("type").asText().equals("redis-streams")) {
+        assertEquals("webhook-service", t.path("metadata").path("consumerGroup").asText());
+        assertTrue(t.path("metadata").path("stream").asText().startsWith("paystream:"));
+      }
+      if (t.path("type").asText().equals("postgresql")) {
+        assertTrue(t.path("metadata").path("query").asText().contains("webhooks.deliveries"));
+      }
+    }
+    assertTrue(types.containsAll(List.of("redis-streams", "postgresql")), types.toString());
+    find(objects, "TriggerAuthentication", "webhook-service-db");
+    assertTrue(
+        objects.stream().noneMatch(o -> o.path("kind").asText().equals("HorizontalPodAutoscaler")),
+        "KEDA owns the HPA: no second one");
+  }
+
+  @org.junit.jupiter.api.Test
+  void theHpaAlternativeScalesWebhookServiceOnCpu() throws Exception {
+    List<JsonNode> objects = render("jvm-hpa");
+    JsonNode hpa = find(objects, "HorizontalPodAutoscaler", "webhook-service");
+    assertEquals("webhook-service", hpa.path("spec").path("scaleTargetRef").path("name").asText());
+    assertEquals(
+        "cpu", hpa.path("spec").path("metrics").path(0).path("resource").path("name").asText());
+    assertTrue(objects.stream().noneMatch(o -> o.path("kind").asText().equals("ScaledObject")));
+  }
+
+  @org.junit.jupiter.api.Test
+  void theIngressRoutesEveryPathAsTheEdgeDoes() throws Exception {
+    List<JsonNode> objects = render("jvm");
+    JsonNode ingress = find(objects, "Ingress", "paystream");
+    JsonNode annotations = ingress.path("metadata").path("annotations");
+    assertEquals("true", annotations.path("nginx.ingress.kubernetes.io/use-regex").asText());
+    assertEquals("1m", annotations.path("nginx.ingress.kubernetes.io/proxy-body-size").asText());
+    assertTrue(
+        annotations
+            .path("nginx.ingress.kubernetes.io/custom-http-errors")
+            .asText()
+            .contains("502"));
+    assertEquals(
+        "web-errors", annotations.path("nginx.ingress.kubernetes.io/default-backend").asText());
+    find(objects, "Service", "web-errors");
+
+    List<Routes.Location> edge =
+        Routes.edge(Stack.ROOT.resolve("deploy/edge/nginx/api-routes.inc"));
+    assertFalse(edge.isEmpty());
+    assertEquals(3, ingress.path("spec").path("rules").size());
+    for (JsonNode rule : ingress.path("spec").path("rules")) {
+      List<Routes.Location> paths = new ArrayList<>();
+      for (JsonNode p : rule.path("http").path("paths")) {
+        JsonNode backend = p.path("backend").path("service");
+        String target =
+            Stack.SERVICES.contains(backend.path("name").asText())
+                ? backend.path("name").asText()
+                : "web";
+        paths.add(new Routes.Location("regex", p.path("path").asText(), target));
+      }
+      for (String sample : Routes.SAMPLES) {
+        assertEquals(
+            Routes.edgeRoute(edge, sample),
+            Routes.ingressRoute(paths, sample),
+            rule.path("host").asText() + " routes " + sample + " as the edge does");
+      }
+      assertEquals(
+          "web", Routes.ingressRoute(paths, "/no/such/thing"), "the rest: the app or the JSON 404");
+    }
+  }
+
+  private static List<JsonNode> render(String overlay) throws Exception {
+    return Yaml.all(
+        run(
+            "kubectl",
+            "kustomize",
+            Stack.ROOT.resolve("deploy/k8s/overlays/" + overlay).toString()));
+  }
+
+  private static JsonNode find(List<JsonNode> objects, String kind, String name) {
+    return objects.stream()
+        .filter(
+            o ->
+                o.path("kind").asText().equals(kind)
+                    && o.path("metadata").path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no "
+                        + kind
+                        + " "
+                        + name
+                        + " in "
+                        + objects.stream()
+                            .map(
+                                o ->
+                                    o.path("kind").asText()
+                                        + "/"
+                                        + o.path("metadata").path("name").asText())
+                            .collect(Collectors.joining(", "))));
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    return Commands.run(Stack.ROOT, Map.of(), Duration.ofMinutes(2), List.of(command));
+  }
+}

@@ -1,0 +1,209 @@
+package io.paystream.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole of Paystream, started with the newcomer's command ({@code deploy/local/up.sh}) in a
+ * test mode of its own: free ports, its own run directory ({@code target/stack}), its own database
+ * ({@code paystream_e2e}, dropped first) on the PostgreSQL that answers on 5432 (a private one
+ * otherwise), and a private Redis that the fault tests may kill and wipe. {@link #close()} runs
+ * {@code down.sh}.
+ */
+final class Stack implements ExtensionContext.Store.CloseableResource {
+  /** The repository: {@code -Dpaystream.root}, else two levels above this module. */
+  static final Path ROOT =
+      Path.of(
+              System.getProperty(
+                  "paystream.root", Path.of("").toAbsolutePath().resolve("../..").toString()))
+          .toAbsolutePath()
+          .normalize();
+
+  static final String DATABASE = "paystream_e2e";
+  static final List<String> SERVICES =
+      List.of("payments-service", "refund-service", "webhook-service");
+
+  final Path runDir = ROOT.resolve("deploy/e2e/target/stack");
+  final int edgePort;
+  final int dashboardPort;
+  final int checkoutPort;
+  private final Map<String, Integer> servicePorts = new HashMap<>();
+  private final Map<String, String> env = new HashMap<>();
+
+  private Stack() throws IOException {
+    int[] ports = freePorts(7);
+    edgePort = ports[0];
+    servicePorts.put("payments-service", ports[1]);
+    servicePorts.put("refund-service", ports[2]);
+    servicePorts.put("webhook-service", ports[3]);
+    dashboardPort = ports[4];
+    checkoutPort = ports[5];
+
+    env.putAll(System.getenv());
+    env.remove("DATABASE_URL"); // the stack decides: its own database on the local server
+    env.remove("REDIS_URL");
+    env.put("PAYSTREAM_RUN_DIR", runDir.toString());
+    env.put("PAYSTREAM_EDGE_PORT", Integer.toString(edgePort));
+    env.put("PAYSTREAM_PAYMENTS_PORT", Integer.toString(ports[1]));
+    env.put("PAYSTREAM_REFUNDS_PORT", Integer.toString(ports[2]));
+    env.put("PAYSTREAM_WEBHOOKS_PORT", Integer.toString(ports[3]));
+    env.put("PAYSTREAM_DASHBOARD_PORT", Integer.toString(dashboardPort));
+    env.put("PAYSTREAM_CHECKOUT_PORT", Integer.toString(checkoutPort));
+    env.put("PAYSTREAM_REDIS", "private");
+    env.put("PAYSTREAM_REDIS_PORT", Integer.toString(ports[6]));
+    env.put("PAYSTREAM_DB", DATABASE);
+    // The reactor built the jars and apps just before; only build what would be missing.
+    env.put("PAYSTREAM_BUILD", "missing");
+    env.put("TEST_MODE", "true");
+    env.put("TEST_PROCESSING_DELAY", "1000");
+    env.put("WEBHOOK_RETRY_INTERVALS_TEST", "true");
+    env.put("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true");
+    env.put("ADMIN_TOKEN", "e2e-admin-token");
+    env.put("RATE_LIMIT_PER_SECOND", "0");
+    env.put("LOG_JSON", "false");
+  }
+
+  /** Starts a fresh stack: a leftover one of an aborted run is stopped, the database dropped. */
+  static Stack start() throws Exception {
+    Stack stack = new Stack();
+    stack.script("down.sh", "--wipe");
+    stack.dropDatabase();
+    try {
+      stack.script("up.sh");
+    } catch (Exception e) {
+      stack.close(); // whatever up.sh started before it failed
+      throw e;
+    }
+    return stack;
+  }
+
+  /** up.sh again: whatever died is started again, whatever runs is left alone. */
+  void up() throws IOException, InterruptedException {
+    script("up.sh");
+  }
+
+  String edge() {
+    return "http://127.0.0.1:" + edgePort;
+  }
+
+  String dashboard() {
+    return "http://127.0.0.1:" + dashboardPort;
+  }
+
+  String checkout() {
+    return "http://127.0.0.1:" + checkoutPort;
+  }
+
+  String service(String name) {
+    return "http://127.0.0.1:" + servicePorts.get(name);
+  }
+
+  /** The pid up.sh recorded for a component (a service, {@code redis}, {@code nginx}). */
+  long pid(String name) throws IOException {
+    return Long.parseLong(Files.readString(runDir.resolve("pids/" + name + ".pid")).trim());
+  }
+
+  /** {@code kill -9}: no shutdown hook, no graceful anything. */
+  void kill9(String name) throws Exception {
+    ProcessHandle p =
+        ProcessHandle.of(pid(name))
+            .orElseThrow(() -> new IllegalStateException(name + " is not running"));
+    p.destroyForcibly();
+    p.onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Kills the private Redis with {@code kill -9} and deletes everything it had on disk. */
+  void wipeRedis() throws Exception {
+    kill9("redis");
+    Path data = runDir.resolve("redis");
+    if (Files.exists(data)) {
+      try (Stream<Path> files = Files.walk(data)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** The log of a service (or {@code edge-access}), as up.sh keeps it. */
+  String log(String name) throws IOException {
+    return Files.readString(runDir.resolve("logs/" + name + ".log"));
+  }
+
+  @Override
+  public void close() throws Exception {
+    script("down.sh");
+  }
+
+  private void script(String name, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("deploy/local/" + name).toString());
+    command.addAll(List.of(args));
+    Files.createDirectories(runDir);
+    Path output = runDir.resolve(name.replace(".sh", "") + "-output.log");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    Process p = pb.start();
+    if (!p.waitFor(Duration.ofMinutes(10).toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(name + " did not finish within 10 minutes; see " + output);
+    }
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(name + " failed (" + p.exitValue() + "): " + tail(output));
+    }
+  }
+
+  private void dropDatabase() throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+    } catch (SQLException e) {
+      // No usable server on 5432: up.sh starts a private one, which starts empty anyway.
+      if (!"08001".equals(e.getSQLState()) && !"28000".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        sockets.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}
