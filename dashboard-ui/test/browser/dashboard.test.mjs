@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { verifySignature, verifyStandardWebhook } from '../../src/docs/verify-webhook.mjs';
 import { formatAmount, formatCount, formatRate } from '../../src/lib/format.js';
+import { createDashboardServer } from '../../server.mjs';
 import { MERCHANT, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
 
 let stack;
@@ -17,6 +18,7 @@ let call;
 let context;
 let page;
 const pageErrors = [];
+const policyViolations = [];
 
 const ID = (id) => `[data-test-id="${id}"]`;
 const text = async (selector, root = page) => ((await root.locator(selector).first().textContent()) || '').trim();
@@ -64,6 +66,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.dashboardUrl });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && policyViolations.push(m.text()));
   });
 
   after(async () => {
@@ -497,6 +500,38 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  test('a service that cannot be reached shows an error and a way to try again', async () => {
+    // A second dashboard origin whose webhook-service upstream is a closed port.
+    const server = createDashboardServer({
+      dist: fileURLToPath(new URL('../../dist/', import.meta.url)),
+      paymentsUrl: stack.services.payments,
+      refundsUrl: stack.services.refunds,
+      webhooksUrl: 'http://127.0.0.1:9',
+    });
+    const base = await new Promise((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${server.address().port}`)));
+    const other = await context.newPage();
+    try {
+      await other.goto(`${base}/login?next=%2Fdashboard%2Fwebhooks`);
+      await other.fill(ID('email-input'), MERCHANT.email);
+      await other.fill(ID('password-input'), MERCHANT.password);
+      await other.click(ID('login-button'));
+      await other.waitForURL(`${base}/dashboard/webhooks`);
+      const error = other.locator(ID('error-state'), { hasText: 'Deliveries could not be loaded' });
+      await error.waitFor();
+      assert.match(await error.textContent(), /Deliveries could not be loaded: The service behind this page is not reachable right now/);
+      assert.ok(await error.getByRole('button', { name: 'Try again' }).isVisible());
+      assert.match(await other.locator(ID('webhook-secret-message')).textContent(), /could not be loaded/);
+      assert.ok(await other.locator(ID('error-state'), { hasText: 'Your endpoints could not be loaded' }).isVisible());
+      await other.screenshot({ path: `${SCREENSHOTS}webhooks-unreachable.png`, fullPage: true });
+      // The payments side still works on the same page set.
+      await other.click(ID('nav-overview'));
+      await eventually(async () => /^\d/.test((await other.locator(ID('total-transactions')).textContent()) || ''), 10_000, 'the totals');
+    } finally {
+      await other.close();
+      await new Promise((r) => server.close(r).closeAllConnections());
+    }
+  });
+
   test('the session belongs to this tab, and signing out ends it', async () => {
     const other = await context.newPage();
     await other.goto(`${stack.dashboardUrl}/dashboard`);
@@ -511,5 +546,6 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await go('/dashboard/transactions');
     await page.waitForURL(/\/login\?next=%2Fdashboard%2Ftransactions$/);
     assert.deepEqual(pageErrors, [], 'no script errors on any page');
+    assert.deepEqual(policyViolations, [], 'nothing the content security policy had to block');
   });
 });
