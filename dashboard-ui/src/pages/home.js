@@ -69,6 +69,10 @@ export function homePage(root, { merchant }) {
     const list = root.querySelector('[data-test-id="recent-payments"]');
     try {
       const page = await api('GET', `/payments${query({ limit: 5 })}`);
+      // Redrawn only when something changed, so a focused link keeps its focus.
+      const signature = JSON.stringify(page.data);
+      if (signature === list.dataset.signature) return;
+      list.dataset.signature = signature;
       if (!page.data.length) {
         replace(list, stateBox('empty', 'No payments yet. The integration guide shows how to take the first one.'));
         return;
@@ -91,6 +95,7 @@ export function homePage(root, { merchant }) {
         ),
       );
     } catch (e) {
+      list.dataset.signature = '';
       replace(list, stateBox('error', `The latest payments could not be loaded: ${e.message}`, loadRecent));
     }
   }

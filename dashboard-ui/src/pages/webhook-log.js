@@ -108,6 +108,8 @@ export function deliveryLog() {
         const { payload, attempt_history, ...listed } = fresh;
         updateRow(row, listed);
       }
+      // The first attempt of the new schedule is due at once: look again shortly, ahead of the poll.
+      for (const ms of [1000, 2500]) setTimeout(() => table.load(), ms);
       showNote(`${answer.message || 'Retry scheduled'} for delivery ${id}.`);
       announce('Retry scheduled');
       detail?.refresh();
