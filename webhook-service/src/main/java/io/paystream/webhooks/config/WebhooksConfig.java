@@ -1,0 +1,95 @@
+package io.paystream.webhooks.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** webhook-service settings; the environment names of the API docs map onto these. */
+@ConfigMapping(prefix = "paystream")
+public interface WebhooksConfig {
+  /** This instance's name: its consumer name in every group, and its name in heartbeats. */
+  String instanceId();
+
+  /** {@code ENCRYPTION_KEY}: base64 of 32 bytes; empty falls back to the development key. */
+  Optional<String> encryptionKey();
+
+  RateLimit rateLimit();
+
+  Delivery delivery();
+
+  Consumer consumer();
+
+  /** Requests per second per merchant, per instance. */
+  interface RateLimit {
+    /** {@code RATE_LIMIT_PER_SECOND}: sustained rate; 0 turns limiting off. Never below 100. */
+    @WithDefault("1000")
+    double perSecond();
+
+    /** Requests allowed at once. */
+    @WithDefault("2000")
+    double burst();
+  }
+
+  /** How deliveries are attempted. */
+  interface Delivery {
+    /** {@code WEBHOOK_ALLOW_PRIVATE_TARGETS}: allow loopback, private and link-local targets. */
+    @WithDefault("false")
+    boolean allowPrivateTargets();
+
+    /** {@code WEBHOOK_RETRY_INTERVALS_TEST}: the 5/10/15/20 s schedule. */
+    @WithDefault("false")
+    boolean retryIntervalsTest();
+
+    /** An attempt that has no complete answer within this is a failed attempt. */
+    @WithDefault("5s")
+    Duration timeout();
+
+    /** Attempts this instance makes at once, over all endpoints. */
+    @WithDefault("2000")
+    int maxInFlight();
+
+    /** Attempts this instance makes at once to one endpoint. */
+    @WithDefault("64")
+    int maxInFlightPerEndpoint();
+
+    /** HTTP connections this instance keeps open to one host and port. */
+    @WithDefault("128")
+    int maxConnectionsPerHost();
+
+    /** How long an instance holds a delivery it attempts before another may take it over. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often due deliveries are looked for without being woken (other instances' work). */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** Deliveries taken per claim. */
+    @WithDefault("200")
+    int claimBatch();
+
+    /** How long the previous signing secret keeps signing after a rotation. */
+    @WithDefault("24h")
+    Duration secretOverlap();
+
+    /** How often this instance reports its heartbeat. */
+    @WithDefault("1s")
+    Duration heartbeatInterval();
+  }
+
+  /** The event stream consumers. */
+  interface Consumer {
+    /** Events one consumer handles at once. */
+    @WithDefault("2000")
+    int maxInFlight();
+
+    /** How long an event sits unacknowledged before another instance takes it over. */
+    @WithDefault("15s")
+    Duration claimMinIdle();
+
+    /** How often pending events are looked at (and ours kept fresh). */
+    @WithDefault("3s")
+    Duration claimInterval();
+  }
+}

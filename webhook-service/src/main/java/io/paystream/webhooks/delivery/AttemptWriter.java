@@ -1,0 +1,113 @@
+package io.paystream.webhooks.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.shared.stream.Failures;
+import io.paystream.webhooks.Delivery;
+import io.paystream.webhooks.repository.DeliveryRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes attempt outcomes, many per statement (one row per attempt in the log, the delivery moved
+ * on, finished ones counted), and tells the scheduler when the retries it wrote fall due.
+ *
+ * <p>Two retry tiers stay apart: a write that fails because the database is away is tried again
+ * here, after a short back-off, for as long as it takes; the delivery schedule is the scheduler's
+ * business and only ever advances by written attempts.
+ */
+@ApplicationScoped
+public class AttemptWriter {
+  private static final Logger LOG = Logger.getLogger(AttemptWriter.class);
+
+  private final Vertx vertx;
+  private final DeliveryRepository deliveries;
+  private final DeliveryScheduler scheduler;
+  private final Batcher<AttemptRecord> batcher;
+  private final AtomicInteger failuresInRow = new AtomicInteger();
+  private final Counter succeeded;
+  private final Counter failed;
+
+  public AttemptWriter(
+      Vertx vertx,
+      DeliveryRepository deliveries,
+      DeliveryScheduler scheduler,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.deliveries = deliveries;
+    this.scheduler = scheduler;
+    this.batcher = new Batcher<>(500, 3, this::writeBatch);
+    this.succeeded = finished(registry, Delivery.SUCCESS);
+    this.failed = finished(registry, Delivery.FAILED);
+  }
+
+  private static Counter finished(MeterRegistry registry, String outcome) {
+    return Counter.builder("paystream.webhook.deliveries")
+        .description("Deliveries finished by this instance, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** Writes an outcome, retrying while the database is unavailable. Never fails, never blocks. */
+  public void write(AttemptRecord record) {
+    batcher
+        .submit(record)
+        .subscribe()
+        .with(
+            ok -> failuresInRow.set(0),
+            err -> {
+              if (Failures.isTransient(err)) {
+                int n = failuresInRow.incrementAndGet();
+                if (n == 1 || n % 50 == 0) {
+                  LOG.warnf("attempt outcomes wait for the database: %s", err.getMessage());
+                }
+                vertx.setTimer(Math.min(5_000L, 100L << Math.min(n, 6)), id -> write(record));
+              } else {
+                LOG.errorf(
+                    err,
+                    "attempt %d of delivery %s could not be logged; its lease will run out and it"
+                        + " will be attempted again",
+                    record.attempt(),
+                    record.deliveryId());
+              }
+            });
+  }
+
+  /** Outcomes waiting to be written. */
+  public int waiting() {
+    return batcher.waiting();
+  }
+
+  private Uni<Void> writeBatch(List<AttemptRecord> batch) {
+    return deliveries.finish(batch).invoke(applied -> afterWrite(batch, applied)).replaceWithVoid();
+  }
+
+  private void afterWrite(List<AttemptRecord> batch, Set<UUID> applied) {
+    Instant next = null;
+    for (AttemptRecord r : batch) {
+      if (!applied.contains(r.deliveryId())) {
+        LOG.debugf(
+            "delivery %s moved on without attempt %d (retried or taken over meanwhile)",
+            r.deliveryId(), r.attempt());
+        continue;
+      }
+      if (Delivery.SUCCESS.equals(r.status())) {
+        succeeded.increment();
+      } else if (Delivery.FAILED.equals(r.status())) {
+        failed.increment();
+      } else if (next == null || r.nextRetryAt().isBefore(next)) {
+        next = r.nextRetryAt();
+      }
+    }
+    if (next != null) {
+      scheduler.wakeAt(next);
+    }
+  }
+}

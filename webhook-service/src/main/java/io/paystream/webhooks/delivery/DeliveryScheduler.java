@@ -1,0 +1,202 @@
+package io.paystream.webhooks.delivery;
+
+import io.paystream.webhooks.config.WebhooksConfig;
+import io.paystream.webhooks.repository.DeliveryRepository;
+import io.paystream.webhooks.repository.DeliveryRepository.Lease;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The queue of due deliveries, which is the {@code deliveries} table itself.
+ *
+ * <p>Layout: a delivery is due when {@code status = 'pending' AND run_at <= now}. Claiming sets
+ * {@code run_at} to the end of a lease and stamps a lease token, in one statement with {@code FOR
+ * UPDATE SKIP LOCKED}, so each attempt is made by one instance; the attempt's outcome is applied
+ * only under that token. If the instance dies, {@code run_at} passes and any instance claims the
+ * delivery again. The partial index {@code deliveries_due (run_at) WHERE status = 'pending'} serves
+ * both the claim and "when is the next one due".
+ *
+ * <p>Timing: one Vert.x timer is set for the earliest due time this instance knows of, from the
+ * retries it wrote itself and from asking the table after each claim round; a round also runs when
+ * woken (new deliveries, a freed slot) and every {@code poll-interval}, which is how other
+ * instances' retries are noticed. A claim round claims until nothing more is due or there is no
+ * room, so each attempt starts within milliseconds of its due time.
+ */
+@ApplicationScoped
+public class DeliveryScheduler {
+  private static final Logger LOG = Logger.getLogger(DeliveryScheduler.class);
+
+  private final Vertx vertx;
+  private final DeliveryRepository deliveries;
+  private final InFlight inFlight;
+  private final Dispatcher dispatcher;
+  private final LeaseLock leaseLock;
+  private final WebhooksConfig.Delivery config;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private final Object timerLock = new Object();
+  private long timerId = -1;
+  private long timerAt = Long.MAX_VALUE;
+  private volatile long pollTimer = -1;
+  private volatile long lastRoundAt = System.currentTimeMillis();
+  private volatile int failuresInRow;
+
+  public DeliveryScheduler(
+      Vertx vertx,
+      DeliveryRepository deliveries,
+      InFlight inFlight,
+      Dispatcher dispatcher,
+      LeaseLock leaseLock,
+      WebhooksConfig config) {
+    this.vertx = vertx;
+    this.deliveries = deliveries;
+    this.inFlight = inFlight;
+    this.dispatcher = dispatcher;
+    this.leaseLock = leaseLock;
+    this.config = config.delivery();
+  }
+
+  public void start() {
+    if (running.compareAndSet(false, true)) {
+      lastRoundAt = System.currentTimeMillis();
+      pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+      wake();
+    }
+  }
+
+  public void stop() {
+    running.set(false);
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+    synchronized (timerLock) {
+      if (timerId >= 0) {
+        vertx.cancelTimer(timerId);
+      }
+    }
+  }
+
+  public boolean isRunning() {
+    return running.get();
+  }
+
+  /** Whether claim rounds have been completing. */
+  public boolean isHealthy() {
+    return running.get()
+        && failuresInRow < 5
+        && System.currentTimeMillis() - lastRoundAt < 3 * config.pollInterval().toMillis() + 5_000;
+  }
+
+  /** Claims what is due now. Never blocks; rounds never overlap. */
+  public void wake() {
+    if (!running.get()) {
+      return;
+    }
+    again.set(true);
+    if (busy.compareAndSet(false, true)) {
+      round();
+    }
+  }
+
+  /** Makes sure a round runs at {@code at}. */
+  public void wakeAt(Instant at) {
+    long when = at.toEpochMilli();
+    synchronized (timerLock) {
+      if (!running.get() || when >= timerAt) {
+        return;
+      }
+      if (timerId >= 0) {
+        vertx.cancelTimer(timerId);
+      }
+      timerAt = when;
+      long delay = Math.max(1, when - System.currentTimeMillis());
+      timerId = vertx.setTimer(delay, id -> fired(id));
+    }
+  }
+
+  private void fired(long id) {
+    synchronized (timerLock) {
+      if (id == timerId) {
+        timerId = -1;
+        timerAt = Long.MAX_VALUE;
+      }
+    }
+    wake();
+  }
+
+  private void round() {
+    again.set(false);
+    claimUntilDry()
+        .subscribe()
+        .with(
+            ok -> {
+              failuresInRow = 0;
+              lastRoundAt = System.currentTimeMillis();
+              idle();
+            },
+            err -> {
+              int n = ++failuresInRow;
+              if (n == 1 || n % 30 == 0) {
+                LOG.warnf("claiming due deliveries failed (%d in a row): %s", n, err.getMessage());
+              }
+              vertx.setTimer(Math.min(2_000L, 50L << Math.min(n, 5)), id -> idleThenWake());
+            });
+  }
+
+  /** Claims batches while they come back non-empty, then sets the timer for the next due one. */
+  private Uni<Void> claimUntilDry() {
+    Instant[] now = new Instant[1];
+    return leaseLock
+        .run(
+            () -> {
+              int free = inFlight.free();
+              if (free <= 0) {
+                return Uni.createFrom().item(-1); // woken again when an attempt ends
+              }
+              now[0] = Instant.now().truncatedTo(ChronoUnit.MICROS);
+              Lease lease = new Lease(UUID.randomUUID(), now[0], now[0].plus(config.lease()));
+              int limit = Math.min(free, config.claimBatch());
+              return deliveries
+                  .claim(limit, inFlight.room(), lease)
+                  .map(
+                      (List<DueDelivery> claimed) -> {
+                        dispatcher.dispatch(claimed);
+                        return claimed.size();
+                      });
+            })
+        .chain(
+            claimed -> {
+              if (claimed < 0) {
+                return Uni.createFrom().voidItem();
+              }
+              if (claimed > 0) {
+                return running.get() ? claimUntilDry() : Uni.createFrom().voidItem();
+              }
+              return deliveries
+                  .nextRunAfter(now[0])
+                  .invoke(next -> wakeAt(next == null ? now[0].plus(Duration.ofHours(1)) : next))
+                  .replaceWithVoid();
+            });
+  }
+
+  private void idle() {
+    busy.set(false);
+    if (again.get() && busy.compareAndSet(false, true)) {
+      round();
+    }
+  }
+
+  private void idleThenWake() {
+    busy.set(false);
+    wake();
+  }
+}

@@ -1,0 +1,152 @@
+package io.paystream.webhooks.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.paystream.shared.retry.RetrySchedule;
+import io.paystream.shared.signing.SigningSecret;
+import io.paystream.shared.signing.WebhookSignature;
+import io.paystream.webhooks.Delivery;
+import io.paystream.webhooks.signing.SigningKeys;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Attempts the deliveries this instance holds leases on, at once and side by side, and hands each
+ * outcome to the {@link AttemptWriter} with what it means for the delivery: delivered, due again
+ * per the retry schedule, or failed for good.
+ */
+@ApplicationScoped
+public class Dispatcher {
+  private final WebhookSender sender;
+  private final SigningKeys keys;
+  private final RetrySchedule schedule;
+  private final InFlight inFlight;
+  private final AttemptWriter writer;
+  private final DeliveryScheduler scheduler;
+  private final Timer latency;
+  private final Counter delivered;
+  private final Counter failedAttempts;
+  private final Counter rejected;
+
+  public Dispatcher(
+      WebhookSender sender,
+      SigningKeys keys,
+      RetrySchedule schedule,
+      InFlight inFlight,
+      AttemptWriter writer,
+      DeliveryScheduler scheduler,
+      MeterRegistry registry) {
+    this.sender = sender;
+    this.keys = keys;
+    this.schedule = schedule;
+    this.inFlight = inFlight;
+    this.writer = writer;
+    this.scheduler = scheduler;
+    this.latency =
+        Timer.builder("paystream.webhook.attempt.latency")
+            .description("Time from sending a webhook to its complete answer (or failure)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.delivered = attempts(registry, "delivered");
+    this.failedAttempts = attempts(registry, "failed");
+    this.rejected = attempts(registry, "rejected");
+  }
+
+  private static Counter attempts(MeterRegistry registry, String result) {
+    return Counter.builder("paystream.webhook.attempts")
+        .description("Delivery attempts by result")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  /** Attempts each delivery now; the caller has leased them to this instance. */
+  public void dispatch(List<DueDelivery> leased) {
+    for (DueDelivery d : leased) {
+      inFlight.start(d.endpointId());
+      Instant attemptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      attempt(d, attemptedAt)
+          .subscribe()
+          .with(
+              result -> done(d, attemptedAt, result),
+              err ->
+                  done(d, attemptedAt, new DeliveryResult.Failed(null, null, "internal error", 0)));
+    }
+  }
+
+  private Uni<DeliveryResult> attempt(DueDelivery d, Instant at) {
+    if (!d.endpointLive()) {
+      return Uni.createFrom().item(new DeliveryResult.Rejected("endpoint was deleted or disabled"));
+    }
+    List<SigningSecret> secrets = keys.live(d.secrets(), at);
+    if (secrets.isEmpty()) {
+      return Uni.createFrom()
+          .item(new DeliveryResult.Failed(null, null, "no signing secret for the merchant yet", 0));
+    }
+    WebhookSignature sig =
+        WebhookSignature.sign(d.payload(), d.eventId(), at.getEpochSecond(), secrets);
+    return sender.send(d.url(), d.payload(), sig);
+  }
+
+  private void done(DueDelivery d, Instant attemptedAt, DeliveryResult result) {
+    if (inFlight.finish(d.endpointId())) {
+      scheduler.wake();
+    }
+    latency.record(result.latencyMs(), TimeUnit.MILLISECONDS);
+    writer.write(record(d, attemptedAt, result, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+  }
+
+  /** What an attempt's result makes of its delivery. The next attempt counts from its end. */
+  AttemptRecord record(DueDelivery d, Instant attemptedAt, DeliveryResult result, Instant endedAt) {
+    int attempt = d.attemptsBefore() + 1;
+    if (result instanceof DeliveryResult.Delivered ok) {
+      delivered.increment();
+      return new AttemptRecord(
+          d.id(),
+          d.leaseToken(),
+          attempt,
+          attemptedAt,
+          ok.status(),
+          ok.latencyMs(),
+          ok.body(),
+          null,
+          Delivery.SUCCESS,
+          null,
+          d.url());
+    }
+    if (result instanceof DeliveryResult.Failed f) {
+      failedAttempts.increment();
+      Instant next = schedule.nextAttemptAt(attempt, endedAt);
+      return new AttemptRecord(
+          d.id(),
+          d.leaseToken(),
+          attempt,
+          attemptedAt,
+          f.status(),
+          f.latencyMs(),
+          f.body(),
+          f.error(),
+          next == null ? Delivery.FAILED : Delivery.PENDING,
+          next,
+          d.url());
+    }
+    rejected.increment();
+    DeliveryResult.Rejected r = (DeliveryResult.Rejected) result;
+    return new AttemptRecord(
+        d.id(),
+        d.leaseToken(),
+        attempt,
+        attemptedAt,
+        null,
+        0,
+        null,
+        r.reason(),
+        Delivery.FAILED,
+        null,
+        d.url());
+  }
+}

@@ -1,0 +1,28 @@
+package io.paystream.webhooks.delivery;
+
+import io.paystream.webhooks.MerchantSecrets;
+import java.util.UUID;
+
+/**
+ * A delivery this instance holds the lease on and is about to attempt.
+ *
+ * @param leaseToken what the attempt's result must present to be applied
+ * @param url where the endpoint is now
+ * @param endpointLive false when the endpoint was deleted or disabled since
+ * @param payload the exact body
+ * @param attemptsBefore attempts made since creation or the last manual retry
+ * @param secrets the merchant's signing secrets, sealed
+ */
+public record DueDelivery(
+    UUID id,
+    UUID leaseToken,
+    UUID merchantId,
+    UUID endpointId,
+    String url,
+    boolean endpointLive,
+    String eventId,
+    String eventType,
+    byte[] payload,
+    int attemptsBefore,
+    String requestId,
+    MerchantSecrets secrets) {}

@@ -1,0 +1,43 @@
+package io.paystream.webhooks.health;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.webhooks.delivery.InFlight;
+import io.paystream.webhooks.service.WorkStatus;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The service's gauges, registered at start. Counters and the attempt latency timer are registered
+ * where they are counted ({@code Dispatcher}, {@code AttemptWriter}).
+ */
+@ApplicationScoped
+public class Meters {
+  void register(
+      @Observes StartupEvent event,
+      MeterRegistry registry,
+      InFlight inFlight,
+      WorkStatus status,
+      StreamLag lag) {
+    Gauge.builder("paystream.webhook.in_flight", inFlight, InFlight::total)
+        .description("Delivery attempts this instance is making")
+        .register(registry);
+    Gauge.builder("paystream.webhook.pending", status, WorkStatus::pending)
+        .description("Deliveries not yet delivered or failed (all instances)")
+        .register(registry);
+    Gauge.builder("paystream.webhook.due_backlog", status, WorkStatus::dueBacklog)
+        .description("Deliveries past their due time that no instance has taken yet")
+        .register(registry);
+    for (String stream : StreamLag.STREAMS) {
+      Gauge.builder("paystream.stream.lag", lag, l -> l.of(stream).lag())
+          .description("Entries this service's group has not read yet")
+          .tag("stream", stream)
+          .register(registry);
+      Gauge.builder("paystream.stream.pending", lag, l -> l.of(stream).pending())
+          .description("Entries this service's group read and has not acknowledged yet")
+          .tag("stream", stream)
+          .register(registry);
+    }
+  }
+}

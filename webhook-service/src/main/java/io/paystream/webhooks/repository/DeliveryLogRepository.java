@@ -1,0 +1,209 @@
+package io.paystream.webhooks.repository;
+
+import io.paystream.shared.http.Listing;
+import io.paystream.shared.http.Page;
+import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.sql.SqlParams;
+import io.paystream.webhooks.Attempt;
+import io.paystream.webhooks.Delivery;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The merchants' side of deliveries: the log, manual retries and test events. */
+@ApplicationScoped
+public class DeliveryLogRepository {
+  private static final String COLUMNS =
+      "id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, created_at,"
+          + " last_attempt_at, next_retry_at, response_code";
+
+  private final Pool pool;
+
+  public DeliveryLogRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A page of the merchant's deliveries, newest first, optionally of one status and event. */
+  public Uni<Listing<Delivery>> list(UUID merchantId, String status, String event, Page page) {
+    SqlParams p = new SqlParams();
+    String filter = " WHERE merchant_id = " + p.add(merchantId);
+    if (status != null) {
+      filter += " AND status = " + p.add(status);
+    }
+    if (event != null) {
+      filter += " AND event_type = " + p.add(event);
+    }
+    String sql =
+        "SELECT (SELECT count(*) FROM "
+            + Tables.DELIVERIES
+            + filter
+            + ") AS total, d.* FROM (SELECT 1) one LEFT JOIN (SELECT "
+            + COLUMNS
+            + " FROM "
+            + Tables.DELIVERIES
+            + filter
+            + " ORDER BY created_at DESC, id DESC LIMIT "
+            + p.add(page.limit())
+            + " OFFSET "
+            + p.add(page.offset())
+            + ") d ON true";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.listing(rows, DeliveryLogRepository::delivery));
+  }
+
+  /** A delivery and the exact body it sends. */
+  public record Detail(Delivery delivery, byte[] payload) {}
+
+  /** The merchant's delivery, or {@code null}. */
+  public Uni<Detail> find(UUID id, UUID merchantId) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + ", payload FROM "
+                + Tables.DELIVERIES
+                + " WHERE id = $1 AND merchant_id = $2")
+        .execute(Tuple.of(id, merchantId))
+        .map(Rows::first)
+        .map(r -> r == null ? null : new Detail(delivery(r), r.getBuffer("payload").getBytes()));
+  }
+
+  /** Every attempt at a delivery, oldest first. */
+  public Uni<List<Attempt>> attempts(UUID deliveryId) {
+    return pool.preparedQuery(
+            "SELECT attempt, attempted_at, response_code, latency_ms, response_body, error FROM "
+                + Tables.ATTEMPTS
+                + " WHERE delivery_id = $1 ORDER BY id")
+        .execute(Tuple.of(deliveryId))
+        .map(
+            rows -> {
+              List<Attempt> out = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                out.add(
+                    new Attempt(
+                        r.getInteger("attempt"),
+                        Rows.instant(r, "attempted_at"),
+                        r.getInteger("response_code"),
+                        r.getInteger("latency_ms"),
+                        r.getString("response_body"),
+                        r.getString("error")));
+              }
+              return out;
+            });
+  }
+
+  /**
+   * Starts a delivery's schedule again, whatever its status: pending, no attempts, due at {@code
+   * now}; a lease in flight is voided. A finished delivery is taken out of its outcome's count.
+   * Emits false for an unknown delivery.
+   */
+  public Uni<Boolean> reopen(UUID id, UUID merchantId, Instant now, StoredResponse response) {
+    SqlParams p = new SqlParams();
+    String at = p.add(now);
+    String sql =
+        "WITH old AS (SELECT id, status FROM "
+            + Tables.DELIVERIES
+            + " WHERE id = "
+            + p.add(id)
+            + " AND merchant_id = "
+            + p.add(merchantId)
+            + " FOR UPDATE), u AS (UPDATE "
+            + Tables.DELIVERIES
+            + " d SET status = 'pending', attempts = 0, next_retry_at = "
+            + at
+            + ", run_at = "
+            + at
+            + ", lease_token = NULL, updated_at = "
+            + at
+            + " FROM old WHERE d.id = old.id RETURNING d.id), c AS (INSERT INTO "
+            + Tables.OUTCOME_INCREMENTS
+            + " (status, delta) SELECT status, -1 FROM old WHERE status <> 'pending')"
+            + StoredResponse.cte(response, p, "u")
+            + " SELECT count(*) AS n FROM u";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /** What creating a test delivery found. */
+  public enum TestOutcome {
+    CREATED,
+    NO_ENDPOINT,
+    DISABLED
+  }
+
+  /** Creates the delivery of a {@code webhook.test} event to one endpoint, due now. */
+  public Uni<TestOutcome> createTest(
+      UUID deliveryId,
+      UUID endpointId,
+      UUID merchantId,
+      String eventId,
+      byte[] body,
+      String requestId,
+      Instant now,
+      StoredResponse response) {
+    SqlParams p = new SqlParams();
+    String at = p.add(now);
+    String merchant = p.add(merchantId);
+    String sql =
+        "WITH e AS (SELECT id, url, enabled FROM "
+            + Tables.ENDPOINTS
+            + " WHERE id = "
+            + p.add(endpointId)
+            + " AND merchant_id = "
+            + merchant
+            + " AND deleted_at IS NULL), d AS (INSERT INTO "
+            + Tables.DELIVERIES
+            + " (id, merchant_id, endpoint_id, endpoint_url, event_id, event_type, payload,"
+            + " request_id, status, attempts, next_retry_at, run_at, created_at, updated_at)"
+            + " SELECT "
+            + String.join(
+                ", ",
+                p.add(deliveryId),
+                merchant,
+                "e.id",
+                "e.url",
+                p.add(eventId),
+                "'webhook.test'",
+                p.add(body),
+                p.add(requestId),
+                "'pending'",
+                "0",
+                at,
+                at,
+                at,
+                at)
+            + " FROM e WHERE e.enabled RETURNING id)"
+            + StoredResponse.cte(response, p, "d")
+            + " SELECT (SELECT count(*) FROM e) AS found, (SELECT count(*) FROM d) AS created";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(Rows::first)
+        .map(
+            r ->
+                r.getLong("created") == 1
+                    ? TestOutcome.CREATED
+                    : r.getLong("found") == 0 ? TestOutcome.NO_ENDPOINT : TestOutcome.DISABLED);
+  }
+
+  private static Delivery delivery(Row r) {
+    return new Delivery(
+        r.getUUID("id"),
+        r.getString("event_id"),
+        r.getString("event_type"),
+        r.getUUID("endpoint_id"),
+        r.getString("endpoint_url"),
+        r.getString("status"),
+        r.getInteger("attempts"),
+        Rows.instant(r, "created_at"),
+        Rows.instant(r, "last_attempt_at"),
+        Rows.instant(r, "next_retry_at"),
+        r.getInteger("response_code"));
+  }
+}

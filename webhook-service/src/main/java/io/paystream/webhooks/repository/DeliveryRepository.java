@@ -1,0 +1,304 @@
+package io.paystream.webhooks.repository;
+
+import io.paystream.webhooks.delivery.AttemptRecord;
+import io.paystream.webhooks.delivery.DueDelivery;
+import io.paystream.webhooks.delivery.NewEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The workers' side of deliveries: created from events, claimed when due, finished by attempts.
+ * Each of these is one statement, whatever the number of rows.
+ */
+@ApplicationScoped
+public class DeliveryRepository {
+  private static final String MERCHANT_SECRETS =
+      "m.signing_secret_sealed, m.previous_secret_sealed, m.previous_secret_valid_until,"
+          + " m.secret_rotated_at";
+
+  /**
+   * One delivery per event and matching live endpoint (never a second one: the unique key). As many
+   * rows as this instance has room for ({@code $11} in all, {@code $12} per endpoint less what it
+   * runs there, {@code $9}/{@code $10}) are leased to it at once ({@code $7}/{@code $8}), so that
+   * their first attempt needs no claim; the others wait for a claim.
+   */
+  private static final String CREATE_SQL =
+      "WITH ev AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
+          + " $5::text[]) WITH ORDINALITY AS ev(event_id, merchant_id, event_type, payload,"
+          + " request_id, ord)),"
+          + " x AS (SELECT ev.*, e.id AS endpoint_id, e.url,"
+          + " row_number() OVER (PARTITION BY e.id ORDER BY ev.ord) AS rn_endpoint,"
+          + " row_number() OVER (ORDER BY ev.ord, e.id) AS rn_all FROM ev JOIN "
+          + Tables.ENDPOINTS
+          + " e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL"
+          + " AND (e.events IS NULL OR ev.event_type = ANY (e.events))),"
+          + " ins AS (INSERT INTO "
+          + Tables.DELIVERIES
+          + " AS d (id, merchant_id, endpoint_id, endpoint_url, event_id, event_type, payload,"
+          + " request_id, status, attempts, next_retry_at, run_at, lease_token, created_at,"
+          + " updated_at) SELECT gen_random_uuid(), x.merchant_id, x.endpoint_id, x.url,"
+          + " x.event_id, x.event_type, x.payload, x.request_id, 'pending', 0, $6,"
+          + " CASE WHEN l.lease THEN $7 ELSE $6 END, CASE WHEN l.lease THEN $8::uuid END, $6, $6"
+          + " FROM x LEFT JOIN unnest($9::uuid[], $10::int[]) AS b(endpoint_id, n)"
+          + " ON b.endpoint_id = x.endpoint_id"
+          + " CROSS JOIN LATERAL (SELECT $7::timestamptz IS NOT NULL AND x.rn_all <= $11"
+          + " AND x.rn_endpoint <= $12 - coalesce(b.n, 0) AS lease) l"
+          + " ON CONFLICT ON CONSTRAINT deliveries_once_per_event_and_endpoint DO NOTHING"
+          + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.endpoint_url, d.event_id,"
+          + " d.event_type, d.lease_token, d.request_id)"
+          + " SELECT ins.*, "
+          + MERCHANT_SECRETS
+          + " FROM ins JOIN "
+          + Tables.MERCHANTS
+          + " m ON m.id = ins.merchant_id";
+
+  /**
+   * Leases due deliveries, oldest due first, skipping rows another instance is claiming, endpoints
+   * this instance has no room for ({@code $2}), and beyond the room left per endpoint ({@code
+   * $4}/{@code $5} in flight of {@code $6}).
+   */
+  private static final String CLAIM_SQL =
+      "WITH c AS (SELECT id, endpoint_id, run_at FROM "
+          + Tables.DELIVERIES
+          + " WHERE status = 'pending' AND run_at <= $1 AND endpoint_id <> ALL ($2::uuid[])"
+          + " ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED),"
+          + " r AS (SELECT c.id FROM (SELECT id, endpoint_id,"
+          + " row_number() OVER (PARTITION BY endpoint_id ORDER BY run_at) AS rn FROM c) c"
+          + " LEFT JOIN unnest($4::uuid[], $5::int[]) AS b(endpoint_id, n)"
+          + " ON b.endpoint_id = c.endpoint_id WHERE c.rn <= $6 - coalesce(b.n, 0)),"
+          + " u AS (UPDATE "
+          + Tables.DELIVERIES
+          + " d SET run_at = $7, lease_token = $8 FROM r WHERE d.id = r.id"
+          + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.payload,"
+          + " d.attempts, d.request_id, d.lease_token)"
+          + " SELECT u.*, e.url, e.enabled AND e.deleted_at IS NULL AS live, "
+          + MERCHANT_SECRETS
+          + " FROM u JOIN "
+          + Tables.ENDPOINTS
+          + " e ON e.id = u.endpoint_id JOIN "
+          + Tables.MERCHANTS
+          + " m ON m.id = u.merchant_id";
+
+  private static final String NEXT_RUN_SQL =
+      "SELECT min(run_at) AS next FROM "
+          + Tables.DELIVERIES
+          + " WHERE status = 'pending' AND run_at > $1";
+
+  /**
+   * Logs every attempt; moves each delivery on only while the attempt's lease still holds (a manual
+   * retry or a take-over may have replaced it); counts deliveries that finished.
+   */
+  private static final String FINISH_SQL =
+      "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[],"
+          + " $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],"
+          + " $11::text[]) AS r(id, token, attempt, attempted_at, response_code, latency_ms,"
+          + " response_body, error, status, next_retry_at, url)),"
+          + " a AS (INSERT INTO "
+          + Tables.ATTEMPTS
+          + " (delivery_id, attempt, attempted_at, response_code, latency_ms, response_body,"
+          + " error) SELECT id, attempt, attempted_at, response_code, latency_ms, response_body,"
+          + " error FROM r),"
+          + " d AS (UPDATE "
+          + Tables.DELIVERIES
+          + " d SET status = r.status, attempts = r.attempt, next_retry_at = r.next_retry_at,"
+          + " run_at = r.next_retry_at, lease_token = NULL, last_attempt_at = r.attempted_at,"
+          + " response_code = r.response_code, endpoint_url = r.url, updated_at = r.attempted_at"
+          + " FROM r WHERE d.id = r.id AND d.lease_token = r.token RETURNING d.id, d.status),"
+          + " c AS (INSERT INTO "
+          + Tables.OUTCOME_INCREMENTS
+          + " (status, delta) SELECT status, 1 FROM d WHERE status <> 'pending')"
+          + " SELECT id FROM d";
+
+  private final Pool pool;
+
+  public DeliveryRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** How this instance may lease what it creates or claims. */
+  public record Lease(UUID token, Instant now, Instant until) {}
+
+  /**
+   * What creating deliveries made: the ones leased to this instance, ready to attempt, and how many
+   * wait for a claim.
+   */
+  public record Created(List<DueDelivery> leased, int waiting) {}
+
+  /**
+   * Creates the deliveries of a batch of events. With a lease ({@code until} set), up to {@code
+   * free} rows are leased to this instance, within each endpoint's room.
+   */
+  public Uni<Created> create(List<NewEvent> events, Lease lease, int free, Room room) {
+    int n = events.size();
+    String[] ids = new String[n];
+    UUID[] merchants = new UUID[n];
+    String[] types = new String[n];
+    Buffer[] payloads = new Buffer[n];
+    String[] requests = new String[n];
+    Map<String, NewEvent> byId = new HashMap<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      NewEvent e = events.get(i);
+      ids[i] = e.eventId();
+      merchants[i] = e.merchantId();
+      types[i] = e.type();
+      payloads[i] = Buffer.buffer(e.body());
+      requests[i] = e.requestId();
+      byId.put(e.eventId(), e);
+    }
+    Tuple args =
+        Tuple.tuple()
+            .addArrayOfString(ids)
+            .addArrayOfUUID(merchants)
+            .addArrayOfString(types)
+            .addValue(payloads)
+            .addArrayOfString(requests)
+            .addOffsetDateTime(Rows.timestamp(lease.now()))
+            .addOffsetDateTime(Rows.timestamp(lease.until()))
+            .addUUID(lease.token());
+    addBusy(args, room).addInteger(free).addInteger(room.perEndpoint());
+    return pool.preparedQuery(CREATE_SQL)
+        .execute(args)
+        .map(
+            rows -> {
+              List<DueDelivery> leased = new ArrayList<>();
+              for (Row r : rows) {
+                if (r.getUUID("lease_token") != null) {
+                  NewEvent e = byId.get(r.getString("event_id"));
+                  leased.add(due(r, r.getString("endpoint_url"), true, e.body(), 0));
+                }
+              }
+              return new Created(leased, rows.size() - leased.size());
+            });
+  }
+
+  /**
+   * The attempts this instance is making per endpoint ({@code busy}, with those at their share also
+   * in {@code full}) and the share, the most it makes to one endpoint at once.
+   */
+  public record Room(Set<UUID> full, Map<UUID, Integer> busy, int perEndpoint) {}
+
+  private static Tuple addBusy(Tuple args, Room room) {
+    UUID[] ids = room.busy().keySet().toArray(UUID[]::new);
+    Integer[] counts = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      counts[i] = room.busy().get(ids[i]);
+    }
+    return args.addArrayOfUUID(ids).addArrayOfInteger(counts);
+  }
+
+  /** Leases up to {@code limit} due deliveries to this instance. */
+  public Uni<List<DueDelivery>> claim(int limit, Room room, Lease lease) {
+    Tuple args =
+        Tuple.tuple()
+            .addOffsetDateTime(Rows.timestamp(lease.now()))
+            .addArrayOfUUID(room.full().toArray(UUID[]::new))
+            .addInteger(limit);
+    addBusy(args, room)
+        .addInteger(room.perEndpoint())
+        .addOffsetDateTime(Rows.timestamp(lease.until()))
+        .addUUID(lease.token());
+    return pool.preparedQuery(CLAIM_SQL)
+        .execute(args)
+        .map(
+            rows -> {
+              List<DueDelivery> out = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                out.add(
+                    due(
+                        r,
+                        r.getString("url"),
+                        r.getBoolean("live"),
+                        r.getBuffer("payload").getBytes(),
+                        r.getInteger("attempts")));
+              }
+              return out;
+            });
+  }
+
+  /** When the next delivery falls due after {@code now} (or a lease ends), or {@code null}. */
+  public Uni<Instant> nextRunAfter(Instant now) {
+    return pool.preparedQuery(NEXT_RUN_SQL)
+        .execute(Tuple.of(Rows.timestamp(now)))
+        .map(rows -> Rows.instant(Rows.first(rows), "next"));
+  }
+
+  /** Writes a batch of attempts; emits the deliveries they moved on (the others' leases ended). */
+  public Uni<Set<UUID>> finish(List<AttemptRecord> attempts) {
+    int n = attempts.size();
+    UUID[] ids = new UUID[n];
+    UUID[] tokens = new UUID[n];
+    Integer[] numbers = new Integer[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    Integer[] codes = new Integer[n];
+    Integer[] latencies = new Integer[n];
+    String[] bodies = new String[n];
+    String[] errors = new String[n];
+    String[] statuses = new String[n];
+    OffsetDateTime[] next = new OffsetDateTime[n];
+    String[] urls = new String[n];
+    for (int i = 0; i < n; i++) {
+      AttemptRecord a = attempts.get(i);
+      ids[i] = a.deliveryId();
+      tokens[i] = a.leaseToken();
+      numbers[i] = a.attempt();
+      at[i] = Rows.timestamp(a.attemptedAt());
+      codes[i] = a.responseCode();
+      latencies[i] = a.latencyMs();
+      bodies[i] = a.responseBody();
+      errors[i] = a.error();
+      statuses[i] = a.status();
+      next[i] = Rows.timestamp(a.nextRetryAt());
+      urls[i] = a.url();
+    }
+    Tuple args =
+        Tuple.tuple()
+            .addArrayOfUUID(ids)
+            .addArrayOfUUID(tokens)
+            .addArrayOfInteger(numbers)
+            .addArrayOfOffsetDateTime(at)
+            .addArrayOfInteger(codes)
+            .addArrayOfInteger(latencies)
+            .addArrayOfString(bodies)
+            .addArrayOfString(errors)
+            .addArrayOfString(statuses)
+            .addArrayOfOffsetDateTime(next)
+            .addArrayOfString(urls);
+    return pool.preparedQuery(FINISH_SQL)
+        .execute(args)
+        .map(
+            rows -> {
+              Set<UUID> applied = new HashSet<>();
+              rows.forEach(r -> applied.add(r.getUUID("id")));
+              return applied;
+            });
+  }
+
+  private static DueDelivery due(Row r, String url, boolean live, byte[] payload, int attempts) {
+    return new DueDelivery(
+        r.getUUID("id"),
+        r.getUUID("lease_token"),
+        r.getUUID("merchant_id"),
+        r.getUUID("endpoint_id"),
+        url,
+        live,
+        r.getString("event_id"),
+        r.getString("event_type"),
+        payload,
+        attempts,
+        r.getString("request_id"),
+        MerchantRepository.secrets(r));
+  }
+}

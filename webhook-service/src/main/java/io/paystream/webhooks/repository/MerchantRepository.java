@@ -1,0 +1,125 @@
+package io.paystream.webhooks.repository;
+
+import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.security.ApiKeyAuthenticator.Credential;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.sql.SqlParams;
+import io.paystream.webhooks.MerchantSecrets;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/** What this service knows about merchants: API credentials (a projection) and signing secrets. */
+@ApplicationScoped
+public class MerchantRepository {
+  /**
+   * Credentials follow the newest merchant event (events may arrive out of order or twice); the
+   * first signing secret is taken once, and never over one this service already holds.
+   */
+  private static final String APPLY_SQL =
+      "INSERT INTO "
+          + Tables.MERCHANTS
+          + " AS m (id, name, api_key, api_secret_hash, credentials_at, signing_secret_sealed,"
+          + " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())"
+          + " ON CONFLICT (id) DO UPDATE SET"
+          + " name = CASE WHEN EXCLUDED.credentials_at >= m.credentials_at"
+          + " THEN EXCLUDED.name ELSE m.name END,"
+          + " api_key = CASE WHEN EXCLUDED.credentials_at >= m.credentials_at"
+          + " THEN EXCLUDED.api_key ELSE m.api_key END,"
+          + " api_secret_hash = CASE WHEN EXCLUDED.credentials_at >= m.credentials_at"
+          + " THEN EXCLUDED.api_secret_hash ELSE m.api_secret_hash END,"
+          + " credentials_at = greatest(m.credentials_at, EXCLUDED.credentials_at),"
+          + " signing_secret_sealed = coalesce(m.signing_secret_sealed,"
+          + " EXCLUDED.signing_secret_sealed), updated_at = now()";
+
+  private static final String SECRETS_COLUMNS =
+      "signing_secret_sealed, previous_secret_sealed, previous_secret_valid_until,"
+          + " secret_rotated_at";
+
+  private final Pool pool;
+
+  public MerchantRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The credential behind an API key, or {@code null}. */
+  public Uni<Credential> credential(String apiKey) {
+    return pool.preparedQuery(
+            "SELECT id, name, api_secret_hash FROM " + Tables.MERCHANTS + " WHERE api_key = $1")
+        .execute(Tuple.of(apiKey))
+        .map(Rows::first)
+        .map(
+            row ->
+                row == null
+                    ? null
+                    : new Credential(
+                        row.getUUID("id"),
+                        row.getString("name"),
+                        row.getBuffer("api_secret_hash").getBytes()));
+  }
+
+  /** Applies a merchant event's credentials (and first signing secret) as of {@code eventAt}. */
+  public Uni<Void> apply(MerchantCredentials m, Instant eventAt) {
+    SqlParams p = new SqlParams();
+    p.add(UUID.fromString(m.id()));
+    p.add(m.name() == null ? "" : m.name());
+    p.add(m.apiKey());
+    p.add(ApiSecrets.parseHash(m.apiSecretHash()));
+    p.add(eventAt);
+    p.add(m.webhookSecretSealed());
+    p.add(m.createdAt() == null ? eventAt : m.createdAt());
+    return pool.preparedQuery(APPLY_SQL).execute(p.tuple()).replaceWithVoid();
+  }
+
+  /** The merchant's signing secrets; all {@code null} for an unknown merchant. */
+  public Uni<MerchantSecrets> secrets(UUID merchantId) {
+    return pool.preparedQuery(
+            "SELECT " + SECRETS_COLUMNS + " FROM " + Tables.MERCHANTS + " WHERE id = $1")
+        .execute(Tuple.of(merchantId))
+        .map(Rows::first)
+        .map(r -> r == null ? new MerchantSecrets(null, null, null, null) : secrets(r));
+  }
+
+  /**
+   * Makes {@code sealed} the signing secret; the one before keeps signing until {@code
+   * previousUntil}. Stores the idempotent response in the same statement. Emits false for an
+   * unknown merchant.
+   */
+  public Uni<Boolean> rotate(
+      UUID merchantId, String sealed, Instant at, Instant previousUntil, StoredResponse response) {
+    SqlParams p = new SqlParams();
+    String sql =
+        "WITH m AS (UPDATE "
+            + Tables.MERCHANTS
+            + " SET previous_secret_sealed = signing_secret_sealed,"
+            + " previous_secret_valid_until = CASE WHEN signing_secret_sealed IS NULL THEN NULL"
+            + " ELSE "
+            + p.add(previousUntil)
+            + "::timestamptz END, signing_secret_sealed = "
+            + p.add(sealed)
+            + ", secret_rotated_at = "
+            + p.add(at)
+            + ", updated_at = now() WHERE id = "
+            + p.add(merchantId)
+            + " RETURNING id)"
+            + StoredResponse.cte(response, p, "m")
+            + " SELECT count(*) AS n FROM m";
+    return pool.preparedQuery(sql)
+        .execute(p.tuple())
+        .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /** Reads the secrets columns of a row. */
+  static MerchantSecrets secrets(Row r) {
+    return new MerchantSecrets(
+        r.getString("signing_secret_sealed"),
+        r.getString("previous_secret_sealed"),
+        Rows.instant(r, "previous_secret_valid_until"),
+        Rows.instant(r, "secret_rotated_at"));
+  }
+}

@@ -1,0 +1,89 @@
+package io.paystream.webhooks.rest;
+
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorBody;
+import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.stream.Failures;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Renders every failure as the error body of the API. Our own {@link ApiException}s carry their
+ * code and words; a dependency that is down becomes 503 with {@code Retry-After}; anything else is
+ * logged under the request id and answered with an opaque 500 that names only that id.
+ */
+public class ErrorMapper {
+  private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+  @ServerExceptionMapper
+  public Response api(ApiException e) {
+    Response.ResponseBuilder b =
+        Response.status(e.status()).entity(e.body()).type(MediaType.APPLICATION_JSON_TYPE);
+    if (e.retryAfterSeconds() != null) {
+      b.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
+    }
+    return b.build();
+  }
+
+  @ServerExceptionMapper
+  public Response notFound(NotFoundException e) {
+    return json(404, ErrorCode.NOT_FOUND_ERROR, "No such endpoint");
+  }
+
+  @ServerExceptionMapper
+  public Response notAllowed(NotAllowedException e) {
+    Response.ResponseBuilder b =
+        Response.status(405)
+            .entity(
+                ErrorBody.bytes(
+                    ErrorCode.BAD_REQUEST_ERROR, "Method not allowed on this endpoint", null))
+            .type(MediaType.APPLICATION_JSON_TYPE);
+    String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+    if (allow != null) {
+      b.header(HttpHeaders.ALLOW, allow);
+    }
+    return b.build();
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    if (status == 413) {
+      return json(413, ErrorCode.BAD_REQUEST_ERROR, "Request body is larger than 1 MB");
+    }
+    if (status >= 400 && status < 500) {
+      return json(status, ErrorCode.BAD_REQUEST_ERROR, "The request could not be understood");
+    }
+    return unexpected(e);
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Throwable e) {
+    if (Failures.isTransient(e)) {
+      LOG.warnf("dependency unavailable: %s", e.getMessage());
+      ApiException unavailable =
+          ApiException.unavailable("A dependency is unavailable; retry shortly");
+      return api(unavailable);
+    }
+    Object requestId = MDC.get(RequestIds.MDC_KEY);
+    LOG.errorf(e, "unexpected failure in request %s", requestId);
+    return Response.status(500)
+        .entity(ErrorBody.serverError(requestId == null ? null : requestId.toString()))
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .build();
+  }
+
+  private static Response json(int status, ErrorCode code, String description) {
+    return Response.status(status)
+        .entity(ErrorBody.bytes(code, description, null))
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .build();
+  }
+}

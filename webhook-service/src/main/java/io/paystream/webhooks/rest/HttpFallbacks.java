@@ -1,0 +1,66 @@
+package io.paystream.webhooks.rest;
+
+import io.paystream.shared.error.ErrorBody;
+import io.paystream.shared.error.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Errors raised below the REST layer (an oversized body, a request Vert.x itself refuses) get the
+ * same JSON error body as everything else.
+ */
+@ApplicationScoped
+public class HttpFallbacks {
+  /** The body limit ({@code quarkus.http.limits.max-body-size}, 1 MB). */
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  void install(@Observes Router router) {
+    router.route().order(Integer.MIN_VALUE).handler(HttpFallbacks::refuseOversized);
+    router.route().order(Integer.MIN_VALUE).failureHandler(HttpFallbacks::fail);
+  }
+
+  /** Answers an announced oversized body before anything reads it. */
+  private static void refuseOversized(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null
+        && length.length() < 19
+        && length.chars().allMatch(Character::isDigit)
+        && Long.parseLong(length) > MAX_BODY_BYTES) {
+      ctx.response()
+          .setStatusCode(413)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Connection", "close")
+          .end(
+              Buffer.buffer(
+                  ErrorBody.bytes(
+                      ErrorCode.BAD_REQUEST_ERROR, "Request body is larger than 1 MB", null)));
+      return;
+    }
+    ctx.next();
+  }
+
+  private static void fail(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (ctx.response().headWritten() || status < 400 || status == 500 && ctx.failure() != null) {
+      ctx.next();
+      return;
+    }
+    String description =
+        switch (status) {
+          case 413 -> "Request body is larger than 1 MB";
+          case 414 -> "Request URI is too long";
+          case 431 -> "Request headers are too large";
+          case 404 -> "No such endpoint";
+          case 405 -> "Method not allowed on this endpoint";
+          default -> "The request could not be understood";
+        };
+    ErrorCode code = status == 404 ? ErrorCode.NOT_FOUND_ERROR : ErrorCode.BAD_REQUEST_ERROR;
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(ErrorBody.bytes(code, description, null)));
+  }
+}

@@ -1,0 +1,40 @@
+package io.paystream.webhooks.rest;
+
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.security.ApiKeyAuthenticator;
+import io.paystream.shared.security.RateLimiter;
+import io.paystream.webhooks.service.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Resolves the merchant behind {@code X-Api-Key}/{@code X-Api-Secret} (credentials learnt from
+ * merchant events), after the merchant's rate limit (which failed attempts count against too).
+ */
+@ApplicationScoped
+public class MerchantAuth {
+  public static final String KEY = "X-Api-Key";
+  public static final String SECRET = "X-Api-Secret";
+
+  private final ApiKeyAuthenticator authenticator;
+  private final RateLimiter limiter;
+
+  public MerchantAuth(ApiKeyAuthenticator authenticator, RateLimiter limiter) {
+    this.authenticator = authenticator;
+    this.limiter = limiter;
+  }
+
+  public Uni<Caller> caller(String apiKey, String apiSecret, String requestId) {
+    int wait = limiter.acquire(apiKey == null ? "" : apiKey);
+    if (wait > 0) {
+      return Uni.createFrom()
+          .failure(
+              new ApiException(
+                  ErrorCode.RATE_LIMIT_ERROR, 429, "Too many requests; slow down", null, wait));
+    }
+    return authenticator
+        .authenticate(apiKey, apiSecret)
+        .map(c -> new Caller(c.merchantId(), requestId));
+  }
+}

@@ -1,0 +1,32 @@
+package io.paystream.webhooks.rest;
+
+import io.paystream.shared.id.Ids;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * Every request has an id: the edge's {@code X-Request-Id} when it sent a sane one, else a new one.
+ * It goes into the logs (MDC), into the deliveries the request causes, and back in the response.
+ */
+public class RequestIds {
+  public static final String HEADER = "X-Request-Id";
+  public static final String MDC_KEY = "request_id";
+
+  @ServerRequestFilter(preMatching = true)
+  public void assign(ContainerRequestContext request) {
+    String id = request.getHeaderString(HEADER);
+    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
+      id = "req_" + Ids.random(16);
+      request.getHeaders().putSingle(HEADER, id);
+    }
+    MDC.put(MDC_KEY, id);
+  }
+
+  @ServerResponseFilter
+  public void echo(ContainerRequestContext request, ContainerResponseContext response) {
+    response.getHeaders().putSingle(HEADER, request.getHeaderString(HEADER));
+  }
+}

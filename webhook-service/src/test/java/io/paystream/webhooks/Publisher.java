@@ -1,0 +1,151 @@
+package io.paystream.webhooks;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.event.RefundView;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Plays payments-service (and refund-service) for the tests: announces merchants and publishes
+ * payment and refund events, built with shared-model's types, straight into the streams.
+ */
+public final class Publisher {
+  public static final String TEST_MERCHANT = "550e8400-e29b-41d4-a716-446655440000";
+  private static final SecretBox BOX = SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
+
+  private final RedisStreams streams;
+
+  public Publisher(RedisStreams streams) {
+    this.streams = streams;
+  }
+
+  /** A merchant as the API sees it. */
+  public record Merchant(UUID id, String apiKey, String apiSecret, String webhookSecret) {
+    /** A request as this merchant, against {@code baseUri} (null: the test's own app). */
+    public RequestSpecification api() {
+      return given()
+          .header("X-Api-Key", apiKey)
+          .header("X-Api-Secret", apiSecret)
+          .contentType(ContentType.JSON);
+    }
+  }
+
+  /**
+   * Announces a new merchant with this first webhook secret and waits until it can call the API.
+   */
+  public Merchant merchant(String webhookSecret) {
+    Merchant m =
+        new Merchant(
+            UUID.randomUUID(),
+            "key_test_" + Ids.random(12),
+            "secret_test_" + Ids.random(20),
+            webhookSecret);
+    announce(m, EventType.MERCHANT_CREATED, BOX.seal(webhookSecret), Timestamps.now());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> m.api().get("/api/v1/webhook-endpoints").statusCode() == 200);
+    return m;
+  }
+
+  /** Publishes a merchant event for {@code m} with these credentials, as of {@code at}. */
+  public String announce(Merchant m, EventType type, String sealedWebhookSecret, Instant at) {
+    MerchantCredentials c =
+        new MerchantCredentials(
+            m.id().toString(),
+            "Shop " + m.apiKey(),
+            m.apiKey(),
+            ApiSecrets.hash(m.apiSecret()),
+            sealedWebhookSecret,
+            at);
+    String id = Ids.event();
+    add(
+        Streams.MERCHANT_EVENTS,
+        EventEnvelope.encode(id, type, at, m.id().toString(), null, c::writeEventData));
+    return id;
+  }
+
+  /** A payment of the merchant in {@code status}. */
+  public static PaymentView payment(UUID merchant, String status, String errorDescription) {
+    Instant now = Timestamps.now();
+    return new PaymentView(
+        Ids.payment(),
+        Ids.order(),
+        merchant.toString(),
+        50_000,
+        "INR",
+        "upi",
+        "user@paytm",
+        null,
+        null,
+        status,
+        false,
+        errorDescription == null ? null : "PAYMENT_FAILED",
+        errorDescription,
+        0,
+        now,
+        now);
+  }
+
+  /** Publishes a payment event; returns its event id. */
+  public String paymentEvent(EventType type, PaymentView p) {
+    String id = Ids.event();
+    add(
+        Streams.PAYMENT_EVENTS,
+        EventEnvelope.encode(id, type, Timestamps.now(), p.merchantId(), null, p::writeEventData));
+    return id;
+  }
+
+  /** Publishes a {@code payment.success} event for a new payment; returns its event id. */
+  public String paymentSuccess(UUID merchant) {
+    return paymentEvent(EventType.PAYMENT_SUCCESS, payment(merchant, "success", null));
+  }
+
+  /** Publishes a refund event; returns its event id. */
+  public String refundEvent(EventType type, RefundView r) {
+    String id = Ids.event();
+    add(
+        Streams.REFUND_EVENTS,
+        EventEnvelope.encode(id, type, Timestamps.now(), r.merchantId(), null, r::writeEventData));
+    return id;
+  }
+
+  /** Adds an entry as it is (an envelope, or anything else). */
+  public void add(String stream, String payload) {
+    streams.add(stream, 1_000_000, payload).await().atMost(Duration.ofSeconds(5));
+  }
+
+  /** Creates an endpoint for the merchant; returns its id. */
+  public static String endpoint(Merchant m, String url, String... events) {
+    StringBuilder body = new StringBuilder("{\"url\":\"").append(url).append('"');
+    if (events.length > 0) {
+      body.append(",\"events\":[");
+      for (int i = 0; i < events.length; i++) {
+        body.append(i == 0 ? "" : ",").append('"').append(events[i]).append('"');
+      }
+      body.append(']');
+    }
+    return m.api()
+        .body(body.append('}').toString())
+        .post("/api/v1/webhook-endpoints")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+}

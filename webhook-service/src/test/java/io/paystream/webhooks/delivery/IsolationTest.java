@@ -1,0 +1,71 @@
+package io.paystream.webhooks.delivery;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.webhooks.Publisher;
+import io.paystream.webhooks.Publisher.Merchant;
+import io.paystream.webhooks.Receiver;
+import io.paystream.webhooks.Receiver.Answer;
+import io.paystream.webhooks.Receiver.Hit;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An endpoint that hangs holds at most its own share of this instance's attempts (8 in tests), and
+ * deliveries to another endpoint go on at full speed meanwhile.
+ */
+@QuarkusTest
+class IsolationTest {
+  private static final int EVENTS = 300;
+
+  @Inject RedisStreams streams;
+
+  @Test
+  void aHangingEndpointDoesNotSlowAnotherEndpointsDeliveries() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver hanging = Receiver.start();
+        Receiver healthy = Receiver.start()) {
+      hanging.answer("/hang", new Answer(200, 60_000, "too late"));
+      Publisher.endpoint(m, hanging.url("/hang"));
+      Publisher.endpoint(m, healthy.url("/fast"));
+
+      Map<String, Long> publishedAt = new HashMap<>();
+      long start = System.currentTimeMillis();
+      for (int i = 0; i < EVENTS; i++) {
+        publishedAt.put(pub.paymentSuccess(m.id()), System.currentTimeMillis());
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> healthy.hits("/fast").size() >= EVENTS);
+      long allDelivered = System.currentTimeMillis() - start;
+
+      List<Long> latencies = new ArrayList<>();
+      for (Hit h : healthy.hits("/fast")) {
+        latencies.add(h.atMillis() - publishedAt.get(h.header("webhook-id")));
+      }
+      Collections.sort(latencies);
+      long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
+      assertEquals(
+          EVENTS,
+          new HashSet<>(healthy.hits("/fast").stream().map(h -> h.header("webhook-id")).toList())
+              .size());
+      assertTrue(
+          p99 < 3_000, "event → first attempt p99 at the healthy endpoint was " + p99 + " ms");
+      assertTrue(allDelivered < 10_000, "all delivered after " + allDelivered + " ms");
+      // While its first attempts hang (5 s), the hanging endpoint holds no more than its share.
+      int hangingAtOnce =
+          (int) hanging.hits("/hang").stream().filter(h -> h.atMillis() < start + 4_000).count();
+      assertTrue(hangingAtOnce <= 8, hangingAtOnce + " attempts at once at the hanging endpoint");
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.paystream.webhooks.rest;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.RefundView;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.time.Timestamps;
+import io.paystream.webhooks.Publisher;
+import io.paystream.webhooks.Publisher.Merchant;
+import io.paystream.webhooks.Receiver;
+import io.paystream.webhooks.Receiver.Answer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code /api/v1/webhooks}: the list with its filters, the detail with every attempt. */
+@QuarkusTest
+class DeliveryLogTest {
+  private static final Set<String> LIST_FIELDS =
+      Set.of(
+          "id",
+          "event",
+          "endpoint_url",
+          "status",
+          "attempts",
+          "created_at",
+          "last_attempt_at",
+          "next_retry_at",
+          "response_code",
+          "event_id",
+          "endpoint_id");
+
+  @Inject RedisStreams streams;
+
+  @Test
+  void listFiltersAndDetailWithTheFirstKilobyteOfEachAnswer() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      r.answer("/big", new Answer(200, 0, "é".repeat(700))); // 1,400 bytes of UTF-8
+      r.answer("/missing", new Answer(404, 0, "no such hook"));
+      Publisher.endpoint(m, r.url("/big"));
+      Publisher.endpoint(m, r.url("/missing"), "refund.created");
+      pub.paymentSuccess(m.id());
+      RefundView refund =
+          new RefundView(
+              "rfnd_Lg1Lg2Lg3Lg4Lg5L",
+              "pay_Q1w2E3r4T5y6U7i8",
+              m.id().toString(),
+              500,
+              null,
+              "pending",
+              Timestamps.now(),
+              null);
+      pub.refundEvent(EventType.REFUND_CREATED, refund);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> r.hits("/big").size() == 2 && r.hits("/missing").size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  m.api()
+                          .get("/api/v1/webhooks?status=success")
+                          .then()
+                          .extract()
+                          .<Integer>path("total")
+                      == 2);
+
+      JsonPath all = m.api().get("/api/v1/webhooks").then().statusCode(200).extract().jsonPath();
+      assertEquals(3, all.getInt("total"));
+      for (Map<String, Object> item : all.<Map<String, Object>>getList("data")) {
+        assertEquals(LIST_FIELDS, item.keySet());
+      }
+      List<String> created = all.getList("data.created_at");
+      assertTrue(created.get(0).compareTo(created.get(2)) >= 0, "newest first");
+
+      JsonPath pending =
+          m.api()
+              .get("/api/v1/webhooks?status=pending")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      assertEquals(1, pending.getInt("total"));
+      assertEquals("refund.created", pending.getString("data[0].event"));
+      assertEquals(404, pending.getInt("data[0].response_code"));
+      assertEquals(1, pending.getInt("data[0].attempts"));
+      assertNotNull(pending.getString("data[0].next_retry_at"));
+      assertEquals(r.url("/missing"), pending.getString("data[0].endpoint_url"));
+      m.api()
+          .get("/api/v1/webhooks?event=refund.created&limit=5")
+          .then()
+          .body("total", equalTo(2))
+          .body("limit", equalTo(5));
+      m.api()
+          .get("/api/v1/webhooks?event=payment.success&status=success")
+          .then()
+          .body("total", equalTo(1));
+
+      String id =
+          m.api().get("/api/v1/webhooks?event=payment.success").then().extract().path("data[0].id");
+      JsonPath d =
+          m.api().get("/api/v1/webhooks/" + id).then().statusCode(200).extract().jsonPath();
+      assertEquals("success", d.getString("status"));
+      assertNull(d.get("next_retry_at"));
+      assertEquals("payment.success", d.getString("payload.event"));
+      assertEquals(m.id().toString(), d.getString("payload.data.payment.merchant_id"));
+      Map<String, Object> attempt = d.getMap("attempt_history[0]");
+      assertEquals(
+          Set.of(
+              "attempt", "attempted_at", "response_code", "latency_ms", "response_body", "error"),
+          attempt.keySet());
+      assertEquals(1, attempt.get("attempt"));
+      assertEquals(200, attempt.get("response_code"));
+      assertNull(attempt.get("error"));
+      assertEquals("é".repeat(512), attempt.get("response_body"), "the first 1 KB only");
+    }
+  }
+
+  @Test
+  void filtersAndIdsAreChecked() {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    m.api()
+        .get("/api/v1/webhooks?status=done")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("status"));
+    m.api()
+        .get("/api/v1/webhooks?event=payment.refunded")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("event"));
+    m.api()
+        .get("/api/v1/webhooks?offset=-1")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("offset"));
+    m.api().get("/api/v1/webhooks?limit=abc").then().statusCode(400);
+    m.api()
+        .get("/api/v1/webhooks/" + UUID.randomUUID())
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("NOT_FOUND_ERROR"));
+    m.api().get("/api/v1/webhooks/pay_123").then().statusCode(404);
+    m.api().post("/api/v1/webhooks/" + UUID.randomUUID() + "/retry").then().statusCode(404);
+    m.api().post("/api/v1/webhooks/x/retry").then().statusCode(404);
+  }
+}

@@ -1,0 +1,120 @@
+package io.paystream.webhooks.signing;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+import io.paystream.shared.signing.SigningSecret;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.webhooks.Publisher;
+import io.paystream.webhooks.Publisher.Merchant;
+import io.paystream.webhooks.Receiver;
+import io.paystream.webhooks.Receiver.Hit;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secret rotation: during the overlap (6 s in tests, 24 h by default) both secrets sign, then only
+ * the new one; {@code X-Webhook-Signature} always uses the newest.
+ */
+@QuarkusTest
+class RotationTest {
+  @Inject RedisStreams streams;
+
+  @Test
+  void bothSecretsSignDuringTheOverlapThenOnlyTheNewOne() throws Exception {
+    Publisher pub = new Publisher(streams);
+    String first = "whsec_test_abc123";
+    Merchant m = pub.merchant(first);
+    try (Receiver receiver = Receiver.start()) {
+      Publisher.endpoint(m, receiver.url("/rotating"));
+
+      JsonPath before =
+          m.api().get("/api/v1/webhook-secret").then().statusCode(200).extract().jsonPath();
+      assertEquals(first, before.getString("secret"));
+      assertNull(before.get("rotated_at"));
+      assertNull(before.get("previous_secret_valid_until"));
+
+      JsonPath rotated =
+          m.api()
+              .header("Idempotency-Key", "rotate-1")
+              .post("/api/v1/webhook-secret/rotate")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      String second = rotated.getString("secret");
+      assertTrue(second.matches("whsec_[A-Za-z0-9+/]{43}="), second);
+      Instant validUntil = Instant.parse(rotated.getString("previous_secret_valid_until"));
+      Instant rotatedAt = Instant.parse(rotated.getString("rotated_at"));
+      assertEquals(6, Duration.between(rotatedAt, validUntil).toSeconds());
+      // The same request again is the stored answer, not a second rotation.
+      String replay =
+          m.api()
+              .header("Idempotency-Key", "rotate-1")
+              .post("/api/v1/webhook-secret/rotate")
+              .then()
+              .statusCode(200)
+              .header("Idempotent-Replayed", "true")
+              .extract()
+              .path("secret");
+      assertEquals(second, replay);
+      assertEquals(second, m.api().get("/api/v1/webhook-secret").then().extract().path("secret"));
+
+      pub.paymentSuccess(m.id());
+      await().atMost(Duration.ofSeconds(5)).until(() -> receiver.hits("/rotating").size() == 1);
+      Hit during = receiver.hits("/rotating").get(0);
+      String[] signatures = during.header("webhook-signature").split(" ");
+      assertEquals(2, signatures.length);
+      verify(second, during);
+      verify(first, during);
+      assertEquals(
+          SigningSecret.of(second).hexSignature(during.body()),
+          during.header("X-Webhook-Signature"));
+      long ts = Long.parseLong(during.header("webhook-timestamp"));
+      assertEquals(
+          SigningSecret.of(second)
+              .standardSignature(during.header("webhook-id"), ts, during.body()),
+          signatures[0]);
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> Instant.now().isAfter(validUntil.plusMillis(500)));
+      assertNull(
+          m.api()
+              .get("/api/v1/webhook-secret")
+              .then()
+              .extract()
+              .path("previous_secret_valid_until"));
+      pub.paymentSuccess(m.id());
+      await().atMost(Duration.ofSeconds(5)).until(() -> receiver.hits("/rotating").size() == 2);
+      Hit after = receiver.hits("/rotating").get(1);
+      assertEquals(1, after.header("webhook-signature").split(" ").length);
+      verify(second, after);
+      assertThrows(WebhookVerificationException.class, () -> verify(first, after));
+      assertNotEquals(during.header("webhook-id"), after.header("webhook-id"));
+    }
+  }
+
+  private static void verify(String secret, Hit hit)
+      throws WebhookVerificationException, Exception {
+    new Webhook(SigningSecret.standardWebhooksKey(secret))
+        .verify(
+            hit.bodyText(),
+            Map.of(
+                "webhook-id", List.of(hit.header("webhook-id")),
+                "webhook-timestamp", List.of(hit.header("webhook-timestamp")),
+                "webhook-signature", List.of(hit.header("webhook-signature"))));
+  }
+}
