@@ -164,7 +164,8 @@ public class PaymentRepository {
             + now
             + " WHERE id = "
             + p.add(seen.id())
-            + " AND status = 'success' AND NOT captured AND amount_refunded = "
+            + " AND status = 'success' AND NOT captured AND amount_refunded < amount"
+            + " AND amount_refunded = "
             + p.add(seen.amountRefunded())
             + " RETURNING id), ev AS ("
             + events.insertInto(Tables.OUTBOX, p, "p")

@@ -63,7 +63,10 @@ public class CaptureService {
               if (seen == null) {
                 throw PaymentQueries.notFound();
               }
-              if (!PaymentView.SUCCESS.equals(seen.status()) || seen.captured()) {
+              // A payment refunded in full has nothing left to capture.
+              if (!PaymentView.SUCCESS.equals(seen.status())
+                  || seen.captured()
+                  || seen.amountRefunded() >= seen.amount()) {
                 throw ApiException.badRequest("Payment not in capturable state");
               }
               checkAmount(amount, seen.amount());

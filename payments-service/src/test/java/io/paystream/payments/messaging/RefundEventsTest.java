@@ -140,4 +140,37 @@ class RefundEventsTest {
                 .extract()
                 .<Integer>path("amount_refunded"));
   }
+
+  @Test
+  void aPaymentRefundedInFullCannotBeCaptured() {
+    String payment = Api.payment("success@bank");
+    Api.awaitStatus(payment, "success");
+    Instant now = Timestamps.now();
+    RefundView all =
+        new RefundView(
+            "rfnd_dddddddddddddddd",
+            payment,
+            "550e8400-e29b-41d4-a716-446655440000",
+            50_000,
+            null,
+            "pending",
+            now,
+            null);
+    publish(
+        EventEnvelope.encode(
+            "evt_refundcreated004",
+            EventType.REFUND_CREATED,
+            now,
+            all.merchantId(),
+            null,
+            all::writeEventData));
+    awaitRefunded(payment, 50_000);
+    Api.merchant()
+        .body("{\"amount\":50000}")
+        .post("/api/v1/payments/" + payment + "/capture")
+        .then()
+        .statusCode(400)
+        .body(
+            "error.description", org.hamcrest.Matchers.equalTo("Payment not in capturable state"));
+  }
 }
