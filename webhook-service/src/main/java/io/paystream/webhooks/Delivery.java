@@ -2,6 +2,7 @@ package io.paystream.webhooks;
 
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -41,7 +42,7 @@ public record Delivery(
     JsonWriter w = new JsonWriter().beginObject();
     writeFields(w);
     // The stored body is compact canonical JSON: embedded as is, it is byte for byte what was sent.
-    w.name("payload").rawJson(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+    w.name("payload").rawJson(new String(payload, StandardCharsets.UTF_8));
     w.name("attempt_history").beginArray();
     for (Attempt a : history) {
       a.write(w);

@@ -36,12 +36,17 @@ public final class Publisher {
 
   /** A merchant as the API sees it. */
   public record Merchant(UUID id, String apiKey, String apiSecret, String webhookSecret) {
-    /** A request as this merchant, against {@code baseUri} (null: the test's own app). */
+    /** A request as this merchant to the test's own app. */
     public RequestSpecification api() {
       return given()
           .header("X-Api-Key", apiKey)
           .header("X-Api-Secret", apiSecret)
           .contentType(ContentType.JSON);
+    }
+
+    /** A request as this merchant to the service at {@code baseUri}. */
+    public RequestSpecification api(String baseUri) {
+      return api().baseUri(baseUri).port(-1);
     }
   }
 
@@ -49,6 +54,11 @@ public final class Publisher {
    * Announces a new merchant with this first webhook secret and waits until it can call the API.
    */
   public Merchant merchant(String webhookSecret) {
+    return merchant(webhookSecret, (String[]) null);
+  }
+
+  /** The same, waiting until the merchant can call each of {@code instances} (base URIs). */
+  public Merchant merchant(String webhookSecret, String... instances) {
     Merchant m =
         new Merchant(
             UUID.randomUUID(),
@@ -56,10 +66,17 @@ public final class Publisher {
             "secret_test_" + Ids.random(20),
             webhookSecret);
     announce(m, EventType.MERCHANT_CREATED, BOX.seal(webhookSecret), Timestamps.now());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> m.api().get("/api/v1/webhook-endpoints").statusCode() == 200);
+    for (String base : instances == null ? new String[] {null} : instances) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  (base == null ? m.api() : m.api(base))
+                          .get("/api/v1/webhook-endpoints")
+                          .statusCode()
+                      == 200);
+    }
     return m;
   }
 

@@ -92,7 +92,6 @@ public class Infrastructure {
         new WebClientOptions()
             .setUserAgent("Paystream-Webhooks/1.0")
             .setFollowRedirects(false)
-            .setTryUseCompression(false)
             .setKeepAlive(true)
             .setMaxPoolSize(d.maxConnectionsPerHost())
             .setConnectTimeout(timeoutMillis)

@@ -80,7 +80,7 @@ public class WebhookSender {
   }
 
   /** The failure in our own words, for the merchant's delivery log. */
-  static String describe(Throwable err) {
+  String describe(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof TargetGuard.Refused) {
         return "target refused: " + t.getMessage();
@@ -88,7 +88,7 @@ public class WebhookSender {
       if (t instanceof TimeoutException
           || t.getClass().getSimpleName().contains("Timeout")
           || String.valueOf(t.getMessage()).contains("timeout")) {
-        return "timed out: no complete answer within 5 s";
+        return "timed out: no complete answer within " + timeout.toMillis() + " ms";
       }
       if (t instanceof TargetResolver.TargetLookupFailed || t instanceof UnknownHostException) {
         return "host not found";
