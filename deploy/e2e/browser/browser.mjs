@@ -1,7 +1,6 @@
 // Shared by the flows: Debian's Chromium (never a downloaded one) with the flags this machine
-// needs, a fresh profile, screenshots into SCREENSHOTS, and one JSON line of results on stdout.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// needs (playwright gives each run a fresh profile), screenshots into SCREENSHOTS, and one JSON line of results on stdout.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -28,7 +27,6 @@ export async function run(name, flow) {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'paystream-e2e-'))}`,
     ],
   });
   const page = await browser.newPage();

@@ -3,6 +3,7 @@ package io.paystream.e2e;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,14 +23,27 @@ final class Burst {
   private final String tag;
   private final int count;
   private final int perSecond;
+  private final CountDownLatch gate = new CountDownLatch(1);
+  private final int gateAt;
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
 
-  Burst(Api api, String tag, int count, int perSecond) {
+  /** A burst whose payments from {@code gateAt} on wait for {@link #open()}. */
+  Burst(Api api, String tag, int count, int perSecond, int gateAt) {
     this.api = api;
     this.tag = tag;
     this.count = count;
     this.perSecond = perSecond;
+    this.gateAt = gateAt;
+  }
+
+  Burst(Api api, String tag, int count, int perSecond) {
+    this(api, tag, count, perSecond, count);
+  }
+
+  /** Lets the payments held back at the gate go. */
+  void open() {
+    gate.countDown();
   }
 
   static boolean failing(int i) {
@@ -57,6 +71,9 @@ final class Burst {
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                   TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                if (n >= gateAt) {
+                  gate.await();
                 }
                 String order =
                     create(

@@ -156,6 +156,11 @@ final class Stack implements ExtensionContext.Store.CloseableResource {
     command.addAll(List.of(args));
     Files.createDirectories(runDir);
     Path output = runDir.resolve(name.replace(".sh", "") + "-output.log");
+    Files.writeString(
+        output,
+        "===== " + java.time.Instant.now() + " " + String.join(" ", command) + "\n",
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
     pb.environment().clear();
     pb.environment().putAll(env);
@@ -167,7 +172,8 @@ final class Stack implements ExtensionContext.Store.CloseableResource {
       throw new IllegalStateException(name + " did not finish within 10 minutes; see " + output);
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(name + " failed (" + p.exitValue() + "): " + tail(output));
+      throw new IllegalStateException(
+          name + " failed (" + p.exitValue() + "), see " + output + ":\n" + tail(output));
     }
   }
 

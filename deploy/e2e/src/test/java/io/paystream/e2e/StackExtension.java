@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Gives every end-to-end test the same {@link Stack}: started once, on first use, and stopped with
  * {@code down.sh} when the whole test run ends — also when a test failed (JUnit closes what the
- * root store holds).
+ * root store holds). A stack that did not start fails every later test at once, with the same
+ * reason.
  */
 public final class StackExtension implements ParameterResolver {
   @Override
@@ -17,18 +18,41 @@ public final class StackExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(
-            Stack.class,
-            k -> {
-              try {
-                return Stack.start();
-              } catch (Exception e) {
-                throw new IllegalStateException("the stack did not start: " + e.getMessage(), e);
-              }
-            },
-            Stack.class);
+    Attempt attempt =
+        context
+            .getRoot()
+            .getStore(ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(Attempt.class, k -> Attempt.start(), Attempt.class);
+    if (attempt.stack == null) {
+      throw new IllegalStateException(
+          "the stack did not start: " + attempt.failure.getMessage(), attempt.failure);
+    }
+    return attempt.stack;
+  }
+
+  /** The one start of the stack, or why it failed. */
+  private static final class Attempt implements ExtensionContext.Store.CloseableResource {
+    private final Stack stack;
+    private final Exception failure;
+
+    private Attempt(Stack stack, Exception failure) {
+      this.stack = stack;
+      this.failure = failure;
+    }
+
+    static Attempt start() {
+      try {
+        return new Attempt(Stack.start(), null);
+      } catch (Exception e) {
+        return new Attempt(null, e);
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (stack != null) {
+        stack.close();
+      }
+    }
   }
 }
