@@ -34,6 +34,9 @@ import org.jboss.logging.Logger;
 public class DeliveryScheduler {
   private static final Logger LOG = Logger.getLogger(DeliveryScheduler.class);
 
+  /** Due times are gathered into slots this long; well inside the 1 s the schedule allows. */
+  static final long SLOT_MILLIS = 100;
+
   private final Vertx vertx;
   private final DeliveryRepository deliveries;
   private final InFlight inFlight;
@@ -107,9 +110,12 @@ public class DeliveryScheduler {
     }
   }
 
-  /** Makes sure a round runs at {@code at}. */
+  /**
+   * Makes sure a round runs at {@code at}, or up to {@link #SLOT_MILLIS} after it: due times are
+   * gathered into slots so that a stream of retries costs at most one claim round per slot.
+   */
   public void wakeAt(Instant at) {
-    long when = at.toEpochMilli();
+    long when = (at.toEpochMilli() + SLOT_MILLIS - 1) / SLOT_MILLIS * SLOT_MILLIS;
     synchronized (timerLock) {
       if (!running.get() || when >= timerAt) {
         return;
