@@ -65,8 +65,6 @@ public class MerchantRepository {
             + " updated_at = now()"
             + " WHERE (EXCLUDED.version_at, EXCLUDED.version_rank) >= (m.version_at, m.version_rank)"
             + " RETURNING 1) SELECT count(*) AS n FROM m";
-    return pool.preparedQuery(sql)
-        .execute(p.tuple())
-        .map(rows -> Rows.first(rows).getLong("n") == 1);
+    return pool.preparedQuery(sql).execute(p.tuple()).map(Rows::countedOne);
   }
 }

@@ -56,9 +56,7 @@ public class PaymentRepository {
             + " WHERE (p.status = 'pending' AND EXCLUDED.status <> 'pending')"
             + " OR (EXCLUDED.captured AND NOT p.captured) RETURNING 1)"
             + " SELECT count(*) AS n FROM p";
-    return pool.preparedQuery(sql)
-        .execute(p.tuple())
-        .map(rows -> Rows.first(rows).getLong("n") == 1);
+    return pool.preparedQuery(sql).execute(p.tuple()).map(Rows::countedOne);
   }
 
   /** The payment as this service knows it, or {@code null} when no event about it arrived yet. */

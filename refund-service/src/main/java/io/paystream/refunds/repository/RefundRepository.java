@@ -115,9 +115,7 @@ public class RefundRepository {
             + " (status) SELECT 'processed' FROM r), ev AS ("
             + events.insertInto(Tables.OUTBOX, p, "r")
             + ") SELECT count(*) AS n FROM r";
-    return pool.preparedQuery(sql)
-        .execute(p.tuple())
-        .map(rows -> Rows.first(rows).getLong("n") == 1);
+    return pool.preparedQuery(sql).execute(p.tuple()).map(Rows::countedOne);
   }
 
   /** The merchant's refund, or {@code null} (also for another merchant's). */

@@ -15,6 +15,11 @@ final class Rows {
     return rows.size() == 0 ? null : rows.iterator().next();
   }
 
+  /** Whether a statement ending in {@code SELECT count(*) AS n FROM …} counted one row. */
+  static boolean countedOne(RowSet<Row> rows) {
+    return first(rows).getLong("n") == 1;
+  }
+
   /** A {@code timestamptz} column as an instant, or {@code null}. */
   static Instant instant(Row row, String column) {
     OffsetDateTime t = row.getOffsetDateTime(column);

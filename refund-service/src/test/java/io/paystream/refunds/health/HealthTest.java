@@ -7,19 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
-import io.paystream.refunds.Upstream;
-import io.paystream.shared.stream.RedisStreams;
+import io.paystream.refunds.UpstreamTest;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Health (live, ready, {@code /health}) and metrics, as payments-service serves them. */
 @QuarkusTest
-class HealthTest {
-  @Inject RedisStreams streams;
-
+class HealthTest extends UpstreamTest {
   @Test
   void readyWhenConsumersAndRelayRun() {
     await()
@@ -43,7 +38,6 @@ class HealthTest {
 
   @Test
   void metricsCountRefundOutcomes() {
-    Upstream upstream = new Upstream(streams, Db.ofTestApplication()).withTestMerchant();
     String payment = upstream.succeeded(1_000).id();
     Api.refund(payment, 1_000).then().statusCode(201);
     Api.refund(payment, 1).then().statusCode(400);

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
 import io.paystream.refunds.Upstream;
+import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +26,8 @@ import org.junit.jupiter.api.Test;
  * rebuilt from the streams' history.
  */
 @QuarkusTest
-class ProjectionTest {
-  @Inject RedisStreams streams;
+class ProjectionTest extends UpstreamTest {
   @Inject ProjectionRebuild rebuild;
-  Upstream upstream;
-  Db db;
-
-  @BeforeEach
-  void merchant() {
-    db = Db.ofTestApplication();
-    upstream = new Upstream(streams, db).withTestMerchant();
-  }
 
   @Test
   void aRefundArrivingBeforeThePaymentEventWaitsForIt() throws Exception {

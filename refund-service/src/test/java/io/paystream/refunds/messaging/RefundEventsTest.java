@@ -8,23 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
 import io.paystream.refunds.StreamReader;
 import io.paystream.refunds.Upstream;
+import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.status.ServiceStatus;
-import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,16 +30,7 @@ import org.junit.jupiter.api.Test;
  * heartbeat.
  */
 @QuarkusTest
-class RefundEventsTest {
-  @Inject RedisStreams streams;
-  Upstream upstream;
-  Db db;
-
-  @BeforeEach
-  void merchant() {
-    db = Db.ofTestApplication();
-    upstream = new Upstream(streams, db).withTestMerchant();
-  }
+class RefundEventsTest extends UpstreamTest {
 
   @Test
   void createdThenProcessedOnceEachCarryingTheRefundAsTheApiShowsIt() {

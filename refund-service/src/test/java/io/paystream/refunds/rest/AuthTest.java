@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
 import io.paystream.refunds.Upstream;
+import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,14 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * missing and wrong credentials are refused alike, before anything else.
  */
 @QuarkusTest
-class AuthTest {
-  @Inject RedisStreams streams;
-  Upstream upstream;
-
-  @BeforeEach
-  void merchant() {
-    upstream = new Upstream(streams, Db.ofTestApplication()).withTestMerchant();
-  }
+class AuthTest extends UpstreamTest {
 
   static Stream<Arguments> endpoints() {
     return Stream.of(

@@ -8,13 +8,9 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
-import io.paystream.refunds.Upstream;
+import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.stream.RedisStreams;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,16 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every failure a client can cause is the JSON error body, in our own words, never a 500. */
 @QuarkusTest
-class ErrorsTest {
-  @Inject RedisStreams streams;
-  Upstream upstream;
-  Db db;
-
-  @BeforeEach
-  void merchant() {
-    db = Db.ofTestApplication();
-    upstream = new Upstream(streams, db).withTestMerchant();
-  }
+class ErrorsTest extends UpstreamTest {
 
   @ParameterizedTest
   @CsvSource(

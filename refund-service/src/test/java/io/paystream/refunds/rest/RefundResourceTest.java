@@ -8,26 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
 import io.paystream.refunds.Upstream;
+import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The refund endpoints as API.md describes them: shapes, processing, rules, lists. */
 @QuarkusTest
-class RefundResourceTest {
+class RefundResourceTest extends UpstreamTest {
   private static final Set<String> FIELDS =
       Set.of(
           "id",
@@ -38,14 +35,6 @@ class RefundResourceTest {
           "status",
           "created_at",
           "processed_at");
-
-  @Inject RedisStreams streams;
-  Upstream upstream;
-
-  @BeforeEach
-  void merchant() {
-    upstream = new Upstream(streams, Db.ofTestApplication()).withTestMerchant();
-  }
 
   @Test
   void createAnswers201PendingWithEveryFieldThenProcessesIt() {

@@ -4,34 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.refunds.Api;
-import io.paystream.refunds.Db;
-import io.paystream.refunds.Upstream;
+import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.stream.RedisStreams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** However many refunds arrive at once, a payment is never refunded beyond its amount. */
 @QuarkusTest
-class ConcurrentRefundsTest {
-  @Inject RedisStreams streams;
-  Upstream upstream;
-  Db db;
-
-  @BeforeEach
-  void merchant() {
-    db = Db.ofTestApplication();
-    upstream = new Upstream(streams, db).withTestMerchant();
-  }
+class ConcurrentRefundsTest extends UpstreamTest {
 
   @Test
   void fiftyConcurrentTenthsOfOnePaymentExactlyTenSucceed() throws Exception {
