@@ -38,8 +38,12 @@ public final class Receiver implements AutoCloseable {
   }
 
   /** How a path answers. */
-  public record Answer(int status, long delayMillis, String body) {
+  public record Answer(int status, long delayMillis, String body, Map<String, String> headers) {
     public static final Answer OK = new Answer(200, 0, "ok");
+
+    public Answer(int status, long delayMillis, String body) {
+      this(status, delayMillis, body, Map.of());
+    }
   }
 
   private final HttpServer server;
@@ -98,6 +102,7 @@ public final class Receiver implements AutoCloseable {
       if (a.delayMillis() > 0) {
         Thread.sleep(a.delayMillis()); // a test server thread playing a slow endpoint
       }
+      a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
       try (OutputStream os = exchange.getResponseBody()) {

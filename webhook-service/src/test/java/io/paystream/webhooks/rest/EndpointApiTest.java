@@ -259,6 +259,30 @@ class EndpointApiTest {
     m.api().get("/api/v1/webhooks?status=success").then().body("data[0]", nullValue());
   }
 
+  @Test
+  void aDeletedEndpointsPendingDeliveriesAreClosedNotSent() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      r.answer("/gone", new Receiver.Answer(500, 0, "down"));
+      String id = Publisher.endpoint(m, r.url("/gone"));
+      pub.paymentSuccess(m.id());
+      await().atMost(Duration.ofSeconds(10)).until(() -> r.hits("/gone").size() == 1);
+      m.api().delete("/api/v1/webhook-endpoints/" + id).then().statusCode(204);
+      JsonPath d =
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(
+                  () -> m.api().get("/api/v1/webhooks").then().extract().jsonPath(),
+                  l -> "failed".equals(l.getString("data[0].status")));
+      String delivery = d.getString("data[0].id");
+      JsonPath detail = m.api().get("/api/v1/webhooks/" + delivery).then().extract().jsonPath();
+      assertEquals(
+          "endpoint was deleted or disabled", detail.getString("attempt_history[1].error"));
+      assertEquals(1, r.hits("/gone").size(), "nothing sent after the delete");
+    }
+  }
+
   private static void bad(Merchant m, String body, String field, String description) {
     var r =
         m.api()
