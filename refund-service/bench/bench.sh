@@ -8,7 +8,7 @@
 #   HOLD=120 refund-service/bench/bench.sh    # keep the seeded service up for a look first
 #
 # It starts the packaged refund-service (TEST_MODE, 127.0.0.1 only) against its own database
-# (paystream_refunds_bench) and Redis database index (7), seeds the payments projection directly
+# (paystream_refunds_bench) and an empty Redis database index (7), seeds the payments projection directly
 # in PostgreSQL, then measures POST /api/v1/payments/{id}/refunds with wrk at 32 connections:
 #   1. spread over many payments (each request refunds 1 paise of a random one of 10,000);
 #   2. on a single payment (the contended case: every refund locks the same projection row).
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 jar="$root/refund-service/target/quarkus-app/quarkus-run.jar"
 db=paystream_refunds_bench
-redis_db=7
+redis_db=${BENCH_REDIS_DB:-7}
 pg_host=127.0.0.1
 pg_user=postgres
 duration=${DURATION:-20}
@@ -50,7 +50,7 @@ stop_service() {
 cleanup() {
   stop_service
   dropdb -h "$pg_host" -U "$pg_user" --if-exists "$db" 2>/dev/null || true
-  redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null 2>&1 || true
+  [ -z "$redis_db" ] || redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -66,11 +66,14 @@ fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 
+# Never flush someone else's data: the index must be empty (set BENCH_REDIS_DB to choose another).
+if [ "$(redis-cli -h 127.0.0.1 -n "$redis_db" dbsize)" != 0 ]; then
+  log "Redis database $redis_db is in use; choose an empty one with BENCH_REDIS_DB"
+  redis_db=; exit 1
+fi
 log "fresh database $db and Redis index $redis_db"
 dropdb -h "$pg_host" -U "$pg_user" --if-exists "$db"
 createdb -h "$pg_host" -U "$pg_user" "$db"
-redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null
-
 log "starting refund-service on $base"
 DATABASE_URL="postgresql://$pg_user@$pg_host:5432/$db" \
 REDIS_URL="redis://127.0.0.1:6379/$redis_db" \

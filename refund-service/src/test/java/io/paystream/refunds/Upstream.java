@@ -2,6 +2,7 @@ package io.paystream.refunds;
 
 import static org.awaitility.Awaitility.await;
 
+import io.paystream.refunds.messaging.RedisReplies;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.MerchantCredentials;
@@ -88,29 +89,13 @@ public final class Upstream {
             .await()
             .atMost(Duration.ofSeconds(5));
     for (Response group : groups) {
-      String name = field(group, "name");
+      String name = RedisReplies.field(group, "name");
       if (Streams.REFUND_SERVICE.equals(name)) {
-        return Long.parseLong(field(group, "pending")) == 0
-            && compareIds(field(group, "last-delivered-id"), entryId) >= 0;
+        return Long.parseLong(RedisReplies.field(group, "pending")) == 0
+            && compareIds(RedisReplies.field(group, "last-delivered-id"), entryId) >= 0;
       }
     }
     return false;
-  }
-
-  /** A field of an XINFO reply, a map in RESP3 and a flat list of pairs in RESP2. */
-  private static String field(Response fields, String name) {
-    try {
-      Response v = fields.get(name);
-      return v == null ? null : v.toString();
-    } catch (RuntimeException notAMap) {
-      // RESP2: read the pairs below
-    }
-    for (int i = 0; i + 1 < fields.size(); i += 2) {
-      if (name.equals(fields.get(i).toString())) {
-        return fields.get(i + 1).toString();
-      }
-    }
-    return null;
   }
 
   private static int compareIds(String a, String b) {

@@ -10,6 +10,9 @@ import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -19,10 +22,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class PaymentEventsConsumer {
   private final StreamConsumer consumer;
+  private final RedisStreams streams;
   private final PaymentRepository payments;
 
   public PaymentEventsConsumer(
       Vertx vertx, RedisStreams streams, PaymentRepository payments, RefundsConfig config) {
+    this.streams = streams;
     this.payments = payments;
     this.consumer =
         new StreamConsumer(
@@ -34,6 +39,27 @@ public class PaymentEventsConsumer {
 
   public StreamConsumer consumer() {
     return consumer;
+  }
+
+  /**
+   * Whether payment events wait in the stream, not yet delivered to this service's group (its
+   * {@code lag}): the projection is behind, after a replay or a burst. Unknown lag counts as none.
+   */
+  public Uni<Boolean> behind() {
+    Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
+    return streams
+        .redis()
+        .send(groups)
+        .map(
+            reply -> {
+              for (Response group : reply) {
+                if (Streams.REFUND_SERVICE.equals(RedisReplies.field(group, "name"))) {
+                  String lag = RedisReplies.field(group, "lag");
+                  return lag != null && Long.parseLong(lag) > 0;
+                }
+              }
+              return true; // no group yet: nothing has been read
+            });
   }
 
   private Uni<Void> handle(EventEnvelope event) {

@@ -40,6 +40,11 @@ public class Workers {
     return payments.consumer().isHealthy();
   }
 
+  /** The payment events consumer, for what it knows about its own progress. */
+  public PaymentEventsConsumer paymentEvents() {
+    return payments;
+  }
+
   /** Refund jobs this instance holds. */
   public long refundsInFlight() {
     return refunds.consumer().inFlight();

@@ -55,14 +55,24 @@ public class PaymentSightings {
   }
 
   /**
-   * The answer for a payment still unknown at the deadline: 404, or 503 when this instance cannot
-   * currently read payment events (then it cannot tell whether the payment exists).
+   * The answer for a payment still unknown at the deadline: 404 once every payment event published
+   * so far has reached this service; 503 (retry shortly) while it cannot tell, because it cannot
+   * read payment events or has not caught up with them (a replay, a burst).
    */
-  public ApiException unknown() {
+  public <T> Uni<T> unknown() {
     if (!workers.paymentEventsAlive()) {
-      return ApiException.unavailable("Payment information is temporarily unavailable");
+      return Uni.createFrom().failure(unavailable());
     }
-    return notFound();
+    return workers
+        .paymentEvents()
+        .behind()
+        .onFailure()
+        .recoverWithItem(true)
+        .chain(behind -> Uni.createFrom().failure(behind ? unavailable() : notFound()));
+  }
+
+  private static ApiException unavailable() {
+    return ApiException.unavailable("Payment information is catching up; retry shortly");
   }
 
   public static ApiException notFound() {

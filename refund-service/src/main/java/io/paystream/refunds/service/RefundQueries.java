@@ -65,7 +65,7 @@ public class RefundQueries {
                     .item(page.envelope(l.items(), l.total(), RefundView::write));
               }
               if (PaymentSightings.passed(deadline)) {
-                throw sightings.unknown();
+                return sightings.unknown();
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), false, deadline)

@@ -112,7 +112,10 @@ public class RefundService {
               }
               if (PaymentSightings.passed(deadline)) {
                 count(known ? "not_refundable" : "unknown_payment");
-                throw known ? ApiException.badRequest(NOT_REFUNDABLE) : sightings.unknown();
+                if (known) {
+                  throw ApiException.badRequest(NOT_REFUNDABLE);
+                }
+                return sightings.unknown();
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), true, deadline)

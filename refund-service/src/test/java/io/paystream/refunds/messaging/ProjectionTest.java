@@ -1,6 +1,8 @@
 package io.paystream.refunds.messaging;
 
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +12,7 @@ import io.paystream.refunds.Upstream;
 import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ProjectionTest extends UpstreamTest {
   @Inject ProjectionRebuild rebuild;
+  @Inject Workers workers;
 
   @Test
   void aRefundArrivingBeforeThePaymentEventWaitsForIt() throws Exception {
@@ -64,6 +68,31 @@ class ProjectionTest extends UpstreamTest {
     Response r = answer.get();
     assertEquals(200, r.statusCode(), r.asString());
     assertEquals(0, r.jsonPath().getInt("total"));
+  }
+
+  @Test
+  void anUnknownPaymentIs503RatherThan404WhilePaymentEventsAreNotRead() throws Exception {
+    StreamConsumer consumer = workers.paymentEvents().consumer();
+    PaymentView p = Upstream.newPayment(10_000);
+    consumer.stop();
+    try {
+      Thread.sleep(2_500); // a read that was already waiting when it stopped has returned
+      upstream.created(p);
+      upstream.settle(p, PaymentView.SUCCESS);
+      assertTrue(workers.paymentEvents().behind().await().atMost(Duration.ofSeconds(5)));
+      Api.refund(p.id(), 100)
+          .then()
+          .statusCode(503)
+          .header("Retry-After", notNullValue())
+          .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
+    } finally {
+      consumer.start();
+    }
+    upstream.awaitStatus(p.id(), PaymentView.SUCCESS);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !workers.paymentEvents().behind().await().atMost(Duration.ofSeconds(5)));
+    Api.refund(p.id(), 100).then().statusCode(201);
   }
 
   @Test
