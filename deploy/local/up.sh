@@ -167,6 +167,7 @@ create_database() {
   if [ "$exists" != 1 ]; then
     if psql "$PG_URL/postgres" -X -q -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>>"$LOGS/postgres-client.log"; then
       log "created database $DB_NAME"
+      FRESH_DATABASE=yes
     else
       # A restricted role may not see or create databases; then the database must exist already.
       can_use_pg "$PG_URL/$DB_NAME" || die "database $DB_NAME does not exist and cannot be created"
@@ -218,6 +219,11 @@ setup_redis() {
     REDIS_NOTE="private: $RUN_DIR/redis, stopped by down.sh"
   fi
   export REDIS_URL
+  # Streams left by a stack on another database would be read as this one's events.
+  if [ "${FRESH_DATABASE:-no}" = yes ] && [ -n "$(redis-cli -u "$REDIS_URL" --scan --pattern 'paystream:*' 2>/dev/null | head -n 1)" ]; then
+    log "warning: $REDIS_URL already holds Paystream streams of another database; use an empty one"
+    log "         (PAYSTREAM_REDIS_DB=<index>, PAYSTREAM_REDIS=private, or REDIS_URL)"
+  fi
 }
 
 # ---------------------------------------------------------------- services
@@ -289,7 +295,7 @@ start_nginx() {
     || { tail -n 10 "$LOGS/nginx-error.log" >&2; die "the nginx configuration is invalid"; }
   if pid=$(live_pid nginx nginx); then
     log "edge and apps already running (nginx pid $pid): configuration reloaded"
-    nginx -p "$conf" -c nginx.conf -s reload
+    nginx -p "$conf" -c nginx.conf -s reload 2>>"$LOGS/nginx-error.log"
     return
   fi
   local port
