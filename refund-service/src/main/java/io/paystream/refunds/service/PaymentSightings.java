@@ -81,10 +81,10 @@ public class PaymentSightings {
 
   private Uni<Void> poll(
       String paymentId, UUID merchantId, boolean settled, long deadline, long pause) {
-    long left = (deadline - System.nanoTime()) / 1_000_000;
-    if (left <= 0) {
+    if (passed(deadline)) {
       return Uni.createFrom().voidItem();
     }
+    long left = (deadline - System.nanoTime() + 999_999) / 1_000_000; // at least 1 ms
     return Delays.after(vertx, Math.min(pause, left))
         .chain(() -> payments.find(paymentId))
         .chain(
