@@ -36,15 +36,6 @@ public class Workers {
     return all().stream().allMatch(StreamConsumer::isHealthy);
   }
 
-  public boolean paymentEventsAlive() {
-    return payments.consumer().isHealthy();
-  }
-
-  /** The payment events consumer, for what it knows about its own progress. */
-  public PaymentEventsConsumer paymentEvents() {
-    return payments;
-  }
-
   /** Refund jobs this instance holds. */
   public long refundsInFlight() {
     return refunds.consumer().inFlight();

@@ -2,7 +2,7 @@ package io.paystream.refunds.service;
 
 import io.paystream.refunds.ProjectedPayment;
 import io.paystream.refunds.config.RefundsConfig;
-import io.paystream.refunds.messaging.Workers;
+import io.paystream.refunds.messaging.PaymentEventsConsumer;
 import io.paystream.refunds.repository.PaymentRepository;
 import io.paystream.shared.error.ApiException;
 import io.smallrye.mutiny.Uni;
@@ -25,14 +25,17 @@ public class PaymentSightings {
   private static final long MAX_PAUSE_MILLIS = 200;
 
   private final PaymentRepository payments;
-  private final Workers workers;
+  private final PaymentEventsConsumer paymentEvents;
   private final Vertx vertx;
   private final long maxWaitNanos;
 
   public PaymentSightings(
-      PaymentRepository payments, Workers workers, Vertx vertx, RefundsConfig config) {
+      PaymentRepository payments,
+      PaymentEventsConsumer paymentEvents,
+      Vertx vertx,
+      RefundsConfig config) {
     this.payments = payments;
-    this.workers = workers;
+    this.paymentEvents = paymentEvents;
     this.vertx = vertx;
     this.maxWaitNanos = config.projection().maxWait().toNanos();
   }
@@ -60,11 +63,10 @@ public class PaymentSightings {
    * read payment events or has not caught up with them (a replay, a burst).
    */
   public <T> Uni<T> unknown() {
-    if (!workers.paymentEventsAlive()) {
+    if (!paymentEvents.consumer().isHealthy()) {
       return Uni.createFrom().failure(unavailable());
     }
-    return workers
-        .paymentEvents()
+    return paymentEvents
         .behind()
         .onFailure()
         .recoverWithItem(true)

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ProjectionTest extends UpstreamTest {
   @Inject ProjectionRebuild rebuild;
-  @Inject Workers workers;
+  @Inject PaymentEventsConsumer paymentEvents;
 
   @Test
   void aRefundArrivingBeforeThePaymentEventWaitsForIt() throws Exception {
@@ -72,14 +72,14 @@ class ProjectionTest extends UpstreamTest {
 
   @Test
   void anUnknownPaymentIs503RatherThan404WhilePaymentEventsAreNotRead() throws Exception {
-    StreamConsumer consumer = workers.paymentEvents().consumer();
+    StreamConsumer consumer = paymentEvents.consumer();
     PaymentView p = Upstream.newPayment(10_000);
     consumer.stop();
     try {
       Thread.sleep(2_500); // a read that was already waiting when it stopped has returned
       upstream.created(p);
       upstream.settle(p, PaymentView.SUCCESS);
-      assertTrue(workers.paymentEvents().behind().await().atMost(Duration.ofSeconds(5)));
+      assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
       Api.refund(p.id(), 100)
           .then()
           .statusCode(503)
@@ -91,7 +91,7 @@ class ProjectionTest extends UpstreamTest {
     upstream.awaitStatus(p.id(), PaymentView.SUCCESS);
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> !workers.paymentEvents().behind().await().atMost(Duration.ofSeconds(5)));
+        .until(() -> !paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
     Api.refund(p.id(), 100).then().statusCode(201);
   }
 
