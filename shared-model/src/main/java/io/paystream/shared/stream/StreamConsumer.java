@@ -171,6 +171,9 @@ public final class StreamConsumer {
             },
             err -> {
               polling.set(false);
+              if (!running.get()) {
+                return; // stopping: the connection closing under us is expected
+              }
               if (String.valueOf(err.getMessage()).startsWith("NOGROUP")) {
                 LOG.warnf("%s: consumer group is gone (Redis lost its data); recreating", name());
                 streams
