@@ -94,8 +94,16 @@ as_pg() {
   if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-can_use_pg() { # can_use_pg <url>
-  psql "$1" -X -q -tAc 'select 1' >/dev/null 2>&1
+# True when <url> takes a query. A server that is full ("too many clients") is asked again for
+# up to <seconds> (default 30): it is there, just busy.
+can_use_pg() { # can_use_pg <url> [seconds]
+  local deadline=$((SECONDS + ${2:-30})) err
+  while :; do
+    err=$(psql "$1" -X -q -tAc 'select 1' 2>&1 >/dev/null) && return 0
+    case "$err" in *"too many clients"* | *"starting up"* | *"remaining connection slots"*) ;; *) return 1 ;; esac
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 1
+  done
 }
 
 start_private_pg() {
@@ -147,6 +155,12 @@ setup_postgres() {
     PG_NOTE="given by DATABASE_URL"
     can_use_pg "$given" || can_use_pg "$PG_URL/postgres" || die "cannot connect to DATABASE_URL"
     state_set PG_KIND given
+  elif [ "$mode" != private ] && [ "$(state_get PG_KIND)" = reused ]; then
+    # An earlier run chose this server: keep it (its data is this stack's), never switch.
+    PG_URL="postgresql://postgres@127.0.0.1:5432"
+    PG_NOTE="reused: already running"
+    can_use_pg "$PG_URL/postgres" 60 \
+      || die "PostgreSQL on 127.0.0.1:5432, which this stack uses, does not answer (down.sh --wipe forgets that choice)"
   elif [ "$mode" != private ] && [ "$(state_get PG_KIND)" != private ] \
     && can_use_pg "postgresql://postgres@127.0.0.1:5432/postgres"; then
     PG_URL="postgresql://postgres@127.0.0.1:5432"
@@ -210,6 +224,11 @@ setup_redis() {
   if [ -n "${REDIS_URL:-}" ]; then
     REDIS_NOTE="given by REDIS_URL"
     state_set REDIS_KIND given
+  elif [ "$mode" != private ] && [ "$(state_get REDIS_KIND)" = reused ]; then
+    REDIS_URL="redis://127.0.0.1:6379${PAYSTREAM_REDIS_DB:+/$PAYSTREAM_REDIS_DB}"
+    REDIS_NOTE="reused: already running"
+    for _ in $(seq 1 30); do redis_ping 6379 && break; sleep 1; done
+    redis_ping 6379 || die "Redis on 127.0.0.1:6379, which this stack uses, does not answer (down.sh --wipe forgets that choice)"
   elif [ "$mode" != private ] && [ "$(state_get REDIS_KIND)" != private ] && redis_ping 6379; then
     REDIS_URL="redis://127.0.0.1:6379${PAYSTREAM_REDIS_DB:+/$PAYSTREAM_REDIS_DB}"
     REDIS_NOTE="reused: already running"

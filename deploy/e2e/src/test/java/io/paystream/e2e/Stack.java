@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole of Paystream, started with the newcomer's command ({@code deploy/local/up.sh}) in a
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * otherwise), and a private Redis that the fault tests may kill and wipe. {@link #close()} runs
  * {@code down.sh}.
  */
-final class Stack implements ExtensionContext.Store.CloseableResource {
+final class Stack implements AutoCloseable {
   /** The repository: {@code -Dpaystream.root}, else two levels above this module. */
   static final Path ROOT =
       Path.of(
@@ -75,6 +74,8 @@ final class Stack implements ExtensionContext.Store.CloseableResource {
     env.put("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true");
     env.put("ADMIN_TOKEN", "e2e-admin-token");
     env.put("RATE_LIMIT_PER_SECOND", "0");
+    // Small pools: the PostgreSQL on 5432 may be shared (100 connections by default).
+    env.put("DB_POOL_SIZE", "8");
     env.put("LOG_JSON", "false");
   }
 

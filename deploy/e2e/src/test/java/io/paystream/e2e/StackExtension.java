@@ -31,7 +31,8 @@ public final class StackExtension implements ParameterResolver {
   }
 
   /** The one start of the stack, or why it failed. */
-  private static final class Attempt implements ExtensionContext.Store.CloseableResource {
+  private static final class Attempt
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final Stack stack;
     private final Exception failure;
 
