@@ -66,6 +66,7 @@ public class Bench {
               .setMaxPoolSize(8)
               .setMaxPoolWaiting(10_000));
   final List<Process> processes = new ArrayList<>();
+  final Map<String, Process> byBase = new ConcurrentHashMap<>();
   final Map<String, String> results = new LinkedHashMap<>();
   final Receiver receiver = new Receiver();
 
@@ -90,59 +91,112 @@ public class Bench {
       throughput(List.of(a), "only", EVENTS);
       return;
     }
+    results.put("load average at start (1, 5, 15 min)", loadAverage());
     results.put("receiver alone (wrk, 64 connections)", wrk(port) + " req/s");
     results.put("redis-benchmark XADD (50 clients)", redisBenchmark() + " ops/s");
-    double bareBefore = bare("bare-1");
-    results.put("bare consumer XREADGROUP>HMAC>POST>INSERT>XACK (before)", fmt(bareBefore) + " deliveries/s");
+    Rate bareBefore = bare("bare-1");
 
     String a = replica("bench-a", BASE_PORT);
-    throughput(List.of(a), "warm-a", 3_000);
-    double tp1 = throughput(List.of(a), "tp1", EVENTS);
-    results.put("webhook-service, 1 replica", fmt(tp1) + " deliveries/s");
-    results.put("webhook-service, 1 replica, event -> first attempt at " + RATE + "/s", latency(List.of(a), "lat1"));
+    throughput(List.of(a), "warm-a", EVENTS); // the JIT settles; not counted
+    Rate tp1 = median(List.of(a), "tp1");
+    String lat1 = latency(List.of(a), "lat1");
 
     Storm storm = storm(List.of(a));
-    double tp1s = throughput(List.of(a), "tp1s", EVENTS);
-    results.put("  the same during a retry storm (healthy endpoints)", fmt(tp1s) + " deliveries/s");
-    results.put("  event -> first attempt at " + RATE + "/s during the storm", latency(List.of(a), "lat1s"));
-    results.put("  storm while measured", storm.stop());
+    Rate tp1s = median(List.of(a), "tp1s");
+    String lat1s = latency(List.of(a), "lat1s");
+    String stormSeen = storm.stop();
+    storm.end(List.of(a));
+    Rate tp1After = median(List.of(a), "tp1-after");
 
     String b = replica("bench-b", BASE_PORT + 1);
-    throughput(List.of(a, b), "warm-b", 3_000);
-    double tp2 = throughput(List.of(a, b), "tp2", EVENTS);
-    results.put("webhook-service, 2 replicas", fmt(tp2) + " deliveries/s");
-    results.put("webhook-service, 2 replicas, event -> first attempt at " + RATE + "/s", latency(List.of(a, b), "lat2"));
+    throughput(List.of(a, b), "warm-b", EVENTS);
+    Rate tp2 = median(List.of(a, b), "tp2");
+    String lat2 = latency(List.of(a, b), "lat2");
     stopAll();
+    Rate bareAfter = bare("bare-2");
+    Rate bare = bareBefore.rate() >= bareAfter.rate() ? bareBefore : bareAfter;
 
-    double bareAfter = bare("bare-2");
-    results.put("bare consumer (after)", fmt(bareAfter) + " deliveries/s");
-    double ceiling = Math.max(bareBefore, bareAfter);
-    results.put("ratio 1 replica / bare (best of the two)", String.format("%.2f", tp1 / ceiling));
-    results.put("ratio 2 replicas / 1 replica", String.format("%.2f", tp2 / tp1));
-    results.put("healthy throughput kept during the storm", String.format("%.0f %%", 100 * tp1s / tp1));
+    results.put("bare consumer XREADGROUP>HMAC>POST>INSERT>XACK, before", bareBefore.toString());
+    results.put("bare consumer, after", bareAfter.toString());
+    results.put("webhook-service, 1 replica (median of 3)", tp1.toString());
+    results.put("webhook-service, 2 replicas (median of 3)", tp2.toString());
+    results.put("1 replica, event -> first attempt at " + RATE + "/s", lat1);
+    results.put("2 replicas, event -> first attempt at " + RATE + "/s", lat2);
+    results.put("retry storm while measured", stormSeen);
+    results.put("1 replica during the storm, healthy endpoints (median of 3)", tp1s.toString());
+    results.put("1 replica during the storm, event -> first attempt", lat1s);
+    results.put("1 replica after the storm (median of 3)", tp1After.toString());
+    results.put("ratio 1 replica / bare (rate; best bare run)", String.format("%.2f", tp1.rate() / bare.rate()));
+    results.put("ratio bare / 1 replica (CPU per delivery)", String.format("%.2f", bare.cpuMicros() / tp1.cpuMicros()));
+    results.put("ratio 2 replicas / 1 replica (rate)", String.format("%.2f", tp2.rate() / tp1.rate()));
+    results.put(
+        "healthy throughput during the storm / without (mean of before and after)",
+        String.format("%.0f %%", 200 * tp1s.rate() / (tp1.rate() + tp1After.rate())));
+    results.put("load average at end (1, 5, 15 min)", loadAverage());
 
     System.out.println();
     System.out.println("== webhook-service benchmark (" + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores) ==");
     results.forEach((k, v) -> System.out.printf("%-62s %s%n", k, v));
   }
 
+  /** A delivery rate and what it cost the delivering process(es) in CPU. */
+  record Rate(double rate, double cpuMicros) {
+    @Override
+    public String toString() {
+      return String.format("%.0f deliveries/s, %.0f us CPU per delivery", rate, cpuMicros);
+    }
+  }
+
+  /** The median (by rate) of three throughput runs. */
+  Rate median(List<String> replicas, String tag) throws Exception {
+    List<Rate> runs = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      runs.add(throughput(replicas, tag + "-" + i, EVENTS));
+    }
+    runs.sort((x, y) -> Double.compare(x.rate(), y.rate()));
+    return runs.get(1);
+  }
+
   // ---- scenarios
 
   /** Deliveries per second: EVENTS events written at once, until the last one is received. */
-  double throughput(List<String> replicas, String tag, int events) throws Exception {
+  Rate throughput(List<String> replicas, String tag, int events) throws Exception {
     List<UUID> merchants = setup(replicas, tag, 4, "/ok/" + tag);
     List<String> payloads = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       payloads.add(paymentEvent(merchants.get(i % merchants.size()), Ids.event()));
     }
     Receiver.Track t = receiver.track(tag);
+    long cpu0 = cpuNanos(replicas);
     long t0 = System.nanoTime();
     publish(payloads);
     waitFor(() -> t.first.size() >= events, 180);
     double seconds = (t.lastNanos.get() - t0) / 1e9;
-    double rate = events / seconds;
-    say(String.format("%s: %d deliveries in %.2f s = %.0f/s", tag, events, seconds, rate));
+    Rate rate = new Rate(events / seconds, (cpuNanos(replicas) - cpu0) / 1e3 / events);
+    say(String.format("%s: %d deliveries in %.2f s: %s", tag, events, seconds, rate));
     return rate;
+  }
+
+  /** CPU time used so far by the processes behind these base URLs. */
+  long cpuNanos(List<String> bases) {
+    long total = 0;
+    for (String base : bases) {
+      total += cpuNanos(byBase.get(base));
+    }
+    return total;
+  }
+
+  static long cpuNanos(Process p) {
+    return p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (Exception e) {
+      return "n/a";
+    }
   }
 
   /** Event -> first attempt latency, events written at RATE per second for SECONDS. */
@@ -202,6 +256,9 @@ public class Bench {
     return new Storm(failing.get(0), hanging.get(0), fails, hangs);
   }
 
+  /** The storm's merchants' credentials, to switch their endpoints off afterwards. */
+  final Map<UUID, String[]> credentials = new ConcurrentHashMap<>();
+
   final class Storm {
     final AtomicBoolean feeding = new AtomicBoolean(true);
     final Receiver.Track fails;
@@ -210,8 +267,12 @@ public class Bench {
     final long hangsAtStart;
     final long startNanos = System.nanoTime();
     final Thread feeder;
+    final UUID failing;
+    final UUID hanging;
 
     Storm(UUID failing, UUID hanging, Receiver.Track fails, Receiver.Track hangs) {
+      this.failing = failing;
+      this.hanging = hanging;
       this.fails = fails;
       this.hangs = hangs;
       this.failsAtStart = fails.hits.get();
@@ -238,6 +299,20 @@ public class Bench {
       feeder.start();
     }
 
+    /** Disables the storm's endpoints: what is still due is closed, not sent. Waits a little. */
+    void end(List<String> replicas) throws Exception {
+      for (UUID m : List.of(failing, hanging)) {
+        String[] c = credentials.get(m);
+        String list = get(replicas.get(0), "/api/v1/webhook-endpoints", c[0], c[1]);
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(list);
+        while (id.find()) {
+          call(replicas.get(0), "PATCH", "/api/v1/webhook-endpoints/" + id.group(1), c[0], c[1], "{\"enabled\":false}");
+        }
+      }
+      Thread.sleep(25_000); // the retries due meanwhile are closed; hanging attempts time out
+      say("storm ended");
+    }
+
     String stop() throws InterruptedException {
       feeding.set(false);
       feeder.join();
@@ -252,7 +327,7 @@ public class Bench {
   }
 
   /** The ceiling: Bare.java on its own stream, EVENTS events, as the throughput scenario. */
-  double bare(String tag) throws Exception {
+  Rate bare(String tag) throws Exception {
     String stream = "bench:" + tag;
     Process p =
         new ProcessBuilder(
@@ -272,12 +347,14 @@ public class Bench {
     Receiver.Track t = receiver.track(tag);
     publish(stream, payloads.subList(0, 3_000)); // warm-up
     waitFor(() -> t.first.size() >= 3_000, 120);
+    long cpu0 = cpuNanos(p);
     long t0 = System.nanoTime();
     long before = t.first.size();
     publish(stream, payloads.subList(3_000, payloads.size()));
     waitFor(() -> t.first.size() >= before + EVENTS, 180);
-    double rate = EVENTS / ((t.lastNanos.get() - t0) / 1e9);
-    say(String.format("%s: %.0f deliveries/s", tag, rate));
+    Rate rate =
+        new Rate(EVENTS / ((t.lastNanos.get() - t0) / 1e9), (cpuNanos(p) - cpu0) / 1e3 / EVENTS);
+    say(tag + ": " + rate);
     p.destroy();
     p.waitFor(10, TimeUnit.SECONDS);
     return rate;
@@ -306,6 +383,7 @@ public class Bench {
         waitFor(() -> call(r, "GET", "/api/v1/webhook-endpoints", key, secret, null) == 200, 60);
       }
       String url = "http://127.0.0.1:" + receiver.port + path + "/" + k;
+      credentials.put(id, new String[] {key, secret});
       int status =
           call(replicas.get(0), "POST", "/api/v1/webhook-endpoints", key, secret, "{\"url\":\"" + url + "\"}");
       if (status != 201) {
@@ -338,8 +416,10 @@ public class Bench {
     e.put("RATE_LIMIT_PER_SECOND", "0");
     e.put("LOG_JSON", "false");
     e.put("QUARKUS_LOG_LEVEL", "WARN");
-    processes.add(pb.start());
+    Process process = pb.start();
+    processes.add(process);
     String base = "http://127.0.0.1:" + port;
+    byBase.put(base, process);
     waitFor(() -> status(base + "/q/health/ready") == 200, 180);
     say(name + " ready on " + base);
     return base;
@@ -392,6 +472,17 @@ public class Bench {
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  static String get(String base, String path, String key, String secret) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("X-Api-Key", key)
+                .header("X-Api-Secret", secret)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   static int status(String url) {
