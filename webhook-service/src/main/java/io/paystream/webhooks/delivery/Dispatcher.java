@@ -69,7 +69,8 @@ public class Dispatcher {
     for (DueDelivery d : leased) {
       inFlight.start(d.endpointId());
       Instant attemptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      attempt(d, attemptedAt)
+      Uni.createFrom()
+          .deferred(() -> attempt(d, attemptedAt)) // whatever goes wrong ends as a failed attempt
           .subscribe()
           .with(
               result -> done(d, attemptedAt, result),

@@ -59,7 +59,7 @@ public class CountsRepository {
                     r.getLong("failed")));
   }
 
-  /** Folds increments into the totals; emits how many increments were folded. */
+  /** Folds increments into the totals; emits how many totals it changed. */
   public Uni<Integer> fold() {
     return pool.query(FOLD_SQL).execute().map(rows -> rows.rowCount());
   }
