@@ -2,6 +2,7 @@ package io.paystream.payments.rest;
 
 import io.paystream.payments.service.LoginService;
 import io.paystream.shared.json.Json;
+import io.paystream.shared.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -4,6 +4,7 @@ import io.paystream.payments.Merchant;
 import io.paystream.payments.repository.MerchantRepository;
 import io.paystream.payments.service.JobStatusService;
 import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

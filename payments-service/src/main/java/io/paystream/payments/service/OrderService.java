@@ -13,6 +13,7 @@ import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -18,6 +18,7 @@ import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.stream.Failures;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

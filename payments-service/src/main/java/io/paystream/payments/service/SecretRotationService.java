@@ -9,6 +9,7 @@ import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,6 +1,7 @@
 package io.paystream.refunds.rest;
 
 import io.paystream.refunds.service.HealthService;
+import io.paystream.shared.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

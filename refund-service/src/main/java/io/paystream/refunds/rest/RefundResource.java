@@ -2,6 +2,9 @@ package io.paystream.refunds.rest;
 
 import io.paystream.refunds.service.RefundQueries;
 import io.paystream.shared.http.Page;
+import io.paystream.shared.web.MerchantAuth;
+import io.paystream.shared.web.RequestIds;
+import io.paystream.shared.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

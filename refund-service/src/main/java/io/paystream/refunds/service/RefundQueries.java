@@ -6,6 +6,7 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
+import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -2,6 +2,9 @@ package io.paystream.webhooks.rest;
 
 import io.paystream.shared.http.Page;
 import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.web.MerchantAuth;
+import io.paystream.shared.web.RequestIds;
+import io.paystream.shared.web.Responses;
 import io.paystream.webhooks.service.DeliveryService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

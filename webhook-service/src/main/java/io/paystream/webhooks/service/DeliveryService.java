@@ -9,6 +9,7 @@ import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.Delivery;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.WebhookBody;

@@ -8,6 +8,7 @@ import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.Endpoint;
 import io.paystream.webhooks.delivery.TargetResolver;
 import io.paystream.webhooks.repository.EndpointRepository;

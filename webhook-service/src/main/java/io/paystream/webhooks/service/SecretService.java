@@ -7,6 +7,7 @@ import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.signing.SigningSecret;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.MerchantSecrets;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.MerchantRepository;

@@ -1,4 +1,4 @@
-package io.paystream.webhooks.rest;
+package io.paystream.shared.web;
 
 import io.paystream.shared.error.ErrorBody;
 import io.paystream.shared.error.ErrorCode;
@@ -15,11 +15,23 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class HttpFallbacks {
   /** The body limit ({@code quarkus.http.limits.max-body-size}, 1 MB). */
-  static final long MAX_BODY_BYTES = 1024 * 1024;
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
 
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE).handler(HttpFallbacks::refuseOversized);
     router.route().order(Integer.MIN_VALUE).failureHandler(HttpFallbacks::fail);
+  }
+
+  /** Our words for an HTTP error status. */
+  public static String describe(int status) {
+    return switch (status) {
+      case 413 -> "Request body is larger than 1 MB";
+      case 414 -> "Request URI is too long";
+      case 431 -> "Request headers are too large";
+      case 404 -> "No such endpoint";
+      case 405 -> "Method not allowed on this endpoint";
+      default -> "The request could not be understood";
+    };
   }
 
   /** Answers an announced oversized body before anything reads it. */
@@ -29,14 +41,8 @@ public class HttpFallbacks {
         && length.length() < 19
         && length.chars().allMatch(Character::isDigit)
         && Long.parseLong(length) > MAX_BODY_BYTES) {
-      ctx.response()
-          .setStatusCode(413)
-          .putHeader("Content-Type", "application/json")
-          .putHeader("Connection", "close")
-          .end(
-              Buffer.buffer(
-                  ErrorBody.bytes(
-                      ErrorCode.BAD_REQUEST_ERROR, "Request body is larger than 1 MB", null)));
+      ctx.response().putHeader("Connection", "close");
+      end(ctx, 413);
       return;
     }
     ctx.next();
@@ -48,19 +54,14 @@ public class HttpFallbacks {
       ctx.next();
       return;
     }
-    String description =
-        switch (status) {
-          case 413 -> "Request body is larger than 1 MB";
-          case 414 -> "Request URI is too long";
-          case 431 -> "Request headers are too large";
-          case 404 -> "No such endpoint";
-          case 405 -> "Method not allowed on this endpoint";
-          default -> "The request could not be understood";
-        };
+    end(ctx, status);
+  }
+
+  private static void end(RoutingContext ctx, int status) {
     ErrorCode code = status == 404 ? ErrorCode.NOT_FOUND_ERROR : ErrorCode.BAD_REQUEST_ERROR;
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(Buffer.buffer(ErrorBody.bytes(code, description, null)));
+        .end(Buffer.buffer(ErrorBody.bytes(code, describe(status), null)));
   }
 }

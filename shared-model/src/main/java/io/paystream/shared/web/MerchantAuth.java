@@ -1,16 +1,15 @@
-package io.paystream.webhooks.rest;
+package io.paystream.shared.web;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.RateLimiter;
-import io.paystream.webhooks.service.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Resolves the merchant behind {@code X-Api-Key}/{@code X-Api-Secret} (credentials learnt from
- * merchant events), after the merchant's rate limit (which failed attempts count against too).
+ * Resolves the merchant behind {@code X-Api-Key}/{@code X-Api-Secret}, after the merchant's rate
+ * limit (which failed attempts count against too).
  */
 @ApplicationScoped
 public class MerchantAuth {

@@ -1,4 +1,4 @@
-package io.paystream.payments.rest;
+package io.paystream.shared.web;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorBody;
@@ -8,7 +8,6 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -24,8 +23,7 @@ public class ErrorMapper {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    Response.ResponseBuilder b =
-        Response.status(e.status()).entity(e.body()).type(MediaType.APPLICATION_JSON_TYPE);
+    Response.ResponseBuilder b = Responses.error(e.status(), e.body());
     if (e.retryAfterSeconds() != null) {
       b.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
     }
@@ -34,17 +32,13 @@ public class ErrorMapper {
 
   @ServerExceptionMapper
   public Response notFound(NotFoundException e) {
-    return json(404, ErrorCode.NOT_FOUND_ERROR, "No such endpoint");
+    return Responses.error(404, ErrorCode.NOT_FOUND_ERROR, "No such endpoint").build();
   }
 
   @ServerExceptionMapper
   public Response notAllowed(NotAllowedException e) {
     Response.ResponseBuilder b =
-        Response.status(405)
-            .entity(
-                ErrorBody.bytes(
-                    ErrorCode.BAD_REQUEST_ERROR, "Method not allowed on this endpoint", null))
-            .type(MediaType.APPLICATION_JSON_TYPE);
+        Responses.error(405, ErrorCode.BAD_REQUEST_ERROR, "Method not allowed on this endpoint");
     String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
     if (allow != null) {
       b.header(HttpHeaders.ALLOW, allow);
@@ -55,11 +49,9 @@ public class ErrorMapper {
   @ServerExceptionMapper
   public Response web(WebApplicationException e) {
     int status = e.getResponse().getStatus();
-    if (status == 413) {
-      return json(413, ErrorCode.BAD_REQUEST_ERROR, "Request body is larger than 1 MB");
-    }
     if (status >= 400 && status < 500) {
-      return json(status, ErrorCode.BAD_REQUEST_ERROR, "The request could not be understood");
+      return Responses.error(status, ErrorCode.BAD_REQUEST_ERROR, HttpFallbacks.describe(status))
+          .build();
     }
     return unexpected(e);
   }
@@ -68,22 +60,12 @@ public class ErrorMapper {
   public Response unexpected(Throwable e) {
     if (Failures.isTransient(e)) {
       LOG.warnf("dependency unavailable: %s", e.getMessage());
-      ApiException unavailable =
-          ApiException.unavailable("A dependency is unavailable; retry shortly");
-      return api(unavailable);
+      return api(ApiException.unavailable("A dependency is unavailable; retry shortly"));
     }
     Object requestId = MDC.get(RequestIds.MDC_KEY);
     LOG.errorf(e, "unexpected failure in request %s", requestId);
-    return Response.status(500)
-        .entity(ErrorBody.serverError(requestId == null ? null : requestId.toString()))
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .build();
-  }
-
-  private static Response json(int status, ErrorCode code, String description) {
-    return Response.status(status)
-        .entity(ErrorBody.bytes(code, description, null))
-        .type(MediaType.APPLICATION_JSON_TYPE)
+    return Responses.error(
+            500, ErrorBody.serverError(requestId == null ? null : requestId.toString()))
         .build();
   }
 }

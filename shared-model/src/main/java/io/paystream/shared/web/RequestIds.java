@@ -1,4 +1,4 @@
-package io.paystream.refunds.rest;
+package io.paystream.shared.web;
 
 import io.paystream.shared.id.Ids;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,7 +9,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Every request has an id: the edge's {@code X-Request-Id} when it sent a sane one, else a new one.
- * It goes into the logs (MDC), into the events the request causes, and back in the response.
+ * It goes into the logs (MDC), into the events and deliveries the request causes, and back in the
+ * response. Public endpoints (paths ending in {@code /public}, for the checkout page) also answer
+ * any origin, without credentials.
  */
 public class RequestIds {
   public static final String HEADER = "X-Request-Id";
@@ -28,5 +30,13 @@ public class RequestIds {
   @ServerResponseFilter
   public void echo(ContainerRequestContext request, ContainerResponseContext response) {
     response.getHeaders().putSingle(HEADER, request.getHeaderString(HEADER));
+    if (isPublic(request.getUriInfo().getPath())) {
+      response.getHeaders().putSingle("Access-Control-Allow-Origin", "*");
+    }
+  }
+
+  /** The checkout page's endpoints, which take no credentials and answer any origin. */
+  static boolean isPublic(String path) {
+    return path.startsWith("/api/v1/") && (path.endsWith("/public") || path.endsWith("/public/"));
   }
 }
