@@ -14,6 +14,9 @@
 #   PAYSTREAM_POSTGRES        auto: reuse DATABASE_URL or 127.0.0.1:5432, else a private server;
 #                             private: always a private server under the run directory
 #   PAYSTREAM_REDIS           auto | private (as above, for REDIS_URL / 127.0.0.1:6379)
+#   PAYSTREAM_DB_ROLES        true: each service connects as its own role, limited to its schema
+#                             (deploy/k8s/base/postgres-roles.sql, as in compose and Kubernetes);
+#                             not with DATABASE_URL                                    false
 #   PAYSTREAM_PG_PORT         port of a private PostgreSQL    5432 when free, else the next free from 55432
 #   PAYSTREAM_REDIS_PORT      port of a private Redis         6379 when free, else the next free from 56379
 #   PAYSTREAM_BUILD           auto: build what is missing or older than its sources;
@@ -77,7 +80,7 @@ pattern_of() {
     postgres) echo "postgres" ;;
     redis) echo "redis-server" ;;
     nginx) echo "nginx" ;;
-    *) echo "$1/target/quarkus-app/quarkus-run.jar" ;;
+    *) echo "$RUN_DIR/apps/$1/quarkus-run.jar" ;;
   esac
 }
 

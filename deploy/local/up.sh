@@ -173,6 +173,48 @@ setup_postgres() {
   create_database
   DATABASE_URL=${given:-$PG_URL/$DB_NAME}
   export DATABASE_URL
+  if [ "${PAYSTREAM_DB_ROLES:-false}" = true ]; then
+    [ -z "$given" ] || die "PAYSTREAM_DB_ROLES needs a server up.sh may create roles on, not DATABASE_URL"
+    create_roles
+  fi
+}
+
+# The database role of a service (postgres-roles.sql).
+role_of() {
+  case "$1" in
+    payments-service) echo payments ;;
+    refund-service) echo refunds ;;
+    webhook-service) echo webhooks ;;
+  esac
+}
+
+# One role per service, owning its schema and nothing else; passwords made once, kept in state.env.
+create_roles() {
+  local role pw args=()
+  for role in payments refunds webhooks; do
+    pw=$(state_get "ROLE_PASSWORD_$role")
+    if [ -z "$pw" ]; then
+      pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+      state_set "ROLE_PASSWORD_$role" "$pw"
+    fi
+    args+=(-v "${role}_password=$pw")
+  done
+  psql "$PG_URL/postgres" -X -q -v ON_ERROR_STOP=1 -v dbname="$DB_NAME" "${args[@]}" \
+    -f "$ROOT/deploy/k8s/base/postgres-roles.sql" >>"$LOGS/postgres-client.log" 2>&1 \
+    || { tail -n 10 "$LOGS/postgres-client.log" >&2; die "creating the services' database roles failed"; }
+  PG_NOTE="$PG_NOTE; one role per service"
+}
+
+# DATABASE_URL of a service: its own role's with PAYSTREAM_DB_ROLES, else the stack's.
+database_url_of() {
+  local role pw
+  if [ "${PAYSTREAM_DB_ROLES:-false}" = true ]; then
+    role=$(role_of "$1")
+    pw=$(state_get "ROLE_PASSWORD_$role")
+    echo "postgresql://$role:$pw@${PG_URL#postgresql://*@}/$DB_NAME"
+  else
+    echo "$DATABASE_URL"
+  fi
 }
 
 create_database() {
@@ -265,9 +307,14 @@ start_service() { # start_service <name> <module> <port>
   [ -f "$jar" ] || die "$jar is missing (PAYSTREAM_BUILD=$BUILD)"
   port_open "$BIND" "$port" && die "port $port ($name) is taken by another program: set its PAYSTREAM_*_PORT"
   log "starting $name on $BIND:$port"
+  # It runs from a copy: a rebuild of target/ while it runs must not pull classes from under it.
+  rm -rf "$RUN_DIR/apps/$name"
+  mkdir -p "$RUN_DIR/apps"
+  cp -r "$ROOT/$module/target/quarkus-app" "$RUN_DIR/apps/$name"
   printf '\n===== %s started by up.sh =====\n' "$(date -u +%FT%TZ)" >>"$LOGS/$name.log"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   env PORT="$port" \
+    DATABASE_URL="$(database_url_of "$name")" \
     INSTANCE_ID="${INSTANCE_ID:-$name-local}" \
     QUARKUS_HTTP_HOST="$BIND" \
     WEBHOOK_ALLOW_PRIVATE_TARGETS="${WEBHOOK_ALLOW_PRIVATE_TARGETS:-true}" \
@@ -275,7 +322,7 @@ start_service() { # start_service <name> <module> <port>
     QUARKUS_HTTP_ACCESS_LOG_ENABLED="${QUARKUS_HTTP_ACCESS_LOG_ENABLED:-true}" \
     QUARKUS_HTTP_RECORD_REQUEST_START_TIME="${QUARKUS_HTTP_RECORD_REQUEST_START_TIME:-true}" \
     QUARKUS_HTTP_ACCESS_LOG_PATTERN="${QUARKUS_HTTP_ACCESS_LOG_PATTERN:-%h \"%r\" %s %b %Dms request_id=%{i,X-Request-Id}}" \
-    nohup java $JAVA_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 </dev/null &
+    nohup java $JAVA_OPTS -jar "$RUN_DIR/apps/$name/quarkus-run.jar" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
 }
 
@@ -293,13 +340,23 @@ start_nginx() {
   export RUN_DIR
   export EDGE_LISTEN="$BIND:$EDGE_PORT" DASHBOARD_LISTEN="$BIND:$DASHBOARD_PORT" CHECKOUT_LISTEN="$BIND:$CHECKOUT_PORT"
   export PAYMENTS_UPSTREAM="127.0.0.1:$PAYMENTS_PORT" REFUNDS_UPSTREAM="127.0.0.1:$REFUNDS_PORT" WEBHOOKS_UPSTREAM="127.0.0.1:$WEBHOOKS_PORT"
-  export DASHBOARD_ROOT="$ROOT/dashboard-ui/dist" CHECKOUT_ROOT="$ROOT/checkout-ui/dist"
+  # The apps are served from copies too (a rebuild empties dist/ for a moment).
+  local app
+  for app in dashboard-ui checkout-ui; do
+    has_app "$app" || continue
+    rm -rf "$RUN_DIR/web/$app.new"
+    mkdir -p "$RUN_DIR/web"
+    cp -r "$ROOT/$app/dist" "$RUN_DIR/web/$app.new"
+    rm -rf "$RUN_DIR/web/$app"
+    mv "$RUN_DIR/web/$app.new" "$RUN_DIR/web/$app"
+  done
+  export DASHBOARD_ROOT="$RUN_DIR/web/dashboard-ui" CHECKOUT_ROOT="$RUN_DIR/web/checkout-ui"
   export PUBLIC_API_URL="http://localhost:$EDGE_PORT" PUBLIC_CHECKOUT_URL="http://localhost:$CHECKOUT_PORT"
   NGINX_USER_LINE=""
   if is_root; then
     # Workers drop to nobody when nobody can read the apps' files; else (a checkout under a
     # private home directory) they keep root's rights, bound to $BIND only.
-    if runuser -u nobody -- test -r "$ROOT/checkout-ui/package.json" 2>/dev/null; then
+    if runuser -u nobody -- test -r "$CHECKOUT_ROOT/checkout.html" 2>/dev/null; then
       NGINX_USER_LINE="user nobody nogroup;"
       chown -R nobody: "$conf/tmp"
     else

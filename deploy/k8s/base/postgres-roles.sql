@@ -2,15 +2,21 @@
 -- "Data ownership"). Run as a superuser with psql; idempotent (roles and schemas that exist are
 -- kept, passwords are set again):
 --   psql -v ON_ERROR_STOP=1 -v payments_password=… -v refunds_password=… -v webhooks_password=… \
---        -f postgres-roles.sql
--- Used by deploy/compose (on the first start of its PostgreSQL) and by the k8s db-roles Job.
+--        [-v dbname=paystream] -f postgres-roles.sql
+-- Used by deploy/compose (on the first start of its PostgreSQL), by the k8s db-roles Job, and by
+-- deploy/local/up.sh with PAYSTREAM_DB_ROLES=true (the end-to-end tests run that way).
 -- Each service migrates its own schema with Flyway at start; a role owns its schema, may use
 -- nothing else, and cannot create databases or roles.
 
-SELECT 'CREATE DATABASE paystream'
- WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'paystream')\gexec
+\if :{?dbname}
+\else
+  \set dbname paystream
+\endif
 
-\connect paystream
+SELECT format('CREATE DATABASE %I', :'dbname')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'dbname')\gexec
+
+\connect :dbname
 
 SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE', r)
   FROM unnest(ARRAY['payments', 'refunds', 'webhooks']) AS r
@@ -20,8 +26,8 @@ ALTER ROLE payments PASSWORD :'payments_password';
 ALTER ROLE refunds PASSWORD :'refunds_password';
 ALTER ROLE webhooks PASSWORD :'webhooks_password';
 
-REVOKE ALL ON DATABASE paystream FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE paystream TO payments, refunds, webhooks;
+REVOKE ALL ON DATABASE :"dbname" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"dbname" TO payments, refunds, webhooks;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 
 CREATE SCHEMA IF NOT EXISTS payments AUTHORIZATION payments;

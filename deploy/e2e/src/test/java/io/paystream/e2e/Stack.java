@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,10 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * The whole of Paystream, started with the newcomer's command ({@code deploy/local/up.sh}) in a
- * test mode of its own: free ports, its own run directory ({@code target/stack}), its own database
- * ({@code paystream_e2e}, dropped first) on the PostgreSQL that answers on 5432 (a private one
- * otherwise), and a private Redis that the fault tests may kill and wipe. {@link #close()} runs
- * {@code down.sh}.
+ * test mode of its own: free ports, its own run directory ({@code target/stack}), a private
+ * PostgreSQL (database {@code paystream_e2e}) where each service connects as its own role limited
+ * to its schema, as in production, and a private Redis that the fault tests may kill and wipe. Both
+ * start empty. {@link #close()} runs {@code down.sh}.
  */
 final class Stack implements AutoCloseable {
   /** The repository: {@code -Dpaystream.root}, else two levels above this module. */
@@ -45,7 +41,7 @@ final class Stack implements AutoCloseable {
   private final Map<String, String> env = new HashMap<>();
 
   private Stack() throws IOException {
-    int[] ports = freePorts(7);
+    int[] ports = freePorts(8);
     edgePort = ports[0];
     servicePorts.put("payments-service", ports[1]);
     servicePorts.put("refund-service", ports[2]);
@@ -66,6 +62,9 @@ final class Stack implements AutoCloseable {
     env.put("PAYSTREAM_REDIS", "private");
     env.put("PAYSTREAM_REDIS_PORT", Integer.toString(ports[6]));
     env.put("PAYSTREAM_DB", DATABASE);
+    env.put("PAYSTREAM_POSTGRES", "private");
+    env.put("PAYSTREAM_PG_PORT", Integer.toString(ports[7]));
+    env.put("PAYSTREAM_DB_ROLES", "true");
     // The reactor built the jars and apps just before; only build what would be missing.
     env.put("PAYSTREAM_BUILD", "missing");
     env.put("TEST_MODE", "true");
@@ -74,16 +73,14 @@ final class Stack implements AutoCloseable {
     env.put("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true");
     env.put("ADMIN_TOKEN", "e2e-admin-token");
     env.put("RATE_LIMIT_PER_SECOND", "0");
-    // Small pools: the PostgreSQL on 5432 may be shared (100 connections by default).
     env.put("DB_POOL_SIZE", "8");
     env.put("LOG_JSON", "false");
   }
 
-  /** Starts a fresh stack: a leftover one of an aborted run is stopped, the database dropped. */
+  /** Starts a fresh stack: a leftover one of an aborted run is stopped and its data deleted. */
   static Stack start() throws Exception {
     Stack stack = new Stack();
     stack.script("down.sh", "--wipe");
-    stack.dropDatabase();
     try {
       stack.script("up.sh");
     } catch (Exception e) {
@@ -175,20 +172,6 @@ final class Stack implements AutoCloseable {
     if (p.exitValue() != 0) {
       throw new IllegalStateException(
           name + " failed (" + p.exitValue() + "), see " + output + ":\n" + tail(output));
-    }
-  }
-
-  private void dropDatabase() throws SQLException {
-    try (Connection c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-    } catch (SQLException e) {
-      // No usable server on 5432: up.sh starts a private one, which starts empty anyway.
-      if (!"08001".equals(e.getSQLState()) && !"28000".equals(e.getSQLState())) {
-        throw e;
-      }
     }
   }
 
