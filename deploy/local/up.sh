@@ -328,9 +328,18 @@ start_service() { # start_service <name> <module> <port>
 
 # ---------------------------------------------------------------- edge and apps (nginx)
 
-render() { # render <template> <output>: fills only the listed ${VARS}, leaving nginx's $vars
-  envsubst '${RUN_DIR} ${NGINX_USER_LINE} ${EDGE_LISTEN} ${PAYMENTS_UPSTREAM} ${REFUNDS_UPSTREAM} ${WEBHOOKS_UPSTREAM} ${DASHBOARD_LISTEN} ${DASHBOARD_ROOT} ${CHECKOUT_LISTEN} ${CHECKOUT_ROOT} ${PUBLIC_API_URL} ${PUBLIC_CHECKOUT_URL}' \
-    <"$1" >"$2"
+# render <template> <output>: fills the ${VARS} below (as the nginx image's envsubst does in
+# compose), leaving nginx's own $variables alone. Plain bash: nothing to install.
+render() {
+  local text name value
+  text=$(<"$1")
+  shopt -u patsub_replacement 2>/dev/null || true # "&" in a value is literal
+  for name in RUN_DIR NGINX_USER_LINE EDGE_LISTEN PAYMENTS_UPSTREAM REFUNDS_UPSTREAM WEBHOOKS_UPSTREAM \
+    DASHBOARD_LISTEN DASHBOARD_ROOT CHECKOUT_LISTEN CHECKOUT_ROOT PUBLIC_API_URL PUBLIC_CHECKOUT_URL; do
+    value=${!name-}
+    text=${text//"\${$name}"/$value}
+  done
+  printf '%s\n' "$text" >"$2"
 }
 
 start_nginx() {
