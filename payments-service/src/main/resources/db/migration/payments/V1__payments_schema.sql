@@ -68,7 +68,8 @@ CREATE TABLE payment_outcome_totals (
 );
 CREATE TABLE payment_outcome_increments (
     id     bigserial PRIMARY KEY,
-    status text      NOT NULL
+    status text      NOT NULL,
+    delta  int       NOT NULL DEFAULT 1
 );
 
 CREATE TABLE idempotency_keys (

@@ -53,7 +53,8 @@ CREATE TABLE refund_outcome_totals (
 );
 CREATE TABLE refund_outcome_increments (
     id     bigserial PRIMARY KEY,
-    status text      NOT NULL
+    status text      NOT NULL,
+    delta  int       NOT NULL DEFAULT 1
 );
 
 CREATE TABLE idempotency_keys (

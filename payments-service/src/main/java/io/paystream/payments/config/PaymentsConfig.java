@@ -14,20 +14,13 @@ public interface PaymentsConfig {
   /** {@code ADMIN_TOKEN}: enables merchant onboarding; empty turns it off. */
   Optional<String> adminToken();
 
-  /** {@code ENCRYPTION_KEY}: base64 of 32 bytes; empty falls back to the development key. */
-  Optional<String> encryptionKey();
-
   /** Whether the test merchant is created (and announced) on first start. */
   @WithDefault("true")
   boolean seedTestMerchant();
 
   Processing processing();
 
-  RateLimit rateLimit();
-
   Worker worker();
-
-  Outbox outbox();
 
   /** How payments are processed by the simulated bank. */
   interface Processing {
@@ -60,17 +53,6 @@ public interface PaymentsConfig {
     double cardSuccessRate();
   }
 
-  /** Requests per second per merchant, per instance. */
-  interface RateLimit {
-    /** Sustained rate; 0 turns limiting off. Never set below 100. */
-    @WithDefault("1000")
-    double perSecond();
-
-    /** Requests allowed at once. */
-    @WithDefault("2000")
-    double burst();
-  }
-
   /** The payment worker. */
   interface Worker {
     /** Payments one instance holds waiting for their bank delay. */
@@ -96,16 +78,5 @@ public interface PaymentsConfig {
     /** How often this instance reports its heartbeat. */
     @WithDefault("1s")
     Duration heartbeatInterval();
-  }
-
-  /** The transactional outbox. */
-  interface Outbox {
-    /** How long published events are kept for re-drive after Redis loses data. */
-    @WithDefault("24h")
-    Duration retention();
-
-    /** How often the relay looks for events without being kicked. */
-    @WithDefault("250ms")
-    Duration pollInterval();
   }
 }

@@ -2,7 +2,6 @@ package io.paystream.payments.repository;
 
 import io.paystream.payments.Merchant;
 import io.paystream.shared.outbox.OutboxSql;
-import io.paystream.shared.security.ApiKeyAuthenticator.Credential;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,22 +20,6 @@ public class MerchantRepository {
 
   public MerchantRepository(Pool pool) {
     this.pool = pool;
-  }
-
-  /** The credential behind an API key, or {@code null}. */
-  public Uni<Credential> credential(String apiKey) {
-    return pool.preparedQuery(
-            "SELECT id, name, api_secret_hash FROM " + Tables.MERCHANTS + " WHERE api_key = $1")
-        .execute(Tuple.of(apiKey))
-        .map(Rows::first)
-        .map(
-            row ->
-                row == null
-                    ? null
-                    : new Credential(
-                        row.getUUID("id"),
-                        row.getString("name"),
-                        row.getBuffer("api_secret_hash").getBytes()));
   }
 
   /** The merchant with this email (any case), or {@code null}. */

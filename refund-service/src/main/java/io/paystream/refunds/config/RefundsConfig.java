@@ -12,11 +12,7 @@ public interface RefundsConfig {
 
   Processing processing();
 
-  RateLimit rateLimit();
-
   Worker worker();
-
-  Outbox outbox();
 
   Projection projection();
 
@@ -37,17 +33,6 @@ public interface RefundsConfig {
     /** Longest processing delay in normal mode. */
     @WithDefault("5s")
     Duration maxDelay();
-  }
-
-  /** Requests per second per merchant, per instance. */
-  interface RateLimit {
-    /** Sustained rate; 0 turns limiting off. Never set below 100. */
-    @WithDefault("1000")
-    double perSecond();
-
-    /** Requests allowed at once. */
-    @WithDefault("2000")
-    double burst();
   }
 
   /** The refund worker. */
@@ -75,17 +60,6 @@ public interface RefundsConfig {
     /** How often this instance reports its heartbeat. */
     @WithDefault("1s")
     Duration heartbeatInterval();
-  }
-
-  /** The transactional outbox. */
-  interface Outbox {
-    /** How long published events are kept for re-drive after Redis loses data. */
-    @WithDefault("24h")
-    Duration retention();
-
-    /** How often the relay looks for events without being kicked. */
-    @WithDefault("250ms")
-    Duration pollInterval();
   }
 
   /** The merchant and payment projections. */

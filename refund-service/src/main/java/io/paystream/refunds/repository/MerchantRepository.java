@@ -1,12 +1,10 @@
 package io.paystream.refunds.repository;
 
 import io.paystream.shared.event.MerchantCredentials;
-import io.paystream.shared.security.ApiKeyAuthenticator.Credential;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.UUID;
@@ -18,22 +16,6 @@ public class MerchantRepository {
 
   public MerchantRepository(Pool pool) {
     this.pool = pool;
-  }
-
-  /** The credential behind an API key, or {@code null}. */
-  public Uni<Credential> credential(String apiKey) {
-    return pool.preparedQuery(
-            "SELECT id, name, api_secret_hash FROM " + Tables.MERCHANTS + " WHERE api_key = $1")
-        .execute(Tuple.of(apiKey))
-        .map(Rows::first)
-        .map(
-            row ->
-                row == null
-                    ? null
-                    : new Credential(
-                        row.getUUID("id"),
-                        row.getString("name"),
-                        row.getBuffer("api_secret_hash").getBytes()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.paystream.refunds.repository;
 
 import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.status.OutcomeTally;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,29 +13,22 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class RefundCountsRepository {
-  private static final String COUNTS_SQL =
-      "SELECT (SELECT count(*) FROM "
-          + Tables.REFUNDS
-          + " WHERE status = 'pending') AS pending, "
-          + finished("processed")
-          + " AS completed, "
-          + finished("failed")
-          + " AS failed";
-
-  private static final String FOLD_SQL =
-      "WITH d AS (DELETE FROM "
-          + Tables.OUTCOME_INCREMENTS
-          + " WHERE id IN (SELECT id FROM "
-          + Tables.OUTCOME_INCREMENTS
-          + " ORDER BY id LIMIT 100000 FOR UPDATE SKIP LOCKED) RETURNING status) INSERT INTO "
-          + Tables.OUTCOME_TOTALS
-          + " AS t (status, n) SELECT status, count(*) FROM d GROUP BY status"
-          + " ON CONFLICT (status) DO UPDATE SET n = t.n + EXCLUDED.n";
 
   private final Pool pool;
+  private final OutcomeTally tally;
+  private final String countsSql;
 
   public RefundCountsRepository(Pool pool) {
     this.pool = pool;
+    this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
+    this.countsSql =
+        "SELECT (SELECT count(*) FROM "
+            + Tables.REFUNDS
+            + " WHERE status = 'pending') AS pending, "
+            + tally.countSql("processed")
+            + " AS completed, "
+            + tally.countSql("failed")
+            + " AS failed";
   }
 
   /**
@@ -42,7 +36,7 @@ public class RefundCountsRepository {
    * caller, who knows its own jobs in flight.
    */
   public Uni<JobCounts> counts() {
-    return pool.query(COUNTS_SQL)
+    return pool.query(countsSql)
         .execute()
         .map(rows -> rows.iterator().next())
         .map(
@@ -51,25 +45,13 @@ public class RefundCountsRepository {
                     r.getLong("pending"), 0, r.getLong("completed"), r.getLong("failed")));
   }
 
-  /** Folds increments into the totals; emits how many increments were folded. */
+  /** Folds increments into the totals; emits how many totals changed. */
   public Uni<Integer> fold() {
-    return pool.query(FOLD_SQL).execute().map(rows -> rows.rowCount());
+    return tally.fold();
   }
 
   /** Whether the database answers. */
   public Uni<Boolean> ping() {
     return pool.query("SELECT 1").execute().map(rows -> true);
-  }
-
-  private static String finished(String status) {
-    return "(coalesce((SELECT n FROM "
-        + Tables.OUTCOME_TOTALS
-        + " WHERE status = '"
-        + status
-        + "'), 0) + (SELECT count(*) FROM "
-        + Tables.OUTCOME_INCREMENTS
-        + " WHERE status = '"
-        + status
-        + "'))";
   }
 }

@@ -3,7 +3,6 @@ package io.paystream.webhooks.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /** webhook-service settings; the environment names of the API docs map onto these. */
 @ConfigMapping(prefix = "paystream")
@@ -11,25 +10,9 @@ public interface WebhooksConfig {
   /** This instance's name: its consumer name in every group, and its name in heartbeats. */
   String instanceId();
 
-  /** {@code ENCRYPTION_KEY}: base64 of 32 bytes; empty falls back to the development key. */
-  Optional<String> encryptionKey();
-
-  RateLimit rateLimit();
-
   Delivery delivery();
 
   Consumer consumer();
-
-  /** Requests per second per merchant, per instance. */
-  interface RateLimit {
-    /** {@code RATE_LIMIT_PER_SECOND}: sustained rate; 0 turns limiting off. Never below 100. */
-    @WithDefault("1000")
-    double perSecond();
-
-    /** Requests allowed at once. */
-    @WithDefault("2000")
-    double burst();
-  }
 
   /** How deliveries are attempted. */
   interface Delivery {

@@ -1,5 +1,6 @@
 package io.paystream.webhooks.repository;
 
+import io.paystream.shared.status.OutcomeTally;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,32 +13,24 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class CountsRepository {
-  private static final String COUNTS_SQL =
-      "SELECT (SELECT count(*) FROM "
-          + Tables.DELIVERIES
-          + " WHERE status = 'pending') AS pending, (SELECT count(*) FROM "
-          + Tables.DELIVERIES
-          + " WHERE status = 'pending' AND run_at <= now()) AS due, "
-          + finished("success")
-          + " AS completed, "
-          + finished("failed")
-          + " AS failed";
-
-  private static final String FOLD_SQL =
-      "WITH d AS (DELETE FROM "
-          + Tables.OUTCOME_INCREMENTS
-          + " WHERE id IN (SELECT id FROM "
-          + Tables.OUTCOME_INCREMENTS
-          + " ORDER BY id LIMIT 100000 FOR UPDATE SKIP LOCKED) RETURNING status, delta)"
-          + " INSERT INTO "
-          + Tables.OUTCOME_TOTALS
-          + " AS t (status, n) SELECT status, sum(delta) FROM d GROUP BY status"
-          + " ON CONFLICT (status) DO UPDATE SET n = t.n + EXCLUDED.n";
 
   private final Pool pool;
+  private final OutcomeTally tally;
+  private final String countsSql;
 
   public CountsRepository(Pool pool) {
     this.pool = pool;
+    this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
+    this.countsSql =
+        "SELECT (SELECT count(*) FROM "
+            + Tables.DELIVERIES
+            + " WHERE status = 'pending') AS pending, (SELECT count(*) FROM "
+            + Tables.DELIVERIES
+            + " WHERE status = 'pending' AND run_at <= now()) AS due, "
+            + tally.countSql("success")
+            + " AS completed, "
+            + tally.countSql("failed")
+            + " AS failed";
   }
 
   /**
@@ -47,7 +40,7 @@ public class CountsRepository {
   public record Counts(long pending, long due, long completed, long failed) {}
 
   public Uni<Counts> counts() {
-    return pool.query(COUNTS_SQL)
+    return pool.query(countsSql)
         .execute()
         .map(rows -> rows.iterator().next())
         .map(
@@ -61,18 +54,6 @@ public class CountsRepository {
 
   /** Folds increments into the totals; emits how many totals it changed. */
   public Uni<Integer> fold() {
-    return pool.query(FOLD_SQL).execute().map(rows -> rows.rowCount());
-  }
-
-  private static String finished(String status) {
-    return "(coalesce((SELECT n FROM "
-        + Tables.OUTCOME_TOTALS
-        + " WHERE status = '"
-        + status
-        + "'), 0) + (SELECT coalesce(sum(delta), 0) FROM "
-        + Tables.OUTCOME_INCREMENTS
-        + " WHERE status = '"
-        + status
-        + "'))";
+    return tally.fold();
   }
 }

@@ -2,7 +2,6 @@ package io.paystream.webhooks.repository;
 
 import io.paystream.shared.event.MerchantCredentials;
 import io.paystream.shared.idempotency.StoredResponse;
-import io.paystream.shared.security.ApiKeyAuthenticator.Credential;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.webhooks.MerchantSecrets;
@@ -45,22 +44,6 @@ public class MerchantRepository {
 
   public MerchantRepository(Pool pool) {
     this.pool = pool;
-  }
-
-  /** The credential behind an API key, or {@code null}. */
-  public Uni<Credential> credential(String apiKey) {
-    return pool.preparedQuery(
-            "SELECT id, name, api_secret_hash FROM " + Tables.MERCHANTS + " WHERE api_key = $1")
-        .execute(Tuple.of(apiKey))
-        .map(Rows::first)
-        .map(
-            row ->
-                row == null
-                    ? null
-                    : new Credential(
-                        row.getUUID("id"),
-                        row.getString("name"),
-                        row.getBuffer("api_secret_hash").getBytes()));
   }
 
   /** Applies a merchant event's credentials (and first signing secret) as of {@code eventAt}. */

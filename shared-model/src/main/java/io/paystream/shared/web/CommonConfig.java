@@ -1,0 +1,41 @@
+package io.paystream.shared.web;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The settings every service reads the same way; each service maps its own beside these. */
+@ConfigMapping(prefix = "paystream")
+public interface CommonConfig {
+  /**
+   * {@code ENCRYPTION_KEY}: base64 of 32 bytes, the same in every service; empty: development key.
+   */
+  Optional<String> encryptionKey();
+
+  RateLimit rateLimit();
+
+  Outbox outbox();
+
+  /** Requests per second per merchant, per instance. */
+  interface RateLimit {
+    /** Sustained rate ({@code RATE_LIMIT_PER_SECOND}); 0 turns limiting off. Never below 100. */
+    @WithDefault("1000")
+    double perSecond();
+
+    /** Requests allowed at once ({@code RATE_LIMIT_BURST}). */
+    @WithDefault("2000")
+    double burst();
+  }
+
+  /** The transactional outbox of services that publish events. */
+  interface Outbox {
+    /** How long published events are kept for re-drive after Redis loses data. */
+    @WithDefault("24h")
+    Duration retention();
+
+    /** How often the relay looks for events without being kicked. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+  }
+}

@@ -1,0 +1,136 @@
+package io.paystream.shared.web;
+
+import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.outbox.OutboxRelay;
+import io.paystream.shared.outbox.RedisEpochWatch;
+import io.paystream.shared.outbox.RelayOptions;
+import io.paystream.shared.security.ApiKeyAuthenticator;
+import io.paystream.shared.security.RateLimiter;
+import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.stream.RedisStreams;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds shared-model's plain building blocks for a service, over its own schema (the one its
+ * migrations own, {@code quarkus.flyway.default-schema}): {@code <schema>.merchants} for API
+ * credentials, {@code <schema>.idempotency_keys}, {@code <schema>.outbox}, {@code
+ * <schema>.redis_epoch}. Beans are made on first use, so a service without an outbox never makes a
+ * relay.
+ */
+@ApplicationScoped
+public class CommonProducers {
+  private static final Logger LOG = Logger.getLogger(CommonProducers.class);
+  private static final long IDEMPOTENCY_TTL_MILLIS = Duration.ofHours(24).toMillis();
+
+  /** How long a request holds its idempotency key before a crashed holder's key is taken over. */
+  private static final long CLAIM_LOCK_MILLIS = Duration.ofSeconds(30).toMillis();
+
+  /**
+   * How long a known API key is trusted from cache: a rotated secret stops working everywhere
+   * within this time (at once on the instance that learnt of the rotation).
+   */
+  private static final Duration CREDENTIAL_TTL = Duration.ofSeconds(5);
+
+  private final String schema;
+  private final CommonConfig config;
+
+  public CommonProducers(
+      @ConfigProperty(name = "quarkus.flyway.default-schema") String schema, CommonConfig config) {
+    this.schema = schema;
+    this.config = config;
+  }
+
+  @Produces
+  @Singleton
+  RedisStreams redisStreams(Redis redis) {
+    return new RedisStreams(redis);
+  }
+
+  /** Secrets at rest and in events, under {@code ENCRYPTION_KEY} (the same in every service). */
+  @Produces
+  @Singleton
+  SecretBox secretBox() {
+    String key = config.encryptionKey().orElse("");
+    if (!key.isBlank()) {
+      return SecretBox.fromBase64Key(key);
+    }
+    LOG.warn(
+        "ENCRYPTION_KEY is not set: secrets at rest use the public development key. Set"
+            + " ENCRYPTION_KEY (base64 of 32 random bytes, the same in every service) in any real"
+            + " deployment.");
+    return SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
+  }
+
+  @Produces
+  @Singleton
+  IdempotencyStore idempotencyStore(Pool pool) {
+    return new IdempotencyStore(
+        pool, schema + ".idempotency_keys", IDEMPOTENCY_TTL_MILLIS, CLAIM_LOCK_MILLIS);
+  }
+
+  @Produces
+  @Singleton
+  IdempotentRun idempotentRun(IdempotencyStore store) {
+    return new IdempotentRun(store);
+  }
+
+  /** Per merchant, per instance ({@code RATE_LIMIT_PER_SECOND}, {@code RATE_LIMIT_BURST}). */
+  @Produces
+  @Singleton
+  RateLimiter rateLimiter() {
+    return new RateLimiter(config.rateLimit().perSecond(), config.rateLimit().burst());
+  }
+
+  /** API keys checked against {@code <schema>.merchants} (a table or a projection). */
+  @Produces
+  @Singleton
+  ApiKeyAuthenticator apiKeyAuthenticator(Pool pool) {
+    String sql =
+        "SELECT id, name, api_secret_hash FROM " + schema + ".merchants WHERE api_key = $1";
+    return new ApiKeyAuthenticator(
+        apiKey ->
+            pool.preparedQuery(sql)
+                .execute(Tuple.of(apiKey))
+                .map(rows -> rows.size() == 0 ? null : credential(rows.iterator().next())),
+        CREDENTIAL_TTL,
+        Duration.ofSeconds(1),
+        100_000);
+  }
+
+  @Produces
+  @Singleton
+  RelayOptions relayOptions() {
+    return RelayOptions.of(schema + ".outbox")
+        .withRetentionMillis(config.outbox().retention().toMillis())
+        .withPollIntervalMillis(config.outbox().pollInterval().toMillis());
+  }
+
+  @Produces
+  @Singleton
+  OutboxRelay outboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
+    return new OutboxRelay(vertx, pool, streams, options);
+  }
+
+  @Produces
+  @Singleton
+  RedisEpochWatch redisEpochWatch(
+      Vertx vertx, Pool pool, Redis redis, OutboxRelay relay, RelayOptions options) {
+    return new RedisEpochWatch(vertx, pool, redis, relay, schema + ".redis_epoch", options);
+  }
+
+  private static ApiKeyAuthenticator.Credential credential(Row row) {
+    return new ApiKeyAuthenticator.Credential(
+        row.getUUID("id"), row.getString("name"), row.getBuffer("api_secret_hash").getBytes());
+  }
+}
