@@ -55,6 +55,8 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (run_at) WHERE status = 'pending';
 CREATE INDEX deliveries_by_merchant ON deliveries (merchant_id, created_at DESC, id DESC);
+-- Finished deliveries by age, for the retention purge.
+CREATE INDEX deliveries_finished ON deliveries (updated_at) WHERE status <> 'pending';
 
 -- Every attempt, kept when a manual retry starts the schedule again.
 CREATE TABLE delivery_attempts (

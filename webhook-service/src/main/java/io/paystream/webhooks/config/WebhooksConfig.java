@@ -59,6 +59,14 @@ public interface WebhooksConfig {
     /** How often this instance reports its heartbeat. */
     @WithDefault("1s")
     Duration heartbeatInterval();
+
+    /**
+     * How long finished deliveries and their attempts stay in the log ({@code DELIVERY_RETENTION});
+     * never less than 2 days, so that an event re-driven from an outbox (kept 24 h) still finds its
+     * delivery and is not sent twice.
+     */
+    @WithDefault("30d")
+    Duration retention();
   }
 
   /** The event stream consumers. */

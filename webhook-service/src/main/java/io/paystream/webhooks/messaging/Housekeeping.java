@@ -1,18 +1,22 @@
 package io.paystream.webhooks.messaging;
 
 import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.health.StreamLag;
 import io.paystream.webhooks.repository.CountsRepository;
+import io.paystream.webhooks.repository.DeliveryLogRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Periodic upkeep: folding outcome counts, purging expired idempotency keys, reading stream lag.
+ * Periodic upkeep: folding outcome counts, purging expired idempotency keys and old finished
+ * deliveries, reading stream lag.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -22,14 +26,24 @@ public class Housekeeping {
   private final CountsRepository counts;
   private final IdempotencyStore idempotency;
   private final StreamLag lag;
+  private final DeliveryLogRepository log;
+  private final long retentionMillis;
   private final List<Long> timers = new ArrayList<>();
 
   public Housekeeping(
-      Vertx vertx, CountsRepository counts, IdempotencyStore idempotency, StreamLag lag) {
+      Vertx vertx,
+      CountsRepository counts,
+      IdempotencyStore idempotency,
+      StreamLag lag,
+      DeliveryLogRepository log,
+      WebhooksConfig config) {
     this.vertx = vertx;
     this.counts = counts;
     this.idempotency = idempotency;
     this.lag = lag;
+    this.log = log;
+    this.retentionMillis =
+        Math.max(Duration.ofDays(2).toMillis(), config.delivery().retention().toMillis());
   }
 
   public void start() {
@@ -37,6 +51,7 @@ public class Housekeeping {
     every(2_000, "fold", counts::fold);
     every(60_000, "purge", idempotency::purgeExpired);
     every(5_000, "stream lag", lag::refresh);
+    every(60_000, "delivery retention", () -> log.purgeFinished(retentionMillis));
   }
 
   public void stop() {

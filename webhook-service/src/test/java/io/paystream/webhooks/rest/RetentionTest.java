@@ -1,0 +1,63 @@
+package io.paystream.webhooks.rest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.webhooks.Publisher;
+import io.paystream.webhooks.Publisher.Merchant;
+import io.paystream.webhooks.Receiver;
+import io.paystream.webhooks.repository.DeliveryLogRepository;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Finished deliveries leave the log, with their attempts, once older than the retention. */
+@QuarkusTest
+class RetentionTest {
+  @Inject RedisStreams streams;
+  @Inject DeliveryLogRepository log;
+  @Inject Pool pool;
+
+  @Test
+  void oldFinishedDeliveriesArePurgedRecentOnesStay() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      Publisher.endpoint(m, r.url("/kept"));
+      pub.paymentSuccess(m.id());
+      pub.paymentSuccess(m.id());
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered(m) == 2);
+
+      // One of them finished 40 days ago.
+      pool.preparedQuery(
+              "UPDATE webhooks.deliveries SET updated_at = now() - interval '40 days'"
+                  + " WHERE id = (SELECT id FROM webhooks.deliveries WHERE merchant_id = $1 LIMIT 1)")
+          .execute(Tuple.of(m.id()))
+          .await()
+          .indefinitely();
+      assertEquals(1, log.purgeFinished(Duration.ofDays(30).toMillis()).await().indefinitely());
+
+      assertEquals(1, delivered(m));
+      long orphanAttempts =
+          pool.query(
+                  "SELECT count(*) FROM webhooks.delivery_attempts a WHERE NOT EXISTS"
+                      + " (SELECT 1 FROM webhooks.deliveries d WHERE d.id = a.delivery_id)")
+              .execute()
+              .await()
+              .indefinitely()
+              .iterator()
+              .next()
+              .getLong(0);
+      assertEquals(0, orphanAttempts);
+      assertEquals(0, log.purgeFinished(Duration.ofDays(30).toMillis()).await().indefinitely());
+    }
+  }
+
+  private static int delivered(Merchant m) {
+    return m.api().get("/api/v1/webhooks?status=success").then().extract().path("total");
+  }
+}
