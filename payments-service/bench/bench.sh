@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "preparing database $DB and Redis index $REDIS_DB"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null
+"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
 

@@ -85,16 +85,24 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
 
+-- Events leave through this append-only outbox: one row per change, its events in order, stamped
+-- with the writing transaction (see OutboxRelay). Nothing updates a row; the relay keeps its
+-- position in outbox_cursor.
 CREATE TABLE outbox (
-    id           bigserial   PRIMARY KEY,
-    stream       text        NOT NULL,
-    payload      text        NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    lease_until  timestamptz,
-    published_at timestamptz
+    id         bigserial   PRIMARY KEY,
+    txid       xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    streams    text[]      NOT NULL,
+    payloads   text[]      NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;
-CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
+CREATE INDEX outbox_in_commit_order ON outbox (txid, id);
+
+CREATE TABLE outbox_cursor (
+    id        boolean PRIMARY KEY DEFAULT true CHECK (id),
+    last_txid xid8    NOT NULL,
+    last_id   bigint  NOT NULL
+);
+INSERT INTO outbox_cursor (last_txid, last_id) VALUES ('0', 0);
 
 CREATE TABLE redis_epoch (
     id      boolean     PRIMARY KEY DEFAULT true CHECK (id),

@@ -156,7 +156,8 @@ class IdempotencyTest extends UpstreamTest {
   /** Outbox entries of one type about the payment's refunds. */
   private long outboxOf(String paymentId, String type) {
     return db.number(
-        "SELECT count(*) FROM refunds.outbox WHERE payload LIKE ? AND payload LIKE ?",
+        "SELECT count(*) FROM refunds.outbox o, unnest(o.payloads) AS p(payload)"
+            + " WHERE payload LIKE ? AND payload LIKE ?",
         "%\"type\":\"" + type + "\"%",
         "%\"payment_id\":\"" + paymentId + "\"%");
   }

@@ -7,6 +7,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,30 +18,42 @@ import org.jboss.logging.Logger;
 /**
  * Publishes a service's outbox to Redis Streams after commit.
  *
- * <p>Business statements insert their events into the service's {@code outbox} table in the same
- * statement or transaction as the change (see {@link OutboxSql}); nothing writes to Redis inside a
- * business transaction. This relay claims unpublished rows with a short lease ({@code FOR UPDATE
- * SKIP LOCKED}, so several instances share the work), sends them as one pipeline of {@code XADD}s
- * and marks them published. A crash between publish and mark republishes the rows once the lease
- * ends; consumers deduplicate by event id.
+ * <p>Business statements append one row to the service's {@code outbox} table in the same statement
+ * as their change: the events of that change, in order, as arrays of streams and payloads, stamped
+ * with the writing transaction's id ({@code txid xid8}). Nothing writes to Redis inside a business
+ * transaction, and nothing ever updates an outbox row.
  *
- * <p>Published rows are kept for {@code retention}. When Redis loses its data ({@link
- * RedisEpochWatch}), rows published within that window are marked unpublished again and go out a
- * second time: nothing accepted is lost because Redis was restarted or flushed.
+ * <p>The relay reads rows in {@code (txid, id)} order past a cursor ({@code outbox_cursor}), but
+ * only rows whose transaction is older than the oldest transaction still running ({@code
+ * pg_snapshot_xmin(pg_current_snapshot())}): every transaction below that mark has ended, so no row
+ * can later appear behind the cursor. It sends them as one pipeline of {@code XADD}s and moves the
+ * cursor, once per batch, with a compare-and-set (a re-drive that reset the cursor meanwhile wins).
+ * A crash between publish and cursor move publishes the batch again; consumers deduplicate by event
+ * id.
  *
- * <p>Requests call {@link #kick()} after their commit for low latency; a timer kicks it too, so
- * publishing never depends on a request finishing.
+ * <p>One instance of a service publishes at a time: the one holding a PostgreSQL advisory lock on
+ * its relay connection. When it dies its connection closes, the lock goes with it, and another
+ * instance takes over within a second.
+ *
+ * <p>Rows are kept for {@code retention}. When Redis loses its data, {@link RedisEpochWatch} moves
+ * the cursor back and everything retained goes out again. Requests call {@link #kick()} after their
+ * commit for low latency; a timer polls too, so publishing never depends on a request.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+  /** After a kick, rows may wait for earlier transactions to end: look again for this long. */
+  private static final long KICK_WINDOW_MILLIS = 100;
+
+  private static final long RETRY_MILLIS = 2;
 
   private final Vertx vertx;
   private final Pool pool;
   private final RedisStreams streams;
   private final RelayOptions options;
-  private final String claimSql;
-  private final String markSql;
-  private final String releaseSql;
+  private final String lockSql;
+  private final String readSql;
+  private final String advanceSql;
   private final String purgeSql;
   private final String backlogSql;
 
@@ -48,6 +61,8 @@ public final class OutboxRelay {
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final AtomicLong published = new AtomicLong();
+  private volatile SqlConnection leader;
+  private volatile long lastKickAt;
   private volatile long lastSuccessAt = System.currentTimeMillis();
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
@@ -59,36 +74,50 @@ public final class OutboxRelay {
     this.streams = streams;
     this.options = options;
     String t = options.table();
-    this.claimSql =
+    String cursor = options.cursorTable();
+    this.lockSql = "SELECT pg_try_advisory_lock(hashtext('" + t + "')) AS locked";
+    this.readSql =
+        "SELECT o.id, o.txid::text AS txid, o.streams, o.payloads, c.last_txid::text AS from_txid,"
+            + " c.last_id AS from_id FROM "
+            + cursor
+            + " c JOIN "
+            + t
+            + " o ON (o.txid, o.id) > (c.last_txid, c.last_id)"
+            + " WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY o.txid, o.id LIMIT $1";
+    this.advanceSql =
         "UPDATE "
-            + t
-            + " SET lease_until = now() + $2 * interval '1 millisecond' WHERE id IN ("
-            + "SELECT id FROM "
-            + t
-            + " WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < now())"
-            + " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, stream, payload";
-    this.markSql =
-        "UPDATE " + t + " SET published_at = now(), lease_until = NULL WHERE id = ANY($1)";
-    this.releaseSql = "UPDATE " + t + " SET lease_until = NULL WHERE id = ANY($1)";
+            + cursor
+            + " SET last_txid = $1::text::xid8, last_id = $2"
+            + " WHERE last_txid = $3::text::xid8 AND last_id = $4";
     this.purgeSql =
         "DELETE FROM "
             + t
-            + " WHERE id IN (SELECT id FROM "
+            + " WHERE id IN (SELECT o.id FROM "
             + t
-            + " WHERE published_at < now() - $1 * interval '1 millisecond' LIMIT 10000)";
-    this.backlogSql = "SELECT count(*) FROM " + t + " WHERE published_at IS NULL";
+            + " o, "
+            + cursor
+            + " c WHERE o.created_at < now() - $1 * interval '1 millisecond'"
+            + " AND (o.txid, o.id) <= (c.last_txid, c.last_id) LIMIT 10000)";
+    this.backlogSql =
+        "SELECT count(*) FROM "
+            + t
+            + " o, "
+            + cursor
+            + " c WHERE (o.txid, o.id) > (c.last_txid, c.last_id)";
   }
 
-  /** Starts publishing, and purging published rows past their retention. */
+  /** Starts publishing (once this instance holds the lead), and purging rows past retention. */
   public void start() {
     if (!running.compareAndSet(false, true)) {
       return;
     }
-    pollTimer = vertx.setPeriodic(options.pollIntervalMillis(), id -> kick());
+    pollTimer = vertx.setPeriodic(options.pollIntervalMillis(), id -> kickQuietly());
     purgeTimer = vertx.setPeriodic(60_000, id -> purge());
     kick();
   }
 
+  /** Stops publishing and gives up the lead. */
   public void stop() {
     running.set(false);
     if (pollTimer >= 0) {
@@ -97,10 +126,16 @@ public final class OutboxRelay {
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
     }
+    resign();
   }
 
   /** Publishes soon: call after committing rows to the outbox. Never fails, never blocks. */
   public void kick() {
+    lastKickAt = System.currentTimeMillis();
+    kickQuietly();
+  }
+
+  private void kickQuietly() {
     if (!running.get()) {
       return;
     }
@@ -110,12 +145,17 @@ public final class OutboxRelay {
     }
   }
 
-  /** Whether the relay has published (or found nothing to publish) recently. */
+  /** Whether the relay works: it leads and publishes, or stands by with the database reachable. */
   public boolean isHealthy() {
     return running.get() && failuresInRow < 5;
   }
 
-  /** Rows published by this instance since it started. */
+  /** Whether this instance is the one publishing. */
+  public boolean isLeader() {
+    return leader != null;
+  }
+
+  /** Outbox rows published by this instance since it started. */
   public long publishedCount() {
     return published.get();
   }
@@ -125,16 +165,26 @@ public final class OutboxRelay {
     return pool.query(backlogSql).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** When the relay last completed a cycle without error (epoch millis). */
+  public long lastSuccessAt() {
+    return lastSuccessAt;
+  }
+
   private void cycle() {
     again.set(false);
-    publishBatch()
+    lead()
+        .chain(leads -> leads ? publishBatch() : Uni.createFrom().item(0))
         .subscribe()
         .with(
             count -> {
               failuresInRow = 0;
               lastSuccessAt = System.currentTimeMillis();
-              if (count >= options.batchSize() || again.get()) {
+              if (count >= options.batchSize() || (count > 0 && again.get())) {
                 cycle();
+              } else if (leader != null
+                  && System.currentTimeMillis() - lastKickAt < KICK_WINDOW_MILLIS) {
+                // Just kicked: the new rows may be waiting for earlier transactions to end.
+                vertx.setTimer(RETRY_MILLIS, id -> cycle());
               } else {
                 idle();
               }
@@ -146,7 +196,8 @@ public final class OutboxRelay {
                     "outbox %s: publishing failed (%d in a row), retrying: %s",
                     options.table(), failures, err.getMessage());
               }
-              vertx.setTimer(Math.min(2_000L, 100L << Math.min(failures, 5)), id -> idleThenKick());
+              resign();
+              vertx.setTimer(Math.min(2_000L, 100L << Math.min(failures, 5)), id -> retry());
             });
   }
 
@@ -157,51 +208,97 @@ public final class OutboxRelay {
     }
   }
 
-  private void idleThenKick() {
+  private void retry() {
     busy.set(false);
-    kick();
+    kickQuietly();
   }
 
-  /** Claims, publishes and marks one batch; emits how many rows it published. */
+  /** Takes the lead when nobody holds it; emits whether this instance leads. */
+  private Uni<Boolean> lead() {
+    if (leader != null) {
+      return Uni.createFrom().item(true);
+    }
+    return pool.getConnection()
+        .chain(
+            conn ->
+                conn.query(lockSql)
+                    .execute()
+                    .map(rows -> rows.iterator().next().getBoolean("locked"))
+                    .onFailure()
+                    .call(conn::close)
+                    .call(
+                        locked -> {
+                          if (locked) {
+                            leader = conn;
+                            LOG.infof("outbox %s: this instance publishes now", options.table());
+                            return Uni.createFrom().voidItem();
+                          }
+                          return conn.close();
+                        }));
+  }
+
+  /** Gives the lead (and its connection) back, e.g. after the connection failed. */
+  private void resign() {
+    SqlConnection conn = leader;
+    leader = null;
+    if (conn != null) {
+      // Unlocking on a broken connection fails; the server ended that session and its lock.
+      conn.query("SELECT pg_advisory_unlock_all()")
+          .execute()
+          .onItemOrFailure()
+          .call(conn::close)
+          .subscribe()
+          .with(ok -> {}, err -> {});
+    }
+  }
+
+  /** Reads, publishes and records one batch; emits how many rows it published. */
   Uni<Integer> publishBatch() {
-    return pool.preparedQuery(claimSql)
-        .execute(Tuple.of(options.batchSize(), options.leaseMillis()))
-        .chain(this::publish);
+    SqlConnection conn = leader;
+    if (conn == null) {
+      return Uni.createFrom().item(0);
+    }
+    return conn.preparedQuery(readSql)
+        .execute(Tuple.of(options.batchSize()))
+        .chain(rows -> publish(conn, rows));
   }
 
-  private Uni<Integer> publish(RowSet<Row> rows) {
+  private Uni<Integer> publish(SqlConnection conn, RowSet<Row> rows) {
     if (rows.size() == 0) {
       return Uni.createFrom().item(0);
     }
-    List<Long> ids = new ArrayList<>(rows.size());
-    List<Row> ordered = new ArrayList<>(rows.size());
-    rows.forEach(ordered::add);
-    ordered.sort((a, b) -> Long.compare(a.getLong("id"), b.getLong("id")));
-    List<Request> adds = new ArrayList<>(ordered.size());
-    for (Row row : ordered) {
-      ids.add(row.getLong("id"));
-      String stream = row.getString("stream");
-      adds.add(RedisStreams.xadd(stream, options.maxLen(stream), row.getString("payload")));
+    List<Request> adds = new ArrayList<>(rows.size() * 2);
+    Row last = null;
+    for (Row row : rows) {
+      String[] toStreams = row.getArrayOfStrings("streams");
+      String[] payloads = row.getArrayOfStrings("payloads");
+      for (int i = 0; i < toStreams.length; i++) {
+        adds.add(RedisStreams.xadd(toStreams[i], options.maxLen(toStreams[i]), payloads[i]));
+      }
+      last = row;
     }
-    Long[] idArray = ids.toArray(Long[]::new);
+    Row first = rows.iterator().next();
+    Tuple move =
+        Tuple.of(
+            last.getString("txid"),
+            last.getLong("id"),
+            first.getString("from_txid"),
+            first.getLong("from_id"));
+    int count = rows.size();
     return streams
         .batch(adds)
-        .onFailure()
-        .call(
-            err ->
-                pool.preparedQuery(releaseSql)
-                    .execute(Tuple.of(idArray))
-                    .onFailure()
-                    .recoverWithNull())
-        .chain(() -> pool.preparedQuery(markSql).execute(Tuple.of(idArray)))
+        .chain(() -> conn.preparedQuery(advanceSql).execute(move))
         .map(
             done -> {
-              published.addAndGet(idArray.length);
-              return idArray.length;
+              published.addAndGet(count);
+              return count;
             });
   }
 
   private void purge() {
+    if (leader == null) {
+      return;
+    }
     pool.preparedQuery(purgeSql)
         .execute(Tuple.of(options.retentionMillis()))
         .subscribe()
@@ -212,10 +309,5 @@ public final class OutboxRelay {
               }
             },
             err -> LOG.debugf("outbox %s: purge failed: %s", options.table(), err.getMessage()));
-  }
-
-  /** When the relay last completed a cycle without error (epoch millis). */
-  public long lastSuccessAt() {
-    return lastSuccessAt;
   }
 }

@@ -52,18 +52,18 @@ public final class OutboxSql {
   }
 
   /**
-   * A data-modifying statement that inserts these events into {@code table}; with a {@code guard}
-   * CTE name, only when that CTE returned a row.
+   * A data-modifying statement that appends these events, as one outbox row, to {@code table}; with
+   * a {@code guard} CTE name, only when that CTE returned a row.
    */
   public String insertInto(String table, SqlParams p, String guard) {
     String sql =
         "INSERT INTO "
             + table
-            + " (stream, payload) SELECT s, v FROM unnest("
+            + " (streams, payloads) SELECT "
             + p.add(streams())
             + "::text[], "
             + p.add(payloads())
-            + "::text[]) AS e(s, v)";
+            + "::text[]";
     return guard == null ? sql : sql + " WHERE EXISTS (SELECT 1 FROM " + guard + ")";
   }
 

@@ -29,7 +29,6 @@ public final class RedisEpochWatch {
   private final Redis redis;
   private final OutboxRelay relay;
   private final String redriveSql;
-  private final long windowMillis;
   private volatile long timer = -1;
   private volatile String lastSeen;
 
@@ -48,7 +47,6 @@ public final class RedisEpochWatch {
     this.pool = pool;
     this.redis = redis;
     this.relay = relay;
-    this.windowMillis = relayOptions.retentionMillis();
     this.redriveSql =
         "WITH prev AS (SELECT epoch FROM "
             + epochTable
@@ -58,10 +56,9 @@ public final class RedisEpochWatch {
             + " ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, seen_at = now()"
             + " WHERE t.epoch <> EXCLUDED.epoch RETURNING 1)"
             + " UPDATE "
-            + relayOptions.table()
-            + " SET published_at = NULL, lease_until = NULL"
-            + " WHERE published_at > now() - $2 * interval '1 millisecond'"
-            + " AND EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)";
+            + relayOptions.cursorTable()
+            + " SET last_txid = '0'::xid8, last_id = 0"
+            + " WHERE EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)";
   }
 
   /** Checks now and then every {@code intervalMillis}. */
@@ -79,7 +76,7 @@ public final class RedisEpochWatch {
     }
   }
 
-  /** Reads (or creates) the token and re-drives when it changed; emits the rows re-driven. */
+  /** Reads (or creates) the token and re-drives when it changed; emits 1 when it re-drove. */
   public Uni<Integer> check() {
     return currentEpoch()
         .chain(
@@ -88,14 +85,12 @@ public final class RedisEpochWatch {
                 return Uni.createFrom().item(0);
               }
               return pool.preparedQuery(redriveSql)
-                  .execute(Tuple.of(epoch, windowMillis))
+                  .execute(Tuple.of(epoch))
                   .map(
                       rows -> {
                         lastSeen = epoch;
                         if (rows.rowCount() > 0) {
-                          LOG.warnf(
-                              "Redis lost its data (epoch %s): re-driving %d outbox rows",
-                              epoch, rows.rowCount());
+                          LOG.warnf("Redis lost its data (epoch %s): re-driving the outbox", epoch);
                           relay.kick();
                         }
                         return rows.rowCount();

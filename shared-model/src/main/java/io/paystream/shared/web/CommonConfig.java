@@ -34,8 +34,8 @@ public interface CommonConfig {
     @WithDefault("24h")
     Duration retention();
 
-    /** How often the relay looks for events without being kicked. */
-    @WithDefault("250ms")
+    /** How often the relay looks for events without being kicked (and a standby asks to lead). */
+    @WithDefault("50ms")
     Duration pollInterval();
   }
 }

@@ -1,0 +1,168 @@
+package io.paystream.shared.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.sql.SqlParams;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamEntry;
+import io.paystream.shared.testing.TestDatabases;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay against the real PostgreSQL and Redis: commit order, one publisher, take-over. */
+class OutboxRelayTest {
+  private static final String DB = "paystream_shared_test";
+  private static final int REDIS_DB = 12;
+  private static final String STREAM = "test:outbox";
+
+  private Vertx vertx;
+  private Redis redis;
+  private Pool poolA;
+  private Pool poolB;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestDatabases.recreate(DB, "relaytest");
+    TestDatabases.flushRedis(REDIS_DB);
+    vertx = Vertx.vertx();
+    redis = Redis.createClient(vertx, TestDatabases.redisUrl(REDIS_DB));
+    poolA = pool();
+    poolB = pool();
+    for (String ddl :
+        List.of(
+            "CREATE SCHEMA relaytest",
+            "CREATE TABLE relaytest.outbox (id bigserial PRIMARY KEY, txid xid8 NOT NULL DEFAULT"
+                + " pg_current_xact_id(), streams text[] NOT NULL, payloads text[] NOT NULL,"
+                + " created_at timestamptz NOT NULL DEFAULT now())",
+            "CREATE INDEX ON relaytest.outbox (txid, id)",
+            "CREATE TABLE relaytest.outbox_cursor (id boolean PRIMARY KEY DEFAULT true,"
+                + " last_txid xid8 NOT NULL, last_id bigint NOT NULL)",
+            "INSERT INTO relaytest.outbox_cursor (last_txid, last_id) VALUES ('0', 0)")) {
+      poolA.query(ddl).execute().await().atMost(Duration.ofSeconds(10));
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    poolA.closeAndAwait();
+    poolB.closeAndAwait();
+    redis.close();
+    vertx.closeAndAwait();
+  }
+
+  @Test
+  void aLaterCommitOfAnEarlierTransactionIsNeverSkipped() throws Exception {
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    // A transaction takes its id first and commits last.
+    SqlConnection slow = poolA.getConnection().await().indefinitely();
+    slow.query("BEGIN").execute().await().indefinitely();
+    insert(slow, "slow").await().indefinitely();
+    for (int i = 0; i < 50; i++) {
+      insert(poolB, "fast-" + i).await().indefinitely();
+    }
+    relay.kick();
+    Thread.sleep(300);
+    // Nothing behind the slow transaction is published before it ends: the cursor cannot pass it.
+    assertFalse(published().contains("slow"));
+    slow.query("COMMIT").execute().await().indefinitely();
+    slow.closeAndAwait();
+    relay.kick();
+    awaitPublished(51);
+    Set<String> all = published();
+    assertTrue(all.contains("slow"));
+    for (int i = 0; i < 50; i++) {
+      assertTrue(all.contains("fast-" + i));
+    }
+    relay.stop();
+  }
+
+  @Test
+  void oneInstancePublishesAndAnotherTakesOverWhenItStops() throws Exception {
+    OutboxRelay a = relay(poolA);
+    OutboxRelay b = relay(poolB);
+    a.start();
+    Thread.sleep(200);
+    b.start();
+    for (int i = 0; i < 200; i++) {
+      insert(i % 2 == 0 ? poolA : poolB, "e-" + i).await().indefinitely();
+      (i % 2 == 0 ? a : b).kick();
+    }
+    awaitPublished(200);
+    assertTrue(a.isLeader() ^ b.isLeader(), "exactly one leads");
+    assertEquals(200, entries().size(), "each row published once");
+
+    OutboxRelay leader = a.isLeader() ? a : b;
+    OutboxRelay standby = leader == a ? b : a;
+    leader.stop();
+    for (int i = 200; i < 300; i++) {
+      insert(poolA, "e-" + i).await().indefinitely();
+    }
+    standby.kick();
+    awaitPublished(300);
+    assertTrue(standby.isLeader());
+    standby.stop();
+  }
+
+  private Uni<Void> insert(io.vertx.mutiny.sqlclient.SqlClient client, String payload) {
+    OutboxSql events = new OutboxSql(null, null).addEncoded(STREAM, payload);
+    SqlParams p = new SqlParams();
+    String sql = events.insertInto("relaytest.outbox", p, null);
+    return client.preparedQuery(sql).execute(p.tuple()).replaceWithVoid();
+  }
+
+  private OutboxRelay relay(Pool pool) {
+    return new OutboxRelay(
+        vertx,
+        pool,
+        new RedisStreams(redis),
+        RelayOptions.of("relaytest.outbox").withPollIntervalMillis(20));
+  }
+
+  private Pool pool() {
+    String[] hp = TestDatabases.postgres().split(":");
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(4))
+        .connectingTo(
+            new PgConnectOptions()
+                .setHost(hp[0])
+                .setPort(Integer.parseInt(hp[1]))
+                .setDatabase(DB)
+                .setUser(TestDatabases.user()))
+        .using(vertx)
+        .build();
+  }
+
+  private List<StreamEntry> entries() {
+    return new RedisStreams(redis).latest(STREAM, 100_000).await().atMost(Duration.ofSeconds(5));
+  }
+
+  private Set<String> published() {
+    Set<String> out = new HashSet<>();
+    entries().forEach(e -> out.add(e.payload()));
+    return out;
+  }
+
+  private void awaitPublished(int n) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (published().size() < n && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(n, published().size());
+  }
+}
