@@ -76,14 +76,18 @@ public final class OutboxRelay {
     String t = options.table();
     String cursor = options.cursorTable();
     this.lockSql = "SELECT pg_try_advisory_lock(hashtext('" + t + "')) AS locked";
+    // The cursor as scalar sub-selects, so that the row comparison is an index range scan.
+    String from = "((SELECT last_txid FROM " + cursor + "), (SELECT last_id FROM " + cursor + "))";
     this.readSql =
-        "SELECT o.id, o.txid::text AS txid, o.streams, o.payloads, c.last_txid::text AS from_txid,"
-            + " c.last_id AS from_id FROM "
+        "SELECT o.id, o.txid::text AS txid, o.streams, o.payloads, (SELECT last_txid::text FROM "
             + cursor
-            + " c JOIN "
+            + ") AS from_txid, (SELECT last_id FROM "
+            + cursor
+            + ") AS from_id FROM "
             + t
-            + " o ON (o.txid, o.id) > (c.last_txid, c.last_id)"
-            + " WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())"
+            + " o WHERE (o.txid, o.id) > "
+            + from
+            + " AND o.txid < pg_snapshot_xmin(pg_current_snapshot())"
             + " ORDER BY o.txid, o.id LIMIT $1";
     this.advanceSql =
         "UPDATE "
@@ -95,16 +99,11 @@ public final class OutboxRelay {
             + t
             + " WHERE id IN (SELECT o.id FROM "
             + t
-            + " o, "
-            + cursor
-            + " c WHERE o.created_at < now() - $1 * interval '1 millisecond'"
-            + " AND (o.txid, o.id) <= (c.last_txid, c.last_id) LIMIT 10000)";
-    this.backlogSql =
-        "SELECT count(*) FROM "
-            + t
-            + " o, "
-            + cursor
-            + " c WHERE (o.txid, o.id) > (c.last_txid, c.last_id)";
+            + " o WHERE o.created_at < now() - $1 * interval '1 millisecond'"
+            + " AND (o.txid, o.id) <= "
+            + from
+            + " LIMIT 10000)";
+    this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
   }
 
   /** Starts publishing (once this instance holds the lead), and purging rows past retention. */
