@@ -143,9 +143,14 @@ final class Stack implements AutoCloseable {
     return Files.readString(runDir.resolve("logs/" + name + ".log"));
   }
 
+  /** Runs down.sh; an interrupt is kept on the thread. */
   @Override
-  public void close() throws Exception {
-    script("down.sh");
+  public void close() throws IOException {
+    try {
+      script("down.sh");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void script(String name, String... args) throws IOException, InterruptedException {

@@ -22,7 +22,7 @@ public final class StackExtension implements ParameterResolver {
         context
             .getRoot()
             .getStore(ExtensionContext.Namespace.GLOBAL)
-            .getOrComputeIfAbsent(Attempt.class, k -> Attempt.start(), Attempt.class);
+            .computeIfAbsent(Attempt.class, k -> Attempt.start(), Attempt.class);
     if (attempt.stack == null) {
       throw new IllegalStateException(
           "the stack did not start: " + attempt.failure.getMessage(), attempt.failure);
@@ -31,8 +31,7 @@ public final class StackExtension implements ParameterResolver {
   }
 
   /** The one start of the stack, or why it failed. */
-  private static final class Attempt
-      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private static final class Attempt implements AutoCloseable {
     private final Stack stack;
     private final Exception failure;
 
@@ -50,7 +49,7 @@ public final class StackExtension implements ParameterResolver {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       if (stack != null) {
         stack.close();
       }

@@ -102,9 +102,15 @@ final class Webhooks implements AutoCloseable {
     }
   }
 
+  /** Removes the endpoint and stops the receiver; an interrupt is kept on the thread. */
   @Override
-  public void close() throws IOException, InterruptedException {
-    api.delete("/api/v1/webhook-endpoints/" + endpointId);
-    receiver.close();
+  public void close() throws IOException {
+    try {
+      api.delete("/api/v1/webhook-endpoints/" + endpointId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      receiver.close();
+    }
   }
 }

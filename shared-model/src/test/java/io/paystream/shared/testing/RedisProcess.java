@@ -83,8 +83,13 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** Stops the server; an interrupt while waiting is kept on the thread. */
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

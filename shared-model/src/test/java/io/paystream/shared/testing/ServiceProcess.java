@@ -116,13 +116,20 @@ public final class ServiceProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Stops the service gracefully, forcibly after 15 s; an interrupt is kept on the thread. */
   @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
       if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
         kill();
       }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 

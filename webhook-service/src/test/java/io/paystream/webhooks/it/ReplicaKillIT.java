@@ -30,7 +30,6 @@ class ReplicaKillIT {
           "PAYSTREAM_CONSUMER_CLAIM_INTERVAL", "1s");
 
   @Test
-  @SuppressWarnings("try") // ServiceProcess.close() may be interrupted; this thread never is
   void aKilledInstancesDeliveriesAreMadeByAnotherAndNothingIsLost() throws Exception {
     try (Replicas replicas = Replicas.fresh();
         Receiver receiver = Receiver.start()) {

@@ -28,7 +28,6 @@ class TwoReplicasIT {
   private static final int EVENTS = 1_000;
 
   @Test
-  @SuppressWarnings("try") // ServiceProcess.close() may be interrupted; this thread never is
   void twoInstancesMakeEachAttemptExactlyOnce() throws Exception {
     try (Replicas replicas = Replicas.fresh();
         Receiver receiver = Receiver.start();
