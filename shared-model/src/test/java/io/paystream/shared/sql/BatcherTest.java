@@ -1,0 +1,145 @@
+package io.paystream.shared.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BatcherTest {
+  /** A flush whose batches are recorded and completed by the test. */
+  private static final class Flushes {
+    final List<List<Integer>> batches = new ArrayList<>();
+    final List<UniEmitter<? super List<String>>> open = new ArrayList<>();
+
+    synchronized Uni<List<String>> flush(List<Integer> items) {
+      batches.add(List.copyOf(items));
+      return Uni.createFrom()
+          .emitter(
+              e -> {
+                synchronized (this) {
+                  open.add(e);
+                }
+              });
+    }
+
+    /** Completes the oldest open flush with "r" + item for each item. */
+    void completeOldest() {
+      UniEmitter<? super List<String>> e;
+      List<Integer> items;
+      synchronized (this) {
+        int i = batches.size() - open.size();
+        e = open.remove(0);
+        items = batches.get(i);
+      }
+      e.complete(items.stream().map(n -> "r" + n).toList());
+    }
+  }
+
+  private static List<CompletableFuture<String>> submit(
+      Batcher<Integer, String> b, int from, int n) {
+    List<CompletableFuture<String>> out = new ArrayList<>();
+    for (int i = from; i < from + n; i++) {
+      out.add(b.submit(i).subscribeAsCompletionStage());
+    }
+    return out;
+  }
+
+  @Test
+  void itemsArrivingDuringAFlushAreWrittenTogetherByTheNext() throws Exception {
+    Flushes flushes = new Flushes();
+    Batcher<Integer, String> batcher = new Batcher<>(100, 1, flushes::flush);
+
+    List<CompletableFuture<String>> first = submit(batcher, 0, 1);
+    List<CompletableFuture<String>> rest = submit(batcher, 1, 5);
+    assertEquals(List.of(List.of(0)), flushes.batches, "the first item is flushed at once");
+    assertEquals(5, batcher.waiting());
+
+    flushes.completeOldest();
+    assertEquals("r0", first.get(0).get(1, TimeUnit.SECONDS));
+    assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4, 5)), flushes.batches);
+
+    flushes.completeOldest();
+    for (int i = 0; i < 5; i++) {
+      assertEquals("r" + (i + 1), rest.get(i).get(1, TimeUnit.SECONDS), "results stay in order");
+    }
+    assertEquals(0, batcher.waiting());
+  }
+
+  @Test
+  void neverMoreFlushesAtOnceNorLargerBatchesThanAllowed() throws Exception {
+    Flushes flushes = new Flushes();
+    Batcher<Integer, String> batcher = new Batcher<>(3, 2, flushes::flush);
+
+    List<CompletableFuture<String>> all = submit(batcher, 0, 10);
+    assertEquals(List.of(List.of(0), List.of(1)), flushes.batches, "two flushes at most");
+
+    flushes.completeOldest();
+    assertEquals(List.of(2, 3, 4), flushes.batches.get(2), "a batch holds at most three");
+    while (!flushes.open.isEmpty()) {
+      flushes.completeOldest();
+    }
+    for (int i = 0; i < 10; i++) {
+      assertEquals("r" + i, all.get(i).get(1, TimeUnit.SECONDS));
+    }
+    assertTrue(flushes.batches.stream().allMatch(b -> b.size() <= 3));
+    assertEquals(10, flushes.batches.stream().mapToInt(List::size).sum(), "each item once");
+  }
+
+  @Test
+  void aFailedFlushFailsEachItemOfItsBatchAndTheNextBatchStillRuns() throws Exception {
+    IllegalStateException boom = new IllegalStateException("database down");
+    List<List<Integer>> seen = new ArrayList<>();
+    Batcher<Integer, String> batcher =
+        new Batcher<>(
+            10,
+            1,
+            items -> {
+              seen.add(List.copyOf(items));
+              return items.contains(0)
+                  ? Uni.createFrom().failure(boom)
+                  : Uni.createFrom().item(items.stream().map(n -> "r" + n).toList());
+            });
+
+    CompletableFuture<String> failing = batcher.submit(0).subscribeAsCompletionStage();
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> failing.get(1, TimeUnit.SECONDS));
+    assertSame(boom, e.getCause());
+    assertEquals("r7", batcher.submit(7).subscribeAsCompletionStage().get(1, TimeUnit.SECONDS));
+    assertEquals(List.of(List.of(0), List.of(7)), seen);
+  }
+
+  @Test
+  void aFlushThatThrowsOrMiscountsFailsItsItemsInsteadOfLosingThem() {
+    Batcher<Integer, String> throwing =
+        new Batcher<>(
+            10,
+            1,
+            items -> {
+              throw new IllegalArgumentException("bad batch");
+            });
+    ExecutionException thrown =
+        assertThrows(
+            ExecutionException.class,
+            () -> throwing.submit(1).subscribeAsCompletionStage().get(1, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalArgumentException.class, thrown.getCause());
+
+    Batcher<Integer, String> miscounting =
+        new Batcher<>(10, 1, items -> Uni.createFrom().item(List.of()));
+    ExecutionException miscounted =
+        assertThrows(
+            ExecutionException.class,
+            () -> miscounting.submit(1).subscribeAsCompletionStage().get(1, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalStateException.class, miscounted.getCause());
+    assertEquals(0, miscounting.waiting());
+  }
+}
