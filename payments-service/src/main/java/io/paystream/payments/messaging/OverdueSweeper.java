@@ -52,7 +52,7 @@ public class OverdueSweeper {
         .onItem()
         .transformToMulti(list -> Multi.createFrom().iterable(list))
         .onItem()
-        .transformToUniAndConcatenate(p -> finisher.finish(p, null))
+        .transformToUniAndMerge(p -> finisher.finish(p, null))
         .collect()
         .asList()
         .map(done -> (int) done.stream().filter(Boolean::booleanValue).count());

@@ -13,7 +13,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** Payment writes: creation, finishing, capture, refunds applied; and what the sweeper reads. */
@@ -107,44 +109,66 @@ public class PaymentRepository {
         .map(rows -> Rows.first(rows).getLong("n") == 1);
   }
 
+  /** A pending payment to finish with its drawn outcome, and its encoded finished event. */
+  public record Finish(PendingPayment pending, String eventEnvelope) {}
+
   /**
-   * Finishes a pending payment with its drawn outcome, once: marks the order paid on success,
-   * counts the outcome and writes the events. Emits false when it was already finished.
+   * Finishes pending payments with their drawn outcomes, each at most once, in one statement: marks
+   * the orders of successful ones paid, counts the outcomes and writes one outbox row with the
+   * events of those it finished. Emits the ids it finished; a payment no longer pending is left
+   * alone. Ids must be distinct.
    */
-  public Uni<Boolean> finish(PendingPayment pending, Instant at, OutboxSql events) {
-    PaymentOutcome outcome = pending.outcome();
-    SqlParams p = new SqlParams();
-    String status = p.add(outcome.status());
-    String now = p.add(at);
+  public Uni<Set<String>> finish(List<Finish> batch, Instant at, String eventStream) {
+    int n = batch.size();
+    String[] ids = new String[n];
+    String[] statuses = new String[n];
+    String[] codes = new String[n];
+    String[] descriptions = new String[n];
+    String[] events = new String[n];
+    for (int i = 0; i < n; i++) {
+      Finish f = batch.get(i);
+      PaymentOutcome outcome = f.pending().outcome();
+      ids[i] = f.pending().payment().id();
+      statuses[i] = outcome.status();
+      codes[i] = outcome.errorCode();
+      descriptions[i] = outcome.errorDescription();
+      events[i] = f.eventEnvelope();
+    }
     String sql =
-        "WITH p AS (UPDATE "
+        // b is materialized and carries the status a payment must still have, so that the
+        // guard is a join condition: each payment is found by primary key, whatever the
+        // statistics say, instead of by scanning every pending payment through their index.
+        "WITH b AS MATERIALIZED (SELECT *, 'pending'::text AS was FROM unnest($1::text[],"
+            + " $2::text[], $3::text[], $4::text[], $5::text[])"
+            + " AS u (id, status, error_code, error_description, event)),"
+            + " p AS (UPDATE "
             + Tables.PAYMENTS
-            + " SET status = "
-            + status
-            + ", error_code = "
-            + p.add(outcome.errorCode())
-            + ", error_description = "
-            + p.add(outcome.errorDescription())
-            + ", updated_at = "
-            + now
-            + " WHERE id = "
-            + p.add(pending.payment().id())
-            + " AND status = 'pending' RETURNING order_id), o AS (UPDATE "
+            + " x SET status = b.status, error_code = b.error_code,"
+            + " error_description = b.error_description, updated_at = $6 FROM b"
+            + " WHERE x.id = b.id AND x.status = b.was"
+            + " RETURNING x.id, x.order_id, b.status, b.event), o AS (UPDATE "
             + Tables.ORDERS
-            + " SET status = 'paid', updated_at = "
-            + now
-            + " FROM p WHERE orders.id = p.order_id AND "
-            + status
-            + "::text = 'success' RETURNING 1), c AS (INSERT INTO "
+            + " SET status = 'paid', updated_at = $6 FROM p"
+            + " WHERE orders.id = p.order_id AND p.status = 'success'), c AS (INSERT INTO "
             + Tables.OUTCOME_INCREMENTS
-            + " (status) SELECT "
-            + status
-            + " FROM p), ev AS ("
-            + events.insertInto(Tables.OUTBOX, p, "p")
-            + ") SELECT count(*) AS n FROM p";
+            + " (status, delta) SELECT status, count(*) FROM p GROUP BY status), ev AS (INSERT INTO "
+            + Tables.OUTBOX
+            + " (streams, payloads) SELECT array_agg($7::text), array_agg(event) FROM p"
+            + " HAVING count(*) > 0) SELECT id FROM p";
     return pool.preparedQuery(sql)
-        .execute(p.tuple())
-        .map(rows -> Rows.first(rows).getLong("n") == 1);
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  ids, statuses, codes, descriptions, events, Rows.timestamp(at), eventStream
+                }))
+        .map(
+            rows -> {
+              Set<String> finished = new HashSet<>();
+              for (Row r : rows) {
+                finished.add(r.getString("id"));
+              }
+              return finished;
+            });
   }
 
   /**

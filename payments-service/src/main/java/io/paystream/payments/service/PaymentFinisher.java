@@ -3,54 +3,103 @@ package io.paystream.payments.service;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.payments.PendingPayment;
 import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.payments.repository.PaymentRepository.Finish;
+import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.outbox.OutboxRelay;
-import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Moves a pending payment to its drawn outcome, exactly once however many workers try: the update
+ * Moves pending payments to their drawn outcomes, exactly once however many workers try: the update
  * only applies to a payment still pending, and the success/failure event is written by the same
  * statement.
+ *
+ * <p>Payments that fall due together are finished together: a {@link Batcher} writes those that
+ * arrive while a statement runs with the next one (at most {@value #MAX_BATCH} per statement,
+ * {@value #MAX_CONCURRENT} statements at a time). A burst of thousands of due payments thus costs a
+ * few dozen commits and never takes the connections that accepting payments needs.
  */
 @ApplicationScoped
 public class PaymentFinisher {
+  static final int MAX_BATCH = 256;
+  static final int MAX_CONCURRENT = 2;
+
+  private record Request(PendingPayment pending, String requestId) {}
+
   private final PaymentRepository payments;
   private final OutboxRelay relay;
   private final MeterRegistry metrics;
+  private final Batcher<Request, Boolean> batcher;
 
   public PaymentFinisher(PaymentRepository payments, OutboxRelay relay, MeterRegistry metrics) {
     this.payments = payments;
     this.relay = relay;
     this.metrics = metrics;
+    this.batcher = new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::finishAll);
   }
 
   /** Finishes the payment; emits whether this call was the one that finished it. */
   public Uni<Boolean> finish(PendingPayment pending, String requestId) {
+    return batcher.submit(new Request(pending, requestId));
+  }
+
+  /** Payments waiting for the next finishing statement. */
+  public int waiting() {
+    return batcher.waiting();
+  }
+
+  private Uni<List<Boolean>> finishAll(List<Request> requests) {
     Instant now = Timestamps.now();
-    PaymentView finished = pending.finished(now);
+    List<Finish> batch = new ArrayList<>(requests.size());
+    Set<String> ids = new HashSet<>();
+    for (Request r : requests) {
+      // The same payment twice in one batch (a job and the sweeper): the later one is not the
+      // call that finishes it.
+      if (ids.add(r.pending().payment().id())) {
+        batch.add(new Finish(r.pending(), event(r, now)));
+      }
+    }
+    return payments
+        .finish(batch, now, Streams.PAYMENT_EVENTS)
+        .map(
+            finished -> {
+              if (!finished.isEmpty()) {
+                relay.kick();
+              }
+              List<Boolean> results = new ArrayList<>(requests.size());
+              Set<String> answered = new HashSet<>();
+              for (Request r : requests) {
+                String id = r.pending().payment().id();
+                boolean done = finished.contains(id) && answered.add(id);
+                if (done) {
+                  metrics
+                      .counter(
+                          "paystream.payments.finished", "status", r.pending().outcome().status())
+                      .increment();
+                }
+                results.add(done);
+              }
+              return results;
+            });
+  }
+
+  private static String event(Request r, Instant now) {
+    PaymentView finished = r.pending().finished(now);
     EventType type =
         PaymentView.SUCCESS.equals(finished.status())
             ? EventType.PAYMENT_SUCCESS
             : EventType.PAYMENT_FAILED;
-    OutboxSql events =
-        new OutboxSql(finished.merchantId(), requestId)
-            .add(Streams.PAYMENT_EVENTS, type, finished::writeEventData);
-    return payments
-        .finish(pending, now, events)
-        .invoke(
-            done -> {
-              if (done) {
-                metrics
-                    .counter("paystream.payments.finished", "status", finished.status())
-                    .increment();
-                relay.kick();
-              }
-            });
+    return EventEnvelope.encodeNew(
+        type, finished.merchantId(), r.requestId(), finished::writeEventData);
   }
 }

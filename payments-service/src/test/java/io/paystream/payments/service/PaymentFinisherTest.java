@@ -1,0 +1,130 @@
+package io.paystream.payments.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.payments.Api;
+import io.paystream.payments.PaymentOutcome;
+import io.paystream.payments.PendingPayment;
+import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Finishing payments that fall due together: each exactly once, written in shared statements. */
+@QuarkusTest
+class PaymentFinisherTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final int PAYMENTS = 150;
+  private static final int TWICE = 20;
+  private static final String TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000";
+
+  @Inject PaymentFinisher finisher;
+  @Inject PaymentRepository payments;
+  @Inject Pool pool;
+
+  @Test
+  void aBurstIsFinishedOnceEachWithOneEventEachInFarFewerStatements() {
+    List<PendingPayment> burst = new ArrayList<>();
+    for (int i = 0; i < PAYMENTS; i++) {
+      PaymentOutcome outcome =
+          i % 3 == 0 ? PaymentOutcome.failed("PAYMENT_FAILED", "declined") : PaymentOutcome.SUCCESS;
+      burst.add(pendingWithoutJob(Api.order(50_000), outcome));
+    }
+
+    // Every payment at once, and a second finish of some of them (a job and the sweeper racing).
+    List<Uni<Boolean>> calls = new ArrayList<>();
+    burst.forEach(p -> calls.add(finisher.finish(p, "req_burst")));
+    IntStream.range(0, TWICE).forEach(i -> calls.add(finisher.finish(burst.get(i * 7), null)));
+    List<Boolean> results = Uni.join().all(calls).andFailFast().await().atMost(WAIT);
+
+    assertEquals(PAYMENTS, results.stream().filter(Boolean::booleanValue).count());
+    for (int i = 0; i < PAYMENTS; i++) {
+      PendingPayment p = burst.get(i);
+      Row row =
+          pool.preparedQuery(
+                  "SELECT p.status, p.error_code, o.status AS order_status"
+                      + " FROM payments.payments p JOIN payments.orders o ON o.id = p.order_id"
+                      + " WHERE p.id = $1")
+              .execute(Tuple.of(p.payment().id()))
+              .await()
+              .atMost(WAIT)
+              .iterator()
+              .next();
+      assertEquals(p.outcome().status(), row.getString("status"));
+      assertEquals(p.outcome().errorCode(), row.getString("error_code"));
+      assertEquals(
+          PaymentView.SUCCESS.equals(p.outcome().status()) ? "paid" : "attempted",
+          row.getString("order_status"));
+    }
+
+    String[] ids = burst.stream().map(p -> p.payment().id()).toArray(String[]::new);
+    Row events =
+        pool.preparedQuery(
+                "SELECT count(DISTINCT o.id) AS outbox_rows, count(*) AS events FROM"
+                    + " payments.outbox o, unnest(o.payloads) AS e(payload), unnest($1::text[]) AS"
+                    + " i(id) WHERE e.payload LIKE '%\"id\":\"' || i.id || '\"%' AND"
+                    + " (e.payload LIKE '%\"type\":\"payment.success\"%'"
+                    + " OR e.payload LIKE '%\"type\":\"payment.failed\"%')")
+            .execute(Tuple.of(ids))
+            .await()
+            .atMost(WAIT)
+            .iterator()
+            .next();
+    assertEquals(PAYMENTS, events.getLong("events"), "one finish event per payment");
+    long statements = events.getLong("outbox_rows");
+    assertTrue(
+        statements <= PAYMENTS / 5,
+        "finishing " + PAYMENTS + " payments due together took " + statements + " statements");
+  }
+
+  /** A pending payment stored with no job, so only this test finishes it. */
+  private PendingPayment pendingWithoutJob(String orderId, PaymentOutcome outcome) {
+    Instant now = Timestamps.now();
+    PaymentView view =
+        new PaymentView(
+            Ids.payment(),
+            orderId,
+            TEST_MERCHANT_ID,
+            50_000,
+            "INR",
+            "upi",
+            "user@paytm",
+            null,
+            null,
+            PaymentView.PENDING,
+            false,
+            null,
+            null,
+            0,
+            now,
+            now);
+    PendingPayment pending = new PendingPayment(view, outcome, now.plus(Duration.ofHours(1)));
+    boolean created =
+        payments
+            .create(
+                pending,
+                new OutboxSql(view.merchantId(), null)
+                    .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData),
+                null)
+            .await()
+            .atMost(WAIT);
+    assertTrue(created);
+    return pending;
+  }
+}
