@@ -7,13 +7,14 @@
 # Also: idempotent replays, and whether payment processing keeps up (the backlog drains).
 # Talks only to 127.0.0.1, uses its own database and Redis index, and stops what it started.
 #
-# Usage: payments-service/bench/bench.sh        (DURATION=10 RUNS=3 by default)
+# Usage: payments-service/bench/bench.sh        (DURATION=10 RUNS=3 WARMUP=50 by default)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-50}
 PORT=${BENCH_PORT:-18081}
 BARE_PORT=${BENCH_BARE_PORT:-18091}
 DB=${BENCH_DB:-paystream_bench}
@@ -103,14 +104,19 @@ series() { # series <name> <command...>: RUNS runs, median rps/p50/p99
 }
 
 : >"$OUT/results.txt"
-echo "warming up"
-create_run 8 5 >/dev/null
-create_run 64 5 >/dev/null
+# The JIT needs about a minute of load on two cores before the figures settle.
+echo "warming up for $((10 + WARMUP)) s"
+create_run 8 10 >/dev/null
+create_run 64 "$WARMUP" >/dev/null
 echo "draining the warm-up backlog: $(drain) s"
+
+# This machine's PostgreSQL may run with autovacuum off: vacuum between series as it would.
+vacuum() { "${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.payments, payments.orders, payments.outbox, payments.payment_outcome_increments"; }
 
 echo
 echo "== POST /api/v1/payments, full path (median of $RUNS x ${DURATION}s) =="
 for c in 8 64; do
+  vacuum
   series "payments-service, $c connections" create_run "$c" "$DURATION"
   echo "   backlog drained $(drain) s after the runs" | tee -a "$OUT/results.txt"
 done
