@@ -4,7 +4,8 @@ import { env, run, tid } from './browser.mjs';
 
 await run('checkout-standalone', async (page) => {
   await page.goto(`${env('CHECKOUT_URL')}/checkout?order_id=${env('ORDER_ID')}`);
-  await page.locator(tid('order-amount')).waitFor();
+  // The summary shows a placeholder until the order has loaded: wait for the amount itself.
+  await page.locator(tid('order-amount'), { hasText: /\d/ }).waitFor();
   const amount = (await page.locator(tid('order-amount')).textContent()).trim();
   const orderId = (await page.locator(tid('order-id')).textContent()).trim();
   await page.click(tid('method-upi'));
