@@ -53,11 +53,6 @@ public class PaymentFinisher {
     return batcher.submit(new Request(pending, requestId));
   }
 
-  /** Payments waiting for the next finishing statement. */
-  public int waiting() {
-    return batcher.waiting();
-  }
-
   private Uni<List<Boolean>> finishAll(List<Request> requests) {
     Instant now = Timestamps.now();
     List<Finish> batch = new ArrayList<>(requests.size());

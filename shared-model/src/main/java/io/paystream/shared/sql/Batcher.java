@@ -1,36 +1,41 @@
 package io.paystream.shared.sql;
 
+import io.paystream.shared.stream.Failures;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Group commit for background writes: items submitted while a flush is running are written together
- * by the next one, so that a burst of N writes costs a few statements and commits instead of N, and
- * holds at most {@code maxConcurrent} pooled connections instead of N.
- *
- * <p>Nothing waits for a batch to fill: an item submitted while fewer than {@code maxConcurrent}
- * flushes run is flushed at once. Under load, batches grow by themselves to what arrived during the
- * previous flush (up to {@code maxBatch}).
+ * Group commit for one kind of statement: items submitted while {@code maxConcurrent} batches are
+ * being written wait and go out together in the next one. Alone, an item is written at once (no
+ * added latency); under load, one statement carries up to {@code maxBatch} items, so that a burst
+ * of N writes costs a few statements and commits instead of N, and holds at most {@code
+ * maxConcurrent} pooled connections.
  *
  * <p>The flush function gets the items in submission order and emits one result per item, in the
- * same order. When it fails, every item of that batch fails with the same error. Thread-safe; a
- * submitted item's result is emitted on the thread that completed its flush.
+ * same order. A batch that fails for anything but an infrastructure failure ({@link
+ * Failures#isTransient}) is written again item by item, so that one bad item fails alone; a
+ * transient failure fails every item of the batch. Thread-safe; a result is emitted on the thread
+ * that completed its statement.
  *
  * @param <T> what is written
  * @param <R> the result of one item
  */
 public final class Batcher<T, R> {
+  private record Pending<T, R>(T item, UniEmitter<? super R> done) {}
+
   private final int maxBatch;
   private final int maxConcurrent;
   private final Function<List<T>, Uni<List<R>>> flush;
-  private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
-  private int running;
-
-  private record Pending<T, R>(T item, UniEmitter<? super R> emitter) {}
+  private final Queue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger outstanding = new AtomicInteger();
 
   public Batcher(int maxBatch, int maxConcurrent, Function<List<T>, Uni<List<R>>> flush) {
     if (maxBatch < 1 || maxConcurrent < 1) {
@@ -41,71 +46,106 @@ public final class Batcher<T, R> {
     this.flush = flush;
   }
 
-  /** Writes the item with the next batch; emits its result once that batch is written. */
+  /** A batcher of writes that have no result of their own: each item completes once written. */
+  public static <T> Batcher<T, Void> writes(
+      int maxBatch, int maxConcurrent, Function<List<T>, Uni<Void>> write) {
+    return new Batcher<>(
+        maxBatch,
+        maxConcurrent,
+        items -> write.apply(items).map(ok -> Collections.<Void>nCopies(items.size(), null)));
+  }
+
+  /** Emits the item's result once a statement carrying it has been written. */
   public Uni<R> submit(T item) {
     return Uni.createFrom()
         .emitter(
-            emitter -> {
-              synchronized (this) {
-                queue.add(new Pending<>(item, emitter));
-              }
+            done -> {
+              outstanding.incrementAndGet();
+              queue.add(new Pending<>(item, done));
               drain();
             });
   }
 
-  /** Items waiting for a flush (not counting those being written). */
-  public synchronized int waiting() {
+  /** Items submitted and not yet answered (written or failed). */
+  public int waiting() {
+    return outstanding.get();
+  }
+
+  /** Items waiting for a statement to start (not counting those being written). */
+  public int queued() {
     return queue.size();
   }
 
   private void drain() {
-    List<Pending<T, R>> batch;
-    synchronized (this) {
-      if (running >= maxConcurrent || queue.isEmpty()) {
-        return;
+    while (!queue.isEmpty()) {
+      int r = running.get();
+      if (r >= maxConcurrent) {
+        return; // a running batch drains again when it ends
       }
-      running++;
-      batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-      while (batch.size() < maxBatch && !queue.isEmpty()) {
-        batch.add(queue.poll());
+      if (!running.compareAndSet(r, r + 1)) {
+        continue;
       }
+      List<Pending<T, R>> batch = new ArrayList<>(Math.min(maxBatch, 64));
+      for (Pending<T, R> p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
+        batch.add(p);
+      }
+      if (batch.isEmpty()) {
+        running.decrementAndGet();
+        continue;
+      }
+      run(
+          batch,
+          () -> {
+            running.decrementAndGet();
+            drain();
+          });
     }
+  }
+
+  private void run(List<Pending<T, R>> batch, Runnable then) {
     List<T> items = new ArrayList<>(batch.size());
-    for (Pending<T, R> p : batch) {
-      items.add(p.item());
-    }
-    Uni<List<R>> written;
+    batch.forEach(p -> items.add(p.item()));
+    Uni<List<R>> statement;
     try {
-      written = flush.apply(items);
+      statement = flush.apply(items);
     } catch (RuntimeException e) {
-      written = Uni.createFrom().failure(e);
+      statement = Uni.createFrom().failure(e);
     }
-    written
+    statement
+        .map(
+            results -> {
+              if (results.size() != batch.size()) {
+                throw new IllegalStateException(
+                    "flush emitted " + results.size() + " results for " + batch.size());
+              }
+              return results;
+            })
         .subscribe()
         .with(
             results -> {
-              finished();
-              if (results.size() != batch.size()) {
-                IllegalStateException e =
-                    new IllegalStateException(
-                        "flush emitted " + results.size() + " results for " + batch.size());
-                batch.forEach(p -> p.emitter().fail(e));
-                return;
-              }
+              outstanding.addAndGet(-batch.size());
               for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).emitter().complete(results.get(i));
+                batch.get(i).done().complete(results.get(i));
               }
+              then.run();
             },
-            failure -> {
-              finished();
-              batch.forEach(p -> p.emitter().fail(failure));
+            err -> {
+              if (batch.size() > 1 && !Failures.isTransient(err)) {
+                alone(batch, 0, then);
+              } else {
+                outstanding.addAndGet(-batch.size());
+                batch.forEach(p -> p.done().fail(err));
+                then.run();
+              }
             });
   }
 
-  private void finished() {
-    synchronized (this) {
-      running--;
+  /** Writes the items of a failed batch one at a time, in order, each with its own outcome. */
+  private void alone(List<Pending<T, R>> batch, int i, Runnable then) {
+    if (i == batch.size()) {
+      then.run();
+      return;
     }
-    drain();
+    run(List.of(batch.get(i)), () -> alone(batch, i + 1, then));
   }
 }

@@ -2,6 +2,7 @@ package io.paystream.webhooks.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.stream.Failures;
 import io.paystream.webhooks.Delivery;
 import io.paystream.webhooks.repository.DeliveryRepository;
@@ -30,7 +31,7 @@ public class AttemptWriter {
   private final Vertx vertx;
   private final DeliveryRepository deliveries;
   private final DeliveryScheduler scheduler;
-  private final Batcher<AttemptRecord> batcher;
+  private final Batcher<AttemptRecord, Void> batcher;
   private final AtomicInteger failuresInRow = new AtomicInteger();
   private final Counter succeeded;
   private final Counter failed;
@@ -43,7 +44,7 @@ public class AttemptWriter {
     this.vertx = vertx;
     this.deliveries = deliveries;
     this.scheduler = scheduler;
-    this.batcher = new Batcher<>(500, 3, this::writeBatch);
+    this.batcher = Batcher.writes(500, 3, this::writeBatch);
     this.succeeded = finished(registry, Delivery.SUCCESS);
     this.failed = finished(registry, Delivery.FAILED);
   }

@@ -1,8 +1,8 @@
 package io.paystream.webhooks.messaging;
 
 import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.sql.Batcher;
 import io.paystream.webhooks.config.WebhooksConfig;
-import io.paystream.webhooks.delivery.Batcher;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.Dispatcher;
 import io.paystream.webhooks.delivery.InFlight;
@@ -36,7 +36,7 @@ public class EventIntake {
   private final DeliveryScheduler scheduler;
   private final LeaseLock leaseLock;
   private final Duration lease;
-  private final Batcher<NewEvent> batcher;
+  private final Batcher<NewEvent, Void> batcher;
 
   public EventIntake(
       DeliveryRepository deliveries,
@@ -52,7 +52,7 @@ public class EventIntake {
     this.leaseLock = leaseLock;
     this.lease = config.delivery().lease();
     // One batch being written and one formed behind it: both go through the lease lock.
-    this.batcher = new Batcher<>(500, 2, this::create);
+    this.batcher = Batcher.writes(500, 2, this::create);
   }
 
   /** Creates the event's deliveries; completes once they are committed. */
