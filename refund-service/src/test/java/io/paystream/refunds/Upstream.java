@@ -112,7 +112,7 @@ public final class Upstream {
 
   public static PaymentView newPayment(UUID merchant, long amount) {
     Instant now = Timestamps.now();
-    return new PaymentView(
+    return PaymentView.accepted(
         Ids.payment(),
         Ids.order(),
         merchant.toString(),
@@ -122,12 +122,6 @@ public final class Upstream {
         "user@paytm",
         null,
         null,
-        PaymentView.PENDING,
-        false,
-        null,
-        null,
-        0,
-        now,
         now);
   }
 

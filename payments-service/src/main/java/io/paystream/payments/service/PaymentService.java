@@ -97,7 +97,7 @@ public class PaymentService {
     }
     Instant now = Timestamps.now();
     PaymentView view =
-        new PaymentView(
+        PaymentView.accepted(
             Ids.payment(),
             order.id(),
             merchantId.toString(),
@@ -107,12 +107,6 @@ public class PaymentService {
             request.vpa(),
             request.cardNetwork(),
             request.cardLast4(),
-            PaymentView.PENDING,
-            false,
-            null,
-            null,
-            0,
-            now,
             now);
     PaymentOutcome outcome = bank.decide(request);
     PendingPayment pending = new PendingPayment(view, outcome, now.plusMillis(bank.delayMillis()));

@@ -97,7 +97,7 @@ class PaymentFinisherTest {
   private PendingPayment pendingWithoutJob(String orderId, PaymentOutcome outcome) {
     Instant now = Timestamps.now();
     PaymentView view =
-        new PaymentView(
+        PaymentView.accepted(
             Ids.payment(),
             orderId,
             TEST_MERCHANT_ID,
@@ -107,12 +107,6 @@ class PaymentFinisherTest {
             "user@paytm",
             null,
             null,
-            PaymentView.PENDING,
-            false,
-            null,
-            null,
-            0,
-            now,
             now);
     PendingPayment pending = new PendingPayment(view, outcome, now.plus(Duration.ofHours(1)));
     boolean created =

@@ -32,6 +32,37 @@ public record PaymentView(
   public static final String SUCCESS = "success";
   public static final String FAILED = "failed";
 
+  /** A payment as it is accepted at {@code at}: pending, with nothing captured or refunded. */
+  public static PaymentView accepted(
+      String id,
+      String orderId,
+      String merchantId,
+      long amount,
+      String currency,
+      String method,
+      String vpa,
+      String cardNetwork,
+      String cardLast4,
+      Instant at) {
+    return new PaymentView(
+        id,
+        orderId,
+        merchantId,
+        amount,
+        currency,
+        method,
+        vpa,
+        cardNetwork,
+        cardLast4,
+        PENDING,
+        false,
+        null,
+        null,
+        0,
+        at,
+        at);
+  }
+
   /** Writes this payment as one JSON object. */
   public JsonWriter write(JsonWriter w) {
     w.beginObject();
