@@ -56,11 +56,14 @@ public class PaymentFinisher {
   private Uni<List<Boolean>> finishAll(List<Request> requests) {
     Instant now = Timestamps.now();
     List<Finish> batch = new ArrayList<>(requests.size());
+    boolean[] first = new boolean[requests.size()];
     Set<String> ids = new HashSet<>();
-    for (Request r : requests) {
+    for (int i = 0; i < requests.size(); i++) {
+      Request r = requests.get(i);
       // The same payment twice in one batch (a job and the sweeper): the later one is not the
       // call that finishes it.
-      if (ids.add(r.pending().payment().id())) {
+      first[i] = ids.add(r.pending().payment().id());
+      if (first[i]) {
         batch.add(new Finish(r.pending(), event(r, now)));
       }
     }
@@ -72,14 +75,12 @@ public class PaymentFinisher {
                 relay.kick();
               }
               List<Boolean> results = new ArrayList<>(requests.size());
-              Set<String> answered = new HashSet<>();
-              for (Request r : requests) {
-                String id = r.pending().payment().id();
-                boolean done = finished.contains(id) && answered.add(id);
+              for (int i = 0; i < requests.size(); i++) {
+                PendingPayment pending = requests.get(i).pending();
+                boolean done = first[i] && finished.contains(pending.payment().id());
                 if (done) {
                   metrics
-                      .counter(
-                          "paystream.payments.finished", "status", r.pending().outcome().status())
+                      .counter("paystream.payments.finished", "status", pending.outcome().status())
                       .increment();
                 }
                 results.add(done);
