@@ -20,9 +20,10 @@ import java.util.function.Function;
  *
  * <p>The flush function gets the items in submission order and emits one result per item, in the
  * same order. A batch that fails for anything but an infrastructure failure ({@link
- * Failures#isTransient}) is written again item by item, so that one bad item fails alone; a
- * transient failure fails every item of the batch. Thread-safe; a result is emitted on the thread
- * that completed its statement.
+ * Failures#isTransient}) is written again item by item, so that one bad item fails alone; so is a
+ * batch that lost a deadlock or serialization conflict with a concurrent one ({@link
+ * Failures#isConflict}). Any other transient failure fails every item of the batch. Thread-safe; a
+ * result is emitted on the thread that completed its statement.
  *
  * @param <T> what is written
  * @param <R> the result of one item
@@ -130,7 +131,7 @@ public final class Batcher<T, R> {
               then.run();
             },
             err -> {
-              if (batch.size() > 1 && !Failures.isTransient(err)) {
+              if (batch.size() > 1 && (!Failures.isTransient(err) || Failures.isConflict(err))) {
                 alone(batch, 0, then);
               } else {
                 outstanding.addAndGet(-batch.size());

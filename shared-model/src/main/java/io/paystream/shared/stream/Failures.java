@@ -35,6 +35,20 @@ public final class Failures {
   }
 
   /**
+   * Whether {@code failure} is a conflict between concurrent transactions (a deadlock or a
+   * serialization failure): transient, and for work done in batches, a reason to do it in smaller
+   * pieces.
+   */
+  public static boolean isConflict(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg) {
+        return "40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState());
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether {@code failure} is a PostgreSQL unique-constraint violation (of {@code constraint}).
    */
   public static boolean isUniqueViolation(Throwable failure, String constraint) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,5 +207,53 @@ class BatcherTest {
         IllegalArgumentException.class, () -> rest.get(2).await().atMost(Duration.ofSeconds(1)));
     rest.get(0).await().atMost(Duration.ofSeconds(1));
     assertTrue(b.waiting() == 0);
+  }
+
+  @Test
+  void aBatchThatLostADeadlockIsWrittenAgainItemByItemButAnOutageFailsItWhole() {
+    List<List<Integer>> statements = new CopyOnWriteArrayList<>();
+    List<UniEmitter<? super Void>> first = new CopyOnWriteArrayList<>();
+    PgException deadlock = new PgException("deadlock detected", "ERROR", "40P01", null);
+    PgException down = new PgException("terminating connection", "FATAL", "57P01", null);
+    Batcher<Integer, Void> b =
+        Batcher.writes(
+            10,
+            1,
+            items -> {
+              statements.add(List.copyOf(items));
+              if (items.size() == 1 && items.get(0) == 0) {
+                return Uni.createFrom().emitter(first::add); // holds the others back
+              }
+              if (items.size() > 1) {
+                return Uni.createFrom().failure(items.contains(21) ? down : deadlock);
+              }
+              return Uni.createFrom().voidItem();
+            });
+    b.submit(0).subscribe().with(ok -> {}, err -> {});
+    List<Uni<Void>> lost = new ArrayList<>();
+    for (int i : new int[] {11, 12}) {
+      Uni<Void> u = b.submit(i).memoize().indefinitely();
+      u.subscribe().with(ok -> {}, err -> {});
+      lost.add(u);
+    }
+    first.get(0).complete(null);
+    lost.forEach(u -> u.await().atMost(Duration.ofSeconds(1)));
+    assertEquals(List.of(List.of(0), List.of(11, 12), List.of(11), List.of(12)), statements);
+
+    statements.clear();
+    b.submit(0).subscribe().with(ok -> {}, err -> {});
+    List<Uni<Void>> outage = new ArrayList<>();
+    for (int i : new int[] {21, 22}) {
+      Uni<Void> u = b.submit(i).memoize().indefinitely();
+      u.subscribe().with(ok -> {}, err -> {});
+      outage.add(u);
+    }
+    first.get(1).complete(null);
+    for (Uni<Void> u : outage) {
+      assertSame(
+          down, assertThrows(PgException.class, () -> u.await().atMost(Duration.ofSeconds(1))));
+    }
+    assertEquals(List.of(List.of(0), List.of(21, 22)), statements, "not item by item");
+    assertEquals(0, b.waiting());
   }
 }
