@@ -2,6 +2,7 @@ package io.paystream.shared.idempotency;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -10,6 +11,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,13 +28,17 @@ import java.util.UUID;
  * request. The business statement then stores the response in the same statement as the change
  * ({@link #completeSql}), so a crash can never leave a change without its stored answer. A request
  * that fails (4xx or otherwise) {@link #release releases} the key; a claim whose holder died is
- * taken over once its lock has expired. Keys are kept for 24 hours.
+ * taken over once its lock has expired. Keys are kept for 24 hours. Claims that arrive together
+ * share one statement ({@link Batcher}).
  *
  * <p>Table shape (each service's migration): {@code (merchant_id uuid, key text, fingerprint bytea,
  * response_status int, response_body bytea, locked_until timestamptz, created_at timestamptz,
  * expires_at timestamptz, PRIMARY KEY (merchant_id, key))}.
  */
 public final class IdempotencyStore {
+  static final int MAX_BATCH = 128;
+  static final int MAX_CONCURRENT = 2;
+
   private final Pool pool;
   private final String table;
   private final long ttlMillis;
@@ -35,35 +47,44 @@ public final class IdempotencyStore {
   private final String readSql;
   private final String releaseSql;
   private final String purgeSql;
+  private final Batcher<ClaimRequest, IdempotencyClaim> claims;
 
   public IdempotencyStore(Pool pool, String table, long ttlMillis, long lockMillis) {
     this.pool = pool;
     this.table = table;
     this.ttlMillis = ttlMillis;
     this.lockMillis = lockMillis;
+    // One row per distinct key of a batch: claimed now, or what the key holds. A key whose first
+    // request committed after this statement's snapshot shows neither; it is read again.
     this.claimSql =
-        "WITH claimed AS (INSERT INTO "
+        "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])"
+            + " AS r (merchant_id, key, fingerprint)),"
+            + " claimed AS (INSERT INTO "
             + table
             + " AS k (merchant_id, key, fingerprint, locked_until, created_at, expires_at)"
-            + " VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', now(),"
-            + " now() + $5 * interval '1 millisecond')"
+            + " SELECT merchant_id, key, fingerprint, now() + $4 * interval '1 millisecond', now(),"
+            + " now() + $5 * interval '1 millisecond' FROM r"
             + " ON CONFLICT (merchant_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
             + " locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at,"
             + " expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL"
             + " WHERE k.expires_at <= now()"
             + " OR (k.response_status IS NULL AND k.locked_until <= now())"
-            + " RETURNING 1)"
-            + " SELECT true AS claimed, NULL::bytea AS fingerprint, NULL::int AS response_status,"
-            + " NULL::bytea AS response_body FROM claimed"
-            + " UNION ALL SELECT false, fingerprint, response_status, response_body FROM "
+            + " RETURNING k.merchant_id, k.key)"
+            + " SELECT r.merchant_id, r.key, c.key IS NOT NULL AS claimed, k.fingerprint,"
+            + " k.response_status, k.response_body FROM r"
+            + " LEFT JOIN claimed c ON c.merchant_id = r.merchant_id AND c.key = r.key"
+            + " LEFT JOIN "
             + table
-            + " WHERE merchant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM claimed)";
+            + " k ON c.key IS NULL AND k.merchant_id = r.merchant_id AND k.key = r.key";
     this.readSql =
-        "SELECT false AS claimed, fingerprint, response_status, response_body FROM "
+        "SELECT k.merchant_id, k.key, false AS claimed, k.fingerprint, k.response_status,"
+            + " k.response_body FROM "
             + table
-            + " WHERE merchant_id = $1 AND key = $2";
+            + " k JOIN unnest($1::uuid[], $2::text[]) AS r (merchant_id, key)"
+            + " ON k.merchant_id = r.merchant_id AND k.key = r.key";
     this.releaseSql =
         "DELETE FROM " + table + " WHERE merchant_id = $1 AND key = $2 AND response_status IS NULL";
+    this.claims = new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::claimAll);
     this.purgeSql =
         "DELETE FROM "
             + table
@@ -77,35 +98,114 @@ public final class IdempotencyStore {
     if (key == null) {
       return Uni.createFrom().item(IdempotencyClaim.NONE);
     }
-    Tuple args =
-        Tuple.of(merchantId, key, Buffer.buffer(fingerprint), lockMillis).addLong(ttlMillis);
-    return pool.preparedQuery(claimSql)
-        .execute(args)
-        .chain(
-            rows ->
-                rows.size() > 0
-                    // A concurrent first request committed after our snapshot: read it again.
-                    ? Uni.createFrom().item(rows)
-                    : pool.preparedQuery(readSql).execute(Tuple.of(merchantId, key)))
-        .map(rows -> outcome(rows, fingerprint));
+    return claims.submit(new ClaimRequest(new KeyId(merchantId, key), fingerprint));
   }
 
-  private static IdempotencyClaim outcome(RowSet<Row> rows, byte[] fingerprint) {
-    if (rows.size() == 0) {
+  private record KeyId(UUID merchantId, String key) {}
+
+  private record ClaimRequest(KeyId id, byte[] fingerprint) {}
+
+  /** A key's state after a batch: claimed by one of its requests, or as stored. */
+  private record KeyState(boolean claimed, byte[] fingerprint, Integer status, byte[] body) {}
+
+  /**
+   * Claims the distinct keys of a batch in one statement. Requests for the same key are answered as
+   * if they came one after another: the first claims it (or finds what it holds), the others see
+   * what the first left.
+   */
+  private Uni<List<IdempotencyClaim>> claimAll(List<ClaimRequest> batch) {
+    Map<KeyId, byte[]> first = new LinkedHashMap<>();
+    for (ClaimRequest r : batch) {
+      first.putIfAbsent(r.id(), r.fingerprint());
+    }
+    int n = first.size();
+    UUID[] merchants = new UUID[n];
+    String[] keys = new String[n];
+    Buffer[] fingerprints = new Buffer[n];
+    int i = 0;
+    for (Map.Entry<KeyId, byte[]> e : first.entrySet()) {
+      merchants[i] = e.getKey().merchantId();
+      keys[i] = e.getKey().key();
+      fingerprints[i++] = Buffer.buffer(e.getValue());
+    }
+    return pool.preparedQuery(claimSql)
+        .execute(Tuple.of(merchants, keys, fingerprints, lockMillis).addLong(ttlMillis))
+        .chain(
+            rows -> {
+              Map<KeyId, KeyState> states = new HashMap<>();
+              collect(rows, states, first);
+              if (states.size() == n) {
+                return Uni.createFrom().item(states);
+              }
+              // A concurrent first request committed after our snapshot: read those keys again.
+              List<KeyId> unseen = new ArrayList<>();
+              first
+                  .keySet()
+                  .forEach(
+                      k -> {
+                        if (!states.containsKey(k)) {
+                          unseen.add(k);
+                        }
+                      });
+              return pool.preparedQuery(readSql)
+                  .execute(
+                      Tuple.of(
+                          unseen.stream().map(KeyId::merchantId).toArray(UUID[]::new),
+                          unseen.stream().map(KeyId::key).toArray(String[]::new)))
+                  .map(
+                      again -> {
+                        collect(again, states, first);
+                        return states;
+                      });
+            })
+        .map(
+            states -> {
+              List<IdempotencyClaim> out = new ArrayList<>(batch.size());
+              Set<KeyId> claimedBy = new HashSet<>();
+              for (ClaimRequest r : batch) {
+                KeyState state = states.get(r.id());
+                if (state != null && state.claimed() && claimedBy.add(r.id())) {
+                  out.add(IdempotencyClaim.CLAIMED);
+                } else {
+                  out.add(outcome(state, r.fingerprint()));
+                }
+              }
+              return out;
+            });
+  }
+
+  private static void collect(
+      RowSet<Row> rows, Map<KeyId, KeyState> states, Map<KeyId, byte[]> first) {
+    for (Row row : rows) {
+      KeyId id = new KeyId(row.getUUID("merchant_id"), row.getString("key"));
+      boolean claimed = row.getBoolean("claimed");
+      if (claimed) {
+        states.put(id, new KeyState(true, first.get(id), null, null));
+      } else if (row.getBuffer("fingerprint") != null) {
+        var body = row.getBuffer("response_body");
+        states.put(
+            id,
+            new KeyState(
+                false,
+                row.getBuffer("fingerprint").getBytes(),
+                row.getInteger("response_status"),
+                body == null ? null : body.getBytes()));
+      }
+    }
+  }
+
+  /** What a request with {@code fingerprint} gets from a key in {@code state} it did not claim. */
+  private static IdempotencyClaim outcome(KeyState state, byte[] fingerprint) {
+    if (state == null) {
       return IdempotencyClaim.IN_FLIGHT; // released between our two reads: treat as running
     }
-    Row row = rows.iterator().next();
-    if (row.getBoolean("claimed")) {
-      return IdempotencyClaim.CLAIMED;
-    }
-    if (!MessageDigest.isEqual(row.getBuffer("fingerprint").getBytes(), fingerprint)) {
+    if (!MessageDigest.isEqual(state.fingerprint(), fingerprint)) {
       return IdempotencyClaim.MISMATCH;
     }
-    Integer status = row.getInteger("response_status");
-    if (status == null) {
+    if (state.status() == null) {
       return IdempotencyClaim.IN_FLIGHT;
     }
-    return new IdempotencyClaim.Replay(status, row.getBuffer("response_body").getBytes());
+    return new IdempotencyClaim.Replay(state.status(), state.body());
   }
 
   /**
@@ -126,6 +226,19 @@ public final class IdempotencyStore {
             + " AND key = "
             + p.add(key);
     return guard == null ? sql : sql + " AND EXISTS (SELECT 1 FROM " + guard + ")";
+  }
+
+  /**
+   * A data-modifying statement that stores many responses at once, for a CTE: {@code query} selects
+   * the columns {@code merchant_id, key, status, body}; rows whose key is {@code NULL} store
+   * nothing.
+   */
+  public String completeAllSql(String query) {
+    return "UPDATE "
+        + table
+        + " k SET response_status = r.status, response_body = r.body, locked_until = NULL FROM ("
+        + query
+        + ") r WHERE k.merchant_id = r.merchant_id AND k.key = r.key";
   }
 
   /** Releases a claimed key after a failed request; the same request may then run again. */

@@ -10,12 +10,9 @@ import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -135,17 +132,7 @@ class OutboxRelayTest {
   }
 
   private Pool pool() {
-    String[] hp = TestDatabases.postgres().split(":");
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(4))
-        .connectingTo(
-            new PgConnectOptions()
-                .setHost(hp[0])
-                .setPort(Integer.parseInt(hp[1]))
-                .setDatabase(DB)
-                .setUser(TestDatabases.user()))
-        .using(vertx)
-        .build();
+    return TestDatabases.pool(vertx, DB, 4);
   }
 
   private List<StreamEntry> entries() {

@@ -1,5 +1,10 @@
 package io.paystream.shared.testing;
 
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +25,21 @@ import java.sql.Statement;
  */
 public final class TestDatabases {
   private TestDatabases() {}
+
+  /** A reactive pool of up to {@code maxSize} connections to {@code database}. */
+  public static Pool pool(Vertx vertx, String database, int maxSize) {
+    String[] hp = postgres().split(":");
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize))
+        .connectingTo(
+            new PgConnectOptions()
+                .setHost(hp[0])
+                .setPort(Integer.parseInt(hp[1]))
+                .setDatabase(database)
+                .setUser(user()))
+        .using(vertx)
+        .build();
+  }
 
   public static String postgres() {
     return env("PAYSTREAM_TEST_PG", "localhost:5432");

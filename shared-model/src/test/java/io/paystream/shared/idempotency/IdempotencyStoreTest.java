@@ -1,0 +1,146 @@
+package io.paystream.shared.idempotency;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.paystream.shared.sql.SqlParams;
+import io.paystream.shared.testing.TestDatabases;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Claiming keys against the real PostgreSQL, many at once, as requests that arrive together do. */
+class IdempotencyStoreTest {
+  private static final String DB = "paystream_shared_idempotency_test";
+  private static final String TABLE = "idem.idempotency_keys";
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final UUID MERCHANT = UUID.randomUUID();
+  private static final UUID OTHER_MERCHANT = UUID.randomUUID();
+  private static final byte[] A = "request a".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] B = "request b".getBytes(StandardCharsets.UTF_8);
+
+  private Vertx vertx;
+  private Pool pool;
+  private IdempotencyStore store;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestDatabases.recreate(DB, "idem");
+    vertx = Vertx.vertx();
+    pool = TestDatabases.pool(vertx, DB, 4);
+    sql("CREATE SCHEMA idem");
+    sql(
+        "CREATE TABLE "
+            + TABLE
+            + " (merchant_id uuid NOT NULL, key text NOT NULL, fingerprint bytea NOT NULL,"
+            + " response_status int, response_body bytea, locked_until timestamptz,"
+            + " created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,"
+            + " PRIMARY KEY (merchant_id, key))");
+    store = new IdempotencyStore(pool, TABLE, 86_400_000, 30_000);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.closeAndAwait();
+    vertx.closeAndAwait();
+  }
+
+  @Test
+  void claimsArrivingTogetherAreAnsweredAsIfOneCameAfterAnother() {
+    // Stored before: a completed key, a key whose holder died (lock expired), an expired key.
+    claimAlone(MERCHANT, "done", A);
+    complete(MERCHANT, "done", 201, "{\"id\":\"pay_1\"}");
+    claimAlone(MERCHANT, "orphan", A);
+    sql("UPDATE " + TABLE + " SET locked_until = now() - interval '1 second' WHERE key = 'orphan'");
+    claimAlone(MERCHANT, "old", B);
+    complete(MERCHANT, "old", 201, "{\"id\":\"pay_old\"}");
+    sql("UPDATE " + TABLE + " SET expires_at = now() - interval '1 second' WHERE key = 'old'");
+
+    List<Uni<IdempotencyClaim>> calls = new ArrayList<>();
+    calls.add(store.claim(MERCHANT, "new", A)); // 0: claims
+    calls.add(store.claim(MERCHANT, "new", A)); // 1: the same request again: in flight
+    calls.add(store.claim(MERCHANT, "new", B)); // 2: another request with the key: mismatch
+    calls.add(store.claim(OTHER_MERCHANT, "new", B)); // 3: keys are per merchant: claims
+    calls.add(store.claim(MERCHANT, "done", A)); // 4: replay
+    calls.add(store.claim(MERCHANT, "done", A)); // 5: replay again
+    calls.add(store.claim(MERCHANT, "done", B)); // 6: mismatch
+    calls.add(store.claim(MERCHANT, "orphan", A)); // 7: takes the orphan over
+    calls.add(store.claim(MERCHANT, "orphan", A)); // 8: then it is in flight
+    calls.add(store.claim(MERCHANT, "old", A)); // 9: an expired key is claimed afresh
+    calls.add(store.claim(MERCHANT, null, A)); // 10: no key
+    for (int i = 0; i < 40; i++) {
+      calls.add(store.claim(MERCHANT, "bulk-" + i, A)); // 11..50: all claimed
+    }
+    List<IdempotencyClaim> claims = Uni.join().all(calls).andFailFast().await().atMost(WAIT);
+
+    assertSame(IdempotencyClaim.CLAIMED, claims.get(0));
+    assertSame(IdempotencyClaim.IN_FLIGHT, claims.get(1));
+    assertSame(IdempotencyClaim.MISMATCH, claims.get(2));
+    assertSame(IdempotencyClaim.CLAIMED, claims.get(3));
+    for (int i : new int[] {4, 5}) {
+      IdempotencyClaim.Replay replay =
+          assertInstanceOf(IdempotencyClaim.Replay.class, claims.get(i));
+      assertEquals(201, replay.status());
+      assertArrayEquals("{\"id\":\"pay_1\"}".getBytes(StandardCharsets.UTF_8), replay.body());
+    }
+    assertSame(IdempotencyClaim.MISMATCH, claims.get(6));
+    assertSame(IdempotencyClaim.CLAIMED, claims.get(7));
+    assertSame(IdempotencyClaim.IN_FLIGHT, claims.get(8));
+    assertSame(IdempotencyClaim.CLAIMED, claims.get(9));
+    assertSame(IdempotencyClaim.NONE, claims.get(10));
+    for (int i = 11; i < claims.size(); i++) {
+      assertSame(IdempotencyClaim.CLAIMED, claims.get(i), "claim " + i);
+    }
+
+    // The expired key holds the new request now, with its stored answer gone.
+    assertEquals(
+        1L,
+        count(
+            "SELECT count(*) FROM "
+                + TABLE
+                + " WHERE key = 'old' AND fingerprint = $1 AND response_body IS NULL",
+            Tuple.of(io.vertx.core.buffer.Buffer.buffer(A))));
+    assertEquals(
+        44L,
+        count("SELECT count(*) FROM " + TABLE + " WHERE response_status IS NULL", Tuple.tuple()));
+  }
+
+  @Test
+  void aReleasedKeyCanBeClaimedAgain() {
+    claimAlone(MERCHANT, "k", A);
+    store.release(MERCHANT, "k").await().atMost(WAIT);
+    assertSame(IdempotencyClaim.CLAIMED, store.claim(MERCHANT, "k", B).await().atMost(WAIT));
+    assertSame(IdempotencyClaim.MISMATCH, store.claim(MERCHANT, "k", A).await().atMost(WAIT));
+  }
+
+  private void claimAlone(UUID merchant, String key, byte[] fingerprint) {
+    assertSame(
+        IdempotencyClaim.CLAIMED, store.claim(merchant, key, fingerprint).await().atMost(WAIT));
+  }
+
+  private void complete(UUID merchant, String key, int status, String body) {
+    SqlParams p = new SqlParams();
+    String sql =
+        store.completeSql(p, merchant, key, status, body.getBytes(StandardCharsets.UTF_8), null);
+    pool.preparedQuery(sql).execute(p.tuple()).await().atMost(WAIT);
+  }
+
+  private void sql(String sql) {
+    pool.query(sql).execute().await().atMost(WAIT);
+  }
+
+  private long count(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).await().atMost(WAIT).iterator().next().getLong(0);
+  }
+}
