@@ -3,18 +3,23 @@ package io.paystream.payments.repository;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -38,75 +43,189 @@ public class PaymentRepository {
   public record PayableOrder(
       String id, UUID merchantId, long amount, String currency, String status) {}
 
-  /** The order behind a new payment. */
-  public Uni<PayableOrder> payableOrder(String orderId) {
+  /** The orders behind new payments, by id; unknown ids are absent. */
+  public Uni<Map<String, PayableOrder>> payableOrders(List<String> ids) {
     return pool.preparedQuery(
             "SELECT id, merchant_id, amount, currency, status FROM "
                 + Tables.ORDERS
-                + " WHERE id = $1")
-        .execute(Tuple.of(orderId))
-        .map(Rows::first)
+                + " WHERE id = ANY($1::text[])")
+        .execute(Tuple.of(ids.toArray(String[]::new)))
         .map(
-            r ->
-                r == null
-                    ? null
-                    : new PayableOrder(
+            rows -> {
+              Map<String, PayableOrder> found = new HashMap<>();
+              for (Row r : rows) {
+                found.put(
+                    r.getString("id"),
+                    new PayableOrder(
                         r.getString("id"),
                         r.getUUID("merchant_id"),
                         r.getLong("amount"),
                         r.getString("currency"),
                         r.getString("status")));
+              }
+              return found;
+            });
   }
 
   /**
-   * In one statement: marks the order attempted (unless it is paid, which it locks against), adds
-   * the payment, its events and job, and stores the idempotent response. Emits false when the order
-   * was paid meanwhile. A second pending payment for the order fails on {@code
-   * payments_one_pending_per_order}.
+   * A payment to accept: the payment with its drawn outcome, its events and, for a request with an
+   * idempotency key, the response to store.
    */
-  public Uni<Boolean> create(PendingPayment pending, OutboxSql events, StoredResponse response) {
-    PaymentView v = pending.payment();
-    SqlParams p = new SqlParams();
-    String now = p.add(v.createdAt());
+  public record Accept(PendingPayment pending, OutboxSql events, StoredResponse response) {}
+
+  /** What became of a payment to accept. */
+  public enum Acceptance {
+    /** Stored, with its events and response. */
+    ACCEPTED,
+    /** Not stored: the order has a pending payment. */
+    ORDER_BUSY,
+    /** Not stored: the order is paid (or gone). */
+    ORDER_PAID
+  }
+
+  /**
+   * Accepts payments in one statement: marks their orders attempted (unless paid, which it locks
+   * against), adds each payment whose order has no pending one, their events as one outbox row, and
+   * their idempotent responses. Emits one {@link Acceptance} per payment, in order. Orders must be
+   * distinct.
+   */
+  public Uni<List<Acceptance>> accept(List<Accept> batch) {
+    int n = batch.size();
+    String[] ids = new String[n];
+    String[] orderIds = new String[n];
+    UUID[] merchants = new UUID[n];
+    Long[] amounts = new Long[n];
+    String[] currencies = new String[n];
+    String[] methods = new String[n];
+    String[] vpas = new String[n];
+    String[] networks = new String[n];
+    String[] last4s = new String[n];
+    String[] planned = new String[n];
+    String[] plannedCodes = new String[n];
+    String[] plannedDescriptions = new String[n];
+    OffsetDateTime[] due = new OffsetDateTime[n];
+    OffsetDateTime[] created = new OffsetDateTime[n];
+    UUID[] keyMerchants = new UUID[n];
+    String[] keys = new String[n];
+    Integer[] statuses = new Integer[n];
+    Buffer[] bodies = new Buffer[n];
+    List<String> eventPayments = new ArrayList<>(n * 3);
+    List<String> eventStreams = new ArrayList<>(n * 3);
+    List<String> eventPayloads = new ArrayList<>(n * 3);
+    IdempotencyStore keyStore = null;
+    for (int i = 0; i < n; i++) {
+      Accept a = batch.get(i);
+      PaymentView v = a.pending().payment();
+      PaymentOutcome outcome = a.pending().outcome();
+      ids[i] = v.id();
+      orderIds[i] = v.orderId();
+      merchants[i] = UUID.fromString(v.merchantId());
+      amounts[i] = v.amount();
+      currencies[i] = v.currency();
+      methods[i] = v.method();
+      vpas[i] = v.vpa();
+      networks[i] = v.cardNetwork();
+      last4s[i] = v.cardLast4();
+      planned[i] = outcome.status();
+      plannedCodes[i] = outcome.errorCode();
+      plannedDescriptions[i] = outcome.errorDescription();
+      due[i] = Rows.timestamp(a.pending().dueAt());
+      created[i] = Rows.timestamp(v.createdAt());
+      StoredResponse r = a.response();
+      if (r != null) {
+        keyStore = r.store();
+        keyMerchants[i] = r.merchantId();
+        keys[i] = r.key();
+        statuses[i] = r.status();
+        bodies[i] = Buffer.buffer(r.body());
+      }
+      String[] streams = a.events().streams();
+      String[] payloads = a.events().payloads();
+      for (int e = 0; e < streams.length; e++) {
+        eventPayments.add(v.id());
+        eventStreams.add(streams[e]);
+        eventPayloads.add(payloads[e]);
+      }
+    }
     String sql =
-        "WITH o AS (UPDATE "
+        "WITH b AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[],"
+            + " $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
+            + " $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[])"
+            + " AS u (id, order_id, merchant_id, amount, currency, method, vpa, card_network,"
+            + " card_last4, planned_status, planned_error_code, planned_error_description,"
+            + " process_after, created_at)),"
+            + " o AS (UPDATE "
             + Tables.ORDERS
-            + " SET status = CASE WHEN status = 'created' THEN 'attempted' ELSE status END,"
-            + " updated_at = CASE WHEN status = 'created' THEN "
-            + now
-            + " ELSE updated_at END WHERE id = "
-            + p.add(v.orderId())
-            + " AND status <> 'paid' RETURNING id), p AS (INSERT INTO "
+            + " x SET status = CASE WHEN x.status = 'created' THEN 'attempted' ELSE x.status END,"
+            + " updated_at = CASE WHEN x.status = 'created' THEN b.created_at ELSE x.updated_at END"
+            + " FROM b WHERE x.id = b.order_id AND x.status <> 'paid' RETURNING x.id),"
+            + " p AS (INSERT INTO "
             + Tables.PAYMENTS
             + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network, card_last4,"
             + " status, planned_status, planned_error_code, planned_error_description,"
-            + " process_after, created_at, updated_at) SELECT "
-            + String.join(
-                ", ",
-                p.add(v.id()),
-                "o.id",
-                p.add(UUID.fromString(v.merchantId())),
-                p.add(v.amount()),
-                p.add(v.currency()),
-                p.add(v.method()),
-                p.add(v.vpa()),
-                p.add(v.cardNetwork()),
-                p.add(v.cardLast4()),
-                "'pending'",
-                p.add(pending.outcome().status()),
-                p.add(pending.outcome().errorCode()),
-                p.add(pending.outcome().errorDescription()),
-                p.add(pending.dueAt()),
-                now,
-                now)
-            + " FROM o RETURNING id), ev AS ("
-            + events.insertInto(Tables.OUTBOX, p, "p")
-            + ")"
-            + StoredResponse.cte(response, p, "p")
-            + " SELECT count(*) AS n FROM p";
+            + " process_after, created_at, updated_at) SELECT b.id, b.order_id, b.merchant_id,"
+            + " b.amount, b.currency, b.method, b.vpa, b.card_network, b.card_last4, 'pending',"
+            + " b.planned_status, b.planned_error_code, b.planned_error_description,"
+            + " b.process_after, b.created_at, b.created_at FROM b JOIN o ON o.id = b.order_id"
+            + " ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING RETURNING id),"
+            + " ev AS (INSERT INTO "
+            + Tables.OUTBOX
+            + " (streams, payloads) SELECT array_agg(e.stream ORDER BY e.n),"
+            + " array_agg(e.payload ORDER BY e.n) FROM unnest($15::text[], $16::text[], $17::text[])"
+            + " WITH ORDINALITY AS e (payment_id, stream, payload, n)"
+            + " JOIN p ON p.id = e.payment_id HAVING count(*) > 0)"
+            + (keyStore == null
+                ? ""
+                : ", ik AS ("
+                    + keyStore.completeAllSql(
+                        "SELECT k.merchant_id, k.key, k.status, k.body FROM unnest($1::text[],"
+                            + " $18::uuid[], $19::text[], $20::int4[], $21::bytea[])"
+                            + " AS k (id, merchant_id, key, status, body) JOIN p ON p.id = k.id"
+                            + " WHERE k.key IS NOT NULL")
+                    + ")")
+            + " SELECT b.id, p.id IS NOT NULL AS accepted, o.id IS NOT NULL AS open FROM b"
+            + " LEFT JOIN p ON p.id = b.id LEFT JOIN o ON o.id = b.order_id";
+    List<Object> args =
+        new ArrayList<>(
+            List.of(
+                ids,
+                orderIds,
+                merchants,
+                amounts,
+                currencies,
+                methods,
+                vpas,
+                networks,
+                last4s,
+                planned,
+                plannedCodes,
+                plannedDescriptions,
+                due,
+                created,
+                eventPayments.toArray(String[]::new),
+                eventStreams.toArray(String[]::new),
+                eventPayloads.toArray(String[]::new)));
+    if (keyStore != null) {
+      args.addAll(List.of(keyMerchants, keys, statuses, bodies));
+    }
     return pool.preparedQuery(sql)
-        .execute(p.tuple())
-        .map(rows -> Rows.first(rows).getLong("n") == 1);
+        .execute(Tuple.from(args))
+        .map(
+            rows -> {
+              Map<String, Acceptance> byId = new HashMap<>();
+              for (Row r : rows) {
+                byId.put(
+                    r.getString("id"),
+                    r.getBoolean("accepted")
+                        ? Acceptance.ACCEPTED
+                        : r.getBoolean("open") ? Acceptance.ORDER_BUSY : Acceptance.ORDER_PAID);
+              }
+              List<Acceptance> out = new ArrayList<>(n);
+              for (String id : ids) {
+                out.add(byId.get(id));
+              }
+              return out;
+            });
   }
 
   /** A pending payment to finish with its drawn outcome, and its encoded finished event. */

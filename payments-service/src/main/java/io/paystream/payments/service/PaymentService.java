@@ -5,6 +5,8 @@ import io.paystream.payments.Order;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
 import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.payments.repository.PaymentRepository.Accept;
+import io.paystream.payments.repository.PaymentRepository.Acceptance;
 import io.paystream.payments.repository.PaymentRepository.PayableOrder;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.EventType;
@@ -15,25 +17,43 @@ import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
-import io.paystream.shared.stream.Failures;
+import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Accepting payments: validate, draw the bank's answer, and in one statement store the payment with
  * its events, its job and its idempotent response. Processing happens later, in the worker.
+ *
+ * <p>Requests that arrive together share their statements: the order lookups of requests that
+ * arrive while one runs go out as the next one, and so do their acceptances ({@link Batcher}, at
+ * most {@value #MAX_BATCH} per statement and {@value #MAX_CONCURRENT} statements of each kind at a
+ * time). Alone, a request runs its statements at once; under load, a statement and its commit serve
+ * many requests.
  */
 @ApplicationScoped
 public class PaymentService {
+  static final int MAX_BATCH = 128;
+  static final int MAX_CONCURRENT = 2;
+
   private final PaymentRepository payments;
   private final IdempotentRun idempotent;
   private final BankSimulator bank;
   private final OutboxRelay relay;
+  private final Batcher<String, PayableOrder> orders;
+  private final Batcher<Accept, Acceptance> accepts;
 
   public PaymentService(
       PaymentRepository payments, IdempotentRun idempotent, BankSimulator bank, OutboxRelay relay) {
@@ -41,6 +61,15 @@ public class PaymentService {
     this.idempotent = idempotent;
     this.bank = bank;
     this.relay = relay;
+    this.orders =
+        new Batcher<>(
+            MAX_BATCH,
+            MAX_CONCURRENT,
+            ids ->
+                payments
+                    .payableOrders(ids)
+                    .map(found -> ids.stream().map(found::get).collect(Collectors.toList())));
+    this.accepts = new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::acceptAll);
   }
 
   /** A merchant's payment. */
@@ -54,8 +83,8 @@ public class PaymentService {
         fingerprint,
         storing -> {
           PaymentRequest request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
-          return payments
-              .payableOrder(request.orderId())
+          return orders
+              .submit(request.orderId())
               .chain(
                   order ->
                       accept(caller.merchantId(), order, request, caller.requestId(), storing));
@@ -68,8 +97,8 @@ public class PaymentService {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
     PaymentRequest request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
-    return payments
-        .payableOrder(request.orderId())
+    return orders
+        .submit(request.orderId())
         .chain(
             order -> {
               if (order == null) {
@@ -116,20 +145,45 @@ public class PaymentService {
             .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData)
             .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_PENDING, view::writeEventData)
             .add(Streams.PAYMENT_JOBS, EventType.PAYMENT_PROCESS, pending::write);
-    return payments
-        .create(pending, events, storing.response(201, response))
-        .onFailure(e -> Failures.isUniqueViolation(e, null))
-        .transform(
-            e ->
-                ApiException.badRequest(
-                    "Order already has a payment in progress or is paid", "order_id"))
+    return accepts
+        .submit(new Accept(pending, events, storing.response(201, response)))
         .map(
-            created -> {
-              if (!created) {
-                throw ApiException.badRequest("Order is already paid", "order_id");
+            acceptance ->
+                switch (acceptance) {
+                  case ACCEPTED -> ApiResponse.created(response);
+                  case ORDER_BUSY ->
+                      throw ApiException.badRequest(
+                          "Order already has a payment in progress or is paid", "order_id");
+                  case ORDER_PAID ->
+                      throw ApiException.badRequest("Order is already paid", "order_id");
+                });
+  }
+
+  /** One statement for a batch; a second payment for an order of the batch waits for none. */
+  private Uni<List<Acceptance>> acceptAll(List<Accept> batch) {
+    List<Accept> distinct = new ArrayList<>(batch.size());
+    Set<String> orderIds = new HashSet<>();
+    for (Accept a : batch) {
+      if (orderIds.add(a.pending().payment().orderId())) {
+        distinct.add(a);
+      }
+    }
+    return payments
+        .accept(distinct)
+        .map(
+            results -> {
+              Map<Accept, Acceptance> byAccept = new IdentityHashMap<>();
+              for (int i = 0; i < distinct.size(); i++) {
+                byAccept.put(distinct.get(i), results.get(i));
               }
-              relay.kick();
-              return ApiResponse.created(response);
+              if (byAccept.containsValue(Acceptance.ACCEPTED)) {
+                relay.kick();
+              }
+              List<Acceptance> out = new ArrayList<>(batch.size());
+              for (Accept a : batch) {
+                out.add(byAccept.getOrDefault(a, Acceptance.ORDER_BUSY));
+              }
+              return out;
             });
   }
 }

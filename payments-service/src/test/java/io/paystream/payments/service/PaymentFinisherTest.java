@@ -7,6 +7,8 @@ import io.paystream.payments.Api;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
 import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.payments.repository.PaymentRepository.Accept;
+import io.paystream.payments.repository.PaymentRepository.Acceptance;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
@@ -109,16 +111,12 @@ class PaymentFinisherTest {
             null,
             now);
     PendingPayment pending = new PendingPayment(view, outcome, now.plus(Duration.ofHours(1)));
-    boolean created =
-        payments
-            .create(
-                pending,
-                new OutboxSql(view.merchantId(), null)
-                    .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData),
-                null)
-            .await()
-            .atMost(WAIT);
-    assertTrue(created);
+    OutboxSql events =
+        new OutboxSql(view.merchantId(), null)
+            .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData);
+    assertEquals(
+        List.of(Acceptance.ACCEPTED),
+        payments.accept(List.of(new Accept(pending, events, null))).await().atMost(WAIT));
     return pending;
   }
 }

@@ -1,0 +1,191 @@
+package io.paystream.payments.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.payments.Api;
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.json.Json;
+import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Payments requested together are accepted in shared statements, and each request still gets
+ * exactly its own answer: one payment per order, the idempotent response stored for its key, its
+ * events written once, and a refusal that changes nothing.
+ */
+@QuarkusTest
+class PaymentAcceptanceTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final UUID MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
+  private static final String PATH = "/api/v1/payments";
+  private static final int ORDERS = 120;
+  private static final int SECOND_TRIES = 15;
+  private static final int PAID = 5;
+
+  @Inject PaymentService service;
+  @Inject Pool pool;
+
+  /** One request's answer: a response, or the API error it failed with. */
+  private record Answer(String orderId, String key, ApiResponse response, ApiException error) {}
+
+  @Test
+  void aCrowdOfRequestsGetsOnePaymentPerOrderWithItsOwnAnswerInFewStatements() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<String> orders = new ArrayList<>();
+    for (int i = 0; i < ORDERS; i++) {
+      orders.add(Api.order(10_000 + i));
+    }
+    List<String> paid = new ArrayList<>();
+    for (int i = 0; i < PAID; i++) {
+      paid.add(Api.order(500));
+    }
+    sql(
+        "UPDATE payments.orders SET status = 'paid' WHERE id = ANY($1::text[])",
+        Tuple.of(paid.toArray(String[]::new)));
+
+    List<Uni<Answer>> calls = new ArrayList<>();
+    for (int i = 0; i < ORDERS; i++) {
+      calls.add(call(orders.get(i), i % 2 == 0 ? run + "-" + i : null, "user" + i + "@paytm"));
+    }
+    for (int i = 0; i < SECOND_TRIES; i++) {
+      calls.add(call(orders.get(i * 7), null, "second" + i + "@paytm"));
+    }
+    for (int i = 0; i < PAID; i++) {
+      calls.add(call(paid.get(i), run + "-paid-" + i, "late@paytm"));
+    }
+    calls.add(call("order_0000000000unknown", null, "nobody@paytm"));
+    List<Answer> answers = Uni.join().all(calls).andFailFast().await().atMost(WAIT);
+
+    Map<String, Answer> created = new HashMap<>();
+    int busy = 0;
+    for (Answer a : answers) {
+      if (a.response() != null) {
+        assertEquals(201, a.response().status());
+        assertFalse(a.response().replayed());
+        assertNull(created.put(a.orderId(), a), "two payments accepted for " + a.orderId());
+      } else if (paid.contains(a.orderId())) {
+        assertEquals(ErrorCode.BAD_REQUEST_ERROR, a.error().code());
+        assertEquals("Order is already paid", a.error().description());
+      } else if (a.orderId().endsWith("unknown")) {
+        assertEquals(ErrorCode.NOT_FOUND_ERROR, a.error().code());
+      } else {
+        assertEquals(ErrorCode.BAD_REQUEST_ERROR, a.error().code(), a.error().description());
+        assertEquals("Order already has a payment in progress or is paid", a.error().description());
+        busy++;
+      }
+    }
+    assertEquals(orders.size(), created.size(), "every order got its payment");
+    assertEquals(SECOND_TRIES, busy, "each second try found the first in progress");
+
+    // The stored payments are those answered, field for field as the response shows them.
+    RowSet<Row> rows =
+        sql(
+            "SELECT id, order_id, status, amount, vpa, created_at,"
+                + " (SELECT status FROM payments.orders o WHERE o.id = p.order_id) AS order_status"
+                + " FROM payments.payments p WHERE order_id = ANY($1::text[])",
+            Tuple.of(orders.toArray(String[]::new)));
+    assertEquals(ORDERS, rows.size());
+    for (Row r : rows) {
+      ObjectNode body =
+          (ObjectNode) Json.parse(created.get(r.getString("order_id")).response().body());
+      assertEquals(body.get("id").asText(), r.getString("id"));
+      assertEquals("pending", r.getString("status"));
+      assertEquals("attempted", r.getString("order_status"));
+      assertEquals(body.get("amount").asLong(), r.getLong("amount"));
+      assertEquals(body.get("vpa").asText(), r.getString("vpa"));
+      assertEquals(
+          body.get("created_at").asText(),
+          Timestamps.format(r.getOffsetDateTime("created_at").toInstant()));
+    }
+    assertEquals(
+        0,
+        sql(
+                "SELECT 1 FROM payments.payments WHERE order_id = ANY($1::text[])",
+                Tuple.of(paid.toArray(String[]::new)))
+            .size(),
+        "a paid order takes no payment");
+
+    // Each keyed request's own response is stored and replayed byte for byte; refused ones
+    // released their keys.
+    for (Answer a : created.values()) {
+      if (a.key() == null) {
+        continue;
+      }
+      Answer replay = call(a.orderId(), a.key(), vpaOf(a)).await().atMost(WAIT);
+      assertTrue(replay.response().replayed());
+      assertEquals(201, replay.response().status());
+      assertArrayEquals(a.response().body(), replay.response().body());
+    }
+    assertEquals(
+        0,
+        sql(
+                "SELECT 1 FROM payments.idempotency_keys WHERE merchant_id = $1 AND key LIKE $2",
+                Tuple.of(MERCHANT, run + "-paid-%"))
+            .size());
+
+    // Three events per payment (created, pending, its job), each once, in shared outbox rows.
+    String[] ids =
+        created.values().stream().map(PaymentAcceptanceTest::idOf).toArray(String[]::new);
+    Row events =
+        sql(
+                "SELECT count(DISTINCT o.id) AS outbox_rows, count(*) AS events,"
+                    + " count(DISTINCT e.payload) AS distinct_events FROM payments.outbox o,"
+                    + " unnest(o.payloads) AS e(payload), unnest($1::text[]) AS i(id)"
+                    + " WHERE e.payload LIKE '%\"id\":\"' || i.id || '\"%' AND"
+                    + " (e.payload LIKE '%\"type\":\"payment.created\"%'"
+                    + " OR e.payload LIKE '%\"type\":\"payment.pending\"%'"
+                    + " OR e.payload LIKE '%\"type\":\"payment.process\"%')",
+                Tuple.of(ids))
+            .iterator()
+            .next();
+    assertEquals(3L * ORDERS, events.getLong("events"));
+    assertEquals(3L * ORDERS, events.getLong("distinct_events"));
+    long statements = events.getLong("outbox_rows");
+    assertTrue(
+        statements <= ORDERS / 5,
+        ORDERS + " payments requested together took " + statements + " accepting statements");
+  }
+
+  private Uni<Answer> call(String orderId, String key, String vpa) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("order_id", orderId).put("method", "upi").put("vpa", vpa);
+    return Uni.createFrom()
+        .deferred(() -> service.create(new Caller(MERCHANT, "req_accept"), key, body, PATH))
+        .map(r -> new Answer(orderId, key, r, null))
+        .onFailure(ApiException.class)
+        .recoverWithItem(e -> new Answer(orderId, key, null, (ApiException) e));
+  }
+
+  private static String idOf(Answer a) {
+    return Json.parse(a.response().body()).get("id").asText();
+  }
+
+  private static String vpaOf(Answer a) {
+    return Json.parse(a.response().body()).get("vpa").asText();
+  }
+
+  private RowSet<Row> sql(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).await().atMost(WAIT);
+  }
+}
