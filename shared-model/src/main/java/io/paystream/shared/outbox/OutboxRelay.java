@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
  * can later appear behind the cursor. It sends them as one pipeline of {@code XADD}s and moves the
  * cursor, once per batch, with a compare-and-set (a re-drive that reset the cursor meanwhile wins).
  * A crash between publish and cursor move publishes the batch again; consumers deduplicate by event
- * id.
+ * id. For the same reason cursor moves are committed asynchronously (no WAL flush of their own):
+ * one lost to a database crash costs a re-publish, never an event.
  *
  * <p>One instance of a service publishes at a time: the one holding a PostgreSQL advisory lock on
  * its relay connection. When it dies its connection closes, the lock goes with it, and another
@@ -89,10 +90,12 @@ public final class OutboxRelay {
             + from
             + " AND o.txid < pg_snapshot_xmin(pg_current_snapshot())"
             + " ORDER BY o.txid, o.id LIMIT $1";
+    // A cursor move commits without waiting for the WAL flush (s): one lost to a database crash
+    // only publishes its batch again, which consumers deduplicate.
     this.advanceSql =
-        "UPDATE "
+        "WITH s AS (SELECT set_config('synchronous_commit', 'off', true) AS v) UPDATE "
             + cursor
-            + " SET last_txid = $1::text::xid8, last_id = $2"
+            + " SET last_txid = $1::text::xid8, last_id = $2 FROM s"
             + " WHERE last_txid = $3::text::xid8 AND last_id = $4";
     this.purgeSql =
         "DELETE FROM "
