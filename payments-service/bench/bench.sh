@@ -2,7 +2,10 @@
 # Benchmark of POST /api/v1/payments (auth, validation, order lock, payment + events + job in the
 # outbox, idempotency) against a locally started payments-service in TEST_MODE, with the
 # machine's own ceilings measured in the same run:
-#   - a bare Vert.x handler doing one INSERT + one XADD on the same jars (Bare.java),
+#   - a bare Vert.x handler doing one INSERT + one XADD on the same jars (Bare.java), measured in
+#     pairs with the service (each service run is followed by a run of the bare handler at the
+#     same concurrency, and the ratio is the median of the pairs' ratios: a shared machine's speed
+#     drifts within minutes, and a ceiling measured at another moment would not be the ceiling),
 #   - pgbench of one INSERT + one UPDATE, and redis-benchmark of XADD.
 # Also: idempotent replays, and whether payment processing keeps up (the backlog drains).
 # Talks only to 127.0.0.1, uses its own database and Redis index, and stops what it started.
@@ -64,6 +67,18 @@ echo "creating $ORDERS orders"
   FROM generate_series(1, $ORDERS) g"
 "${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.orders"
 
+echo "starting the bare handler on 127.0.0.1:$BARE_PORT"
+"${PSQL[@]}" -d "$DB" -c "CREATE SCHEMA bench; CREATE TABLE bench.bare (id text PRIMARY KEY, body text, created_at timestamptz DEFAULT now());
+  CREATE TABLE bench.pg (id bigserial PRIMARY KEY, body text);
+  CREATE TABLE bench.orders AS SELECT g AS id, 'created'::text AS status FROM generate_series(1, 100000) g; ALTER TABLE bench.orders ADD PRIMARY KEY (id);"
+BENCH_DB=$DB BENCH_REDIS_DB=$REDIS_DB java -Xms512m -Xmx512m -cp "$ROOT/payments-service/target/quarkus-app/lib/main/*" \
+  "$HERE/Bare.java" "$BARE_PORT" >"$OUT/bare.log" 2>&1 &
+BARE_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$BARE_PORT/" && break
+  sleep 0.5
+done
+
 # The next unused order number lives in a file: runs happen in subshells.
 echo 0 >"$OUT/next-order"
 result() { grep '^RESULT' | tail -n 1; }
@@ -81,10 +96,10 @@ drain() { # seconds until no payment is pending
   echo "never"
 }
 
-create_run() { # create_run <connections> <seconds> [delay_ms]
+create_run() { # create_run <connections> <seconds> [delay_ms] [keyed]
   local line base
   base=$(cat "$OUT/next-order")
-  line=$(WRK_THREADS=$THREADS ORDER_BASE=$base DELAY_MS=${3:-0} \
+  line=$(WRK_THREADS=$THREADS ORDER_BASE=$base DELAY_MS=${3:-0} KEYED=${4:-0} \
     wrk -t"$THREADS" -c"$1" -d"$2s" --timeout 5s -s "$HERE/create-payment.lua" "http://127.0.0.1:$PORT" | result)
   echo $((base + $(echo "$line" | field requests) + 1000)) >"$OUT/next-order"
   echo "$line"
@@ -104,22 +119,45 @@ series() { # series <name> <command...>: RUNS runs, median rps/p50/p99
 }
 
 : >"$OUT/results.txt"
+bare_run() { wrk -t"$THREADS" -c"$1" -d"$2s" -s "$HERE/bare.lua" "http://127.0.0.1:$BARE_PORT" | result; }
 # The JIT needs about a minute of load on two cores before the figures settle.
-echo "warming up for $((10 + WARMUP)) s"
+echo "warming up for $((15 + WARMUP)) s"
 create_run 8 10 >/dev/null
 create_run 64 "$WARMUP" >/dev/null
+bare_run 64 5 >/dev/null
 echo "draining the warm-up backlog: $(drain) s"
 
-# This machine's PostgreSQL may run with autovacuum off: vacuum between series as it would.
-vacuum() { "${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.payments, payments.orders, payments.outbox, payments.payment_outcome_increments"; }
+# This machine's PostgreSQL may run with autovacuum off: vacuum between runs as it would.
+vacuum() { "${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.payments, payments.orders, payments.outbox, payments.payment_outcome_increments, payments.idempotency_keys"; }
+
+paired() { # paired <name> <connections> <keyed>: RUNS pairs of a service run and a bare-handler run
+  local name=$1 c=$2 keyed=$3
+  local rps=() p50=() p99=() brps=() bp50=() bp99=() ratio=() errors=0 line bline drained=0 d
+  for _ in $(seq 1 "$RUNS"); do
+    vacuum
+    line=$(create_run "$c" "$DURATION" 0 "$keyed")
+    # The bare handler runs once this run's payments are finished, so it never competes with them.
+    d=$(drain); [ "$d" = never ] && drained=never; [ "$drained" != never ] && [ "$d" -gt "$drained" ] && drained=$d
+    bline=$(bare_run "$c" "$DURATION")
+    rps+=("$(echo "$line" | field rps)"); p50+=("$(echo "$line" | field p50_ms)"); p99+=("$(echo "$line" | field p99_ms)")
+    brps+=("$(echo "$bline" | field rps)"); bp50+=("$(echo "$bline" | field p50_ms)"); bp99+=("$(echo "$bline" | field p99_ms)")
+    errors=$((errors + $(echo "$line" | field errors)))
+    ratio+=("$(python3 -c "print(f'{$(echo "$line" | field rps) / max($(echo "$bline" | field rps), 1):.2f}')")")
+  done
+  printf '%-44s %8s req/s   p50 %6s ms   p99 %7s ms   errors %s\n' "$name, $c connections" \
+    "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p50[@]}" | median)" \
+    "$(printf '%s\n' "${p99[@]}" | median)" "$errors" | tee -a "$OUT/results.txt"
+  printf '%-44s %8s req/s   p50 %6s ms   p99 %7s ms\n' "  bare Vert.x INSERT + XADD, paired runs" \
+    "$(printf '%s\n' "${brps[@]}" | median)" "$(printf '%s\n' "${bp50[@]}" | median)" \
+    "$(printf '%s\n' "${bp99[@]}" | median)" | tee -a "$OUT/results.txt"
+  printf '%-44s %8s x      (pairs: %s; backlog drained within %s s of each run)\n' "  ratio: $name, $c connections" \
+    "$(printf '%s\n' "${ratio[@]}" | median)" "${ratio[*]}" "$drained" | tee -a "$OUT/results.txt"
+}
 
 echo
-echo "== POST /api/v1/payments, full path (median of $RUNS x ${DURATION}s) =="
-for c in 8 64; do
-  vacuum
-  series "payments-service, $c connections" create_run "$c" "$DURATION"
-  echo "   backlog drained $(drain) s after the runs" | tee -a "$OUT/results.txt"
-done
+echo "== POST /api/v1/payments, each run paired with one of the bare handler (medians of $RUNS x ${DURATION}s) =="
+for c in 8 64; do paired "payments-service" "$c" 0; done
+for c in 8 64; do paired "with an Idempotency-Key each" "$c" 1; done
 
 echo
 echo "== idempotent replay of a stored response =="
@@ -135,7 +173,7 @@ for c in 8 64; do series "replay, $c connections" replay_run "$c" "$DURATION"; d
 echo
 echo "== payment processing under a steady load =="
 # About half of the measured peak, for 20 s, sampling the backlog every second.
-PEAK=$(grep 'payments-service, 64 connections' "$OUT/results.txt" | awk '{print $4}')
+PEAK=$(grep '^payments-service, 64 connections' "$OUT/results.txt" | awk '{print $4}')
 RATE=$((PEAK / 2))
 DELAY=$((64 * 1000 / (RATE > 0 ? RATE : 1)))
 MAX_BACKLOG=0
@@ -151,24 +189,10 @@ printf 'steady load %s req/s for 20 s (aimed at %s): backlog at most %s (about %
   "$STEADY_RPS" "$RATE" "$MAX_BACKLOG" "$(python3 -c "print(round($MAX_BACKLOG/max($STEADY_RPS,1),1))")" "$(drain)" | tee -a "$OUT/results.txt"
 
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
-
-echo
-echo "== ceilings, same machine, same run =="
-"${PSQL[@]}" -d "$DB" -c "CREATE SCHEMA bench; CREATE TABLE bench.bare (id text PRIMARY KEY, body text, created_at timestamptz DEFAULT now());
-  CREATE TABLE bench.pg (id bigserial PRIMARY KEY, body text);
-  CREATE TABLE bench.orders AS SELECT g AS id, 'created'::text AS status FROM generate_series(1, 100000) g; ALTER TABLE bench.orders ADD PRIMARY KEY (id);"
-BENCH_DB=$DB BENCH_REDIS_DB=$REDIS_DB java -Xms512m -Xmx512m -cp "$ROOT/payments-service/target/quarkus-app/lib/main/*" \
-  "$HERE/Bare.java" "$BARE_PORT" >"$OUT/bare.log" 2>&1 &
-BARE_PID=$!
-for _ in $(seq 1 60); do
-  curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$BARE_PORT/" && break
-  sleep 0.5
-done
-bare_run() { wrk -t"$THREADS" -c"$1" -d"$2s" -s "$HERE/bare.lua" "http://127.0.0.1:$BARE_PORT" | result; }
-bare_run 64 5 >/dev/null
-for c in 8 64; do series "bare Vert.x INSERT + XADD, $c connections" bare_run "$c" "$DURATION"; done
 kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=""
 
+echo
+echo "== the database and Redis alone, same machine, same run =="
 cat >"$OUT/pgbench.sql" <<'SQL'
 \set n random(1, 100000)
 INSERT INTO bench.pg (body) VALUES ('{"order_id":"order_0000000000000001","method":"upi"}');
@@ -184,10 +208,6 @@ xadd=$(redis-benchmark -h 127.0.0.1 --dbnum "$REDIS_DB" -c 50 -n 300000 -q XADD 
 printf '%-44s %8.0f ops/s\n' "redis-benchmark XADD, 50 clients" "$xadd" | tee -a "$OUT/results.txt"
 
 echo
-echo "== full path / bare handler =="
-for c in 8 64; do
-  full=$(grep "payments-service, $c connections" "$OUT/results.txt" | awk '{print $4}')
-  bare=$(grep "bare Vert.x INSERT + XADD, $c connections" "$OUT/results.txt" | awk '{print $8}')
-  python3 -c "print(f'$c connections: {$full/$bare:.2f} x the bare handler ($full vs $bare req/s)')" | tee -a "$OUT/results.txt"
-done
+echo "== full path / bare handler (median of the paired runs' ratios) =="
+grep '^  ratio: ' "$OUT/results.txt" | sed 's/^  ratio: //'
 echo "(cores: $(nproc); results also in $OUT/results.txt)"

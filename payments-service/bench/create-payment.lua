@@ -14,6 +14,8 @@ function init(args)
   delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
   key = os.getenv("API_KEY") or "key_test_abc123"
   secret = os.getenv("API_SECRET") or "secret_test_xyz789"
+  -- With KEYED=1 every request carries its own Idempotency-Key, as a careful client sends.
+  keyed = os.getenv("KEYED") == "1"
 end
 
 function request()
@@ -25,6 +27,9 @@ function request()
     ["X-Api-Key"] = key,
     ["X-Api-Secret"] = secret,
   }
+  if keyed then
+    headers["Idempotency-Key"] = string.format("bench-%016d", n)
+  end
   return wrk.format("POST", "/api/v1/payments", headers, body)
 end
 
