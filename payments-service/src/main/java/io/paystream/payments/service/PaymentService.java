@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class PaymentService {
   static final int MAX_BATCH = 128;
-  static final int MAX_CONCURRENT = 2;
+  static final int MAX_CONCURRENT = 1;
 
   private final PaymentRepository payments;
   private final IdempotentRun idempotent;

@@ -37,7 +37,7 @@ import java.util.UUID;
  */
 public final class IdempotencyStore {
   static final int MAX_BATCH = 128;
-  static final int MAX_CONCURRENT = 2;
+  static final int MAX_CONCURRENT = 1;
 
   private final Pool pool;
   private final String table;
