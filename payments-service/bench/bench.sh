@@ -101,7 +101,7 @@ create_run() { # create_run <connections> <seconds> [delay_ms] [keyed]
   base=$(cat "$OUT/next-order")
   line=$(WRK_THREADS=$THREADS ORDER_BASE=$base DELAY_MS=${3:-0} KEYED=${4:-0} \
     wrk -t"$THREADS" -c"$1" -d"$2s" --timeout 5s -s "$HERE/create-payment.lua" "http://127.0.0.1:$PORT" | result)
-  echo $((base + $(echo "$line" | field requests) + 1000)) >"$OUT/next-order"
+  echo "$(echo "$line" | field next)" >"$OUT/next-order"
   echo "$line"
 }
 

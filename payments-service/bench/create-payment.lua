@@ -40,7 +40,14 @@ end
 function done(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
       + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
+  -- The first order number no thread has used (threads do not send equal shares).
+  local nthreads = tonumber(os.getenv("WRK_THREADS") or "2")
+  local most = 0
+  for _, t in ipairs(threads) do
+    most = math.max(most, t:get("counter") or 0)
+  end
+  local next_order = tonumber(os.getenv("ORDER_BASE") or "0") + (most + 1) * nthreads + 1
+  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d next=%d\n",
     summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors, next_order))
 end
