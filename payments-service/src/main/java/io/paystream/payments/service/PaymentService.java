@@ -77,18 +77,45 @@ public class PaymentService {
       Caller caller, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    // The request is checked now but its verdict given only once the key is claimed (a stored
+    // answer is replayed whatever the rules now say); the order is looked up while the key is
+    // claimed, since neither depends on the other.
+    PaymentRequest parsed;
+    ApiException invalid = null;
+    try {
+      parsed = PaymentRequest.parse(body, PaymentRequest.currentMonth());
+    } catch (ApiException e) {
+      parsed = null;
+      invalid = e;
+    }
+    PaymentRequest request = parsed;
+    ApiException refusal = invalid;
+    Uni<PayableOrder> order = request == null ? null : lookAhead(request.orderId(), key);
     return idempotent.run(
         caller.merchantId(),
         key,
         fingerprint,
         storing -> {
-          PaymentRequest request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
-          return orders
-              .submit(request.orderId())
-              .chain(
-                  order ->
-                      accept(caller.merchantId(), order, request, caller.requestId(), storing));
+          if (refusal != null) {
+            throw refusal;
+          }
+          return order.chain(
+              o -> accept(caller.merchantId(), o, request, caller.requestId(), storing));
         });
+  }
+
+  /**
+   * The order lookup, started at once when a key is to be claimed first (so that both statements
+   * run together), or when the returned {@code Uni} is subscribed otherwise.
+   */
+  private Uni<PayableOrder> lookAhead(String orderId, String key) {
+    Uni<PayableOrder> lookup = orders.submit(orderId);
+    if (key == null) {
+      return lookup;
+    }
+    Uni<PayableOrder> started = lookup.memoize().indefinitely();
+    started.subscribe().with(o -> {}, e -> {}); // the failure, if any, reaches the request below
+    return started;
   }
 
   /** A shopper's payment from the checkout page: the order decides the merchant. */
