@@ -2,6 +2,7 @@ package io.paystream.shared.idempotency;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
@@ -56,12 +57,13 @@ public final class IdempotencyStore {
     this.lockMillis = lockMillis;
     // One row per distinct key of a batch: claimed now, or what the key holds. A key whose first
     // request committed after this statement's snapshot shows neither; it is read again.
-    // A claim commits without waiting for the WAL flush (s): one lost to a database crash leaves
-    // the key free for the retry of a request that never got its answer, and the request's own
+    // A claim commits without waiting for the WAL flush: one lost to a database crash leaves the
+    // key free for the retry of a request that never got its answer, and the request's own
     // statement, committed normally, flushes the claim with it.
     this.claimSql =
-        "WITH s AS (SELECT set_config('synchronous_commit', 'off', true) AS v),"
-            + " r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])"
+        "WITH "
+            + AsyncCommit.CTE
+            + ", r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])"
             + " AS r (merchant_id, key, fingerprint)),"
             + " claimed AS (INSERT INTO "
             + table
@@ -75,7 +77,9 @@ public final class IdempotencyStore {
             + " OR (k.response_status IS NULL AND k.locked_until <= now())"
             + " RETURNING k.merchant_id, k.key)"
             + " SELECT r.merchant_id, r.key, c.key IS NOT NULL AS claimed, k.fingerprint,"
-            + " k.response_status, k.response_body FROM s, r"
+            + " k.response_status, k.response_body FROM "
+            + AsyncCommit.NAME
+            + ", r"
             + " LEFT JOIN claimed c ON c.merchant_id = r.merchant_id AND c.key = r.key"
             + " LEFT JOIN "
             + table

@@ -1,5 +1,6 @@
 package io.paystream.shared.outbox;
 
+import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.stream.RedisStreams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -90,12 +91,15 @@ public final class OutboxRelay {
             + from
             + " AND o.txid < pg_snapshot_xmin(pg_current_snapshot())"
             + " ORDER BY o.txid, o.id LIMIT $1";
-    // A cursor move commits without waiting for the WAL flush (s): one lost to a database crash
-    // only publishes its batch again, which consumers deduplicate.
+    // A cursor move commits without waiting for the WAL flush: one lost to a database crash only
+    // publishes its batch again, which consumers deduplicate.
     this.advanceSql =
-        "WITH s AS (SELECT set_config('synchronous_commit', 'off', true) AS v) UPDATE "
+        "WITH "
+            + AsyncCommit.CTE
+            + " UPDATE "
             + cursor
-            + " SET last_txid = $1::text::xid8, last_id = $2 FROM s"
+            + " SET last_txid = $1::text::xid8, last_id = $2 FROM "
+            + AsyncCommit.NAME
             + " WHERE last_txid = $3::text::xid8 AND last_id = $4";
     this.purgeSql =
         "DELETE FROM "
