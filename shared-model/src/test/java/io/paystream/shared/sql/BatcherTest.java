@@ -57,6 +57,17 @@ class BatcherTest {
     return out;
   }
 
+  /** Submits the items, each subscribed at once; their outcomes stay readable. */
+  private static List<Uni<Void>> started(Batcher<Integer, Void> b, int... items) {
+    List<Uni<Void>> out = new ArrayList<>();
+    for (int i : items) {
+      Uni<Void> u = b.submit(i).memoize().indefinitely();
+      u.subscribe().with(ok -> {}, err -> {});
+      out.add(u);
+    }
+    return out;
+  }
+
   @Test
   void itemsArrivingDuringAFlushAreWrittenTogetherByTheNext() throws Exception {
     Flushes flushes = new Flushes();
@@ -159,12 +170,7 @@ class BatcherTest {
               statements.add(items);
               return Uni.createFrom().emitter(running::add);
             });
-    List<Uni<Void>> done = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      Uni<Void> u = b.submit(i).memoize().indefinitely();
-      u.subscribe().with(ok -> {}, err -> {});
-      done.add(u);
-    }
+    List<Uni<Void>> done = started(b, 0, 1, 2, 3, 4, 5);
     assertEquals(List.of(List.of(0)), statements, "alone, an item goes at once");
     assertEquals(6, b.waiting());
     running.get(0).complete(null);
@@ -195,12 +201,7 @@ class BatcherTest {
               return Uni.createFrom().voidItem();
             });
     b.submit(0).subscribe().with(ok -> {}, err -> {});
-    List<Uni<Void>> rest = new ArrayList<>();
-    for (int i : new int[] {11, 12, 13, 14}) {
-      Uni<Void> u = b.submit(i).memoize().indefinitely();
-      u.subscribe().with(ok -> {}, err -> {});
-      rest.add(u);
-    }
+    List<Uni<Void>> rest = started(b, 11, 12, 13, 14);
     first.get(0).complete(null);
     assertEquals(List.of(11, 12, 14), written);
     assertThrows(
@@ -230,24 +231,14 @@ class BatcherTest {
               return Uni.createFrom().voidItem();
             });
     b.submit(0).subscribe().with(ok -> {}, err -> {});
-    List<Uni<Void>> lost = new ArrayList<>();
-    for (int i : new int[] {11, 12}) {
-      Uni<Void> u = b.submit(i).memoize().indefinitely();
-      u.subscribe().with(ok -> {}, err -> {});
-      lost.add(u);
-    }
+    List<Uni<Void>> lost = started(b, 11, 12);
     first.get(0).complete(null);
     lost.forEach(u -> u.await().atMost(Duration.ofSeconds(1)));
     assertEquals(List.of(List.of(0), List.of(11, 12), List.of(11), List.of(12)), statements);
 
     statements.clear();
     b.submit(0).subscribe().with(ok -> {}, err -> {});
-    List<Uni<Void>> outage = new ArrayList<>();
-    for (int i : new int[] {21, 22}) {
-      Uni<Void> u = b.submit(i).memoize().indefinitely();
-      u.subscribe().with(ok -> {}, err -> {});
-      outage.add(u);
-    }
+    List<Uni<Void>> outage = started(b, 21, 22);
     first.get(1).complete(null);
     for (Uni<Void> u : outage) {
       assertSame(
