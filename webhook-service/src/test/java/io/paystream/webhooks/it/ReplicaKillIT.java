@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +53,13 @@ class ReplicaKillIT {
             .pollInterval(Duration.ofMillis(20))
             .until(() -> receiver.hits("/slow").size() >= 10);
         a.kill(); // mid-delivery: its attempts are waiting for the slow answers
+        // What it sent just before it died may still be landing (tens of ms were seen): its
+        // attempts are those that arrived once no more do.
+        AtomicInteger landed = new AtomicInteger(-1);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(300))
+            .until(() -> landed.getAndSet(receiver.hits("/slow").size()) == landed.get());
         inFlightAtKill = ids(receiver.hits("/slow"));
       }
       long pendingAfterKill =
