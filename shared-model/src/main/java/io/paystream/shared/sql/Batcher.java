@@ -25,11 +25,19 @@ import java.util.function.Function;
  * Failures#isConflict}). Any other transient failure fails every item of the batch. Thread-safe; a
  * result is emitted on the thread that completed its statement.
  *
+ * <p>Items that a batch's results send on to another batcher (a claimed key to the statement that
+ * uses it, say) go on together: while a batch's results are being emitted, submissions made on that
+ * thread are queued, and their batchers drained once every result is out. Otherwise the first
+ * result's follow-up would start a statement alone, and the rest would wait for it.
+ *
  * @param <T> what is written
  * @param <R> the result of one item
  */
 public final class Batcher<T, R> {
   private record Pending<T, R>(T item, UniEmitter<? super R> done) {}
+
+  /** The batchers submitted to while this thread emits a batch's results, to drain after. */
+  private static final ThreadLocal<List<Batcher<?, ?>>> EMITTING = new ThreadLocal<>();
 
   private final int maxBatch;
   private final int maxConcurrent;
@@ -63,7 +71,12 @@ public final class Batcher<T, R> {
             done -> {
               outstanding.incrementAndGet();
               queue.add(new Pending<>(item, done));
-              drain();
+              List<Batcher<?, ?>> emitting = EMITTING.get();
+              if (emitting == null) {
+                drain();
+              } else if (!emitting.contains(this)) {
+                emitting.add(this);
+              }
             });
   }
 
@@ -125,9 +138,12 @@ public final class Batcher<T, R> {
         .with(
             results -> {
               outstanding.addAndGet(-batch.size());
-              for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(results.get(i));
-              }
+              emitTogether(
+                  () -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                      batch.get(i).done().complete(results.get(i));
+                    }
+                  });
               then.run();
             },
             err -> {
@@ -135,10 +151,30 @@ public final class Batcher<T, R> {
                 alone(batch, 0, then);
               } else {
                 outstanding.addAndGet(-batch.size());
-                batch.forEach(p -> p.done().fail(err));
+                emitTogether(() -> batch.forEach(p -> p.done().fail(err)));
                 then.run();
               }
             });
+  }
+
+  /**
+   * Runs {@code emit}, holding back the drains of the batchers it submits to (this one included)
+   * until it returns. Nested emissions on one thread drain at the end of the outermost.
+   */
+  private static void emitTogether(Runnable emit) {
+    if (EMITTING.get() != null) {
+      emit.run();
+      return;
+    }
+    List<Batcher<?, ?>> submitted = new ArrayList<>(2);
+    EMITTING.set(submitted);
+    try {
+      emit.run();
+    } finally {
+      EMITTING.remove();
+      // A flush that completes at once emits in a scope of its own.
+      submitted.forEach(Batcher::drain);
+    }
   }
 
   /** Writes the items of a failed batch one at a time, in order, each with its own outcome. */

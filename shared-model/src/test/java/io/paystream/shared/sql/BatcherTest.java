@@ -91,6 +91,35 @@ class BatcherTest {
   }
 
   @Test
+  void itemsOneBatchReleasesIntoAnotherBatcherGoOnTogether() throws Exception {
+    Flushes claims = new Flushes();
+    Flushes writes = new Flushes();
+    Batcher<Integer, String> first = new Batcher<>(100, 1, claims::flush);
+    Batcher<Integer, String> second = new Batcher<>(100, 1, writes::flush);
+    // Each item, once through the first batcher, is submitted to the second (a claimed key to the
+    // statement that uses it).
+    List<CompletableFuture<String>> done = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      int item = i;
+      done.add(
+          first.submit(item).chain(claimed -> second.submit(item)).subscribeAsCompletionStage());
+    }
+    claims.completeOldest(); // item 0 alone
+    writes.completeOldest();
+    claims.completeOldest(); // items 1-4 together, while the second batcher is idle
+    assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4)), claims.batches);
+    assertEquals(
+        List.of(List.of(0), List.of(1, 2, 3, 4)),
+        writes.batches,
+        "the four released together are written together, not the first alone");
+    writes.completeOldest();
+    for (int i = 0; i < 5; i++) {
+      assertEquals("r" + i, done.get(i).get(1, TimeUnit.SECONDS));
+    }
+    assertEquals(0, first.waiting() + second.waiting());
+  }
+
+  @Test
   void neverMoreFlushesAtOnceNorLargerBatchesThanAllowed() throws Exception {
     Flushes flushes = new Flushes();
     Batcher<Integer, String> batcher = new Batcher<>(3, 2, flushes::flush);
