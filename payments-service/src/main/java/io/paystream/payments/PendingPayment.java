@@ -40,8 +40,23 @@ public record PendingPayment(PaymentView payment, PaymentOutcome outcome, Instan
 
   /** Writes the job data. */
   public void write(JsonWriter w) {
+    write(w, false);
+  }
+
+  /**
+   * Writes the job data with the order's amount and currency as slots (see {@link PaymentView}).
+   */
+  public void writeAwaitingOrder(JsonWriter w) {
+    write(w, true);
+  }
+
+  private void write(JsonWriter w, boolean awaitingOrder) {
     w.beginObject().name("payment");
-    payment.write(w);
+    if (awaitingOrder) {
+      payment.writeAwaitingOrder(w);
+    } else {
+      payment.write(w);
+    }
     w.name("outcome").beginObject().name("status").value(outcome.status());
     w.name("error_code").value(outcome.errorCode());
     w.name("error_description").value(outcome.errorDescription()).endObject();

@@ -8,11 +8,11 @@ import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -39,29 +39,16 @@ public class PaymentRepository {
     this.pool = pool;
   }
 
-  /** The order fields a payment needs, or {@code null} for an unknown order. */
-  public record PayableOrder(
-      String id, UUID merchantId, long amount, String currency, String status) {}
-
-  /** The orders behind new payments, by id; unknown ids are absent. */
-  public Uni<Map<String, PayableOrder>> payableOrders(List<String> ids) {
+  /** The merchants of orders, by order id; unknown ids are absent. */
+  public Uni<Map<String, UUID>> orderMerchants(List<String> ids) {
     return pool.preparedQuery(
-            "SELECT id, merchant_id, amount, currency, status FROM "
-                + Tables.ORDERS
-                + " WHERE id = ANY($1::text[])")
+            "SELECT id, merchant_id FROM " + Tables.ORDERS + " WHERE id = ANY($1::text[])")
         .execute(Tuple.of(ids.toArray(String[]::new)))
         .map(
             rows -> {
-              Map<String, PayableOrder> found = new HashMap<>();
+              Map<String, UUID> found = new HashMap<>();
               for (Row r : rows) {
-                found.put(
-                    r.getString("id"),
-                    new PayableOrder(
-                        r.getString("id"),
-                        r.getUUID("merchant_id"),
-                        r.getLong("amount"),
-                        r.getString("currency"),
-                        r.getString("status")));
+                found.put(r.getString("id"), r.getUUID("merchant_id"));
               }
               return found;
             });
@@ -69,33 +56,43 @@ public class PaymentRepository {
 
   /**
    * A payment to accept: the payment with its drawn outcome, its events and, for a request with an
-   * idempotency key, the response to store.
+   * idempotency key, the response to store. The payment's amount and currency are its order's, read
+   * by the accepting statement: those it carries are ignored, and its events and response are
+   * written with {@link PaymentView#AMOUNT_SLOT} and {@link PaymentView#CURRENCY_SLOT} where the
+   * order's amount and currency go.
    */
   public record Accept(PendingPayment pending, OutboxSql events, StoredResponse response) {}
 
   /** What became of a payment to accept. */
-  public enum Acceptance {
+  public enum Verdict {
     /** Stored, with its events and response. */
     ACCEPTED,
     /** Not stored: the order has a pending payment. */
     ORDER_BUSY,
-    /** Not stored: the order is paid (or gone). */
-    ORDER_PAID
+    /** Not stored: the order is paid. */
+    ORDER_PAID,
+    /** Not stored: the merchant has no such order. */
+    ORDER_UNKNOWN
+  }
+
+  /** A payment's verdict and, when it was accepted, the order's amount and currency it took. */
+  public record Acceptance(Verdict verdict, long amount, String currency) {
+    public static Acceptance refused(Verdict verdict) {
+      return new Acceptance(verdict, 0, null);
+    }
   }
 
   /**
-   * Accepts payments in one statement: marks their orders attempted (unless paid, which it locks
-   * against), adds each payment whose order has no pending one, their events as one outbox row, and
-   * their idempotent responses. Emits one {@link Acceptance} per payment, in order. Orders must be
-   * distinct.
+   * Accepts payments in one statement: reads and locks their orders (the merchant's own, not paid),
+   * marks them attempted, adds each payment whose order has no pending one with the order's amount
+   * and currency, and fills those into its events (one outbox row) and idempotent response. Emits
+   * one {@link Acceptance} per payment, in order. Orders must be distinct.
    */
   public Uni<List<Acceptance>> accept(List<Accept> batch) {
     int n = batch.size();
     String[] ids = new String[n];
     String[] orderIds = new String[n];
     UUID[] merchants = new UUID[n];
-    Long[] amounts = new Long[n];
-    String[] currencies = new String[n];
     String[] methods = new String[n];
     String[] vpas = new String[n];
     String[] networks = new String[n];
@@ -108,7 +105,7 @@ public class PaymentRepository {
     UUID[] keyMerchants = new UUID[n];
     String[] keys = new String[n];
     Integer[] statuses = new Integer[n];
-    Buffer[] bodies = new Buffer[n];
+    String[] bodies = new String[n];
     List<String> eventPayments = new ArrayList<>(n * 3);
     List<String> eventStreams = new ArrayList<>(n * 3);
     List<String> eventPayloads = new ArrayList<>(n * 3);
@@ -120,8 +117,6 @@ public class PaymentRepository {
       ids[i] = v.id();
       orderIds[i] = v.orderId();
       merchants[i] = UUID.fromString(v.merchantId());
-      amounts[i] = v.amount();
-      currencies[i] = v.currency();
       methods[i] = v.method();
       vpas[i] = v.vpa();
       networks[i] = v.cardNetwork();
@@ -137,7 +132,7 @@ public class PaymentRepository {
         keyMerchants[i] = r.merchantId();
         keys[i] = r.key();
         statuses[i] = r.status();
-        bodies[i] = Buffer.buffer(r.body());
+        bodies[i] = new String(r.body(), StandardCharsets.UTF_8);
       }
       String[] streams = a.events().streams();
       String[] payloads = a.events().payloads();
@@ -149,50 +144,58 @@ public class PaymentRepository {
     }
     String sql =
         "WITH b AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[],"
-            + " $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
-            + " $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[])"
-            + " AS u (id, order_id, merchant_id, amount, currency, method, vpa, card_network,"
-            + " card_last4, planned_status, planned_error_code, planned_error_description,"
-            + " process_after, created_at)),"
+            + " $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
+            + " $11::timestamptz[], $12::timestamptz[])"
+            + " AS u (id, order_id, merchant_id, method, vpa, card_network, card_last4,"
+            + " planned_status, planned_error_code, planned_error_description, process_after,"
+            + " created_at)),"
             + " o AS (UPDATE "
             + Tables.ORDERS
             + " x SET status = CASE WHEN x.status = 'created' THEN 'attempted' ELSE x.status END,"
             + " updated_at = CASE WHEN x.status = 'created' THEN b.created_at ELSE x.updated_at END"
-            + " FROM b WHERE x.id = b.order_id AND x.status <> 'paid' RETURNING x.id),"
+            + " FROM b WHERE x.id = b.order_id AND x.merchant_id = b.merchant_id"
+            + " AND x.status <> 'paid' RETURNING x.id, x.amount, x.currency),"
             + " p AS (INSERT INTO "
             + Tables.PAYMENTS
             + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network, card_last4,"
             + " status, planned_status, planned_error_code, planned_error_description,"
             + " process_after, created_at, updated_at) SELECT b.id, b.order_id, b.merchant_id,"
-            + " b.amount, b.currency, b.method, b.vpa, b.card_network, b.card_last4, 'pending',"
+            + " o.amount, o.currency, b.method, b.vpa, b.card_network, b.card_last4, 'pending',"
             + " b.planned_status, b.planned_error_code, b.planned_error_description,"
             + " b.process_after, b.created_at, b.created_at FROM b JOIN o ON o.id = b.order_id"
-            + " ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING RETURNING id),"
+            + " ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING"
+            + " RETURNING id, amount, currency),"
             + " ev AS (INSERT INTO "
             + Tables.OUTBOX
             + " (streams, payloads) SELECT array_agg(e.stream ORDER BY e.n),"
-            + " array_agg(e.payload ORDER BY e.n) FROM unnest($15::text[], $16::text[], $17::text[])"
+            + " array_agg("
+            + filled("e.payload")
+            + " ORDER BY e.n) FROM unnest($13::text[], $14::text[], $15::text[])"
             + " WITH ORDINALITY AS e (payment_id, stream, payload, n)"
             + " JOIN p ON p.id = e.payment_id HAVING count(*) > 0)"
             + (keyStore == null
                 ? ""
                 : ", ik AS ("
                     + keyStore.completeAllSql(
-                        "SELECT k.merchant_id, k.key, k.status, k.body FROM unnest($1::text[],"
-                            + " $18::uuid[], $19::text[], $20::int4[], $21::bytea[])"
+                        "SELECT k.merchant_id, k.key, k.status, convert_to("
+                            + filled("k.body")
+                            + ", 'UTF8') AS body FROM unnest($1::text[], $16::uuid[],"
+                            + " $17::text[], $18::int4[], $19::text[])"
                             + " AS k (id, merchant_id, key, status, body) JOIN p ON p.id = k.id"
                             + " WHERE k.key IS NOT NULL")
                     + ")")
-            + " SELECT b.id, p.id IS NOT NULL AS accepted, o.id IS NOT NULL AS open FROM b"
-            + " LEFT JOIN p ON p.id = b.id LEFT JOIN o ON o.id = b.order_id";
+            + " SELECT b.id, p.id IS NOT NULL AS accepted, p.amount, p.currency,"
+            + " o.id IS NOT NULL AS open,"
+            + " CASE WHEN o.id IS NULL THEN EXISTS (SELECT 1 FROM "
+            + Tables.ORDERS
+            + " f WHERE f.id = b.order_id AND f.merchant_id = b.merchant_id) END AS known"
+            + " FROM b LEFT JOIN p ON p.id = b.id LEFT JOIN o ON o.id = b.order_id";
     List<Object> args =
         new ArrayList<>(
             List.of(
                 ids,
                 orderIds,
                 merchants,
-                amounts,
-                currencies,
                 methods,
                 vpas,
                 networks,
@@ -214,11 +217,7 @@ public class PaymentRepository {
             rows -> {
               Map<String, Acceptance> byId = new HashMap<>();
               for (Row r : rows) {
-                byId.put(
-                    r.getString("id"),
-                    r.getBoolean("accepted")
-                        ? Acceptance.ACCEPTED
-                        : r.getBoolean("open") ? Acceptance.ORDER_BUSY : Acceptance.ORDER_PAID);
+                byId.put(r.getString("id"), acceptance(r));
               }
               List<Acceptance> out = new ArrayList<>(n);
               for (String id : ids) {
@@ -226,6 +225,30 @@ public class PaymentRepository {
               }
               return out;
             });
+  }
+
+  private static Acceptance acceptance(Row r) {
+    if (r.getBoolean("accepted")) {
+      return new Acceptance(Verdict.ACCEPTED, r.getLong("amount"), r.getString("currency"));
+    }
+    if (r.getBoolean("open")) {
+      return Acceptance.refused(Verdict.ORDER_BUSY);
+    }
+    return Acceptance.refused(r.getBoolean("known") ? Verdict.ORDER_PAID : Verdict.ORDER_UNKNOWN);
+  }
+
+  /**
+   * {@code text} (a payment written awaiting its order) with the slots filled from the accepted
+   * payment {@code p}: the amount as a JSON number, the currency as a JSON string.
+   */
+  private static String filled(String text) {
+    return "replace(replace("
+        + text
+        + ", chr("
+        + (int) PaymentView.AMOUNT_SLOT
+        + "), p.amount::text), chr("
+        + (int) PaymentView.CURRENCY_SLOT
+        + "), to_json(p.currency)::text)";
   }
 
   /** A pending payment to finish with its drawn outcome, and its encoded finished event. */

@@ -1,13 +1,12 @@
 package io.paystream.payments.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.paystream.payments.Order;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
 import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.payments.repository.PaymentRepository.Accept;
 import io.paystream.payments.repository.PaymentRepository.Acceptance;
-import io.paystream.payments.repository.PaymentRepository.PayableOrder;
+import io.paystream.payments.repository.PaymentRepository.Verdict;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
@@ -15,6 +14,7 @@ import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.Batcher;
@@ -34,14 +34,17 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Accepting payments: validate, draw the bank's answer, and in one statement store the payment with
- * its events, its job and its idempotent response. Processing happens later, in the worker.
+ * Accepting payments: validate, draw the bank's answer, and in one statement read the order and
+ * store the payment with its events, its job and its idempotent response. Processing happens later,
+ * in the worker.
  *
- * <p>Requests that arrive together share their statements: the order lookups of requests that
- * arrive while one runs go out as the next one, and so do their acceptances ({@link Batcher}, at
- * most {@value #MAX_BATCH} per statement and {@value #MAX_CONCURRENT} statements of each kind at a
- * time). Alone, a request runs its statements at once; under load, a statement and its commit serve
- * many requests.
+ * <p>A merchant's payment costs that one statement (after its key's claim, with a key): the order's
+ * amount and currency, which the response and events carry, are filled in by the statement that
+ * reads the order. Requests that arrive together share their statements: the acceptances of
+ * requests that arrive while one runs go out as the next one ({@link Batcher}, at most {@value
+ * #MAX_BATCH} per statement and {@value #MAX_CONCURRENT} statement of each kind at a time), and so
+ * do the checkout page's order lookups. Alone, a request runs its statement at once; under load, a
+ * statement and its commit serve many requests.
  */
 @ApplicationScoped
 public class PaymentService {
@@ -52,7 +55,7 @@ public class PaymentService {
   private final IdempotentRun idempotent;
   private final BankSimulator bank;
   private final OutboxRelay relay;
-  private final Batcher<String, PayableOrder> orders;
+  private final Batcher<String, UUID> merchants;
   private final Batcher<Accept, Acceptance> accepts;
 
   public PaymentService(
@@ -61,13 +64,13 @@ public class PaymentService {
     this.idempotent = idempotent;
     this.bank = bank;
     this.relay = relay;
-    this.orders =
+    this.merchants =
         new Batcher<>(
             MAX_BATCH,
             MAX_CONCURRENT,
             ids ->
                 payments
-                    .payableOrders(ids)
+                    .orderMerchants(ids)
                     .map(found -> ids.stream().map(found::get).collect(Collectors.toList())));
     this.accepts = new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::acceptAll);
   }
@@ -77,9 +80,8 @@ public class PaymentService {
       Caller caller, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
-    // The request is checked now but its verdict given only once the key is claimed (a stored
-    // answer is replayed whatever the rules now say); the order is looked up while the key is
-    // claimed, since neither depends on the other.
+    // The request is checked now but its verdict given only once the key is claimed: a stored
+    // answer is replayed whatever the rules now say.
     PaymentRequest parsed;
     ApiException invalid = null;
     try {
@@ -90,7 +92,6 @@ public class PaymentService {
     }
     PaymentRequest request = parsed;
     ApiException refusal = invalid;
-    Uni<PayableOrder> order = request == null ? null : lookAhead(request.orderId(), key);
     return idempotent.run(
         caller.merchantId(),
         key,
@@ -99,23 +100,8 @@ public class PaymentService {
           if (refusal != null) {
             throw refusal;
           }
-          return order.chain(
-              o -> accept(caller.merchantId(), o, request, caller.requestId(), storing));
+          return accept(caller.merchantId(), request, caller.requestId(), storing);
         });
-  }
-
-  /**
-   * The order lookup, started at once when a key is to be claimed first (so that both statements
-   * run together), or when the returned {@code Uni} is subscribed otherwise.
-   */
-  private Uni<PayableOrder> lookAhead(String orderId, String key) {
-    Uni<PayableOrder> lookup = orders.submit(orderId);
-    if (key == null) {
-      return lookup;
-    }
-    Uni<PayableOrder> started = lookup.memoize().indefinitely();
-    started.subscribe().with(o -> {}, e -> {}); // the failure, if any, reaches the request below
-    return started;
   }
 
   /** A shopper's payment from the checkout page: the order decides the merchant. */
@@ -124,41 +110,36 @@ public class PaymentService {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
     PaymentRequest request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
-    return orders
+    return merchants
         .submit(request.orderId())
         .chain(
-            order -> {
-              if (order == null) {
+            merchantId -> {
+              if (merchantId == null) {
                 return Uni.createFrom().failure(OrderService.notFound());
               }
               return idempotent.run(
-                  order.merchantId(),
+                  merchantId,
                   key,
                   fingerprint,
-                  storing -> accept(order.merchantId(), order, request, requestId, storing));
+                  storing -> accept(merchantId, request, requestId, storing));
             });
   }
 
+  /**
+   * Accepts a payment on the merchant's order. The order is read by the accepting statement, which
+   * fills its amount and currency into the payment, its events and its stored response.
+   */
   private Uni<ApiResponse> accept(
-      UUID merchantId,
-      PayableOrder order,
-      PaymentRequest request,
-      String requestId,
-      IdempotentRun.Storing storing) {
-    if (order == null || !order.merchantId().equals(merchantId)) {
-      throw OrderService.notFound();
-    }
-    if (Order.PAID.equals(order.status())) {
-      throw ApiException.badRequest("Order is already paid", "order_id");
-    }
+      UUID merchantId, PaymentRequest request, String requestId, IdempotentRun.Storing storing) {
     Instant now = Timestamps.now();
+    // Amount and currency unknown until the statement reads the order: written as slots.
     PaymentView view =
         PaymentView.accepted(
             Ids.payment(),
-            order.id(),
+            request.orderId(),
             merchantId.toString(),
-            order.amount(),
-            order.currency(),
+            0,
+            null,
             request.method(),
             request.vpa(),
             request.cardNetwork(),
@@ -166,23 +147,33 @@ public class PaymentService {
             now);
     PaymentOutcome outcome = bank.decide(request);
     PendingPayment pending = new PendingPayment(view, outcome, now.plusMillis(bank.delayMillis()));
-    byte[] response = view.toBytes();
     OutboxSql events =
         new OutboxSql(view.merchantId(), requestId)
-            .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData)
-            .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_PENDING, view::writeEventData)
-            .add(Streams.PAYMENT_JOBS, EventType.PAYMENT_PROCESS, pending::write);
+            .add(
+                Streams.PAYMENT_EVENTS,
+                EventType.PAYMENT_CREATED,
+                view::writeEventDataAwaitingOrder)
+            .add(
+                Streams.PAYMENT_EVENTS,
+                EventType.PAYMENT_PENDING,
+                view::writeEventDataAwaitingOrder)
+            .add(Streams.PAYMENT_JOBS, EventType.PAYMENT_PROCESS, pending::writeAwaitingOrder);
+    byte[] template = view.writeAwaitingOrder(new JsonWriter()).toBytes();
     return accepts
-        .submit(new Accept(pending, events, storing.response(201, response)))
+        .submit(new Accept(pending, events, storing.response(201, template)))
         .map(
             acceptance ->
-                switch (acceptance) {
-                  case ACCEPTED -> ApiResponse.created(response);
+                switch (acceptance.verdict()) {
+                  case ACCEPTED ->
+                      ApiResponse.created(
+                          view.withOrderTerms(acceptance.amount(), acceptance.currency())
+                              .toBytes());
                   case ORDER_BUSY ->
                       throw ApiException.badRequest(
                           "Order already has a payment in progress or is paid", "order_id");
                   case ORDER_PAID ->
                       throw ApiException.badRequest("Order is already paid", "order_id");
+                  case ORDER_UNKNOWN -> throw OrderService.notFound();
                 });
   }
 
@@ -203,12 +194,12 @@ public class PaymentService {
               for (int i = 0; i < distinct.size(); i++) {
                 byAccept.put(distinct.get(i), results.get(i));
               }
-              if (byAccept.containsValue(Acceptance.ACCEPTED)) {
+              if (results.stream().anyMatch(r -> r.verdict() == Verdict.ACCEPTED)) {
                 relay.kick();
               }
               List<Acceptance> out = new ArrayList<>(batch.size());
               for (Accept a : batch) {
-                out.add(byAccept.getOrDefault(a, Acceptance.ORDER_BUSY));
+                out.add(byAccept.getOrDefault(a, Acceptance.refused(Verdict.ORDER_BUSY)));
               }
               return out;
             });

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.payments.Api;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.json.Json;
+import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,9 +55,20 @@ class PaymentAcceptanceTest {
   void aCrowdOfRequestsGetsOnePaymentPerOrderWithItsOwnAnswerInFewStatements() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<String> orders = new ArrayList<>();
+    Map<String, String> terms = new HashMap<>(); // what each order's payment must show
+    List<String> inUsd = new ArrayList<>();
     for (int i = 0; i < ORDERS; i++) {
-      orders.add(Api.order(10_000 + i));
+      String order = Api.order(10_000 + i);
+      orders.add(order);
+      String currency = i % 3 == 0 ? "USD" : "INR";
+      if (currency.equals("USD")) {
+        inUsd.add(order);
+      }
+      terms.put(order, (10_000 + i) + " " + currency);
     }
+    sql(
+        "UPDATE payments.orders SET currency = 'USD' WHERE id = ANY($1::text[])",
+        Tuple.of(inUsd.toArray(String[]::new)));
     List<String> paid = new ArrayList<>();
     for (int i = 0; i < PAID; i++) {
       paid.add(Api.order(500));
@@ -75,6 +88,8 @@ class PaymentAcceptanceTest {
       calls.add(call(paid.get(i), run + "-paid-" + i, "late@paytm"));
     }
     calls.add(call("order_0000000000unknown", null, "nobody@paytm"));
+    String othersOrder = Api.order(700);
+    calls.add(call(UUID.randomUUID(), othersOrder, run + "-other", "other@paytm"));
     List<Answer> answers = Uni.join().all(calls).andFailFast().await().atMost(WAIT);
 
     Map<String, Answer> created = new HashMap<>();
@@ -87,7 +102,7 @@ class PaymentAcceptanceTest {
       } else if (paid.contains(a.orderId())) {
         assertEquals(ErrorCode.BAD_REQUEST_ERROR, a.error().code());
         assertEquals("Order is already paid", a.error().description());
-      } else if (a.orderId().endsWith("unknown")) {
+      } else if (a.orderId().endsWith("unknown") || a.orderId().equals(othersOrder)) {
         assertEquals(ErrorCode.NOT_FOUND_ERROR, a.error().code());
       } else {
         assertEquals(ErrorCode.BAD_REQUEST_ERROR, a.error().code(), a.error().description());
@@ -110,8 +125,15 @@ class PaymentAcceptanceTest {
       ObjectNode body =
           (ObjectNode) Json.parse(created.get(r.getString("order_id")).response().body());
       assertEquals(body.get("id").asText(), r.getString("id"));
-      assertEquals("pending", r.getString("status"));
-      assertEquals("attempted", r.getString("order_status"));
+      assertEquals(
+          terms.get(r.getString("order_id")),
+          body.get("amount").asLong() + " " + body.get("currency").asText(),
+          "the payment takes its order's amount and currency");
+      // The worker may have finished it since (test mode: success after 300 ms).
+      assertEquals(
+          r.getString("status").equals("pending") ? "attempted" : "paid",
+          r.getString("order_status"));
+      assertTrue(List.of("pending", "success").contains(r.getString("status")));
       assertEquals(body.get("amount").asLong(), r.getLong("amount"));
       assertEquals(body.get("vpa").asText(), r.getString("vpa"));
       assertEquals(
@@ -161,6 +183,26 @@ class PaymentAcceptanceTest {
             .next();
     assertEquals(3L * ORDERS, events.getLong("events"));
     assertEquals(3L * ORDERS, events.getLong("distinct_events"));
+
+    // Each of those events carries the payment exactly as its response showed it.
+    Map<String, Answer> byPayment = new HashMap<>();
+    created.values().forEach(a -> byPayment.put(idOf(a), a));
+    int seen = 0;
+    for (Row r :
+        sql(
+            "SELECT e.payload FROM payments.outbox o, unnest(o.payloads) AS e(payload)"
+                + " WHERE e.payload LIKE '%\"merchant_id\":\"' || $1 || '\",\"request_id\":\"req_accept\"%'"
+                + " AND e.payload NOT LIKE '%\"type\":\"payment.success\"%'"
+                + " AND e.payload NOT LIKE '%\"type\":\"payment.failed\"%'",
+            Tuple.of(MERCHANT.toString()))) {
+      JsonNode payment = Json.parse(r.getString("payload")).path("data").path("payment");
+      Answer a = byPayment.get(payment.path("id").asText());
+      if (a != null) {
+        assertArrayEquals(a.response().body(), JsonWriter.toBytes(payment));
+        seen++;
+      }
+    }
+    assertEquals(3 * ORDERS, seen);
     long statements = events.getLong("outbox_rows");
     assertTrue(
         statements <= ORDERS / 5,
@@ -168,10 +210,14 @@ class PaymentAcceptanceTest {
   }
 
   private Uni<Answer> call(String orderId, String key, String vpa) {
+    return call(MERCHANT, orderId, key, vpa);
+  }
+
+  private Uni<Answer> call(UUID merchant, String orderId, String key, String vpa) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("order_id", orderId).put("method", "upi").put("vpa", vpa);
     return Uni.createFrom()
-        .deferred(() -> service.create(new Caller(MERCHANT, "req_accept"), key, body, PATH))
+        .deferred(() -> service.create(new Caller(merchant, "req_accept"), key, body, PATH))
         .map(r -> new Answer(orderId, key, r, null))
         .onFailure(ApiException.class)
         .recoverWithItem(e -> new Answer(orderId, key, null, (ApiException) e));

@@ -9,6 +9,7 @@ import io.paystream.payments.PendingPayment;
 import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.payments.repository.PaymentRepository.Accept;
 import io.paystream.payments.repository.PaymentRepository.Acceptance;
+import io.paystream.payments.repository.PaymentRepository.Verdict;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
@@ -115,8 +116,10 @@ class PaymentFinisherTest {
         new OutboxSql(view.merchantId(), null)
             .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData);
     assertEquals(
-        List.of(Acceptance.ACCEPTED),
-        payments.accept(List.of(new Accept(pending, events, null))).await().atMost(WAIT));
+        List.of(Verdict.ACCEPTED),
+        payments.accept(List.of(new Accept(pending, events, null))).await().atMost(WAIT).stream()
+            .map(Acceptance::verdict)
+            .toList());
     return pending;
   }
 }

@@ -32,6 +32,16 @@ public record PaymentView(
   public static final String SUCCESS = "success";
   public static final String FAILED = "failed";
 
+  /**
+   * Where a payment written before its order is read ({@link #writeAwaitingOrder}) has its order's
+   * amount: a {@link JsonWriter#slot}, for the statement that reads the order to replace with the
+   * amount as JSON.
+   */
+  public static final char AMOUNT_SLOT = '\u0001';
+
+  /** Where such a payment has its order's currency, to be replaced with the currency as JSON. */
+  public static final char CURRENCY_SLOT = '\u0002';
+
   /** A payment as it is accepted at {@code at}: pending, with nothing captured or refunded. */
   public static PaymentView accepted(
       String id,
@@ -63,11 +73,49 @@ public record PaymentView(
         at);
   }
 
+  /** This payment with its order's amount and currency. */
+  public PaymentView withOrderTerms(long orderAmount, String orderCurrency) {
+    return new PaymentView(
+        id,
+        orderId,
+        merchantId,
+        orderAmount,
+        orderCurrency,
+        method,
+        vpa,
+        cardNetwork,
+        cardLast4,
+        status,
+        captured,
+        errorCode,
+        errorDescription,
+        amountRefunded,
+        createdAt,
+        updatedAt);
+  }
+
   /** Writes this payment as one JSON object. */
   public JsonWriter write(JsonWriter w) {
+    return write(w, false);
+  }
+
+  /**
+   * Writes this payment with {@link #AMOUNT_SLOT} and {@link #CURRENCY_SLOT} in place of its amount
+   * and currency, which are ignored: for a statement that reads the order to fill in.
+   */
+  public JsonWriter writeAwaitingOrder(JsonWriter w) {
+    return write(w, true);
+  }
+
+  private JsonWriter write(JsonWriter w, boolean awaitingOrder) {
     w.beginObject();
     w.name("id").value(id).name("order_id").value(orderId).name("merchant_id").value(merchantId);
-    w.name("amount").value(amount).name("currency").value(currency).name("method").value(method);
+    if (awaitingOrder) {
+      w.name("amount").slot(AMOUNT_SLOT).name("currency").slot(CURRENCY_SLOT);
+    } else {
+      w.name("amount").value(amount).name("currency").value(currency);
+    }
+    w.name("method").value(method);
     w.name("vpa").value(vpa).name("card_network").value(cardNetwork);
     w.name("card_last4").value(cardLast4).name("status").value(status);
     w.name("captured").value(captured);
@@ -87,6 +135,13 @@ public record PaymentView(
   public void writeEventData(JsonWriter w) {
     w.beginObject().name("payment");
     write(w);
+    w.endObject();
+  }
+
+  /** {@link #writeEventData} with the order's amount and currency as slots. */
+  public void writeEventDataAwaitingOrder(JsonWriter w) {
+    w.beginObject().name("payment");
+    writeAwaitingOrder(w);
     w.endObject();
   }
 

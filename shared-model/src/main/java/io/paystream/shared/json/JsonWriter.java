@@ -124,6 +124,21 @@ public final class JsonWriter {
     return this;
   }
 
+  /**
+   * Writes a placeholder value for a statement to replace: the control character {@code marker},
+   * written raw. No other value can contain one raw (strings escape every control character), so
+   * whatever replaces it later is the only thing that is replaced.
+   */
+  public JsonWriter slot(char marker) {
+    if (marker == 0 || marker >= 0x20) {
+      throw new IllegalArgumentException("a slot is a control character other than NUL");
+    }
+    separate();
+    put((byte) marker);
+    needComma = true;
+    return this;
+  }
+
   /** Writes a whole tree; {@code null} (or a missing node) is written as JSON {@code null}. */
   public JsonWriter value(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {

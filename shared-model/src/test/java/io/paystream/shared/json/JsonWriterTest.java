@@ -1,6 +1,7 @@
 package io.paystream.shared.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -63,6 +64,25 @@ class JsonWriterTest {
     byte[] bytes = new JsonWriter().value("😀").toBytes();
     assertEquals(6, bytes.length); // quote + F0 9F 98 80 + quote
     assertEquals((byte) 0xF0, bytes[1]);
+  }
+
+  @Test
+  void aSlotIsTheOnlyRawControlCharacterInTheOutput() {
+    String written =
+        new JsonWriter()
+            .beginObject()
+            .name("text")
+            .value("a\u0001b")
+            .name("amount")
+            .slot('\u0001')
+            .name("n")
+            .value(1)
+            .endObject()
+            .toString();
+    assertEquals("{\"text\":\"a\\u0001b\",\"amount\":\u0001,\"n\":1}", written);
+    assertEquals(written.indexOf('\u0001'), written.lastIndexOf('\u0001'));
+    assertThrows(IllegalArgumentException.class, () -> new JsonWriter().slot('x'));
+    assertThrows(IllegalArgumentException.class, () -> new JsonWriter().slot('\u0000'));
   }
 
   @Test
