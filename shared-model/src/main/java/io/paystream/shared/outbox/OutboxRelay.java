@@ -49,6 +49,13 @@ public final class OutboxRelay {
 
   private static final long RETRY_MILLIS = 2;
 
+  /**
+   * Commands per Redis batch. A batch waits on one connection with a handler per command, and the
+   * client refuses a batch larger than its waiting queue (2,048 by default): a backlog of a few
+   * hundred rows of many events each would otherwise fail every publish, for ever.
+   */
+  static final int MAX_BATCH_COMMANDS = 1_000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final RedisStreams streams;
@@ -291,14 +298,22 @@ public final class OutboxRelay {
             first.getString("from_txid"),
             first.getLong("from_id"));
     int count = rows.size();
-    return streams
-        .batch(adds)
+    return addInBatches(adds, 0)
         .chain(() -> conn.preparedQuery(advanceSql).execute(move))
         .map(
             done -> {
               published.addAndGet(count);
               return count;
             });
+  }
+
+  /** Sends the entries from {@code from} on, in order, {@value #MAX_BATCH_COMMANDS} at a time. */
+  private Uni<Void> addInBatches(List<Request> adds, int from) {
+    if (from >= adds.size()) {
+      return Uni.createFrom().voidItem();
+    }
+    int to = Math.min(adds.size(), from + MAX_BATCH_COMMANDS);
+    return streams.batch(adds.subList(from, to)).chain(() -> addInBatches(adds, to));
   }
 
   private void purge() {

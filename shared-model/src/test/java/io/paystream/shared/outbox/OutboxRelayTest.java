@@ -116,6 +116,36 @@ class OutboxRelayTest {
     standby.stop();
   }
 
+  @Test
+  void aBacklogOfMoreEntriesThanTheRedisClientQueuesIsPublishedInOrder() throws Exception {
+    // Rows as a group commit writes them: many events each. Together, more entries than the
+    // client's waiting queue (2,048) and several of the relay's batches.
+    int rows = 24;
+    int perRow = 128;
+    for (int r = 0; r < rows; r++) {
+      OutboxSql events = new OutboxSql(null, null);
+      for (int i = 0; i < perRow; i++) {
+        events.addEncoded(STREAM, "b-" + (r * perRow + i));
+      }
+      SqlParams p = new SqlParams();
+      poolA
+          .preparedQuery(events.insertInto("relaytest.outbox", p, null))
+          .execute(p.tuple())
+          .await()
+          .atMost(Duration.ofSeconds(10));
+    }
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    awaitPublished(rows * perRow);
+    List<StreamEntry> newestFirst = entries();
+    assertEquals(rows * perRow, newestFirst.size(), "each entry once");
+    for (int i = 0; i < newestFirst.size(); i++) {
+      assertEquals(
+          "b-" + i, newestFirst.get(newestFirst.size() - 1 - i).payload(), "in commit order");
+    }
+    relay.stop();
+  }
+
   private Uni<Void> insert(io.vertx.mutiny.sqlclient.SqlClient client, String payload) {
     OutboxSql events = new OutboxSql(null, null).addEncoded(STREAM, payload);
     SqlParams p = new SqlParams();
