@@ -154,7 +154,7 @@ public class PaymentRepository {
             + " x SET status = CASE WHEN x.status = 'created' THEN 'attempted' ELSE x.status END,"
             + " updated_at = CASE WHEN x.status = 'created' THEN b.created_at ELSE x.updated_at END"
             + " FROM b WHERE x.id = b.order_id AND x.merchant_id = b.merchant_id"
-            + " AND x.status <> 'paid' RETURNING x.id, x.amount, x.currency),"
+            + " AND x.status <> 'paid' RETURNING x.id, x.merchant_id, x.amount, x.currency),"
             + " p AS (INSERT INTO "
             + Tables.PAYMENTS
             + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network, card_last4,"
@@ -162,7 +162,8 @@ public class PaymentRepository {
             + " process_after, created_at, updated_at) SELECT b.id, b.order_id, b.merchant_id,"
             + " o.amount, o.currency, b.method, b.vpa, b.card_network, b.card_last4, 'pending',"
             + " b.planned_status, b.planned_error_code, b.planned_error_description,"
-            + " b.process_after, b.created_at, b.created_at FROM b JOIN o ON o.id = b.order_id"
+            + " b.process_after, b.created_at, b.created_at FROM b"
+            + " JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id"
             + " ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING"
             + " RETURNING id, amount, currency),"
             + " ev AS (INSERT INTO "
@@ -189,7 +190,8 @@ public class PaymentRepository {
             + " CASE WHEN o.id IS NULL THEN EXISTS (SELECT 1 FROM "
             + Tables.ORDERS
             + " f WHERE f.id = b.order_id AND f.merchant_id = b.merchant_id) END AS known"
-            + " FROM b LEFT JOIN p ON p.id = b.id LEFT JOIN o ON o.id = b.order_id";
+            + " FROM b LEFT JOIN p ON p.id = b.id"
+            + " LEFT JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id";
     List<Object> args =
         new ArrayList<>(
             List.of(

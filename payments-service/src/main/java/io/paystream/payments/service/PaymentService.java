@@ -177,31 +177,40 @@ public class PaymentService {
                 });
   }
 
-  /** One statement for a batch; a second payment for an order of the batch waits for none. */
+  /**
+   * One statement for a batch whose orders are distinct. A later payment for an order already in
+   * the batch goes in a statement of its own right after, and gets the answer that statement gives:
+   * busy behind the first, paid, or unknown (another merchant's order, say).
+   */
   private Uni<List<Acceptance>> acceptAll(List<Accept> batch) {
     List<Accept> distinct = new ArrayList<>(batch.size());
+    List<Accept> later = new ArrayList<>();
     Set<String> orderIds = new HashSet<>();
     for (Accept a : batch) {
-      if (orderIds.add(a.pending().payment().orderId())) {
-        distinct.add(a);
-      }
+      (orderIds.add(a.pending().payment().orderId()) ? distinct : later).add(a);
     }
     return payments
         .accept(distinct)
-        .map(
+        .chain(
             results -> {
+              if (results.stream().anyMatch(r -> r.verdict() == Verdict.ACCEPTED)) {
+                relay.kick();
+              }
               Map<Accept, Acceptance> byAccept = new IdentityHashMap<>();
               for (int i = 0; i < distinct.size(); i++) {
                 byAccept.put(distinct.get(i), results.get(i));
               }
-              if (results.stream().anyMatch(r -> r.verdict() == Verdict.ACCEPTED)) {
-                relay.kick();
-              }
-              List<Acceptance> out = new ArrayList<>(batch.size());
-              for (Accept a : batch) {
-                out.add(byAccept.getOrDefault(a, Acceptance.refused(Verdict.ORDER_BUSY)));
-              }
-              return out;
+              Uni<List<Acceptance>> rest =
+                  later.isEmpty() ? Uni.createFrom().item(List.of()) : acceptAll(later);
+              return rest.map(
+                  laterResults -> {
+                    for (int i = 0; i < later.size(); i++) {
+                      byAccept.put(later.get(i), laterResults.get(i));
+                    }
+                    List<Acceptance> out = new ArrayList<>(batch.size());
+                    batch.forEach(a -> out.add(byAccept.get(a)));
+                    return out;
+                  });
             });
   }
 }
