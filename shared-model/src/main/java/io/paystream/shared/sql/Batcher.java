@@ -2,6 +2,7 @@ package io.paystream.shared.sql;
 
 import io.paystream.shared.stream.Failures;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -138,21 +139,29 @@ public final class Batcher<T, R> {
         .with(
             results -> {
               outstanding.addAndGet(-batch.size());
-              emitTogether(
-                  () -> {
-                    for (int i = 0; i < batch.size(); i++) {
-                      batch.get(i).done().complete(results.get(i));
-                    }
-                  });
-              then.run();
+              try {
+                emitTogether(
+                    () -> {
+                      for (int i = 0; i < batch.size(); i++) {
+                        R result = results.get(i);
+                        Pending<T, R> p = batch.get(i);
+                        answer(() -> p.done().complete(result));
+                      }
+                    });
+              } finally {
+                then.run();
+              }
             },
             err -> {
               if (batch.size() > 1 && (!Failures.isTransient(err) || Failures.isConflict(err))) {
                 alone(batch, 0, then);
               } else {
                 outstanding.addAndGet(-batch.size());
-                emitTogether(() -> batch.forEach(p -> p.done().fail(err)));
-                then.run();
+                try {
+                  emitTogether(() -> batch.forEach(p -> answer(() -> p.done().fail(err))));
+                } finally {
+                  then.run();
+                }
               }
             });
   }
@@ -174,6 +183,18 @@ public final class Batcher<T, R> {
       EMITTING.remove();
       // A flush that completes at once emits in a scope of its own.
       submitted.forEach(Batcher::drain);
+    }
+  }
+
+  /**
+   * Answers one item. A callback that throws on its answer is reported and does not keep the other
+   * items of the batch, or the batches after it, from theirs.
+   */
+  private static void answer(Runnable answer) {
+    try {
+      answer.run();
+    } catch (RuntimeException e) {
+      Infrastructure.handleDroppedException(e);
     }
   }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
 import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +119,37 @@ class BatcherTest {
       assertEquals("r" + i, done.get(i).get(1, TimeUnit.SECONDS));
     }
     assertEquals(0, first.waiting() + second.waiting());
+  }
+
+  @Test
+  void aCallbackThatThrowsOnItsAnswerHoldsUpNoOtherItem() throws Exception {
+    Flushes flushes = new Flushes();
+    Batcher<Integer, String> batcher = new Batcher<>(100, 1, flushes::flush);
+    submit(batcher, 0, 1);
+    batcher
+        .submit(1)
+        .subscribe()
+        .withSubscriber(
+            new UniSubscriber<String>() {
+              @Override
+              public void onSubscribe(UniSubscription subscription) {}
+
+              @Override
+              public void onItem(String item) {
+                throw new IllegalStateException("a broken callback");
+              }
+
+              @Override
+              public void onFailure(Throwable failure) {}
+            });
+    List<CompletableFuture<String>> second = submit(batcher, 2, 1);
+    flushes.completeOldest(); // [0]
+    flushes.completeOldest(); // [1, 2]: the callback of 1 throws
+    assertEquals("r2", second.get(0).get(1, TimeUnit.SECONDS));
+    List<CompletableFuture<String>> third = submit(batcher, 3, 1);
+    assertEquals(List.of(3), flushes.batches.get(2), "the batcher still writes");
+    flushes.completeOldest();
+    assertEquals("r3", third.get(0).get(1, TimeUnit.SECONDS));
   }
 
   @Test
