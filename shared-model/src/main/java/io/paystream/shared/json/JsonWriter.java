@@ -125,13 +125,13 @@ public final class JsonWriter {
   }
 
   /**
-   * Writes a placeholder value for a statement to replace: the control character {@code marker},
-   * written raw. No other value can contain one raw (strings escape every control character), so
-   * whatever replaces it later is the only thing that is replaced.
+   * Writes a placeholder value for a statement to replace: the control character {@code marker}
+   * (U+0001 to U+0008), written raw. No other value can contain one raw (strings escape every
+   * control character), so whatever replaces it later is the only thing that is replaced.
    */
   public JsonWriter slot(char marker) {
-    if (marker == 0 || marker >= 0x20) {
-      throw new IllegalArgumentException("a slot is a control character other than NUL");
+    if (marker < 0x01 || marker > 0x08) {
+      throw new IllegalArgumentException("a slot is one of U+0001 to U+0008");
     }
     separate();
     put((byte) marker);

@@ -83,6 +83,7 @@ class JsonWriterTest {
     assertEquals(written.indexOf('\u0001'), written.lastIndexOf('\u0001'));
     assertThrows(IllegalArgumentException.class, () -> new JsonWriter().slot('x'));
     assertThrows(IllegalArgumentException.class, () -> new JsonWriter().slot('\u0000'));
+    assertThrows(IllegalArgumentException.class, () -> new JsonWriter().slot('\n'));
   }
 
   @Test
