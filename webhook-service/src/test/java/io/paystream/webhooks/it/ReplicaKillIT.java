@@ -55,11 +55,15 @@ class ReplicaKillIT {
         a.kill(); // mid-delivery: its attempts are waiting for the slow answers
         // What it sent just before it died may still be landing (tens of ms were seen): its
         // attempts are those that arrived once no more do.
-        AtomicInteger landed = new AtomicInteger(-1);
+        AtomicInteger before = new AtomicInteger(-1);
         await()
             .atMost(Duration.ofSeconds(10))
             .pollInterval(Duration.ofMillis(300))
-            .until(() -> landed.getAndSet(receiver.hits("/slow").size()) == landed.get());
+            .until(
+                () -> {
+                  int now = receiver.hits("/slow").size();
+                  return before.getAndSet(now) == now;
+                });
         inFlightAtKill = ids(receiver.hits("/slow"));
       }
       long pendingAfterKill =
