@@ -14,6 +14,7 @@ import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
@@ -158,9 +159,11 @@ public class PaymentService {
                 EventType.PAYMENT_PENDING,
                 view::writeEventDataAwaitingOrder)
             .add(Streams.PAYMENT_JOBS, EventType.PAYMENT_PROCESS, pending::writeAwaitingOrder);
-    byte[] template = view.writeAwaitingOrder(new JsonWriter()).toBytes();
+    // The stored response has the slots too; the one sent is written once the order is read.
+    StoredResponse stored =
+        storing.response(201, () -> view.writeAwaitingOrder(new JsonWriter()).toBytes());
     return accepts
-        .submit(new Accept(pending, events, storing.response(201, template)))
+        .submit(new Accept(pending, events, stored))
         .map(
             acceptance ->
                 switch (acceptance.verdict()) {

@@ -4,6 +4,7 @@ import io.paystream.shared.http.ApiResponse;
 import io.smallrye.mutiny.Uni;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs a request that creates or changes something under its {@code Idempotency-Key}.
@@ -39,6 +40,14 @@ public final class IdempotentRun {
     /** The response to store with the change, or {@code null} when the request has no key. */
     public StoredResponse response(int status, byte[] body) {
       return key == null ? null : new StoredResponse(store, merchantId, key, status, body);
+    }
+
+    /**
+     * As {@link #response(int, byte[])}, for a body that is not the one sent (and so is written
+     * only when there is a key to store it under).
+     */
+    public StoredResponse response(int status, Supplier<byte[]> body) {
+      return key == null ? null : new StoredResponse(store, merchantId, key, status, body.get());
     }
   }
 
