@@ -133,15 +133,17 @@ public record PaymentView(
 
   /** Writes {@code {"payment":{…}}}, the data of payment events. */
   public void writeEventData(JsonWriter w) {
-    w.beginObject().name("payment");
-    write(w);
-    w.endObject();
+    writeEventData(w, false);
   }
 
   /** {@link #writeEventData} with the order's amount and currency as slots. */
   public void writeEventDataAwaitingOrder(JsonWriter w) {
+    writeEventData(w, true);
+  }
+
+  private void writeEventData(JsonWriter w, boolean awaitingOrder) {
     w.beginObject().name("payment");
-    writeAwaitingOrder(w);
+    write(w, awaitingOrder);
     w.endObject();
   }
 
