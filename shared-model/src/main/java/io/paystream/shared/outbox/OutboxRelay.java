@@ -184,12 +184,22 @@ public final class OutboxRelay {
   }
 
   private void cycle() {
+    if (!running.get()) {
+      // Stopped while a cycle was under way or due: its follow-ups end here, lead given back.
+      resign();
+      busy.set(false);
+      return;
+    }
     again.set(false);
     lead()
-        .chain(leads -> leads ? publishBatch() : Uni.createFrom().item(0))
+        .chain(leads -> leads && running.get() ? publishBatch() : Uni.createFrom().item(0))
         .subscribe()
         .with(
             count -> {
+              if (!running.get()) {
+                cycle();
+                return;
+              }
               failuresInRow = 0;
               lastSuccessAt = System.currentTimeMillis();
               if (count >= options.batchSize() || (count > 0 && again.get())) {

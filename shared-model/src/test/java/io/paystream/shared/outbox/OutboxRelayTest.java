@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +115,48 @@ class OutboxRelayTest {
     awaitPublished(300);
     assertTrue(standby.isLeader());
     standby.stop();
+  }
+
+  @Test
+  void aRelayStoppedWhilePublishingABacklogLetsGoOfTheLead() throws Exception {
+    // Enough rows for many batches, so that the stop lands while batches follow one another.
+    int rows = 40;
+    int perRow = 250;
+    for (int r = 0; r < rows; r++) {
+      OutboxSql events = new OutboxSql(null, null);
+      for (int i = 0; i < perRow; i++) {
+        events.addEncoded(STREAM, "s-" + (r * perRow + i));
+      }
+      SqlParams p = new SqlParams();
+      poolA
+          .preparedQuery(events.insertInto("relaytest.outbox", p, null))
+          .execute(p.tuple())
+          .await()
+          .atMost(Duration.ofSeconds(10));
+    }
+    OutboxRelay first =
+        new OutboxRelay(
+            vertx,
+            poolA,
+            new RedisStreams(redis),
+            new RelayOptions("relaytest.outbox", 1, 20, 24 * 3_600_000L, Map.of(), 1_000_000));
+    first.start();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (first.publishedCount() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(1);
+    }
+    first.stop();
+    long stoppedAt = first.publishedCount();
+    assertTrue(stoppedAt > 0 && stoppedAt < rows, "stopped part way: " + stoppedAt);
+
+    // The stopped relay neither goes on publishing nor keeps the lead: another one takes over.
+    OutboxRelay second = relay(poolB);
+    second.start();
+    awaitPublished(rows * perRow);
+    assertTrue(second.isLeader());
+    assertFalse(first.isLeader());
+    assertTrue(first.publishedCount() <= stoppedAt + 1, "at most the batch in flight at the stop");
+    second.stop();
   }
 
   @Test
