@@ -122,18 +122,7 @@ class OutboxRelayTest {
     // Enough rows for many batches, so that the stop lands while batches follow one another.
     int rows = 40;
     int perRow = 250;
-    for (int r = 0; r < rows; r++) {
-      OutboxSql events = new OutboxSql(null, null);
-      for (int i = 0; i < perRow; i++) {
-        events.addEncoded(STREAM, "s-" + (r * perRow + i));
-      }
-      SqlParams p = new SqlParams();
-      poolA
-          .preparedQuery(events.insertInto("relaytest.outbox", p, null))
-          .execute(p.tuple())
-          .await()
-          .atMost(Duration.ofSeconds(10));
-    }
+    insertRows(rows, perRow, "s-");
     OutboxRelay first =
         new OutboxRelay(
             vertx,
@@ -165,18 +154,7 @@ class OutboxRelayTest {
     // client's waiting queue (2,048) and several of the relay's batches.
     int rows = 24;
     int perRow = 128;
-    for (int r = 0; r < rows; r++) {
-      OutboxSql events = new OutboxSql(null, null);
-      for (int i = 0; i < perRow; i++) {
-        events.addEncoded(STREAM, "b-" + (r * perRow + i));
-      }
-      SqlParams p = new SqlParams();
-      poolA
-          .preparedQuery(events.insertInto("relaytest.outbox", p, null))
-          .execute(p.tuple())
-          .await()
-          .atMost(Duration.ofSeconds(10));
-    }
+    insertRows(rows, perRow, "b-");
     OutboxRelay relay = relay(poolA);
     relay.start();
     awaitPublished(rows * perRow);
@@ -187,6 +165,22 @@ class OutboxRelayTest {
           "b-" + i, newestFirst.get(newestFirst.size() - 1 - i).payload(), "in commit order");
     }
     relay.stop();
+  }
+
+  /** {@code rows} outbox rows of {@code perRow} events each, payloads {@code prefix} + 0, 1, ... */
+  private void insertRows(int rows, int perRow, String prefix) {
+    for (int r = 0; r < rows; r++) {
+      OutboxSql events = new OutboxSql(null, null);
+      for (int i = 0; i < perRow; i++) {
+        events.addEncoded(STREAM, prefix + (r * perRow + i));
+      }
+      SqlParams p = new SqlParams();
+      poolA
+          .preparedQuery(events.insertInto("relaytest.outbox", p, null))
+          .execute(p.tuple())
+          .await()
+          .atMost(Duration.ofSeconds(10));
+    }
   }
 
   private Uni<Void> insert(io.vertx.mutiny.sqlclient.SqlClient client, String payload) {
