@@ -130,7 +130,7 @@ public final class OutboxRelay {
     kick();
   }
 
-  /** Stops publishing and gives up the lead. */
+  /** Stops publishing and gives up the lead, at once or as the batch under way ends. */
   public void stop() {
     running.set(false);
     if (pollTimer >= 0) {
@@ -139,7 +139,11 @@ public final class OutboxRelay {
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
     }
-    resign();
+    // A cycle under way still uses the lead's connection: it gives the lead back when it ends.
+    if (busy.compareAndSet(false, true)) {
+      resign();
+      busy.set(false);
+    }
   }
 
   /** Publishes soon: call after committing rows to the outbox. Never fails, never blocks. */
@@ -226,7 +230,7 @@ public final class OutboxRelay {
 
   private void idle() {
     busy.set(false);
-    if (again.get() && busy.compareAndSet(false, true)) {
+    if ((again.get() || !running.get()) && busy.compareAndSet(false, true)) {
       cycle();
     }
   }

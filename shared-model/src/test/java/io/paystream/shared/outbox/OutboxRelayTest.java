@@ -120,7 +120,7 @@ class OutboxRelayTest {
   @Test
   void aRelayStoppedWhilePublishingABacklogLetsGoOfTheLead() throws Exception {
     // Enough rows for many batches, so that the stop lands while batches follow one another.
-    int rows = 40;
+    int rows = 80;
     int perRow = 250;
     insertRows(rows, perRow, "s-");
     OutboxRelay first =
@@ -142,7 +142,7 @@ class OutboxRelayTest {
     OutboxRelay second = relay(poolB);
     second.start();
     awaitPublished(rows * perRow);
-    assertTrue(second.isLeader());
+    assertTrue(second.isLeader(), "the second relay took the lead");
     assertFalse(first.isLeader());
     assertTrue(first.publishedCount() <= stoppedAt + 1, "at most the batch in flight at the stop");
     second.stop();
