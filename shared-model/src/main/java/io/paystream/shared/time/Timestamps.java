@@ -11,10 +11,11 @@ import java.time.temporal.ChronoUnit;
 /**
  * The one time format of the API: ISO-8601 UTC to the second, e.g. {@code 2026-01-15T10:31:00Z}.
  *
- * <p>Every payment is written with several of these and every event read back parses them, so years
- * 0000–9999 (the only ones the format spells in four digits) are written and read digit by digit;
- * anything else goes through {@link DateTimeFormatter} and {@link Instant#parse}, whose answers the
- * fast paths give too.
+ * <p>Every payment is written with several of these and every event read back parses them, so the
+ * common case is done digit by digit: writing years 0001–9999 (the format's year is the year of the
+ * era, so year 0 is written {@code 0001} by the formatter), reading four-digit years as {@link
+ * Instant#parse} does. Anything else goes through {@link DateTimeFormatter} and {@link
+ * Instant#parse}, whose answers the fast paths give too.
  */
 public final class Timestamps {
   private static final DateTimeFormatter FORMAT =
