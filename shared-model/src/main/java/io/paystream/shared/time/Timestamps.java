@@ -3,7 +3,9 @@ package io.paystream.shared.time;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -86,7 +88,7 @@ public final class Timestamps {
           && month >= 1
           && month <= 12
           && day >= 1
-          && day <= LocalDate.of(year, month, 1).lengthOfMonth()
+          && day <= Month.of(month).length(Year.isLeap(year))
           && hour >= 0
           && hour <= 23
           && minute >= 0
