@@ -5,6 +5,7 @@ import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.sql.SqlParams;
+import io.paystream.shared.stream.Failures;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -35,6 +36,11 @@ import java.util.UUID;
  * <p>Table shape (each service's migration): {@code (merchant_id uuid, key text, fingerprint bytea,
  * response_status int, response_body bytea, locked_until timestamptz, created_at timestamptz,
  * expires_at timestamptz, PRIMARY KEY (merchant_id, key))}.
+ *
+ * <p>A statement may also claim keys itself, storing their responses with its change ({@link
+ * #insertAllSql}); it reads, for each of its keys, what an earlier request left there ({@link
+ * #keyJoin}, answered with {@link #held}), and leaves to a claim any key it finds but that is not
+ * held (expired, or its holder died).
  */
 public final class IdempotencyStore {
   static final int MAX_BATCH = 128;
@@ -202,6 +208,16 @@ public final class IdempotencyStore {
     }
   }
 
+  /**
+   * What a request with {@code fingerprint} gets from a key an earlier request holds, read with
+   * {@link #keyJoin}: {@code heldFingerprint} and {@code status} are its {@code fingerprint} and
+   * {@code response_status}, {@code body} its {@code response_body}.
+   */
+  public static IdempotencyClaim held(
+      byte[] heldFingerprint, Integer status, byte[] body, byte[] fingerprint) {
+    return outcome(new KeyState(false, heldFingerprint, status, body), fingerprint);
+  }
+
   /** What a request with {@code fingerprint} gets from a key in {@code state} it did not claim. */
   private static IdempotencyClaim outcome(KeyState state, byte[] fingerprint) {
     if (state == null) {
@@ -247,6 +263,65 @@ public final class IdempotencyStore {
         + " k SET response_status = r.status, response_body = r.body, locked_until = NULL FROM ("
         + query
         + ") r WHERE k.merchant_id = r.merchant_id AND k.key = r.key";
+  }
+
+  /**
+   * A data-modifying statement, for a CTE, that claims keys and stores their responses at once:
+   * {@code query} selects the columns {@code merchant_id, key, fingerprint, status, body}. The
+   * statement must leave out keys that exist ({@link #keyJoin}): one that exists all the same
+   * (taken after the statement's snapshot) fails it whole ({@link #isKeyTaken}), so that no change
+   * is ever made without its key, and it may run again.
+   */
+  public String insertAllSql(String query) {
+    return "INSERT INTO "
+        + table
+        + " (merchant_id, key, fingerprint, response_status, response_body, created_at,"
+        + " expires_at) SELECT r.merchant_id, r.key, r.fingerprint, r.status, r.body, now(), now() + "
+        + ttlMillis
+        + " * interval '1 millisecond' FROM ("
+        + query
+        + ") r";
+  }
+
+  /** Whether {@code failure} is that of a statement that found a key it claims already taken. */
+  public boolean isKeyTaken(Throwable failure) {
+    return Failures.isUniqueViolation(failure, table.substring(table.indexOf('.') + 1) + "_pkey");
+  }
+
+  /**
+   * A {@code LEFT JOIN} of the key {@code merchantId, key} (SQL expressions) as {@code alias},
+   * whatever its state. {@link #heldSql} tells whether an earlier request holds it; one that does
+   * not (expired, or its holder died) may only be taken over by a claim. Read {@code
+   * alias.fingerprint, alias.response_status, alias.response_body} of a held key into {@link
+   * #held}.
+   */
+  public String keyJoin(String alias, String merchantId, String key) {
+    return " LEFT JOIN "
+        + table
+        + " "
+        + alias
+        + " ON "
+        + alias
+        + ".merchant_id = "
+        + merchantId
+        + " AND "
+        + alias
+        + ".key = "
+        + key;
+  }
+
+  /**
+   * Whether the key joined as {@code alias} is held by an earlier request: live, with its response
+   * stored or still locked by the request running.
+   */
+  public static String heldSql(String alias) {
+    return "("
+        + alias
+        + ".expires_at > now() AND ("
+        + alias
+        + ".response_status IS NOT NULL OR "
+        + alias
+        + ".locked_until > now()))";
   }
 
   /** Releases a claimed key after a failed request; the same request may then run again. */

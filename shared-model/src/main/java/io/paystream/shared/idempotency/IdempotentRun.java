@@ -17,9 +17,16 @@ import java.util.function.Supplier;
  * A stored answer is replayed before any business rule is checked; a different request with the key
  * is refused (422), as is one arriving while the first runs (409). When the work fails, for a rule
  * (4xx) or anything else, the key is released and nothing is stored.
+ *
+ * <p>Work whose statement can claim the key itself runs with {@link #runClaiming}: one statement
+ * instead of two for the common case of a new key.
  */
 public final class IdempotentRun {
+  /** How many lately used keys {@link #runClaiming} remembers. */
+  static final int RECENT_KEYS = 1 << 14;
+
   private final IdempotencyStore store;
+  private final RecentKeys recent = new RecentKeys(RECENT_KEYS);
 
   public IdempotentRun(IdempotencyStore store) {
     this.store = store;
@@ -30,16 +37,20 @@ public final class IdempotentRun {
     private final IdempotencyStore store;
     private final UUID merchantId;
     private final String key;
+    private final byte[] fingerprint;
 
-    private Storing(IdempotencyStore store, UUID merchantId, String key) {
+    private Storing(IdempotencyStore store, UUID merchantId, String key, byte[] fingerprint) {
       this.store = store;
       this.merchantId = merchantId;
       this.key = key;
+      this.fingerprint = fingerprint;
     }
 
     /** The response to store with the change, or {@code null} when the request has no key. */
     public StoredResponse response(int status, byte[] body) {
-      return key == null ? null : new StoredResponse(store, merchantId, key, status, body);
+      return key == null
+          ? null
+          : new StoredResponse(store, merchantId, key, status, body, fingerprint);
     }
 
     /**
@@ -47,7 +58,7 @@ public final class IdempotentRun {
      * only when there is a key to store it under).
      */
     public StoredResponse response(int status, Supplier<byte[]> body) {
-      return key == null ? null : new StoredResponse(store, merchantId, key, status, body.get());
+      return key == null ? null : response(status, body.get());
     }
   }
 
@@ -57,20 +68,62 @@ public final class IdempotentRun {
         .claim(merchantId, key, fingerprint)
         .chain(
             claim -> {
-              if (claim instanceof IdempotencyClaim.Replay replay) {
-                return Uni.createFrom().item(new ApiResponse(replay.status(), replay.body(), true));
+              if (!(claim instanceof IdempotencyClaim.Claimed)
+                  && !(claim instanceof IdempotencyClaim.None)) {
+                return Uni.createFrom().item(() -> answer(claim));
               }
-              var refusal = IdempotencyStore.refusal(claim);
-              if (refusal != null) {
-                return Uni.createFrom().failure(refusal);
-              }
-              Uni<ApiResponse> result;
-              try {
-                result = work.apply(new Storing(store, merchantId, key));
-              } catch (RuntimeException e) {
-                result = Uni.createFrom().failure(e);
-              }
-              return result.onFailure().call(() -> store.release(merchantId, key));
+              return apply(work, new Storing(store, merchantId, key, null))
+                  .onFailure()
+                  .call(() -> store.release(merchantId, key));
             });
+  }
+
+  /**
+   * Runs work whose one statement claims the key, stores the response and makes the change
+   * together, or does none of it: the {@link Storing}'s responses carry the request's fingerprint
+   * ({@link StoredResponse#claimsKey}). The work emits the response when its statement claimed the
+   * key, the {@link #answer} to an earlier request's key its statement found, or {@code null} when
+   * it did neither (the key taken while it ran, or the change refused: a stored answer may still
+   * take precedence over the refusal); the request then runs as {@link #run} does. Without a key,
+   * this is {@link #run}; so it is with a key this instance has lately seen used, most likely a
+   * retry, which a claim answers from what the key holds without the work preparing its change.
+   */
+  public Uni<ApiResponse> runClaiming(
+      UUID merchantId, String key, byte[] fingerprint, Function<Storing, Uni<ApiResponse>> work) {
+    if (key == null) {
+      return run(merchantId, null, fingerprint, work);
+    }
+    if (recent.contains(merchantId, key)) {
+      return run(merchantId, key, fingerprint, work);
+    }
+    return apply(work, new Storing(store, merchantId, key, fingerprint))
+        .onItem()
+        .ifNull()
+        .switchTo(() -> run(merchantId, key, fingerprint, work))
+        .onTermination()
+        .invoke(() -> recent.add(merchantId, key));
+  }
+
+  /**
+   * The answer to a request whose key an earlier request holds: its stored response, replayed; or
+   * the refusal (422 for a different request, 409 while the first runs) thrown.
+   */
+  public static ApiResponse answer(IdempotencyClaim claim) {
+    if (claim instanceof IdempotencyClaim.Replay replay) {
+      return new ApiResponse(replay.status(), replay.body(), true);
+    }
+    var refusal = IdempotencyStore.refusal(claim);
+    if (refusal == null) {
+      throw new IllegalArgumentException("not an earlier request's key: " + claim);
+    }
+    throw refusal;
+  }
+
+  private static Uni<ApiResponse> apply(Function<Storing, Uni<ApiResponse>> work, Storing storing) {
+    try {
+      return work.apply(storing);
+    } catch (RuntimeException e) {
+      return Uni.createFrom().failure(e);
+    }
   }
 }

@@ -4,14 +4,31 @@ import io.paystream.shared.sql.SqlParams;
 import java.util.UUID;
 
 /**
- * The response a claimed idempotency key will replay, to be stored by the same statement that makes
- * the change.
+ * The response an idempotency key will replay, to be stored by the same statement that makes the
+ * change. With a {@code fingerprint}, the key is not claimed yet: the statement claims it itself,
+ * making the change only if it does ({@link IdempotencyStore#insertAllSql}); without, the key was
+ * claimed before and the statement completes it ({@link IdempotencyStore#completeAllSql}).
  */
 public record StoredResponse(
-    IdempotencyStore store, UUID merchantId, String key, int status, byte[] body) {
+    IdempotencyStore store,
+    UUID merchantId,
+    String key,
+    int status,
+    byte[] body,
+    byte[] fingerprint) {
 
-  /** The statement for a CTE, run only when {@code guard} returned a row. */
+  /** Whether the statement storing this response claims its key too. */
+  public boolean claimsKey() {
+    return fingerprint != null;
+  }
+
+  /**
+   * The statement for a CTE, run only when {@code guard} returned a row; for a key claimed before.
+   */
   public String sql(SqlParams p, String guard) {
+    if (claimsKey()) {
+      throw new IllegalStateException("a response that claims its key is stored by insertAllSql");
+    }
     return store.completeSql(p, merchantId, key, status, body, guard);
   }
 

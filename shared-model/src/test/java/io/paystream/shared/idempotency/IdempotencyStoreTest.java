@@ -1,13 +1,16 @@
 package io.paystream.shared.idempotency;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,74 @@ class IdempotencyStoreTest {
     store.release(MERCHANT, "k").await().atMost(WAIT);
     assertSame(IdempotencyClaim.CLAIMED, store.claim(MERCHANT, "k", B).await().atMost(WAIT));
     assertSame(IdempotencyClaim.MISMATCH, store.claim(MERCHANT, "k", A).await().atMost(WAIT));
+  }
+
+  @Test
+  void workThatClaimsItsKeyRunsOnceAndALatelyUsedKeyGoesToTheClaim() {
+    IdempotentRun run = new IdempotentRun(store);
+    List<Boolean> claiming = new ArrayList<>(); // per call of the work: whether it claims its key
+    Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
+        storing -> {
+          StoredResponse r = storing.response(201, "{\"id\":\"pay_1\"}".getBytes(UTF_8));
+          claiming.add(r.claimsKey());
+          String insert =
+              r.claimsKey()
+                  ? store.insertAllSql(
+                      "SELECT $1::uuid AS merchant_id, $2::text AS key, $3::bytea AS fingerprint,"
+                          + " $4::int4 AS status, $5::bytea AS body")
+                  : store.completeAllSql(
+                      "SELECT $1::uuid AS merchant_id, $2::text AS key, $4::int4 AS status,"
+                          + " $5::bytea AS body, $3::bytea AS unused");
+          return pool.preparedQuery(insert)
+              .execute(
+                  Tuple.of(
+                      r.merchantId(),
+                      r.key(),
+                      Buffer.buffer(r.claimsKey() ? r.fingerprint() : A),
+                      r.status(),
+                      Buffer.buffer(r.body())))
+              .map(rows -> new ApiResponse(201, r.body(), false));
+        };
+
+    ApiResponse first = run.runClaiming(MERCHANT, "k1", A, work).await().atMost(WAIT);
+    assertEquals(List.of(true), claiming, "the work claimed the key in its own statement");
+    assertEquals(false, first.replayed());
+    // The retry: this instance saw the key, so a claim answers it and the work does not run.
+    ApiResponse retry = run.runClaiming(MERCHANT, "k1", A, work).await().atMost(WAIT);
+    assertEquals(List.of(true), claiming);
+    assertEquals(true, retry.replayed());
+    assertArrayEquals(first.body(), retry.body());
+    // The same key of another merchant is another key.
+    run.runClaiming(OTHER_MERCHANT, "k1", A, work).await().atMost(WAIT);
+    assertEquals(List.of(true, true), claiming);
+  }
+
+  @Test
+  void workThatNeitherClaimsNorFindsItsKeyRunsAgainAfterAClaim() {
+    IdempotentRun run = new IdempotentRun(store);
+    List<Boolean> claiming = new ArrayList<>();
+    ApiResponse answer =
+        run.runClaiming(
+                MERCHANT,
+                "k2",
+                A,
+                storing -> {
+                  StoredResponse r = storing.response(400, new byte[0]);
+                  claiming.add(r.claimsKey());
+                  // Refused the first time (nothing stored); the second time, with the key claimed.
+                  return Uni.createFrom()
+                      .item(r.claimsKey() ? null : new ApiResponse(200, new byte[0], false));
+                })
+            .await()
+            .atMost(WAIT);
+    assertEquals(List.of(true, false), claiming);
+    assertEquals(200, answer.status());
+    assertEquals(
+        1L,
+        count(
+            "SELECT count(*) FROM " + TABLE + " WHERE key = 'k2' AND response_status IS NULL",
+            Tuple.tuple()),
+        "claimed by the claim, which the work would complete");
   }
 
   private void claimAlone(UUID merchant, String key, byte[] fingerprint) {
