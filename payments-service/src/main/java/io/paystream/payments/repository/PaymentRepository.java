@@ -3,13 +3,16 @@ package io.paystream.payments.repository;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.idempotency.IdempotencyClaim;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -72,21 +75,49 @@ public class PaymentRepository {
     /** Not stored: the order is paid. */
     ORDER_PAID,
     /** Not stored: the merchant has no such order. */
-    ORDER_UNKNOWN
+    ORDER_UNKNOWN,
+    /** Not stored: its key, which it was to claim, is held by an earlier request. */
+    KEY_HELD,
+    /**
+     * Not stored, for a payment that was to claim its key: the key was taken while the statement
+     * ran, or the payment was refused. Its key must be claimed before its answer is known.
+     */
+    KEY_UNSETTLED
   }
 
-  /** A payment's verdict and, when it was accepted, the order's amount and currency it took. */
-  public record Acceptance(Verdict verdict, long amount, String currency) {
+  /**
+   * A payment's verdict and, when it was accepted, the order's amount and currency it took; when
+   * its key is held, what the earlier request left there.
+   */
+  public record Acceptance(Verdict verdict, long amount, String currency, HeldKey held) {
     public static Acceptance refused(Verdict verdict) {
-      return new Acceptance(verdict, 0, null);
+      return new Acceptance(verdict, 0, null, null);
     }
   }
+
+  /** What a key an earlier request holds has: that request's fingerprint, and its answer if any. */
+  public record HeldKey(byte[] fingerprint, Integer status, byte[] body) {
+    /** What a request with {@code fingerprint} gets from it. */
+    public IdempotencyClaim claimFor(byte[] requestFingerprint) {
+      return IdempotencyStore.held(fingerprint, status, body, requestFingerprint);
+    }
+  }
+
+  /** How many times a statement claiming keys runs again after losing a race for one. */
+  private static final int CLAIMING_RETRIES = 3;
 
   /**
    * Accepts payments in one statement: reads and locks their orders (the merchant's own, not paid),
    * marks them attempted, adds each payment whose order has no pending one with the order's amount
    * and currency, and fills those into its events (one outbox row) and idempotent response. Emits
-   * one {@link Acceptance} per payment, in order. Orders must be distinct.
+   * one {@link Acceptance} per payment, in order. Orders must be distinct, and so must the keys of
+   * payments that claim theirs ({@link StoredResponse#claimsKey}).
+   *
+   * <p>A payment that claims its key is made only if its statement claims the key, and the key is
+   * claimed only if the payment is made: the statement reads the keys first, leaves out the
+   * payments whose key exists, and claims the keys of the payments it made. A key held by an
+   * earlier request is answered from what it holds ({@link Verdict#KEY_HELD}); one taken while the
+   * statement ran fails it, and it runs again.
    */
   public Uni<List<Acceptance>> accept(List<Accept> batch) {
     int n = batch.size();
@@ -106,10 +137,12 @@ public class PaymentRepository {
     String[] keys = new String[n];
     Integer[] statuses = new Integer[n];
     String[] bodies = new String[n];
+    Buffer[] fingerprints = new Buffer[n];
     List<String> eventPayments = new ArrayList<>(n * 3);
     List<String> eventStreams = new ArrayList<>(n * 3);
     List<String> eventPayloads = new ArrayList<>(n * 3);
     IdempotencyStore keyStore = null;
+    boolean claiming = false;
     for (int i = 0; i < n; i++) {
       Accept a = batch.get(i);
       PaymentView v = a.pending().payment();
@@ -133,6 +166,10 @@ public class PaymentRepository {
         keys[i] = r.key();
         statuses[i] = r.status();
         bodies[i] = new String(r.body(), StandardCharsets.UTF_8);
+        if (r.claimsKey()) {
+          claiming = true;
+          fingerprints[i] = Buffer.buffer(r.fingerprint());
+        }
       }
       String[] streams = a.events().streams();
       String[] payloads = a.events().payloads();
@@ -142,56 +179,6 @@ public class PaymentRepository {
         eventPayloads.add(payloads[e]);
       }
     }
-    String sql =
-        "WITH b AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[],"
-            + " $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
-            + " $11::timestamptz[], $12::timestamptz[])"
-            + " AS u (id, order_id, merchant_id, method, vpa, card_network, card_last4,"
-            + " planned_status, planned_error_code, planned_error_description, process_after,"
-            + " created_at)),"
-            + " o AS (UPDATE "
-            + Tables.ORDERS
-            + " x SET status = CASE WHEN x.status = 'created' THEN 'attempted' ELSE x.status END,"
-            + " updated_at = CASE WHEN x.status = 'created' THEN b.created_at ELSE x.updated_at END"
-            + " FROM b WHERE x.id = b.order_id AND x.merchant_id = b.merchant_id"
-            + " AND x.status <> 'paid' RETURNING x.id, x.merchant_id, x.amount, x.currency),"
-            + " p AS (INSERT INTO "
-            + Tables.PAYMENTS
-            + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network, card_last4,"
-            + " status, planned_status, planned_error_code, planned_error_description,"
-            + " process_after, created_at, updated_at) SELECT b.id, b.order_id, b.merchant_id,"
-            + " o.amount, o.currency, b.method, b.vpa, b.card_network, b.card_last4, 'pending',"
-            + " b.planned_status, b.planned_error_code, b.planned_error_description,"
-            + " b.process_after, b.created_at, b.created_at FROM b"
-            + " JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id"
-            + " ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING"
-            + " RETURNING id, amount, currency),"
-            + " ev AS (INSERT INTO "
-            + Tables.OUTBOX
-            + " (streams, payloads) SELECT array_agg(e.stream ORDER BY e.n),"
-            + " array_agg("
-            + filled("e.payload")
-            + " ORDER BY e.n) FROM unnest($13::text[], $14::text[], $15::text[])"
-            + " WITH ORDINALITY AS e (payment_id, stream, payload, n)"
-            + " JOIN p ON p.id = e.payment_id HAVING count(*) > 0)"
-            + (keyStore == null
-                ? ""
-                : ", ik AS ("
-                    + keyStore.completeAllSql(
-                        "SELECT k.merchant_id, k.key, k.status, convert_to("
-                            + filled("k.body")
-                            + ", 'UTF8') AS body FROM unnest($1::text[], $16::uuid[],"
-                            + " $17::text[], $18::int4[], $19::text[])"
-                            + " AS k (id, merchant_id, key, status, body) JOIN p ON p.id = k.id"
-                            + " WHERE k.key IS NOT NULL")
-                    + ")")
-            + " SELECT b.id, p.id IS NOT NULL AS accepted, p.amount, p.currency,"
-            + " o.id IS NOT NULL AS open,"
-            + " CASE WHEN o.id IS NULL THEN EXISTS (SELECT 1 FROM "
-            + Tables.ORDERS
-            + " f WHERE f.id = b.order_id AND f.merchant_id = b.merchant_id) END AS known"
-            + " FROM b LEFT JOIN p ON p.id = b.id"
-            + " LEFT JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id";
     List<Object> args =
         new ArrayList<>(
             List.of(
@@ -213,30 +200,151 @@ public class PaymentRepository {
     if (keyStore != null) {
       args.addAll(List.of(keyMerchants, keys, statuses, bodies));
     }
-    return pool.preparedQuery(sql)
-        .execute(Tuple.from(args))
-        .map(
-            rows -> {
-              Map<String, Acceptance> byId = new HashMap<>();
-              for (Row r : rows) {
-                byId.put(r.getString("id"), acceptance(r));
-              }
-              List<Acceptance> out = new ArrayList<>(n);
-              for (String id : ids) {
-                out.add(byId.get(id));
-              }
-              return out;
-            });
+    if (claiming) {
+      args.add(fingerprints);
+    }
+    Uni<RowSet<Row>> run =
+        pool.preparedQuery(acceptSql(keyStore, claiming)).execute(Tuple.from(args));
+    if (claiming) {
+      // A key taken after the statement's snapshot fails it before anything is stored: it runs
+      // again and then reads the key.
+      IdempotencyStore store = keyStore;
+      run = run.onFailure(store::isKeyTaken).retry().atMost(CLAIMING_RETRIES);
+    }
+    return run.map(
+        rows -> {
+          Map<String, Row> byId = new HashMap<>();
+          for (Row r : rows) {
+            byId.put(r.getString("id"), r);
+          }
+          List<Acceptance> out = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            out.add(acceptance(byId.get(ids[i]), fingerprints[i] != null));
+          }
+          return out;
+        });
   }
 
-  private static Acceptance acceptance(Row r) {
+  /**
+   * The accepting statement. {@code b} is the batch; with {@code claiming}, each payment that
+   * claims its key carries it and its fingerprint, and {@code b} reads what the key holds. {@code
+   * o} marks the merchant's unpaid orders attempted (and locks them), skipping the payments whose
+   * key exists; {@code p} adds the payments of orders with no pending one; {@code ev} writes their
+   * events; {@code kc} claims the keys of the payments added, storing each response with the
+   * order's terms filled in, and {@code ik} stores the responses of keys claimed before.
+   */
+  private static String acceptSql(IdempotencyStore keys, boolean claiming) {
+    StringBuilder sql =
+        new StringBuilder(
+            "WITH b AS MATERIALIZED (SELECT u.*"
+                + (claiming
+                    ? ", s.key IS NOT NULL AS key_taken, CASE WHEN "
+                        + IdempotencyStore.heldSql("s")
+                        + " THEN s.fingerprint END AS held_fingerprint,"
+                        + " s.response_status AS held_status, s.response_body AS held_body"
+                    : "")
+                + " FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[],"
+                + " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
+                + " $11::timestamptz[], $12::timestamptz[]"
+                + (claiming
+                    ? ", $16::uuid[], $17::text[], $18::int4[], $19::text[], $20::bytea[]"
+                    : "")
+                + ") AS u (id, order_id, merchant_id, method, vpa, card_network, card_last4,"
+                + " planned_status, planned_error_code, planned_error_description, process_after,"
+                + " created_at"
+                + (claiming
+                    ? ", key_merchant, key, response_status, response_body, fingerprint)"
+                        + keys.keyJoin("s", "u.key_merchant", "u.key")
+                        + " AND u.fingerprint IS NOT NULL"
+                    : ")")
+                + "), o AS (UPDATE "
+                + Tables.ORDERS
+                + " x SET status = CASE WHEN x.status = 'created' THEN 'attempted' ELSE x.status"
+                + " END, updated_at = CASE WHEN x.status = 'created' THEN b.created_at"
+                + " ELSE x.updated_at END FROM b WHERE x.id = b.order_id"
+                + " AND x.merchant_id = b.merchant_id AND x.status <> 'paid'"
+                + (claiming ? " AND NOT b.key_taken" : "")
+                + " RETURNING x.id, x.merchant_id, x.amount, x.currency), p AS (INSERT INTO "
+                + Tables.PAYMENTS
+                + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network,"
+                + " card_last4, status, planned_status, planned_error_code,"
+                + " planned_error_description, process_after, created_at, updated_at)"
+                + " SELECT b.id, b.order_id, b.merchant_id, o.amount, o.currency, b.method, b.vpa,"
+                + " b.card_network, b.card_last4, 'pending', b.planned_status,"
+                + " b.planned_error_code, b.planned_error_description, b.process_after,"
+                + " b.created_at, b.created_at FROM b"
+                + " JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id"
+                + " ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING"
+                + " RETURNING id, amount, currency), ev AS (INSERT INTO "
+                + Tables.OUTBOX
+                + " (streams, payloads) SELECT array_agg(e.stream ORDER BY e.n), array_agg("
+                + filled("e.payload")
+                + " ORDER BY e.n) FROM unnest($13::text[], $14::text[], $15::text[])"
+                + " WITH ORDINALITY AS e (payment_id, stream, payload, n)"
+                + " JOIN p ON p.id = e.payment_id HAVING count(*) > 0)");
+    if (claiming) {
+      sql.append(", kc AS (")
+          .append(
+              keys.insertAllSql(
+                  "SELECT b.key_merchant AS merchant_id, b.key, b.fingerprint,"
+                      + " b.response_status AS status, convert_to("
+                      + filled("b.response_body")
+                      + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id"
+                      + " WHERE b.fingerprint IS NOT NULL"))
+          .append("), ik AS (")
+          .append(
+              keys.completeAllSql(
+                  "SELECT b.key_merchant AS merchant_id, b.key, b.response_status AS status,"
+                      + " convert_to("
+                      + filled("b.response_body")
+                      + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id"
+                      + " WHERE b.key IS NOT NULL AND b.fingerprint IS NULL"))
+          .append(")");
+    } else if (keys != null) {
+      sql.append(", ik AS (")
+          .append(
+              keys.completeAllSql(
+                  "SELECT k.merchant_id, k.key, k.status, convert_to("
+                      + filled("k.body")
+                      + ", 'UTF8') AS body FROM unnest($1::text[], $16::uuid[],"
+                      + " $17::text[], $18::int4[], $19::text[])"
+                      + " AS k (id, merchant_id, key, status, body) JOIN p ON p.id = k.id"
+                      + " WHERE k.key IS NOT NULL"))
+          .append(")");
+    }
+    return sql.append(" SELECT b.id, p.id IS NOT NULL AS accepted, p.amount, p.currency,")
+        .append(" o.id IS NOT NULL AS open,")
+        .append(" CASE WHEN o.id IS NULL THEN EXISTS (SELECT 1 FROM ")
+        .append(Tables.ORDERS)
+        .append(" q WHERE q.id = b.order_id AND q.merchant_id = b.merchant_id) END AS known")
+        .append(claiming ? ", b.held_fingerprint, b.held_status, b.held_body" : "")
+        .append(" FROM b LEFT JOIN p ON p.id = b.id")
+        .append(" LEFT JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id")
+        .toString();
+  }
+
+  /** A payment's verdict; {@code claiming} when it was to claim its key. */
+  private static Acceptance acceptance(Row r, boolean claiming) {
     if (r.getBoolean("accepted")) {
-      return new Acceptance(Verdict.ACCEPTED, r.getLong("amount"), r.getString("currency"));
+      return new Acceptance(Verdict.ACCEPTED, r.getLong("amount"), r.getString("currency"), null);
     }
-    if (r.getBoolean("open")) {
-      return Acceptance.refused(Verdict.ORDER_BUSY);
+    if (!claiming) {
+      if (r.getBoolean("open")) {
+        return Acceptance.refused(Verdict.ORDER_BUSY);
+      }
+      return Acceptance.refused(r.getBoolean("known") ? Verdict.ORDER_PAID : Verdict.ORDER_UNKNOWN);
     }
-    return Acceptance.refused(r.getBoolean("known") ? Verdict.ORDER_PAID : Verdict.ORDER_UNKNOWN);
+    var held = r.getBuffer("held_fingerprint");
+    if (held == null) {
+      return Acceptance.refused(Verdict.KEY_UNSETTLED);
+    }
+    var body = r.getBuffer("held_body");
+    return new Acceptance(
+        Verdict.KEY_HELD,
+        0,
+        null,
+        new HeldKey(
+            held.getBytes(), r.getInteger("held_status"), body == null ? null : body.getBytes()));
   }
 
   /**

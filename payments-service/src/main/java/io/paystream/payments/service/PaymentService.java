@@ -26,6 +26,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -81,28 +82,25 @@ public class PaymentService {
       Caller caller, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
-    // The request is checked now but its verdict given only once the key is claimed: a stored
-    // answer is replayed whatever the rules now say.
-    PaymentRequest parsed;
-    ApiException invalid = null;
+    PaymentRequest request;
     try {
-      parsed = PaymentRequest.parse(body, PaymentRequest.currentMonth());
-    } catch (ApiException e) {
-      parsed = null;
-      invalid = e;
+      request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
+    } catch (ApiException refusal) {
+      // Its verdict is given only once the key is claimed: a stored answer is replayed whatever
+      // the rules now say.
+      return idempotent.run(
+          caller.merchantId(),
+          key,
+          fingerprint,
+          storing -> {
+            throw refusal;
+          });
     }
-    PaymentRequest request = parsed;
-    ApiException refusal = invalid;
-    return idempotent.run(
+    return idempotent.runClaiming(
         caller.merchantId(),
         key,
         fingerprint,
-        storing -> {
-          if (refusal != null) {
-            throw refusal;
-          }
-          return accept(caller.merchantId(), request, caller.requestId(), storing);
-        });
+        storing -> accept(caller.merchantId(), request, caller.requestId(), storing));
   }
 
   /** A shopper's payment from the checkout page: the order decides the merchant. */
@@ -118,7 +116,7 @@ public class PaymentService {
               if (merchantId == null) {
                 return Uni.createFrom().failure(OrderService.notFound());
               }
-              return idempotent.run(
+              return idempotent.runClaiming(
                   merchantId,
                   key,
                   fingerprint,
@@ -128,7 +126,9 @@ public class PaymentService {
 
   /**
    * Accepts a payment on the merchant's order. The order is read by the accepting statement, which
-   * fills its amount and currency into the payment, its events and its stored response.
+   * fills its amount and currency into the payment, its events and its stored response. With a
+   * response that claims its key, emits {@code null} when the statement neither claimed the key nor
+   * found it held (see {@link IdempotentRun#runClaiming}).
    */
   private Uni<ApiResponse> accept(
       UUID merchantId, PaymentRequest request, String requestId, IdempotentRun.Storing storing) {
@@ -171,6 +171,9 @@ public class PaymentService {
                       ApiResponse.created(
                           view.withOrderTerms(acceptance.amount(), acceptance.currency())
                               .toBytes());
+                  case KEY_HELD ->
+                      IdempotentRun.answer(acceptance.held().claimFor(stored.fingerprint()));
+                  case KEY_UNSETTLED -> null;
                   case ORDER_BUSY ->
                       throw ApiException.badRequest(
                           "Order already has a payment in progress or is paid", "order_id");
@@ -181,16 +184,30 @@ public class PaymentService {
   }
 
   /**
-   * One statement for a batch whose orders are distinct. A later payment for an order already in
-   * the batch goes in a statement of its own right after, and gets the answer that statement gives:
-   * busy behind the first, paid, or unknown (another merchant's order, say).
+   * One statement for a batch whose orders, and keys to claim, are distinct. A later payment for an
+   * order already in the batch goes in a statement of its own right after, and gets the answer that
+   * statement gives: busy behind the first, paid, or unknown (another merchant's order, say). A
+   * later payment claiming a key already claimed in the batch is answered from what the statement
+   * read when an earlier request holds the key (replays of one key cost one statement), and left to
+   * a claim otherwise, which finds what the first left.
    */
   private Uni<List<Acceptance>> acceptAll(List<Accept> batch) {
     List<Accept> distinct = new ArrayList<>(batch.size());
     List<Accept> later = new ArrayList<>();
     Set<String> orderIds = new HashSet<>();
+    Map<List<Object>, Accept> firstWithKey = new HashMap<>();
+    Map<Accept, Accept> sameKey = new IdentityHashMap<>();
     for (Accept a : batch) {
-      (orderIds.add(a.pending().payment().orderId()) ? distinct : later).add(a);
+      StoredResponse claim = a.response();
+      Accept first =
+          claim != null && claim.claimsKey()
+              ? firstWithKey.putIfAbsent(List.of(claim.merchantId(), claim.key()), a)
+              : null;
+      if (first != null) {
+        sameKey.put(a, first);
+      } else {
+        (orderIds.add(a.pending().payment().orderId()) ? distinct : later).add(a);
+      }
     }
     return payments
         .accept(distinct)
@@ -203,6 +220,15 @@ public class PaymentService {
               for (int i = 0; i < distinct.size(); i++) {
                 byAccept.put(distinct.get(i), results.get(i));
               }
+              sameKey.forEach(
+                  (a, first) -> {
+                    Acceptance firsts = byAccept.get(first); // none yet if it went later
+                    byAccept.put(
+                        a,
+                        firsts != null && firsts.verdict() == Verdict.KEY_HELD
+                            ? firsts
+                            : Acceptance.refused(Verdict.KEY_UNSETTLED));
+                  });
               Uni<List<Acceptance>> rest =
                   later.isEmpty() ? Uni.createFrom().item(List.of()) : acceptAll(later);
               return rest.map(

@@ -1,0 +1,304 @@
+package io.paystream.payments.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.paystream.payments.Api;
+import io.paystream.payments.PaymentOutcome;
+import io.paystream.payments.PendingPayment;
+import io.paystream.payments.repository.PaymentRepository;
+import io.paystream.payments.repository.PaymentRepository.Accept;
+import io.paystream.payments.repository.PaymentRepository.Acceptance;
+import io.paystream.payments.repository.PaymentRepository.Verdict;
+import io.paystream.shared.event.EventType;
+import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.idempotency.IdempotencyClaim;
+import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.json.Json;
+import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.Caller;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A payment with a new idempotency key claims the key in its accepting statement: the key, its
+ * stored answer and the payment are made together or not at all, and a key an earlier request holds
+ * is read, not taken, by that statement.
+ */
+@QuarkusTest
+class KeyClaimingAcceptanceTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final UUID MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
+  private static final String PATH = "/api/v1/payments";
+
+  @Inject PaymentRepository payments;
+  @Inject PaymentService service;
+  @Inject IdempotencyStore store;
+  @Inject Pool pool;
+
+  /** A payment to accept whose response claims {@code key}, and the view it was written from. */
+  private record Claiming(Accept accept, PaymentView view) {}
+
+  @Test
+  void theStatementClaimsTheKeyStoresTheAnswerAndMakesThePaymentTogether() {
+    String order = Api.order(12_345);
+    String key = "k-" + UUID.randomUUID();
+    Claiming c = claiming(order, key, "a@bank");
+
+    Acceptance a = accept(c);
+
+    assertEquals(Verdict.ACCEPTED, a.verdict());
+    assertEquals(12_345, a.amount());
+    Row stored = keyRow(key);
+    assertEquals(201, stored.getInteger("response_status"));
+    assertNull(stored.getValue("locked_until"), "stored complete, not as in flight");
+    assertArrayEquals(fingerprint(order, "a@bank"), stored.getBuffer("fingerprint").getBytes());
+    assertArrayEquals(
+        c.view().withOrderTerms(12_345, "INR").toBytes(),
+        stored.getBuffer("response_body").getBytes(),
+        "the stored answer is the one sent, with the order's terms");
+    assertEquals(1, count("SELECT count(*) FROM payments.payments WHERE order_id = $1", order));
+    assertEquals("attempted", orderStatus(order));
+  }
+
+  @Test
+  void aKeyAnEarlierRequestHoldsIsReadAndTheOtherOrderIsLeftAlone() {
+    String first = Api.order(50_000);
+    String key = "k-" + UUID.randomUUID();
+    Claiming original = claiming(first, key, "a@bank");
+    assertEquals(Verdict.ACCEPTED, accept(original).verdict());
+
+    // The same request again: the stored answer, byte for byte.
+    Acceptance again = accept(claiming(first, key, "a@bank"));
+    assertEquals(Verdict.KEY_HELD, again.verdict());
+    IdempotencyClaim.Replay replay =
+        assertInstanceOf(
+            IdempotencyClaim.Replay.class, again.held().claimFor(fingerprint(first, "a@bank")));
+    assertArrayEquals(original.view().withOrderTerms(50_000, "INR").toBytes(), replay.body());
+
+    // Another request with the key, for another order: a mismatch, and that order untouched.
+    String other = Api.order(60_000);
+    Row before = orderRow(other);
+    Acceptance mismatch = accept(claiming(other, key, "b@bank"));
+    assertEquals(Verdict.KEY_HELD, mismatch.verdict());
+    assertInstanceOf(
+        IdempotencyClaim.Mismatch.class, mismatch.held().claimFor(fingerprint(other, "b@bank")));
+    assertEquals(0, count("SELECT count(*) FROM payments.payments WHERE order_id = $1", other));
+    Row after = orderRow(other);
+    assertEquals("created", after.getString("status"));
+    assertEquals(before.getValue("updated_at"), after.getValue("updated_at"));
+
+    // A key still in flight is read as such.
+    String running = "k-" + UUID.randomUUID();
+    store.claim(MERCHANT, running, fingerprint(other, "c@bank")).await().atMost(WAIT);
+    Acceptance inFlight = accept(claiming(other, running, "c@bank"));
+    assertEquals(Verdict.KEY_HELD, inFlight.verdict());
+    assertInstanceOf(
+        IdempotencyClaim.InFlight.class, inFlight.held().claimFor(fingerprint(other, "c@bank")));
+    assertEquals("created", orderStatus(other));
+  }
+
+  @Test
+  void anExpiredKeyOrOneWhoseHolderDiedIsLeftToAClaimWhichTakesItOver() {
+    String expiredKey = "k-" + UUID.randomUUID();
+    String paidOrder = Api.order(50_000);
+    assertEquals(Verdict.ACCEPTED, accept(claiming(paidOrder, expiredKey, "a@bank")).verdict());
+    sql(
+        "UPDATE payments.idempotency_keys SET expires_at = now() - interval '1 second'"
+            + " WHERE merchant_id = $1 AND key = $2",
+        Tuple.of(MERCHANT, expiredKey));
+    String deadKey = "k-" + UUID.randomUUID();
+    String deadOrder = Api.order(50_000);
+    store.claim(MERCHANT, deadKey, fingerprint(deadOrder, "d@bank")).await().atMost(WAIT);
+    sql(
+        "UPDATE payments.idempotency_keys SET locked_until = now() - interval '1 second'"
+            + " WHERE merchant_id = $1 AND key = $2",
+        Tuple.of(MERCHANT, deadKey));
+
+    String next = Api.order(70_000);
+    assertEquals(Verdict.KEY_UNSETTLED, accept(claiming(next, expiredKey, "e@bank")).verdict());
+    assertEquals(Verdict.KEY_UNSETTLED, accept(claiming(deadOrder, deadKey, "d@bank")).verdict());
+    assertEquals(0, count("SELECT count(*) FROM payments.payments WHERE order_id = $1", next));
+    assertEquals("created", orderStatus(next));
+
+    // Through the service, the claim takes each key over and the payment is made.
+    ApiResponse fresh = create(next, expiredKey, "e@bank");
+    assertEquals(201, fresh.status());
+    assertFalse(fresh.replayed());
+    assertEquals(70_000, Json.parse(fresh.body()).get("amount").asLong());
+    ApiResponse retried = create(deadOrder, deadKey, "d@bank");
+    assertEquals(201, retried.status());
+    assertFalse(retried.replayed());
+    assertArrayEquals(retried.body(), keyRow(deadKey).getBuffer("response_body").getBytes());
+  }
+
+  @Test
+  void aKeyTakenAfterTheSnapshotMakesTheStatementRunAgainAndNothingIsStored() throws Exception {
+    String order = Api.order(50_000);
+    String key = "k-" + UUID.randomUUID();
+    byte[] fingerprint = fingerprint(order, "a@bank");
+    // A duplicate of the request, claiming the key on another instance: it commits only once our
+    // statement, with its snapshot taken, waits for that key.
+    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    try {
+      other.query("BEGIN").execute().await().atMost(WAIT);
+      other
+          .preparedQuery(
+              "INSERT INTO payments.idempotency_keys (merchant_id, key, fingerprint, locked_until,"
+                  + " created_at, expires_at) VALUES ($1, $2, $3, now() + interval '1 minute',"
+                  + " now(), now() + interval '1 day')")
+          .execute(Tuple.of(MERCHANT, key, Buffer.buffer(fingerprint)))
+          .await()
+          .atMost(WAIT);
+
+      var ours = acceptLater(claiming(order, key, "a@bank")).subscribeAsCompletionStage();
+      awaitWaitingForALock();
+      other.query("COMMIT").execute().await().atMost(WAIT);
+
+      Acceptance a = Uni.createFrom().completionStage(ours).await().atMost(WAIT);
+      assertEquals(Verdict.KEY_HELD, a.verdict(), "ran again, and read the key");
+      assertInstanceOf(IdempotencyClaim.InFlight.class, a.held().claimFor(fingerprint));
+    } finally {
+      other.close().await().atMost(WAIT);
+    }
+    assertEquals(
+        0,
+        count("SELECT count(*) FROM payments.payments WHERE order_id = $1", order),
+        "no payment made without its key");
+    assertEquals("created", orderStatus(order));
+    assertEquals(1, count("SELECT count(*) FROM payments.idempotency_keys WHERE key = $1", key));
+    assertNull(keyRow(key).getValue("response_status"), "the key is the other request's");
+  }
+
+  private Uni<Acceptance> acceptLater(Claiming c) {
+    return payments.accept(List.of(c.accept())).map(list -> list.get(0));
+  }
+
+  private void awaitWaitingForALock() throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      long waiting =
+          sql(
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                      + " AND query LIKE '%AS key_taken%' AND datname = current_database()",
+                  Tuple.tuple())
+              .iterator()
+              .next()
+              .getLong(0);
+      if (waiting > 0) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the accepting statement never waited for the key");
+  }
+
+  private Claiming claiming(String orderId, String key, String vpa) {
+    Instant now = Timestamps.now();
+    PaymentView view =
+        PaymentView.accepted(
+            Ids.payment(), orderId, MERCHANT.toString(), 0, null, "upi", vpa, null, null, now);
+    PendingPayment pending =
+        new PendingPayment(
+            view, new PaymentOutcome("success", null, null), now.plus(Duration.ofHours(1)));
+    OutboxSql events =
+        new OutboxSql(view.merchantId(), "req_claiming")
+            .add(
+                Streams.PAYMENT_EVENTS,
+                EventType.PAYMENT_CREATED,
+                view::writeEventDataAwaitingOrder);
+    StoredResponse response =
+        new StoredResponse(
+            store,
+            MERCHANT,
+            key,
+            201,
+            view.writeAwaitingOrder(new JsonWriter()).toBytes(),
+            fingerprint(orderId, vpa));
+    return new Claiming(new Accept(pending, events, response), view);
+  }
+
+  private Acceptance accept(Claiming c) {
+    return acceptLater(c).await().atMost(WAIT);
+  }
+
+  private static byte[] fingerprint(String orderId, String vpa) {
+    return IdempotencyKeys.fingerprint("POST", PATH, Json.parse(body(orderId, vpa)));
+  }
+
+  private static String body(String orderId, String vpa) {
+    return "{\"order_id\":\"" + orderId + "\",\"method\":\"upi\",\"vpa\":\"" + vpa + "\"}";
+  }
+
+  private Uni<ApiResponse> createUni(String orderId, String key, String vpa) {
+    return Uni.createFrom()
+        .deferred(
+            () ->
+                service.create(
+                    new Caller(MERCHANT, "req_claiming"),
+                    key,
+                    Json.parseRequest(body(orderId, vpa).getBytes(StandardCharsets.UTF_8)),
+                    PATH));
+  }
+
+  private ApiResponse create(String orderId, String key, String vpa) {
+    return createUni(orderId, key, vpa).await().atMost(WAIT);
+  }
+
+  private Throwable createFailure(String orderId, String key, String vpa) {
+    return createUni(orderId, key, vpa)
+        .map(r -> (Throwable) new AssertionError("answered " + r.status()))
+        .onFailure()
+        .recoverWithItem(t -> t)
+        .await()
+        .atMost(WAIT);
+  }
+
+  private Row keyRow(String key) {
+    return sql(
+            "SELECT * FROM payments.idempotency_keys WHERE merchant_id = $1 AND key = $2",
+            Tuple.of(MERCHANT, key))
+        .iterator()
+        .next();
+  }
+
+  private Row orderRow(String orderId) {
+    return sql("SELECT status, updated_at FROM payments.orders WHERE id = $1", Tuple.of(orderId))
+        .iterator()
+        .next();
+  }
+
+  private String orderStatus(String orderId) {
+    return orderRow(orderId).getString("status");
+  }
+
+  private long count(String sql, String arg) {
+    return sql(sql, Tuple.of(arg)).iterator().next().getLong(0);
+  }
+
+  private RowSet<Row> sql(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).await().atMost(WAIT);
+  }
+}
