@@ -3,7 +3,6 @@ package io.paystream.payments.repository;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.idempotency.IdempotencyClaim;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
@@ -89,17 +88,10 @@ public class PaymentRepository {
    * A payment's verdict and, when it was accepted, the order's amount and currency it took; when
    * its key is held, what the earlier request left there.
    */
-  public record Acceptance(Verdict verdict, long amount, String currency, HeldKey held) {
+  public record Acceptance(
+      Verdict verdict, long amount, String currency, IdempotencyStore.Held held) {
     public static Acceptance refused(Verdict verdict) {
       return new Acceptance(verdict, 0, null, null);
-    }
-  }
-
-  /** What a key an earlier request holds has: that request's fingerprint, and its answer if any. */
-  public record HeldKey(byte[] fingerprint, Integer status, byte[] body) {
-    /** What a request with {@code fingerprint} gets from it. */
-    public IdempotencyClaim claimFor(byte[] requestFingerprint) {
-      return IdempotencyStore.held(fingerprint, status, body, requestFingerprint);
     }
   }
 
@@ -226,12 +218,13 @@ public class PaymentRepository {
   }
 
   /**
-   * The accepting statement. {@code b} is the batch; with {@code claiming}, each payment that
-   * claims its key carries it and its fingerprint, and {@code b} reads what the key holds. {@code
-   * o} marks the merchant's unpaid orders attempted (and locks them), skipping the payments whose
-   * key exists; {@code p} adds the payments of orders with no pending one; {@code ev} writes their
-   * events; {@code kc} claims the keys of the payments added, storing each response with the
-   * order's terms filled in, and {@code ik} stores the responses of keys claimed before.
+   * The accepting statement. {@code b} is the batch, with each payment's key and response when
+   * there are {@code keys}; with {@code claiming}, a payment that claims its key carries its
+   * fingerprint too, and {@code b} reads what the key holds. {@code o} marks the merchant's unpaid
+   * orders attempted (and locks them), skipping the payments whose key exists; {@code p} adds the
+   * payments of orders with no pending one; {@code ev} writes their events; {@code kc} claims the
+   * keys of the payments added, storing each response with the order's terms filled in, and {@code
+   * ik} stores the responses of keys claimed before.
    */
   private static String acceptSql(IdempotencyStore keys, boolean claiming) {
     StringBuilder sql =
@@ -246,14 +239,14 @@ public class PaymentRepository {
                 + " FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[],"
                 + " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
                 + " $11::timestamptz[], $12::timestamptz[]"
-                + (claiming
-                    ? ", $16::uuid[], $17::text[], $18::int4[], $19::text[], $20::bytea[]"
-                    : "")
+                + (keys != null ? ", $16::uuid[], $17::text[], $18::int4[], $19::text[]" : "")
+                + (claiming ? ", $20::bytea[]" : "")
                 + ") AS u (id, order_id, merchant_id, method, vpa, card_network, card_last4,"
                 + " planned_status, planned_error_code, planned_error_description, process_after,"
                 + " created_at"
+                + (keys != null ? ", key_merchant, key, response_status, response_body" : "")
                 + (claiming
-                    ? ", key_merchant, key, response_status, response_body, fingerprint)"
+                    ? ", fingerprint)"
                         + keys.keyJoin("s", "u.key_merchant", "u.key")
                         + " AND u.fingerprint IS NOT NULL"
                     : ")")
@@ -291,25 +284,17 @@ public class PaymentRepository {
                       + filled("b.response_body")
                       + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id"
                       + " WHERE b.fingerprint IS NOT NULL"))
-          .append("), ik AS (")
+          .append(")");
+    }
+    if (keys != null) {
+      sql.append(", ik AS (")
           .append(
               keys.completeAllSql(
                   "SELECT b.key_merchant AS merchant_id, b.key, b.response_status AS status,"
                       + " convert_to("
                       + filled("b.response_body")
-                      + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id"
-                      + " WHERE b.key IS NOT NULL AND b.fingerprint IS NULL"))
-          .append(")");
-    } else if (keys != null) {
-      sql.append(", ik AS (")
-          .append(
-              keys.completeAllSql(
-                  "SELECT k.merchant_id, k.key, k.status, convert_to("
-                      + filled("k.body")
-                      + ", 'UTF8') AS body FROM unnest($1::text[], $16::uuid[],"
-                      + " $17::text[], $18::int4[], $19::text[])"
-                      + " AS k (id, merchant_id, key, status, body) JOIN p ON p.id = k.id"
-                      + " WHERE k.key IS NOT NULL"))
+                      + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id WHERE b.key IS NOT NULL"
+                      + (claiming ? " AND b.fingerprint IS NULL" : "")))
           .append(")");
     }
     return sql.append(" SELECT b.id, p.id IS NOT NULL AS accepted, p.amount, p.currency,")
@@ -343,7 +328,7 @@ public class PaymentRepository {
         Verdict.KEY_HELD,
         0,
         null,
-        new HeldKey(
+        new IdempotencyStore.Held(
             held.getBytes(), r.getInteger("held_status"), body == null ? null : body.getBytes()));
   }
 

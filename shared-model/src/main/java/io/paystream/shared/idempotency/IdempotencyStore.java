@@ -39,7 +39,7 @@ import java.util.UUID;
  *
  * <p>A statement may also claim keys itself, storing their responses with its change ({@link
  * #insertAllSql}); it reads, for each of its keys, what an earlier request left there ({@link
- * #keyJoin}, answered with {@link #held}), and leaves to a claim any key it finds but that is not
+ * #keyJoin}, answered with {@link Held}), and leaves to a claim any key it finds but that is not
  * held (expired, or its holder died).
  */
 public final class IdempotencyStore {
@@ -209,13 +209,20 @@ public final class IdempotencyStore {
   }
 
   /**
-   * What a request with {@code fingerprint} gets from a key an earlier request holds, read with
-   * {@link #keyJoin}: {@code heldFingerprint} and {@code status} are its {@code fingerprint} and
-   * {@code response_status}, {@code body} its {@code response_body}.
+   * A key an earlier request holds, as read with {@link #keyJoin}: that request's {@code
+   * fingerprint}, and its {@code response_status} and {@code response_body} once it has answered.
    */
-  public static IdempotencyClaim held(
-      byte[] heldFingerprint, Integer status, byte[] body, byte[] fingerprint) {
-    return outcome(new KeyState(false, heldFingerprint, status, body), fingerprint);
+  public record Held(byte[] fingerprint, Integer status, byte[] body) {
+    /** What a request with {@code requestFingerprint} gets from this key. */
+    public IdempotencyClaim claimFor(byte[] requestFingerprint) {
+      if (!MessageDigest.isEqual(fingerprint, requestFingerprint)) {
+        return IdempotencyClaim.MISMATCH;
+      }
+      if (status == null) {
+        return IdempotencyClaim.IN_FLIGHT;
+      }
+      return new IdempotencyClaim.Replay(status, body);
+    }
   }
 
   /** What a request with {@code fingerprint} gets from a key in {@code state} it did not claim. */
@@ -223,13 +230,7 @@ public final class IdempotencyStore {
     if (state == null) {
       return IdempotencyClaim.IN_FLIGHT; // released between our two reads: treat as running
     }
-    if (!MessageDigest.isEqual(state.fingerprint(), fingerprint)) {
-      return IdempotencyClaim.MISMATCH;
-    }
-    if (state.status() == null) {
-      return IdempotencyClaim.IN_FLIGHT;
-    }
-    return new IdempotencyClaim.Replay(state.status(), state.body());
+    return new Held(state.fingerprint(), state.status(), state.body()).claimFor(fingerprint);
   }
 
   /**
@@ -292,8 +293,8 @@ public final class IdempotencyStore {
    * A {@code LEFT JOIN} of the key {@code merchantId, key} (SQL expressions) as {@code alias},
    * whatever its state. {@link #heldSql} tells whether an earlier request holds it; one that does
    * not (expired, or its holder died) may only be taken over by a claim. Read {@code
-   * alias.fingerprint, alias.response_status, alias.response_body} of a held key into {@link
-   * #held}.
+   * alias.fingerprint, alias.response_status, alias.response_body} of a held key into a {@link
+   * Held}.
    */
   public String keyJoin(String alias, String merchantId, String key) {
     return " LEFT JOIN "
