@@ -226,7 +226,7 @@ public class PaymentRepository {
    * keys of the payments added, storing each response with the order's terms filled in, and {@code
    * ik} stores the responses of keys claimed before.
    */
-  private static String acceptSql(IdempotencyStore keys, boolean claiming) {
+  static String acceptSql(IdempotencyStore keys, boolean claiming) {
     StringBuilder sql =
         new StringBuilder(
             "WITH b AS MATERIALIZED (SELECT u.*"
