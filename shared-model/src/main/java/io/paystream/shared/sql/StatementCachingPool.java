@@ -22,6 +22,10 @@ import java.util.List;
  * running it. Every statement of the services is fixed text (batches travel as arrays), so the
  * cache holds a bounded set; the limit only keeps an accidental statement with values inlined from
  * crowding the others out.
+ *
+ * <p>The pool connects with the credentials of the datasource's URL, user name and password
+ * settings, which is how the services are configured; a Quarkus credentials provider would not be
+ * consulted.
  */
 @Singleton
 public class StatementCachingPool implements PgPoolCreator {
