@@ -121,9 +121,9 @@ series() { # series <name> <command...>: RUNS runs, median rps/p50/p99
 : >"$OUT/results.txt"
 bare_run() { wrk -t"$THREADS" -c"$1" -d"$2s" -s "$HERE/bare.lua" "http://127.0.0.1:$BARE_PORT" | result; }
 # The JIT needs about a minute of load on two cores before the figures settle. The keyed path is
-# warmed up too, and its keys are in the table when it is first analyzed: statements keep the plan
-# they were prepared with until the next analyze, and a plan made for an empty key table reads all
-# of it for every key.
+# warmed up too, and its keys are in the table when it is first analyzed: a statement keeps the plan
+# it was prepared with until the next analyze (or for its connection's minute), and a plan made for
+# an empty key table reads all of it for every key.
 echo "warming up for $((25 + WARMUP)) s"
 create_run 8 10 >/dev/null
 create_run 8 10 0 1 >/dev/null
