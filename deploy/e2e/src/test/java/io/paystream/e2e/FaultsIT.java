@@ -2,12 +2,15 @@ package io.paystream.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
@@ -15,14 +18,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Crashes while money moves. Each service is killed with {@code kill -9} once during a burst of 500
- * payments and started again with up.sh; then Redis is killed, its data deleted, and started again
- * empty. Afterwards every payment has reached its final state exactly once, every event of every
- * payment (and of refunds made afterwards) reached the merchant's endpoint, signed, and no event
- * produced more than one delivery.
+ * payments and started again with up.sh; Redis is killed, its data deleted, and started again
+ * empty; PostgreSQL crashes (every process of it killed at once) during a burst and recovers.
+ * Afterwards every payment has reached its final state exactly once, every event of every payment
+ * (and of refunds made afterwards) reached the merchant's endpoint, signed, and no event produced
+ * more than one delivery.
  */
 @ExtendWith(StackExtension.class)
 class FaultsIT {
   private static final Duration SETTLE = Duration.ofMinutes(3);
+  private static final Duration OUTAGE = Duration.ofSeconds(10);
 
   @Test
   void killingEachServiceDuringABurstOf500PaymentsLosesNothing(Stack stack) throws Exception {
@@ -101,6 +106,57 @@ class FaultsIT {
       assertEveryPaymentFinalAndAnnounced(api, hooks, payments, expected);
       assertRefundsWork(api, hooks, payments.subList(1, 4));
       hooks.assertSignedAndRepeatsIdentical();
+    }
+  }
+
+  @Test
+  void postgresCrashedDuringABurstLosesNothing(Stack stack) throws Exception {
+    Api api = Api.merchant(stack.edge());
+    String tag = "e2e-pgcrash-" + System.currentTimeMillis();
+    try (Webhooks hooks = Webhooks.register(api)) {
+      // The last 50 payments wait until PostgreSQL is back, so that some are made after recovery.
+      Burst burst = new Burst(api, tag, 200, 20, 150);
+      ExecutorService pool = Burst.pool();
+      List<Future<String>> futures = burst.start(pool);
+      await().atMost(Duration.ofMinutes(2)).until(() -> burst.done() >= 60);
+      Map<String, Integer> logFrom = new HashMap<>();
+      for (String service : Stack.SERVICES) {
+        logFrom.put(service, stack.log(service).length());
+      }
+      stack.crashPostgres();
+      int crashedAt = burst.done();
+      assertTrue(crashedAt < 150, "PostgreSQL crashed after the burst's first part");
+      Api.Answer health = api.get("/health");
+      assertEquals(503, health.status(), "health tells the database is gone: " + health.raw());
+      assertEquals("disconnected", health.text("database"), health.raw());
+      Api.Answer refused = api.post("/api/v1/orders", "{\"amount\":10000}", tag + "-while-down");
+      assertEquals(503, refused.status(), "a write while the database is down: " + refused.raw());
+      // Down long enough for payments to fall due, jobs to be retried and deliveries to be due.
+      Thread.sleep(OUTAGE.toMillis());
+      stack.up(); // PostgreSQL again, recovering from its log
+      burst.open();
+      List<String> payments = new ArrayList<>();
+      for (Future<String> f : futures) {
+        payments.add(f.get());
+      }
+      pool.shutdown();
+      assertEquals(
+          200, new HashSet<>(payments).size(), "200 distinct payments, none doubled by a retry");
+      System.out.printf(
+          "[e2e] postgres crash after %d payments, %d retried requests%n",
+          crashedAt, burst.retries());
+
+      assertEveryPaymentFinalAndAnnounced(api, hooks, payments, expected(200));
+      assertRefundsWork(api, hooks, payments.subList(1, 6));
+      hooks.assertSignedAndRepeatsIdentical();
+      assertEquals(
+          payments.size(),
+          hooks.logged("payment.created").size(),
+          "one delivery per payment.created");
+      for (String service : Stack.SERVICES) {
+        String log = stack.log(service).substring(logFrom.get(service));
+        assertFalse(log.contains("\tat "), service + " logged a stack trace for the outage");
+      }
     }
   }
 

@@ -125,6 +125,23 @@ final class Stack implements AutoCloseable {
     p.onExit().get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Crashes the private PostgreSQL the way a lost machine would: the server and every one of its
+   * processes get {@code kill -9} at once, nothing is flushed or checkpointed, and the next start
+   * recovers from the write-ahead log.
+   */
+  void crashPostgres() throws Exception {
+    ProcessHandle server =
+        ProcessHandle.of(pid("postgres"))
+            .orElseThrow(() -> new IllegalStateException("postgres is not running"));
+    List<ProcessHandle> all = new ArrayList<>(server.descendants().toList());
+    all.add(0, server);
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : all) {
+      p.onExit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** Kills the private Redis with {@code kill -9} and deletes everything it had on disk. */
   void wipeRedis() throws Exception {
     kill9("redis");
