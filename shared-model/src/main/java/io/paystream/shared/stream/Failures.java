@@ -1,5 +1,6 @@
 package io.paystream.shared.stream;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -27,11 +28,21 @@ public final class Failures {
           || t instanceof TimeoutException
           || t instanceof io.vertx.core.VertxException
           || t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("closed")
+          || t instanceof NoStackTraceThrowable && isConnectionLoss(t.getMessage())
           || t.getClass().getName().startsWith("io.netty.channel")) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The SQL client reports some connection failures as a bare message: a command sent on a
+   * connection the server has just dropped, or no pooled connection within the pool's wait.
+   */
+  private static boolean isConnectionLoss(String message) {
+    return message != null
+        && (message.startsWith("Connection is not active now") || message.equals("Timeout"));
   }
 
   /**
