@@ -11,9 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,92 @@ class EdgeIT {
   }
 
   @Test
+  void anHttpVersionOtherThanOneIsJson505(Stack stack) throws Exception {
+    Raw answer = raw(stack, "GET /api/v1/orders HTTP/2.0\r\nHost: x\r\n\r\n");
+    assertEquals(505, answer.status(), answer.head());
+    assertEquals("BAD_REQUEST_ERROR", answer.body().path("error").path("code").asText());
+  }
+
+  @Test
+  void theEdgesErrorsCanBeReadFromAnyOrigin(Stack stack) throws Exception {
+    Raw answer = raw(stack, "GET /no/such/thing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertEquals(404, answer.status());
+    assertTrue(answer.head().contains("access-control-allow-origin: *"), answer.head());
+  }
+
+  @Test
+  void whatTheEdgeLetsThroughEachServiceAnswers(Stack stack) throws Exception {
+    StringBuilder headers = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      headers.append("X-Big-").append(i).append(": ").append("h".repeat(15_000)).append("\r\n");
+    }
+    for (String path :
+        new String[] {"/api/v1/orders", "/api/v1/refunds", "/api/v1/webhook-endpoints"}) {
+      // Up to the edge's limits: a 16 KB request line, headers of 4 x 16 KB. No key: 401.
+      Raw longLine =
+          raw(
+              stack,
+              "GET "
+                  + path
+                  + "?x="
+                  + "q".repeat(15_000)
+                  + " HTTP/1.1\r\nHost: x\r\n"
+                  + "Connection: close\r\n\r\n");
+      assertEquals(401, longLine.status(), path + " " + longLine.head());
+      Raw manyHeaders =
+          raw(
+              stack,
+              "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n\r\n");
+      assertEquals(401, manyHeaders.status(), path + " " + manyHeaders.head());
+    }
+  }
+
+  /**
+   * Every character and escape, in a path and in a query string: where java.net.URI (which the
+   * services' HTTP layer checks targets with) refuses the target, the edge answers the JSON 400;
+   * everything else reaches the service.
+   */
+  @Test
+  void requestTargetsTheServicesWouldRefuseAreJson400AtTheEdge(Stack stack) throws Exception {
+    List<String> pieces = new ArrayList<>();
+    for (char c = 0x21; c < 0x7f; c++) {
+      pieces.add(String.valueOf(c));
+    }
+    for (int b : new int[] {0x7f, 0x80, 0x9f, 0xa0, 0xa1, 0xc3, 0xe9, 0xff}) {
+      pieces.add(String.valueOf((char) b));
+    }
+    pieces.addAll(List.of("%", "%4", "%zz", "%4g", "%41", "%e2%82%ac", "%%41", "a%"));
+    int refused = 0;
+    for (String piece : pieces) {
+      for (String target :
+          new String[] {
+            "/api/v1/orders/order_a" + piece + "b", "/api/v1/orders?receipt=a" + piece
+          }) {
+        boolean valid;
+        try {
+          new URI(target);
+          valid = true;
+        } catch (URISyntaxException e) {
+          valid = false;
+        }
+        Raw answer =
+            raw(stack, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String what = target + " (" + (valid ? "valid" : "invalid") + "): " + answer.head();
+        if (valid) {
+          // Reached the service: no key (401), or no such endpoint (404) for a split path.
+          assertTrue(answer.status() == 401 || answer.status() == 404, what);
+        } else {
+          refused++;
+          assertEquals(400, answer.status(), what);
+          assertEquals(
+              "BAD_REQUEST_ERROR", answer.body().path("error").path("code").asText(), what);
+        }
+      }
+    }
+    assertTrue(refused > 20, "the probe covers refused targets: " + refused);
+  }
+
+  @Test
   void theAppsOriginsProxyApiToTheSameRoutes(Stack stack) throws Exception {
     Api.Answer viaDashboard = Api.merchant(stack.dashboard()).get("/api/v1/webhook-secret");
     Api.expect(viaDashboard, 200);
@@ -150,6 +240,16 @@ class EdgeIT {
   /** Sends bytes no HTTP client would and checks the edge's JSON answer. */
   private static void assertRawJsonError(Stack stack, String request, int status)
       throws IOException {
+    Raw answer = raw(stack, request);
+    assertEquals(status, answer.status(), answer.head());
+    assertTrue(answer.head().contains("x-request-id: "), answer.head());
+    assertEquals("BAD_REQUEST_ERROR", answer.body().path("error").path("code").asText());
+  }
+
+  /** An answer to raw bytes: status, head (lower case) and JSON body, which it must have. */
+  private record Raw(int status, String head, JsonNode body) {}
+
+  private static Raw raw(Stack stack, String request) throws IOException {
     try (Socket s = new Socket("127.0.0.1", stack.edgePort)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
@@ -157,13 +257,16 @@ class EdgeIT {
       out.flush();
       InputStream in = s.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      String statusLine = answer.substring(0, answer.indexOf("\r\n"));
-      assertTrue(statusLine.startsWith("HTTP/1.1 " + status), statusLine);
-      String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase();
+      int end = answer.indexOf("\r\n\r\n");
+      assertTrue(end > 0, "an HTTP answer: " + answer);
+      String head = answer.substring(0, end).toLowerCase();
+      assertTrue(head.startsWith("http/1.1 "), head);
       assertTrue(head.contains("content-type: application/json"), head);
-      assertTrue(head.contains("x-request-id: "), head);
-      JsonNode body = Api.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
-      assertEquals("BAD_REQUEST_ERROR", body.path("error").path("code").asText());
+      assertFalse(head.contains("transfer-encoding"), head);
+      return new Raw(
+          Integer.parseInt(head.substring(9, 12)),
+          head,
+          Api.JSON.readTree(answer.substring(end + 4)));
     }
   }
 }

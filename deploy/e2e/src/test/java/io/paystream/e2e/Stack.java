@@ -2,6 +2,7 @@ package io.paystream.e2e;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,9 +156,13 @@ final class Stack implements AutoCloseable {
     }
   }
 
-  /** The log of a service (or {@code edge-access}), as up.sh keeps it. */
+  /**
+   * The log of a service (or {@code edge-access}), as up.sh keeps it. Bytes that are not UTF-8 (a
+   * request target logged as sent) are read as U+FFFD.
+   */
   String log(String name) throws IOException {
-    return Files.readString(runDir.resolve("logs/" + name + ".log"));
+    return new String(
+        Files.readAllBytes(runDir.resolve("logs/" + name + ".log")), StandardCharsets.UTF_8);
   }
 
   /** Runs down.sh; an interrupt is kept on the thread. */

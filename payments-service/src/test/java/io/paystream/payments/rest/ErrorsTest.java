@@ -4,9 +4,17 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -134,5 +142,35 @@ class ErrorsTest {
     given().get("/q/health/ready").then().statusCode(200);
     given().get("/q/health/live").then().statusCode(200);
     given().get("/q/metrics").then().statusCode(200).body(containsString("paystream_"));
+  }
+
+  @Test
+  void requestsAsLargeAsTheEdgeLetThroughReachTheApi() throws IOException {
+    // The edge accepts a request line up to 16 KB and headers up to 4 x 16 KB: the service must
+    // not refuse what the edge passed on (here: 401, as there is no key).
+    assertRaw(
+        "GET /api/v1/orders?receipt=" + "r".repeat(15_000) + " HTTP/1.1\r\nHost: x\r\n",
+        401,
+        "AUTHENTICATION_ERROR");
+    StringBuilder headers = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      headers.append("X-Big-").append(i).append(": ").append("h".repeat(15_000)).append("\r\n");
+    }
+    assertRaw("GET /api/v1/orders HTTP/1.1\r\nHost: x\r\n" + headers, 401, "AUTHENTICATION_ERROR");
+  }
+
+  /** Sends a request no HTTP client library would send and checks the JSON error answered. */
+  private static void assertRaw(String head, int status, String code) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      assertTrue(answer.toLowerCase().contains("content-type: application/json"), answer);
+      assertEquals(code, new JsonObject(body).getJsonObject("error").getString("code"), answer);
+    }
   }
 }
