@@ -38,7 +38,7 @@ public class OrderResource {
       @RestHeader(RequestIds.HEADER) String requestId,
       byte[] body) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> orders.create(c, idempotencyKey, Json.parseRequest(body), "/api/v1/orders"))
+        .chain(c -> orders.create(c, idempotencyKey, Json.parseObject(body), "/api/v1/orders"))
         .map(Responses::of);
   }
 

@@ -11,12 +11,14 @@ import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Creating and reading orders. */
@@ -103,6 +105,7 @@ public class OrderService {
     return ApiException.notFound("Order not found");
   }
 
+  /** The body's fields are checked in the order amount, currency, receipt, notes, then the rest. */
   private static Order validate(Caller caller, ObjectNode body) {
     long amount = amount(body.get("amount"));
     String currency = currency(body.get("currency"));
@@ -111,6 +114,7 @@ public class OrderService {
       if (!receipt.isTextual()) {
         throw ApiException.badRequest("receipt must be a string", "receipt");
       }
+      Json.refuseNul("receipt", receipt);
       if (receipt.textValue().length() > MAX_RECEIPT) {
         throw ApiException.badRequest("receipt must be at most 255 characters", "receipt");
       }
@@ -121,10 +125,14 @@ public class OrderService {
       if (!notes.isObject()) {
         throw ApiException.badRequest("notes must be a JSON object", "notes");
       }
+      Json.refuseNul("notes", notes);
       notesJson = new JsonWriter().value(notes).toString();
       if (notesJson.length() > MAX_NOTES_BYTES) {
         throw ApiException.badRequest("notes must be at most 16 KB", "notes");
       }
+    }
+    for (Map.Entry<String, JsonNode> field : body.properties()) {
+      Json.refuseNul(field.getKey(), field.getValue());
     }
     Instant now = Timestamps.now();
     return new Order(
@@ -144,7 +152,8 @@ public class OrderService {
       throw ApiException.badRequest("amount is required", "amount");
     }
     if (!v.isIntegralNumber()) {
-      throw ApiException.badRequest("amount must be an integer of at least 100", "amount");
+      // A string or a fraction: the words API.md gives for both.
+      throw ApiException.badRequest("amount must be at least 100", "amount");
     }
     if (!v.canConvertToLong() || v.longValue() > MAX_AMOUNT) {
       throw ApiException.badRequest("amount must be at most " + MAX_AMOUNT, "amount");

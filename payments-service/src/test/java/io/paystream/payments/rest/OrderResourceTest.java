@@ -56,8 +56,8 @@ class OrderResourceTest {
       delimiter = '|',
       value = {
         "{\"amount\":99}|amount|amount must be at least 100",
-        "{\"amount\":\"50000\"}|amount|amount must be an integer of at least 100",
-        "{\"amount\":100.5}|amount|amount must be an integer of at least 100",
+        "{\"amount\":\"50000\"}|amount|amount must be at least 100",
+        "{\"amount\":100.5}|amount|amount must be at least 100",
         "{\"currency\":\"INR\"}|amount|amount is required",
         "{\"amount\":100,\"currency\":\"\"}|currency|currency must be 3 uppercase letters",
         "{\"amount\":100,\"currency\":\"inr\"}|currency|currency must be 3 uppercase letters",
@@ -67,6 +67,10 @@ class OrderResourceTest {
         "{\"amount\":1,\"currency\":\"x\",\"notes\":[]}|amount|amount must be at least 100",
         "{\"amount\":100,\"currency\":\"x\",\"notes\":[]}|currency|currency must be 3 uppercase letters",
         "{\"amount\":100,\"receipt\":\"a\\u0000b\"}|receipt|Strings must not contain U+0000",
+        "{\"amount\":5,\"notes\":{\"a\":\"\\u0000\"}}|amount|amount must be at least 100",
+        "{\"notes\":{\"a\":\"\\u0000\"},\"currency\":\"inr\",\"amount\":100}|currency|currency must be 3 uppercase letters",
+        "{\"x\":\"\\u0000\",\"notes\":{\"a\":\"\\u0000\"},\"amount\":100}|notes|Strings must not contain U+0000",
+        "{\"amount\":100,\"extra\":\"\\u0000\"}|extra|Strings must not contain U+0000",
         "{\"amount\":90071992547409920}|amount|amount must be at most 9007199254740991",
       })
   void refusesBadOrdersNamingTheFirstFaultyField(String body, String field, String description) {

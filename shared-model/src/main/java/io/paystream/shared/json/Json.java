@@ -20,8 +20,21 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses a request body that must be one JSON object. */
+  /** Parses a request body that must be one JSON object, with no U+0000 in any string. */
   public static ObjectNode parseRequest(byte[] body) {
+    ObjectNode node = parseObject(body);
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      refuseNul(field.getKey(), field.getValue());
+    }
+    return node;
+  }
+
+  /**
+   * Parses a request body that must be one JSON object, leaving U+0000 to the caller: one that
+   * reports the first faulty field in an order of its own checks each field with {@link #refuseNul}
+   * in that order.
+   */
+  public static ObjectNode parseObject(byte[] body) {
     if (body == null || body.length == 0) {
       throw ApiException.badRequest("Request body must be a JSON object");
     }
@@ -34,15 +47,20 @@ public final class Json {
     if (node == null || !node.isObject()) {
       throw ApiException.badRequest("Request body must be a JSON object");
     }
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      if (field.getKey().indexOf('\0') >= 0) {
-        throw ApiException.badRequest("Strings must not contain U+0000");
-      }
-      if (containsNul(field.getValue())) {
-        throw ApiException.badRequest("Strings must not contain U+0000", field.getKey());
-      }
-    }
     return (ObjectNode) node;
+  }
+
+  /**
+   * Refuses (400, naming {@code name}) a field whose name or value holds U+0000 anywhere; {@code
+   * value} may be {@code null} (absent).
+   */
+  public static void refuseNul(String name, JsonNode value) {
+    if (name.indexOf('\0') >= 0) {
+      throw ApiException.badRequest("Strings must not contain U+0000");
+    }
+    if (value != null && containsNul(value)) {
+      throw ApiException.badRequest("Strings must not contain U+0000", name);
+    }
   }
 
   /** Parses JSON we wrote ourselves (events, stored payloads); malformed input is a bug. */
