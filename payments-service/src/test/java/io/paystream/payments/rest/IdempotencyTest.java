@@ -150,6 +150,23 @@ class IdempotencyTest {
         .then()
         .statusCode(400)
         .body("error.field", equalTo("Idempotency-Key"));
+    // Sent but empty is not absent: 1 to 255 characters.
+    String order = Api.order(50_000);
+    Api.merchant()
+        .header("Idempotency-Key", "")
+        .body(Api.upi(order, "a@b"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("Idempotency-Key"));
+    Api.merchant()
+        .header("Idempotency-Key", "")
+        .body("{\"amount\":50000}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("Idempotency-Key"));
+    assertEquals(0, paymentsOf(order));
   }
 
   @Test

@@ -12,6 +12,9 @@ public final class IdempotencyKeys {
   public static final String HEADER = "Idempotency-Key";
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
+  /** The words of a refused key. */
+  public static final String RULE = "Idempotency-Key must be 1 to 255 printable characters";
+
   private IdempotencyKeys() {}
 
   /**
@@ -29,8 +32,7 @@ public final class IdempotencyKeys {
       ok = c >= 0x20 && c <= 0x7E;
     }
     if (!ok) {
-      throw ApiException.badRequest(
-          "Idempotency-Key must be 1 to 255 printable characters", "Idempotency-Key");
+      throw ApiException.badRequest(RULE, HEADER);
     }
     return header;
   }
