@@ -43,8 +43,24 @@ class ErrorsTest {
         .delete("/api/v1/orders")
         .then()
         .statusCode(405)
-        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
-    Api.merchant().put("/api/v1/payments/stats").then().statusCode(405);
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"))
+        .header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
+    // A literal path wins over a template, as in routing: /payments/stats is not /payments/{id}.
+    Api.merchant()
+        .put("/api/v1/payments/stats")
+        .then()
+        .statusCode(405)
+        .header("Allow", equalTo("GET, HEAD, OPTIONS"));
+    Api.merchant()
+        .delete("/api/v1/payments/public")
+        .then()
+        .statusCode(405)
+        .header("Allow", equalTo("OPTIONS, POST"));
+    Api.merchant()
+        .post("/api/v1/orders/order_x/public")
+        .then()
+        .statusCode(405)
+        .header("Allow", equalTo("GET, HEAD, OPTIONS"));
   }
 
   @ParameterizedTest

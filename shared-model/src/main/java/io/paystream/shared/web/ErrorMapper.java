@@ -9,6 +9,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -36,10 +37,14 @@ public class ErrorMapper {
   }
 
   @ServerExceptionMapper
-  public Response notAllowed(NotAllowedException e) {
+  public Response notAllowed(NotAllowedException e, UriInfo uri) {
     Response.ResponseBuilder b =
         Responses.error(405, ErrorCode.BAD_REQUEST_ERROR, "Method not allowed on this endpoint");
     String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+    if (allow == null) {
+      String path = uri.getPath();
+      allow = AllowedMethods.of(path.startsWith("/") ? path : "/" + path);
+    }
     if (allow != null) {
       b.header(HttpHeaders.ALLOW, allow);
     }

@@ -1,0 +1,120 @@
+package io.paystream.shared.web;
+
+import io.quarkus.arc.Arc;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The methods a path answers, for the {@code Allow} header of a 405: read once from the service's
+ * own resource classes ({@code @Path} and the method annotations) and matched as JAX-RS matches,
+ * the template with the most literal characters winning ({@code /payments/stats} over {@code
+ * /payments/{id}}).
+ */
+final class AllowedMethods {
+  private static final Pattern PARAM = Pattern.compile("\\{\\s*\\w[\\w.-]*\\s*(?::\\s*([^}]+))?}");
+
+  private record Route(String template, Pattern pattern, int literals, Set<String> methods) {}
+
+  private static volatile List<Route> routes;
+
+  private AllowedMethods() {}
+
+  /** {@code "GET, POST"} for {@code path}, or {@code null} when no resource matches it. */
+  static String of(String path) {
+    Route best = null;
+    for (Route r : routes()) {
+      if (r.pattern().matcher(path).matches() && (best == null || r.literals() > best.literals())) {
+        best = r;
+      }
+    }
+    return best == null ? null : String.join(", ", best.methods());
+  }
+
+  private static List<Route> routes() {
+    List<Route> r = routes;
+    if (r == null) {
+      r = read();
+      routes = r;
+    }
+    return r;
+  }
+
+  private static List<Route> read() {
+    List<Route> out = new ArrayList<>();
+    for (Bean<?> bean :
+        Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+      Class<?> type = bean.getBeanClass();
+      Path base = type.getAnnotation(Path.class);
+      if (base != null) {
+        for (Method m : type.getMethods()) {
+          String method = httpMethod(m);
+          if (method != null) {
+            Path sub = m.getAnnotation(Path.class);
+            add(out, join(base.value(), sub == null ? "" : sub.value()), method);
+          }
+        }
+      }
+    }
+    out.sort(Comparator.comparing(Route::template));
+    return List.copyOf(out);
+  }
+
+  static String join(String base, String sub) {
+    String path = ("/" + base + "/" + sub).replaceAll("/+", "/");
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  private static void add(List<Route> routes, String template, String method) {
+    Set<String> methods = null;
+    for (Route r : routes) {
+      if (r.template().equals(template)) {
+        methods = r.methods();
+      }
+    }
+    if (methods == null) {
+      methods = new TreeSet<>(Set.of("OPTIONS"));
+      routes.add(route(template, methods));
+    }
+    methods.add(method);
+    if (method.equals("GET")) {
+      methods.add("HEAD");
+    }
+  }
+
+  private static Route route(String template, Set<String> methods) {
+    StringBuilder regex = new StringBuilder();
+    int literals = 0;
+    int at = 0;
+    Matcher m = PARAM.matcher(template);
+    while (m.find()) {
+      regex.append(Pattern.quote(template.substring(at, m.start())));
+      literals += m.start() - at;
+      regex.append('(').append(m.group(1) == null ? "[^/]+" : m.group(1).trim()).append(')');
+      at = m.end();
+    }
+    regex.append(Pattern.quote(template.substring(at))).append("/?");
+    literals += template.length() - at;
+    return new Route(template, Pattern.compile(regex.toString()), literals, methods);
+  }
+
+  private static String httpMethod(Method m) {
+    for (Annotation a : m.getAnnotations()) {
+      HttpMethod h = a.annotationType().getAnnotation(HttpMethod.class);
+      if (h != null) {
+        return h.value();
+      }
+    }
+    return null;
+  }
+}
