@@ -114,7 +114,7 @@ public class OrderService {
       if (!receipt.isTextual()) {
         throw ApiException.badRequest("receipt must be a string", "receipt");
       }
-      Json.refuseNul("receipt", receipt);
+      Json.refuseUnstorable("receipt", receipt);
       if (receipt.textValue().length() > MAX_RECEIPT) {
         throw ApiException.badRequest("receipt must be at most 255 characters", "receipt");
       }
@@ -125,14 +125,14 @@ public class OrderService {
       if (!notes.isObject()) {
         throw ApiException.badRequest("notes must be a JSON object", "notes");
       }
-      Json.refuseNul("notes", notes);
+      Json.refuseUnstorable("notes", notes);
       notesJson = new JsonWriter().value(notes).toString();
       if (notesJson.length() > MAX_NOTES_BYTES) {
         throw ApiException.badRequest("notes must be at most 16 KB", "notes");
       }
     }
     for (Map.Entry<String, JsonNode> field : body.properties()) {
-      Json.refuseNul(field.getKey(), field.getValue());
+      Json.refuseUnstorable(field.getKey(), field.getValue());
     }
     Instant now = Timestamps.now();
     return new Order(

@@ -11,28 +11,33 @@ import java.util.Map;
 
 /**
  * Reads JSON into trees. Request bodies go through {@link #parseRequest(byte[])}, which turns
- * anything malformed into a 400 in our own words (never parser text) and refuses U+0000 anywhere.
+ * anything malformed into a 400 in our own words (never parser text) and refuses U+0000 and lone
+ * surrogates anywhere.
  */
 public final class Json {
   /** A strict reader: no comments, no trailing tokens, no NaN; duplicate keys keep the last. */
   public static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  private static final String NUL = "Strings must not contain U+0000";
+  private static final String LONE_SURROGATE =
+      "Strings must not contain an unpaired UTF-16 surrogate";
+
   private Json() {}
 
-  /** Parses a request body that must be one JSON object, with no U+0000 in any string. */
+  /** Parses a request body that must be one JSON object, every string of it storable text. */
   public static ObjectNode parseRequest(byte[] body) {
     ObjectNode node = parseObject(body);
     for (Map.Entry<String, JsonNode> field : node.properties()) {
-      refuseNul(field.getKey(), field.getValue());
+      refuseUnstorable(field.getKey(), field.getValue());
     }
     return node;
   }
 
   /**
-   * Parses a request body that must be one JSON object, leaving U+0000 to the caller: one that
-   * reports the first faulty field in an order of its own checks each field with {@link #refuseNul}
-   * in that order.
+   * Parses a request body that must be one JSON object, leaving the strings' contents to the
+   * caller: one that reports the first faulty field in an order of its own checks each field with
+   * {@link #refuseUnstorable} in that order.
    */
   public static ObjectNode parseObject(byte[] body) {
     if (body == null || body.length == 0) {
@@ -51,15 +56,17 @@ public final class Json {
   }
 
   /**
-   * Refuses (400, naming {@code name}) a field whose name or value holds U+0000 anywhere; {@code
-   * value} may be {@code null} (absent).
+   * Refuses (400, naming {@code name}) a field whose name or value holds, anywhere, U+0000 or half
+   * of a surrogate pair without its other half; {@code value} may be {@code null} (absent).
    */
-  public static void refuseNul(String name, JsonNode value) {
-    if (name.indexOf('\0') >= 0) {
-      throw ApiException.badRequest("Strings must not contain U+0000");
+  public static void refuseUnstorable(String name, JsonNode value) {
+    String f = fault(name);
+    if (f != null) {
+      throw ApiException.badRequest(f);
     }
-    if (value != null && containsNul(value)) {
-      throw ApiException.badRequest("Strings must not contain U+0000", name);
+    f = value == null ? null : fault(value);
+    if (f != null) {
+      throw ApiException.badRequest(f, name);
     }
   }
 
@@ -87,23 +94,50 @@ public final class Json {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  private static boolean containsNul(JsonNode node) {
+  /** What makes {@code node} unstorable as text, or {@code null}. */
+  private static String fault(JsonNode node) {
     if (node.isTextual()) {
-      return node.textValue().indexOf('\0') >= 0;
+      return fault(node.textValue());
     }
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (e.getKey().indexOf('\0') >= 0 || containsNul(e.getValue())) {
-          return true;
+        String f = fault(e.getKey());
+        if (f == null) {
+          f = fault(e.getValue());
+        }
+        if (f != null) {
+          return f;
         }
       }
     } else if (node.isArray()) {
       for (JsonNode item : node) {
-        if (containsNul(item)) {
-          return true;
+        String f = fault(item);
+        if (f != null) {
+          return f;
         }
       }
     }
-    return false;
+    return null;
+  }
+
+  /**
+   * U+0000, which PostgreSQL text cannot hold, or half of a surrogate pair ({@code "\ud800"}
+   * alone), which is no character at all and would be stored as {@code ?}.
+   */
+  private static String fault(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\0') {
+        return NUL;
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return LONE_SURROGATE;
+      }
+    }
+    return null;
   }
 }

@@ -52,4 +52,26 @@ class JsonTest {
     byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
     assertThrows(ApiException.class, () -> Json.parseRequest(body));
   }
+
+  @Test
+  void refusesHalfASurrogatePairAloneButKeepsWholePairs() {
+    for (String body :
+        new String[] {
+          "{\"notes\":{\"k\":\"a\\ud800\"}}",
+          "{\"notes\":{\"k\":\"\\udc00b\"}}",
+          "{\"notes\":{\"k\":[\"\\ud83d\\ud83d\"]}}"
+        }) {
+      ApiException e =
+          assertThrows(
+              ApiException.class,
+              () -> Json.parseRequest(body.getBytes(StandardCharsets.UTF_8)),
+              body);
+      assertEquals("notes", e.field(), body);
+      assertEquals("Strings must not contain an unpaired UTF-16 surrogate", e.description());
+    }
+    String pair = "{\"notes\":{\"k\":\"\\ud83d\\ude00 \uD83D\uDE00\"}}";
+    assertEquals(
+        "\uD83D\uDE00 \uD83D\uDE00",
+        Json.parseRequest(pair.getBytes(StandardCharsets.UTF_8)).path("notes").path("k").asText());
+  }
 }
