@@ -82,6 +82,9 @@ public final class TargetGuard {
     if (host.endsWith(".")) {
       host = host.substring(0, host.length() - 1);
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+      throw new Refused("url must have a port between 1 and 65535");
+    }
     int port = uri.getPort() < 0 ? (scheme.equals("https") ? 443 : 80) : uri.getPort();
     return new Target(uri, host, port, literal(host));
   }

@@ -64,10 +64,22 @@ class TargetGuardTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "ftp://example.com/", "file:///etc/passwd", "gopher://x/", "javascript:alert(1)",
-        "http:///path", "http://user:pw@example.com/", "not a url", "//example.com/x",
-        "http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://127.1/",
-        "http://example.123/", "http://exa_mple.com/"
+        "ftp://example.com/",
+        "file:///etc/passwd",
+        "gopher://x/",
+        "javascript:alert(1)",
+        "http:///path",
+        "http://user:pw@example.com/",
+        "not a url",
+        "//example.com/x",
+        "http://2130706433/",
+        "http://0x7f000001/",
+        "http://0177.0.0.1/",
+        "http://127.1/",
+        "http://example.123/",
+        "http://exa_mple.com/",
+        "http://example.com:99999/",
+        "https://example.com:0/"
       })
   void malformedOrAmbiguousUrlsAreRefusedAlways(String url) {
     assertThrows(TargetGuard.Refused.class, () -> TargetGuard.parse(url), url);
