@@ -27,7 +27,7 @@ import java.util.UUID;
 public class DeliveryRepository {
   private static final String MERCHANT_SECRETS =
       "m.signing_secret_sealed, m.previous_secret_sealed, m.previous_secret_valid_until,"
-          + " m.secret_rotated_at";
+          + " m.earlier_secrets, m.secret_rotated_at";
 
   /**
    * One delivery per event and matching live endpoint (never a second one: the unique key). As many

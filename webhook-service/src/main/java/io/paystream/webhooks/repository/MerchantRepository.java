@@ -6,11 +6,16 @@ import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.webhooks.MerchantSecrets;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** What this service knows about merchants: API credentials (a projection) and signing secrets. */
@@ -38,7 +43,10 @@ public class MerchantRepository {
 
   private static final String SECRETS_COLUMNS =
       "signing_secret_sealed, previous_secret_sealed, previous_secret_valid_until,"
-          + " secret_rotated_at";
+          + " earlier_secrets, secret_rotated_at";
+
+  /** How many secrets retired before the previous one may still sign. */
+  static final int MAX_EARLIER_SECRETS = 8;
 
   private final Pool pool;
 
@@ -65,7 +73,7 @@ public class MerchantRepository {
             "SELECT " + SECRETS_COLUMNS + " FROM " + Tables.MERCHANTS + " WHERE id = $1")
         .execute(Tuple.of(merchantId))
         .map(Rows::first)
-        .map(r -> r == null ? new MerchantSecrets(null, null, null, null) : secrets(r));
+        .map(r -> r == null ? new MerchantSecrets(null, List.of(), null) : secrets(r));
   }
 
   /**
@@ -79,7 +87,18 @@ public class MerchantRepository {
     String sql =
         "WITH m AS (UPDATE "
             + Tables.MERCHANTS
-            + " SET previous_secret_sealed = signing_secret_sealed,"
+            // Every SET reads the row as it was: the previous secret joins the earlier ones.
+            + " SET earlier_secrets = (SELECT coalesce(jsonb_agg(e ORDER BY u DESC), '[]'::jsonb)"
+            + " FROM (SELECT e, (e->>'valid_until')::timestamptz AS u FROM jsonb_array_elements("
+            + "CASE WHEN previous_secret_sealed IS NULL THEN '[]'::jsonb ELSE jsonb_build_array("
+            + "jsonb_build_object('sealed', previous_secret_sealed, 'valid_until',"
+            + " previous_secret_valid_until)) END || earlier_secrets) AS t(e)"
+            + " WHERE (e->>'valid_until')::timestamptz > "
+            + p.add(at)
+            + "::timestamptz ORDER BY u DESC LIMIT "
+            + MAX_EARLIER_SECRETS
+            + ") x),"
+            + " previous_secret_sealed = signing_secret_sealed,"
             + " previous_secret_valid_until = CASE WHEN signing_secret_sealed IS NULL THEN NULL"
             + " ELSE "
             + p.add(previousUntil)
@@ -99,10 +118,20 @@ public class MerchantRepository {
 
   /** Reads the secrets columns of a row. */
   static MerchantSecrets secrets(Row r) {
+    List<MerchantSecrets.Retired> retired = new ArrayList<>();
+    String previous = r.getString("previous_secret_sealed");
+    if (previous != null) {
+      retired.add(
+          new MerchantSecrets.Retired(previous, Rows.instant(r, "previous_secret_valid_until")));
+    }
+    JsonArray earlier = r.getJsonArray("earlier_secrets");
+    for (int i = 0; earlier != null && i < earlier.size(); i++) {
+      JsonObject e = earlier.getJsonObject(i);
+      retired.add(
+          new MerchantSecrets.Retired(
+              e.getString("sealed"), OffsetDateTime.parse(e.getString("valid_until")).toInstant()));
+    }
     return new MerchantSecrets(
-        r.getString("signing_secret_sealed"),
-        r.getString("previous_secret_sealed"),
-        Rows.instant(r, "previous_secret_valid_until"),
-        Rows.instant(r, "secret_rotated_at"));
+        r.getString("signing_secret_sealed"), retired, Rows.instant(r, "secret_rotated_at"));
   }
 }

@@ -47,11 +47,9 @@ public class SecretService {
               if (current == null) {
                 throw ApiException.notFound("No webhook secret yet");
               }
-              Instant now = Instant.now();
+              MerchantSecrets.Retired previous = s.previousLive(Instant.now());
               return body(
-                  current.value(),
-                  s.rotatedAt(),
-                  s.previousLive(now) ? s.previousValidUntil() : null);
+                  current.value(), s.rotatedAt(), previous == null ? null : previous.validUntil());
             });
   }
 

@@ -32,14 +32,14 @@ public class SigningKeys {
    * instance can open (none arrived yet, or sealed under another encryption key).
    */
   public List<SigningSecret> live(MerchantSecrets s, Instant now) {
-    List<SigningSecret> out = new ArrayList<>(2);
+    List<SigningSecret> out = new ArrayList<>(1 + s.retired().size());
     SigningSecret current = open(s.current());
     if (current != null) {
       out.add(current);
-      if (s.previousLive(now)) {
-        SigningSecret previous = open(s.previous());
-        if (previous != null) {
-          out.add(previous);
+      for (MerchantSecrets.Retired r : s.retired()) {
+        SigningSecret retired = r.live(now) ? open(r.sealed()) : null;
+        if (retired != null) {
+          out.add(retired);
         }
       }
     }

@@ -72,9 +72,7 @@ class RotationTest {
       assertEquals(second, replay);
       assertEquals(second, m.api().get("/api/v1/webhook-secret").then().extract().path("secret"));
 
-      pub.paymentSuccess(m.id());
-      await().atMost(Duration.ofSeconds(5)).until(() -> receiver.hits("/rotating").size() == 1);
-      Hit during = receiver.hits("/rotating").get(0);
+      Hit during = deliver(pub, m, receiver, "/rotating", 1);
       String[] signatures = during.header("webhook-signature").split(" ");
       assertEquals(2, signatures.length);
       verify(second, during);
@@ -98,14 +96,70 @@ class RotationTest {
               .then()
               .extract()
               .path("previous_secret_valid_until"));
-      pub.paymentSuccess(m.id());
-      await().atMost(Duration.ofSeconds(5)).until(() -> receiver.hits("/rotating").size() == 2);
-      Hit after = receiver.hits("/rotating").get(1);
+      Hit after = deliver(pub, m, receiver, "/rotating", 2);
       assertEquals(1, after.header("webhook-signature").split(" ").length);
       verify(second, after);
       assertThrows(WebhookVerificationException.class, () -> verify(first, after));
       assertNotEquals(during.header("webhook-id"), after.header("webhook-id"));
     }
+  }
+
+  @Test
+  void aSecondRotationWithinTheOverlapKeepsEverySecretSigningUntilItsOwnOverlapEnds()
+      throws Exception {
+    Publisher pub = new Publisher(streams);
+    String first = "whsec_test_first";
+    Merchant m = pub.merchant(first);
+    try (Receiver receiver = Receiver.start()) {
+      Publisher.endpoint(m, receiver.url("/twice"));
+      String second = rotate(m, "twice-1");
+      Instant firstUntil = Instant.now().plusSeconds(6);
+      Thread.sleep(3_000); // the second rotation comes halfway through the first one's overlap
+      String third = rotate(m, "twice-2");
+      Instant secondUntil =
+          Instant.parse(
+              m.api()
+                  .get("/api/v1/webhook-secret")
+                  .then()
+                  .extract()
+                  .path("previous_secret_valid_until"));
+
+      Hit all = deliver(pub, m, receiver, "/twice", 1);
+      assertEquals(3, all.header("webhook-signature").split(" ").length);
+      verify(third, all);
+      verify(second, all);
+      verify(first, all);
+      assertEquals(
+          SigningSecret.of(third).hexSignature(all.body()), all.header("X-Webhook-Signature"));
+
+      // The first secret's overlap ends; the second's has 3 s left.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Instant.now().isAfter(firstUntil.plusMillis(1_500)));
+      assertTrue(Instant.now().isBefore(secondUntil), "the second secret still signs");
+      Hit later = deliver(pub, m, receiver, "/twice", 2);
+      assertEquals(2, later.header("webhook-signature").split(" ").length);
+      verify(third, later);
+      verify(second, later);
+      assertThrows(WebhookVerificationException.class, () -> verify(first, later));
+    }
+  }
+
+  /** Sends one more payment event and returns the {@code n}th delivery to {@code path}. */
+  private static Hit deliver(Publisher pub, Merchant m, Receiver receiver, String path, int n) {
+    pub.paymentSuccess(m.id());
+    await().atMost(Duration.ofSeconds(5)).until(() -> receiver.hits(path).size() == n);
+    return receiver.hits(path).get(n - 1);
+  }
+
+  private static String rotate(Merchant m, String key) {
+    return m.api()
+        .header("Idempotency-Key", key)
+        .post("/api/v1/webhook-secret/rotate")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("secret");
   }
 
   private static void verify(String secret, Hit hit)
