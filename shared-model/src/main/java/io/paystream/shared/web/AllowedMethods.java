@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * The methods a path answers, for the {@code Allow} header of a 405: read once from the service's
- * own resource classes ({@code @Path} and the method annotations) and matched as JAX-RS matches,
- * the template with the most literal characters winning ({@code /payments/stats} over {@code
- * /payments/{id}}).
+ * own resource classes ({@code @Path} and the method annotations of their declared methods, which
+ * the native build registers for reflection) and matched as JAX-RS matches, the template with the
+ * most literal characters winning ({@code /payments/stats} over {@code /payments/{id}}).
  */
 final class AllowedMethods {
   private static final Pattern PARAM = Pattern.compile("\\{\\s*\\w[\\w.-]*\\s*(?::\\s*([^}]+))?}");
@@ -62,7 +62,7 @@ final class AllowedMethods {
       Class<?> type = bean.getBeanClass();
       Path base = type.getAnnotation(Path.class);
       if (base != null) {
-        for (Method m : type.getMethods()) {
+        for (Method m : type.getDeclaredMethods()) {
           String method = httpMethod(m);
           if (method != null) {
             Path sub = m.getAnnotation(Path.class);
