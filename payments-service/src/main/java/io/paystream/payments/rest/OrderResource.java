@@ -13,9 +13,9 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** {@code /api/v1/orders}: a merchant's orders. */
@@ -59,10 +59,9 @@ public class OrderResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestQuery String limit,
-      @RestQuery String offset) {
+      UriInfo uri) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> orders.list(c, Page.of(limit, offset)))
+        .chain(c -> orders.list(c, Page.of(uri)))
         .map(Responses::ok);
   }
 

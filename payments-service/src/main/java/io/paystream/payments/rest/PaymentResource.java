@@ -15,6 +15,7 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -64,11 +65,10 @@ public class PaymentResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestQuery String limit,
-      @RestQuery String offset,
+      UriInfo uri,
       @RestQuery String status) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> queries.list(c, Page.of(limit, offset), status))
+        .chain(c -> queries.list(c, Page.of(uri), status))
         .map(Responses::ok);
   }
 

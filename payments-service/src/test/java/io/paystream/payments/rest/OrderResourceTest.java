@@ -134,7 +134,9 @@ class OrderResourceTest {
     "limit=101,limit",
     "limit=abc,limit",
     "offset=-1,offset",
-    "offset=1.5,offset"
+    "offset=1.5,offset",
+    "limit=,limit",
+    "offset=,offset"
   })
   void refusesBadPaging(String query, String field) {
     Api.merchant()

@@ -13,9 +13,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** {@code /api/v1/payments/{id}/refunds}: refunding a payment, and its refunds. */
@@ -52,10 +52,9 @@ public class PaymentRefundsResource {
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId,
       @RestPath String id,
-      @RestQuery String limit,
-      @RestQuery String offset) {
+      UriInfo uri) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> queries.ofPayment(c, id, Page.of(limit, offset)))
+        .chain(c -> queries.ofPayment(c, id, Page.of(uri)))
         .map(Responses::ok);
   }
 }

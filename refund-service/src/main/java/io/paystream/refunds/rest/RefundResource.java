@@ -9,9 +9,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 
 /** {@code /api/v1/refunds}: a merchant's refunds. */
 @Path("/api/v1/refunds")
@@ -39,10 +39,9 @@ public class RefundResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestQuery String limit,
-      @RestQuery String offset) {
+      UriInfo uri) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> queries.list(c, Page.of(limit, offset)))
+        .chain(c -> queries.list(c, Page.of(uri)))
         .map(Responses::ok);
   }
 }

@@ -212,7 +212,8 @@ class RefundResourceTest extends UpstreamTest {
   @Test
   void badPagingIs400() {
     PaymentView p = upstream.succeeded(1_000);
-    for (String q : List.of("limit=0", "limit=101", "limit=abc", "offset=-1", "offset=1.5")) {
+    for (String q :
+        List.of("limit=0", "limit=101", "limit=abc", "offset=-1", "offset=1.5", "limit=")) {
       Api.merchant()
           .get("/api/v1/refunds?" + q)
           .then()

@@ -2,6 +2,8 @@ package io.paystream.shared.http;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.json.JsonWriter;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -18,6 +20,17 @@ public record Page(int limit, int offset) {
 
   /**
    * Parses the query parameters; absent means the defaults.
+   *
+   * @throws ApiException 400 for a non-number, a limit outside 1–100 or a negative offset
+   */
+  public static Page of(UriInfo uri) {
+    // Read from the query itself: an empty value ("limit=") is present, and not a number.
+    MultivaluedMap<String, String> query = uri.getQueryParameters();
+    return of(query.getFirst("limit"), query.getFirst("offset"));
+  }
+
+  /**
+   * Parses the query parameters' values; {@code null} means absent, the default.
    *
    * @throws ApiException 400 for a non-number, a limit outside 1–100 or a negative offset
    */

@@ -11,6 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -32,12 +33,11 @@ public class DeliveryResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestQuery String limit,
-      @RestQuery String offset,
+      UriInfo uri,
       @RestQuery String status,
       @RestQuery String event) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> deliveries.list(c, Page.of(limit, offset), status, event))
+        .chain(c -> deliveries.list(c, Page.of(uri), status, event))
         .map(Responses::ok);
   }
 

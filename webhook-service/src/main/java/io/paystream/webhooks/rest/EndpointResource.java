@@ -15,9 +15,9 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** {@code /api/v1/webhook-endpoints}: a merchant's endpoints, and test events to them. */
@@ -57,10 +57,9 @@ public class EndpointResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestQuery String limit,
-      @RestQuery String offset) {
+      UriInfo uri) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> endpoints.list(c, Page.of(limit, offset)))
+        .chain(c -> endpoints.list(c, Page.of(uri)))
         .map(Responses::ok);
   }
 
