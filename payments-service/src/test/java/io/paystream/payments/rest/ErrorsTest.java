@@ -39,28 +39,20 @@ class ErrorsTest {
 
   @Test
   void wrongMethodIsJson405() {
+    assertNotAllowed("DELETE", "/api/v1/orders", "GET, HEAD, OPTIONS, POST");
+    // A literal path wins over a template, as in routing: /payments/stats is not /payments/{id}.
+    assertNotAllowed("PUT", "/api/v1/payments/stats", "GET, HEAD, OPTIONS");
+    assertNotAllowed("DELETE", "/api/v1/payments/public", "OPTIONS, POST");
+    assertNotAllowed("POST", "/api/v1/orders/order_x/public", "GET, HEAD, OPTIONS");
+  }
+
+  private static void assertNotAllowed(String method, String path, String allow) {
     Api.merchant()
-        .delete("/api/v1/orders")
+        .request(method, path)
         .then()
         .statusCode(405)
         .body("error.code", equalTo("BAD_REQUEST_ERROR"))
-        .header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
-    // A literal path wins over a template, as in routing: /payments/stats is not /payments/{id}.
-    Api.merchant()
-        .put("/api/v1/payments/stats")
-        .then()
-        .statusCode(405)
-        .header("Allow", equalTo("GET, HEAD, OPTIONS"));
-    Api.merchant()
-        .delete("/api/v1/payments/public")
-        .then()
-        .statusCode(405)
-        .header("Allow", equalTo("OPTIONS, POST"));
-    Api.merchant()
-        .post("/api/v1/orders/order_x/public")
-        .then()
-        .statusCode(405)
-        .header("Allow", equalTo("GET, HEAD, OPTIONS"));
+        .header("Allow", equalTo(allow));
   }
 
   @ParameterizedTest

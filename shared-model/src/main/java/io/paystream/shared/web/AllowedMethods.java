@@ -8,9 +8,10 @@ import jakarta.ws.rs.Path;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +57,7 @@ final class AllowedMethods {
   }
 
   private static List<Route> read() {
-    List<Route> out = new ArrayList<>();
+    Map<String, Set<String>> methodsByTemplate = new TreeMap<>();
     for (Bean<?> bean :
         Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
       Class<?> type = bean.getBeanClass();
@@ -66,35 +67,26 @@ final class AllowedMethods {
           String method = httpMethod(m);
           if (method != null) {
             Path sub = m.getAnnotation(Path.class);
-            add(out, join(base.value(), sub == null ? "" : sub.value()), method);
+            Set<String> methods =
+                methodsByTemplate.computeIfAbsent(
+                    join(base.value(), sub == null ? "" : sub.value()),
+                    t -> new TreeSet<>(Set.of("OPTIONS")));
+            methods.add(method);
+            if (method.equals("GET")) {
+              methods.add("HEAD");
+            }
           }
         }
       }
     }
-    out.sort(Comparator.comparing(Route::template));
+    List<Route> out = new ArrayList<>();
+    methodsByTemplate.forEach((template, methods) -> out.add(route(template, methods)));
     return List.copyOf(out);
   }
 
   static String join(String base, String sub) {
     String path = ("/" + base + "/" + sub).replaceAll("/+", "/");
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-  }
-
-  private static void add(List<Route> routes, String template, String method) {
-    Set<String> methods = null;
-    for (Route r : routes) {
-      if (r.template().equals(template)) {
-        methods = r.methods();
-      }
-    }
-    if (methods == null) {
-      methods = new TreeSet<>(Set.of("OPTIONS"));
-      routes.add(route(template, methods));
-    }
-    methods.add(method);
-    if (method.equals("GET")) {
-      methods.add("HEAD");
-    }
   }
 
   private static Route route(String template, Set<String> methods) {
