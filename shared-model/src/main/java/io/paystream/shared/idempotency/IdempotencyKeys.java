@@ -12,9 +12,6 @@ public final class IdempotencyKeys {
   public static final String HEADER = "Idempotency-Key";
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
-  /** The words of a refused key. */
-  public static final String RULE = "Idempotency-Key must be 1 to 255 printable characters";
-
   private IdempotencyKeys() {}
 
   /**
@@ -32,7 +29,8 @@ public final class IdempotencyKeys {
       ok = c >= 0x20 && c <= 0x7E;
     }
     if (!ok) {
-      throw ApiException.badRequest(RULE, HEADER);
+      throw ApiException.badRequest(
+          "Idempotency-Key must be 1 to 255 printable characters", HEADER);
     }
     return header;
   }

@@ -1,6 +1,5 @@
 package io.paystream.shared.web;
 
-import io.paystream.shared.error.ApiException;
 import io.paystream.shared.idempotency.IdempotencyKeys;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,7 +17,7 @@ public class EmptyIdempotencyKey {
     if ("POST".equals(request.getMethod())) {
       String key = request.getHeaderString(IdempotencyKeys.HEADER);
       if (key != null && key.isEmpty()) {
-        throw ApiException.badRequest(IdempotencyKeys.RULE, IdempotencyKeys.HEADER);
+        IdempotencyKeys.validate(key); // refuses it in the words of any other bad key
       }
     }
   }
