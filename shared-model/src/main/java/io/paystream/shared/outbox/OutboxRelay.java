@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Rows are kept for {@code retention}. When Redis loses its data, {@link RedisEpochWatch} moves
  * the cursor back and everything retained goes out again. Requests call {@link #kick()} after their
- * commit for low latency; a timer polls too, so publishing never depends on a request.
+ * commit for low latency; a timer polls too, so publishing never depends on a request. Cycles start
+ * at least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
@@ -47,7 +48,13 @@ public final class OutboxRelay {
   /** After a kick, rows may wait for earlier transactions to end: look again for this long. */
   private static final long KICK_WINDOW_MILLIS = 100;
 
-  private static final long RETRY_MILLIS = 2;
+  /**
+   * The least time between the starts of two cycles. Under load a cycle would otherwise follow
+   * every commit, each a read, a Redis round trip and a cursor move for a row or two; spaced out,
+   * one cycle publishes what a few milliseconds of commits wrote. A kick after a quiet spell
+   * publishes at once.
+   */
+  static final long MIN_CYCLE_GAP_MILLIS = 5;
 
   /**
    * Commands per Redis batch. A batch waits on one connection with a handler per command, and the
@@ -70,8 +77,10 @@ public final class OutboxRelay {
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final AtomicLong published = new AtomicLong();
+  private final AtomicLong cycles = new AtomicLong();
   private volatile SqlConnection leader;
   private volatile long lastKickAt;
+  private volatile long lastCycleAt;
   private volatile long lastSuccessAt = System.currentTimeMillis();
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
@@ -158,7 +167,17 @@ public final class OutboxRelay {
     }
     again.set(true);
     if (busy.compareAndSet(false, true)) {
+      paced();
+    }
+  }
+
+  /** Runs a cycle once {@value #MIN_CYCLE_GAP_MILLIS} ms have passed since the last one began. */
+  private void paced() {
+    long wait = lastCycleAt + MIN_CYCLE_GAP_MILLIS - System.currentTimeMillis();
+    if (wait <= 0) {
       cycle();
+    } else {
+      vertx.setTimer(wait, id -> cycle());
     }
   }
 
@@ -175,6 +194,11 @@ public final class OutboxRelay {
   /** Outbox rows published by this instance since it started. */
   public long publishedCount() {
     return published.get();
+  }
+
+  /** Cycles run (read, publish, cursor move) since the relay started. */
+  long cycleCount() {
+    return cycles.get();
   }
 
   /** Rows not yet published. */
@@ -195,6 +219,8 @@ public final class OutboxRelay {
       return;
     }
     again.set(false);
+    lastCycleAt = System.currentTimeMillis();
+    cycles.incrementAndGet();
     lead()
         .chain(leads -> leads && running.get() ? publishBatch() : Uni.createFrom().item(0))
         .subscribe()
@@ -206,12 +232,14 @@ public final class OutboxRelay {
               }
               failuresInRow = 0;
               lastSuccessAt = System.currentTimeMillis();
-              if (count >= options.batchSize() || (count > 0 && again.get())) {
+              if (count >= options.batchSize()) {
                 cycle();
-              } else if (leader != null
-                  && System.currentTimeMillis() - lastKickAt < KICK_WINDOW_MILLIS) {
-                // Just kicked: the new rows may be waiting for earlier transactions to end.
-                vertx.setTimer(RETRY_MILLIS, id -> cycle());
+              } else if ((count > 0 && again.get())
+                  || (leader != null
+                      && System.currentTimeMillis() - lastKickAt < KICK_WINDOW_MILLIS)) {
+                // More was committed, or, just kicked, the new rows may be waiting for earlier
+                // transactions to end.
+                paced();
               } else {
                 idle();
               }
@@ -231,7 +259,7 @@ public final class OutboxRelay {
   private void idle() {
     busy.set(false);
     if ((again.get() || !running.get()) && busy.compareAndSet(false, true)) {
-      cycle();
+      paced();
     }
   }
 

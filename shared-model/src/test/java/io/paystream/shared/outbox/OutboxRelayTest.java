@@ -91,6 +91,27 @@ class OutboxRelayTest {
   }
 
   @Test
+  void commitsKickedInQuickSuccessionShareCycles() throws Exception {
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    awaitCycles(relay);
+    // A commit and a kick every few hundred microseconds, as under load.
+    long before = relay.cycleCount();
+    long start = System.nanoTime();
+    for (int i = 0; i < 300; i++) {
+      insert(poolA, "e-" + i).await().indefinitely();
+      relay.kick();
+    }
+    awaitPublished(300);
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+    long cycles = relay.cycleCount() - before;
+    assertTrue(
+        cycles <= elapsedMillis / OutboxRelay.MIN_CYCLE_GAP_MILLIS + 2,
+        cycles + " cycles in " + elapsedMillis + " ms for 300 commits");
+    relay.stop();
+  }
+
+  @Test
   void oneInstancePublishesAndAnotherTakesOverWhenItStops() throws Exception {
     OutboxRelay a = relay(poolA);
     OutboxRelay b = relay(poolB);
@@ -210,6 +231,13 @@ class OutboxRelayTest {
     Set<String> out = new HashSet<>();
     entries().forEach(e -> out.add(e.payload()));
     return out;
+  }
+
+  private static void awaitCycles(OutboxRelay relay) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (relay.cycleCount() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5);
+    }
   }
 
   private void awaitPublished(int n) throws InterruptedException {
