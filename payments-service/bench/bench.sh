@@ -10,19 +10,21 @@
 # Also: idempotent replays, and whether payment processing keeps up (the backlog drains).
 # Talks only to 127.0.0.1, uses its own database and Redis index, and stops what it started.
 #
-# Usage: payments-service/bench/bench.sh        (DURATION=10 RUNS=3 WARMUP=50 by default)
+# Usage: payments-service/bench/bench.sh        (DURATION=10 RUNS=3 by default)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
-WARMUP=${WARMUP:-50}
+WARMUP=${WARMUP:-10}
+WARM_ROUNDS=${WARM_ROUNDS:-8}
+JIT_QUIET=${JIT_QUIET:-100}
 PORT=${BENCH_PORT:-18081}
 BARE_PORT=${BENCH_BARE_PORT:-18091}
 DB=${BENCH_DB:-paystream_bench}
 REDIS_DB=${BENCH_REDIS_DB:-8}
-ORDERS=${BENCH_ORDERS:-1500000}
+ORDERS=${BENCH_ORDERS:-2000000}
 THREADS=2
 OUT=$ROOT/payments-service/target/bench
 mkdir -p "$OUT"
@@ -120,15 +122,32 @@ series() { # series <name> <command...>: RUNS runs, median rps/p50/p99
 
 : >"$OUT/results.txt"
 bare_run() { wrk -t"$THREADS" -c"$1" -d"$2s" -s "$HERE/bare.lua" "http://127.0.0.1:$BARE_PORT" | result; }
-# The JIT needs about a minute of load on two cores before the figures settle. The keyed path is
-# warmed up too, and its keys are in the table when it is first analyzed: a statement keeps the plan
-# it was prepared with until the next analyze (or for its connection's minute), and a plan made for
-# an empty key table reads all of it for every key.
-echo "warming up for $((25 + WARMUP)) s"
-create_run 8 10 >/dev/null
-create_run 8 10 0 1 >/dev/null
-create_run 64 "$WARMUP" >/dev/null
-bare_run 64 5 >/dev/null
+# Warm-up: rounds of load until the JIT is quiet, for the service and for the bare handler alike.
+# On two cores the JVM has one C2 compiler thread; the service's code keeps it busy for minutes
+# (a minute in, compiling still took a quarter of the service's CPU), where the bare handler's few
+# paths settle in seconds. A round is quiet when it compiled fewer than JIT_QUIET methods (jstat);
+# the figures are the steady state's, not a mix with the compiler's work. The keyed path is warmed
+# up too, and its keys are in the table when it is first analyzed: a statement keeps the plan it was
+# prepared with until the next analyze (or for its connection's minute), and a plan made for an
+# empty key table reads all of it for every key.
+compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; }
+warm() { # warm <name> <pid> <round command>: rounds until one compiles fewer than JIT_QUIET methods
+  local name=$1 pid=$2 round=$3 before after deltas=()
+  for _ in $(seq 1 "$WARM_ROUNDS"); do
+    before=$(compiled "$pid"); "$round"; after=$(compiled "$pid")
+    deltas+=("$((after - before))")
+    [ $((after - before)) -lt "$JIT_QUIET" ] && break
+  done
+  echo "warmed up $name: methods compiled per round ${deltas[*]}"
+}
+service_round() {
+  create_run 8 10 >/dev/null
+  create_run 8 5 0 1 >/dev/null
+  create_run 64 "$WARMUP" >/dev/null
+}
+bare_round() { bare_run 8 5 >/dev/null; bare_run 64 5 >/dev/null; }
+warm payments-service "$APP_PID" service_round
+warm "the bare handler" "$BARE_PID" bare_round
 echo "draining the warm-up backlog: $(drain) s"
 
 # This machine's PostgreSQL may run with autovacuum off: vacuum between runs as it would.
