@@ -234,7 +234,7 @@ class PaymentAcceptanceTest {
         .deferred(() -> service.create(new Caller(merchant, "req_accept"), key, body, PATH))
         .map(r -> new Answer(merchant, orderId, key, r, null))
         .onFailure(ApiException.class)
-        .recoverWithItem(e -> new Answer(merchant, orderId, key, null, (ApiException) e));
+        .recoverWithItem(e -> new Answer(merchant, orderId, key, null, e));
   }
 
   private static String idOf(Answer a) {

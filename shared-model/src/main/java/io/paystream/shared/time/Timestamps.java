@@ -38,7 +38,7 @@ public final class Timestamps {
       return FORMAT.format(instant);
     }
     long day = Math.floorDiv(second, 86_400);
-    int ofDay = (int) Math.floorMod(second, 86_400);
+    int ofDay = Math.floorMod(second, 86_400);
     LocalDate date = LocalDate.ofEpochDay(day);
     byte[] out = new byte[LENGTH];
     digits(out, 0, date.getYear(), 4);
