@@ -44,7 +44,7 @@ public class CaptureService {
   public Uni<ApiResponse> capture(
       Caller caller, String paymentId, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, body);
     return idempotent.run(
         caller.merchantId(),
         key,

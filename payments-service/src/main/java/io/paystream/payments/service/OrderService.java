@@ -52,7 +52,7 @@ public class OrderService {
   public Uni<ApiResponse> create(
       Caller caller, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, body);
     return idempotent.run(
         caller.merchantId(),
         key,

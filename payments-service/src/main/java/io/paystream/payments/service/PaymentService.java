@@ -81,7 +81,7 @@ public class PaymentService {
   public Uni<ApiResponse> create(
       Caller caller, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, body);
     PaymentRequest request;
     try {
       request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
@@ -107,7 +107,7 @@ public class PaymentService {
   public Uni<ApiResponse> createPublic(
       String idempotencyKey, ObjectNode body, String path, String requestId) {
     String key = IdempotencyKeys.validate(idempotencyKey);
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, body);
     PaymentRequest request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
     return merchants
         .submit(request.orderId())

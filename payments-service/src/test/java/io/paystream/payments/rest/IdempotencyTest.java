@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
-import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -33,6 +33,7 @@ class IdempotencyTest {
 
   @Inject Pool pool;
   @Inject IdempotencyStore store;
+  @Inject IdempotentRun idempotent;
 
   @Test
   void replaysTheStoredResponseByteForByte() {
@@ -106,7 +107,7 @@ class IdempotencyTest {
   void aKeyStillInFlightIs409() {
     String key = "k-" + UUID.randomUUID();
     String body = Api.upi(Api.order(50_000), "a@bank");
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", "/api/v1/payments", Json.parse(body));
+    byte[] fingerprint = idempotent.fingerprint("POST", "/api/v1/payments", Json.parse(body));
     // Another request holds the key right now.
     store.claim(TEST_MERCHANT, key, fingerprint).await().indefinitely();
     Api.merchant()

@@ -1,22 +1,33 @@
 package io.paystream.payments.rest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.paystream.payments.Api;
+import io.paystream.shared.json.Json;
+import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,9 +38,11 @@ class NoCardDataTest {
   private static final String PAN = "5105105105105100";
   private static final String PAN_SPACED = "5105 1051 0510 5100";
   private static final String CVV = "\"cvv\"";
+  private static final UUID TEST_MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
 
   @Inject Pool pool;
   @Inject RedisStreams streams;
+  @Inject SecretBox box;
 
   @Test
   void cardNumberAndCvvAreNowhere() throws IOException {
@@ -75,6 +88,43 @@ class NoCardDataTest {
       }
     }
     assertClean("log", Files.readString(Path.of("target/test-service.log")));
+  }
+
+  /**
+   * The fingerprint kept with a key is keyed (HMAC under the deployment's key): a plain hash of the
+   * request would let whoever reads the table test guesses of the number and CVV, since the payment
+   * row shows the order, the network and the last four digits.
+   */
+  @Test
+  void aKeyedCardPaymentsFingerprintCannotBeCheckedAgainstAGuess() throws Exception {
+    String key = "card-" + UUID.randomUUID();
+    String body = Api.card(Api.order(1_000), PAN, "11", "38", "7391");
+    Api.merchant()
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+    byte[] stored =
+        pool.preparedQuery(
+                "SELECT fingerprint FROM payments.idempotency_keys WHERE merchant_id = $1 AND key"
+                    + " = $2")
+            .execute(Tuple.of(TEST_MERCHANT, key))
+            .await()
+            .indefinitely()
+            .iterator()
+            .next()
+            .getBuffer(0)
+            .getBytes();
+    byte[] guess =
+        ("POST\n/api/v1/payments\n"
+                + new String(JsonWriter.sortingKeys().value(Json.parse(body)).toBytes(), UTF_8))
+            .getBytes(UTF_8);
+
+    assertFalse(Arrays.equals(MessageDigest.getInstance("SHA-256").digest(guess), stored));
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(box.derivedKey("idempotency-fingerprint"), "HmacSHA256"));
+    assertArrayEquals(mac.doFinal(guess), stored, "the HMAC under this deployment's key");
   }
 
   /** The CVV as a token of its own (it may occur by chance inside a random id or a timestamp). */

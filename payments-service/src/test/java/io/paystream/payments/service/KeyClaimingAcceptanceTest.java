@@ -18,8 +18,8 @@ import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotencyClaim;
-import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
@@ -57,6 +57,7 @@ class KeyClaimingAcceptanceTest {
   @Inject PaymentRepository payments;
   @Inject PaymentService service;
   @Inject IdempotencyStore store;
+  @Inject IdempotentRun idempotent;
   @Inject Pool pool;
 
   /** A payment to accept whose response claims {@code key}, and the view it was written from. */
@@ -244,8 +245,8 @@ class KeyClaimingAcceptanceTest {
     return acceptLater(c).await().atMost(WAIT);
   }
 
-  private static byte[] fingerprint(String orderId, String vpa) {
-    return IdempotencyKeys.fingerprint("POST", PATH, Json.parse(body(orderId, vpa)));
+  private byte[] fingerprint(String orderId, String vpa) {
+    return idempotent.fingerprint("POST", PATH, Json.parse(body(orderId, vpa)));
   }
 
   private static String body(String orderId, String vpa) {

@@ -59,7 +59,7 @@ public class RefundService {
   public Uni<ApiResponse> create(
       Caller caller, String paymentId, String idempotencyKey, ObjectNode body, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, body);
     long deadline = sightings.deadline();
     return idempotent.run(
         caller.merchantId(),

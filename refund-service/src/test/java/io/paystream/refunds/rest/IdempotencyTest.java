@@ -10,8 +10,8 @@ import io.paystream.refunds.Api;
 import io.paystream.refunds.Upstream;
 import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotencyStore;
+import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class IdempotencyTest extends UpstreamTest {
   @Inject IdempotencyStore store;
+  @Inject IdempotentRun idempotent;
 
   @Test
   void replaysTheStoredResponseByteForByteAndCreatesNothingNew() {
@@ -79,8 +80,7 @@ class IdempotencyTest extends UpstreamTest {
     PaymentView p = upstream.succeeded(10_000);
     String key = "k-" + UUID.randomUUID();
     String body = Api.body(1_000, null);
-    byte[] fingerprint =
-        IdempotencyKeys.fingerprint("POST", Api.refundsOf(p.id()), Json.parse(body));
+    byte[] fingerprint = idempotent.fingerprint("POST", Api.refundsOf(p.id()), Json.parse(body));
     store.claim(Upstream.TEST_MERCHANT, key, fingerprint).await().indefinitely();
     post(key, p.id(), body).then().statusCode(409).body("error.code", equalTo("CONFLICT_ERROR"));
     assertEquals(0, refundsOf(p.id()));

@@ -1,5 +1,6 @@
 package io.paystream.shared.idempotency;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paystream.shared.http.ApiResponse;
 import io.smallrye.mutiny.Uni;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
  * Runs a request that creates or changes something under its {@code Idempotency-Key}.
  *
  * <pre>{@code
+ * byte[] fingerprint = run.fingerprint("POST", path, body);
  * return run.run(merchantId, key, fingerprint, storing ->
  *     repository.create(…, storing.response(201, body)).map(ok -> ApiResponse.created(body)));
  * }</pre>
@@ -26,10 +28,17 @@ public final class IdempotentRun {
   static final int RECENT_KEYS = 1 << 14;
 
   private final IdempotencyStore store;
+  private final RequestFingerprints fingerprints;
   private final RecentKeys recent = new RecentKeys(RECENT_KEYS);
 
-  public IdempotentRun(IdempotencyStore store) {
+  public IdempotentRun(IdempotencyStore store, RequestFingerprints fingerprints) {
     this.store = store;
+    this.fingerprints = fingerprints;
+  }
+
+  /** The fingerprint a request's key is stored with (see {@link RequestFingerprints}). */
+  public byte[] fingerprint(String method, String path, JsonNode body) {
+    return fingerprints.of(method, path, body);
   }
 
   /** How the work stores its response: in the same statement as its change. */

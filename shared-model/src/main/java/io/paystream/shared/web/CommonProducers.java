@@ -2,6 +2,7 @@ package io.paystream.shared.web;
 
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.idempotency.RequestFingerprints;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.RedisEpochWatch;
 import io.paystream.shared.outbox.RelayOptions;
@@ -72,6 +73,13 @@ public class CommonProducers {
     return SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
   }
 
+  /** Fingerprints of idempotent requests, under a key derived from {@code ENCRYPTION_KEY}. */
+  @Produces
+  @Singleton
+  RequestFingerprints requestFingerprints(SecretBox box) {
+    return new RequestFingerprints(box.derivedKey("idempotency-fingerprint"));
+  }
+
   @Produces
   @Singleton
   IdempotencyStore idempotencyStore(Pool pool) {
@@ -81,8 +89,8 @@ public class CommonProducers {
 
   @Produces
   @Singleton
-  IdempotentRun idempotentRun(IdempotencyStore store) {
-    return new IdempotentRun(store);
+  IdempotentRun idempotentRun(IdempotencyStore store, RequestFingerprints fingerprints) {
+    return new IdempotentRun(store, fingerprints);
   }
 
   /** Per merchant, per instance ({@code RATE_LIMIT_PER_SECOND}, {@code RATE_LIMIT_BURST}). */

@@ -130,7 +130,7 @@ class IdempotencyStoreTest {
 
   @Test
   void workThatClaimsItsKeyRunsOnceAndALatelyUsedKeyGoesToTheClaim() {
-    IdempotentRun run = new IdempotentRun(store);
+    IdempotentRun run = new IdempotentRun(store, new RequestFingerprints(new byte[32]));
     List<Boolean> claiming = new ArrayList<>(); // per call of the work: whether it claims its key
     Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
         storing -> {
@@ -170,7 +170,7 @@ class IdempotencyStoreTest {
 
   @Test
   void workThatNeitherClaimsNorFindsItsKeyRunsAgainAfterAClaim() {
-    IdempotentRun run = new IdempotentRun(store);
+    IdempotentRun run = new IdempotentRun(store, new RequestFingerprints(new byte[32]));
     List<Boolean> claiming = new ArrayList<>();
     ApiResponse answer =
         run.runClaiming(

@@ -5,7 +5,6 @@ import io.paystream.shared.event.EventType;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
-import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
@@ -75,7 +74,7 @@ public class DeliveryService {
 
   /** Schedules a delivery again from attempt 1, whatever its status; its history stays. */
   public Uni<ApiResponse> retry(Caller c, String idText, String key, String path) {
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, null);
+    byte[] fingerprint = run.fingerprint("POST", path, null);
     UUID id = Ids.uuidOrNull(idText);
     if (id == null) {
       return Uni.createFrom().failure(notFound());
@@ -101,7 +100,7 @@ public class DeliveryService {
 
   /** Sends {@code webhook.test} to one endpoint (whatever its event filter): 202 and its id. */
   public Uni<ApiResponse> sendTest(Caller c, String endpointText, String key, String path) {
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, null);
+    byte[] fingerprint = run.fingerprint("POST", path, null);
     UUID endpoint = EndpointService.id(endpointText);
     return run.run(
         c.merchantId(),

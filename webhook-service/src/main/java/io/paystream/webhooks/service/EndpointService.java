@@ -5,7 +5,6 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
-import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
@@ -47,7 +46,7 @@ public class EndpointService {
   }
 
   public Uni<ApiResponse> create(Caller c, String key, ObjectNode body, String path) {
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, body);
+    byte[] fingerprint = run.fingerprint("POST", path, body);
     return run.run(
         c.merchantId(),
         key,

@@ -2,7 +2,6 @@ package io.paystream.webhooks.service;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.http.ApiResponse;
-import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.signing.SigningSecret;
@@ -55,7 +54,7 @@ public class SecretService {
 
   /** Replaces the secret with a new one; the old one signs too until the overlap ends. */
   public Uni<ApiResponse> rotate(Caller c, String key, String path) {
-    byte[] fingerprint = IdempotencyKeys.fingerprint("POST", path, null);
+    byte[] fingerprint = run.fingerprint("POST", path, null);
     return run.run(
         c.merchantId(),
         key,
