@@ -1,5 +1,6 @@
 package io.paystream.payments.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
@@ -108,7 +109,30 @@ public class PaymentService {
       String idempotencyKey, ObjectNode body, String path, String requestId) {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = idempotent.fingerprint("POST", path, body);
-    PaymentRequest request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
+    PaymentRequest request;
+    try {
+      request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
+    } catch (ApiException refusal) {
+      // As for a merchant's payment, a stored answer comes before the verdict; the order, when
+      // it names one, tells whose key it is.
+      JsonNode orderId = body.get("order_id");
+      if (key == null || orderId == null || !orderId.isTextual()) {
+        return Uni.createFrom().failure(refusal);
+      }
+      return merchants
+          .submit(orderId.textValue())
+          .chain(
+              merchantId ->
+                  merchantId == null
+                      ? Uni.createFrom().failure(refusal)
+                      : idempotent.run(
+                          merchantId,
+                          key,
+                          fingerprint,
+                          storing -> {
+                            throw refusal;
+                          }));
+    }
     return merchants
         .submit(request.orderId())
         .chain(

@@ -1,5 +1,7 @@
 package io.paystream.payments.rest;
 
+import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +14,7 @@ import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -62,6 +65,47 @@ class IdempotencyTest {
         Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
     assertEquals(201, again.statusCode());
     assertArrayEquals(first.asByteArray(), again.asByteArray());
+  }
+
+  /**
+   * The checkout page's payments too: a stored answer is replayed although the card, checked again,
+   * has expired since (a month ends between the two).
+   */
+  @Test
+  void aPublicReplayIsAnsweredBeforeTheCardIsCheckedAgain() {
+    String key = "k-" + UUID.randomUUID();
+    String body = Api.card(Api.order(50_000), "4111111111111111", "01", "20", "123");
+    byte[] stored = "{\"id\":\"pay_storedEarlier1234\",\"status\":\"pending\"}".getBytes(UTF_8);
+    pool.preparedQuery(
+            "INSERT INTO payments.idempotency_keys (merchant_id, key, fingerprint,"
+                + " response_status, response_body, created_at, expires_at)"
+                + " VALUES ($1, $2, $3, 201, $4, now(), now() + interval '1 day')")
+        .execute(
+            Tuple.of(
+                TEST_MERCHANT,
+                key,
+                Buffer.buffer(
+                    idempotent.fingerprint("POST", "/api/v1/payments/public", Json.parse(body))),
+                Buffer.buffer(stored)))
+        .await()
+        .indefinitely();
+    Response again =
+        given()
+            .contentType("application/json")
+            .header("Idempotency-Key", key)
+            .body(body)
+            .post("/api/v1/payments/public");
+    assertEquals(201, again.statusCode(), again.asString());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertArrayEquals(stored, again.asByteArray());
+    // Without the key, the same request is refused for its card.
+    given()
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/payments/public")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("EXPIRED_CARD"));
   }
 
   @Test
