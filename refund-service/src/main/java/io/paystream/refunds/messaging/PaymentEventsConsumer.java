@@ -43,7 +43,9 @@ public class PaymentEventsConsumer {
 
   /**
    * Whether payment events wait in the stream, not yet delivered to this service's group (its
-   * {@code lag}): the projection is behind, after a replay or a burst. Unknown lag counts as none.
+   * {@code lag}), or delivered and not yet handled (its {@code pending} entries, among them those a
+   * crashed instance had read): the projection is behind, after a replay, a burst or a crash.
+   * Unknown lag counts as none.
    */
   public Uni<Boolean> behind() {
     Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
@@ -55,7 +57,9 @@ public class PaymentEventsConsumer {
               for (Response group : reply) {
                 if (Streams.REFUND_SERVICE.equals(RedisReplies.field(group, "name"))) {
                   String lag = RedisReplies.field(group, "lag");
-                  return lag != null && Long.parseLong(lag) > 0;
+                  String pending = RedisReplies.field(group, "pending");
+                  return lag != null && Long.parseLong(lag) > 0
+                      || pending != null && Long.parseLong(pending) > 0;
                 }
               }
               return true; // no group yet: nothing has been read

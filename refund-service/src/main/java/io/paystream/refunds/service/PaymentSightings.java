@@ -57,12 +57,18 @@ public class PaymentSightings {
     return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS);
   }
 
-  /**
-   * The answer for a payment still unknown at the deadline: 404 once every payment event published
-   * so far has reached this service; 503 (retry shortly) while it cannot tell, because it cannot
-   * read payment events or has not caught up with them (a replay, a burst).
-   */
+  /** The answer for a payment still unknown at the deadline: 404, or 503 (see {@link #settled}). */
   public <T> Uni<T> unknown() {
+    return settled(notFound());
+  }
+
+  /**
+   * The answer at the deadline about what this service has seen of a payment: {@code seen} once
+   * every payment event published so far has reached this service; 503 (retry shortly) while it
+   * cannot tell, because it cannot read payment events or has not caught up with them (a replay, a
+   * burst, events a crashed instance had read and not yet handled).
+   */
+  public <T> Uni<T> settled(ApiException seen) {
     if (!paymentEvents.consumer().isHealthy()) {
       return Uni.createFrom().failure(unavailable());
     }
@@ -70,7 +76,7 @@ public class PaymentSightings {
         .behind()
         .onFailure()
         .recoverWithItem(true)
-        .chain(behind -> Uni.createFrom().failure(behind ? unavailable() : notFound()));
+        .chain(behind -> Uni.createFrom().failure(behind ? unavailable() : seen));
   }
 
   private static ApiException unavailable() {

@@ -112,11 +112,11 @@ public class RefundService {
                 throw refused(admission);
               }
               if (PaymentSightings.passed(deadline)) {
+                // Still pending here, or unknown: so it is, unless this service is behind.
                 count(known ? "not_refundable" : "unknown_payment");
-                if (known) {
-                  throw ApiException.badRequest(NOT_REFUNDABLE);
-                }
-                return sightings.unknown();
+                return known
+                    ? sightings.settled(ApiException.badRequest(NOT_REFUNDABLE))
+                    : sightings.unknown();
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), true, deadline)

@@ -13,6 +13,7 @@ import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.stream.StreamConsumer;
+import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +21,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -72,13 +74,35 @@ class ProjectionTest extends UpstreamTest {
 
   @Test
   void anUnknownPaymentIs503RatherThan404WhilePaymentEventsAreNotRead() throws Exception {
-    StreamConsumer consumer = paymentEvents.consumer();
     PaymentView p = Upstream.newPayment(10_000);
+    refundIs503UntilPublishedEventsAreRead(
+        p,
+        () -> {
+          upstream.created(p);
+          upstream.settle(p, PaymentView.SUCCESS);
+        });
+  }
+
+  @Test
+  void aPaymentSeenPendingIs503RatherThan400WhileItsOutcomeIsNotRead() throws Exception {
+    PaymentView p = Upstream.newPayment(10_000);
+    upstream.created(p);
+    upstream.awaitStatus(p.id(), PaymentView.PENDING);
+    // The client reads success; this service has not.
+    refundIs503UntilPublishedEventsAreRead(p, () -> upstream.settle(p, PaymentView.SUCCESS));
+  }
+
+  /**
+   * With this service's reading of payment events stopped, what {@code publish} sends leaves it
+   * behind: a refund of {@code p} is 503 then, and accepted once reading resumes.
+   */
+  private void refundIs503UntilPublishedEventsAreRead(PaymentView p, Runnable publish)
+      throws InterruptedException {
+    StreamConsumer consumer = paymentEvents.consumer();
     consumer.stop();
     try {
       Thread.sleep(2_500); // a read that was already waiting when it stopped has returned
-      upstream.created(p);
-      upstream.settle(p, PaymentView.SUCCESS);
+      publish.run();
       assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
       Api.refund(p.id(), 100)
           .then()
@@ -93,6 +117,38 @@ class ProjectionTest extends UpstreamTest {
         .atMost(Duration.ofSeconds(5))
         .until(() -> !paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
     Api.refund(p.id(), 100).then().statusCode(201);
+  }
+
+  @Test
+  void eventsReadButNotYetHandledCountAsBehind() {
+    String group = Streams.REFUND_SERVICE;
+    String consumerName = "crashed-" + UUID.randomUUID();
+    PaymentView p = Upstream.newPayment(10_000);
+    StreamConsumer consumer = paymentEvents.consumer();
+    consumer.stop();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+      upstream.created(p);
+      // Another instance reads the event and dies before handling it: nothing is left undelivered
+      // (no lag), but the event is pending.
+      List<StreamEntry> read =
+          streams
+              .readGroup(Streams.PAYMENT_EVENTS, group, consumerName, 1000, 0, ">")
+              .await()
+              .atMost(Duration.ofSeconds(5));
+      assertFalse(read.isEmpty());
+      assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+      // Once handled (here: acknowledged), it is not behind any more.
+      streams
+          .ack(Streams.PAYMENT_EVENTS, group, read.stream().map(StreamEntry::id).toList())
+          .await()
+          .atMost(Duration.ofSeconds(5));
+      assertFalse(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+    } finally {
+      consumer.start();
+    }
   }
 
   @Test
