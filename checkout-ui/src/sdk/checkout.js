@@ -39,12 +39,17 @@
       }
     };
 
-    // A success counts once the public endpoint says this order's payment succeeded; a lost answer
-    // is asked again (3 tries), a definite "no" is final.
-    const confirmSuccess = (id, tries = 3) => {
+    // A success counts once the public endpoint says this order's payment succeeded. An answer that
+    // may yet change (none, 408, 429, 5xx: a restart, a limit) is asked again 1, 2, 4, 8 and 16 s
+    // later; a definite "no" is final.
+    const confirmSuccess = (id, tries = 6, wait = 1000) => {
       if (typeof id != 'string' || settled) return;
       fetch(`${host}/api/v1/payments/${encodeURIComponent(id)}/public`, { credentials: 'omit', cache: 'no-store' })
-        .then((r) => (r.ok ? r.json() : null))
+        .then((r) => {
+          if (r.ok) return r.json();
+          if (r.status == 408 || r.status == 429 || r.status > 499) throw r.status;
+          return null;
+        })
         .then(
           (p) => {
             if (p && p.status == 'success' && p.order_id == o.orderId && !settled) {
@@ -53,7 +58,7 @@
               close();
             }
           },
-          () => tries > 1 && setTimeout(() => confirmSuccess(id, tries - 1), 1000),
+          () => tries > 1 && setTimeout(() => confirmSuccess(id, tries - 1, wait * 2), wait),
         );
     };
 

@@ -151,6 +151,33 @@ test('UPI success in the modal: processing state, confirmed onSuccess, then the 
   await context.close();
 });
 
+test('onSuccess survives the confirmation answering 503 and 429 while the API restarts', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // Only the SDK's own confirmation (from the merchant page, not the checkout frame) is refused.
+  const refused = [];
+  await page.route('**/api/v1/payments/*/public', (route) => {
+    if (route.request().frame() !== page.mainFrame() || refused.length === 2) return route.continue();
+    const status = refused.length === 0 ? 503 : 429;
+    refused.push(status);
+    return route.fulfill({
+      status,
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      contentType: 'application/json',
+      body: '{"error":{"code":"SERVICE_UNAVAILABLE","description":"busy"}}',
+    });
+  });
+  const frame = await openModal(page, orderId);
+  await payUpi(frame, 'success@okaxis');
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.deepEqual(refused, [503, 429]);
+  assert.equal((await merchantPayment(success.data.paymentId)).status, 'success');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('card success in the modal', async () => {
   const orderId = await newOrder(99900);
   const { context, page } = await newPage();
