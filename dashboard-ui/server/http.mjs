@@ -37,9 +37,13 @@ export function sendError(res, status, code, description, headers = {}) {
   res.end(body);
 }
 
-/** The file under `root` that a URL path names, or null when the path tries to leave `root`. */
+/**
+ * The file under `root` that an already decoded URL path names, or null when the path tries to
+ * leave `root` or holds a NUL byte. The path is not decoded again: `%25` stays a literal `%`.
+ */
 export function fileIn(root, path) {
-  const file = normalize(join(root, decodeURIComponent(path)));
+  if (path.includes('\0')) return null;
+  const file = normalize(join(root, path));
   return file.startsWith(normalize(root + sep)) ? file : null;
 }
 

@@ -145,6 +145,17 @@ test('the app answers its routes with index.html, never framed, and 404s elsewhe
     assert.equal(res.status, 404, path);
     assert.equal((await res.json()).error.code, 'NOT_FOUND_ERROR');
   }
+  // The path is decoded once: an escaped '%' or an escaped escape names a file of that name, and
+  // a NUL byte names nothing; none of them takes the server down.
+  for (const path of ['/assets/%25', '/assets/%2525', '/assets/app-1234.js%00', '/assets/%252e%252e%252fpackage.json']) {
+    const res = await fetch(base + path);
+    assert.equal(res.status, 404, path);
+    assert.equal((await res.json()).error.code, 'NOT_FOUND_ERROR');
+  }
+  writeFileSync(join(dist, 'assets', '100%-1234.js'), 'console.log(2)');
+  const literal = await fetch(`${base}/assets/100%25-1234.js`);
+  assert.equal(literal.status, 200);
+  assert.equal(await literal.text(), 'console.log(2)');
   const asset = await fetch(`${base}/assets/app-1234.js`);
   assert.equal(asset.status, 200);
   assert.match(asset.headers.get('cache-control'), /immutable/);
