@@ -58,7 +58,7 @@ export function liveTable(o) {
       prev.disabled = pageOffset(state.offset, state.limit, page.total, -1) === null;
       next.disabled = pageOffset(state.offset, state.limit, page.total, 1) === null;
       table.removeAttribute('aria-busy');
-      table.hidden = page.data.length === 0;
+      // An empty table stays in view (its headings, then the empty state below it).
       replace(status, page.data.length === 0 ? stateBox('empty', o.empty(state)) : null);
     } catch (e) {
       if (mine !== generation) return;

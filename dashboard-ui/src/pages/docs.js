@@ -174,7 +174,7 @@ function render(container, merchant, config) {
         'ul',
         {},
         h('li', {}, 'UPI ', h('code', {}, 'success@upi'), ' always succeeds; ', h('code', {}, 'failure@upi'), ' always fails.'),
-        h('li', {}, 'Card ', h('code', {}, '4111 1111 1111 1111'), ' succeeds; ', h('code', {}, '4000 0000 0000 0002'), ' is declined. Any future expiry and any CVV.'),
+        h('li', {}, 'Card ', h('code', {}, '4111 1111 1111 1111'), ' succeeds; ', h('code', {}, '4000 0000 0000 0002'), ' is declined. Any future expiry and any 3- or 4-digit CVV.'),
       ),
     ),
   );

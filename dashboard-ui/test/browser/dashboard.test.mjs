@@ -179,6 +179,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.selectOption(ID('status-filter'), 'pending');
     await page.locator(ID('empty-state')).waitFor();
     assert.match(await text(ID('empty-state')), /No pending payments/);
+    assert.ok(await page.locator(ID('transactions-table')).isVisible(), 'an empty table stays in view');
     await page.selectOption(ID('status-filter'), '');
     await eventually(async () => (await page.locator(ID('transaction-row')).count()) === 4, 10_000, 'all four payments');
     await shot('transactions');
