@@ -1,11 +1,15 @@
 package io.paystream.shared.idempotency;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.security.SecretBox;
 import io.smallrye.mutiny.Uni;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a request that creates or changes something under its {@code Idempotency-Key}.
@@ -28,12 +32,18 @@ public final class IdempotentRun {
   static final int RECENT_KEYS = 1 << 14;
 
   private final IdempotencyStore store;
+  private final SecretBox box;
   private final RequestFingerprints fingerprints;
   private final RecentKeys recent = new RecentKeys(RECENT_KEYS);
 
-  public IdempotentRun(IdempotencyStore store, RequestFingerprints fingerprints) {
+  /**
+   * @param box the deployment's key: fingerprints are keyed with a key derived from it, and
+   *     responses holding a secret are sealed with it ({@link #runSealed})
+   */
+  public IdempotentRun(IdempotencyStore store, SecretBox box) {
     this.store = store;
-    this.fingerprints = fingerprints;
+    this.box = box;
+    this.fingerprints = new RequestFingerprints(box.derivedKey("idempotency-fingerprint"));
   }
 
   /** The fingerprint a request's key is stored with (see {@link RequestFingerprints}). */
@@ -47,19 +57,26 @@ public final class IdempotentRun {
     private final UUID merchantId;
     private final String key;
     private final byte[] fingerprint;
+    private final UnaryOperator<byte[]> seal;
 
-    private Storing(IdempotencyStore store, UUID merchantId, String key, byte[] fingerprint) {
+    private Storing(
+        IdempotencyStore store,
+        UUID merchantId,
+        String key,
+        byte[] fingerprint,
+        UnaryOperator<byte[]> seal) {
       this.store = store;
       this.merchantId = merchantId;
       this.key = key;
       this.fingerprint = fingerprint;
+      this.seal = seal;
     }
 
     /** The response to store with the change, or {@code null} when the request has no key. */
     public StoredResponse response(int status, byte[] body) {
       return key == null
           ? null
-          : new StoredResponse(store, merchantId, key, status, body, fingerprint);
+          : new StoredResponse(store, merchantId, key, status, seal.apply(body), fingerprint);
     }
 
     /**
@@ -73,18 +90,48 @@ public final class IdempotentRun {
 
   public Uni<ApiResponse> run(
       UUID merchantId, String key, byte[] fingerprint, Function<Storing, Uni<ApiResponse>> work) {
+    return run(merchantId, key, fingerprint, work, false);
+  }
+
+  /**
+   * As {@link #run}, for a response that holds a secret: it is stored sealed under the deployment's
+   * key, as every secret at rest is, and opened when it is replayed.
+   */
+  public Uni<ApiResponse> runSealed(
+      UUID merchantId, String key, byte[] fingerprint, Function<Storing, Uni<ApiResponse>> work) {
+    return run(merchantId, key, fingerprint, work, true);
+  }
+
+  private Uni<ApiResponse> run(
+      UUID merchantId,
+      String key,
+      byte[] fingerprint,
+      Function<Storing, Uni<ApiResponse>> work,
+      boolean sealed) {
     return store
         .claim(merchantId, key, fingerprint)
         .chain(
             claim -> {
               if (!(claim instanceof IdempotencyClaim.Claimed)
                   && !(claim instanceof IdempotencyClaim.None)) {
-                return Uni.createFrom().item(() -> answer(claim));
+                return Uni.createFrom().item(() -> answer(sealed ? opened(claim) : claim));
               }
-              return apply(work, new Storing(store, merchantId, key, null))
+              UnaryOperator<byte[]> seal = sealed ? this::seal : UnaryOperator.identity();
+              return apply(work, new Storing(store, merchantId, key, null, seal))
                   .onFailure()
                   .call(() -> store.release(merchantId, key));
             });
+  }
+
+  private byte[] seal(byte[] body) {
+    return box.seal(new String(body, UTF_8)).getBytes(UTF_8);
+  }
+
+  private IdempotencyClaim opened(IdempotencyClaim claim) {
+    return claim instanceof IdempotencyClaim.Replay replay
+        ? new IdempotencyClaim.Replay(
+            replay.status(), box.open(new String(replay.body(), UTF_8)).getBytes(UTF_8))
+        : claim;
   }
 
   /**
@@ -105,7 +152,7 @@ public final class IdempotentRun {
     if (recent.contains(merchantId, key)) {
       return run(merchantId, key, fingerprint, work);
     }
-    return apply(work, new Storing(store, merchantId, key, fingerprint))
+    return apply(work, new Storing(store, merchantId, key, fingerprint, UnaryOperator.identity()))
         .onItem()
         .ifNull()
         .switchTo(() -> run(merchantId, key, fingerprint, work))

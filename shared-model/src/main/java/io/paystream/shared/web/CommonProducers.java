@@ -2,7 +2,6 @@ package io.paystream.shared.web;
 
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.IdempotentRun;
-import io.paystream.shared.idempotency.RequestFingerprints;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.RedisEpochWatch;
 import io.paystream.shared.outbox.RelayOptions;
@@ -73,13 +72,6 @@ public class CommonProducers {
     return SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
   }
 
-  /** Fingerprints of idempotent requests, under a key derived from {@code ENCRYPTION_KEY}. */
-  @Produces
-  @Singleton
-  RequestFingerprints requestFingerprints(SecretBox box) {
-    return new RequestFingerprints(box.derivedKey("idempotency-fingerprint"));
-  }
-
   @Produces
   @Singleton
   IdempotencyStore idempotencyStore(Pool pool) {
@@ -89,8 +81,8 @@ public class CommonProducers {
 
   @Produces
   @Singleton
-  IdempotentRun idempotentRun(IdempotencyStore store, RequestFingerprints fingerprints) {
-    return new IdempotentRun(store, fingerprints);
+  IdempotentRun idempotentRun(IdempotencyStore store, SecretBox box) {
+    return new IdempotentRun(store, box);
   }
 
   /** Per merchant, per instance ({@code RATE_LIMIT_PER_SECOND}, {@code RATE_LIMIT_BURST}). */

@@ -3,10 +3,12 @@ package io.paystream.shared.idempotency;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +35,7 @@ class IdempotencyStoreTest {
   private static final UUID OTHER_MERCHANT = UUID.randomUUID();
   private static final byte[] A = "request a".getBytes(StandardCharsets.UTF_8);
   private static final byte[] B = "request b".getBytes(StandardCharsets.UTF_8);
+  private static final SecretBox BOX = SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
 
   private Vertx vertx;
   private Pool pool;
@@ -130,7 +133,7 @@ class IdempotencyStoreTest {
 
   @Test
   void workThatClaimsItsKeyRunsOnceAndALatelyUsedKeyGoesToTheClaim() {
-    IdempotentRun run = new IdempotentRun(store, new RequestFingerprints(new byte[32]));
+    IdempotentRun run = new IdempotentRun(store, BOX);
     List<Boolean> claiming = new ArrayList<>(); // per call of the work: whether it claims its key
     Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
         storing -> {
@@ -170,7 +173,7 @@ class IdempotencyStoreTest {
 
   @Test
   void workThatNeitherClaimsNorFindsItsKeyRunsAgainAfterAClaim() {
-    IdempotentRun run = new IdempotentRun(store, new RequestFingerprints(new byte[32]));
+    IdempotentRun run = new IdempotentRun(store, BOX);
     List<Boolean> claiming = new ArrayList<>();
     ApiResponse answer =
         run.runClaiming(
@@ -194,6 +197,40 @@ class IdempotencyStoreTest {
             "SELECT count(*) FROM " + TABLE + " WHERE key = 'k2' AND response_status IS NULL",
             Tuple.tuple()),
         "claimed by the claim, which the work would complete");
+  }
+
+  @Test
+  void aResponseHoldingASecretIsStoredSealedAndReplayedOpened() {
+    IdempotentRun run = new IdempotentRun(store, BOX);
+    byte[] body = "{\"secret\":\"whsec_s3cr3t\"}".getBytes(UTF_8);
+    List<Integer> runs = new ArrayList<>();
+    Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
+        storing -> {
+          runs.add(1);
+          SqlParams p = new SqlParams();
+          String sql = storing.response(200, body).sql(p, null);
+          return pool.preparedQuery(sql)
+              .execute(p.tuple())
+              .map(rows -> new ApiResponse(200, body, false));
+        };
+
+    ApiResponse first = run.runSealed(MERCHANT, "rotate", A, work).await().atMost(WAIT);
+    String stored =
+        pool.preparedQuery(
+                "SELECT convert_from(response_body, 'UTF8') FROM " + TABLE + " WHERE key = $1")
+            .execute(Tuple.of("rotate"))
+            .await()
+            .atMost(WAIT)
+            .iterator()
+            .next()
+            .getString(0);
+    assertFalse(stored.contains("whsec_s3cr3t"), stored);
+    assertEquals(new String(body, UTF_8), BOX.open(stored));
+
+    ApiResponse replay = run.runSealed(MERCHANT, "rotate", A, work).await().atMost(WAIT);
+    assertEquals(List.of(1), runs);
+    assertEquals(true, replay.replayed());
+    assertArrayEquals(first.body(), replay.body());
   }
 
   private void claimAlone(UUID merchant, String key, byte[] fingerprint) {

@@ -55,7 +55,8 @@ public class SecretService {
   /** Replaces the secret with a new one; the old one signs too until the overlap ends. */
   public Uni<ApiResponse> rotate(Caller c, String key, String path) {
     byte[] fingerprint = run.fingerprint("POST", path, null);
-    return run.run(
+    // The response holds the new secret: stored for a replay, it is sealed as the secret is.
+    return run.runSealed(
         c.merchantId(),
         key,
         fingerprint,

@@ -2,6 +2,7 @@ package io.paystream.webhooks.signing;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +18,8 @@ import io.paystream.webhooks.Receiver;
 import io.paystream.webhooks.Receiver.Hit;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RotationTest {
   @Inject RedisStreams streams;
+  @Inject Pool pool;
 
   @Test
   void bothSecretsSignDuringTheOverlapThenOnlyTheNewOne() throws Exception {
@@ -70,6 +74,19 @@ class RotationTest {
               .extract()
               .path("secret");
       assertEquals(second, replay);
+      // The answer kept for the replay holds the new secret sealed, as the secret itself is.
+      String stored =
+          pool.preparedQuery(
+                  "SELECT convert_from(response_body, 'UTF8') FROM webhooks.idempotency_keys"
+                      + " WHERE merchant_id = $1 AND key = 'rotate-1'")
+              .execute(Tuple.of(m.id()))
+              .await()
+              .atMost(Duration.ofSeconds(5))
+              .iterator()
+              .next()
+              .getString(0);
+      assertFalse(stored.contains(second), stored);
+      assertTrue(stored.startsWith("v1."), stored);
       assertEquals(second, m.api().get("/api/v1/webhook-secret").then().extract().path("secret"));
 
       Hit during = deliver(pub, m, receiver, "/rotating", 1);
