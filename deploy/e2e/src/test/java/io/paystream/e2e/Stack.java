@@ -109,7 +109,11 @@ final class Stack implements AutoCloseable {
   }
 
   String service(String name) {
-    return "http://127.0.0.1:" + servicePorts.get(name);
+    return "http://127.0.0.1:" + servicePort(name);
+  }
+
+  int servicePort(String name) {
+    return servicePorts.get(name);
   }
 
   /** The pid up.sh recorded for a component (a service, {@code redis}, {@code nginx}). */

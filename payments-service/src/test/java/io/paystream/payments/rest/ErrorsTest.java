@@ -167,6 +167,31 @@ class ErrorsTest {
     assertRaw("GET /api/v1/orders HTTP/1.1\r\nHost: x\r\n" + headers, 401, "AUTHENTICATION_ERROR");
   }
 
+  /**
+   * A request target java.net.URI refuses is our 400, wherever the fault is and whatever the method
+   * (Quarkus's own check would answer a bare 400 before any handler of ours).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/api/v1/orders/%zz",
+        "/api/v1/orders/a|b",
+        "/api/v1/orders/a{b}",
+        "/api/v1/orders/[x]",
+        "/api/v1/orders?limit=%zz",
+        "/api/v1/payments?limit=10%",
+        "/api/v1/payments/pay_x/public?a=^",
+        "/health%4g",
+        "/q/metrics?x=<"
+      })
+  void requestTargetsJavaNetUriRefusesAre400InOurWords(String target) throws IOException {
+    assertRaw("GET " + target + " HTTP/1.1\r\nHost: x\r\n", 400, "BAD_REQUEST_ERROR");
+    assertRaw(
+        "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n",
+        400,
+        "BAD_REQUEST_ERROR");
+  }
+
   /** Sends a request no HTTP client library would send and checks the JSON error answered. */
   private static void assertRaw(String head, int status, String code) throws IOException {
     try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {

@@ -7,6 +7,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Errors raised below the REST layer (an oversized body, a request Vert.x itself refuses) get the
@@ -18,8 +20,36 @@ public class HttpFallbacks {
   public static final long MAX_BODY_BYTES = 1024 * 1024;
 
   void install(@Observes Router router) {
+    router.route().order(Integer.MIN_VALUE).handler(HttpFallbacks::refuseMalformedTarget);
     router.route().order(Integer.MIN_VALUE).handler(HttpFallbacks::refuseOversized);
     router.route().order(Integer.MIN_VALUE).failureHandler(HttpFallbacks::fail);
+    // What the router refuses before any route runs (a path it cannot decode, say).
+    for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
+      router.errorHandler(status, ctx -> refuse(ctx, status));
+    }
+  }
+
+  /**
+   * A request target {@code java.net.URI} refuses, which Quarkus's own check would answer with a
+   * bare 400 ({@link ServiceMain} turns that check off), gets our 400. Nothing else has read it.
+   */
+  private static void refuseMalformedTarget(RoutingContext ctx) {
+    try {
+      new URI(ctx.request().uri());
+    } catch (URISyntaxException e) {
+      refuse(ctx, 400);
+      return;
+    }
+    ctx.next();
+  }
+
+  private static void refuse(RoutingContext ctx, int status) {
+    if (ctx.response().headWritten()) {
+      ctx.response().close();
+      return;
+    }
+    ctx.response().putHeader("Connection", "close");
+    end(ctx, status);
   }
 
   /** Our words for an HTTP error status. */
