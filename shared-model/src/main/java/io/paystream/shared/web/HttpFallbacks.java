@@ -45,7 +45,7 @@ public class HttpFallbacks {
 
   private static void refuse(RoutingContext ctx, int status) {
     if (ctx.response().headWritten()) {
-      ctx.response().close();
+      ctx.request().connection().close();
       return;
     }
     ctx.response().putHeader("Connection", "close");
