@@ -67,8 +67,15 @@ public final class NativeSourcesCheck {
     if (!Files.exists(argsFile)) {
       return List.of(name + ": no " + argsFile + " (did the sources-only build run?)");
     }
-    if (!Files.readString(argsFile).contains("--no-fallback")) {
+    String nativeArgs = Files.readString(argsFile);
+    if (!nativeArgs.contains("--no-fallback")) {
       failures.add(name + ": native-image.args allows a JVM fallback image");
+    }
+    if (!nativeArgs.contains("-J-Dvertx.disableURIValidation=true")) {
+      failures.add(
+          name
+              + ": native-image.args leaves Quarkus's bare-400 check of request targets on"
+              + " (quarkus.native.additional-build-args)");
     }
     Set<String> registered = registered(sources);
 
