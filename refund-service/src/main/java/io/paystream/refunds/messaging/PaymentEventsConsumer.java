@@ -24,11 +24,13 @@ public class PaymentEventsConsumer {
   private final StreamConsumer consumer;
   private final RedisStreams streams;
   private final PaymentRepository payments;
+  private final long stuckMillis;
 
   public PaymentEventsConsumer(
       Vertx vertx, RedisStreams streams, PaymentRepository payments, RefundsConfig config) {
     this.streams = streams;
     this.payments = payments;
+    this.stuckMillis = config.projection().maxWait().toMillis();
     this.consumer =
         new StreamConsumer(
             vertx,
@@ -43,27 +45,45 @@ public class PaymentEventsConsumer {
 
   /**
    * Whether payment events wait in the stream, not yet delivered to this service's group (its
-   * {@code lag}), or delivered and not yet handled (its {@code pending} entries, among them those a
-   * crashed instance had read): the projection is behind, after a replay, a burst or a crash.
-   * Unknown lag counts as none.
+   * {@code lag}: a replay, a burst), or were delivered at least as long ago as a request waits for
+   * news and are not handled yet (pending entries idle that long: those of a crashed instance, say;
+   * entries being handled right now are not counted). Unknown lag counts as none.
    */
   public Uni<Boolean> behind() {
     Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
     return streams
         .redis()
         .send(groups)
-        .map(
+        .chain(
             reply -> {
               for (Response group : reply) {
                 if (Streams.REFUND_SERVICE.equals(RedisReplies.field(group, "name"))) {
                   String lag = RedisReplies.field(group, "lag");
                   String pending = RedisReplies.field(group, "pending");
-                  return lag != null && Long.parseLong(lag) > 0
-                      || pending != null && Long.parseLong(pending) > 0;
+                  if (lag != null && Long.parseLong(lag) > 0) {
+                    return Uni.createFrom().item(true);
+                  }
+                  return pending == null || Long.parseLong(pending) == 0
+                      ? Uni.createFrom().item(false)
+                      : stuckEntries();
                 }
               }
-              return true; // no group yet: nothing has been read
+              return Uni.createFrom().item(true); // no group yet: nothing has been read
             });
+  }
+
+  /** Whether some pending entry was delivered at least {@code stuckMillis} ago. */
+  private Uni<Boolean> stuckEntries() {
+    Request idle =
+        Request.cmd(Command.XPENDING)
+            .arg(Streams.PAYMENT_EVENTS)
+            .arg(Streams.REFUND_SERVICE)
+            .arg("IDLE")
+            .arg(stuckMillis)
+            .arg("-")
+            .arg("+")
+            .arg(1);
+    return streams.redis().send(idle).map(reply -> reply != null && reply.size() > 0);
   }
 
   private Uni<Void> handle(EventEnvelope event) {
