@@ -127,10 +127,14 @@ public final class IdempotentRun {
     return box.seal(new String(body, UTF_8)).getBytes(UTF_8);
   }
 
+  /** A replay's body opened; one stored before it was sealed is replayed as it is. */
   private IdempotencyClaim opened(IdempotencyClaim claim) {
-    return claim instanceof IdempotencyClaim.Replay replay
-        ? new IdempotencyClaim.Replay(
-            replay.status(), box.open(new String(replay.body(), UTF_8)).getBytes(UTF_8))
+    if (!(claim instanceof IdempotencyClaim.Replay replay)) {
+      return claim;
+    }
+    String stored = new String(replay.body(), UTF_8);
+    return SecretBox.isSealed(stored)
+        ? new IdempotencyClaim.Replay(replay.status(), box.open(stored).getBytes(UTF_8))
         : claim;
   }
 

@@ -82,6 +82,11 @@ public final class SecretBox {
     }
   }
 
+  /** Whether a value has the form of a sealed one ({@code v1.…}); JSON, say, has not. */
+  public static boolean isSealed(String value) {
+    return value != null && value.startsWith(PREFIX);
+  }
+
   /**
    * Opens a sealed secret.
    *

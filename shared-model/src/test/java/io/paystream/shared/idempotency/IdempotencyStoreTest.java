@@ -231,6 +231,13 @@ class IdempotencyStoreTest {
     assertEquals(List.of(1), runs);
     assertEquals(true, replay.replayed());
     assertArrayEquals(first.body(), replay.body());
+
+    // An answer stored before answers were sealed is replayed as it was stored.
+    claimAlone(MERCHANT, "before-sealing", A);
+    complete(MERCHANT, "before-sealing", 200, "{\"secret\":\"whsec_old\"}");
+    ApiResponse old = run.runSealed(MERCHANT, "before-sealing", A, work).await().atMost(WAIT);
+    assertEquals(List.of(1), runs);
+    assertEquals("{\"secret\":\"whsec_old\"}", new String(old.body(), UTF_8));
   }
 
   private void claimAlone(UUID merchant, String key, byte[] fingerprint) {
