@@ -43,12 +43,15 @@ public class HttpFallbacks {
     ctx.next();
   }
 
+  /** Our answer to a request refused as it stands; after a malformed one, nothing more is read. */
   private static void refuse(RoutingContext ctx, int status) {
     if (ctx.response().headWritten()) {
       ctx.request().connection().close();
       return;
     }
-    ctx.response().putHeader("Connection", "close");
+    if (status != 404 && status != 405) {
+      ctx.response().putHeader("Connection", "close");
+    }
     end(ctx, status);
   }
 
