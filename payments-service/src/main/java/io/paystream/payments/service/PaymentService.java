@@ -87,15 +87,7 @@ public class PaymentService {
     try {
       request = PaymentRequest.parse(body, PaymentRequest.currentMonth());
     } catch (ApiException refusal) {
-      // Its verdict is given only once the key is claimed: a stored answer is replayed whatever
-      // the rules now say.
-      return idempotent.run(
-          caller.merchantId(),
-          key,
-          fingerprint,
-          storing -> {
-            throw refusal;
-          });
+      return refusedUnlessStored(caller.merchantId(), key, fingerprint, refusal);
     }
     return idempotent.runClaiming(
         caller.merchantId(),
@@ -125,13 +117,7 @@ public class PaymentService {
               merchantId ->
                   merchantId == null
                       ? Uni.createFrom().failure(refusal)
-                      : idempotent.run(
-                          merchantId,
-                          key,
-                          fingerprint,
-                          storing -> {
-                            throw refusal;
-                          }));
+                      : refusedUnlessStored(merchantId, key, fingerprint, refusal));
     }
     return merchants
         .submit(request.orderId())
@@ -146,6 +132,21 @@ public class PaymentService {
                   fingerprint,
                   storing -> accept(merchantId, request, requestId, storing));
             });
+  }
+
+  /**
+   * A request the rules refuse: its verdict is given only once the key is claimed, so that a stored
+   * answer is replayed whatever the rules now say.
+   */
+  private Uni<ApiResponse> refusedUnlessStored(
+      UUID merchantId, String key, byte[] fingerprint, ApiException refusal) {
+    return idempotent.run(
+        merchantId,
+        key,
+        fingerprint,
+        storing -> {
+          throw refusal;
+        });
   }
 
   /**

@@ -74,8 +74,7 @@ public class HttpFallbacks {
         && length.length() < 19
         && length.chars().allMatch(Character::isDigit)
         && Long.parseLong(length) > MAX_BODY_BYTES) {
-      ctx.response().putHeader("Connection", "close");
-      end(ctx, 413);
+      refuse(ctx, 413);
       return;
     }
     ctx.next();
