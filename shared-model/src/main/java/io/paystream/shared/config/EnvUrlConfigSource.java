@@ -71,8 +71,12 @@ public final class EnvUrlConfigSource implements ConfigSource {
     return p;
   }
 
+  /**
+   * Percent-decodes a URL's user or password. A {@code +} there is itself (form encoding's "space"
+   * does not apply), as for libpq: a generated password with {@code +} in it stays the same.
+   */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   @Override

@@ -19,6 +19,13 @@ class EnvUrlConfigSourceTest {
     assertEquals("app", p.get("quarkus.datasource.username"));
     assertEquals("p@ss", p.get("quarkus.datasource.password"));
 
+    var plus =
+        new EnvUrlConfigSource(
+                Map.of("DATABASE_URL", "postgresql://a+b:Zm9v+YmFy%2B%20x@db:5432/pay"))
+            .getProperties();
+    assertEquals("a+b", plus.get("quarkus.datasource.username"));
+    assertEquals("Zm9v+YmFy+ x", plus.get("quarkus.datasource.password"));
+
     var q =
         new EnvUrlConfigSource(Map.of("DATABASE_URL", "postgres://app@localhost/pay"))
             .getProperties();
