@@ -3,6 +3,7 @@ package io.paystream.payments.health;
 import io.paystream.payments.messaging.Background;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.shared.outbox.OutboxRelay;
+import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -10,6 +11,13 @@ import org.eclipse.microprofile.health.Readiness;
 
 /** Readiness of the background loops, read from their own state (never blocking). */
 public final class WorkerReadiness {
+  /**
+   * The health group of what this instance needs to answer requests (readiness to take traffic),
+   * without Redis, PostgreSQL or the loops: those are the same for every instance, and none of them
+   * keeps an instance from answering (without Redis payments are still accepted).
+   */
+  public static final String SERVING = "serving";
+
   private WorkerReadiness() {}
 
   /** The payment worker has returned from Redis recently. */
@@ -64,8 +72,12 @@ public final class WorkerReadiness {
     }
   }
 
-  /** The test merchant has been seeded (when seeding is on). */
+  /**
+   * The test merchant has been seeded (when seeding is on). Also in the {@code serving} group that
+   * Kubernetes' readiness probe reads: the only check that says this instance cannot answer yet.
+   */
   @Readiness
+  @HealthGroup(WorkerReadiness.SERVING)
   @ApplicationScoped
   public static class Seed implements HealthCheck {
     private final Background background;

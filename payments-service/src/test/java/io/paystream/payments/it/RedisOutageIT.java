@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Redis goes down while payments are accepted, and comes back empty: payments are still accepted
- * (they only need PostgreSQL), and once Redis returns every event of every payment is published and
- * every payment is finished.
+ * (they only need PostgreSQL), the instance stays ready for traffic, and once Redis returns every
+ * event of every payment is published and every payment is finished.
  */
 class RedisOutageIT {
   private static final String DB = "paystream_payments_outage_it";
@@ -45,6 +45,12 @@ class RedisOutageIT {
         payments.add(Instances.pay(app, "success@bank")); // still 201: nothing needs Redis here
       }
       assertEquals(503, Instances.merchant(app).get("/health").statusCode());
+      // Readiness for traffic (Kubernetes' probe) stays up: this instance still takes payments.
+      // The full readiness report tells Redis is gone.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Instances.merchant(app).get("/q/health/ready").statusCode() == 503);
+      assertEquals(200, Instances.merchant(app).get("/q/health/group/serving").statusCode());
 
       redis.startAgain(); // empty: no persistence
       await()

@@ -149,6 +149,12 @@ class ErrorsTest {
             org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
     given().get("/q/health/ready").then().statusCode(200);
     given().get("/q/health/live").then().statusCode(200);
+    // Kubernetes' readiness probe: only what keeps this instance from answering.
+    given()
+        .get("/q/health/group/serving")
+        .then()
+        .statusCode(200)
+        .body("checks.name", org.hamcrest.Matchers.contains("test-merchant-seed"));
     given().get("/q/metrics").then().statusCode(200).body(containsString("paystream_"));
   }
 

@@ -44,6 +44,8 @@ class OperationsTest {
                 "merchant-events-consumer",
                 "delivery-scheduler"));
     given().get("/q/health/live").then().statusCode(200);
+    // Kubernetes' readiness probe: answering, whatever the loops and Redis say.
+    given().get("/q/health/group/serving").then().statusCode(200).body("status", equalTo("UP"));
   }
 
   @Test
