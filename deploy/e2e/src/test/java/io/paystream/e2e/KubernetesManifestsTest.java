@@ -60,8 +60,13 @@ class KubernetesManifestsTest {
           "/q/health/started", c.path("startupProbe").path("httpGet").path("path").asText(), name);
       assertEquals(
           "/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
+      // Readiness is "this pod can serve": not whether Redis or PostgreSQL answer, which is the
+      // same for every pod (all of them out of service would turn a Redis blip into a 503 for
+      // every request, where payments are still accepted without Redis).
       assertEquals(
-          "/q/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText(), name);
+          "/q/health/group/serving",
+          c.path("readinessProbe").path("httpGet").path("path").asText(),
+          name);
       for (String kind : List.of("requests", "limits")) {
         assertTrue(c.path("resources").path(kind).has("cpu"), name + " " + kind + " cpu");
         assertTrue(c.path("resources").path(kind).has("memory"), name + " " + kind + " memory");
@@ -99,6 +104,29 @@ class KubernetesManifestsTest {
       assertEquals(1, pdb.path("spec").path("minAvailable").asInt());
       find(objects, "Service", name);
     }
+    for (JsonNode o : objects) {
+      if (!o.path("kind").asText().equals("Namespace")) {
+        assertEquals(
+            "paystream",
+            o.path("metadata").path("namespace").asText(),
+            o.path("kind").asText() + " " + o.path("metadata").path("name").asText());
+      }
+    }
+    assertFalse(
+        find(objects, "Deployment", "webhook-service").path("spec").has("replicas"),
+        "the autoscaler owns webhook-service's replica count: an apply must not reset it");
+    // Placeholders that start: an empty ENCRYPTION_KEY is the development key (with a warning),
+    // an empty ADMIN_TOKEN leaves onboarding off.
+    JsonNode secrets =
+        objects.stream()
+            .filter(
+                o ->
+                    o.path("kind").asText().equals("Secret")
+                        && o.path("metadata").path("name").asText().startsWith("paystream-secrets"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("", secrets.path("data").path("ENCRYPTION_KEY").asText("missing"));
+    assertEquals("", secrets.path("data").path("ADMIN_TOKEN").asText("missing"));
     // Generated names carry a content hash; the Deployments must point at the generated objects.
     String all = objects.toString();
     for (JsonNode o : objects) {
@@ -141,7 +169,12 @@ class KubernetesManifestsTest {
       }
     }
     assertTrue(types.containsAll(List.of("redis-streams", "postgresql")), types.toString());
-    find(objects, "TriggerAuthentication", "webhook-service-db");
+    JsonNode auth = find(objects, "TriggerAuthentication", "webhook-service-db");
+    for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+      // The generated Secret's name carries a content hash: the reference must carry it too.
+      JsonNode secret = find(objects, "Secret", ref.path("name").asText());
+      assertTrue(secret.path("data").has(ref.path("key").asText()), ref.toString());
+    }
     assertTrue(
         objects.stream().noneMatch(o -> o.path("kind").asText().equals("HorizontalPodAutoscaler")),
         "KEDA owns the HPA: no second one");
