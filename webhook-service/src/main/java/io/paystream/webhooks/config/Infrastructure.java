@@ -1,9 +1,10 @@
 package io.paystream.webhooks.config;
 
 import io.paystream.shared.retry.RetrySchedule;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -24,25 +25,26 @@ public class Infrastructure {
     return RetrySchedule.of(config.delivery().retryIntervalsTest());
   }
 
-  /** The one outbound HTTP client: no redirects, bounded connections per host, 5 s to connect. */
+  /**
+   * The one outbound HTTP client: bounded connections per host, 5 s to connect. Redirects are not
+   * followed and each attempt's deadline is kept by {@code WebhookSender}.
+   */
   @Produces
   @Singleton
-  WebClient webClient(Vertx vertx, WebhooksConfig config) {
+  HttpClient webhookClient(Vertx vertx, WebhooksConfig config) {
     WebhooksConfig.Delivery d = config.delivery();
-    int timeoutMillis = (int) d.timeout().toMillis();
-    WebClientOptions options =
-        new WebClientOptions()
-            .setUserAgent("Paystream-Webhooks/1.0")
-            .setFollowRedirects(false)
+    HttpClientOptions options =
+        new HttpClientOptions()
             .setKeepAlive(true)
-            .setMaxPoolSize(d.maxConnectionsPerHost())
-            .setConnectTimeout(timeoutMillis)
+            .setConnectTimeout((int) d.timeout().toMillis())
             .setKeepAliveTimeout(30)
             .setVerifyHost(true);
-    return WebClient.create(vertx, options);
+    return vertx
+        .getDelegate()
+        .createHttpClient(options, new PoolOptions().setHttp1MaxSize(d.maxConnectionsPerHost()));
   }
 
-  void closeWebClient(@Disposes WebClient client) {
+  void closeWebhookClient(@Disposes HttpClient client) {
     client.close();
   }
 }

@@ -3,76 +3,138 @@ package io.paystream.webhooks.delivery;
 import io.paystream.shared.signing.WebhookSignature;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.vertx.TypeArg;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.net.SocketAddress;
-import io.vertx.mutiny.ext.web.client.HttpRequest;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.mutiny.ext.web.codec.BodyCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
  * Makes one attempt: {@code POST} of the stored body with its signature headers, without following
  * redirects. Success is a 2xx answer complete within the timeout (5 s, DNS and connecting
- * included); only the first 1 KB of the answer is kept. Never fails: every outcome is a {@link
- * DeliveryResult}.
+ * included); only the first 1 KB of the answer is kept. An attempt that runs out of time is reset:
+ * its connection is closed, so that a receiver sending its answer a byte at a time holds no
+ * connection past the deadline. Never fails: every outcome is a {@link DeliveryResult}.
  */
 @ApplicationScoped
 public class WebhookSender {
   /** The most of a response body kept for the log. */
   public static final int BODY_LIMIT = 1024;
 
-  private final WebClient client;
+  private final HttpClient client;
   private final TargetResolver targets;
   private final Duration timeout;
-  private final BodyCodec<String> firstBytes =
-      BodyCodec.newInstance(new FirstBytes(BODY_LIMIT), TypeArg.unknown());
 
-  public WebhookSender(WebClient client, TargetResolver targets, WebhooksConfig config) {
+  public WebhookSender(HttpClient client, TargetResolver targets, WebhooksConfig config) {
     this.client = client;
     this.targets = targets;
     this.timeout = config.delivery().timeout();
   }
 
+  /** A complete answer: its status and the first bytes of its body. */
+  private record Answer(int status, String body) {}
+
   public Uni<DeliveryResult> send(String url, byte[] body, WebhookSignature signature) {
     long start = System.nanoTime();
     return targets
         .connectTo(url)
-        .chain(server -> request(url, server, signature).sendBuffer(Buffer.buffer(body)))
+        .chain(server -> post(url, server, body, signature))
         .ifNoItem()
         .after(timeout)
         .failWith(TimeoutException::new)
-        .map(response -> result(response, millisSince(start)))
+        .map(answer -> result(answer, millisSince(start)))
         .onFailure()
         .recoverWithItem(
             err -> new DeliveryResult.Failed(null, null, describe(err), millisSince(start)));
   }
 
-  private HttpRequest<String> request(String url, SocketAddress server, WebhookSignature sig) {
-    HttpRequest<io.vertx.mutiny.core.buffer.Buffer> r =
-        server == null
-            ? client.requestAbs(HttpMethod.POST, url)
-            : client.requestAbs(HttpMethod.POST, server, url);
+  /**
+   * The request and its whole answer. Cancelled (the deadline passed), it resets the request, which
+   * closes its connection; a request made after that is reset as soon as it exists.
+   */
+  private Uni<Answer> post(String url, SocketAddress server, byte[] body, WebhookSignature sig) {
     long millis = timeout.toMillis();
-    r.followRedirects(false).connectTimeout(millis).idleTimeout(millis);
-    r.putHeader("Content-Type", "application/json");
-    for (Map.Entry<String, String> h : sig.headers().entrySet()) {
-      r.putHeader(h.getKey(), h.getValue());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(url)
+            .setFollowRedirects(false)
+            .setConnectTimeout(millis)
+            .setIdleTimeout(millis)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("User-Agent", "Paystream-Webhooks/1.0");
+    if (server != null) {
+      options.setServer(server.getDelegate());
     }
-    return r.as(firstBytes);
+    for (Map.Entry<String, String> h : sig.headers().entrySet()) {
+      options.putHeader(h.getKey(), h.getValue());
+    }
+    return Uni.createFrom()
+        .emitter(
+            em -> {
+              AtomicBoolean settled = new AtomicBoolean();
+              AtomicReference<HttpClientRequest> made = new AtomicReference<>();
+              em.onTermination(
+                  () -> {
+                    if (settled.compareAndSet(false, true)) { // cancelled: no answer was emitted
+                      HttpClientRequest r = made.get();
+                      if (r != null) {
+                        r.reset();
+                      }
+                    }
+                  });
+              client
+                  .request(options)
+                  .onFailure(err -> fail(em, settled, err))
+                  .onSuccess(
+                      request -> {
+                        made.set(request);
+                        if (settled.get()) {
+                          request.reset(); // the deadline passed while connecting
+                          return;
+                        }
+                        request
+                            .send(Buffer.buffer(body))
+                            .onFailure(err -> fail(em, settled, err))
+                            .onSuccess(response -> read(em, settled, response));
+                      });
+            });
   }
 
-  private static DeliveryResult result(HttpResponse<String> response, int latencyMs) {
-    int status = response.statusCode();
-    String body = response.body();
+  private static void read(
+      UniEmitter<? super Answer> em, AtomicBoolean settled, HttpClientResponse response) {
+    FirstBytes kept = new FirstBytes(BODY_LIMIT);
+    response.handler(kept);
+    response.exceptionHandler(err -> fail(em, settled, err));
+    response.endHandler(
+        v -> {
+          if (settled.compareAndSet(false, true)) {
+            em.complete(new Answer(response.statusCode(), kept.text()));
+          }
+        });
+  }
+
+  private static void fail(UniEmitter<?> em, AtomicBoolean settled, Throwable err) {
+    if (settled.compareAndSet(false, true)) {
+      em.fail(err);
+    }
+  }
+
+  private static DeliveryResult result(Answer answer, int latencyMs) {
+    int status = answer.status();
+    String body = answer.body();
     if (status >= 200 && status < 300) {
       return new DeliveryResult.Delivered(status, body, latencyMs);
     }
