@@ -27,8 +27,8 @@ public class EndpointRepository {
   }
 
   /**
-   * Adds an endpoint unless the merchant already has {@code limit} of them, storing the idempotent
-   * response in the same statement; emits whether it was added.
+   * Adds an endpoint unless the merchant already has {@code limit} of them, even under concurrent
+   * creates, storing the idempotent response in the same statement; emits whether it was added.
    */
   public Uni<Boolean> insert(Endpoint e, int limit, StoredResponse response) {
     SqlParams p = new SqlParams();
@@ -56,8 +56,14 @@ public class EndpointRepository {
             + " RETURNING id)"
             + StoredResponse.cte(response, p, "e")
             + " SELECT count(*) AS n FROM e";
-    return pool.preparedQuery(sql)
-        .execute(p.tuple())
+    // A merchant's creates take turns (a lock held until commit), and the insert, a statement of
+    // its own, counts with a snapshot taken after the lock: two creates at once never both see
+    // room for one more.
+    return pool.withTransaction(
+            conn ->
+                conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .execute(Tuple.of("webhook-endpoints:" + e.merchantId()))
+                    .chain(() -> conn.preparedQuery(sql).execute(p.tuple())))
         .map(rows -> Rows.first(rows).getLong("n") == 1);
   }
 

@@ -15,17 +15,26 @@ import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.paystream.webhooks.Receiver;
 import io.paystream.webhooks.Receiver.Hit;
+import io.paystream.webhooks.repository.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/v1/webhook-endpoints}: many per merchant, event filters, test events. */
 @QuarkusTest
 class EndpointApiTest {
   @Inject RedisStreams streams;
+  @Inject Pool db;
 
   @Test
   void createReadUpdateListAndDelete() {
@@ -281,6 +290,48 @@ class EndpointApiTest {
           "endpoint was deleted or disabled", detail.getString("attempt_history[1].error"));
       assertEquals(1, r.hits("/gone").size(), "nothing sent after the delete");
     }
+  }
+
+  @Test
+  void concurrentCreatesNeverTakeAMerchantPastOneHundredEndpoints() throws Exception {
+    Merchant m = new Publisher(streams).merchant("whsec_test_abc123");
+    String body = "{\"url\":\"http://127.0.0.1:9/hooks\"}";
+    for (int i = 0; i < 97; i++) {
+      m.api().body(body).post("/api/v1/webhook-endpoints").then().statusCode(201);
+    }
+    int racers = 12;
+    ExecutorService pool = Executors.newFixedThreadPool(racers);
+    // Inserts into the table wait while this lock is held (reads do not), so that the racers'
+    // statements all reach PostgreSQL first and then run at once.
+    SqlConnection gate = db.getConnection().await().atMost(Duration.ofSeconds(10));
+    try {
+      gate.query("BEGIN").execute().await().atMost(Duration.ofSeconds(10));
+      gate.query("LOCK TABLE " + Tables.ENDPOINTS + " IN SHARE ROW EXCLUSIVE MODE")
+          .execute()
+          .await()
+          .atMost(Duration.ofSeconds(10));
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < racers; i++) {
+        answers.add(
+            pool.submit(() -> m.api().body(body).post("/api/v1/webhook-endpoints").statusCode()));
+      }
+      Thread.sleep(1_500);
+      gate.query("COMMIT").execute().await().atMost(Duration.ofSeconds(10));
+      List<Integer> codes = new ArrayList<>();
+      for (Future<Integer> f : answers) {
+        codes.add(f.get(30, TimeUnit.SECONDS));
+      }
+      assertEquals(3, codes.stream().filter(c -> c == 201).count(), codes.toString());
+      assertEquals(racers - 3, codes.stream().filter(c -> c == 400).count(), codes.toString());
+    } finally {
+      gate.close().await().atMost(Duration.ofSeconds(10));
+      pool.shutdownNow();
+    }
+    m.api()
+        .get("/api/v1/webhook-endpoints?limit=1")
+        .then()
+        .statusCode(200)
+        .body("total", equalTo(100));
   }
 
   private static void bad(Merchant m, String body, String field, String description) {
