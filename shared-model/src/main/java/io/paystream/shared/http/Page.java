@@ -12,9 +12,10 @@ import java.util.function.BiConsumer;
  * {"data":[…],"total","limit","offset"}}.
  *
  * @param limit 1–100
- * @param offset 0 or more
+ * @param offset 0 or more (an offset beyond a 64-bit integer reads as the largest one: past the end
+ *     of any list either way)
  */
-public record Page(int limit, int offset) {
+public record Page(int limit, long offset) {
   public static final int DEFAULT_LIMIT = 10;
   public static final int MAX_LIMIT = 100;
 
@@ -35,30 +36,49 @@ public record Page(int limit, int offset) {
    * @throws ApiException 400 for a non-number, a limit outside 1–100 or a negative offset
    */
   public static Page of(String limit, String offset) {
-    int l = parse(limit, "limit", DEFAULT_LIMIT);
-    int o = parse(offset, "offset", 0);
+    long l = parse(limit, "limit", DEFAULT_LIMIT);
+    long o = parse(offset, "offset", 0);
     if (l < 1 || l > MAX_LIMIT) {
       throw ApiException.badRequest("limit must be between 1 and 100", "limit");
     }
     if (o < 0) {
       throw ApiException.badRequest("offset must be 0 or more", "offset");
     }
-    return new Page(l, o);
+    return new Page((int) l, o);
   }
 
-  private static int parse(String value, String name, int fallback) {
+  /**
+   * An integer in ASCII digits, with an optional sign, leading zeros and surrounding spaces; one
+   * beyond 64 bits reads as the largest (or smallest) 64-bit integer. Anything else, a control
+   * character included, is not a number.
+   */
+  private static long parse(String value, String name, long fallback) {
     if (value == null) {
       return fallback;
     }
-    String v = value.trim();
-    if (!v.matches("[+-]?\\d{1,18}")) {
+    int from = 0;
+    int to = value.length();
+    while (from < to && value.charAt(from) == ' ') {
+      from++;
+    }
+    while (to > from && value.charAt(to - 1) == ' ') {
+      to--;
+    }
+    String v = value.substring(from, to);
+    if (!v.matches("[+-]?[0-9]+")) {
       throw ApiException.badRequest(name + " must be an integer", name);
     }
-    long parsed = Long.parseLong(v);
-    if (parsed > Integer.MAX_VALUE) {
-      return Integer.MAX_VALUE;
+    boolean negative = v.charAt(0) == '-';
+    int digits = v.charAt(0) == '+' || negative ? 1 : 0;
+    while (digits < v.length() - 1 && v.charAt(digits) == '0') {
+      digits++;
     }
-    return (int) Math.max(parsed, Integer.MIN_VALUE);
+    String magnitude = v.substring(digits);
+    if (magnitude.length() > 18) {
+      return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    long parsed = Long.parseLong(magnitude);
+    return negative ? -parsed : parsed;
   }
 
   /** Writes the list envelope. */

@@ -17,6 +17,16 @@ class PageTest {
   }
 
   @Test
+  void readsAnyIntegerASignOrLeadingZerosAndSpacesAround() {
+    assertEquals(new Page(5, 10), Page.of("+5", "010"));
+    assertEquals(new Page(5, 0), Page.of("00000000000000000005", "-0"));
+    assertEquals(new Page(7, 3), Page.of(" 7 ", "3"));
+    assertEquals(new Page(10, 9_999_999_999L), Page.of(null, "9999999999"));
+    // Past the end of any list, whatever its size: not a refusal, and the SQL offset is bigint.
+    assertEquals(new Page(10, Long.MAX_VALUE), Page.of(null, "99999999999999999999"));
+  }
+
+  @Test
   void refusesOutOfRangeAndNonNumbers() {
     assertEquals("limit", assertThrows(ApiException.class, () -> Page.of("0", null)).field());
     assertEquals("limit", assertThrows(ApiException.class, () -> Page.of("101", null)).field());
@@ -24,6 +34,15 @@ class PageTest {
     assertEquals("limit", assertThrows(ApiException.class, () -> Page.of("1.5", null)).field());
     assertEquals("offset", assertThrows(ApiException.class, () -> Page.of(null, "-1")).field());
     assertEquals("offset", assertThrows(ApiException.class, () -> Page.of(null, "")).field());
+    assertEquals(
+        "limit",
+        assertThrows(ApiException.class, () -> Page.of("99999999999999999999", null)).field());
+    assertEquals("offset", assertThrows(ApiException.class, () -> Page.of(null, "-99")).field());
+    // Control characters are not spaces: U+0000 and a line break make the value not a number.
+    for (String bad : List.of("5\0", "\n5", "5\t", "\u00005", "1e2", "\uff15", "+", "--1")) {
+      assertEquals(
+          "limit", assertThrows(ApiException.class, () -> Page.of(bad, null)).field(), bad);
+    }
   }
 
   @Test
