@@ -13,6 +13,8 @@ package io.paystream.shared.stream;
  * @param maxDeliveries deliveries after which a failing entry goes to the dead-letter stream
  * @param maxInFlight entries handled at once by this instance
  * @param deadLetterMaxLen approximate cap of the dead-letter stream
+ * @param forgetIdleMillis how long another consumer of the group must have been silent, with
+ *     nothing pending, before it is removed from the group (a replica that is gone)
  */
 public record ConsumerOptions(
     String stream,
@@ -24,12 +26,13 @@ public record ConsumerOptions(
     long claimIntervalMillis,
     int maxDeliveries,
     int maxInFlight,
-    long deadLetterMaxLen) {
+    long deadLetterMaxLen,
+    long forgetIdleMillis) {
 
   /** Defaults that suit short handlers. */
   public static ConsumerOptions of(String stream, String group, String consumer) {
     return new ConsumerOptions(
-        stream, group, consumer, 100, 2_000, 30_000, 5_000, 5, 1_000, 10_000);
+        stream, group, consumer, 100, 2_000, 30_000, 5_000, 5, 1_000, 10_000, 3_600_000);
   }
 
   public ConsumerOptions withMaxInFlight(int max) {
@@ -43,7 +46,8 @@ public record ConsumerOptions(
         claimIntervalMillis,
         maxDeliveries,
         max,
-        deadLetterMaxLen);
+        deadLetterMaxLen,
+        forgetIdleMillis);
   }
 
   public ConsumerOptions withClaimMinIdleMillis(long millis) {
@@ -57,7 +61,8 @@ public record ConsumerOptions(
         claimIntervalMillis,
         maxDeliveries,
         maxInFlight,
-        deadLetterMaxLen);
+        deadLetterMaxLen,
+        forgetIdleMillis);
   }
 
   public ConsumerOptions withClaimIntervalMillis(long millis) {
@@ -71,7 +76,8 @@ public record ConsumerOptions(
         millis,
         maxDeliveries,
         maxInFlight,
-        deadLetterMaxLen);
+        deadLetterMaxLen,
+        forgetIdleMillis);
   }
 
   public ConsumerOptions withMaxDeliveries(int max) {
@@ -85,6 +91,22 @@ public record ConsumerOptions(
         claimIntervalMillis,
         max,
         maxInFlight,
-        deadLetterMaxLen);
+        deadLetterMaxLen,
+        forgetIdleMillis);
+  }
+
+  public ConsumerOptions withForgetIdleMillis(long millis) {
+    return new ConsumerOptions(
+        stream,
+        group,
+        consumer,
+        batchSize,
+        blockMillis,
+        claimMinIdleMillis,
+        claimIntervalMillis,
+        maxDeliveries,
+        maxInFlight,
+        deadLetterMaxLen,
+        millis);
   }
 }

@@ -118,6 +118,57 @@ public final class RedisStreams {
             });
   }
 
+  /** A consumer of a group: its name, its pending entries and how long it has been silent. */
+  public record GroupConsumer(String name, long pending, long idleMillis) {}
+
+  /** The consumers of a group ({@code XINFO CONSUMERS}). */
+  public Uni<List<GroupConsumer>> consumers(String stream, String group) {
+    Request req = Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(group);
+    return redis
+        .send(req)
+        .map(
+            reply -> {
+              List<GroupConsumer> out = new ArrayList<>();
+              if (reply != null) {
+                for (Response c : reply) {
+                  out.add(
+                      new GroupConsumer(
+                          value(c, "name").toString(),
+                          value(c, "pending").toLong(),
+                          value(c, "idle").toLong()));
+                }
+              }
+              return out;
+            });
+  }
+
+  /**
+   * Removes a consumer from a group ({@code XGROUP DELCONSUMER}) if, at that moment, it has no
+   * pending entries (they would be forgotten with it) and has been silent at least {@code
+   * minIdleMillis}: checked and done in one script, so a consumer that reads meanwhile is kept.
+   * Emits whether it was removed.
+   */
+  public Uni<Boolean> deleteConsumerIfIdle(
+      String stream, String group, String consumer, long minIdleMillis) {
+    Request req =
+        Request.cmd(Command.EVAL)
+            .arg(DELETE_IF_IDLE)
+            .arg(1)
+            .arg(stream)
+            .arg(group)
+            .arg(consumer)
+            .arg(minIdleMillis);
+    return redis.send(req).map(r -> r != null && r.toLong() >= 0);
+  }
+
+  private static final String DELETE_IF_IDLE =
+      "for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do"
+          + " local f = {} for i = 1, #c, 2 do f[c[i]] = c[i + 1] end"
+          + " if f['name'] == ARGV[2] then"
+          + " if f['pending'] == 0 and f['idle'] >= tonumber(ARGV[3]) then"
+          + " return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) end"
+          + " return -1 end end return -1";
+
   /** The newest {@code count} entries of a stream, newest first ({@code XREVRANGE}). */
   public Uni<List<StreamEntry>> latest(String stream, int count) {
     Request req =
@@ -180,13 +231,18 @@ public final class RedisStreams {
   }
 
   private static String field(Response fields, String name) {
+    Response v = value(fields, name);
+    return v == null ? null : v.toString();
+  }
+
+  /** The value under {@code name} of a map reply, or of a flat name/value list (RESP2). */
+  private static Response value(Response fields, String name) {
     if (isMap(fields)) {
-      Response v = fields.get(name);
-      return v == null ? null : v.toString();
+      return fields.get(name);
     }
     for (int i = 0; i + 1 < fields.size(); i += 2) {
       if (name.equals(fields.get(i).toString())) {
-        return fields.get(i + 1).toString();
+        return fields.get(i + 1);
       }
     }
     return null;

@@ -30,12 +30,16 @@ import org.jboss.logging.Logger;
  *       is still working on are kept fresh ({@code XCLAIM … JUSTID}) so no one else takes them.
  *   <li>When the group vanishes (Redis restarted without data, or flushed) it is created again from
  *       the start of the stream; the producers re-drive what was lost.
+ *   <li>Consumers of replicas that are gone (silent for {@code forgetIdle}, nothing pending: their
+ *       entries were taken over) are removed from the group, so that a group scaled up and down, or
+ *       rolled out, many times does not keep a consumer per pod that ever ran.
  * </ul>
  *
  * Handlers must be idempotent by event id: an entry may be handled more than once.
  */
 public final class StreamConsumer {
   private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+  private static final long FORGET_CHECK_MILLIS = 5 * 60_000;
 
   /** Handles one event; the returned Uni completes once the handler's effects are committed. */
   @FunctionalInterface
@@ -59,6 +63,7 @@ public final class StreamConsumer {
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile long lastPollAt;
   private volatile long claimTimer = -1;
+  private volatile long nextForgetAt;
   private volatile int readFailures;
 
   public StreamConsumer(
@@ -286,8 +291,50 @@ public final class StreamConsumer {
                     options.claimMinIdleMillis(),
                     options.batchSize()))
         .chain(this::dispatchClaimed)
+        .chain(this::forgetDeparted)
         .subscribe()
         .with(ok -> {}, err -> LOG.debugf("%s: claim round failed: %s", name(), err.getMessage()));
+  }
+
+  /**
+   * Now and then (every {@code forgetIdle}, at most every 5 minutes): removes the group's other
+   * consumers that have been silent for {@code forgetIdle} with nothing pending.
+   */
+  private Uni<Void> forgetDeparted() {
+    long now = System.currentTimeMillis();
+    if (now < nextForgetAt) {
+      return Uni.createFrom().voidItem();
+    }
+    nextForgetAt = now + Math.min(options.forgetIdleMillis(), FORGET_CHECK_MILLIS);
+    return streams
+        .consumers(options.stream(), options.group())
+        .chain(
+            all -> {
+              List<Uni<Boolean>> removals = new ArrayList<>();
+              for (RedisStreams.GroupConsumer c : all) {
+                if (!c.name().equals(options.consumer())
+                    && c.pending() == 0
+                    && c.idleMillis() >= options.forgetIdleMillis()) {
+                  removals.add(
+                      streams.deleteConsumerIfIdle(
+                          options.stream(), options.group(), c.name(), options.forgetIdleMillis()));
+                }
+              }
+              if (removals.isEmpty()) {
+                return Uni.createFrom().voidItem();
+              }
+              return Uni.join()
+                  .all(removals)
+                  .andFailFast()
+                  .invoke(
+                      removed -> {
+                        long n = removed.stream().filter(Boolean::booleanValue).count();
+                        if (n > 0) {
+                          LOG.infof("%s: removed %d departed consumers from the group", name(), n);
+                        }
+                      })
+                  .replaceWithVoid();
+            });
   }
 
   private Uni<Void> dispatchClaimed(List<StreamEntry> claimed) {

@@ -1,0 +1,102 @@
+package io.paystream.shared.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.paystream.shared.testing.TestDatabases;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Consumers of replicas that are gone leave the group once they have been silent long enough with
+ * nothing pending; one that still has entries pending, and the live ones, stay (real Redis).
+ */
+class DepartedConsumersTest {
+  private static final int REDIS_DB = 13;
+  private static final String STREAM = "test:departed";
+  private static final String GROUP = "test-group";
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private Vertx vertx;
+  private Redis redis;
+  private RedisStreams streams;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestDatabases.flushRedis(REDIS_DB);
+    vertx = Vertx.vertx();
+    redis = Redis.createClient(vertx, TestDatabases.redisUrl(REDIS_DB));
+    streams = new RedisStreams(redis);
+  }
+
+  @AfterEach
+  void tearDown() {
+    redis.close();
+    vertx.closeAndAwait();
+  }
+
+  @Test
+  void aSilentConsumerWithNothingPendingIsRemovedAndOneWithPendingEntriesStays()
+      throws InterruptedException {
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    // Both entries go to the two departed consumers; the live one below only ever sees none.
+    streams.add(STREAM, 1_000, "{}").await().atMost(WAIT);
+    streams.add(STREAM, 1_000, "{}").await().atMost(WAIT);
+    // "gone-clean" read and acknowledged its entry; "gone-pending" read one and never acked it.
+    List<StreamEntry> clean =
+        streams.readGroup(STREAM, GROUP, "gone-clean", 1, 0, ">").await().atMost(WAIT);
+    streams.ack(STREAM, GROUP, List.of(clean.get(0).id())).await().atMost(WAIT);
+    assertEquals(
+        1, streams.readGroup(STREAM, GROUP, "gone-pending", 1, 0, ">").await().atMost(WAIT).size());
+    assertEquals(Set.of("gone-clean", "gone-pending"), names());
+
+    // The live consumer never takes the pending entry over (its idle time is far below the
+    // claim's), so "gone-pending" keeps it: removing that consumer would lose the entry.
+    StreamConsumer live =
+        new StreamConsumer(
+            vertx,
+            streams,
+            ConsumerOptions.of(STREAM, GROUP, "live")
+                .withClaimIntervalMillis(200)
+                .withClaimMinIdleMillis(600_000)
+                .withForgetIdleMillis(1_000),
+            event -> Uni.createFrom().voidItem());
+    live.start();
+    try {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (names().contains("gone-clean")) {
+        if (System.nanoTime() > deadline) {
+          fail("the departed consumer is still in the group: " + names());
+        }
+        Thread.sleep(100);
+      }
+      Set<String> left = names();
+      assertTrue(left.contains("gone-pending"), "a consumer with a pending entry stays: " + left);
+      assertTrue(left.contains("live"), "the live consumer stays: " + left);
+      assertFalse(
+          streams.deleteConsumerIfIdle(STREAM, GROUP, "gone-pending", 0).await().atMost(WAIT),
+          "never removed while an entry is pending for it");
+      assertFalse(
+          streams.deleteConsumerIfIdle(STREAM, GROUP, "live", 60_000).await().atMost(WAIT),
+          "never removed while it reads");
+    } finally {
+      live.stop();
+    }
+  }
+
+  private Set<String> names() {
+    return streams.consumers(STREAM, GROUP).await().atMost(WAIT).stream()
+        .map(RedisStreams.GroupConsumer::name)
+        .collect(Collectors.toSet());
+  }
+}
