@@ -28,6 +28,9 @@ public final class ApiKeyAuthenticator {
 
   private static final byte[] NO_MATCH = new byte[32];
 
+  /** No API key is longer; a longer header is refused unread. */
+  public static final int MAX_KEY_LENGTH = 200;
+
   private final Loader loader;
   private final AsyncCache<String, Optional<Credential>> cache;
 
@@ -46,7 +49,7 @@ public final class ApiKeyAuthenticator {
    * @throws ApiException 401 (as a failed Uni) when either header is missing or wrong
    */
   public Uni<Credential> authenticate(String apiKey, String apiSecret) {
-    if (apiKey == null || apiSecret == null || apiKey.isEmpty() || apiKey.length() > 200) {
+    if (!presentable(apiKey, apiSecret)) {
       return Uni.createFrom().failure(ApiException.unauthenticated());
     }
     return Uni.createFrom()
@@ -65,6 +68,18 @@ public final class ApiKeyAuthenticator {
               }
               return found.get();
             });
+  }
+
+  /**
+   * Whether the headers could name a merchant at all: both present, the key 1–200 characters (no
+   * key is longer). Anything else is refused before any lookup, cache or rate-limit bucket is spent
+   * on it.
+   */
+  public static boolean presentable(String apiKey, String apiSecret) {
+    return apiKey != null
+        && apiSecret != null
+        && !apiKey.isEmpty()
+        && apiKey.length() <= MAX_KEY_LENGTH;
   }
 
   /** Forgets a key at once (its secret was rotated, or the merchant changed). */

@@ -42,6 +42,12 @@ public final class RateLimiter {
     }
   }
 
+  /** How many keys have a bucket now (approximately: expired ones may not be swept yet). */
+  public long tracked() {
+    buckets.cleanUp();
+    return buckets.estimatedSize();
+  }
+
   private static final class Bucket {
     private double tokens;
     private long refilledAt;

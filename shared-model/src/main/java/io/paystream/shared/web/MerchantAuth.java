@@ -25,7 +25,12 @@ public class MerchantAuth {
   }
 
   public Uni<Caller> caller(String apiKey, String apiSecret, String requestId) {
-    int wait = limiter.acquire(apiKey == null ? "" : apiKey);
+    if (!ApiKeyAuthenticator.presentable(apiKey, apiSecret)) {
+      // No bucket for headers that name no merchant: every distinct key would keep one for
+      // minutes, and keys of kilobytes each would fill the heap.
+      return Uni.createFrom().failure(ApiException.unauthenticated());
+    }
+    int wait = limiter.acquire(apiKey);
     if (wait > 0) {
       return Uni.createFrom()
           .failure(
