@@ -99,7 +99,7 @@ public class PaymentService {
   /** A shopper's payment from the checkout page: the order decides the merchant. */
   public Uni<ApiResponse> createPublic(
       String idempotencyKey, ObjectNode body, String path, String requestId) {
-    String key = IdempotencyKeys.validate(idempotencyKey);
+    String key = IdempotencyKeys.shopperScoped(IdempotencyKeys.validate(idempotencyKey));
     byte[] fingerprint = idempotent.fingerprint("POST", path, body);
     PaymentRequest request;
     try {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
+import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.Json;
@@ -83,7 +84,7 @@ class IdempotencyTest {
         .execute(
             Tuple.of(
                 TEST_MERCHANT,
-                key,
+                IdempotencyKeys.shopperScoped(key),
                 Buffer.buffer(
                     idempotent.fingerprint("POST", "/api/v1/payments/public", Json.parse(body))),
                 Buffer.buffer(stored)))
@@ -106,6 +107,38 @@ class IdempotencyTest {
         .then()
         .statusCode(400)
         .body("error.code", equalTo("EXPIRED_CARD"));
+  }
+
+  @Test
+  void aShoppersKeyIsNotTheMerchants() {
+    String key = "k-" + UUID.randomUUID();
+    String order = Api.order(50_000);
+    Response shopper =
+        given()
+            .contentType("application/json")
+            .header("Idempotency-Key", key)
+            .body(Api.upi(order, "failure@bank"))
+            .post("/api/v1/payments/public");
+    assertEquals(201, shopper.statusCode(), shopper.asString());
+    // The merchant's own request with the same key is new to it: neither 422 nor the shopper's
+    // answer.
+    Response merchant =
+        Api.merchant()
+            .header("Idempotency-Key", key)
+            .body("{\"amount\":12345}")
+            .post("/api/v1/orders");
+    assertEquals(201, merchant.statusCode(), merchant.asString());
+    assertNull(merchant.header("Idempotent-Replayed"));
+    assertEquals(12_345, merchant.jsonPath().getInt("amount"));
+    // And the shopper's retry is still answered from its own stored response.
+    Response again =
+        given()
+            .contentType("application/json")
+            .header("Idempotency-Key", key)
+            .body(Api.upi(order, "failure@bank"))
+            .post("/api/v1/payments/public");
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertArrayEquals(shopper.asByteArray(), again.asByteArray());
   }
 
   @Test

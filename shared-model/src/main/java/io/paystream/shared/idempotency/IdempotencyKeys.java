@@ -29,4 +29,14 @@ public final class IdempotencyKeys {
     }
     return header;
   }
+
+  /**
+   * What a shopper's key (a request without merchant credentials, on the merchant's behalf) is
+   * stored under: a namespace of its own, which no merchant key can name, since a tab is not a
+   * key's character. A shopper can thus neither take a key the merchant will use nor learn which
+   * keys it has used.
+   */
+  public static String shopperScoped(String key) {
+    return key == null ? null : "\tcheckout:" + key;
+  }
 }
