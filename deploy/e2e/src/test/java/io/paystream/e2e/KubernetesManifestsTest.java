@@ -127,6 +127,11 @@ class KubernetesManifestsTest {
             .orElseThrow();
     assertEquals("", secrets.path("data").path("ENCRYPTION_KEY").asText("missing"));
     assertEquals("", secrets.path("data").path("ADMIN_TOKEN").asText("missing"));
+    // No merchant with public credentials (the test merchant) in a cluster.
+    assertTrue(
+        find(objects, "Deployment", "payments-service")
+            .toString()
+            .contains("{\"name\":\"SEED_TEST_MERCHANT\",\"value\":\"false\"}"));
     // Generated names carry a content hash; the Deployments must point at the generated objects.
     String all = objects.toString();
     for (JsonNode o : objects) {
