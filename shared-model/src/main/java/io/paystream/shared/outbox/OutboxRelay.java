@@ -2,9 +2,12 @@ package io.paystream.shared.outbox;
 
 import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -38,9 +41,14 @@ import org.jboss.logging.Logger;
  * instance takes over within a second.
  *
  * <p>Rows are kept for {@code retention}. When Redis loses its data, {@link RedisEpochWatch} moves
- * the cursor back and everything retained goes out again. Requests call {@link #kick()} after their
- * commit for low latency; a timer polls too, so publishing never depends on a request. Cycles start
- * at least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
+ * the cursor back and everything retained goes out again. Redis can also lose only its latest
+ * writes and keep the rest, token included (a failover to a replica that was behind, a crash with
+ * the last second of its append-only file unwritten). So each batch ends with an {@code INCR} of a
+ * counter of this outbox, in the same pipeline after its {@code XADD}s: a counter that comes back
+ * no higher than the last one this relay saw means Redis went back in time, and the relay moves the
+ * cursor back instead of forward. Requests call {@link #kick()} after their commit for low latency;
+ * a timer polls too, so publishing never depends on a request. Cycles start at least {@value
+ * #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
@@ -72,6 +80,8 @@ public final class OutboxRelay {
   private final String advanceSql;
   private final String purgeSql;
   private final String backlogSql;
+  private final String rewindSql;
+  private final String sequenceKey;
 
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean busy = new AtomicBoolean();
@@ -85,6 +95,7 @@ public final class OutboxRelay {
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
   private volatile long purgeTimer = -1;
+  private volatile long lastSequence = -1;
 
   public OutboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
     this.vertx = vertx;
@@ -127,6 +138,8 @@ public final class OutboxRelay {
             + from
             + " LIMIT 10000)";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
+    this.rewindSql = "UPDATE " + cursor + " SET last_txid = '0'::xid8, last_id = 0";
+    this.sequenceKey = Streams.relaySequenceKey(t);
   }
 
   /** Starts publishing (once this instance holds the lead), and purging rows past retention. */
@@ -340,8 +353,19 @@ public final class OutboxRelay {
             first.getString("from_txid"),
             first.getLong("from_id"));
     int count = rows.size();
+    adds.add(Request.cmd(Command.INCR).arg(sequenceKey));
     return addInBatches(adds, 0)
-        .chain(() -> conn.preparedQuery(advanceSql).execute(move))
+        .chain(
+            sequence -> {
+              if (wentBack(sequence.toLong())) {
+                LOG.warnf(
+                    "outbox %s: Redis lost writes it had acknowledged (its publish counter went"
+                        + " back): re-driving the outbox",
+                    options.table());
+                return conn.query(rewindSql).execute().invoke(() -> again.set(true));
+              }
+              return conn.preparedQuery(advanceSql).execute(move);
+            })
         .map(
             done -> {
               published.addAndGet(count);
@@ -349,13 +373,26 @@ public final class OutboxRelay {
             });
   }
 
-  /** Sends the entries from {@code from} on, in order, {@value #MAX_BATCH_COMMANDS} at a time. */
-  private Uni<Void> addInBatches(List<Request> adds, int from) {
-    if (from >= adds.size()) {
-      return Uni.createFrom().voidItem();
-    }
+  /** Whether Redis's publish counter is no higher than the last one seen: it went back in time. */
+  private boolean wentBack(long sequence) {
+    long seen = lastSequence;
+    lastSequence = sequence;
+    return seen >= 0 && sequence <= seen;
+  }
+
+  /**
+   * Sends the commands from {@code from} on, in order, {@value #MAX_BATCH_COMMANDS} at a time;
+   * emits the reply to the last one.
+   */
+  private Uni<Response> addInBatches(List<Request> adds, int from) {
     int to = Math.min(adds.size(), from + MAX_BATCH_COMMANDS);
-    return streams.batch(adds.subList(from, to)).chain(() -> addInBatches(adds, to));
+    return streams
+        .batch(adds.subList(from, to))
+        .chain(
+            replies ->
+                to >= adds.size()
+                    ? Uni.createFrom().item(replies.get(replies.size() - 1))
+                    : addInBatches(adds, to));
   }
 
   private void purge() {

@@ -24,6 +24,11 @@ public final class Streams {
   public static final String SERVICE_STATUS = "paystream:service-status";
   public static final String EPOCH_KEY = "paystream:epoch";
 
+  /** The counter an outbox relay increments after each batch it publishes (see OutboxRelay). */
+  public static String relaySequenceKey(String outboxTable) {
+    return "paystream:relay-seq:" + outboxTable;
+  }
+
   /** The field that holds the envelope in every entry. */
   public static final String FIELD = "event";
 

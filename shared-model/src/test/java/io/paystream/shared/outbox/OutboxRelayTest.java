@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
+import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Duration;
@@ -87,6 +90,29 @@ class OutboxRelayTest {
     for (int i = 0; i < 50; i++) {
       assertTrue(all.contains("fast-" + i));
     }
+    relay.stop();
+  }
+
+  @Test
+  void redisLosingItsLatestWritesButNotItsTokenIsReDriven() throws Exception {
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    for (int i = 0; i < 20; i++) {
+      insert(poolA, "kept-" + i).await().indefinitely();
+    }
+    relay.kick();
+    awaitPublished(20);
+    // Redis goes back to an earlier state (a failover to a replica that was behind): the stream
+    // and the publish counter as they were before, everything else (the epoch token) as it is.
+    redis.send(Request.cmd(Command.DEL).arg(STREAM)).await().atMost(Duration.ofSeconds(5));
+    redis
+        .send(Request.cmd(Command.SET).arg(Streams.relaySequenceKey("relaytest.outbox")).arg(0))
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    insert(poolA, "after").await().indefinitely();
+    relay.kick();
+    // What Redis lost goes out again; the next publish noticed the counter had gone back.
+    awaitPublished(21);
     relay.stop();
   }
 
