@@ -20,6 +20,19 @@ public interface PaymentsConfig {
 
   Processing processing();
 
+  Passwords passwords();
+
+  /** Password hashes and checks (bcrypt), which logins reach without credentials. */
+  interface Passwords {
+    /** How many run at once ({@code PASSWORD_CHECKS_PARALLEL}). */
+    @WithDefault("1")
+    int parallel();
+
+    /** How many more wait; beyond that a login is refused with 429. */
+    @WithDefault("64")
+    int maxWaiting();
+  }
+
   Worker worker();
 
   /** How payments are processed by the simulated bank. */

@@ -18,10 +18,12 @@ public class LoginService {
 
   private final MerchantRepository merchants;
   private final SecretBox secretBox;
+  private final PasswordChecks passwords;
 
-  public LoginService(MerchantRepository merchants, SecretBox secretBox) {
+  public LoginService(MerchantRepository merchants, SecretBox secretBox, PasswordChecks passwords) {
     this.merchants = merchants;
     this.secretBox = secretBox;
+    this.passwords = passwords;
   }
 
   public Uni<ApiResponse> login(ObjectNode body) {
@@ -31,7 +33,8 @@ public class LoginService {
         .byEmail(email)
         .chain(
             m ->
-                MerchantFields.verify(password, m == null ? DUMMY_HASH : m.passwordHash())
+                passwords
+                    .matches(password, m == null ? DUMMY_HASH : m.passwordHash())
                     .map(
                         ok -> {
                           if (m == null || !ok) {

@@ -8,9 +8,6 @@ import io.paystream.shared.event.MerchantCredentials;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.time.Timestamps;
-import io.quarkus.elytron.security.common.BcryptUtil;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** What merchant onboarding, login and rotation share: fields, password hashing, shapes. */
 final class MerchantFields {
@@ -44,20 +41,6 @@ final class MerchantFields {
           "password must be a string of " + min + " to 128 characters", "password");
     }
     return v.textValue();
-  }
-
-  /** A bcrypt hash, computed off the event loop. */
-  static Uni<String> hash(String password) {
-    return Uni.createFrom()
-        .item(() -> BcryptUtil.bcryptHash(password))
-        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-  }
-
-  /** A bcrypt check, computed off the event loop. */
-  static Uni<Boolean> verify(String password, String hash) {
-    return Uni.createFrom()
-        .item(() -> BcryptUtil.matches(password, hash))
-        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
   }
 
   /** What other services learn of a merchant. */

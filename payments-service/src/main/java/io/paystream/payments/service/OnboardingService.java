@@ -40,18 +40,21 @@ public class OnboardingService {
   private final OutboxRelay relay;
   private final ApiKeyAuthenticator authenticator;
   private final PaymentsConfig config;
+  private final PasswordChecks passwords;
 
   public OnboardingService(
       MerchantRepository merchants,
       SecretBox secretBox,
       OutboxRelay relay,
       ApiKeyAuthenticator authenticator,
-      PaymentsConfig config) {
+      PaymentsConfig config,
+      PasswordChecks passwords) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
     this.authenticator = authenticator;
     this.config = config;
+    this.passwords = passwords;
   }
 
   /** Creates a merchant with fresh credentials; answers with them, in full, this once. */
@@ -77,7 +80,8 @@ public class OnboardingService {
     String webhookSecret = newWebhookSecret();
     Instant now = Timestamps.now();
     UUID id = UUID.randomUUID();
-    return MerchantFields.hash(password)
+    return passwords
+        .hash(password)
         .chain(
             passwordHash -> {
               Merchant m =
@@ -108,7 +112,8 @@ public class OnboardingService {
               if (existing != null) {
                 return Uni.createFrom().voidItem();
               }
-              return MerchantFields.hash(Merchant.TEST_PASSWORD)
+              return passwords
+                  .hash(Merchant.TEST_PASSWORD)
                   .chain(
                       passwordHash -> {
                         Merchant m =

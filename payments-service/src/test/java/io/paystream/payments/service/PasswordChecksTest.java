@@ -1,0 +1,46 @@
+package io.paystream.payments.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.error.ApiException;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Password checks run a few at a time, a few more wait, and the rest are refused at once. */
+class PasswordChecksTest {
+  private static final String HASH = BcryptUtil.bcryptHash("correct horse");
+
+  @Test
+  void aFloodIsCutToWhatRunsAndWhatWaits() throws Exception {
+    PasswordChecks checks = new PasswordChecks(1, 2);
+    List<CompletableFuture<Boolean>> all = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      // Each check takes tens of milliseconds: all ten arrive while the first one runs.
+      all.add(
+          checks.matches(i == 0 ? "correct horse" : "wrong", HASH).subscribeAsCompletionStage());
+    }
+    int answered = 0;
+    int refused = 0;
+    for (CompletableFuture<Boolean> f : all) {
+      try {
+        f.get(30, TimeUnit.SECONDS);
+        answered++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        ApiException refusal = (ApiException) e.getCause();
+        assertEquals(429, refusal.status());
+        refused++;
+      }
+    }
+    assertEquals(3, answered, "one running and two waiting are answered");
+    assertEquals(7, refused);
+    assertTrue(all.get(0).get(), "the right password still matches");
+    // Once the flood has passed, checks run again.
+    assertTrue(
+        checks.matches("correct horse", HASH).await().atMost(java.time.Duration.ofSeconds(30)));
+  }
+}
