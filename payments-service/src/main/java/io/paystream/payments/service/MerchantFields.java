@@ -9,7 +9,7 @@ import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.time.Timestamps;
 
-/** What merchant onboarding, login and rotation share: fields, password hashing, shapes. */
+/** What merchant onboarding, login and rotation share: fields and response shapes. */
 final class MerchantFields {
   private MerchantFields() {}
 
