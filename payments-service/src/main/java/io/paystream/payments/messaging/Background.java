@@ -61,7 +61,8 @@ public class Background {
             Streams.PAYMENTS_SERVICE,
             config.instanceId(),
             workers::alive,
-            jobStatus::ownCounts);
+            jobStatus::ownCounts,
+            relay::oldestWaitingMillis);
   }
 
   void onStart(@Observes StartupEvent event) {

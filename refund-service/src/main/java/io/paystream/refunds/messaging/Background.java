@@ -58,7 +58,8 @@ public class Background {
             Streams.REFUND_SERVICE,
             config.instanceId(),
             workers::alive,
-            jobStatus::ownCounts);
+            jobStatus::ownCounts,
+            relay::oldestWaitingMillis);
   }
 
   void onStart(@Observes StartupEvent event) {

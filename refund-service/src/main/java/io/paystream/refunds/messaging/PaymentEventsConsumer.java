@@ -4,9 +4,11 @@ import io.paystream.refunds.config.RefundsConfig;
 import io.paystream.refunds.repository.PaymentRepository;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
+import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -14,6 +16,9 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -21,6 +26,12 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class PaymentEventsConsumer {
+  /** How far back the status stream is read for payments-service's latest reports. */
+  private static final int STATUS_REPORTS_READ = 200;
+
+  /** Reports older than this are not believed: their instance may be gone. */
+  private static final long STATUS_FRESH_MILLIS = 10_000;
+
   private final StreamConsumer consumer;
   private final RedisStreams streams;
   private final PaymentRepository payments;
@@ -47,9 +58,44 @@ public class PaymentEventsConsumer {
    * Whether payment events wait in the stream, not yet delivered to this service's group (its
    * {@code lag}: a replay, a burst), or were delivered at least as long ago as a request waits for
    * news and are not handled yet (pending entries idle that long: those of a crashed instance, say;
-   * entries being handled right now are not counted). Unknown lag counts as none.
+   * entries being handled right now are not counted), or have not even reached the stream:
+   * payments-service reports events it committed that have waited that long to be published.
+   * Unknown lag counts as none.
    */
   public Uni<Boolean> behind() {
+    return readingBehind().chain(behind -> behind ? Uni.createFrom().item(true) : unpublished());
+  }
+
+  /**
+   * Whether the newest fresh report of some payments-service instance says a committed event has
+   * waited to be published at least as long as a request waits for news (its outbox held back).
+   */
+  private Uni<Boolean> unpublished() {
+    return streams
+        .latest(Streams.SERVICE_STATUS, STATUS_REPORTS_READ)
+        .map(
+            newestFirst -> {
+              Instant fresh = Instant.now().minusMillis(STATUS_FRESH_MILLIS);
+              Set<String> seen = new HashSet<>();
+              for (StreamEntry e : newestFirst) {
+                ServiceStatus s;
+                try {
+                  s = ServiceStatus.read(EventEnvelope.decode(e.payload()));
+                } catch (RuntimeException notAReport) {
+                  continue;
+                }
+                if (Streams.PAYMENTS_SERVICE.equals(s.service())
+                    && seen.add(s.instance())
+                    && s.at().isAfter(fresh)
+                    && s.outboxWaitingMillis() >= stuckMillis) {
+                  return true;
+                }
+              }
+              return false;
+            });
+  }
+
+  private Uni<Boolean> readingBehind() {
     Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
     return streams
         .redis()

@@ -12,6 +12,9 @@ import io.paystream.refunds.Upstream;
 import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.status.ServiceStatus;
+import io.paystream.shared.status.StatusPublisher;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
@@ -90,6 +93,50 @@ class ProjectionTest extends UpstreamTest {
     upstream.awaitStatus(p.id(), PaymentView.PENDING);
     // The client reads success; this service has not.
     refundIs503UntilPublishedEventsAreRead(p, () -> upstream.settle(p, PaymentView.SUCCESS));
+  }
+
+  @Test
+  void aPaymentSeenPendingIs503RatherThan400WhilePaymentsServiceCannotPublish() {
+    PaymentView p = Upstream.newPayment(10_000);
+    upstream.created(p);
+    upstream.awaitStatus(p.id(), PaymentView.PENDING);
+    String instance = "held-back-" + UUID.randomUUID();
+    // payments-service reports a committed event waiting 5 s to be published (its outbox held
+    // back): the outcome the client may have read has not even reached the stream.
+    report(instance, 5_000);
+    try {
+      assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+      Api.refund(p.id(), 100)
+          .then()
+          .statusCode(503)
+          .header("Retry-After", notNullValue())
+          .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
+    } finally {
+      report(instance, 0);
+    }
+    // Publishing again, and the payment still pending: then it is not refundable.
+    assertFalse(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+    Api.refund(p.id(), 100)
+        .then()
+        .statusCode(400)
+        .body("error.description", equalTo("Payment not in refundable state"));
+  }
+
+  private void report(String instance, long outboxWaitingMillis) {
+    streams
+        .add(
+            Streams.SERVICE_STATUS,
+            StatusPublisher.MAX_LEN,
+            new ServiceStatus(
+                    Streams.PAYMENTS_SERVICE,
+                    instance,
+                    Instant.now(),
+                    true,
+                    JobCounts.ZERO,
+                    outboxWaitingMillis)
+                .encode())
+        .await()
+        .atMost(Duration.ofSeconds(5));
   }
 
   /**

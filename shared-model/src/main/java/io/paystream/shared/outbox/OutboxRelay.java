@@ -81,6 +81,7 @@ public final class OutboxRelay {
   private final String purgeSql;
   private final String backlogSql;
   private final String rewindSql;
+  private final String waitingSql;
   private final String sequenceKey;
 
   private final AtomicBoolean running = new AtomicBoolean();
@@ -139,6 +140,12 @@ public final class OutboxRelay {
             + " LIMIT 10000)";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
     this.rewindSql = "UPDATE " + cursor + " SET last_txid = '0'::xid8, last_id = 0";
+    this.waitingSql =
+        "SELECT COALESCE((extract(epoch FROM clock_timestamp() - min(o.created_at)) * 1000)::bigint,"
+            + " 0) FROM "
+            + t
+            + " o WHERE (o.txid, o.id) > "
+            + from;
     this.sequenceKey = Streams.relaySequenceKey(t);
   }
 
@@ -215,6 +222,15 @@ public final class OutboxRelay {
   }
 
   /** Rows not yet published. */
+  /**
+   * How long the oldest committed row not yet published has waited, in milliseconds (0 when none
+   * waits). Normally a few; seconds mean publishing is held back (by a long transaction anywhere in
+   * the cluster, say), and readers of these events cannot tell what they have not received yet.
+   */
+  public Uni<Long> oldestWaitingMillis() {
+    return pool.query(waitingSql).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
   public Uni<Long> backlog() {
     return pool.query(backlogSql).execute().map(rows -> rows.iterator().next().getLong(0));
   }

@@ -15,9 +15,22 @@ import java.time.Instant;
  * @param at when the report was made
  * @param workerRunning whether every worker loop of the instance is alive
  * @param counts the service's job counts; {@code processing} is this instance's own
+ * @param outboxWaitingMillis how long the oldest event the service committed has waited to be
+ *     published (0: none waits); read with the counts
  */
 public record ServiceStatus(
-    String service, String instance, Instant at, boolean workerRunning, JobCounts counts) {
+    String service,
+    String instance,
+    Instant at,
+    boolean workerRunning,
+    JobCounts counts,
+    long outboxWaitingMillis) {
+
+  /** A report that says nothing of the outbox. */
+  public ServiceStatus(
+      String service, String instance, Instant at, boolean workerRunning, JobCounts counts) {
+    this(service, instance, at, workerRunning, counts, 0);
+  }
 
   /** The envelope written to the status stream. */
   public String encode() {
@@ -28,6 +41,7 @@ public record ServiceStatus(
     w.beginObject().name("service").value(service).name("instance").value(instance);
     w.name("worker_running").value(workerRunning).name("counts");
     counts.write(w);
+    w.name("outbox_waiting_ms").value(outboxWaitingMillis);
     w.endObject();
   }
 
@@ -39,6 +53,7 @@ public record ServiceStatus(
         d.path("instance").asText(),
         envelope.createdAt(),
         d.path("worker_running").asBoolean(),
-        JobCounts.read(d.path("counts")));
+        JobCounts.read(d.path("counts")),
+        d.path("outbox_waiting_ms").asLong(0));
   }
 }

@@ -25,8 +25,10 @@ public final class StatusPublisher {
   private final String instance;
   private final BooleanSupplier workersAlive;
   private final Supplier<Uni<JobCounts>> counts;
+  private final Supplier<Uni<Long>> outboxWaiting;
   private volatile long timer = -1;
 
+  /** For a service without an outbox. */
   public StatusPublisher(
       Vertx vertx,
       RedisStreams streams,
@@ -34,12 +36,28 @@ public final class StatusPublisher {
       String instance,
       BooleanSupplier workersAlive,
       Supplier<Uni<JobCounts>> counts) {
+    this(vertx, streams, service, instance, workersAlive, counts, () -> Uni.createFrom().item(0L));
+  }
+
+  /**
+   * @param outboxWaiting how long the oldest committed event has waited to be published ({@link
+   *     io.paystream.shared.outbox.OutboxRelay#oldestWaitingMillis})
+   */
+  public StatusPublisher(
+      Vertx vertx,
+      RedisStreams streams,
+      String service,
+      String instance,
+      BooleanSupplier workersAlive,
+      Supplier<Uni<JobCounts>> counts,
+      Supplier<Uni<Long>> outboxWaiting) {
     this.vertx = vertx;
     this.streams = streams;
     this.service = service;
     this.instance = instance;
     this.workersAlive = workersAlive;
     this.counts = counts;
+    this.outboxWaiting = outboxWaiting;
   }
 
   public void start(long intervalMillis) {
@@ -55,12 +73,19 @@ public final class StatusPublisher {
 
   /** Publishes one report now. */
   public Uni<Void> publish() {
-    return counts
-        .get()
+    return Uni.combine()
+        .all()
+        .unis(counts.get(), outboxWaiting.get())
+        .asTuple()
         .map(
-            c ->
+            t ->
                 new ServiceStatus(
-                    service, instance, Timestamps.now(), workersAlive.getAsBoolean(), c))
+                    service,
+                    instance,
+                    Timestamps.now(),
+                    workersAlive.getAsBoolean(),
+                    t.getItem1(),
+                    t.getItem2()))
         .chain(status -> streams.add(Streams.SERVICE_STATUS, MAX_LEN, status.encode()))
         .onFailure()
         .invoke(err -> LOG.debugf("status report not published: %s", err.getMessage()))

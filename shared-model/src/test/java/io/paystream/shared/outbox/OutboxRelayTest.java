@@ -81,10 +81,14 @@ class OutboxRelayTest {
     Thread.sleep(300);
     // Nothing behind the slow transaction is published before it ends: the cursor cannot pass it.
     assertFalse(published().contains("slow"));
+    // Committed rows wait meanwhile, and the relay says for how long.
+    long waiting = relay.oldestWaitingMillis().await().atMost(Duration.ofSeconds(5));
+    assertTrue(waiting >= 250, "the fast rows have waited " + waiting + " ms");
     slow.query("COMMIT").execute().await().indefinitely();
     slow.closeAndAwait();
     relay.kick();
     awaitPublished(51);
+    assertEquals(0, relay.oldestWaitingMillis().await().atMost(Duration.ofSeconds(5)));
     Set<String> all = published();
     assertTrue(all.contains("slow"));
     for (int i = 0; i < 50; i++) {
