@@ -3,7 +3,6 @@ package io.paystream.payments.service;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.payments.repository.PaymentCountsRepository;
-import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
@@ -14,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +79,7 @@ public class JobStatusService {
         .latest(Streams.SERVICE_STATUS, 200)
         .map(
             entries ->
-                newestByInstance(entries).values().stream()
+                ServiceStatus.newestByInstance(entries).values().stream()
                     .anyMatch(
                         s ->
                             Streams.PAYMENTS_SERVICE.equals(s.service())
@@ -90,7 +88,7 @@ public class JobStatusService {
   }
 
   private byte[] render(JobCounts own, List<StreamEntry> entries, Instant now) {
-    Map<String, ServiceStatus> byInstance = newestByInstance(entries);
+    Map<String, ServiceStatus> byInstance = ServiceStatus.newestByInstance(entries);
     byInstance.put(
         Streams.PAYMENTS_SERVICE + "/" + instanceId,
         new ServiceStatus(Streams.PAYMENTS_SERVICE, instanceId, now, workers.alive(), own));
@@ -140,19 +138,6 @@ public class JobStatusService {
         .value(allRunning && queues.get(Streams.PAYMENTS_SERVICE).running ? "running" : "stopped");
     w.name("queues").rawJson(perQueue.toString());
     return w.endObject().toBytes();
-  }
-
-  private static Map<String, ServiceStatus> newestByInstance(List<StreamEntry> entries) {
-    Map<String, ServiceStatus> out = new HashMap<>();
-    for (StreamEntry entry : entries) {
-      try {
-        ServiceStatus s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
-        out.merge(s.service() + "/" + s.instance(), s, (a, b) -> a.at().isAfter(b.at()) ? a : b);
-      } catch (RuntimeException e) {
-        // not a status report: skip it
-      }
-    }
-    return out;
   }
 
   /** One service's work: global counts from its newest report, in-flight summed over live ones. */

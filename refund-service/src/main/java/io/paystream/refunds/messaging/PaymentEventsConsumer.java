@@ -8,7 +8,6 @@ import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
-import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -17,8 +16,6 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -74,24 +71,14 @@ public class PaymentEventsConsumer {
     return streams
         .latest(Streams.SERVICE_STATUS, STATUS_REPORTS_READ)
         .map(
-            newestFirst -> {
+            entries -> {
               Instant fresh = Instant.now().minusMillis(STATUS_FRESH_MILLIS);
-              Set<String> seen = new HashSet<>();
-              for (StreamEntry e : newestFirst) {
-                ServiceStatus s;
-                try {
-                  s = ServiceStatus.read(EventEnvelope.decode(e.payload()));
-                } catch (RuntimeException notAReport) {
-                  continue;
-                }
-                if (Streams.PAYMENTS_SERVICE.equals(s.service())
-                    && seen.add(s.instance())
-                    && s.at().isAfter(fresh)
-                    && s.outboxWaitingMillis() >= stuckMillis) {
-                  return true;
-                }
-              }
-              return false;
+              return ServiceStatus.newestByInstance(entries).values().stream()
+                  .anyMatch(
+                      s ->
+                          Streams.PAYMENTS_SERVICE.equals(s.service())
+                              && s.at().isAfter(fresh)
+                              && s.outboxWaitingMillis() >= stuckMillis);
             });
   }
 

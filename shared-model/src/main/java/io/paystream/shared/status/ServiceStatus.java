@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.stream.StreamEntry;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One instance's heartbeat on {@code paystream:service-status}: which service, whether its worker
@@ -43,6 +47,23 @@ public record ServiceStatus(
     counts.write(w);
     w.name("outbox_waiting_ms").value(outboxWaitingMillis);
     w.endObject();
+  }
+
+  /**
+   * The newest report of each instance among status stream entries, keyed {@code service/instance};
+   * entries that are not reports are skipped.
+   */
+  public static Map<String, ServiceStatus> newestByInstance(List<StreamEntry> entries) {
+    Map<String, ServiceStatus> out = new HashMap<>();
+    for (StreamEntry entry : entries) {
+      try {
+        ServiceStatus s = read(EventEnvelope.decode(entry.payload()));
+        out.merge(s.service() + "/" + s.instance(), s, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+      } catch (RuntimeException e) {
+        // not a status report: skip it
+      }
+    }
+    return out;
   }
 
   /** Reads a report from a status envelope. */
