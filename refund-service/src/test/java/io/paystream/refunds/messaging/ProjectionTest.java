@@ -105,12 +105,7 @@ class ProjectionTest extends UpstreamTest {
     // back): the outcome the client may have read has not even reached the stream.
     report(instance, 5_000);
     try {
-      assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
-      Api.refund(p.id(), 100)
-          .then()
-          .statusCode(503)
-          .header("Retry-After", notNullValue())
-          .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
+      assertRefundIs503WhileBehind(p);
     } finally {
       report(instance, 0);
     }
@@ -120,6 +115,16 @@ class ProjectionTest extends UpstreamTest {
         .then()
         .statusCode(400)
         .body("error.description", equalTo("Payment not in refundable state"));
+  }
+
+  /** This service counts itself behind, and a refund of {@code p} is 503 (retry) meanwhile. */
+  private void assertRefundIs503WhileBehind(PaymentView p) {
+    assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+    Api.refund(p.id(), 100)
+        .then()
+        .statusCode(503)
+        .header("Retry-After", notNullValue())
+        .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
   }
 
   private void report(String instance, long outboxWaitingMillis) {
@@ -150,12 +155,7 @@ class ProjectionTest extends UpstreamTest {
     try {
       Thread.sleep(2_500); // a read that was already waiting when it stopped has returned
       publish.run();
-      assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
-      Api.refund(p.id(), 100)
-          .then()
-          .statusCode(503)
-          .header("Retry-After", notNullValue())
-          .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
+      assertRefundIs503WhileBehind(p);
     } finally {
       consumer.start();
     }
