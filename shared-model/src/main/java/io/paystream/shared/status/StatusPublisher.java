@@ -28,20 +28,10 @@ public final class StatusPublisher {
   private final Supplier<Uni<Long>> outboxWaiting;
   private volatile long timer = -1;
 
-  /** For a service without an outbox. */
-  public StatusPublisher(
-      Vertx vertx,
-      RedisStreams streams,
-      String service,
-      String instance,
-      BooleanSupplier workersAlive,
-      Supplier<Uni<JobCounts>> counts) {
-    this(vertx, streams, service, instance, workersAlive, counts, () -> Uni.createFrom().item(0L));
-  }
-
   /**
    * @param outboxWaiting how long the oldest committed event has waited to be published ({@link
-   *     io.paystream.shared.outbox.OutboxRelay#oldestWaitingMillis})
+   *     io.paystream.shared.outbox.OutboxRelay#oldestWaitingMillis}; always 0 for a service without
+   *     an outbox)
    */
   public StatusPublisher(
       Vertx vertx,

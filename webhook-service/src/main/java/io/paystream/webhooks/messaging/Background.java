@@ -10,6 +10,7 @@ import io.paystream.webhooks.delivery.InFlight;
 import io.paystream.webhooks.service.WorkStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +58,8 @@ public class Background {
             Streams.WEBHOOK_SERVICE,
             config.instanceId(),
             this::workersAlive,
-            status::ownCounts);
+            status::ownCounts,
+            () -> Uni.createFrom().item(0L)); // no outbox: its events come from the others
   }
 
   void onStart(@Observes StartupEvent event) {
