@@ -139,7 +139,7 @@ public final class OutboxRelay {
             + from
             + " LIMIT 10000)";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
-    this.rewindSql = "UPDATE " + cursor + " SET last_txid = '0'::xid8, last_id = 0";
+    this.rewindSql = rewindSql(cursor);
     this.waitingSql =
         "SELECT COALESCE((extract(epoch FROM clock_timestamp() - min(o.created_at)) * 1000)::bigint,"
             + " 0) FROM "
@@ -221,7 +221,6 @@ public final class OutboxRelay {
     return cycles.get();
   }
 
-  /** Rows not yet published. */
   /**
    * How long the oldest committed row not yet published has waited, in milliseconds (0 when none
    * waits). Normally a few; seconds mean publishing is held back (by a long transaction anywhere in
@@ -231,6 +230,7 @@ public final class OutboxRelay {
     return pool.query(waitingSql).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** Rows not yet published. */
   public Uni<Long> backlog() {
     return pool.query(backlogSql).execute().map(rows -> rows.iterator().next().getLong(0));
   }
@@ -387,6 +387,11 @@ public final class OutboxRelay {
               published.addAndGet(count);
               return count;
             });
+  }
+
+  /** The statement that moves the cursor back to the start: everything retained goes out again. */
+  static String rewindSql(String cursorTable) {
+    return "UPDATE " + cursorTable + " SET last_txid = '0'::xid8, last_id = 0";
   }
 
   /** Whether Redis's publish counter is no higher than the last one seen: it went back in time. */

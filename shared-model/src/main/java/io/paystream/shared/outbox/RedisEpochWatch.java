@@ -54,10 +54,8 @@ public final class RedisEpochWatch {
             + epochTable
             + " AS t (id, epoch, seen_at) VALUES (true, $1, now())"
             + " ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, seen_at = now()"
-            + " WHERE t.epoch <> EXCLUDED.epoch RETURNING 1)"
-            + " UPDATE "
-            + relayOptions.cursorTable()
-            + " SET last_txid = '0'::xid8, last_id = 0"
+            + " WHERE t.epoch <> EXCLUDED.epoch RETURNING 1) "
+            + OutboxRelay.rewindSql(relayOptions.cursorTable())
             + " WHERE EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)";
   }
 
