@@ -15,6 +15,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -71,6 +74,9 @@ public final class OutboxRelay {
    */
   static final int MAX_BATCH_COMMANDS = 1_000;
 
+  /** How often the lead trims the streams it publishes to (see {@link #trim}). */
+  static final long TRIM_INTERVAL_MILLIS = 10_000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final RedisStreams streams;
@@ -87,7 +93,8 @@ public final class OutboxRelay {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
-  private final AtomicLong published = new AtomicLong();
+  private final AtomicLong publishedRows = new AtomicLong();
+  private final Set<String> publishedTo = ConcurrentHashMap.newKeySet();
   private final AtomicLong cycles = new AtomicLong();
   private volatile SqlConnection leader;
   private volatile long lastKickAt;
@@ -96,6 +103,7 @@ public final class OutboxRelay {
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
   private volatile long purgeTimer = -1;
+  private volatile long trimTimer = -1;
   private volatile long lastSequence = -1;
 
   public OutboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
@@ -156,6 +164,7 @@ public final class OutboxRelay {
     }
     pollTimer = vertx.setPeriodic(options.pollIntervalMillis(), id -> kickQuietly());
     purgeTimer = vertx.setPeriodic(60_000, id -> purge());
+    trimTimer = vertx.setPeriodic(TRIM_INTERVAL_MILLIS, id -> trimQuietly());
     kick();
   }
 
@@ -167,6 +176,9 @@ public final class OutboxRelay {
     }
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
+    }
+    if (trimTimer >= 0) {
+      vertx.cancelTimer(trimTimer);
     }
     // A cycle under way still uses the lead's connection: it gives the lead back when it ends.
     if (busy.compareAndSet(false, true)) {
@@ -213,7 +225,7 @@ public final class OutboxRelay {
 
   /** Outbox rows published by this instance since it started. */
   public long publishedCount() {
-    return published.get();
+    return publishedRows.get();
   }
 
   /** Cycles run (read, publish, cursor move) since the relay started. */
@@ -357,7 +369,8 @@ public final class OutboxRelay {
       String[] toStreams = row.getArrayOfStrings("streams");
       String[] payloads = row.getArrayOfStrings("payloads");
       for (int i = 0; i < toStreams.length; i++) {
-        adds.add(RedisStreams.xadd(toStreams[i], options.maxLen(toStreams[i]), payloads[i]));
+        adds.add(RedisStreams.xadd(toStreams[i], payloads[i]));
+        publishedTo.add(toStreams[i]);
       }
       last = row;
     }
@@ -384,7 +397,7 @@ public final class OutboxRelay {
             })
         .map(
             done -> {
-              published.addAndGet(count);
+              publishedRows.addAndGet(count);
               return count;
             });
   }
@@ -414,6 +427,48 @@ public final class OutboxRelay {
                 to >= adds.size()
                     ? Uni.createFrom().item(replies.get(replies.size() - 1))
                     : addInBatches(adds, to));
+  }
+
+  /**
+   * Trims each stream this instance has published to down to its history, keeping every entry a
+   * consumer group has not read and acknowledged yet ({@link RedisStreams#trimRead}): a consumer
+   * that is down or behind finds all it missed. A capped {@code XADD} would drop such entries
+   * without trace, and nothing would publish them again. Emits the streams' lengths afterwards.
+   */
+  Uni<Map<String, Long>> trim() {
+    Map<String, Long> lengths = new ConcurrentHashMap<>();
+    List<Uni<Void>> trims = new ArrayList<>();
+    for (String stream : publishedTo) {
+      long history = options.history(stream);
+      trims.add(
+          streams
+              .trimRead(stream, history)
+              .invoke(
+                  length -> {
+                    lengths.put(stream, length);
+                    if (length > 2 * history) {
+                      LOG.warnf(
+                          "stream %s holds %d entries, beyond its history of %d, for a consumer"
+                              + " group that has not read them",
+                          stream, length, history);
+                    }
+                  })
+              .replaceWithVoid());
+    }
+    return trims.isEmpty()
+        ? Uni.createFrom().item(lengths)
+        : Uni.join().all(trims).andCollectFailures().replaceWith(lengths);
+  }
+
+  private void trimQuietly() {
+    if (leader == null) {
+      return;
+    }
+    trim()
+        .subscribe()
+        .with(
+            lengths -> {},
+            err -> LOG.debugf("outbox %s: trim failed: %s", options.table(), err.getMessage()));
   }
 
   private void purge() {

@@ -37,6 +37,45 @@ public final class RedisStreams {
         .arg(payload);
   }
 
+  /**
+   * {@code XADD stream * event payload}, uncapped: for streams whose consumers must read every
+   * entry, trimmed by {@link #trimRead}.
+   */
+  public static Request xadd(String stream, String payload) {
+    return Request.cmd(Command.XADD).arg(stream).arg("*").arg(Streams.FIELD).arg(payload);
+  }
+
+  /**
+   * Trims a stream down to about {@code history} entries, removing only entries every consumer
+   * group has acknowledged: those before each group's oldest pending entry and before the entry it
+   * read last. A stream without groups keeps about {@code history} entries. Redis trims whole
+   * nodes, so a little more may stay. Emits how many entries the stream holds afterwards.
+   */
+  public Uni<Long> trimRead(String stream, long history) {
+    Request req =
+        Request.cmd(Command.EVAL).arg(TRIM_READ).arg(1).arg(stream).arg(Math.max(0, history));
+    return redis.send(req).map(Response::toLong);
+  }
+
+  private static final String TRIM_READ =
+      "local keep = tonumber(ARGV[1])"
+          + " local excess = redis.call('XLEN', KEYS[1]) - keep"
+          + " if excess <= 0 then return redis.call('XLEN', KEYS[1]) end"
+          + " local function before(a, b)"
+          + " local am, as = string.match(a, '^(%d+)-(%d+)$')"
+          + " local bm, bs = string.match(b, '^(%d+)-(%d+)$')"
+          + " am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)"
+          + " return am < bm or (am == bm and as < bs) end"
+          + " local safe = nil"
+          + " for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do"
+          + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end"
+          + " local at = f['last-delivered-id']"
+          + " if f['pending'] > 0 then at = redis.call('XPENDING', KEYS[1], f['name'])[2] end"
+          + " if safe == nil or before(at, safe) then safe = at end end"
+          + " if safe == nil then redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', keep)"
+          + " else redis.call('XTRIM', KEYS[1], 'MINID', '~', safe, 'LIMIT', excess) end"
+          + " return redis.call('XLEN', KEYS[1])";
+
   /** Sends requests as one pipeline. */
   public Uni<List<Response>> batch(List<Request> requests) {
     return redis.batch(requests);

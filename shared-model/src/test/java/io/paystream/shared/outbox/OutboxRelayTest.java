@@ -98,6 +98,49 @@ class OutboxRelayTest {
   }
 
   @Test
+  void trimmingKeepsWhatAConsumerGroupHasNotReadAndAcknowledged() throws Exception {
+    RedisStreams streams = new RedisStreams(redis);
+    streams.ensureGroup(STREAM, "slow").await().atMost(Duration.ofSeconds(5));
+    OutboxRelay relay =
+        new OutboxRelay(
+            vertx,
+            poolA,
+            streams,
+            RelayOptions.of("relaytest.outbox").withPollIntervalMillis(20).withDefaultHistory(50));
+    relay.start();
+    for (int i = 0; i < 400; i++) {
+      insert(poolA, "e-" + i).await().indefinitely();
+    }
+    relay.kick();
+    awaitPublished(400);
+    // The group has read nothing: a stream history of 50 entries keeps all 400.
+    assertEquals(400L, relay.trim().await().atMost(Duration.ofSeconds(5)).get(STREAM));
+    // It reads them all and has acknowledged the first 300; the other 100 are still pending.
+    List<StreamEntry> read =
+        streams.readGroup(STREAM, "slow", "c", 1000, 0, ">").await().atMost(Duration.ofSeconds(5));
+    assertEquals(400, read.size());
+    streams
+        .ack(STREAM, "slow", read.subList(0, 300).stream().map(StreamEntry::id).toList())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    relay.trim().await().atMost(Duration.ofSeconds(5));
+    Set<String> kept = published();
+    for (int i = 300; i < 400; i++) {
+      assertTrue(kept.contains("e-" + i), "pending e-" + i + " was trimmed");
+    }
+    assertTrue(kept.size() < 400, "acknowledged entries beyond the history are trimmed");
+    // Once everything is acknowledged, the stream comes down to about its history (whole nodes of
+    // 100 entries).
+    streams
+        .ack(STREAM, "slow", read.subList(300, 400).stream().map(StreamEntry::id).toList())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    long length = relay.trim().await().atMost(Duration.ofSeconds(5)).get(STREAM);
+    assertTrue(length >= 50 && length <= 150, "stream holds " + length);
+    relay.stop();
+  }
+
+  @Test
   void redisLosingItsLatestWritesButNotItsTokenIsReDriven() throws Exception {
     OutboxRelay relay = relay(poolA);
     relay.start();
