@@ -1,6 +1,7 @@
 package io.paystream.payments.repository;
 
 import io.paystream.payments.Merchant;
+import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
@@ -38,10 +39,11 @@ public class MerchantRepository {
   }
 
   /**
-   * Inserts a merchant and its events in one statement; emits false, changing nothing, when the id,
-   * key or email is taken.
+   * Inserts a merchant and its events (and stores its idempotent response, if any) in one
+   * statement; emits false, changing nothing, when the id, key or email is taken.
    */
-  public Uni<Boolean> insert(Merchant m, byte[] secretHash, OutboxSql events) {
+  public Uni<Boolean> insert(
+      Merchant m, byte[] secretHash, OutboxSql events, StoredResponse response) {
     SqlParams p = new SqlParams();
     String sql =
         "WITH m AS (INSERT INTO "
@@ -69,14 +71,20 @@ public class MerchantRepository {
             + p.add(m.createdAt())
             + ") ON CONFLICT DO NOTHING RETURNING id), ev AS ("
             + events.insertInto(Tables.OUTBOX, p, "m")
-            + ") SELECT count(*) AS n FROM m";
+            + ")"
+            + StoredResponse.cte(response, p, "m")
+            + " SELECT count(*) AS n FROM m";
     return pool.preparedQuery(sql)
         .execute(p.tuple())
         .map(rows -> Rows.first(rows).getLong("n") == 1);
   }
 
-  /** Replaces a merchant's API secret and announces it, in one statement. */
-  public Uni<Boolean> replaceSecret(UUID id, byte[] secretHash, String sealed, OutboxSql events) {
+  /**
+   * Replaces a merchant's API secret and announces it (and stores its idempotent response, if any),
+   * in one statement.
+   */
+  public Uni<Boolean> replaceSecret(
+      UUID id, byte[] secretHash, String sealed, OutboxSql events, StoredResponse response) {
     SqlParams p = new SqlParams();
     String sql =
         "WITH m AS (UPDATE "
@@ -89,7 +97,9 @@ public class MerchantRepository {
             + p.add(id)
             + " RETURNING id), ev AS ("
             + events.insertInto(Tables.OUTBOX, p, "m")
-            + ") SELECT count(*) AS n FROM m";
+            + ")"
+            + StoredResponse.cte(response, p, "m")
+            + " SELECT count(*) AS n FROM m";
     return pool.preparedQuery(sql)
         .execute(p.tuple())
         .map(rows -> Rows.first(rows).getLong("n") == 1);

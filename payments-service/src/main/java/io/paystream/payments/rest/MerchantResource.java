@@ -2,7 +2,7 @@ package io.paystream.payments.rest;
 
 import io.paystream.payments.service.OnboardingService;
 import io.paystream.payments.service.SecretRotationService;
-import io.paystream.shared.json.Json;
+import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.web.MerchantAuth;
 import io.paystream.shared.web.RequestIds;
 import io.paystream.shared.web.Responses;
@@ -31,10 +31,14 @@ public class MerchantResource {
   @Cancellable(false)
   public Uni<Response> onboard(
       @RestHeader("X-Admin-Token") String adminToken,
+      @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
       @RestHeader(RequestIds.HEADER) String requestId,
       byte[] body) {
     return Uni.createFrom()
-        .deferred(() -> onboarding.onboard(adminToken, Json.parseRequest(body), requestId))
+        .deferred(
+            () ->
+                onboarding.onboard(
+                    adminToken, idempotencyKey, body, "/api/v1/merchants", requestId))
         .map(Responses::of);
   }
 
@@ -44,9 +48,10 @@ public class MerchantResource {
   public Uni<Response> rotateSecret(
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
+      @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
       @RestHeader(RequestIds.HEADER) String requestId) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> rotation.rotate(c, key))
+        .chain(c -> rotation.rotate(c, key, idempotencyKey, "/api/v1/merchants/me/rotate-secret"))
         .map(Responses::of);
   }
 }

@@ -8,6 +8,10 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
@@ -35,12 +39,19 @@ public class OnboardingService {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * What the operator's {@code Idempotency-Key}s are stored under, in place of a merchant: the nil
+   * UUID, which no merchant has.
+   */
+  static final UUID OPERATOR_SCOPE = new UUID(0, 0);
+
   private final MerchantRepository merchants;
   private final SecretBox secretBox;
   private final OutboxRelay relay;
   private final ApiKeyAuthenticator authenticator;
   private final PaymentsConfig config;
   private final PasswordChecks passwords;
+  private final IdempotentRun idempotent;
 
   public OnboardingService(
       MerchantRepository merchants,
@@ -48,17 +59,24 @@ public class OnboardingService {
       OutboxRelay relay,
       ApiKeyAuthenticator authenticator,
       PaymentsConfig config,
-      PasswordChecks passwords) {
+      PasswordChecks passwords,
+      IdempotentRun idempotent) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
     this.authenticator = authenticator;
     this.config = config;
     this.passwords = passwords;
+    this.idempotent = idempotent;
   }
 
-  /** Creates a merchant with fresh credentials; answers with them, in full, this once. */
-  public Uni<ApiResponse> onboard(String adminToken, ObjectNode body, String requestId) {
+  /**
+   * Creates a merchant with fresh credentials; answers with them, in full, this once (or again to a
+   * replay of the same request under its {@code Idempotency-Key}: the stored response is sealed, as
+   * every secret at rest is). The admin token is checked before anything else is read.
+   */
+  public Uni<ApiResponse> onboard(
+      String adminToken, String idempotencyKey, byte[] rawBody, String path, String requestId) {
     String expected = config.adminToken().filter(t -> !t.isBlank()).orElse(null);
     if (expected == null) {
       throw ApiException.notFound("Merchant onboarding is not enabled");
@@ -69,6 +87,15 @@ public class OnboardingService {
             expected.getBytes(StandardCharsets.UTF_8))) {
       throw new ApiException(ErrorCode.AUTHENTICATION_ERROR, "Invalid admin token");
     }
+    String key = IdempotencyKeys.validate(idempotencyKey);
+    ObjectNode body = Json.parseRequest(rawBody);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, body);
+    return idempotent.runSealed(
+        OPERATOR_SCOPE, key, fingerprint, storing -> create(body, storing, requestId));
+  }
+
+  private Uni<ApiResponse> create(
+      ObjectNode body, IdempotentRun.Storing storing, String requestId) {
     String name = MerchantFields.text(body, "name", 1, 100);
     String email = MerchantFields.text(body, "email", 3, 254);
     if (!EMAIL.matcher(email).matches()) {
@@ -80,6 +107,11 @@ public class OnboardingService {
     String webhookSecret = newWebhookSecret();
     Instant now = Timestamps.now();
     UUID id = UUID.randomUUID();
+    JsonWriter w = new JsonWriter().beginObject();
+    w.name("id").value(id.toString()).name("name").value(name).name("email").value(email);
+    w.name("api_key").value(apiKey).name("api_secret").value(apiSecret);
+    w.name("webhook_secret").value(webhookSecret);
+    byte[] response = w.name("created_at").value(Timestamps.format(now)).endObject().toBytes();
     return passwords
         .hash(password)
         .chain(
@@ -87,19 +119,15 @@ public class OnboardingService {
               Merchant m =
                   new Merchant(
                       id, name, email, apiKey, secretBox.seal(apiSecret), passwordHash, false, now);
-              return insert(m, apiSecret, webhookSecret, requestId);
+              return insert(
+                  m, apiSecret, webhookSecret, requestId, storing.response(201, response));
             })
         .map(
             inserted -> {
               if (!inserted) {
                 throw ApiException.badRequest("email is already registered", "email");
               }
-              JsonWriter w = new JsonWriter().beginObject();
-              w.name("id").value(id.toString()).name("name").value(name).name("email").value(email);
-              w.name("api_key").value(apiKey).name("api_secret").value(apiSecret);
-              w.name("webhook_secret").value(webhookSecret);
-              w.name("created_at").value(Timestamps.format(now));
-              return ApiResponse.created(w.endObject().toBytes());
+              return ApiResponse.created(response);
             });
   }
 
@@ -127,7 +155,7 @@ public class OnboardingService {
                                 true,
                                 Timestamps.now());
                         return insert(
-                            m, Merchant.TEST_API_SECRET, Merchant.TEST_WEBHOOK_SECRET, null);
+                            m, Merchant.TEST_API_SECRET, Merchant.TEST_WEBHOOK_SECRET, null, null);
                       })
                   // A request that came before the seed may have cached the key as unknown.
                   .invoke(() -> authenticator.invalidate(Merchant.TEST_API_KEY))
@@ -136,7 +164,11 @@ public class OnboardingService {
   }
 
   private Uni<Boolean> insert(
-      Merchant m, String apiSecret, String webhookSecret, String requestId) {
+      Merchant m,
+      String apiSecret,
+      String webhookSecret,
+      String requestId,
+      StoredResponse response) {
     OutboxSql events =
         new OutboxSql(m.id().toString(), requestId)
             .add(
@@ -145,7 +177,7 @@ public class OnboardingService {
                 MerchantFields.credentials(m, apiSecret, secretBox.seal(webhookSecret))
                     ::writeEventData);
     return merchants
-        .insert(m, ApiSecrets.parseHash(ApiSecrets.hash(apiSecret)), events)
+        .insert(m, ApiSecrets.parseHash(ApiSecrets.hash(apiSecret)), events, response)
         .invoke(inserted -> relay.kick());
   }
 

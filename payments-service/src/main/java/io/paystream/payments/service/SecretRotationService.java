@@ -3,6 +3,8 @@ package io.paystream.payments.service;
 import io.paystream.payments.repository.MerchantRepository;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.http.ApiResponse;
+import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.security.ApiKeyAuthenticator;
@@ -20,40 +22,60 @@ public class SecretRotationService {
   private final SecretBox secretBox;
   private final OutboxRelay relay;
   private final ApiKeyAuthenticator authenticator;
+  private final IdempotentRun idempotent;
 
   public SecretRotationService(
       MerchantRepository merchants,
       SecretBox secretBox,
       OutboxRelay relay,
-      ApiKeyAuthenticator authenticator) {
+      ApiKeyAuthenticator authenticator,
+      IdempotentRun idempotent) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
     this.authenticator = authenticator;
+    this.idempotent = idempotent;
   }
 
-  /** Replaces the caller's API secret; the old one stops working. */
-  public Uni<ApiResponse> rotate(Caller caller, String apiKey) {
-    String secret = ApiSecrets.newApiSecret();
-    return merchants
-        .byId(caller.merchantId())
-        .chain(
-            m -> {
-              OutboxSql events =
-                  new OutboxSql(m.id().toString(), caller.requestId())
-                      .add(
-                          Streams.MERCHANT_EVENTS,
-                          EventType.MERCHANT_CREDENTIALS_ROTATED,
-                          MerchantFields.credentials(m, secret, null)::writeEventData);
-              byte[] hash = ApiSecrets.parseHash(ApiSecrets.hash(secret));
-              return merchants
-                  .replaceSecret(m.id(), hash, secretBox.seal(secret), events)
-                  .map(
-                      ok -> {
-                        authenticator.invalidate(apiKey);
-                        relay.kick();
-                        return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
-                      });
-            });
+  /**
+   * Replaces the caller's API secret; the old one stops working. Under an {@code Idempotency-Key}
+   * the response, which holds the new secret, is stored sealed; a replay authenticates with the
+   * secret then in force, as every request does.
+   */
+  public Uni<ApiResponse> rotate(Caller caller, String apiKey, String idempotencyKey, String path) {
+    String key = IdempotencyKeys.validate(idempotencyKey);
+    byte[] fingerprint = idempotent.fingerprint("POST", path, null);
+    return idempotent.runSealed(
+        caller.merchantId(),
+        key,
+        fingerprint,
+        storing ->
+            merchants
+                .byId(caller.merchantId())
+                .chain(
+                    m -> {
+                      String secret = ApiSecrets.newApiSecret();
+                      OutboxSql events =
+                          new OutboxSql(m.id().toString(), caller.requestId())
+                              .add(
+                                  Streams.MERCHANT_EVENTS,
+                                  EventType.MERCHANT_CREDENTIALS_ROTATED,
+                                  MerchantFields.credentials(m, secret, null)::writeEventData);
+                      byte[] hash = ApiSecrets.parseHash(ApiSecrets.hash(secret));
+                      byte[] response = MerchantFields.withCredentials(m, secret);
+                      return merchants
+                          .replaceSecret(
+                              m.id(),
+                              hash,
+                              secretBox.seal(secret),
+                              events,
+                              storing.response(200, response))
+                          .map(
+                              ok -> {
+                                authenticator.invalidate(apiKey);
+                                relay.kick();
+                                return ApiResponse.ok(response);
+                              });
+                    }));
   }
 }

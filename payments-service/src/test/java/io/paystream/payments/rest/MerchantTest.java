@@ -121,6 +121,71 @@ class MerchantTest {
   }
 
   @Test
+  void onboardingUnderAnIdempotencyKeyReplaysTheCredentialsSealedAtRest() {
+    String key = "onboard-" + System.nanoTime();
+    Map<String, String> body =
+        Map.of("name", "Shop", "email", key + "@example.com", "password", "long enough pw");
+    var first = onboard(key, body).then().statusCode(201).extract();
+    // The response was lost: the same request again gives the same merchant and credentials.
+    var again =
+        onboard(key, body).then().statusCode(201).header("Idempotent-Replayed", "true").extract();
+    assertEquals(first.asString(), again.asString());
+    String secret = first.path("api_secret");
+    Api.as(first.path("api_key"), secret).get("/api/v1/payments").then().statusCode(200);
+    // Another request under the key is refused, and creates nothing.
+    onboard(
+            key,
+            Map.of("name", "Other", "email", "x" + key + "@example.com", "password", "pw pw pw"))
+        .then()
+        .statusCode(422)
+        .body("error.code", equalTo("IDEMPOTENCY_KEY_MISMATCH"));
+    // The stored response holds the secrets: sealed, not in clear.
+    String stored =
+        pool.query(
+                "SELECT convert_from(response_body, 'UTF8') FROM payments.idempotency_keys"
+                    + " WHERE key = '"
+                    + key
+                    + "'")
+            .execute()
+            .await()
+            .indefinitely()
+            .iterator()
+            .next()
+            .getString(0);
+    assertFalse(stored.contains(secret));
+    assertFalse(stored.contains((String) first.path("webhook_secret")));
+  }
+
+  private static io.restassured.response.Response onboard(String key, Map<String, String> body) {
+    return given()
+        .header("X-Admin-Token", "test-admin-token")
+        .header("Idempotency-Key", key)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/merchants");
+  }
+
+  @Test
+  void theAdminTokenIsCheckedBeforeTheBodyIsRead() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{")
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(401)
+        .body("error.code", equalTo("AUTHENTICATION_ERROR"));
+    given()
+        .header("X-Admin-Token", "test-admin-token")
+        .header("Idempotency-Key", "k".repeat(256))
+        .contentType(ContentType.JSON)
+        .body("{")
+        .post("/api/v1/merchants")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("Idempotency-Key"));
+  }
+
+  @Test
   void onboardingValidatesItsFields() {
     given()
         .header("X-Admin-Token", "test-admin-token")
@@ -197,6 +262,31 @@ class MerchantTest {
                                 && MerchantCredentials.fromEventData(e.data())
                                     .apiSecretHash()
                                     .equals(ApiSecrets.hash(fresh))));
+  }
+
+  @Test
+  void rotatingUnderAnIdempotencyKeyRotatesOnce() {
+    String[] m = Api.newMerchant();
+    String key = "rotate-" + System.nanoTime();
+    var first =
+        Api.as(m[1], m[2])
+            .header("Idempotency-Key", key)
+            .post("/api/v1/merchants/me/rotate-secret")
+            .then()
+            .statusCode(200)
+            .extract();
+    String fresh = first.path("api_secret");
+    // A replay authenticates with the secret in force, and gets the same answer: no new secret.
+    var again =
+        Api.as(m[1], fresh)
+            .header("Idempotency-Key", key)
+            .post("/api/v1/merchants/me/rotate-secret")
+            .then()
+            .statusCode(200)
+            .header("Idempotent-Replayed", "true")
+            .extract();
+    assertEquals(first.asString(), again.asString());
+    Api.as(m[1], fresh).get("/api/v1/payments").then().statusCode(200);
   }
 
   private MerchantCredentials awaitAnnounced(String merchantId) {
