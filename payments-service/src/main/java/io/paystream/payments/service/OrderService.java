@@ -162,10 +162,10 @@ public class OrderService {
       // A string or a fraction: the words API.md gives for both.
       throw ApiException.badRequest("amount must be at least 100", "amount");
     }
-    if (!v.canConvertToLong() || v.longValue() > MAX_AMOUNT) {
+    if (v.canConvertToLong() ? v.longValue() > MAX_AMOUNT : v.bigIntegerValue().signum() > 0) {
       throw ApiException.badRequest("amount must be at most " + MAX_AMOUNT, "amount");
     }
-    if (v.longValue() < MIN_AMOUNT) {
+    if (!v.canConvertToLong() || v.longValue() < MIN_AMOUNT) {
       throw ApiException.badRequest("amount must be at least 100", "amount");
     }
     return v.longValue();

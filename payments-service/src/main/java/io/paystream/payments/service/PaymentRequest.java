@@ -100,7 +100,10 @@ public record PaymentRequest(
     if (v == null || v.isNull()) {
       throw ApiException.badRequest("vpa is required for UPI payments", "vpa");
     }
-    if (!v.isTextual() || v.textValue().length() > 255 || !VPA.matcher(v.textValue()).matches()) {
+    if (!v.isTextual()) {
+      throw ApiException.badRequest("vpa must be a string", "vpa");
+    }
+    if (v.textValue().length() > 255 || !VPA.matcher(v.textValue()).matches()) {
       throw new ApiException(ErrorCode.INVALID_VPA, "VPA is invalid", "vpa");
     }
     return v.textValue();

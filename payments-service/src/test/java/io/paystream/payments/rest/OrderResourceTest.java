@@ -72,6 +72,7 @@ class OrderResourceTest {
         "{\"x\":\"\\u0000\",\"notes\":{\"a\":\"\\u0000\"},\"amount\":100}|notes|Strings must not contain U+0000",
         "{\"amount\":100,\"extra\":\"\\u0000\"}|extra|Strings must not contain U+0000",
         "{\"amount\":90071992547409920}|amount|amount must be at most 9007199254740991",
+        "{\"amount\":-99999999999999999999}|amount|amount must be at least 100",
       })
   void refusesBadOrdersNamingTheFirstFaultyField(String body, String field, String description) {
     Api.merchant()

@@ -108,6 +108,9 @@ class PaymentResourceTest {
     expect(Api.upi(order, "no-at-sign"), "INVALID_VPA", "vpa");
     expect(Api.upi(order, "a@b.c"), "INVALID_VPA", "vpa");
     expect(Api.upi(order, "a b@bank"), "INVALID_VPA", "vpa");
+    // Not a string at all: a wrong type, as for every other field.
+    String numeric = "{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":123}";
+    expect(numeric, "BAD_REQUEST_ERROR", "vpa");
     expect(Api.card(order, "4111111111111112", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "411111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "4111x111111111111", "12", "30", "123"), "INVALID_CARD", "card.number");

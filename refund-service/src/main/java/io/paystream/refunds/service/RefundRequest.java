@@ -30,10 +30,12 @@ public record RefundRequest(long amount, String reason) {
     if (!amount.isIntegralNumber()) {
       throw ApiException.badRequest("amount must be an integer greater than 0", "amount");
     }
-    if (!amount.canConvertToLong() || amount.longValue() > MAX_AMOUNT) {
+    if (amount.canConvertToLong()
+        ? amount.longValue() > MAX_AMOUNT
+        : amount.bigIntegerValue().signum() > 0) {
       throw ApiException.badRequest("amount must be at most " + MAX_AMOUNT, "amount");
     }
-    if (amount.longValue() <= 0) {
+    if (!amount.canConvertToLong() || amount.longValue() <= 0) {
       throw ApiException.badRequest("amount must be an integer greater than 0", "amount");
     }
     JsonNode reason = body.get("reason");

@@ -34,6 +34,7 @@ class ErrorsTest extends UpstreamTest {
         "{\"amount\":-5}                     | amount | amount must be an integer greater than 0",
         "{\"amount\":9007199254740992}       | amount | amount must be at most 9007199254740991",
         "{\"amount\":99999999999999999999999} | amount | amount must be at most 9007199254740991",
+        "{\"amount\":-99999999999999999999} | amount | amount must be an integer greater than 0",
         "{\"amount\":10,\"reason\":5}        | reason | reason must be a string",
         "{\"amount\":10,\"reason\":{}}       | reason | reason must be a string",
         "{\"amount\":\"x\",\"reason\":5}     | amount | amount must be an integer greater than 0",
