@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,26 @@ class ErrorsTest {
         .then()
         .statusCode(413)
         .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+  }
+
+  @Test
+  void theCheckoutPageCanReadA413Too() {
+    String big = "{\"order_id\":\"" + "a".repeat(1_100_000) + "\"}";
+    given()
+        .contentType("application/json")
+        .body(big)
+        .post("/api/v1/payments/public")
+        .then()
+        .statusCode(413)
+        .header("Access-Control-Allow-Origin", "*")
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+    // A merchant endpoint's refusal answers no other origin.
+    Api.merchant()
+        .body(big)
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(413)
+        .header("Access-Control-Allow-Origin", nullValue());
   }
 
   @Test

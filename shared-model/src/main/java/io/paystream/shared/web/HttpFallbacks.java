@@ -91,6 +91,11 @@ public class HttpFallbacks {
 
   private static void end(RoutingContext ctx, int status) {
     ErrorCode code = status == 404 ? ErrorCode.NOT_FOUND_ERROR : ErrorCode.BAD_REQUEST_ERROR;
+    String path = ctx.request().path();
+    if (path != null && RequestIds.isPublic(path)) {
+      // The checkout page reads these refusals too (a body over the limit, say).
+      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
