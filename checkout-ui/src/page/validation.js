@@ -108,15 +108,17 @@ export function checkCard(values, now = new Date()) {
   return null;
 }
 
-/** A card number grouped for reading: 4-6-5 for amex, else groups of 4; at most 19 digits. */
+/**
+ * A card number grouped for reading: 4-6-5 for amex up to 15 digits, else groups of 4 (a longer
+ * number that starts 34 or 37 too). Every digit typed is kept: a number that is too long is
+ * refused by the checks, never shortened into another one.
+ */
 export function formatCardNumber(text) {
-  const digits = String(text).replace(/\D/g, '').slice(0, 19);
-  const groups = cardNetwork(digits) === 'amex' ? [4, 6, 5] : [4, 4, 4, 4, 3];
-  const out = [];
-  for (let i = 0, at = 0; i < groups.length && at < digits.length; at += groups[i++]) {
-    out.push(digits.slice(at, at + groups[i]));
+  const digits = String(text).replace(/\D/g, '');
+  if (cardNetwork(digits) === 'amex' && digits.length <= 15) {
+    return [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].filter(Boolean).join(' ');
   }
-  return out.join(' ');
+  return digits.replace(/\d{4}(?=\d)/g, '$& ');
 }
 
 /**

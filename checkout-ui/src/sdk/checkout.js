@@ -22,6 +22,10 @@
     `#${ID} button{position:absolute;top:8px;right:8px;width:40px;height:40px;border:0;border-radius:50%;background:#f1f5f9;color:#0f172a;font:24px/1 sans-serif;cursor:pointer}` +
     `#${ID} button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}` +
     `@media(max-width:480px){#${ID}>[role=dialog]{width:100%;height:100%;border-radius:0}}`;
+  // A constructed stylesheet, which a merchant's Content-Security-Policy without 'unsafe-inline'
+  // in style-src does not block; a browser without one gets a <style> element in the modal.
+  const sheet = document.adoptedStyleSheets && new CSSStyleSheet();
+  if (sheet) sheet.replaceSync(CSS);
 
   function PaymentGateway(options) {
     const o = options || {};
@@ -83,7 +87,8 @@
       root.id = ID;
       root.setAttribute('data-test-id', 'payment-modal');
       root.innerHTML =
-        `<style>${CSS}</style><div></div><div role="dialog" aria-modal="true" aria-label="Checkout">` +
+        (sheet ? '' : `<style>${CSS}</style>`) +
+        '<div></div><div role="dialog" aria-modal="true" aria-label="Checkout">' +
         '<i tabindex="0"></i><button type="button" data-test-id="close-modal-button" aria-label="Close checkout">&times;</button>' +
         '<iframe data-test-id="payment-iframe" title="Checkout" allow="payment"></iframe><i tabindex="0"></i></div>';
       frame = root.querySelector('iframe');
@@ -101,6 +106,8 @@
       addEventListener('message', onMessage);
       document.addEventListener('keydown', onKey, true);
       document.addEventListener('focusin', onFocus, true);
+      const sheets = document.adoptedStyleSheets;
+      if (sheet && sheets.indexOf(sheet) < 0) document.adoptedStyleSheets = [...sheets, sheet];
       overflow = html.style.overflow;
       html.style.overflow = 'hidden';
       document.body.appendChild(root);

@@ -126,6 +126,59 @@ test('open() shows the modal, iframe and close button of API.md, moves focus int
   await context.close();
 });
 
+test('a merchant page whose Content-Security-Policy allows no inline style still gets the styled modal', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.addInitScript(() => {
+    window.policyViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.policyViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
+  // The demo shop served with `style-src 'self'; script-src 'self' <checkout origin>`.
+  const answer = await page.goto(`${stack.strictMerchantUrl}/demo.html?order_id=${orderId}`);
+  assert.match(answer.headers()['content-security-policy'], /^style-src 'self'; script-src 'self' http/);
+  await page.click('#open-checkout');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'attached' });
+  await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
+
+  const layout = await page.evaluate(() => {
+    const modal = document.getElementById('payment-gateway-modal');
+    const [overlay, dialog] = modal.children;
+    const rect = modal.getBoundingClientRect();
+    return {
+      modal: getComputedStyle(modal).position,
+      covers: rect.left === 0 && rect.top === 0 && rect.width === innerWidth && rect.height === innerHeight,
+      overlay: getComputedStyle(overlay).position,
+      backdrop: getComputedStyle(overlay).backgroundColor,
+      dialog: getComputedStyle(dialog).position,
+      button: getComputedStyle(modal.querySelector('button')).position,
+    };
+  });
+  assert.deepEqual(layout, {
+    modal: 'fixed',
+    covers: true,
+    overlay: 'absolute',
+    backdrop: 'rgba(15, 23, 42, 0.6)',
+    dialog: 'relative',
+    button: 'absolute',
+  });
+  assert.deepEqual(await page.evaluate(() => window.policyViolations), [], 'nothing the policy had to block');
+  // The policy is in force: an inline <style> on the same page is blocked.
+  const blocked = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+        document.head.appendChild(document.createElement('style')).textContent = 'body{color:red}';
+      }),
+  );
+  assert.match(blocked, /^style-src/);
+
+  await page.click(tid('close-modal-button'));
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onClose']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('UPI success in the modal: processing state, confirmed onSuccess, then the modal closes', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
@@ -193,6 +246,28 @@ test('card success in the modal', async () => {
   assert.equal(payment.card_network, 'visa');
   assert.equal(payment.card_last4, '1111');
   await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  await context.close();
+});
+
+test('a 16-digit card number that starts 37 is shown and sent with every digit', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  const number = page.locator(tid('card-number-input'));
+  await fillCard(page, '3714 4963 5398 4314'); // pasted or filled in by the browser
+  assert.equal(await number.inputValue(), '3714 4963 5398 4314');
+  await number.fill('');
+  await number.pressSequentially('3714496353984314'); // typed, each digit reformatting the field
+  assert.equal(await number.inputValue(), '3714 4963 5398 4314');
+
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/payments/public'));
+  await page.click(tid('pay-button'));
+  assert.equal((await sent).postDataJSON().card.number, '3714496353984314');
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  const payment = await merchantPayment(await page.locator(tid('payment-id')).textContent());
+  assert.equal(payment.card_network, 'amex');
+  assert.equal(payment.card_last4, '4314');
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

@@ -1,7 +1,8 @@
 // Everything the browser tests run against, started fresh and stopped again, also on failure:
 // the packaged payments-service (TEST_MODE, its own database and Redis index), the checkout origin
-// (server/servers.mjs over dist/), a demo shop on a second origin that plays the merchant, a third
-// origin that plays an attacker, and Debian's Chromium driven by playwright-core.
+// (server/servers.mjs over dist/), a demo shop on a second origin that plays the merchant, the same
+// shop behind a strict Content-Security-Policy on a third, a fourth origin that plays an attacker,
+// and Debian's Chromium driven by playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -157,10 +158,15 @@ export async function startStack() {
     const merchantUrl = await serve(
       createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET }),
     );
+    // A merchant whose pages allow no inline style or script; scripts from the checkout origin only.
+    const strict = createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET });
+    const policy = `style-src 'self'; script-src 'self' ${checkoutUrl}`;
+    strict.prependListener('request', (req, res) => res.setHeader('Content-Security-Policy', policy));
+    const strictMerchantUrl = await serve(strict);
     const attackerUrl = await serve(attackerServer());
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     parts.push(() => browser.close());
-    return { apiUrl: api.url, checkoutUrl, merchantUrl, attackerUrl, browser, stop, module: MODULE };
+    return { apiUrl: api.url, checkoutUrl, merchantUrl, strictMerchantUrl, attackerUrl, browser, stop, module: MODULE };
   } catch (e) {
     await stop();
     throw e;

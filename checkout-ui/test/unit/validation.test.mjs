@@ -97,9 +97,27 @@ test('card numbers are grouped as the shopper types', () => {
     '4111111111111111': '4111 1111 1111 1111',
     '4111-1111 11': '4111 1111 11',
     '378282246310005': '3782 822463 10005',
-    '1234567890123456789999': '1234 5678 9012 3456 789',
+    '1234567890123456789999': '1234 5678 9012 3456 7899 99',
   };
   for (const [typed, shown] of Object.entries(cases)) assert.equal(formatCardNumber(typed), shown, typed);
+});
+
+test('a 16 to 19 digit number that starts 34 or 37 keeps every digit', () => {
+  const cases = {
+    '3714 4963 5398 4314': '3714 4963 5398 4314',
+    '3714496353984314002': '3714 4963 5398 4314 002',
+    '3411111111111110': '3411 1111 1111 1110',
+  };
+  for (const [typed, shown] of Object.entries(cases)) {
+    assert.equal(formatCardNumber(typed), shown, typed);
+    assert.equal(cardDigits(shown), cardDigits(typed), `${typed}: the digits are the ones typed`);
+    assert.ok(isValidCardNumber(shown), `${typed} is still a valid number`);
+    // Typed one digit at a time, each keystroke reformatting what is in the field.
+    let field = '';
+    for (const digit of cardDigits(typed)) field = formatCardNumber(field + digit);
+    assert.equal(field, shown, `${typed} typed digit by digit`);
+  }
+  assert.equal(formatCardNumber('371449635398431'), '3714 496353 98431', 'a 15-digit amex number stays 4-6-5');
 });
 
 test('expiry dates are shaped to MM/YY as the shopper types', () => {
