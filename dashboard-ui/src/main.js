@@ -29,7 +29,12 @@ export function navigate(path, { replace: replaceEntry = false } = {}) {
   render();
 }
 
+const onLoginPage = () => location.pathname === '/login' || location.pathname === '/login/';
+
+// Several requests refused at once (a page starts a few) each sign out: the first goes to the
+// login page, the others find it there and leave its address (with `next`) and its form alone.
 whenSignedOut((text) => {
+  if (onLoginPage()) return;
   flash = text;
   const back = location.pathname.startsWith('/dashboard') ? `?next=${encodeURIComponent(location.pathname)}` : '';
   navigate(`/login${back}`, { replace: true });
@@ -42,7 +47,7 @@ function render() {
   const path = location.pathname;
   const merchant = currentMerchant();
 
-  if (path === '/login' || path === '/login/') {
+  if (onLoginPage()) {
     if (merchant) return navigate('/dashboard', { replace: true });
     document.title = 'Sign in · Paystream';
     const next = new URLSearchParams(location.search).get('next');

@@ -104,7 +104,8 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         row('Updated', formatDateTime(p.updated_at), 'detail-updated-at'),
       ),
     );
-    const canCapture = p.status === 'success' && !p.captured;
+    // A payment refunded in full is no longer capturable (the server refuses it).
+    const canCapture = p.status === 'success' && !p.captured && p.amount_refunded < p.amount;
     const existing = actions.querySelector('[data-test-id="capture-button"]');
     if (canCapture && !existing) actions.append(captureButton());
     if (!canCapture && existing && !existing.disabled) existing.remove();

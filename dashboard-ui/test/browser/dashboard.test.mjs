@@ -282,6 +282,25 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
+  test('a payment refunded in full offers no capture', async () => {
+    const payment = await settled(await pay(15000));
+    await ok('POST', `/payments/${payment.id}/refunds`, { amount: 15000, reason: 'Order cancelled' });
+    await eventually(async () => (await ok('GET', `/payments/${payment.id}`)).amount_refunded === 15000, 10_000, 'the refund to count');
+    await go(`/dashboard/transactions/${payment.id}`);
+    await page.locator(ID('payment-detail')).waitFor();
+    await shows(ID('detail-refunded'), '₹150.00');
+    await page.locator(ID('refund-unavailable')).waitFor();
+    assert.equal(await text(ID('detail-status')), 'success');
+    assert.equal(await text(ID('detail-captured')), 'No');
+    assert.equal(await page.locator(ID('capture-button')).count(), 0);
+    // The payments service agrees.
+    const refused = await call('POST', `/payments/${payment.id}/capture`, { amount: 15000 });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.description, 'Payment not in capturable state');
+    await page.keyboard.press('Escape');
+    await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
+  });
+
   test('a saved webhook URL gets signed deliveries, and they appear in the log', async () => {
     await page.click(ID('nav-webhooks'));
     await page.waitForURL(`${stack.dashboardUrl}/dashboard/webhooks`);
@@ -530,6 +549,36 @@ describe('dashboard', { timeout: 600_000 }, () => {
     } finally {
       await other.close();
       await new Promise((r) => server.close(r).closeAllConnections());
+    }
+  });
+
+  test('a stale session on the webhooks page signs out to /login?next=, and signing in returns there', async () => {
+    const other = await context.newPage();
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    const refused = [];
+    other.on('requestfinished', async (r) => (await r.response())?.status() === 401 && refused.push(new URL(r.url()).pathname));
+    try {
+      // Credentials the API no longer takes (the secret changed elsewhere): each request gets 401.
+      await other.goto(`${stack.dashboardUrl}/login`);
+      await other.evaluate(
+        (key) => sessionStorage.setItem('paystream.dashboard.session', JSON.stringify({ name: 'Test Merchant', api_key: key, api_secret: 'secret_no_longer_valid' })),
+        MERCHANT.key,
+      );
+      await other.goto(`${stack.dashboardUrl}/dashboard/webhooks`);
+      // The page starts three requests; every refusal has arrived before the address is checked.
+      await eventually(() => refused.length >= 3, 10_000, 'the three requests of the webhooks page to be refused');
+      assert.deepEqual([...refused].sort(), ['/api/v1/webhook-endpoints', '/api/v1/webhook-secret', '/api/v1/webhooks']);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(other.url(), `${stack.dashboardUrl}/login?next=%2Fdashboard%2Fwebhooks`);
+      assert.match(await text(ID('login-message'), other), /session has ended/);
+
+      await other.fill(ID('email-input'), MERCHANT.email);
+      await other.fill(ID('password-input'), MERCHANT.password);
+      await other.click(ID('login-button'));
+      await other.waitForURL(`${stack.dashboardUrl}/dashboard/webhooks`);
+      await other.locator(ID('webhook-config')).waitFor();
+    } finally {
+      await other.close();
     }
   });
 
