@@ -50,15 +50,17 @@ public record ServiceStatus(
   }
 
   /**
-   * The newest report of each instance among status stream entries, keyed {@code service/instance};
-   * entries that are not reports are skipped.
+   * The newest report of each instance among status stream entries given newest first (as {@link
+   * io.paystream.shared.stream.RedisStreams#latest} reads them), keyed {@code service/instance};
+   * entries that are not reports are skipped. The stream's order decides, not the reports' times,
+   * which are to the second: an instance adds its reports in the order it makes them.
    */
   public static Map<String, ServiceStatus> newestByInstance(List<StreamEntry> entries) {
     Map<String, ServiceStatus> out = new HashMap<>();
     for (StreamEntry entry : entries) {
       try {
         ServiceStatus s = read(EventEnvelope.decode(entry.payload()));
-        out.merge(s.service() + "/" + s.instance(), s, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+        out.putIfAbsent(s.service() + "/" + s.instance(), s);
       } catch (RuntimeException e) {
         // not a status report: skip it
       }
