@@ -8,6 +8,7 @@ import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
+import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -15,7 +16,8 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -28,6 +30,9 @@ public class PaymentEventsConsumer {
 
   /** Reports older than this are not believed: their instance may be gone. */
   private static final long STATUS_FRESH_MILLIS = 10_000;
+
+  /** How many entries between the oldest and the newest pending one are looked through. */
+  private static final int PENDING_READ = 1_000;
 
   private final StreamConsumer consumer;
   private final RedisStreams streams;
@@ -52,37 +57,61 @@ public class PaymentEventsConsumer {
   }
 
   /**
-   * Whether payment events wait in the stream, not yet delivered to this service's group (its
-   * {@code lag}: a replay, a burst), or were delivered at least as long ago as a request waits for
-   * news and are not handled yet (pending entries idle that long: those of a crashed instance, say;
-   * entries being handled right now are not counted), or have not even reached the stream:
-   * payments-service reports events it committed that have waited that long to be published.
+   * Whether this service may not have seen all news of a payment that a client saw before its
+   * request began, the request having waited as long as requests wait for news ({@code
+   * projection.max-wait}):
+   *
+   * <ul>
+   *   <li>payment events wait in the stream, not yet delivered to this service's group (its {@code
+   *       lag}: a replay, a burst);
+   *   <li>or an event was delivered and is not handled yet: delivered at least that long ago (to a
+   *       crashed instance, say), or about this payment (being handled right now);
+   *   <li>or it has not even reached the stream: payments-service reports a committed event waiting
+   *       to be published since before the request began.
+   * </ul>
+   *
    * Unknown lag counts as none.
    */
-  public Uni<Boolean> behind() {
-    return readingBehind().chain(behind -> behind ? Uni.createFrom().item(true) : unpublished());
+  public Uni<Boolean> behind(String paymentId) {
+    return readingBehind(paymentId)
+        .chain(behind -> behind ? Uni.createFrom().item(true) : unpublished());
   }
 
   /**
-   * Whether the newest fresh report of some payments-service instance says a committed event has
-   * waited to be published at least as long as a request waits for news (its outbox held back).
+   * Whether the newest fresh report of some payments-service instance says a committed event was
+   * waiting to be published that has waited, by now, at least as long as a request waits for news
+   * (its outbox held back). A report was made up to a heartbeat ago, so its age counts too: the
+   * time of its stream entry (to the millisecond; the report's own time is to the second).
    */
   private Uni<Boolean> unpublished() {
     return streams
         .latest(Streams.SERVICE_STATUS, STATUS_REPORTS_READ)
         .map(
             entries -> {
-              Instant fresh = Instant.now().minusMillis(STATUS_FRESH_MILLIS);
-              return ServiceStatus.newestByInstance(entries).values().stream()
-                  .anyMatch(
-                      s ->
-                          Streams.PAYMENTS_SERVICE.equals(s.service())
-                              && s.at().isAfter(fresh)
-                              && s.outboxWaitingMillis() >= stuckMillis);
+              long now = System.currentTimeMillis();
+              Set<String> seen = new HashSet<>();
+              for (StreamEntry entry : entries) { // newest first
+                ServiceStatus s;
+                try {
+                  s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
+                } catch (RuntimeException notAReport) {
+                  continue;
+                }
+                if (!Streams.PAYMENTS_SERVICE.equals(s.service()) || !seen.add(s.instance())) {
+                  continue;
+                }
+                long age = Math.max(0, now - Streams.entryMillis(entry.id()));
+                if (age <= STATUS_FRESH_MILLIS
+                    && s.outboxWaitingMillis() > 0
+                    && s.outboxWaitingMillis() + age >= stuckMillis) {
+                  return true;
+                }
+              }
+              return false;
             });
   }
 
-  private Uni<Boolean> readingBehind() {
+  private Uni<Boolean> readingBehind(String paymentId) {
     Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
     return streams
         .redis()
@@ -98,7 +127,10 @@ public class PaymentEventsConsumer {
                   }
                   return pending == null || Long.parseLong(pending) == 0
                       ? Uni.createFrom().item(false)
-                      : stuckEntries();
+                      : stuckEntries()
+                          .chain(
+                              stuck ->
+                                  stuck ? Uni.createFrom().item(true) : pendingAbout(paymentId));
                 }
               }
               return Uni.createFrom().item(true); // no group yet: nothing has been read
@@ -117,6 +149,37 @@ public class PaymentEventsConsumer {
             .arg("+")
             .arg(1);
     return streams.redis().send(idle).map(reply -> reply != null && reply.size() > 0);
+  }
+
+  /**
+   * Whether an entry between the oldest and the newest pending one (delivered, not handled yet)
+   * names the payment; more entries there than are read count as yes.
+   */
+  private Uni<Boolean> pendingAbout(String paymentId) {
+    Request summary =
+        Request.cmd(Command.XPENDING).arg(Streams.PAYMENT_EVENTS).arg(Streams.REFUND_SERVICE);
+    return streams
+        .redis()
+        .send(summary)
+        .chain(
+            reply -> {
+              if (reply == null || reply.size() < 3 || reply.get(0).toLong() == 0) {
+                return Uni.createFrom().item(false);
+              }
+              String quoted = '"' + paymentId + '"';
+              return streams
+                  .range(
+                      Streams.PAYMENT_EVENTS,
+                      reply.get(1).toString(),
+                      reply.get(2).toString(),
+                      PENDING_READ + 1)
+                  .map(
+                      entries ->
+                          entries.size() > PENDING_READ
+                              || entries.stream()
+                                  .anyMatch(
+                                      e -> e.payload() != null && e.payload().contains(quoted)));
+            });
   }
 
   private Uni<Void> handle(EventEnvelope event) {

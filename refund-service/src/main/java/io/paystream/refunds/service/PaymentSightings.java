@@ -58,22 +58,23 @@ public class PaymentSightings {
   }
 
   /** The answer for a payment still unknown at the deadline: 404, or 503 (see {@link #settled}). */
-  public <T> Uni<T> unknown() {
-    return settled(notFound());
+  public <T> Uni<T> unknown(String paymentId) {
+    return settled(paymentId, notFound());
   }
 
   /**
    * The answer at the deadline about what this service has seen of a payment: {@code seen} once
    * every payment event published so far has reached this service; 503 (retry shortly) while it
    * cannot tell, because it cannot read payment events or has not caught up with them (a replay, a
-   * burst, events a crashed instance had read and not yet handled).
+   * burst, events a crashed instance had read and not yet handled, an event about this payment
+   * being handled right now, events payments-service could not publish yet).
    */
-  public <T> Uni<T> settled(ApiException seen) {
+  public <T> Uni<T> settled(String paymentId, ApiException seen) {
     if (!paymentEvents.consumer().isHealthy()) {
       return Uni.createFrom().failure(unavailable());
     }
     return paymentEvents
-        .behind()
+        .behind(paymentId)
         .onFailure()
         .recoverWithItem(true)
         .chain(behind -> Uni.createFrom().failure(behind ? unavailable() : seen));

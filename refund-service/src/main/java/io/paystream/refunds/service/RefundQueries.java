@@ -66,7 +66,7 @@ public class RefundQueries {
                     .item(page.envelope(l.items(), l.total(), RefundView::write));
               }
               if (PaymentSightings.passed(deadline)) {
-                return sightings.unknown();
+                return sightings.unknown(paymentId);
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), false, deadline)

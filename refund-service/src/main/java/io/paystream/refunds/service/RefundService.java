@@ -115,8 +115,8 @@ public class RefundService {
                 // Still pending here, or unknown: so it is, unless this service is behind.
                 count(known ? "not_refundable" : "unknown_payment");
                 return known
-                    ? sightings.settled(ApiException.badRequest(NOT_REFUNDABLE))
-                    : sightings.unknown();
+                    ? sightings.settled(paymentId, ApiException.badRequest(NOT_REFUNDABLE))
+                    : sightings.unknown(paymentId);
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), true, deadline)

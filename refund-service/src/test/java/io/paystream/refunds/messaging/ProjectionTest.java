@@ -88,18 +88,14 @@ class ProjectionTest extends UpstreamTest {
 
   @Test
   void aPaymentSeenPendingIs503RatherThan400WhileItsOutcomeIsNotRead() throws Exception {
-    PaymentView p = Upstream.newPayment(10_000);
-    upstream.created(p);
-    upstream.awaitStatus(p.id(), PaymentView.PENDING);
+    PaymentView p = pendingPayment();
     // The client reads success; this service has not.
     refundIs503UntilPublishedEventsAreRead(p, () -> upstream.settle(p, PaymentView.SUCCESS));
   }
 
   @Test
   void aPaymentSeenPendingIs503RatherThan400WhilePaymentsServiceCannotPublish() {
-    PaymentView p = Upstream.newPayment(10_000);
-    upstream.created(p);
-    upstream.awaitStatus(p.id(), PaymentView.PENDING);
+    PaymentView p = pendingPayment();
     String instance = "held-back-" + UUID.randomUUID();
     // payments-service reports a committed event waiting 5 s to be published (its outbox held
     // back): the outcome the client may have read has not even reached the stream.
@@ -110,21 +106,52 @@ class ProjectionTest extends UpstreamTest {
       report(instance, 0);
     }
     // Publishing again, and the payment still pending: then it is not refundable.
-    assertFalse(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+    assertFalse(behind(p));
     Api.refund(p.id(), 100)
         .then()
         .statusCode(400)
         .body("error.description", equalTo("Payment not in refundable state"));
   }
 
-  /** This service counts itself behind, and a refund of {@code p} is 503 (retry) meanwhile. */
+  @Test
+  void aReportMadeAMomentAgoCountsTheWaitSinceItWasMade() throws InterruptedException {
+    PaymentView p = pendingPayment();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p)); // its events handled
+    String instance = "held-back-" + UUID.randomUUID();
+    try {
+      // Just made: an event waiting 1.5 s was committed after a request now at its deadline (2 s)
+      // began, so that request did not depend on it.
+      report(instance, 1_500);
+      assertFalse(behind(p));
+      // The same report 0.8 s later (reports come every second): by now that event has waited
+      // 2.3 s, so it was committed before such a request began, and may be what its client read.
+      Thread.sleep(800);
+      assertRefundIs503WhileBehind(p);
+    } finally {
+      report(instance, 0);
+    }
+  }
+
+  /** A payment this service has seen created and pending. */
+  private PaymentView pendingPayment() {
+    PaymentView p = Upstream.newPayment(10_000);
+    upstream.created(p);
+    upstream.awaitStatus(p.id(), PaymentView.PENDING);
+    return p;
+  }
+
+  /** This service counts itself behind about {@code p}, and a refund of it is 503 meanwhile. */
   private void assertRefundIs503WhileBehind(PaymentView p) {
-    assertTrue(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+    assertTrue(behind(p));
     Api.refund(p.id(), 100)
         .then()
         .statusCode(503)
         .header("Retry-After", notNullValue())
         .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
+  }
+
+  private boolean behind(PaymentView p) {
+    return paymentEvents.behind(p.id()).await().atMost(Duration.ofSeconds(5));
   }
 
   private void report(String instance, long outboxWaitingMillis) {
@@ -160,9 +187,7 @@ class ProjectionTest extends UpstreamTest {
       consumer.start();
     }
     upstream.awaitStatus(p.id(), PaymentView.SUCCESS);
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> !paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p));
     Api.refund(p.id(), 100).then().statusCode(201);
   }
 
@@ -171,32 +196,32 @@ class ProjectionTest extends UpstreamTest {
     String group = Streams.REFUND_SERVICE;
     String consumerName = "crashed-" + UUID.randomUUID();
     PaymentView p = Upstream.newPayment(10_000);
+    PaymentView other = Upstream.newPayment(10_000);
     StreamConsumer consumer = paymentEvents.consumer();
     consumer.stop();
     try {
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> !paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p) && !behind(other));
       upstream.created(p);
-      // Another instance reads the event and dies before handling it: nothing is left undelivered
-      // (no lag), but the event stays pending.
+      // Another instance reads the event: nothing is left undelivered (no lag), but the event is
+      // pending until it is handled.
       List<StreamEntry> read =
           streams
               .readGroup(Streams.PAYMENT_EVENTS, group, consumerName, 1000, 0, ">")
               .await()
               .atMost(Duration.ofSeconds(5));
       assertFalse(read.isEmpty());
-      // Being handled (just read) is not behind; unhandled for as long as a request waits is.
-      assertFalse(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+      // Being handled (just read): behind about that payment, not about another one.
+      assertTrue(behind(p));
+      assertFalse(behind(other));
+      // Unhandled for as long as a request waits (that instance died, say): behind about any.
+      await().atMost(Duration.ofSeconds(10)).until(() -> behind(other));
       // Once handled (here: acknowledged), it is not behind any more.
       streams
           .ack(Streams.PAYMENT_EVENTS, group, read.stream().map(StreamEntry::id).toList())
           .await()
           .atMost(Duration.ofSeconds(5));
-      assertFalse(paymentEvents.behind().await().atMost(Duration.ofSeconds(5)));
+      assertFalse(behind(p));
+      assertFalse(behind(other));
     } finally {
       consumer.start();
     }

@@ -215,6 +215,13 @@ public final class RedisStreams {
     return redis.send(req).map(RedisStreams::entries);
   }
 
+  /** At most {@code count} entries between two ids (inclusive), oldest first ({@code XRANGE}). */
+  public Uni<List<StreamEntry>> range(String stream, String firstId, String lastId, int count) {
+    Request req =
+        Request.cmd(Command.XRANGE).arg(stream).arg(firstId).arg(lastId).arg("COUNT").arg(count);
+    return redis.send(req).map(RedisStreams::entries);
+  }
+
   /** Moves an entry to the dead-letter stream and acknowledges it. */
   public Uni<Void> deadLetter(
       String stream, String group, StreamEntry entry, String reason, long maxLen) {

@@ -29,6 +29,14 @@ public final class Streams {
     return "paystream:relay-seq:" + outboxTable;
   }
 
+  /**
+   * When an entry was added, in Unix milliseconds: the first part of its id ({@code <ms>-<seq>}).
+   */
+  public static long entryMillis(String entryId) {
+    int dash = entryId.indexOf('-');
+    return Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
+  }
+
   /** The field that holds the envelope in every entry. */
   public static final String FIELD = "event";
 
