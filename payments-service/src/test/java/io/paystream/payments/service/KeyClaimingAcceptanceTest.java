@@ -237,7 +237,8 @@ class KeyClaimingAcceptanceTest {
             key,
             201,
             view.writeAwaitingOrder(new JsonWriter()).toBytes(),
-            fingerprint(orderId, vpa));
+            fingerprint(orderId, vpa),
+            null);
     return new Claiming(new Accept(pending, events, response), view);
   }
 

@@ -12,7 +12,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import java.security.MessageDigest;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,8 +32,9 @@ import java.util.UUID;
  * request. The business statement then stores the response in the same statement as the change
  * ({@link #completeSql}), so a crash can never leave a change without its stored answer. A request
  * that fails (4xx or otherwise) {@link #release releases} the key; a claim whose holder died is
- * taken over once its lock has expired. Keys are kept for 24 hours. Claims that arrive together
- * share one statement ({@link Batcher}).
+ * taken over once its lock has expired. Should that holder only have stalled, its statement then
+ * fails whole and its release leaves the key alone: each claim is known by its lease's end. Keys
+ * are kept for 24 hours. Claims that arrive together share one statement ({@link Batcher}).
  *
  * <p>Table shape (each service's migration): {@code (merchant_id uuid, key text, fingerprint bytea,
  * response_status int, response_body bytea, locked_until timestamptz, created_at timestamptz,
@@ -46,6 +49,17 @@ public final class IdempotencyStore {
   static final int MAX_BATCH = 128;
   static final int MAX_CONCURRENT = 1;
 
+  /**
+   * The function in each service's schema that fails a statement completing a key whose claim it no
+   * longer holds, with SQLSTATE {@value #TAKEN_OVER_STATE}: {@code CREATE FUNCTION
+   * idempotency_key_taken_over() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '…' USING
+   * ERRCODE = 'PSK01'; END $$}.
+   */
+  public static final String TAKEN_OVER_FUNCTION = "idempotency_key_taken_over";
+
+  /** The SQLSTATE of {@link #TAKEN_OVER_FUNCTION}. */
+  public static final String TAKEN_OVER_STATE = "PSK01";
+
   private final Pool pool;
   private final String table;
   private final long ttlMillis;
@@ -53,6 +67,7 @@ public final class IdempotencyStore {
   private final String claimSql;
   private final String readSql;
   private final String releaseSql;
+  private final String takenOverSql;
   private final String purgeSql;
   private final Batcher<ClaimRequest, IdempotencyClaim> claims;
 
@@ -81,9 +96,9 @@ public final class IdempotencyStore {
             + " expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL"
             + " WHERE k.expires_at <= now()"
             + " OR (k.response_status IS NULL AND k.locked_until <= now())"
-            + " RETURNING k.merchant_id, k.key)"
-            + " SELECT r.merchant_id, r.key, c.key IS NOT NULL AS claimed, k.fingerprint,"
-            + " k.response_status, k.response_body FROM "
+            + " RETURNING k.merchant_id, k.key, k.locked_until)"
+            + " SELECT r.merchant_id, r.key, c.key IS NOT NULL AS claimed, c.locked_until AS lease,"
+            + " k.fingerprint, k.response_status, k.response_body FROM "
             + AsyncCommit.NAME
             + ", r"
             + " LEFT JOIN claimed c ON c.merchant_id = r.merchant_id AND c.key = r.key"
@@ -91,13 +106,17 @@ public final class IdempotencyStore {
             + table
             + " k ON c.key IS NULL AND k.merchant_id = r.merchant_id AND k.key = r.key";
     this.readSql =
-        "SELECT k.merchant_id, k.key, false AS claimed, k.fingerprint, k.response_status,"
-            + " k.response_body FROM "
+        "SELECT k.merchant_id, k.key, false AS claimed, NULL::timestamptz AS lease, k.fingerprint,"
+            + " k.response_status, k.response_body FROM "
             + table
             + " k JOIN unnest($1::uuid[], $2::text[]) AS r (merchant_id, key)"
             + " ON k.merchant_id = r.merchant_id AND k.key = r.key";
     this.releaseSql =
-        "DELETE FROM " + table + " WHERE merchant_id = $1 AND key = $2 AND response_status IS NULL";
+        "DELETE FROM "
+            + table
+            + " WHERE merchant_id = $1 AND key = $2 AND response_status IS NULL"
+            + " AND locked_until = $3";
+    this.takenOverSql = table.substring(0, table.indexOf('.') + 1) + TAKEN_OVER_FUNCTION + "()";
     this.claims = new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::claimAll);
     this.purgeSql =
         "DELETE FROM "
@@ -120,7 +139,8 @@ public final class IdempotencyStore {
   private record ClaimRequest(KeyId id, byte[] fingerprint) {}
 
   /** A key's state after a batch: claimed by one of its requests, or as stored. */
-  private record KeyState(boolean claimed, byte[] fingerprint, Integer status, byte[] body) {}
+  private record KeyState(
+      boolean claimed, OffsetDateTime lease, byte[] fingerprint, Integer status, byte[] body) {}
 
   /**
    * Claims the distinct keys of a batch in one statement. Requests for the same key are answered as
@@ -179,7 +199,7 @@ public final class IdempotencyStore {
               for (ClaimRequest r : batch) {
                 KeyState state = states.get(r.id());
                 if (state != null && state.claimed() && claimedBy.add(r.id())) {
-                  out.add(IdempotencyClaim.CLAIMED);
+                  out.add(new IdempotencyClaim.Claimed(state.lease()));
                 } else {
                   out.add(outcome(state, r.fingerprint()));
                 }
@@ -194,13 +214,15 @@ public final class IdempotencyStore {
       KeyId id = new KeyId(row.getUUID("merchant_id"), row.getString("key"));
       boolean claimed = row.getBoolean("claimed");
       if (claimed) {
-        states.put(id, new KeyState(true, first.get(id), null, null));
+        states.put(
+            id, new KeyState(true, row.getOffsetDateTime("lease"), first.get(id), null, null));
       } else if (row.getBuffer("fingerprint") != null) {
         var body = row.getBuffer("response_body");
         states.put(
             id,
             new KeyState(
                 false,
+                null,
                 row.getBuffer("fingerprint").getBytes(),
                 row.getInteger("response_status"),
                 body == null ? null : body.getBytes()));
@@ -235,22 +257,43 @@ public final class IdempotencyStore {
 
   /**
    * A data-modifying statement that stores the response with the change, for a CTE; with a {@code
-   * guard} CTE name, only when that CTE returned a row.
+   * guard} CTE name, only when that CTE returned a row. The key must still be held by the claim
+   * whose {@code lease} is given: a request that stalled past its lease while another took the key
+   * over fails whole ({@link #isTakenOver}), its change undone, so that one key never makes two
+   * changes.
    */
   public String completeSql(
-      SqlParams p, UUID merchantId, String key, int status, byte[] body, String guard) {
+      SqlParams p,
+      UUID merchantId,
+      String key,
+      int status,
+      byte[] body,
+      String guard,
+      OffsetDateTime lease) {
     String sql =
         "UPDATE "
             + table
-            + " SET response_status = "
+            + " SET response_status = CASE WHEN locked_until = "
+            + p.add(lease)
+            + " THEN "
             + p.add(status)
-            + ", response_body = "
+            + " ELSE "
+            + takenOverSql
+            + " END, response_body = "
             + p.add(body)
             + ", locked_until = NULL WHERE merchant_id = "
             + p.add(merchantId)
             + " AND key = "
             + p.add(key);
     return guard == null ? sql : sql + " AND EXISTS (SELECT 1 FROM " + guard + ")";
+  }
+
+  /**
+   * Whether {@code failure} is that of a statement that would have completed a key another request
+   * took over ({@link #completeSql}): nothing was changed.
+   */
+  public static boolean isTakenOver(Throwable failure) {
+    return failure instanceof PgException pg && TAKEN_OVER_STATE.equals(pg.getSqlState());
   }
 
   /**
@@ -325,13 +368,16 @@ public final class IdempotencyStore {
         + ".locked_until > now()))";
   }
 
-  /** Releases a claimed key after a failed request; the same request may then run again. */
-  public Uni<Void> release(UUID merchantId, String key) {
+  /**
+   * Releases a key claimed with {@code lease} after a failed request; the same request may then run
+   * again. A key another request has taken over since is left to it.
+   */
+  public Uni<Void> release(UUID merchantId, String key, OffsetDateTime lease) {
     if (key == null) {
       return Uni.createFrom().voidItem();
     }
     return pool.preparedQuery(releaseSql)
-        .execute(Tuple.of(merchantId, key))
+        .execute(Tuple.of(merchantId, key, lease))
         .onFailure()
         .recoverWithNull()
         .replaceWithVoid();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.security.SecretBox;
 import io.smallrye.mutiny.Uni;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,6 +58,7 @@ public final class IdempotentRun {
     private final UUID merchantId;
     private final String key;
     private final byte[] fingerprint;
+    private final OffsetDateTime lease;
     private final UnaryOperator<byte[]> seal;
 
     private Storing(
@@ -64,11 +66,13 @@ public final class IdempotentRun {
         UUID merchantId,
         String key,
         byte[] fingerprint,
+        OffsetDateTime lease,
         UnaryOperator<byte[]> seal) {
       this.store = store;
       this.merchantId = merchantId;
       this.key = key;
       this.fingerprint = fingerprint;
+      this.lease = lease;
       this.seal = seal;
     }
 
@@ -76,7 +80,8 @@ public final class IdempotentRun {
     public StoredResponse response(int status, byte[] body) {
       return key == null
           ? null
-          : new StoredResponse(store, merchantId, key, status, seal.apply(body), fingerprint);
+          : new StoredResponse(
+              store, merchantId, key, status, seal.apply(body), fingerprint, lease);
     }
 
     /**
@@ -116,10 +121,22 @@ public final class IdempotentRun {
                   && !(claim instanceof IdempotencyClaim.None)) {
                 return Uni.createFrom().item(() -> answer(sealed ? opened(claim) : claim));
               }
+              OffsetDateTime lease = claim instanceof IdempotencyClaim.Claimed c ? c.lease() : null;
               UnaryOperator<byte[]> seal = sealed ? this::seal : UnaryOperator.identity();
-              return apply(work, new Storing(store, merchantId, key, null, seal))
+              return apply(work, new Storing(store, merchantId, key, null, lease, seal))
                   .onFailure()
-                  .call(() -> store.release(merchantId, key));
+                  .recoverWithUni(
+                      failure -> {
+                        if (IdempotencyStore.isTakenOver(failure)) {
+                          // It outlived its lease and another request holds the key now: that
+                          // one answers; this one's change was undone.
+                          return Uni.createFrom()
+                              .failure(IdempotencyStore.refusal(IdempotencyClaim.IN_FLIGHT));
+                        }
+                        return store
+                            .release(merchantId, key, lease)
+                            .chain(() -> Uni.createFrom().failure(failure));
+                      });
             });
   }
 
@@ -156,7 +173,8 @@ public final class IdempotentRun {
     if (recent.contains(merchantId, key)) {
       return run(merchantId, key, fingerprint, work);
     }
-    return apply(work, new Storing(store, merchantId, key, fingerprint, UnaryOperator.identity()))
+    return apply(
+            work, new Storing(store, merchantId, key, fingerprint, null, UnaryOperator.identity()))
         .onItem()
         .ifNull()
         .switchTo(() -> run(merchantId, key, fingerprint, work))

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.sql.SqlParams;
@@ -18,6 +21,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -54,6 +58,14 @@ class IdempotencyStoreTest {
             + " response_status int, response_body bytea, locked_until timestamptz,"
             + " created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,"
             + " PRIMARY KEY (merchant_id, key))");
+    sql(
+        "CREATE FUNCTION idem."
+            + IdempotencyStore.TAKEN_OVER_FUNCTION
+            + "() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'taken over' USING"
+            + " ERRCODE = '"
+            + IdempotencyStore.TAKEN_OVER_STATE
+            + "'; END $$");
+    sql("CREATE TABLE idem.changes (v text)");
     store = new IdempotencyStore(pool, TABLE, 86_400_000, 30_000);
   }
 
@@ -66,12 +78,10 @@ class IdempotencyStoreTest {
   @Test
   void claimsArrivingTogetherAreAnsweredAsIfOneCameAfterAnother() {
     // Stored before: a completed key, a key whose holder died (lock expired), an expired key.
-    claimAlone(MERCHANT, "done", A);
-    complete(MERCHANT, "done", 201, "{\"id\":\"pay_1\"}");
+    complete(MERCHANT, "done", claimAlone(MERCHANT, "done", A), 201, "{\"id\":\"pay_1\"}");
     claimAlone(MERCHANT, "orphan", A);
     sql("UPDATE " + TABLE + " SET locked_until = now() - interval '1 second' WHERE key = 'orphan'");
-    claimAlone(MERCHANT, "old", B);
-    complete(MERCHANT, "old", 201, "{\"id\":\"pay_old\"}");
+    complete(MERCHANT, "old", claimAlone(MERCHANT, "old", B), 201, "{\"id\":\"pay_old\"}");
     sql("UPDATE " + TABLE + " SET expires_at = now() - interval '1 second' WHERE key = 'old'");
 
     List<Uni<IdempotencyClaim>> calls = new ArrayList<>();
@@ -91,10 +101,10 @@ class IdempotencyStoreTest {
     }
     List<IdempotencyClaim> claims = Uni.join().all(calls).andFailFast().await().atMost(WAIT);
 
-    assertSame(IdempotencyClaim.CLAIMED, claims.get(0));
+    assertInstanceOf(IdempotencyClaim.Claimed.class, claims.get(0));
     assertSame(IdempotencyClaim.IN_FLIGHT, claims.get(1));
     assertSame(IdempotencyClaim.MISMATCH, claims.get(2));
-    assertSame(IdempotencyClaim.CLAIMED, claims.get(3));
+    assertInstanceOf(IdempotencyClaim.Claimed.class, claims.get(3));
     for (int i : new int[] {4, 5}) {
       IdempotencyClaim.Replay replay =
           assertInstanceOf(IdempotencyClaim.Replay.class, claims.get(i));
@@ -102,12 +112,12 @@ class IdempotencyStoreTest {
       assertArrayEquals("{\"id\":\"pay_1\"}".getBytes(StandardCharsets.UTF_8), replay.body());
     }
     assertSame(IdempotencyClaim.MISMATCH, claims.get(6));
-    assertSame(IdempotencyClaim.CLAIMED, claims.get(7));
+    assertInstanceOf(IdempotencyClaim.Claimed.class, claims.get(7));
     assertSame(IdempotencyClaim.IN_FLIGHT, claims.get(8));
-    assertSame(IdempotencyClaim.CLAIMED, claims.get(9));
+    assertInstanceOf(IdempotencyClaim.Claimed.class, claims.get(9));
     assertSame(IdempotencyClaim.NONE, claims.get(10));
     for (int i = 11; i < claims.size(); i++) {
-      assertSame(IdempotencyClaim.CLAIMED, claims.get(i), "claim " + i);
+      assertInstanceOf(IdempotencyClaim.Claimed.class, claims.get(i), "claim " + i);
     }
 
     // The expired key holds the new request now, with its stored answer gone.
@@ -125,10 +135,75 @@ class IdempotencyStoreTest {
 
   @Test
   void aReleasedKeyCanBeClaimedAgain() {
-    claimAlone(MERCHANT, "k", A);
-    store.release(MERCHANT, "k").await().atMost(WAIT);
-    assertSame(IdempotencyClaim.CLAIMED, store.claim(MERCHANT, "k", B).await().atMost(WAIT));
+    store.release(MERCHANT, "k", claimAlone(MERCHANT, "k", A)).await().atMost(WAIT);
+    assertInstanceOf(
+        IdempotencyClaim.Claimed.class, store.claim(MERCHANT, "k", B).await().atMost(WAIT));
     assertSame(IdempotencyClaim.MISMATCH, store.claim(MERCHANT, "k", A).await().atMost(WAIT));
+  }
+
+  @Test
+  void aRequestThatOutlivedItsLeaseChangesNothingOnceARetryTookItsKeyOver() {
+    IdempotentRun run = new IdempotentRun(store, BOX);
+    OffsetDateTime[] retryLease = new OffsetDateTime[1];
+    Uni<ApiResponse> slow =
+        run.run(
+            MERCHANT,
+            "slow",
+            A,
+            // The request stalls past its lease (here: the lease is ended by hand), and the
+            // client's retry takes the key over before this request's statement runs.
+            storing ->
+                takeOver("slow")
+                    .invoke(lease -> retryLease[0] = lease)
+                    .chain(() -> change(storing, "made by the stalled request")));
+    ApiException refused =
+        assertThrows(ApiException.class, () -> slow.await().atMost(WAIT), "answered 409");
+    assertEquals(ErrorCode.CONFLICT_ERROR, refused.code());
+    assertEquals(0L, count("SELECT count(*) FROM idem.changes", Tuple.tuple()), "change undone");
+    // The retry still holds the key, and its own change and answer go through.
+    complete(MERCHANT, "slow", retryLease[0], 201, "{\"id\":\"by the retry\"}");
+    ApiResponse replay = run.run(MERCHANT, "slow", A, s -> null).await().atMost(WAIT);
+    assertEquals("{\"id\":\"by the retry\"}", new String(replay.body(), UTF_8));
+  }
+
+  @Test
+  void aRequestThatOutlivedItsLeaseAndFailedLeavesTheKeyToTheRetry() {
+    IdempotentRun run = new IdempotentRun(store, BOX);
+    Uni<ApiResponse> slow =
+        run.run(
+            MERCHANT,
+            "failing",
+            A,
+            storing ->
+                takeOver("failing")
+                    .chain(
+                        () -> Uni.createFrom().failure(ApiException.badRequest("refused", null))));
+    assertThrows(ApiException.class, () -> slow.await().atMost(WAIT));
+    // Its release did not free the retry's claim: a third request still finds it in flight.
+    assertSame(
+        IdempotencyClaim.IN_FLIGHT, store.claim(MERCHANT, "failing", A).await().atMost(WAIT));
+  }
+
+  /** Ends the lease of the key's claim, and claims it again as a retry would; emits the lease. */
+  private Uni<OffsetDateTime> takeOver(String key) {
+    return pool.preparedQuery(
+            "UPDATE " + TABLE + " SET locked_until = now() - interval '1 second' WHERE key = $1")
+        .execute(Tuple.of(key))
+        .chain(() -> store.claim(MERCHANT, key, A))
+        .map(claim -> assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease());
+  }
+
+  /** A change and its stored answer in one statement, as services make them. */
+  private Uni<ApiResponse> change(IdempotentRun.Storing storing, String value) {
+    byte[] body = ("{\"id\":\"" + value + "\"}").getBytes(UTF_8);
+    SqlParams p = new SqlParams();
+    String sql =
+        "WITH c AS (INSERT INTO idem.changes (v) VALUES ("
+            + p.add(value)
+            + ") RETURNING v)"
+            + StoredResponse.cte(storing.response(201, body), p, "c")
+            + " SELECT count(*) FROM c";
+    return pool.preparedQuery(sql).execute(p.tuple()).map(rows -> ApiResponse.created(body));
   }
 
   @Test
@@ -233,22 +308,30 @@ class IdempotencyStoreTest {
     assertArrayEquals(first.body(), replay.body());
 
     // An answer stored before answers were sealed is replayed as it was stored.
-    claimAlone(MERCHANT, "before-sealing", A);
-    complete(MERCHANT, "before-sealing", 200, "{\"secret\":\"whsec_old\"}");
+    complete(
+        MERCHANT,
+        "before-sealing",
+        claimAlone(MERCHANT, "before-sealing", A),
+        200,
+        "{\"secret\":\"whsec_old\"}");
     ApiResponse old = run.runSealed(MERCHANT, "before-sealing", A, work).await().atMost(WAIT);
     assertEquals(List.of(1), runs);
     assertEquals("{\"secret\":\"whsec_old\"}", new String(old.body(), UTF_8));
   }
 
-  private void claimAlone(UUID merchant, String key, byte[] fingerprint) {
-    assertSame(
-        IdempotencyClaim.CLAIMED, store.claim(merchant, key, fingerprint).await().atMost(WAIT));
+  /** Claims a key; emits the claim's lease. */
+  private OffsetDateTime claimAlone(UUID merchant, String key, byte[] fingerprint) {
+    return assertInstanceOf(
+            IdempotencyClaim.Claimed.class,
+            store.claim(merchant, key, fingerprint).await().atMost(WAIT))
+        .lease();
   }
 
-  private void complete(UUID merchant, String key, int status, String body) {
+  private void complete(UUID merchant, String key, OffsetDateTime lease, int status, String body) {
     SqlParams p = new SqlParams();
     String sql =
-        store.completeSql(p, merchant, key, status, body.getBytes(StandardCharsets.UTF_8), null);
+        store.completeSql(
+            p, merchant, key, status, body.getBytes(StandardCharsets.UTF_8), null, lease);
     pool.preparedQuery(sql).execute(p.tuple()).await().atMost(WAIT);
   }
 
