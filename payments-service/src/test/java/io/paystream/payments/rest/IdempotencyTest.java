@@ -245,6 +245,22 @@ class IdempotencyTest {
         .statusCode(400)
         .body("error.field", equalTo("Idempotency-Key"));
     assertEquals(0, paymentsOf(order));
+    // Refused where any bad key is: after the route and the credentials.
+    given()
+        .header("Idempotency-Key", "")
+        .contentType("application/json")
+        .body("{\"amount\":50000}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(401)
+        .body("error.code", equalTo("AUTHENTICATION_ERROR"));
+    Api.merchant()
+        .header("Idempotency-Key", "")
+        .body("{}")
+        .post("/api/v1/no-such-thing")
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("NOT_FOUND_ERROR"));
   }
 
   @Test

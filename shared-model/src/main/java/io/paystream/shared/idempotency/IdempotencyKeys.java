@@ -7,6 +7,12 @@ public final class IdempotencyKeys {
   public static final String HEADER = "Idempotency-Key";
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
+  /**
+   * What an {@code Idempotency-Key} header sent empty reads as ({@code EmptyIdempotencyKey}): a
+   * NUL, which no header value can hold, so that {@link #validate} refuses it.
+   */
+  public static final String SENT_EMPTY = "\u0000";
+
   private IdempotencyKeys() {}
 
   /**
