@@ -315,6 +315,16 @@ public final class OutboxRelay {
       return Uni.createFrom().item(true);
     }
     return pool.getConnection()
+        .invoke(
+            // The lead's connection is held between cycles: a failure that reaches it while idle
+            // (the server shutting down, say) is the next cycle's to handle, which gives up the
+            // lead. Without a handler the client would print the failure's stack trace.
+            conn ->
+                conn.exceptionHandler(
+                    err ->
+                        LOG.debugf(
+                            "outbox %s: the lead's connection failed: %s",
+                            options.table(), err.getMessage())))
         .chain(
             conn ->
                 conn.query(lockSql)

@@ -16,6 +16,9 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -95,6 +98,43 @@ class OutboxRelayTest {
       assertTrue(all.contains("fast-" + i));
     }
     relay.stop();
+  }
+
+  @Test
+  void theLeadsConnectionEndedWhileIdleIsReplacedQuietly() throws Exception {
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    insert(poolA, "before").await().indefinitely();
+    relay.kick();
+    awaitPublished(1);
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      // The server ends the lead's idle connection (as it does to every connection when it stops).
+      long ended =
+          poolB
+              .query(
+                  "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l JOIN pg_database d"
+                      + " ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted"
+                      + " AND d.datname = current_database() AND l.pid <> pg_backend_pid()")
+              .execute()
+              .await()
+              .indefinitely()
+              .iterator()
+              .next()
+              .getLong(0);
+      assertEquals(1L, ended);
+      Thread.sleep(300);
+      insert(poolA, "after").await().indefinitely();
+      relay.kick();
+      awaitPublished(2); // the lead is taken again on a new connection
+    } finally {
+      System.setErr(stderr);
+      relay.stop();
+    }
+    String out = printed.toString(StandardCharsets.UTF_8);
+    assertFalse(out.contains("PgException"), "printed: " + out);
   }
 
   @Test
