@@ -6,13 +6,16 @@ import io.paystream.payments.repository.PaymentCountsRepository;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
+import io.paystream.shared.status.StatusBoard;
 import io.paystream.shared.stream.RedisStreams;
-import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.Map;
  * Job status across the three services: this service's counts read live, the others' from their
  * heartbeats on the status stream (published every second), and worker liveness from heartbeats
  * only: a worker is running when an instance reported, within the last few seconds, that its loops
- * are alive.
+ * are alive. Reports are followed on a {@link StatusBoard}, refreshed every few seconds and on
+ * every request, so a service that went silent is remembered as such for {@link #FORGOTTEN}.
  */
 @ApplicationScoped
 public class JobStatusService {
@@ -37,20 +41,35 @@ public class JobStatusService {
           Streams.REFUND_SERVICE, "refunds",
           Streams.WEBHOOK_SERVICE, "webhooks");
 
-  private final RedisStreams streams;
+  /** How often the board reads new reports when nobody asks. */
+  static final long BOARD_REFRESH_MILLIS = 5_000;
+
+  private final StatusBoard board;
   private final PaymentCountsRepository counts;
   private final Workers workers;
   private final String instanceId;
+  private final Vertx vertx;
+  private final long timer;
 
   public JobStatusService(
       RedisStreams streams,
       PaymentCountsRepository counts,
       Workers workers,
-      PaymentsConfig config) {
-    this.streams = streams;
+      PaymentsConfig config,
+      Vertx vertx) {
+    this.board = new StatusBoard(streams, FORGOTTEN.toMillis());
     this.counts = counts;
     this.workers = workers;
     this.instanceId = config.instanceId();
+    this.vertx = vertx;
+    this.timer =
+        vertx.setPeriodic(
+            BOARD_REFRESH_MILLIS, id -> board.refresh().subscribe().with(ok -> {}, err -> {}));
+  }
+
+  @PreDestroy
+  void stop() {
+    vertx.cancelTimer(timer);
   }
 
   /** This instance's own report: payment counts from the database, its own jobs in flight. */
@@ -65,7 +84,7 @@ public class JobStatusService {
   public Uni<byte[]> status() {
     return Uni.combine()
         .all()
-        .unis(ownCounts(), streams.latest(Streams.SERVICE_STATUS, 500))
+        .unis(ownCounts(), board.refresh())
         .asTuple()
         .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()));
   }
@@ -75,11 +94,11 @@ public class JobStatusService {
     if (workers.alive()) {
       return Uni.createFrom().item(true);
     }
-    return streams
-        .latest(Streams.SERVICE_STATUS, 200)
+    return board
+        .refresh()
         .map(
-            entries ->
-                ServiceStatus.newestByInstance(entries).values().stream()
+            reports ->
+                reports.values().stream()
                     .anyMatch(
                         s ->
                             Streams.PAYMENTS_SERVICE.equals(s.service())
@@ -87,8 +106,8 @@ public class JobStatusService {
                                 && s.at().isAfter(Instant.now().minus(LIVE))));
   }
 
-  private byte[] render(JobCounts own, List<StreamEntry> entries, Instant now) {
-    Map<String, ServiceStatus> byInstance = ServiceStatus.newestByInstance(entries);
+  private byte[] render(JobCounts own, Map<String, ServiceStatus> reports, Instant now) {
+    Map<String, ServiceStatus> byInstance = new HashMap<>(reports);
     byInstance.put(
         Streams.PAYMENTS_SERVICE + "/" + instanceId,
         new ServiceStatus(Streams.PAYMENTS_SERVICE, instanceId, now, workers.alive(), own));

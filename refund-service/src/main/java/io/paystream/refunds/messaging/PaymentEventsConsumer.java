@@ -4,11 +4,10 @@ import io.paystream.refunds.config.RefundsConfig;
 import io.paystream.refunds.repository.PaymentRepository;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.status.ServiceStatus;
+import io.paystream.shared.status.StatusBoard;
 import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
-import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -16,8 +15,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -25,9 +22,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class PaymentEventsConsumer {
-  /** How far back the status stream is read for payments-service's latest reports. */
-  private static final int STATUS_REPORTS_READ = 200;
-
   /** Reports older than this are not believed: their instance may be gone. */
   private static final long STATUS_FRESH_MILLIS = 10_000;
 
@@ -38,12 +32,14 @@ public class PaymentEventsConsumer {
   private final RedisStreams streams;
   private final PaymentRepository payments;
   private final long stuckMillis;
+  private final StatusBoard reports;
 
   public PaymentEventsConsumer(
       Vertx vertx, RedisStreams streams, PaymentRepository payments, RefundsConfig config) {
     this.streams = streams;
     this.payments = payments;
     this.stuckMillis = config.projection().maxWait().toMillis();
+    this.reports = new StatusBoard(streams, STATUS_FRESH_MILLIS);
     this.consumer =
         new StreamConsumer(
             vertx,
@@ -80,34 +76,21 @@ public class PaymentEventsConsumer {
   /**
    * Whether the newest fresh report of some payments-service instance says a committed event was
    * waiting to be published that has waited, by now, at least as long as a request waits for news
-   * (its outbox held back). A report was made up to a heartbeat ago, so its age counts too: the
-   * time of its stream entry (to the millisecond; the report's own time is to the second).
+   * (its outbox held back). A report was made up to a heartbeat ago, so its age counts too.
    */
   private Uni<Boolean> unpublished() {
-    return streams
-        .latest(Streams.SERVICE_STATUS, STATUS_REPORTS_READ)
+    return reports
+        .refresh()
         .map(
-            entries -> {
+            latest -> {
               long now = System.currentTimeMillis();
-              Set<String> seen = new HashSet<>();
-              for (StreamEntry entry : entries) { // newest first
-                ServiceStatus s;
-                try {
-                  s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
-                } catch (RuntimeException notAReport) {
-                  continue;
-                }
-                if (!Streams.PAYMENTS_SERVICE.equals(s.service()) || !seen.add(s.instance())) {
-                  continue;
-                }
-                long age = Math.max(0, now - Streams.entryMillis(entry.id()));
-                if (age <= STATUS_FRESH_MILLIS
-                    && s.outboxWaitingMillis() > 0
-                    && s.outboxWaitingMillis() + age >= stuckMillis) {
-                  return true;
-                }
-              }
-              return false;
+              return latest.values().stream()
+                  .anyMatch(
+                      s ->
+                          Streams.PAYMENTS_SERVICE.equals(s.service())
+                              && s.outboxWaitingMillis() > 0
+                              && s.outboxWaitingMillis() + Math.max(0, now - s.at().toEpochMilli())
+                                  >= stuckMillis);
             });
   }
 

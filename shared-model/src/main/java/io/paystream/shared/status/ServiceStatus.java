@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.json.JsonWriter;
-import io.paystream.shared.stream.StreamEntry;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One instance's heartbeat on {@code paystream:service-status}: which service, whether its worker
@@ -47,25 +43,6 @@ public record ServiceStatus(
     counts.write(w);
     w.name("outbox_waiting_ms").value(outboxWaitingMillis);
     w.endObject();
-  }
-
-  /**
-   * The newest report of each instance among status stream entries given newest first (as {@link
-   * io.paystream.shared.stream.RedisStreams#latest} reads them), keyed {@code service/instance};
-   * entries that are not reports are skipped. The stream's order decides, not the reports' times,
-   * which are to the second: an instance adds its reports in the order it makes them.
-   */
-  public static Map<String, ServiceStatus> newestByInstance(List<StreamEntry> entries) {
-    Map<String, ServiceStatus> out = new HashMap<>();
-    for (StreamEntry entry : entries) {
-      try {
-        ServiceStatus s = read(EventEnvelope.decode(entry.payload()));
-        out.putIfAbsent(s.service() + "/" + s.instance(), s);
-      } catch (RuntimeException e) {
-        // not a status report: skip it
-      }
-    }
-    return out;
   }
 
   /** Reads a report from a status envelope. */

@@ -215,7 +215,10 @@ public final class RedisStreams {
     return redis.send(req).map(RedisStreams::entries);
   }
 
-  /** At most {@code count} entries between two ids (inclusive), oldest first ({@code XRANGE}). */
+  /**
+   * At most {@code count} entries between two ids, oldest first ({@code XRANGE}): inclusive, or
+   * exclusive where an id starts with {@code (}.
+   */
   public Uni<List<StreamEntry>> range(String stream, String firstId, String lastId, int count) {
     Request req =
         Request.cmd(Command.XRANGE).arg(stream).arg(firstId).arg(lastId).arg("COUNT").arg(count);

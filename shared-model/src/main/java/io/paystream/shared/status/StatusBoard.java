@@ -1,0 +1,114 @@
+package io.paystream.shared.status;
+
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamEntry;
+import io.paystream.shared.stream.Streams;
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The newest report of every instance heard of lately, kept by following the status stream. Each
+ * {@link #refresh} reads only the entries added since the one before, so an instance that stopped
+ * reporting stays known, as silent, for {@code rememberMillis}, however many reports the others
+ * have added since: the stream itself keeps only about {@link StatusPublisher#MAX_LEN}, a few
+ * minutes of a cluster's reports. A report's time is that of its stream entry, to the millisecond
+ * (the report's own time is to the second). Refresh at least every few seconds, as a timer does.
+ */
+public final class StatusBoard {
+  /** Entries read per refresh: more than the stream keeps. */
+  static final int READ = 10_000;
+
+  private final RedisStreams streams;
+  private final long rememberMillis;
+  private final Map<String, Seen> newest = new HashMap<>();
+  private long lastMillis = -1;
+  private long lastSeq = -1;
+
+  private record Seen(long millis, long seq, ServiceStatus status) {}
+
+  public StatusBoard(RedisStreams streams, long rememberMillis) {
+    this.streams = streams;
+    this.rememberMillis = rememberMillis;
+  }
+
+  /**
+   * Reads the reports added since the last refresh; emits the newest report of each instance heard
+   * of within {@code rememberMillis}, keyed {@code service/instance}.
+   */
+  public Uni<Map<String, ServiceStatus>> refresh() {
+    String from;
+    synchronized (this) {
+      from = lastMillis < 0 ? "-" : "(" + lastMillis + "-" + lastSeq;
+    }
+    return streams
+        .range(Streams.SERVICE_STATUS, from, "+", READ)
+        .chain(entries -> entries.isEmpty() ? wentBack() : Uni.createFrom().item(entries))
+        .map(this::fold);
+  }
+
+  /**
+   * Nothing new since the last refresh: unless the stream restarted below that point (Redis lost
+   * its data and its clock is behind), in which case it is read again from its start.
+   */
+  private Uni<List<StreamEntry>> wentBack() {
+    return streams
+        .latest(Streams.SERVICE_STATUS, 1)
+        .chain(
+            latest -> {
+              if (latest.isEmpty() || !before(latest.get(0).id())) {
+                return Uni.createFrom().item(List.<StreamEntry>of());
+              }
+              synchronized (this) {
+                lastMillis = -1;
+                lastSeq = -1;
+              }
+              return streams.range(Streams.SERVICE_STATUS, "-", "+", READ);
+            });
+  }
+
+  /** Whether an entry id comes before the last one read. */
+  private synchronized boolean before(String id) {
+    long millis = Streams.entryMillis(id);
+    long seq = Long.parseLong(id.substring(id.indexOf('-') + 1));
+    return millis < lastMillis || millis == lastMillis && seq < lastSeq;
+  }
+
+  private synchronized Map<String, ServiceStatus> fold(List<StreamEntry> entries) {
+    for (StreamEntry entry : entries) {
+      long millis = Streams.entryMillis(entry.id());
+      long seq = Long.parseLong(entry.id().substring(entry.id().indexOf('-') + 1));
+      if (millis > lastMillis || millis == lastMillis && seq > lastSeq) {
+        lastMillis = millis;
+        lastSeq = seq;
+      }
+      ServiceStatus s;
+      try {
+        s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
+      } catch (RuntimeException notAReport) {
+        continue;
+      }
+      String key = s.service() + "/" + s.instance();
+      Seen seen = newest.get(key);
+      if (seen == null || millis > seen.millis() || millis == seen.millis() && seq > seen.seq()) {
+        ServiceStatus timed =
+            new ServiceStatus(
+                s.service(),
+                s.instance(),
+                Instant.ofEpochMilli(millis),
+                s.workerRunning(),
+                s.counts(),
+                s.outboxWaitingMillis());
+        newest.put(key, new Seen(millis, seq, timed));
+      }
+    }
+    long forgotten = System.currentTimeMillis() - rememberMillis;
+    newest.values().removeIf(seen -> seen.millis() < forgotten);
+    Map<String, ServiceStatus> out = new HashMap<>();
+    newest.forEach((key, seen) -> out.put(key, seen.status()));
+    return out;
+  }
+}
