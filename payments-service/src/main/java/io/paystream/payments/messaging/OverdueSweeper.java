@@ -20,12 +20,16 @@ public class OverdueSweeper {
   private static final Logger LOG = Logger.getLogger(OverdueSweeper.class);
   private static final int BATCH = 200;
 
+  /** Batches one sweep finishes at most before the next tick: a backlog goes at once, in turns. */
+  private static final int MAX_BATCHES = 50;
+
   private final Vertx vertx;
   private final PaymentRepository payments;
   private final PaymentFinisher finisher;
   private final PaymentsConfig.Worker config;
   private final AtomicBoolean busy = new AtomicBoolean();
   private volatile long timer = -1;
+  private volatile boolean failing;
 
   public OverdueSweeper(
       Vertx vertx, PaymentRepository payments, PaymentFinisher finisher, PaymentsConfig config) {
@@ -45,35 +49,56 @@ public class OverdueSweeper {
     }
   }
 
-  /** Finishes one batch of overdue payments; emits how many this call finished. */
-  public Uni<Integer> sweep() {
+  /**
+   * Sweeps batch after batch while they come full (a backlog left by a lost Redis or a dead
+   * instance), up to {@value #MAX_BATCHES}; emits how many were finished.
+   */
+  Uni<Integer> sweepBacklog(int batches, int finishedSoFar) {
     return payments
         .overdue(config.sweepGrace().toMillis(), BATCH)
-        .onItem()
-        .transformToMulti(list -> Multi.createFrom().iterable(list))
-        .onItem()
-        .transformToUniAndMerge(p -> finisher.finish(p, null))
-        .collect()
-        .asList()
-        .map(done -> (int) done.stream().filter(Boolean::booleanValue).count());
+        .chain(
+            list ->
+                Multi.createFrom()
+                    .iterable(list)
+                    .onItem()
+                    .transformToUniAndMerge(p -> finisher.finish(p, null))
+                    .collect()
+                    .asList()
+                    .chain(
+                        done -> {
+                          int n =
+                              finishedSoFar
+                                  + (int) done.stream().filter(Boolean::booleanValue).count();
+                          return list.size() < BATCH || batches + 1 >= MAX_BATCHES
+                              ? Uni.createFrom().item(n)
+                              : sweepBacklog(batches + 1, n);
+                        }));
   }
 
   private void sweepQuietly() {
     if (!busy.compareAndSet(false, true)) {
       return;
     }
-    sweep()
+    sweepBacklog(0, 0)
         .subscribe()
         .with(
             n -> {
               busy.set(false);
+              if (failing) {
+                failing = false;
+                LOG.info("sweeping overdue payments works again");
+              }
               if (n > 0) {
                 LOG.warnf("finished %d overdue payments whose jobs were lost", n);
               }
             },
             err -> {
               busy.set(false);
-              LOG.debugf("sweep failed: %s", err.getMessage());
+              if (!failing) {
+                failing = true;
+                LOG.warnf(
+                    "sweeping overdue payments failed (retried every tick): %s", err.getMessage());
+              }
             });
   }
 }

@@ -119,12 +119,24 @@ public final class RedisStreams {
     return redis.send(req).replaceWithVoid();
   }
 
-  /** {@code XAUTOCLAIM} one page from the start; returns the entries now owned by consumer. */
-  public Uni<List<StreamEntry>> autoClaim(
-      String stream, String group, String consumer, long minIdleMillis, int count) {
+  /**
+   * One page of {@code XAUTOCLAIM}: the entries now owned by {@code consumer}, and where the next
+   * page starts ({@code 0-0} once the whole pending list has been scanned).
+   */
+  public record ClaimedPage(List<StreamEntry> entries, String next) {}
+
+  /** {@code XAUTOCLAIM} one page from {@code start} ({@code 0-0}: the start of the list). */
+  public Uni<ClaimedPage> autoClaim(
+      String stream, String group, String consumer, long minIdleMillis, String start, int count) {
     Request req = Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer);
-    req.arg(minIdleMillis).arg("0-0").arg("COUNT").arg(count);
-    return redis.send(req).map(reply -> reply == null ? List.of() : entries(reply.get(1)));
+    req.arg(minIdleMillis).arg(start).arg("COUNT").arg(count);
+    return redis
+        .send(req)
+        .map(
+            reply ->
+                reply == null
+                    ? new ClaimedPage(List.of(), "0-0")
+                    : new ClaimedPage(entries(reply.get(1)), reply.get(0).toString()));
   }
 
   /** {@code XCLAIM … JUSTID}: resets the idle time of entries this consumer is still working on. */

@@ -282,18 +282,33 @@ public final class StreamConsumer {
     List<String> mine = new ArrayList<>(inFlightIds);
     streams
         .touch(options.stream(), options.group(), options.consumer(), mine)
-        .chain(
-            () ->
-                streams.autoClaim(
-                    options.stream(),
-                    options.group(),
-                    options.consumer(),
-                    options.claimMinIdleMillis(),
-                    options.batchSize()))
-        .chain(this::dispatchClaimed)
+        .chain(() -> claimFrom("0-0"))
         .chain(this::forgetDeparted)
         .subscribe()
         .with(ok -> {}, err -> LOG.debugf("%s: claim round failed: %s", name(), err.getMessage()));
+  }
+
+  /**
+   * Takes over idle entries page by page from {@code start}, while there is room in flight: a dead
+   * instance's whole backlog is taken in one round, not one page per round.
+   */
+  private Uni<Void> claimFrom(String start) {
+    int room = Math.min(options.batchSize(), options.maxInFlight() - inFlight.get());
+    if (!running.get() || room <= 0) {
+      return Uni.createFrom().voidItem();
+    }
+    return streams
+        .autoClaim(
+            options.stream(),
+            options.group(),
+            options.consumer(),
+            options.claimMinIdleMillis(),
+            start,
+            room)
+        .call(page -> dispatchClaimed(page.entries()))
+        .chain(
+            page ->
+                "0-0".equals(page.next()) ? Uni.createFrom().voidItem() : claimFrom(page.next()));
   }
 
   /**

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.testing.TestDatabases;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import io.paystream.shared.testing.TestRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,22 +19,18 @@ class StatusBoardTest {
   private static final int REDIS_DB = 14;
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private Vertx vertx;
-  private Redis redis;
+  private TestRedis redis;
   private RedisStreams streams;
 
   @BeforeEach
   void setUp() throws Exception {
-    TestDatabases.flushRedis(REDIS_DB);
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, TestDatabases.redisUrl(REDIS_DB));
-    streams = new RedisStreams(redis);
+    redis = TestRedis.flushed(REDIS_DB);
+    streams = redis.streams;
   }
 
   @AfterEach
   void tearDown() {
     redis.close();
-    vertx.closeAndAwait();
   }
 
   @Test

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.paystream.shared.testing.TestDatabases;
+import io.paystream.shared.testing.TestRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,22 +26,20 @@ class DepartedConsumersTest {
   private static final String GROUP = "test-group";
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  private TestRedis redis;
   private Vertx vertx;
-  private Redis redis;
   private RedisStreams streams;
 
   @BeforeEach
   void setUp() throws Exception {
-    TestDatabases.flushRedis(REDIS_DB);
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, TestDatabases.redisUrl(REDIS_DB));
-    streams = new RedisStreams(redis);
+    redis = TestRedis.flushed(REDIS_DB);
+    vertx = redis.vertx;
+    streams = redis.streams;
   }
 
   @AfterEach
   void tearDown() {
     redis.close();
-    vertx.closeAndAwait();
   }
 
   @Test
