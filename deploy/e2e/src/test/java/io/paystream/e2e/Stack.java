@@ -4,22 +4,32 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
  * The whole of Paystream, started with the newcomer's command ({@code deploy/local/up.sh}) in a
- * test mode of its own: free ports, its own run directory ({@code target/stack}), a private
- * PostgreSQL (database {@code paystream_e2e}) where each service connects as its own role limited
- * to its schema, as in production, and a private Redis that the fault tests may kill and wipe. Both
- * start empty. {@link #close()} runs {@code down.sh}.
+ * test mode of its own: free ports, its own run directory ({@code target/stack}, or one under
+ * {@code java.io.tmpdir}: see {@link #runDirectory()}), a private PostgreSQL (database {@code
+ * paystream_e2e}) where each service connects as its own role limited to its schema, as in
+ * production, and a private Redis that the fault tests may kill and wipe. Both start empty. {@link
+ * #close()} runs {@code down.sh}; so does the end of the JVM when the run is cut short (Ctrl-C).
  */
 final class Stack implements AutoCloseable {
   /** The repository: {@code -Dpaystream.root}, else two levels above this module. */
@@ -34,14 +44,24 @@ final class Stack implements AutoCloseable {
   static final List<String> SERVICES =
       List.of("payments-service", "refund-service", "webhook-service");
 
-  final Path runDir = ROOT.resolve("deploy/e2e/target/stack");
+  final Path runDir;
   final int edgePort;
   final int dashboardPort;
   final int checkoutPort;
   private final Map<String, Integer> servicePorts = new HashMap<>();
   private final Map<String, String> env = new HashMap<>();
 
+  /** Set once down.sh was started, by {@link #close()} or by the shutdown hook: it runs once. */
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  /** Stops the stack when the JVM ends before {@link #close()} (Ctrl-C, SIGTERM). */
+  private final Thread shutdownHook = new Thread(this::stopOnShutdown, "e2e-stack-stop");
+
+  /** The script running now, if any (up.sh may be running when the JVM is told to stop). */
+  private volatile Process running;
+
   private Stack() throws IOException {
+    runDir = runDirectory();
     int[] ports = freePorts(8);
     edgePort = ports[0];
     servicePorts.put("payments-service", ports[1]);
@@ -78,9 +98,72 @@ final class Stack implements AutoCloseable {
     env.put("LOG_JSON", "false");
   }
 
+  /**
+   * The run directory: {@code deploy/e2e/target/stack} when every directory above it may be
+   * searched by others, else (a checkout under a private home, such as {@code /root}) {@code
+   * paystream-e2e-<hash of the checkout's path>} under {@code java.io.tmpdir}, mode 755. As root,
+   * up.sh runs the private PostgreSQL as the system's {@code postgres} user, which must reach its
+   * data in there.
+   */
+  private static Path runDirectory() throws IOException {
+    Path inCheckout = ROOT.resolve("deploy/e2e/target/stack");
+    if (searchableByOthers(inCheckout)) {
+      System.out.println("[e2e] stack run directory: " + inCheckout);
+      return inCheckout;
+    }
+    Path dir =
+        Path.of(System.getProperty("java.io.tmpdir"))
+            .toAbsolutePath()
+            .resolve("paystream-e2e-" + shortHash(ROOT.toString()));
+    Set<PosixFilePermission> mode = PosixFilePermissions.fromString("rwxr-xr-x");
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
+    }
+    Path probe = Files.createTempFile(dir.getParent(), "paystream-e2e-", ".owner");
+    UserPrincipal me = Files.getOwner(probe);
+    Files.delete(probe);
+    if (!Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).equals(me)) {
+      throw new IllegalStateException(
+          dir + " belongs to another user: delete it, or run with another -Djava.io.tmpdir");
+    }
+    Files.setPosixFilePermissions(dir, mode);
+    System.out.println(
+        "[e2e] stack run directory: "
+            + dir
+            + " (the postgres user cannot reach "
+            + inCheckout
+            + ": a directory above it is not searchable by others)");
+    return dir;
+  }
+
+  /** Whether others (the postgres user) may search every existing directory down to {@code dir}. */
+  private static boolean searchableByOthers(Path dir) throws IOException {
+    Path existing = dir;
+    while (!Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    for (Path p = existing.toRealPath(); p != null; p = p.getParent()) {
+      if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String shortHash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Starts a fresh stack: a leftover one of an aborted run is stopped and its data deleted. */
   static Stack start() throws Exception {
     Stack stack = new Stack();
+    Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     stack.script("down.sh", "--wipe");
     try {
       stack.script("up.sh");
@@ -172,10 +255,43 @@ final class Stack implements AutoCloseable {
   /** Runs down.sh; an interrupt is kept on the thread. */
   @Override
   public void close() throws IOException {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: it finds the stack stopped already
+    }
     try {
       script("down.sh");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The JVM ends before {@link #close()} (Ctrl-C during {@code ./mvnw verify}): ends a script that
+   * is still running (up.sh) and runs down.sh, so that no service, nginx, PostgreSQL or Redis of
+   * the stack outlives the run.
+   */
+  private void stopOnShutdown() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    System.out.println("[e2e] stopping the stack (down.sh): the run ends early");
+    try {
+      Process p = running;
+      if (p != null && p.isAlive()) {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          p.waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      script("down.sh");
+    } catch (Exception e) {
+      System.out.println("[e2e] stopping the stack failed: " + e.getMessage());
     }
   }
 
@@ -196,9 +312,14 @@ final class Stack implements AutoCloseable {
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
     Process p = pb.start();
-    if (!p.waitFor(Duration.ofMinutes(10).toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(name + " did not finish within 10 minutes; see " + output);
+    running = p;
+    try {
+      if (!p.waitFor(Duration.ofMinutes(10).toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(name + " did not finish within 10 minutes; see " + output);
+      }
+    } finally {
+      running = null;
     }
     if (p.exitValue() != 0) {
       throw new IllegalStateException(
