@@ -2,8 +2,9 @@
 # Makes sure the tools the tests, benchmarks and local run use are installed (Debian packages):
 #   chromium  browser tests (driven by playwright-core; nothing downloads a browser)
 #   nginx     the edge on port 8000 and the apps' origins
-#   wrk, hey  load generators for the benchmarks
-#   node/npm  front-end builds (expected on the machine; installed from Debian if missing)
+#   wrk, hey  load generators for the benchmarks, and python3 (their scripts use it)
+#   node/npm  front-end builds: Node.js 20 or later must be on the machine already (Debian 12's
+#             nodejs is 18, too old for the apps); checked, never installed
 # Usage: ensure-tools.sh [chromium] [nginx] [load] [node]   (no argument: all of them)
 set -euo pipefail
 
@@ -15,14 +16,24 @@ want() { # want <command> <package>
   command -v "$1" >/dev/null 2>&1 || missing+=("$2")
 }
 
+# True when node is there, version 20 or later, and npm with it.
+node_ok() {
+  local major
+  major=$(node --version 2>/dev/null) || return 1
+  major=${major#v}
+  major=${major%%.*}
+  [[ $major =~ ^[0-9]+$ ]] && [ "$major" -ge 20 ] && command -v npm >/dev/null 2>&1
+}
+
+node_unfit=no
 wanted=("$@")
 [ ${#wanted[@]} -eq 0 ] && wanted=(chromium nginx load node)
 for w in "${wanted[@]}"; do
   case "$w" in
     chromium) want chromium chromium ;;
     nginx) want nginx nginx-light ;;
-    load) want wrk wrk; want hey hey ;;
-    node) want node nodejs; want npm npm ;;
+    load) want wrk wrk; want hey hey; want python3 python3 ;;
+    node) node_ok || node_unfit=yes ;;
     *) log "unknown tool group: $w"; exit 2 ;;
   esac
 done
@@ -32,5 +43,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
     || { as_root apt-get update -q >/dev/null \
          && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+fi
+if [ "$node_unfit" = yes ]; then
+  log "Node.js 20 or later, with npm, is required to build the apps (found: $(node --version 2>/dev/null || echo no node)$(command -v npm >/dev/null 2>&1 || echo ', no npm'))." >&2
+  log "Install it (nodejs.org, or your distribution's nodejs 20+) and run again." >&2
+  exit 1
 fi
 log "ready: ${wanted[*]}"

@@ -1,4 +1,4 @@
-# Shared by up.sh, down.sh and status.sh: settings, the run directory and small helpers.
+# Shared by up.sh and down.sh: settings, the run directory and small helpers.
 # Sourced, not run.
 #
 # Settings (environment; the defaults run the stack a newcomer expects):

@@ -5,8 +5,9 @@
 #   payments-service 8081, refund-service 8082, webhook-service 8083   (java -jar)
 #   edge 8000, dashboard 3000, checkout 3001                           (one nginx)
 # Builds what is missing or older than its sources first, waits until everything is healthy and
-# prints the URLs and the test merchant. Running it again is harmless: what runs is left alone,
-# what died is started again. deploy/local/down.sh stops what this started. Logs: .run/logs/.
+# prints the URLs and the test merchant. Running it again is harmless: what runs is left alone
+# (with the settings it started with), what died is started again. deploy/local/down.sh stops
+# what this started. Logs: .run/logs/.
 #
 # The services' variables of API.md pass through (TEST_MODE, TEST_PROCESSING_DELAY,
 # TEST_PAYMENT_SUCCESS, WEBHOOK_RETRY_INTERVALS_TEST, ADMIN_TOKEN, ENCRYPTION_KEY, LOG_JSON, …);
@@ -69,8 +70,9 @@ build() {
   for app in "${APPS[@]}"; do
     has_app "$app" || continue
     if [ -z "$(ls -A "$ROOT/$app/dist" 2>/dev/null)" ] \
-      || stale "$ROOT/$app/dist" "$ROOT/$app/src" "$ROOT/$app/package.json" $(ls "$ROOT/$app"/*.mjs "$ROOT/$app"/*.js 2>/dev/null); then
-      command -v npm >/dev/null || "$ROOT/deploy/local/ensure-tools.sh" node
+      || stale "$ROOT/$app/dist" "$ROOT/$app/src" "$ROOT/$app/package.json" \
+        $(ls -d "$ROOT/$app"/*.mjs "$ROOT/$app"/*.js "$ROOT/$app/index.html" "$ROOT/$app/public" 2>/dev/null); then
+      "$ROOT/deploy/local/ensure-tools.sh" node >/dev/null # Node.js 20+ with npm, or a clear error
       log "building $app (log: $LOGS/build-$app.log)"
       (cd "$ROOT/$app" && { [ -d node_modules ] || npm install --no-audit --no-fund --loglevel=error; } \
         && npm run build) >"$LOGS/build-$app.log" 2>&1 \
@@ -94,12 +96,13 @@ as_pg() {
   if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# True when <url> takes a query. A server that is full ("too many clients") is asked again for
-# up to <seconds> (default 30): it is there, just busy.
+# True when <url> takes a query without being asked for a password (psql -w never prompts: a
+# server that wants one it was not given cannot be used). A server that is full ("too many
+# clients") is asked again for up to <seconds> (default 30): it is there, just busy.
 can_use_pg() { # can_use_pg <url> [seconds]
   local deadline=$((SECONDS + ${2:-30})) err
   while :; do
-    err=$(psql "$1" -X -q -tAc 'select 1' 2>&1 >/dev/null) && return 0
+    err=$(psql "$1" -w -X -q -tAc 'select 1' 2>&1 >/dev/null) && return 0
     case "$err" in *"too many clients"* | *"starting up"* | *"remaining connection slots"*) ;; *) return 1 ;; esac
     [ $SECONDS -lt $deadline ] || return 1
     sleep 1
@@ -199,7 +202,7 @@ create_roles() {
     fi
     args+=(-v "${role}_password=$pw")
   done
-  psql "$PG_URL/postgres" -X -q -v ON_ERROR_STOP=1 -v dbname="$DB_NAME" "${args[@]}" \
+  psql "$PG_URL/postgres" -w -X -q -v ON_ERROR_STOP=1 -v dbname="$DB_NAME" "${args[@]}" \
     -f "$ROOT/deploy/k8s/base/postgres-roles.sql" >>"$LOGS/postgres-client.log" 2>&1 \
     || { tail -n 10 "$LOGS/postgres-client.log" >&2; die "creating the services' database roles failed"; }
   PG_NOTE="$PG_NOTE; one role per service"
@@ -219,9 +222,9 @@ database_url_of() {
 
 create_database() {
   local exists
-  exists=$(psql "$PG_URL/postgres" -X -q -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" 2>/dev/null || true)
+  exists=$(psql "$PG_URL/postgres" -w -X -q -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" 2>/dev/null || true)
   if [ "$exists" != 1 ]; then
-    if psql "$PG_URL/postgres" -X -q -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>>"$LOGS/postgres-client.log"; then
+    if psql "$PG_URL/postgres" -w -X -q -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>>"$LOGS/postgres-client.log"; then
       log "created database $DB_NAME"
       FRESH_DATABASE=yes
     else
@@ -289,6 +292,12 @@ setup_redis() {
 
 # ---------------------------------------------------------------- services
 
+# What a service reads from the environment at its start (docs/api.md; passed on by up.sh).
+SERVICE_SETTINGS=(TEST_MODE TEST_PROCESSING_DELAY TEST_PAYMENT_SUCCESS WEBHOOK_RETRY_INTERVALS_TEST
+  WEBHOOK_ALLOW_PRIVATE_TARGETS ADMIN_TOKEN ENCRYPTION_KEY LOG_JSON RATE_LIMIT_PER_SECOND
+  RATE_LIMIT_BURST DB_POOL_SIZE INSTANCE_ID)
+KEPT_RUNNING=() # services found running and left alone
+
 start_service() { # start_service <name> <module> <port>
   local name=$1 module=$2 port=$3 jar pid
   jar=$ROOT/$module/target/quarkus-app/quarkus-run.jar
@@ -297,6 +306,7 @@ start_service() { # start_service <name> <module> <port>
     return
   fi
   if pid=$(live_pid "$name" "$(pattern_of "$name")"); then
+    KEPT_RUNNING+=("$name")
     if [ "$jar" -nt "$PIDS/$name.pid" ]; then
       log "$name (pid $pid) runs an older build: down.sh then up.sh restarts it"
     else
@@ -324,6 +334,18 @@ start_service() { # start_service <name> <module> <port>
     QUARKUS_HTTP_ACCESS_LOG_PATTERN="${QUARKUS_HTTP_ACCESS_LOG_PATTERN:-%h \"%r\" %s %b %Dms request_id=%{i,X-Request-Id}}" \
     nohup java $JAVA_OPTS -jar "$RUN_DIR/apps/$name/quarkus-run.jar" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
+}
+
+# A service left running keeps the environment it started with: says so when settings are given.
+note_kept_settings() {
+  local var given=()
+  [ ${#KEPT_RUNNING[@]} -gt 0 ] || return 0
+  for var in "${SERVICE_SETTINGS[@]}"; do
+    [ -z "${!var+set}" ] || given+=("$var")
+  done
+  [ ${#given[@]} -gt 0 ] || return 0
+  log "note: services already running keep the settings they started with (${KEPT_RUNNING[*]}):"
+  log "      ${given[*]} not applied to them; ${PAYSTREAM_RUN_DIR:+PAYSTREAM_RUN_DIR=$RUN_DIR }deploy/local/down.sh then up.sh applies them"
 }
 
 # ---------------------------------------------------------------- edge and apps (nginx)
@@ -458,3 +480,4 @@ done
 start_nginx
 wait_healthy
 summary
+note_kept_settings
