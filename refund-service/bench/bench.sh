@@ -34,9 +34,10 @@ key=key_test_abc123
 secret=secret_test_xyz789
 work=$(mktemp -d /tmp/refund-bench.XXXXXX)
 service_pid=
+flush_redis=no # yes once the Redis index is known to be this run's (empty at the start)
 
 log() { printf '[bench] %s\n' "$*" >&2; }
-psql_db() { psql -X -q -v ON_ERROR_STOP=1 -h "$pg_host" -U "$pg_user" -d "$db" "$@"; }
+psql_db() { psql -w -X -q -v ON_ERROR_STOP=1 -h "$pg_host" -U "$pg_user" -d "$db" "$@"; }
 
 stop_service() {
   [ -n "$service_pid" ] || return 0
@@ -49,12 +50,14 @@ stop_service() {
 
 cleanup() {
   stop_service
-  dropdb -h "$pg_host" -U "$pg_user" --if-exists "$db" 2>/dev/null || true
-  [ -z "$redis_db" ] || redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null 2>&1 || true
+  dropdb -w -h "$pg_host" -U "$pg_user" --if-exists "$db" 2>/dev/null || true
+  [ "$flush_redis" = no ] || redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+"$root/deploy/local/ensure-infra.sh" >/dev/null
+"$root/deploy/local/ensure-tools.sh" load >/dev/null
 for tool in wrk pgbench psql createdb dropdb redis-cli java curl python3; do
   command -v "$tool" >/dev/null || { log "$tool is required"; exit 1; }
 done
@@ -69,11 +72,12 @@ base="http://127.0.0.1:$port"
 # Never flush someone else's data: the index must be empty (set BENCH_REDIS_DB to choose another).
 if [ "$(redis-cli -h 127.0.0.1 -n "$redis_db" dbsize)" != 0 ]; then
   log "Redis database $redis_db is in use; choose an empty one with BENCH_REDIS_DB"
-  redis_db=; exit 1
+  exit 1
 fi
+flush_redis=yes
 log "fresh database $db and Redis index $redis_db"
-dropdb -h "$pg_host" -U "$pg_user" --if-exists "$db"
-createdb -h "$pg_host" -U "$pg_user" "$db"
+dropdb -w -h "$pg_host" -U "$pg_user" --if-exists "$db"
+createdb -w -h "$pg_host" -U "$pg_user" "$db"
 log "starting refund-service on $base"
 DATABASE_URL="postgresql://$pg_user@$pg_host:5432/$db" \
 REDIS_URL="redis://127.0.0.1:6379/$redis_db" \
@@ -148,11 +152,12 @@ run_pgbench() {
 }
 
 pgbench_script() { # $1: SQL expression for the payment id
-  # The two outbox payloads are as long as a real refund.created envelope; their text does not
+  # The outbox row (one per change, its two events' streams and payloads as arrays, as OutboxSql
+  # writes it): payloads as long as a real refund.created envelope; their text does not
   # matter to PostgreSQL. No literal holds a colon: pgbench would read ":name" as a variable.
   cat <<SQL
 \\set p random(1, $payments)
-WITH p AS (UPDATE refunds.payments SET refunded = refunded + 1 WHERE id = $1 AND merchant_id = '$merchant' AND status = 'success' AND refunded + 1 <= amount RETURNING id), r AS (INSERT INTO refunds.refunds (id, payment_id, merchant_id, amount, reason, status, process_after, created_at, processed_at) SELECT 'rfnd_' || substr(md5(random()::text || clock_timestamp()::text), 1, 16), p.id, '$merchant', 1, 'bench', 'pending', now() + interval '1 second', now(), NULL FROM p RETURNING id), ev AS (INSERT INTO refunds.outbox (stream, payload) SELECT s, repeat('x', 420) FROM unnest(ARRAY['paystream' || chr(58) || 'refund-events', 'paystream' || chr(58) || 'refund-jobs']) AS e(s) WHERE EXISTS (SELECT 1 FROM r)) SELECT (SELECT count(*) FROM r) AS created, s.merchant_id, s.status FROM (SELECT 1) one LEFT JOIN refunds.payments s ON s.id = $1;
+WITH p AS (UPDATE refunds.payments SET refunded = refunded + 1 WHERE id = $1 AND merchant_id = '$merchant' AND status = 'success' AND refunded + 1 <= amount RETURNING id), r AS (INSERT INTO refunds.refunds (id, payment_id, merchant_id, amount, reason, status, process_after, created_at, processed_at) SELECT 'rfnd_' || substr(md5(random()::text || clock_timestamp()::text), 1, 16), p.id, '$merchant', 1, 'bench', 'pending', now() + interval '1 second', now(), NULL FROM p RETURNING id), ev AS (INSERT INTO refunds.outbox (streams, payloads) SELECT ARRAY['paystream' || chr(58) || 'refund-events', 'paystream' || chr(58) || 'refund-jobs'], ARRAY[repeat('x', 420), repeat('x', 420)] WHERE EXISTS (SELECT 1 FROM r)) SELECT (SELECT count(*) FROM r) AS created, s.merchant_id, s.status FROM (SELECT 1) one LEFT JOIN refunds.payments s ON s.id = $1;
 SQL
 }
 pgbench_script "'pay_b' || lpad(:p::text, 15, '0')" >"$work/many.sql"

@@ -27,7 +27,7 @@ if [ ! -f "$JAR" ]; then
   (cd "$ROOT" && ./mvnw -q -pl shared-model,webhook-service -am package -DskipTests)
 fi
 
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -X)
+PSQL=(psql -w -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -X)
 DRIVER_PID=""
 cleanup() {
   # The driver stops the replicas and the bare consumer it started (its shutdown hook).
@@ -37,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "preparing database $DB and Redis index $REDIS_DB"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null
+"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
 
