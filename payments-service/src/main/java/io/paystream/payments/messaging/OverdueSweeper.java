@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The safety net under the job stream: PostgreSQL, not Redis, is the record of what is due. Any
- * payment still pending well past its due time (its job lost with a flushed Redis, trimmed, or
+ * payment still pending well past its due time (its job lost with a flushed Redis, or
  * dead-lettered) is finished from its row.
  */
 @ApplicationScoped

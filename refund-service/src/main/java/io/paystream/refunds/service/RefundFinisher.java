@@ -56,8 +56,8 @@ public class RefundFinisher {
 
   /**
    * Processes, from PostgreSQL, one batch of refunds still pending more than {@code graceMillis}
-   * past their due time: their jobs were lost (trimmed, dead-lettered). Emits how many this call
-   * processed.
+   * past their due time: their jobs were lost (Redis flushed, dead-lettered). Emits how many this
+   * call processed.
    */
   public Uni<Integer> finishOverdue(long graceMillis) {
     return refunds

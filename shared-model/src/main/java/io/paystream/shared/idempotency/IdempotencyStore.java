@@ -32,9 +32,11 @@ import java.util.UUID;
  * request. The business statement then stores the response in the same statement as the change
  * ({@link #completeSql}), so a crash can never leave a change without its stored answer. A request
  * that fails (4xx or otherwise) {@link #release releases} the key; a claim whose holder died is
- * taken over once its lock has expired. Should that holder only have stalled, its statement then
- * fails whole and its release leaves the key alone: each claim is known by its lease's end. Keys
- * are kept for 24 hours. Claims that arrive together share one statement ({@link Batcher}).
+ * taken over once its lock has expired. Should that holder only have stalled, a statement of its
+ * completing the key with {@link #completeSql} then fails whole, and its release leaves the key
+ * alone: each claim is known by its lease's end. ({@link #completeAllSql}, which payments' batched
+ * statement uses, does not check: the order's one pending payment keeps the two apart.) Keys are
+ * kept for 24 hours. Claims that arrive together share one statement ({@link Batcher}).
  *
  * <p>Table shape (each service's migration): {@code (merchant_id uuid, key text, fingerprint bytea,
  * response_status int, response_body bytea, locked_until timestamptz, created_at timestamptz,

@@ -23,7 +23,9 @@ import java.util.function.UnaryOperator;
  *
  * A stored answer is replayed before any business rule is checked; a different request with the key
  * is refused (422), as is one arriving while the first runs (409). When the work fails, for a rule
- * (4xx) or anything else, the key is released and nothing is stored.
+ * (4xx) or anything else, the key is released and nothing is stored; unless the request outlived
+ * its claim's lease and another request took the key over: that one keeps it, and this one answers
+ * 409 with its change undone.
  *
  * <p>Work whose statement can claim the key itself runs with {@link #runClaiming}: one statement
  * instead of two for the common case of a new key.
