@@ -25,10 +25,11 @@ public final class StatusBoard {
   private final RedisStreams streams;
   private final long rememberMillis;
   private final Map<String, Seen> newest = new HashMap<>();
-  private long lastMillis = -1;
-  private long lastSeq = -1;
 
-  private record Seen(long millis, long seq, ServiceStatus status) {}
+  /** The id of the newest entry read, or {@code null} before the first. */
+  private String lastId;
+
+  private record Seen(String entryId, ServiceStatus status) {}
 
   public StatusBoard(RedisStreams streams, long rememberMillis) {
     this.streams = streams;
@@ -42,7 +43,7 @@ public final class StatusBoard {
   public Uni<Map<String, ServiceStatus>> refresh() {
     String from;
     synchronized (this) {
-      from = lastMillis < 0 ? "-" : "(" + lastMillis + "-" + lastSeq;
+      from = lastId == null ? "-" : "(" + lastId;
     }
     return streams
         .range(Streams.SERVICE_STATUS, from, "+", READ)
@@ -59,31 +60,22 @@ public final class StatusBoard {
         .latest(Streams.SERVICE_STATUS, 1)
         .chain(
             latest -> {
-              if (latest.isEmpty() || !before(latest.get(0).id())) {
-                return Uni.createFrom().item(List.<StreamEntry>of());
-              }
               synchronized (this) {
-                lastMillis = -1;
-                lastSeq = -1;
+                if (latest.isEmpty()
+                    || lastId == null
+                    || Streams.compareIds(latest.get(0).id(), lastId) >= 0) {
+                  return Uni.createFrom().item(List.<StreamEntry>of());
+                }
+                lastId = null;
               }
               return streams.range(Streams.SERVICE_STATUS, "-", "+", READ);
             });
   }
 
-  /** Whether an entry id comes before the last one read. */
-  private synchronized boolean before(String id) {
-    long millis = Streams.entryMillis(id);
-    long seq = Long.parseLong(id.substring(id.indexOf('-') + 1));
-    return millis < lastMillis || millis == lastMillis && seq < lastSeq;
-  }
-
   private synchronized Map<String, ServiceStatus> fold(List<StreamEntry> entries) {
     for (StreamEntry entry : entries) {
-      long millis = Streams.entryMillis(entry.id());
-      long seq = Long.parseLong(entry.id().substring(entry.id().indexOf('-') + 1));
-      if (millis > lastMillis || millis == lastMillis && seq > lastSeq) {
-        lastMillis = millis;
-        lastSeq = seq;
+      if (lastId == null || Streams.compareIds(entry.id(), lastId) > 0) {
+        lastId = entry.id();
       }
       ServiceStatus s;
       try {
@@ -93,20 +85,20 @@ public final class StatusBoard {
       }
       String key = s.service() + "/" + s.instance();
       Seen seen = newest.get(key);
-      if (seen == null || millis > seen.millis() || millis == seen.millis() && seq > seen.seq()) {
+      if (seen == null || Streams.compareIds(entry.id(), seen.entryId()) > 0) {
         ServiceStatus timed =
             new ServiceStatus(
                 s.service(),
                 s.instance(),
-                Instant.ofEpochMilli(millis),
+                Instant.ofEpochMilli(Streams.entryMillis(entry.id())),
                 s.workerRunning(),
                 s.counts(),
                 s.outboxWaitingMillis());
-        newest.put(key, new Seen(millis, seq, timed));
+        newest.put(key, new Seen(entry.id(), timed));
       }
     }
     long forgotten = System.currentTimeMillis() - rememberMillis;
-    newest.values().removeIf(seen -> seen.millis() < forgotten);
+    newest.values().removeIf(seen -> Streams.entryMillis(seen.entryId()) < forgotten);
     Map<String, ServiceStatus> out = new HashMap<>();
     newest.forEach((key, seen) -> out.put(key, seen.status()));
     return out;

@@ -37,6 +37,17 @@ public final class Streams {
     return Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
   }
 
+  /** Orders two entry ids as the stream does: by time, then by sequence. */
+  public static int compareIds(String a, String b) {
+    int byTime = Long.compare(entryMillis(a), entryMillis(b));
+    return byTime != 0 ? byTime : Long.compare(entrySeq(a), entrySeq(b));
+  }
+
+  private static long entrySeq(String entryId) {
+    int dash = entryId.indexOf('-');
+    return dash < 0 ? 0 : Long.parseLong(entryId.substring(dash + 1));
+  }
+
   /** The field that holds the envelope in every entry. */
   public static final String FIELD = "event";
 
