@@ -73,11 +73,7 @@ class MerchantTest {
         .then()
         .statusCode(401);
     var created =
-        given()
-            .header("X-Admin-Token", "test-admin-token")
-            .contentType(ContentType.JSON)
-            .body(body)
-            .post("/api/v1/merchants")
+        onboard(body)
             .then()
             .statusCode(201)
             .body("api_key", matchesPattern("key_live_[A-Za-z0-9]{20}"))
@@ -93,14 +89,7 @@ class MerchantTest {
     MerchantCredentials announced = awaitAnnounced(created.getString("id"));
     assertEquals(created.getString("webhook_secret"), box.open(announced.webhookSecretSealed()));
     // The same email again is refused.
-    given()
-        .header("X-Admin-Token", "test-admin-token")
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post("/api/v1/merchants")
-        .then()
-        .statusCode(400)
-        .body("error.field", equalTo("email"));
+    onboard(body).then().statusCode(400).body("error.field", equalTo("email"));
     // Neither the secret nor the password is stored in clear.
     String row =
         pool.query(
@@ -156,12 +145,19 @@ class MerchantTest {
     assertFalse(stored.contains((String) first.path("webhook_secret")));
   }
 
+  /** Onboarding with the admin token, without an {@code Idempotency-Key}. */
+  private static io.restassured.response.Response onboard(Map<String, String> body) {
+    return onboard(null, body);
+  }
+
+  /** Onboarding with the admin token, under {@code key} unless it is {@code null}. */
   private static io.restassured.response.Response onboard(String key, Map<String, String> body) {
-    return given()
-        .header("X-Admin-Token", "test-admin-token")
-        .header("Idempotency-Key", key)
-        .contentType(ContentType.JSON)
-        .body(body)
+    var request =
+        given()
+            .header("X-Admin-Token", "test-admin-token")
+            .contentType(ContentType.JSON)
+            .body(body);
+    return (key == null ? request : request.header("Idempotency-Key", key))
         .post("/api/v1/merchants");
   }
 
@@ -187,19 +183,11 @@ class MerchantTest {
 
   @Test
   void onboardingValidatesItsFields() {
-    given()
-        .header("X-Admin-Token", "test-admin-token")
-        .contentType(ContentType.JSON)
-        .body(Map.of("name", "S", "email", "not-an-email", "password", "long enough pw"))
-        .post("/api/v1/merchants")
+    onboard(Map.of("name", "S", "email", "not-an-email", "password", "long enough pw"))
         .then()
         .statusCode(400)
         .body("error.field", equalTo("email"));
-    given()
-        .header("X-Admin-Token", "test-admin-token")
-        .contentType(ContentType.JSON)
-        .body(Map.of("name", "S", "email", "a@b.co", "password", "short"))
-        .post("/api/v1/merchants")
+    onboard(Map.of("name", "S", "email", "a@b.co", "password", "short"))
         .then()
         .statusCode(400)
         .body("error.field", equalTo("password"));

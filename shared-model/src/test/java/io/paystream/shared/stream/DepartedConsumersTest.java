@@ -5,20 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
 import io.paystream.shared.testing.TestRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Consumers of replicas that are gone leave the group once they have been silent long enough with
- * nothing pending; one that still has entries pending, and the live ones, stay (real Redis).
+ * Replicas that are gone (real Redis): their pending entries are taken over by a live one, and
+ * their consumers leave the group once they have been silent long enough with nothing pending; one
+ * that still has entries pending, and the live ones, stay.
  */
 class DepartedConsumersTest {
   private static final int REDIS_DB = 13;
@@ -95,5 +99,45 @@ class DepartedConsumersTest {
     return streams.consumers(STREAM, GROUP).await().atMost(WAIT).stream()
         .map(RedisStreams.GroupConsumer::name)
         .collect(Collectors.toSet());
+  }
+
+  @Test
+  void aDeadInstancesWholeBacklogIsTakenOverInOneRound() throws Exception {
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    int backlog = 250; // more than a page (100)
+    for (int i = 0; i < backlog; i++) {
+      String event =
+          EventEnvelope.encodeNew(
+              EventType.SERVICE_STATUS, null, null, w -> w.beginObject().endObject());
+      streams.add(STREAM, 10_000, event).await().atMost(WAIT);
+    }
+    // The dead instance read them all and handled none.
+    List<StreamEntry> read =
+        streams.readGroup(STREAM, GROUP, "dead", 1_000, 0, ">").await().atMost(WAIT);
+    assertEquals(backlog, read.size());
+
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    ConsumerOptions options =
+        ConsumerOptions.of(STREAM, GROUP, "live")
+            .withClaimMinIdleMillis(100)
+            .withClaimIntervalMillis(3_000);
+    StreamConsumer live =
+        new StreamConsumer(
+            vertx,
+            streams,
+            options,
+            event -> {
+              handled.add(event.id());
+              return Uni.createFrom().voidItem();
+            });
+    live.start();
+    try {
+      // The first claim round runs 3 s after the start, the second 6 s after it: everything is
+      // taken over by the first.
+      Thread.sleep(5_000);
+      assertEquals(backlog, handled.size());
+    } finally {
+      live.stop();
+    }
   }
 }
