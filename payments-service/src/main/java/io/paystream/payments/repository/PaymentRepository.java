@@ -81,7 +81,12 @@ public class PaymentRepository {
      * Not stored, for a payment that was to claim its key: the key was taken while the statement
      * ran, or the payment was refused. Its key must be claimed before its answer is known.
      */
-    KEY_UNSETTLED
+    KEY_UNSETTLED,
+    /**
+     * Not stored, for a payment whose key was claimed before: the claim is gone (the request
+     * outlived its lease, and another took the key over or released it).
+     */
+    KEY_LOST
   }
 
   /**
@@ -109,7 +114,8 @@ public class PaymentRepository {
    * claimed only if the payment is made: the statement reads the keys first, leaves out the
    * payments whose key exists, and claims the keys of the payments it made. A key held by an
    * earlier request is answered from what it holds ({@link Verdict#KEY_HELD}); one taken while the
-   * statement ran fails it, and it runs again.
+   * statement ran fails it, and it runs again. A payment whose key was claimed before is made only
+   * while that claim holds the key ({@link Verdict#KEY_LOST} otherwise).
    */
   public Uni<List<Acceptance>> accept(List<Accept> batch) {
     int n = batch.size();
@@ -129,6 +135,7 @@ public class PaymentRepository {
     String[] keys = new String[n];
     Integer[] statuses = new Integer[n];
     String[] bodies = new String[n];
+    OffsetDateTime[] leases = new OffsetDateTime[n];
     Buffer[] fingerprints = new Buffer[n];
     List<String> eventPayments = new ArrayList<>(n * 3);
     List<String> eventStreams = new ArrayList<>(n * 3);
@@ -161,6 +168,8 @@ public class PaymentRepository {
         if (r.claimsKey()) {
           claiming = true;
           fingerprints[i] = Buffer.buffer(r.fingerprint());
+        } else {
+          leases[i] = r.lease();
         }
       }
       String[] streams = a.events().streams();
@@ -190,7 +199,7 @@ public class PaymentRepository {
                 eventStreams.toArray(String[]::new),
                 eventPayloads.toArray(String[]::new)));
     if (keyStore != null) {
-      args.addAll(List.of(keyMerchants, keys, statuses, bodies));
+      args.addAll(List.of(keyMerchants, keys, statuses, bodies, leases));
     }
     if (claiming) {
       args.add(fingerprints);
@@ -211,7 +220,7 @@ public class PaymentRepository {
           }
           List<Acceptance> out = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
-            out.add(acceptance(byId.get(ids[i]), fingerprints[i] != null));
+            out.add(acceptance(byId.get(ids[i]), fingerprints[i] != null, leases[i] != null));
           }
           return out;
         });
@@ -219,12 +228,13 @@ public class PaymentRepository {
 
   /**
    * The accepting statement. {@code b} is the batch, with each payment's key and response when
-   * there are {@code keys}; with {@code claiming}, a payment that claims its key carries its
-   * fingerprint too, and {@code b} reads what the key holds. {@code o} marks the merchant's unpaid
-   * orders attempted (and locks them), skipping the payments whose key exists; {@code p} adds the
-   * payments of orders with no pending one; {@code ev} writes their events; {@code kc} claims the
-   * keys of the payments added, storing each response with the order's terms filled in, and {@code
-   * ik} stores the responses of keys claimed before.
+   * there are {@code keys}, and the lease of a key claimed before; with {@code claiming}, a payment
+   * that claims its key carries its fingerprint instead, and {@code b} reads what the key holds.
+   * {@code kh} locks the keys claimed before that their leases still hold. {@code o} marks the
+   * merchant's unpaid orders attempted (and locks them), skipping the payments whose key exists or
+   * whose claim is gone; {@code p} adds the payments of orders with no pending one; {@code ev}
+   * writes their events; {@code kc} claims the keys of the payments added, storing each response
+   * with the order's terms filled in, and {@code ik} stores the responses of keys claimed before.
    */
   static String acceptSql(IdempotencyStore keys, boolean claiming) {
     StringBuilder sql =
@@ -239,24 +249,35 @@ public class PaymentRepository {
                 + " FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[],"
                 + " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
                 + " $11::timestamptz[], $12::timestamptz[]"
-                + (keys != null ? ", $16::uuid[], $17::text[], $18::int4[], $19::text[]" : "")
-                + (claiming ? ", $20::bytea[]" : "")
+                + (keys != null
+                    ? ", $16::uuid[], $17::text[], $18::int4[], $19::text[], $20::timestamptz[]"
+                    : "")
+                + (claiming ? ", $21::bytea[]" : "")
                 + ") AS u (id, order_id, merchant_id, method, vpa, card_network, card_last4,"
                 + " planned_status, planned_error_code, planned_error_description, process_after,"
                 + " created_at"
-                + (keys != null ? ", key_merchant, key, response_status, response_body" : "")
+                + (keys != null ? ", key_merchant, key, response_status, response_body, lease" : "")
                 + (claiming
                     ? ", fingerprint)"
                         + keys.keyJoin("s", "u.key_merchant", "u.key")
                         + " AND u.fingerprint IS NOT NULL"
                     : ")")
-                + "), o AS (UPDATE "
+                + ")"
+                + (keys != null
+                    ? ", kh AS MATERIALIZED ("
+                        + keys.stillClaimedSql("b.id", "b", "b.key_merchant", "b.key", "b.lease")
+                        + ")"
+                    : "")
+                + ", o AS (UPDATE "
                 + Tables.ORDERS
                 + " x SET status = CASE WHEN x.status = 'created' THEN 'attempted' ELSE x.status"
                 + " END, updated_at = CASE WHEN x.status = 'created' THEN b.created_at"
                 + " ELSE x.updated_at END FROM b WHERE x.id = b.order_id"
                 + " AND x.merchant_id = b.merchant_id AND x.status <> 'paid'"
                 + (claiming ? " AND NOT b.key_taken" : "")
+                + (keys != null
+                    ? " AND (b.lease IS NULL OR EXISTS (SELECT 1 FROM kh WHERE kh.id = b.id))"
+                    : "")
                 + " RETURNING x.id, x.merchant_id, x.amount, x.currency), p AS (INSERT INTO "
                 + Tables.PAYMENTS
                 + " (id, order_id, merchant_id, amount, currency, method, vpa, card_network,"
@@ -290,11 +311,11 @@ public class PaymentRepository {
       sql.append(", ik AS (")
           .append(
               keys.completeAllSql(
-                  "SELECT b.key_merchant AS merchant_id, b.key, b.response_status AS status,"
-                      + " convert_to("
+                  "SELECT b.key_merchant AS merchant_id, b.key, b.lease,"
+                      + " b.response_status AS status, convert_to("
                       + filled("b.response_body")
-                      + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id WHERE b.key IS NOT NULL"
-                      + (claiming ? " AND b.fingerprint IS NULL" : "")))
+                      + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id"
+                      + " WHERE b.lease IS NOT NULL"))
           .append(")");
     }
     return sql.append(" SELECT b.id, p.id IS NOT NULL AS accepted, p.amount, p.currency,")
@@ -303,15 +324,26 @@ public class PaymentRepository {
         .append(Tables.ORDERS)
         .append(" q WHERE q.id = b.order_id AND q.merchant_id = b.merchant_id) END AS known")
         .append(claiming ? ", b.held_fingerprint, b.held_status, b.held_body" : "")
+        .append(
+            keys != null
+                ? ", b.lease IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kh WHERE kh.id = b.id)"
+                    + " AS key_lost"
+                : "")
         .append(" FROM b LEFT JOIN p ON p.id = b.id")
         .append(" LEFT JOIN o ON o.id = b.order_id AND o.merchant_id = b.merchant_id")
         .toString();
   }
 
-  /** A payment's verdict; {@code claiming} when it was to claim its key. */
-  private static Acceptance acceptance(Row r, boolean claiming) {
+  /**
+   * A payment's verdict; {@code claiming} when it was to claim its key, {@code leased} when its key
+   * was claimed before.
+   */
+  private static Acceptance acceptance(Row r, boolean claiming, boolean leased) {
     if (r.getBoolean("accepted")) {
       return new Acceptance(Verdict.ACCEPTED, r.getLong("amount"), r.getString("currency"), null);
+    }
+    if (leased && r.getBoolean("key_lost")) {
+      return Acceptance.refused(Verdict.KEY_LOST);
     }
     if (!claiming) {
       if (r.getBoolean("open")) {

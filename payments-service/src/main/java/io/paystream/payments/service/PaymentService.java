@@ -13,7 +13,9 @@ import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.id.Ids;
+import io.paystream.shared.idempotency.IdempotencyClaim;
 import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.json.JsonWriter;
@@ -199,6 +201,8 @@ public class PaymentService {
                   case KEY_HELD ->
                       IdempotentRun.answer(acceptance.held().claimFor(stored.fingerprint()));
                   case KEY_UNSETTLED -> null;
+                  // It outlived its key's lease: another request answers for the key now.
+                  case KEY_LOST -> throw IdempotencyStore.refusal(IdempotencyClaim.IN_FLIGHT);
                   case ORDER_BUSY ->
                       throw ApiException.badRequest(
                           "Order already has a payment in progress or is paid", "order_id");

@@ -39,20 +39,27 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
  * A payment with a new idempotency key claims the key in its accepting statement: the key, its
  * stored answer and the payment are made together or not at all, and a key an earlier request holds
- * is read, not taken, by that statement.
+ * is read, not taken, by that statement. A payment whose key was claimed before the statement is
+ * made only while that claim still holds the key: a request that stalled past its lease, while a
+ * retry took the key over or released it, makes no second payment, and the others of its statement
+ * are made all the same.
  */
 @QuarkusTest
 class KeyClaimingAcceptanceTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final UUID MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
   private static final String PATH = "/api/v1/payments";
+  private static final byte[] LEASED_FINGERPRINT = "a request".getBytes(StandardCharsets.UTF_8);
 
   @Inject PaymentRepository payments;
   @Inject PaymentService service;
@@ -176,7 +183,7 @@ class KeyClaimingAcceptanceTest {
           .atMost(WAIT);
 
       var ours = acceptLater(claiming(order, key, "a@bank")).subscribeAsCompletionStage();
-      awaitWaitingForALock();
+      awaitWaitingForALock("AS key_taken");
       other.query("COMMIT").execute().await().atMost(WAIT);
 
       Acceptance a = Uni.createFrom().completionStage(ours).await().atMost(WAIT);
@@ -194,17 +201,114 @@ class KeyClaimingAcceptanceTest {
     assertNull(keyRow(key).getValue("response_status"), "the key is the other request's");
   }
 
+  @Test
+  void aPaymentWhoseClaimStillHoldsItsKeyIsMadeAndCompletesTheKey() {
+    String order = Api.order(20_000);
+    String key = "k-" + UUID.randomUUID();
+    OffsetDateTime lease = claim(key);
+
+    Acceptance a = acceptAll(List.of(leased(order, key, lease))).get(0);
+
+    assertEquals(Verdict.ACCEPTED, a.verdict());
+    assertEquals(1, paymentsFor(order));
+    Row stored = keyRow(key);
+    assertEquals(201, stored.getInteger("response_status"));
+    assertNull(stored.getValue("locked_until"), "completed, no longer in flight");
+  }
+
+  @Test
+  void aPaymentWhoseKeyARetryTookOverIsNotMadeAndTheOthersOfItsStatementAre() {
+    String stalledOrder = Api.order(20_000);
+    String stalledKey = "k-" + UUID.randomUUID();
+    OffsetDateTime stalledLease = claim(stalledKey);
+    OffsetDateTime retryLease = takeOver(stalledKey);
+    String heldOrder = Api.order(30_000);
+    String heldKey = "k-" + UUID.randomUUID();
+    OffsetDateTime heldLease = claim(heldKey);
+    String plainOrder = Api.order(40_000);
+
+    List<Acceptance> verdicts =
+        acceptAll(
+            List.of(
+                leased(stalledOrder, stalledKey, stalledLease),
+                leased(heldOrder, heldKey, heldLease),
+                payment(plainOrder, "a@bank", view -> null).accept()));
+
+    assertEquals(Verdict.KEY_LOST, verdicts.get(0).verdict());
+    assertEquals(0, paymentsFor(stalledOrder), "no payment made under a lost claim");
+    assertEquals("created", orderStatus(stalledOrder));
+    Row retry = keyRow(stalledKey);
+    assertNull(retry.getValue("response_status"), "the key is the retry's, still in flight");
+    assertEquals(retryLease.toInstant(), retry.getOffsetDateTime("locked_until").toInstant());
+    assertEquals(Verdict.ACCEPTED, verdicts.get(1).verdict());
+    assertEquals(1, paymentsFor(heldOrder));
+    assertEquals(201, keyRow(heldKey).getInteger("response_status"));
+    assertEquals(Verdict.ACCEPTED, verdicts.get(2).verdict());
+    assertEquals(1, paymentsFor(plainOrder));
+  }
+
+  @Test
+  void aPaymentWhoseKeyARetryTookOverAndReleasedIsNotMade() {
+    String order = Api.order(20_000);
+    String key = "k-" + UUID.randomUUID();
+    OffsetDateTime lease = claim(key);
+    store.release(MERCHANT, key, takeOver(key)).await().atMost(WAIT);
+
+    Acceptance a = acceptAll(List.of(leased(order, key, lease))).get(0);
+
+    assertEquals(Verdict.KEY_LOST, a.verdict());
+    assertEquals(0, paymentsFor(order));
+    assertEquals("created", orderStatus(order));
+    assertInstanceOf(
+        IdempotencyClaim.Claimed.class,
+        store.claim(MERCHANT, key, LEASED_FINGERPRINT).await().atMost(WAIT),
+        "the key is free for the next request");
+  }
+
+  @Test
+  void aTakeOverCommittedWhileTheStatementRanIsSeen() throws Exception {
+    String order = Api.order(20_000);
+    String key = "k-" + UUID.randomUUID();
+    OffsetDateTime lease = claim(key);
+    // The retry's take-over, on another instance: it commits only once our statement, with its
+    // snapshot taken, waits for the key.
+    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    try {
+      other.query("BEGIN").execute().await().atMost(WAIT);
+      other
+          .preparedQuery(
+              "UPDATE payments.idempotency_keys SET locked_until = now() + interval '1 minute'"
+                  + " WHERE merchant_id = $1 AND key = $2")
+          .execute(Tuple.of(MERCHANT, key))
+          .await()
+          .atMost(WAIT);
+
+      var ours = payments.accept(List.of(leased(order, key, lease))).subscribeAsCompletionStage();
+      awaitWaitingForALock("kh AS MATERIALIZED");
+      other.query("COMMIT").execute().await().atMost(WAIT);
+
+      assertEquals(
+          Verdict.KEY_LOST, ours.toCompletableFuture().get(30, TimeUnit.SECONDS).get(0).verdict());
+    } finally {
+      other.close().await().atMost(WAIT);
+    }
+    assertEquals(0, paymentsFor(order));
+    assertEquals("created", orderStatus(order));
+    assertNull(keyRow(key).getValue("response_status"), "the key is the retry's");
+  }
+
   private Uni<Acceptance> acceptLater(Claiming c) {
     return payments.accept(List.of(c.accept())).map(list -> list.get(0));
   }
 
-  private void awaitWaitingForALock() throws InterruptedException {
+  /** Waits until the statement whose text holds {@code marker} waits for a row lock. */
+  private void awaitWaitingForALock(String marker) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       long waiting =
           sql(
                   "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                      + " AND query LIKE '%AS key_taken%' AND datname = current_database()",
-                  Tuple.tuple())
+                      + " AND query LIKE $1 AND datname = current_database()",
+                  Tuple.of("%" + marker + "%"))
               .iterator()
               .next()
               .getLong(0);
@@ -216,7 +320,52 @@ class KeyClaimingAcceptanceTest {
     throw new AssertionError("the accepting statement never waited for the key");
   }
 
+  /** Claims {@code key} as a request does before its statement; emits the claim's lease. */
+  private OffsetDateTime claim(String key) {
+    return assertInstanceOf(
+            IdempotencyClaim.Claimed.class,
+            store.claim(MERCHANT, key, LEASED_FINGERPRINT).await().atMost(WAIT))
+        .lease();
+  }
+
+  /** Ends the lease of {@code key}'s claim, and takes the key over as a retry would. */
+  private OffsetDateTime takeOver(String key) {
+    sql(
+        "UPDATE payments.idempotency_keys SET locked_until = now() - interval '1 second'"
+            + " WHERE merchant_id = $1 AND key = $2",
+        Tuple.of(MERCHANT, key));
+    return claim(key);
+  }
+
+  /** A payment whose key was claimed before, with {@code lease}. */
+  private Accept leased(String orderId, String key, OffsetDateTime lease) {
+    return payment(
+            orderId,
+            "a@bank",
+            view -> new StoredResponse(store, MERCHANT, key, 201, body(view), null, lease))
+        .accept();
+  }
+
+  private List<Acceptance> acceptAll(List<Accept> batch) {
+    return payments.accept(batch).await().atMost(WAIT);
+  }
+
+  private long paymentsFor(String orderId) {
+    return count("SELECT count(*) FROM payments.payments WHERE order_id = $1", orderId);
+  }
+
   private Claiming claiming(String orderId, String key, String vpa) {
+    return payment(
+        orderId,
+        vpa,
+        view ->
+            new StoredResponse(
+                store, MERCHANT, key, 201, body(view), fingerprint(orderId, vpa), null));
+  }
+
+  /** A payment on {@code orderId}, its response to store made by {@code response} (or none). */
+  private Claiming payment(
+      String orderId, String vpa, Function<PaymentView, StoredResponse> response) {
     Instant now = Timestamps.now();
     PaymentView view =
         PaymentView.accepted(
@@ -230,16 +379,11 @@ class KeyClaimingAcceptanceTest {
                 Streams.PAYMENT_EVENTS,
                 EventType.PAYMENT_CREATED,
                 view::writeEventDataAwaitingOrder);
-    StoredResponse response =
-        new StoredResponse(
-            store,
-            MERCHANT,
-            key,
-            201,
-            view.writeAwaitingOrder(new JsonWriter()).toBytes(),
-            fingerprint(orderId, vpa),
-            null);
-    return new Claiming(new Accept(pending, events, response), view);
+    return new Claiming(new Accept(pending, events, response.apply(view)), view);
+  }
+
+  private static byte[] body(PaymentView view) {
+    return view.writeAwaitingOrder(new JsonWriter()).toBytes();
   }
 
   private Acceptance accept(Claiming c) {

@@ -176,9 +176,11 @@ class PaymentAcceptanceTest {
     assertEquals(
         0,
         sql(
-                "SELECT 1 FROM payments.idempotency_keys WHERE merchant_id = $1 AND key LIKE $2",
+                "SELECT 1 FROM payments.idempotency_keys WHERE merchant_id = $1 AND key LIKE $2"
+                    + " AND (response_status IS NOT NULL OR locked_until > now())",
                 Tuple.of(MERCHANT, run + "-paid-%"))
-            .size());
+            .size(),
+        "a refused request's key holds neither an answer nor a claim");
 
     // Three events per payment (created, pending, its job), each once, in shared outbox rows.
     String[] ids =

@@ -34,9 +34,10 @@ import java.util.UUID;
  * that fails (4xx or otherwise) {@link #release releases} the key; a claim whose holder died is
  * taken over once its lock has expired. Should that holder only have stalled, a statement of its
  * completing the key with {@link #completeSql} then fails whole, and its release leaves the key
- * alone: each claim is known by its lease's end. ({@link #completeAllSql}, which payments' batched
- * statement uses, does not check: the order's one pending payment keeps the two apart.) Keys are
- * kept for 24 hours. Claims that arrive together share one statement ({@link Batcher}).
+ * alone: each claim is known by its lease's end. A statement for many requests, which cannot fail
+ * for one of them, instead leaves out the changes of those whose claims are gone ({@link
+ * #stillClaimedSql}) and completes the others ({@link #completeAllSql}). Keys are kept for 24
+ * hours. Claims that arrive together share one statement ({@link Batcher}).
  *
  * <p>Table shape (each service's migration): {@code (merchant_id uuid, key text, fingerprint bytea,
  * response_status int, response_body bytea, locked_until timestamptz, created_at timestamptz,
@@ -113,11 +114,13 @@ public final class IdempotencyStore {
             + table
             + " k JOIN unnest($1::uuid[], $2::text[]) AS r (merchant_id, key)"
             + " ON k.merchant_id = r.merchant_id AND k.key = r.key";
+    // A released key keeps its row, its lease ended for good, rather than going: a request that
+    // claimed it earlier and stalled then still finds another lease on it, and changes nothing.
     this.releaseSql =
-        "DELETE FROM "
+        "UPDATE "
             + table
-            + " WHERE merchant_id = $1 AND key = $2 AND response_status IS NULL"
-            + " AND locked_until = $3";
+            + " SET locked_until = '-infinity' WHERE merchant_id = $1 AND key = $2"
+            + " AND response_status IS NULL AND locked_until = $3";
     this.takenOverSql = table.substring(0, table.indexOf('.') + 1) + TAKEN_OVER_FUNCTION + "()";
     this.claims = new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::claimAll);
     this.purgeSql =
@@ -299,16 +302,43 @@ public final class IdempotencyStore {
   }
 
   /**
+   * A query, for a CTE, of the rows of {@code from} whose key ({@code merchantId, key}: SQL
+   * expressions over it) is still held by the claim with {@code lease}, selecting {@code columns}.
+   * It locks those keys until the statement's transaction ends, and a request that took a key over,
+   * or released it, before the lock was granted is seen even if it committed while the statement
+   * ran: the statement makes only the changes of the rows it returns, and so a request that stalled
+   * past its lease changes nothing.
+   */
+  public String stillClaimedSql(
+      String columns, String from, String merchantId, String key, String lease) {
+    return "SELECT "
+        + columns
+        + " FROM "
+        + from
+        + " JOIN "
+        + table
+        + " held ON held.merchant_id = "
+        + merchantId
+        + " AND held.key = "
+        + key
+        + " AND held.locked_until = "
+        + lease
+        + " AND held.response_status IS NULL FOR UPDATE OF held";
+  }
+
+  /**
    * A data-modifying statement that stores many responses at once, for a CTE: {@code query} selects
-   * the columns {@code merchant_id, key, status, body}; rows whose key is {@code NULL} store
-   * nothing.
+   * the columns {@code merchant_id, key, lease, status, body}, for keys claimed before with {@code
+   * lease} and found still held by {@link #stillClaimedSql} in the same statement; rows whose key
+   * is {@code NULL} store nothing.
    */
   public String completeAllSql(String query) {
     return "UPDATE "
         + table
         + " k SET response_status = r.status, response_body = r.body, locked_until = NULL FROM ("
         + query
-        + ") r WHERE k.merchant_id = r.merchant_id AND k.key = r.key";
+        + ") r WHERE k.merchant_id = r.merchant_id AND k.key = r.key"
+        + " AND k.locked_until = r.lease";
   }
 
   /**
@@ -372,7 +402,8 @@ public final class IdempotencyStore {
 
   /**
    * Releases a key claimed with {@code lease} after a failed request; the same request may then run
-   * again. A key another request has taken over since is left to it.
+   * again. A key another request has taken over since is left to it. The key stays, free to claim:
+   * a request that held it before and stalled still finds it no longer under its lease.
    */
   public Uni<Void> release(UUID merchantId, String key, OffsetDateTime lease) {
     if (key == null) {

@@ -144,26 +144,55 @@ class IdempotencyStoreTest {
   @Test
   void aRequestThatOutlivedItsLeaseChangesNothingOnceARetryTookItsKeyOver() {
     IdempotentRun run = new IdempotentRun(store, BOX);
+    // The retry takes the key over and has not answered yet.
+    OffsetDateTime retryLease =
+        assertStalledRequestChangesNothing(run, "slow", Uni.createFrom()::item);
+    // The retry still holds the key, and its own change and answer go through.
+    complete(MERCHANT, "slow", retryLease, 201, "{\"id\":\"by the retry\"}");
+    ApiResponse replay = run.run(MERCHANT, "slow", A, s -> null).await().atMost(WAIT);
+    assertEquals("{\"id\":\"by the retry\"}", new String(replay.body(), UTF_8));
+  }
+
+  @Test
+  void aRequestThatOutlivedItsLeaseChangesNothingOnceARetryTookItsKeyOverAndReleasedIt() {
+    IdempotentRun run = new IdempotentRun(store, BOX);
+    // The retry takes the key over and fails, releasing it.
+    assertStalledRequestChangesNothing(
+        run, "released", lease -> store.release(MERCHANT, "released", lease).replaceWith(lease));
+    // The key is free: the next request claims it and makes its change.
+    ApiResponse next =
+        run.run(MERCHANT, "released", A, storing -> change(storing, "made by the next"))
+            .await()
+            .atMost(WAIT);
+    assertEquals("{\"id\":\"made by the next\"}", new String(next.body(), UTF_8));
+    assertEquals(
+        1L, count("SELECT count(*) FROM idem.changes WHERE v = 'made by the next'", Tuple.tuple()));
+  }
+
+  /**
+   * A request with {@code key} stalls past its lease (here: the lease is ended by hand), and the
+   * client's retry takes the key over, then does {@code retry} with its lease, before the stalled
+   * request's statement runs: that request answers 409 and its change is undone. Emits the retry's
+   * lease.
+   */
+  private OffsetDateTime assertStalledRequestChangesNothing(
+      IdempotentRun run, String key, Function<OffsetDateTime, Uni<OffsetDateTime>> retry) {
     OffsetDateTime[] retryLease = new OffsetDateTime[1];
     Uni<ApiResponse> slow =
         run.run(
             MERCHANT,
-            "slow",
+            key,
             A,
-            // The request stalls past its lease (here: the lease is ended by hand), and the
-            // client's retry takes the key over before this request's statement runs.
             storing ->
-                takeOver("slow")
+                takeOver(key)
+                    .chain(lease -> retry.apply(lease))
                     .invoke(lease -> retryLease[0] = lease)
                     .chain(() -> change(storing, "made by the stalled request")));
     ApiException refused =
         assertThrows(ApiException.class, () -> slow.await().atMost(WAIT), "answered 409");
     assertEquals(ErrorCode.CONFLICT_ERROR, refused.code());
     assertEquals(0L, count("SELECT count(*) FROM idem.changes", Tuple.tuple()), "change undone");
-    // The retry still holds the key, and its own change and answer go through.
-    complete(MERCHANT, "slow", retryLease[0], 201, "{\"id\":\"by the retry\"}");
-    ApiResponse replay = run.run(MERCHANT, "slow", A, s -> null).await().atMost(WAIT);
-    assertEquals("{\"id\":\"by the retry\"}", new String(replay.body(), UTF_8));
+    return retryLease[0];
   }
 
   @Test
