@@ -15,9 +15,9 @@ FROM nginx:1.27-alpine
 # The image's entrypoint fills /etc/nginx/templates/*.template from the environment (only
 # variables that are set: nginx's own $variables stay) into /etc/nginx/conf.d/.
 RUN rm -f /etc/nginx/conf.d/default.conf
+COPY deploy/compose/nginx.conf /etc/nginx/nginx.conf
 COPY deploy/edge/nginx/*.inc /etc/nginx/paystream/
 COPY deploy/edge/nginx/http.inc /etc/nginx/conf.d/00-paystream-http.conf
-RUN echo 'access_log /var/log/nginx/access.log paystream_json;' > /etc/nginx/conf.d/01-access-log.conf
 COPY deploy/edge/nginx/edge.conf.template /etc/nginx/templates/10-edge.conf.template
 COPY deploy/edge/nginx/apps.conf.template /etc/nginx/templates/20-apps.conf.template
 COPY --from=apps /build/checkout-ui/dist/ /usr/share/paystream/checkout/
