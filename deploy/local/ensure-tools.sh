@@ -7,6 +7,8 @@
 #             nodejs is 18, too old for the apps); checked, never installed
 # Usage: ensure-tools.sh [chromium] [nginx] [load] [node]   (no argument: all of them)
 set -euo pipefail
+# Debian installs nginx under /usr/sbin, which is not on an ordinary user's PATH.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
 
 log() { printf '[tools] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -24,6 +24,10 @@
 #   PAYSTREAM_JAVA_OPTS       JVM options of the services     -Xms64m -Xmx384m -XX:+UseSerialGC
 #   PAYSTREAM_START_TIMEOUT   seconds to wait for health      240
 
+# Debian installs nginx (and PostgreSQL's and Redis' servers' helpers) under /usr/sbin, which is
+# not on an ordinary user's PATH.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RUN_DIR=${PAYSTREAM_RUN_DIR:-$ROOT/.run}
 mkdir -p "$RUN_DIR"

@@ -12,6 +12,13 @@ import java.util.concurrent.TimeUnit;
 final class Commands {
   private Commands() {}
 
+  /** The nginx binary: Debian's is in /usr/sbin, which an ordinary user's PATH leaves out. */
+  static String nginx() {
+    return java.nio.file.Files.isExecutable(Path.of("/usr/sbin/nginx"))
+        ? "/usr/sbin/nginx"
+        : "nginx";
+  }
+
   static String run(Path dir, Map<String, String> env, Duration timeout, List<String> command)
       throws IOException, InterruptedException {
     ProcessBuilder pb =

@@ -53,7 +53,7 @@ class IngressErrorPagesIT {
             "}",
             ""));
     Process nginx =
-        new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", "nginx.conf")
+        new ProcessBuilder(Commands.nginx(), "-p", prefix.toString(), "-c", "nginx.conf")
             .redirectErrorStream(true)
             .redirectOutput(prefix.resolve("nginx.out").toFile())
             .start();

@@ -111,7 +111,7 @@ class WebImageNginxConfigIT {
             image,
             Map.of(),
             Duration.ofSeconds(30),
-            List.of("nginx", "-t", "-p", etc + "/", "-c", conf.toString()));
+            List.of(Commands.nginx(), "-t", "-p", etc + "/", "-c", conf.toString()));
     assertTrue(out.contains("test is successful"), out);
   }
 
