@@ -17,8 +17,10 @@
 #   PAYSTREAM_DB_ROLES        true: each service connects as its own role, limited to its schema
 #                             (deploy/k8s/base/postgres-roles.sql, as in compose and Kubernetes);
 #                             not with DATABASE_URL                                    false
-#   PAYSTREAM_PG_PORT         port of a private PostgreSQL    5432 when free, else the next free from 55432
-#   PAYSTREAM_REDIS_PORT      port of a private Redis         6379 when free, else the next free from 56379
+#   PAYSTREAM_PG_PORT         port of a private PostgreSQL    as last time, else 5432 when free, else the
+#                             next free from 55432 (a running one keeps its port)
+#   PAYSTREAM_REDIS_PORT      port of a private Redis         as last time, else 6379 when free, else the
+#                             next free from 56379 (a running one keeps its port)
 #   PAYSTREAM_BUILD           auto: build what is missing or older than its sources;
 #                             missing: only what is missing; never
 #   PAYSTREAM_JAVA_OPTS       JVM options of the services     -Xms64m -Xmx384m -XX:+UseSerialGC

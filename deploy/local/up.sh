@@ -109,16 +109,31 @@ can_use_pg() { # can_use_pg <url> [seconds]
   done
 }
 
+# not_applied <variable> <port> <what>: says so when <variable> asks for another port than the one
+# <what>, left running, listens on.
+not_applied() {
+  local wanted=${!1:-}
+  if [ -n "$wanted" ] && [ "$wanted" != "$2" ]; then
+    log "$1=$wanted not applied: $3 already runs on port $2 (deploy/local/down.sh stops it)"
+  fi
+}
+
 start_private_pg() {
   local bin data=$RUN_DIR/pg/data port pid
   bin=$(pg_bin)
-  port=$(state_get PG_PORT)
-  [ -n "$port" ] || port=${PAYSTREAM_PG_PORT:-}
+  # A running server keeps its port; otherwise PAYSTREAM_PG_PORT wins over the port of last time.
+  if pid=$(live_pid postgres postgres); then
+    port=$(state_get PG_PORT)
+    not_applied PAYSTREAM_PG_PORT "$port" "the private PostgreSQL"
+  else
+    pid=
+    port=${PAYSTREAM_PG_PORT:-$(state_get PG_PORT)}
+  fi
   if [ -z "$port" ]; then
     if port_open 127.0.0.1 5432; then port=$(free_port_from 55432); else port=5432; fi
   fi
   PG_URL="postgresql://postgres@127.0.0.1:$port"
-  if pid=$(live_pid postgres postgres); then
+  if [ -n "$pid" ]; then
     log "PostgreSQL (private, pid $pid) on 127.0.0.1:$port"
   else
     mkdir -p "$RUN_DIR/pg"
@@ -240,12 +255,18 @@ redis_ping() { [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ]; 
 
 start_private_redis() {
   local port pid
+  # A running server keeps its port; otherwise PAYSTREAM_REDIS_PORT wins over the port of last time.
   port=$(state_get REDIS_PORT)
-  [ -n "$port" ] || port=${PAYSTREAM_REDIS_PORT:-}
+  if [ -n "$port" ] && pid=$(live_pid redis redis-server) && redis_ping "$port"; then
+    not_applied PAYSTREAM_REDIS_PORT "$port" "the private Redis"
+  else
+    pid=
+    port=${PAYSTREAM_REDIS_PORT:-$port}
+  fi
   if [ -z "$port" ]; then
     if port_open 127.0.0.1 6379; then port=$(free_port_from 56379); else port=6379; fi
   fi
-  if pid=$(live_pid redis redis-server) && redis_ping "$port"; then
+  if [ -n "$pid" ]; then
     log "Redis (private, pid $pid) on 127.0.0.1:$port"
   else
     port_open 127.0.0.1 "$port" && die "port $port (private Redis) is taken: set PAYSTREAM_REDIS_PORT"
