@@ -50,6 +50,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(ErrorCode.AUTHENTICATION_ERROR, "Invalid API credentials");
   }
 
+  /** 429 with {@code Retry-After: retryAfterSeconds}. */
+  public static ApiException rateLimited(String description, int retryAfterSeconds) {
+    return new ApiException(ErrorCode.RATE_LIMIT_ERROR, 429, description, null, retryAfterSeconds);
+  }
+
   public static ApiException unavailable(String description) {
     return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 503, description, null, 5);
   }

@@ -8,13 +8,18 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Resolves the merchant behind {@code X-Api-Key}/{@code X-Api-Secret}, after the merchant's rate
- * limit (which failed attempts count against too).
+ * Resolves the merchant behind {@code X-Api-Key}/{@code X-Api-Secret} under the merchant's rate
+ * limit. Failed attempts count against a limit of their own, per key, as high as the merchant's:
+ * the key is no secret (the checkout page carries it), and failures spending the merchant's own
+ * budget would let anyone who knows it shut the merchant out of its API.
  */
 @ApplicationScoped
 public class MerchantAuth {
   public static final String KEY = "X-Api-Key";
   public static final String SECRET = "X-Api-Secret";
+
+  /** Marks a failed-attempt bucket apart from merchants' (named by their UUIDs). */
+  private static final String FAILED = "failed:";
 
   private final ApiKeyAuthenticator authenticator;
   private final RateLimiter limiter;
@@ -30,15 +35,30 @@ public class MerchantAuth {
       // minutes, and keys of kilobytes each would fill the heap.
       return Uni.createFrom().failure(ApiException.unauthenticated());
     }
-    int wait = limiter.acquire(apiKey);
-    if (wait > 0) {
-      return Uni.createFrom()
-          .failure(
-              new ApiException(
-                  ErrorCode.RATE_LIMIT_ERROR, 429, "Too many requests; slow down", null, wait));
-    }
     return authenticator
         .authenticate(apiKey, apiSecret)
-        .map(c -> new Caller(c.merchantId(), requestId));
+        .onFailure(MerchantAuth::isUnauthenticated)
+        .transform(failure -> limited(FAILED + apiKey, failure))
+        .map(
+            c -> {
+              ApiException limited = limited(c.merchantId().toString(), null);
+              if (limited != null) {
+                throw limited;
+              }
+              return new Caller(c.merchantId(), requestId);
+            });
+  }
+
+  /** A 429 when {@code bucket} is empty, else {@code otherwise}. */
+  private ApiException limited(String bucket, Throwable otherwise) {
+    int wait = limiter.acquire(bucket);
+    if (wait > 0) {
+      return ApiException.rateLimited("Too many requests; slow down", wait);
+    }
+    return (ApiException) otherwise;
+  }
+
+  private static boolean isUnauthenticated(Throwable failure) {
+    return failure instanceof ApiException e && e.code() == ErrorCode.AUTHENTICATION_ERROR;
   }
 }

@@ -5,40 +5,59 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.security.ApiKeyAuthenticator;
+import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.security.RateLimiter;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * Headers that cannot name a merchant are refused before they cost anything: no rate-limit bucket,
- * no lookup. A plausible key that fails still counts against its own bucket.
+ * no lookup. A plausible key that fails counts against a bucket of its own, never the merchant's:
+ * the key is public, and anyone could otherwise spend the merchant's budget. Keys not cached are
+ * looked up within a budget of their own.
  */
 class MerchantAuthTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final UUID MERCHANT = UUID.randomUUID();
+  private static final String KEY = "key_live_merchant";
+  private static final String SECRET = "secret_live_merchant";
+
   private final AtomicInteger lookups = new AtomicInteger();
-  private final RateLimiter limiter = new RateLimiter(100, 200);
-  private final MerchantAuth auth =
-      new MerchantAuth(
-          new ApiKeyAuthenticator(
-              key -> {
-                lookups.incrementAndGet();
-                return Uni.createFrom().nullItem();
-              },
-              Duration.ofMinutes(1),
-              Duration.ofSeconds(5),
-              1_000),
-          limiter);
+  private final RateLimiter limiter = new RateLimiter(1, 5);
+
+  private MerchantAuth auth(RateLimiter lookupBudget) {
+    return new MerchantAuth(
+        new ApiKeyAuthenticator(
+            key -> {
+              lookups.incrementAndGet();
+              return Uni.createFrom()
+                  .item(
+                      key.equals(KEY)
+                          ? new ApiKeyAuthenticator.Credential(
+                              MERCHANT, "Merchant", ApiSecrets.parseHash(ApiSecrets.hash(SECRET)))
+                          : null);
+            },
+            lookupBudget,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            1_000),
+        limiter);
+  }
+
+  private final MerchantAuth auth = auth(new RateLimiter(100, 200));
 
   @Test
   void oversizedKeysKeepNoBucketAndLoadNothing() {
     for (int i = 0; i < 500; i++) {
       String key = "k" + i + "x".repeat(16_000);
-      assertEquals(401, refusal(key, "secret").status());
+      assertEquals(401, refusal(auth, key, "secret").status());
     }
-    assertEquals(401, refusal(null, "secret").status());
-    assertEquals(401, refusal("", "secret").status());
-    assertEquals(401, refusal("key_live_abc", null).status());
+    assertEquals(401, refusal(auth, null, "secret").status());
+    assertEquals(401, refusal(auth, "", "secret").status());
+    assertEquals(401, refusal(auth, "key_live_abc", null).status());
     assertEquals(0, limiter.tracked(), "no bucket for headers that name no merchant");
     assertEquals(0, lookups.get(), "no lookup either");
   }
@@ -46,14 +65,44 @@ class MerchantAuthTest {
   @Test
   void aWrongButPlausibleKeyCountsAgainstItsBucket() {
     String key = "k".repeat(ApiKeyAuthenticator.MAX_KEY_LENGTH);
-    assertEquals(401, refusal(key, "wrong").status());
+    assertEquals(401, refusal(auth, key, "wrong").status());
     assertEquals(1, limiter.tracked());
     assertEquals(1, lookups.get());
   }
 
-  private ApiException refusal(String key, String secret) {
+  @Test
+  void failedAttemptsWithAMerchantsKeyAreLimitedWithoutSpendingItsBudget() {
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, refusal(auth, KEY, "guess-" + i).status(), "attempt " + i);
+    }
+    ApiException limited = refusal(auth, KEY, "guess-5");
+    assertEquals(429, limited.status(), "failures are limited too");
+    assertEquals(1, limited.retryAfterSeconds());
+
+    // The merchant itself still has its whole budget, and is limited only beyond it.
+    for (int i = 0; i < 5; i++) {
+      assertEquals(
+          MERCHANT, auth.caller(KEY, SECRET, "req_" + i).await().atMost(WAIT).merchantId());
+    }
+    assertEquals(429, refusal(auth, KEY, SECRET).status());
+  }
+
+  @Test
+  void keysNotCachedBeyondTheLookupBudgetAre429WithoutALookup() {
+    MerchantAuth budgeted = auth(new RateLimiter(1, 3));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, refusal(budgeted, "key_random_" + i, "secret").status());
+    }
+    for (int i = 3; i < 10; i++) {
+      assertEquals(429, refusal(budgeted, "key_random_" + i, "secret").status());
+    }
+    assertEquals(3, lookups.get(), "nothing looked up beyond the budget");
+    assertEquals(401, refusal(budgeted, "key_random_0", "secret").status(), "a cached key");
+    assertEquals(3, lookups.get());
+  }
+
+  private static ApiException refusal(MerchantAuth auth, String key, String secret) {
     return assertThrows(
-        ApiException.class,
-        () -> auth.caller(key, secret, "req_test").await().atMost(Duration.ofSeconds(5)));
+        ApiException.class, () -> auth.caller(key, secret, "req_test").await().atMost(WAIT));
   }
 }
