@@ -2,7 +2,6 @@ package io.paystream.payments.service;
 
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.shared.error.ApiException;
-import io.paystream.shared.error.ErrorCode;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -70,12 +69,8 @@ public class PasswordChecks {
               Admission admission = admit(run);
               if (admission == Admission.REFUSED) {
                 done.fail(
-                    new ApiException(
-                        ErrorCode.RATE_LIMIT_ERROR,
-                        429,
-                        "Too many password checks at once; try again shortly",
-                        null,
-                        1));
+                    ApiException.rateLimited(
+                        "Too many password checks at once; try again shortly", 1));
               } else if (admission == Admission.NOW) {
                 run.run();
               }
