@@ -26,8 +26,9 @@ public class Infrastructure {
   }
 
   /**
-   * The one outbound HTTP client: bounded connections per host, 5 s to connect. Redirects are not
-   * followed and each attempt's deadline is kept by {@code WebhookSender}.
+   * The one outbound HTTP client: connections per host bounded by the attempts in flight, 5 s to
+   * connect. Redirects are not followed and each attempt's deadline is kept by {@code
+   * WebhookSender}.
    */
   @Produces
   @Singleton
@@ -41,7 +42,9 @@ public class Infrastructure {
             .setVerifyHost(true);
     return vertx
         .getDelegate()
-        .createHttpClient(options, new PoolOptions().setHttp1MaxSize(d.maxConnectionsPerHost()));
+        .createHttpClient(
+            options,
+            new PoolOptions().setHttp1MaxSize(d.maxConnectionsPerHost().orElse(d.maxInFlight())));
   }
 
   void closeWebhookClient(@Disposes HttpClient client) {

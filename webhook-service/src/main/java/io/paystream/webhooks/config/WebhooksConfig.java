@@ -3,6 +3,7 @@ package io.paystream.webhooks.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** webhook-service settings; the environment names of the API docs map onto these. */
 @ConfigMapping(prefix = "paystream")
@@ -36,9 +37,12 @@ public interface WebhooksConfig {
     @WithDefault("64")
     int maxInFlightPerEndpoint();
 
-    /** HTTP connections this instance keeps open to one host and port. */
-    @WithDefault("128")
-    int maxConnectionsPerHost();
+    /**
+     * HTTP connections this instance keeps open to one host and port; by default as many as its
+     * attempts in flight, so that endpoints sharing a host (a receiving service many merchants use)
+     * never wait for each other's connections: each is held to its own share of attempts instead.
+     */
+    OptionalInt maxConnectionsPerHost();
 
     /** How long an instance holds a delivery it attempts before another may take it over. */
     @WithDefault("30s")
