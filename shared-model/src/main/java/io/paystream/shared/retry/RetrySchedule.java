@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * When webhook delivery attempts are made: the first at once, each later one a fixed delay after
- * the previous attempt failed; after the last one the delivery has failed for good.
+ * the previous, failed one was made; after the last one the delivery has failed for good.
  *
  * <pre>
  * attempt   normal      test ({@code WEBHOOK_RETRY_INTERVALS_TEST=true})
@@ -18,7 +18,7 @@ import java.util.List;
  * </pre>
  *
  * <pre>{@code
- * Instant next = RetrySchedule.of(false).nextAttemptAt(1, failedAt); // failedAt + 1 min
+ * Instant next = RetrySchedule.of(false).nextAttemptAt(1, attemptedAt); // attemptedAt + 1 min
  * }</pre>
  */
 public final class RetrySchedule {
@@ -68,9 +68,12 @@ public final class RetrySchedule {
     return attempt <= delays.size() ? delays.get(attempt - 1) : null;
   }
 
-  /** When the attempt after {@code attempt} is due, or {@code null} when there is none. */
-  public Instant nextAttemptAt(int attempt, Instant failedAt) {
+  /**
+   * When the attempt after {@code attempt}, made at {@code attemptedAt}, is due, or {@code null}
+   * when there is none.
+   */
+  public Instant nextAttemptAt(int attempt, Instant attemptedAt) {
     Duration delay = delayAfter(attempt);
-    return delay == null ? null : failedAt.plus(delay);
+    return delay == null ? null : attemptedAt.plus(delay);
   }
 }

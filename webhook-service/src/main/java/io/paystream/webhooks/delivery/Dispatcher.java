@@ -98,11 +98,15 @@ public class Dispatcher {
       scheduler.wake();
     }
     latency.record(result.latencyMs(), TimeUnit.MILLISECONDS);
-    writer.write(record(d, attemptedAt, result, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+    writer.write(record(d, attemptedAt, result));
   }
 
-  /** What an attempt's result makes of its delivery. The next attempt counts from its end. */
-  AttemptRecord record(DueDelivery d, Instant attemptedAt, DeliveryResult result, Instant endedAt) {
+  /**
+   * What an attempt's result makes of its delivery. The next attempt counts from when this one was
+   * made: the schedule's delays are the times between attempts, whatever each took (a timed-out
+   * attempt took 5 s).
+   */
+  AttemptRecord record(DueDelivery d, Instant attemptedAt, DeliveryResult result) {
     int attempt = d.attemptsBefore() + 1;
     if (result instanceof DeliveryResult.Delivered ok) {
       delivered.increment();
@@ -121,7 +125,7 @@ public class Dispatcher {
     }
     if (result instanceof DeliveryResult.Failed f) {
       failedAttempts.increment();
-      Instant next = schedule.nextAttemptAt(attempt, endedAt);
+      Instant next = schedule.nextAttemptAt(attempt, attemptedAt);
       return new AttemptRecord(
           d.id(),
           d.leaseToken(),
