@@ -117,10 +117,21 @@ public final class TargetGuard {
       if ((b[0] & 0xfe) == 0xfc || (b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0xc0) {
         return "url must not point to a private address";
       }
-      if ((b[0] & 0xff) == 0x20
-          && (b[1] & 0xff) == 0x01
-          && (b[2] & 0xff) == 0x0d
-          && (b[3] & 0xff) == 0xb8) {
+      boolean documentation =
+          (b[0] & 0xff) == 0x20
+              && (b[1] & 0xff) == 0x01
+              && (b[2] & 0xff) == 0x0d
+              && (b[3] & 0xff) == 0xb8;
+      // 64:ff9b:1::/48, NAT64 for local use (RFC 8215): whatever IPv4 address it carries is one
+      // of the network's own.
+      boolean localNat64 =
+          b[0] == 0
+              && (b[1] & 0xff) == 0x64
+              && (b[2] & 0xff) == 0xff
+              && (b[3] & 0xff) == 0x9b
+              && b[4] == 0
+              && b[5] == 1;
+      if (documentation || localNat64) {
         return "url must not point to a reserved address";
       }
     }
@@ -157,21 +168,28 @@ public final class TargetGuard {
     return null;
   }
 
-  /** The IPv4 address inside an IPv4-mapped, -compatible, NAT64 or 6to4 IPv6 address. */
+  /**
+   * The IPv4 address inside an IPv4-mapped, -compatible, -translated ({@code ::ffff:0:a.b.c.d}),
+   * NAT64 ({@code 64:ff9b::/96}) or 6to4 IPv6 address.
+   */
   private static InetAddress embeddedV4(byte[] b) {
-    boolean zeros80 = true;
-    for (int i = 0; i < 10; i++) {
-      zeros80 &= b[i] == 0;
+    boolean zeros64 = true;
+    for (int i = 0; i < 8; i++) {
+      zeros64 &= b[i] == 0;
     }
+    boolean zeros80 = zeros64 && b[8] == 0 && b[9] == 0;
     boolean mapped = zeros80 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+    boolean translated =
+        zeros64 && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0;
     boolean compatible = zeros80 && b[10] == 0 && b[11] == 0 && (b[12] | b[13] | b[14]) != 0;
     boolean nat64 =
         (b[0] & 0xff) == 0x00
             && (b[1] & 0xff) == 0x64
             && (b[2] & 0xff) == 0xff
-            && (b[3] & 0xff) == 0x9b;
+            && (b[3] & 0xff) == 0x9b
+            && !(b[4] == 0 && b[5] == 1); // 64:ff9b:1::/48 lays its IPv4 address out otherwise
     byte[] v4;
-    if (mapped || compatible || nat64) {
+    if (mapped || translated || compatible || nat64) {
       v4 = new byte[] {b[12], b[13], b[14], b[15]};
     } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
       v4 = new byte[] {b[2], b[3], b[4], b[5]};
