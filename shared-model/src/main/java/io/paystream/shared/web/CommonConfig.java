@@ -13,6 +13,13 @@ public interface CommonConfig {
    */
   Optional<String> encryptionKey();
 
+  /**
+   * {@code REQUIRE_ENCRYPTION_KEY}: refuse to start without {@code ENCRYPTION_KEY}, rather than
+   * fall back to the public development key (production manifests set it).
+   */
+  @WithDefault("false")
+  boolean requireEncryptionKey();
+
   RateLimit rateLimit();
 
   Outbox outbox();

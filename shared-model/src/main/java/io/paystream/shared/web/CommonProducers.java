@@ -9,12 +9,14 @@ import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.RateLimiter;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.stream.RedisStreams;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -57,7 +59,11 @@ public class CommonProducers {
     return new RedisStreams(redis);
   }
 
-  /** Secrets at rest and in events, under {@code ENCRYPTION_KEY} (the same in every service). */
+  /**
+   * Secrets at rest and in events, under {@code ENCRYPTION_KEY} (the same in every service).
+   *
+   * @throws IllegalStateException without {@code ENCRYPTION_KEY} where it is required
+   */
   @Produces
   @Singleton
   SecretBox secretBox() {
@@ -65,11 +71,21 @@ public class CommonProducers {
     if (!key.isBlank()) {
       return SecretBox.fromBase64Key(key);
     }
+    if (config.requireEncryptionKey()) {
+      throw new IllegalStateException(
+          "ENCRYPTION_KEY is not set, and REQUIRE_ENCRYPTION_KEY=true: set ENCRYPTION_KEY (base64"
+              + " of 32 random bytes, the same in every service) to start.");
+    }
     LOG.warn(
         "ENCRYPTION_KEY is not set: secrets at rest use the public development key. Set"
             + " ENCRYPTION_KEY (base64 of 32 random bytes, the same in every service) in any real"
             + " deployment.");
     return SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
+  }
+
+  /** Makes the secret box at start, so that a missing required key stops the service at once. */
+  void checkEncryptionKey(@Observes StartupEvent started, SecretBox box) {
+    // Injecting the box has made it: nothing else to do.
   }
 
   @Produces
