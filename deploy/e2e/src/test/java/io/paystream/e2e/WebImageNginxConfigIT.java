@@ -41,8 +41,8 @@ class WebImageNginxConfigIT {
             .path("environment");
     Map<String, String> env = new HashMap<>();
     compose
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e ->
                 env.put(
                     e.getKey(), COMPOSE_DEFAULT.matcher(e.getValue().asText()).replaceAll("$1")));
