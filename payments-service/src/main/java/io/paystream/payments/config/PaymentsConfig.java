@@ -31,6 +31,14 @@ public interface PaymentsConfig {
     /** How many more wait; beyond that a login is refused with 429. */
     @WithDefault("64")
     int maxWaiting();
+
+    /** Failed logins one account may have within {@link #failureWindow} on this instance. */
+    @WithDefault("10")
+    int maxFailures();
+
+    /** The window of {@link #maxFailures}, from the first failure in it. */
+    @WithDefault("15m")
+    Duration failureWindow();
   }
 
   Worker worker();

@@ -10,7 +10,10 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The dashboard's login: email and password in, the merchant with its key and secret out. */
+/**
+ * The dashboard's login: email and password in, the merchant with its key and secret out. An
+ * account with too many failed logins lately is refused first ({@link LoginThrottle}).
+ */
 @ApplicationScoped
 public class LoginService {
   /** Checked against when the email is unknown, so both refusals take as long. */
@@ -19,16 +22,29 @@ public class LoginService {
   private final MerchantRepository merchants;
   private final SecretBox secretBox;
   private final PasswordChecks passwords;
+  private final LoginThrottle throttle;
 
-  public LoginService(MerchantRepository merchants, SecretBox secretBox, PasswordChecks passwords) {
+  public LoginService(
+      MerchantRepository merchants,
+      SecretBox secretBox,
+      PasswordChecks passwords,
+      LoginThrottle throttle) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.passwords = passwords;
+    this.throttle = throttle;
   }
 
   public Uni<ApiResponse> login(ObjectNode body) {
     String email = MerchantFields.text(body, "email", 1, 254);
     String password = MerchantFields.password(body, 1);
+    int wait = throttle.waitSeconds(email);
+    if (wait > 0) {
+      return Uni.createFrom()
+          .failure(
+              ApiException.rateLimited(
+                  "Too many failed logins for this account; try again later", wait));
+    }
     return merchants
         .byEmail(email)
         .chain(
@@ -38,9 +54,11 @@ public class LoginService {
                     .map(
                         ok -> {
                           if (m == null || !ok) {
+                            throttle.failed(email);
                             throw new ApiException(
                                 ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
                           }
+                          throttle.succeeded(email);
                           String secret = secretBox.open(m.apiSecretSealed());
                           return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
                         }));

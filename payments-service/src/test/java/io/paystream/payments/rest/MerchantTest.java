@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -195,34 +197,42 @@ class MerchantTest {
 
   @Test
   void loginWithThePasswordGivesKeyAndSecret() {
-    given()
-        .contentType(ContentType.JSON)
-        .body(Map.of("email", "test@example.com", "password", "password"))
-        .post("/api/v1/auth/login")
+    login("test@example.com", "password")
         .then()
         .statusCode(200)
         .body("id", equalTo("550e8400-e29b-41d4-a716-446655440000"))
         .body("api_key", equalTo("key_test_abc123"))
         .body("api_secret", equalTo("secret_test_xyz789"));
-    given()
-        .contentType(ContentType.JSON)
-        .body(Map.of("email", "TEST@example.com", "password", "password"))
-        .post("/api/v1/auth/login")
-        .then()
-        .statusCode(200);
-    given()
-        .contentType(ContentType.JSON)
-        .body(Map.of("email", "test@example.com", "password", "Password"))
-        .post("/api/v1/auth/login")
+    login("TEST@example.com", "password").then().statusCode(200);
+    login("test@example.com", "Password")
         .then()
         .statusCode(401)
         .body("error.code", equalTo("AUTHENTICATION_ERROR"));
-    given()
-        .contentType(ContentType.JSON)
-        .body(Map.of("email", "nobody@example.com", "password", "password"))
-        .post("/api/v1/auth/login")
+    login("nobody@example.com", "password").then().statusCode(401);
+  }
+
+  @Test
+  void anAccountWithTenFailedLoginsIsRefusedEvenTheRightPasswordForAWhile() {
+    String email = "guessed-" + UUID.randomUUID() + "@shop.example";
+    onboard(Map.of("name", "Guessed", "email", email, "password", "right-password"))
         .then()
-        .statusCode(401);
+        .statusCode(201);
+    for (int i = 0; i < 10; i++) {
+      login(email, "guess-" + i).then().statusCode(401);
+    }
+    login(email.toUpperCase(), "right-password")
+        .then()
+        .statusCode(429)
+        .header("Retry-After", notNullValue())
+        .body("error.code", equalTo("RATE_LIMIT_ERROR"));
+    login("test@example.com", "password").then().statusCode(200);
+  }
+
+  private static io.restassured.response.Response login(String email, String password) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", email, "password", password))
+        .post("/api/v1/auth/login");
   }
 
   @Test
