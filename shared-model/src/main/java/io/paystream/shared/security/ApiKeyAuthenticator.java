@@ -8,16 +8,13 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks {@code X-Api-Key}/{@code X-Api-Secret} against a service's own credential table, with a
  * short-lived cache so that the hot path makes no database round trip for authentication.
  *
- * <p>Unknown keys are cached briefly too, so a flood of one bad key does not reach the database;
- * and keys not in the cache are looked up within a budget ({@code lookups}), so that neither does a
- * flood of ever new ones: beyond it they are answered 429. A rotated secret is accepted by other
- * instances until their cached entry expires ({@code ttl}).
+ * <p>Unknown keys are cached briefly too, so a flood of bad keys does not reach the database. A
+ * rotated secret is accepted by other instances until their cached entry expires ({@code ttl}).
  */
 public final class ApiKeyAuthenticator {
   /** Loads the credential of an API key; emits {@code null} for an unknown key. */
@@ -34,20 +31,11 @@ public final class ApiKeyAuthenticator {
   /** No API key is longer; a longer header is refused unread. */
   public static final int MAX_KEY_LENGTH = 200;
 
-  /** The one bucket of {@link #lookups}. */
-  private static final String LOOKUPS = "lookups";
-
   private final Loader loader;
-  private final RateLimiter lookups;
   private final AsyncCache<String, Optional<Credential>> cache;
 
-  /**
-   * @param lookups the budget of lookups, all keys together (one bucket)
-   */
-  public ApiKeyAuthenticator(
-      Loader loader, RateLimiter lookups, Duration ttl, Duration unknownTtl, long maxSize) {
+  public ApiKeyAuthenticator(Loader loader, Duration ttl, Duration unknownTtl, long maxSize) {
     this.loader = loader;
-    this.lookups = lookups;
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maxSize)
@@ -58,8 +46,7 @@ public final class ApiKeyAuthenticator {
   /**
    * The merchant behind the headers.
    *
-   * @throws ApiException 401 (as a failed Uni) when either header is missing or wrong; 429 when the
-   *     key is not cached and the lookup budget is spent
+   * @throws ApiException 401 (as a failed Uni) when either header is missing or wrong
    */
   public Uni<Credential> authenticate(String apiKey, String apiSecret) {
     if (!presentable(apiKey, apiSecret)) {
@@ -70,18 +57,8 @@ public final class ApiKeyAuthenticator {
             () ->
                 cache.get(
                     apiKey,
-                    (key, executor) -> {
-                      int wait = lookups.acquire(LOOKUPS);
-                      if (wait > 0) {
-                        // A failed entry leaves the cache at once: the next request looks again.
-                        return CompletableFuture.failedFuture(
-                            ApiException.rateLimited("Too many requests; slow down", wait));
-                      }
-                      return loader
-                          .load(key)
-                          .map(Optional::ofNullable)
-                          .subscribeAsCompletionStage();
-                    }))
+                    (key, executor) ->
+                        loader.load(key).map(Optional::ofNullable).subscribeAsCompletionStage()))
         .map(
             found -> {
               byte[] expected = found.map(Credential::secretHash).orElse(NO_MATCH);

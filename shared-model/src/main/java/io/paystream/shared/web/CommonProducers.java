@@ -108,10 +108,7 @@ public class CommonProducers {
     return new RateLimiter(config.rateLimit().perSecond(), config.rateLimit().burst());
   }
 
-  /**
-   * API keys checked against {@code <schema>.merchants} (a table or a projection); keys not cached
-   * are looked up at the rate one merchant may send, all keys together.
-   */
+  /** API keys checked against {@code <schema>.merchants} (a table or a projection). */
   @Produces
   @Singleton
   ApiKeyAuthenticator apiKeyAuthenticator(Pool pool) {
@@ -122,7 +119,6 @@ public class CommonProducers {
             pool.preparedQuery(sql)
                 .execute(Tuple.of(apiKey))
                 .map(rows -> rows.size() == 0 ? null : credential(rows.iterator().next())),
-        new RateLimiter(config.rateLimit().perSecond(), config.rateLimit().burst()),
         CREDENTIAL_TTL,
         Duration.ofSeconds(1),
         100_000);

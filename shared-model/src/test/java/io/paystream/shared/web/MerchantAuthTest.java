@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Headers that cannot name a merchant are refused before they cost anything: no rate-limit bucket,
  * no lookup. A plausible key that fails counts against a bucket of its own, never the merchant's:
- * the key is public, and anyone could otherwise spend the merchant's budget. Keys not cached are
- * looked up within a budget of their own.
+ * the key is public, and anyone could otherwise spend the merchant's budget.
  */
 class MerchantAuthTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -28,36 +27,32 @@ class MerchantAuthTest {
   private final AtomicInteger lookups = new AtomicInteger();
   private final RateLimiter limiter = new RateLimiter(1, 5);
 
-  private MerchantAuth auth(RateLimiter lookupBudget) {
-    return new MerchantAuth(
-        new ApiKeyAuthenticator(
-            key -> {
-              lookups.incrementAndGet();
-              return Uni.createFrom()
-                  .item(
-                      key.equals(KEY)
-                          ? new ApiKeyAuthenticator.Credential(
-                              MERCHANT, "Merchant", ApiSecrets.parseHash(ApiSecrets.hash(SECRET)))
-                          : null);
-            },
-            lookupBudget,
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(5),
-            1_000),
-        limiter);
-  }
-
-  private final MerchantAuth auth = auth(new RateLimiter(100, 200));
+  private final MerchantAuth auth =
+      new MerchantAuth(
+          new ApiKeyAuthenticator(
+              key -> {
+                lookups.incrementAndGet();
+                return Uni.createFrom()
+                    .item(
+                        key.equals(KEY)
+                            ? new ApiKeyAuthenticator.Credential(
+                                MERCHANT, "Merchant", ApiSecrets.parseHash(ApiSecrets.hash(SECRET)))
+                            : null);
+              },
+              Duration.ofMinutes(1),
+              Duration.ofSeconds(5),
+              1_000),
+          limiter);
 
   @Test
   void oversizedKeysKeepNoBucketAndLoadNothing() {
     for (int i = 0; i < 500; i++) {
       String key = "k" + i + "x".repeat(16_000);
-      assertEquals(401, refusal(auth, key, "secret").status());
+      assertEquals(401, refusal(key, "secret").status());
     }
-    assertEquals(401, refusal(auth, null, "secret").status());
-    assertEquals(401, refusal(auth, "", "secret").status());
-    assertEquals(401, refusal(auth, "key_live_abc", null).status());
+    assertEquals(401, refusal(null, "secret").status());
+    assertEquals(401, refusal("", "secret").status());
+    assertEquals(401, refusal("key_live_abc", null).status());
     assertEquals(0, limiter.tracked(), "no bucket for headers that name no merchant");
     assertEquals(0, lookups.get(), "no lookup either");
   }
@@ -65,7 +60,7 @@ class MerchantAuthTest {
   @Test
   void aWrongButPlausibleKeyCountsAgainstItsBucket() {
     String key = "k".repeat(ApiKeyAuthenticator.MAX_KEY_LENGTH);
-    assertEquals(401, refusal(auth, key, "wrong").status());
+    assertEquals(401, refusal(key, "wrong").status());
     assertEquals(1, limiter.tracked());
     assertEquals(1, lookups.get());
   }
@@ -73,9 +68,9 @@ class MerchantAuthTest {
   @Test
   void failedAttemptsWithAMerchantsKeyAreLimitedWithoutSpendingItsBudget() {
     for (int i = 0; i < 5; i++) {
-      assertEquals(401, refusal(auth, KEY, "guess-" + i).status(), "attempt " + i);
+      assertEquals(401, refusal(KEY, "guess-" + i).status(), "attempt " + i);
     }
-    ApiException limited = refusal(auth, KEY, "guess-5");
+    ApiException limited = refusal(KEY, "guess-5");
     assertEquals(429, limited.status(), "failures are limited too");
     assertEquals(1, limited.retryAfterSeconds());
 
@@ -84,24 +79,10 @@ class MerchantAuthTest {
       assertEquals(
           MERCHANT, auth.caller(KEY, SECRET, "req_" + i).await().atMost(WAIT).merchantId());
     }
-    assertEquals(429, refusal(auth, KEY, SECRET).status());
+    assertEquals(429, refusal(KEY, SECRET).status());
   }
 
-  @Test
-  void keysNotCachedBeyondTheLookupBudgetAre429WithoutALookup() {
-    MerchantAuth budgeted = auth(new RateLimiter(1, 3));
-    for (int i = 0; i < 3; i++) {
-      assertEquals(401, refusal(budgeted, "key_random_" + i, "secret").status());
-    }
-    for (int i = 3; i < 10; i++) {
-      assertEquals(429, refusal(budgeted, "key_random_" + i, "secret").status());
-    }
-    assertEquals(3, lookups.get(), "nothing looked up beyond the budget");
-    assertEquals(401, refusal(budgeted, "key_random_0", "secret").status(), "a cached key");
-    assertEquals(3, lookups.get());
-  }
-
-  private static ApiException refusal(MerchantAuth auth, String key, String secret) {
+  private ApiException refusal(String key, String secret) {
     return assertThrows(
         ApiException.class, () -> auth.caller(key, secret, "req_test").await().atMost(WAIT));
   }
