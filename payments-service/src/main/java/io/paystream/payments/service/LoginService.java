@@ -38,7 +38,7 @@ public class LoginService {
   public Uni<ApiResponse> login(ObjectNode body) {
     String email = MerchantFields.text(body, "email", 1, 254);
     String password = MerchantFields.password(body, 1);
-    int wait = throttle.waitSeconds(email);
+    int wait = throttle.attempt(email);
     if (wait > 0) {
       return Uni.createFrom()
           .failure(
@@ -54,7 +54,6 @@ public class LoginService {
                     .map(
                         ok -> {
                           if (m == null || !ok) {
-                            throttle.failed(email);
                             throw new ApiException(
                                 ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
                           }

@@ -14,7 +14,9 @@ import java.util.function.LongSupplier;
  * within {@code window} (counted from the first of them), its logins are refused until the window
  * ends, before any password is checked. Guessing one account's password is thus held to a few tries
  * per window, whoever sends them; unknown emails are counted alike, so the limit tells nothing
- * about which accounts exist. A successful login clears the account's count.
+ * about which accounts exist. Each login counts as failed from the moment it is let through, so
+ * that guesses sent at once cannot all pass before the first is found wrong; a successful login
+ * clears the account's count.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -38,23 +40,12 @@ public class LoginThrottle {
     this.failures = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(100_000).build();
   }
 
-  /** Whole seconds until {@code email} may try again (at least 1), or 0 when it may now. */
-  public int waitSeconds(String email) {
-    Failures f = failures.getIfPresent(key(email));
-    if (f == null) {
-      return 0;
-    }
-    synchronized (f) {
-      long left = f.firstAt + windowNanos - nanoClock.getAsLong();
-      if (f.count < maxFailures || left <= 0) {
-        return 0;
-      }
-      return (int) Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
-    }
-  }
-
-  /** Counts a failed login of {@code email}. */
-  public void failed(String email) {
+  /**
+   * Lets a login of {@code email} through, counting it as failed until it {@link #succeeded}, and
+   * returns 0; or, when the account has no tries left, returns the whole seconds until it has (at
+   * least 1).
+   */
+  public int attempt(String email) {
     long now = nanoClock.getAsLong();
     Failures f = failures.get(key(email), k -> new Failures(now));
     synchronized (f) {
@@ -62,11 +53,16 @@ public class LoginThrottle {
         f.firstAt = now;
         f.count = 0;
       }
+      if (f.count >= maxFailures) {
+        long left = f.firstAt + windowNanos - now;
+        return (int) Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
+      }
       f.count++;
+      return 0;
     }
   }
 
-  /** Clears the count of {@code email} after a successful login. */
+  /** Clears the count of {@code email}: its login succeeded. */
   public void succeeded(String email) {
     failures.invalidate(key(email));
   }
