@@ -46,7 +46,7 @@ import java.util.UUID;
  * <p>A statement may also claim keys itself, storing their responses with its change ({@link
  * #insertAllSql}); it reads, for each of its keys, what an earlier request left there ({@link
  * #keyJoin}, answered with {@link Held}), and leaves to a claim any key it finds but that is not
- * held (expired, or its holder died).
+ * held (expired, released after a failure, or its holder died).
  */
 public final class IdempotencyStore {
   static final int MAX_BATCH = 128;
@@ -79,8 +79,11 @@ public final class IdempotencyStore {
     this.table = table;
     this.ttlMillis = ttlMillis;
     this.lockMillis = lockMillis;
-    // One row per distinct key of a batch: claimed now, or what the key holds. A key whose first
-    // request committed after this statement's snapshot shows neither; it is read again.
+    // One row per distinct key of a batch: claimed now, or what the key holds while an earlier
+    // request holds it. A key whose first request committed after this statement's snapshot
+    // shows neither (its version in the snapshot may be a released or expired one); it is read
+    // again. Keys are claimed in one order, as the accepting statement locks them, so that two
+    // statements never wait for each other.
     // A claim commits without waiting for the WAL flush: one lost to a database crash leaves the
     // key free for the retry of a request that never got its answer, and the request's own
     // statement, committed normally, flushes the claim with it.
@@ -93,7 +96,7 @@ public final class IdempotencyStore {
             + table
             + " AS k (merchant_id, key, fingerprint, locked_until, created_at, expires_at)"
             + " SELECT merchant_id, key, fingerprint, now() + $4 * interval '1 millisecond', now(),"
-            + " now() + $5 * interval '1 millisecond' FROM r"
+            + " now() + $5 * interval '1 millisecond' FROM r ORDER BY merchant_id, key"
             + " ON CONFLICT (merchant_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
             + " locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at,"
             + " expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL"
@@ -107,13 +110,15 @@ public final class IdempotencyStore {
             + " LEFT JOIN claimed c ON c.merchant_id = r.merchant_id AND c.key = r.key"
             + " LEFT JOIN "
             + table
-            + " k ON c.key IS NULL AND k.merchant_id = r.merchant_id AND k.key = r.key";
+            + " k ON c.key IS NULL AND k.merchant_id = r.merchant_id AND k.key = r.key AND "
+            + heldSql("k");
     this.readSql =
         "SELECT k.merchant_id, k.key, false AS claimed, NULL::timestamptz AS lease, k.fingerprint,"
             + " k.response_status, k.response_body FROM "
             + table
             + " k JOIN unnest($1::uuid[], $2::text[]) AS r (merchant_id, key)"
-            + " ON k.merchant_id = r.merchant_id AND k.key = r.key";
+            + " ON k.merchant_id = r.merchant_id AND k.key = r.key WHERE "
+            + heldSql("k");
     // A released key keeps its row, its lease ended for good, rather than going: a request that
     // claimed it earlier and stalled then still finds another lease on it, and changes nothing.
     this.releaseSql =
@@ -255,7 +260,9 @@ public final class IdempotencyStore {
   /** What a request with {@code fingerprint} gets from a key in {@code state} it did not claim. */
   private static IdempotencyClaim outcome(KeyState state, byte[] fingerprint) {
     if (state == null) {
-      return IdempotencyClaim.IN_FLIGHT; // released between our two reads: treat as running
+      // Neither claimed nor held: another request's claim we cannot see yet, or its release
+      // between our two reads. Treat it as running.
+      return IdempotencyClaim.IN_FLIGHT;
     }
     return new Held(state.fingerprint(), state.status(), state.body()).claimFor(fingerprint);
   }
@@ -323,7 +330,7 @@ public final class IdempotencyStore {
         + key
         + " AND held.locked_until = "
         + lease
-        + " AND held.response_status IS NULL FOR UPDATE OF held";
+        + " AND held.response_status IS NULL ORDER BY held.merchant_id, held.key FOR UPDATE OF held";
   }
 
   /**
@@ -367,7 +374,7 @@ public final class IdempotencyStore {
   /**
    * A {@code LEFT JOIN} of the key {@code merchantId, key} (SQL expressions) as {@code alias},
    * whatever its state. {@link #heldSql} tells whether an earlier request holds it; one that does
-   * not (expired, or its holder died) may only be taken over by a claim. Read {@code
+   * not (expired, released, or its holder died) may only be taken over by a claim. Read {@code
    * alias.fingerprint, alias.response_status, alias.response_body} of a held key into a {@link
    * Held}.
    */

@@ -1,12 +1,14 @@
 package io.paystream.shared.idempotency;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
@@ -18,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -139,6 +142,41 @@ class IdempotencyStoreTest {
     assertInstanceOf(
         IdempotencyClaim.Claimed.class, store.claim(MERCHANT, "k", B).await().atMost(WAIT));
     assertSame(IdempotencyClaim.MISMATCH, store.claim(MERCHANT, "k", A).await().atMost(WAIT));
+  }
+
+  @Test
+  void aClaimThatLosesTheTakeOverOfAReleasedKeyFindsItInFlightNotAMismatch() throws Exception {
+    store.release(MERCHANT, "k", claimAlone(MERCHANT, "k", A)).await().atMost(WAIT);
+    // The corrected request, sent twice at once: one copy's claim takes the key over (here on
+    // another connection, committed only once the other copy's claim waits for the key).
+    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    try {
+      other.query("BEGIN").execute().await().atMost(WAIT);
+      other
+          .preparedQuery(
+              "UPDATE "
+                  + TABLE
+                  + " SET fingerprint = $1, locked_until = now() + interval '30 seconds'"
+                  + " WHERE key = 'k'")
+          .execute(Tuple.of(Buffer.buffer(B)))
+          .await()
+          .atMost(WAIT);
+      var copy = store.claim(MERCHANT, "k", B).subscribeAsCompletionStage();
+      for (int i = 0;
+          count(
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                      + " AND query LIKE '%claimed AS (INSERT%'",
+                  Tuple.tuple())
+              == 0;
+          i++) {
+        assertTrue(i < 300, "the claim never waited for the key");
+        Thread.sleep(20);
+      }
+      other.query("COMMIT").execute().await().atMost(WAIT);
+      assertSame(IdempotencyClaim.IN_FLIGHT, copy.toCompletableFuture().get(20, SECONDS));
+    } finally {
+      other.close().await().atMost(WAIT);
+    }
   }
 
   @Test
