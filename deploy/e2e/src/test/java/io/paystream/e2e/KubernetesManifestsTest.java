@@ -115,8 +115,8 @@ class KubernetesManifestsTest {
     assertFalse(
         find(objects, "Deployment", "webhook-service").path("spec").has("replicas"),
         "the autoscaler owns webhook-service's replica count: an apply must not reset it");
-    // Placeholders that start: an empty ENCRYPTION_KEY is the development key (with a warning),
-    // an empty ADMIN_TOKEN leaves onboarding off.
+    // Placeholders that fail closed: with an empty ENCRYPTION_KEY the services do not start
+    // (REQUIRE_ENCRYPTION_KEY), an empty ADMIN_TOKEN leaves onboarding off.
     JsonNode secrets =
         objects.stream()
             .filter(
@@ -127,6 +127,15 @@ class KubernetesManifestsTest {
             .orElseThrow();
     assertEquals("", secrets.path("data").path("ENCRYPTION_KEY").asText("missing"));
     assertEquals("", secrets.path("data").path("ADMIN_TOKEN").asText("missing"));
+    JsonNode config =
+        objects.stream()
+            .filter(
+                o ->
+                    o.path("kind").asText().equals("ConfigMap")
+                        && o.path("metadata").path("name").asText().startsWith("paystream-config"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("true", config.path("data").path("REQUIRE_ENCRYPTION_KEY").asText("missing"));
     // No merchant with public credentials (the test merchant) in a cluster.
     assertTrue(
         find(objects, "Deployment", "payments-service")

@@ -67,14 +67,17 @@ public class CommonProducers {
   @Produces
   @Singleton
   SecretBox secretBox() {
-    String key = config.encryptionKey().orElse("");
-    if (!key.isBlank()) {
-      return SecretBox.fromBase64Key(key);
-    }
-    if (config.requireEncryptionKey()) {
+    String key = config.encryptionKey().orElse("").strip();
+    if (config.requireEncryptionKey() && (key.isEmpty() || key.equals(SecretBox.DEVELOPMENT_KEY))) {
       throw new IllegalStateException(
-          "ENCRYPTION_KEY is not set, and REQUIRE_ENCRYPTION_KEY=true: set ENCRYPTION_KEY (base64"
-              + " of 32 random bytes, the same in every service) to start.");
+          (key.isEmpty()
+                  ? "ENCRYPTION_KEY is not set"
+                  : "ENCRYPTION_KEY is the public development key")
+              + ", and REQUIRE_ENCRYPTION_KEY=true: set ENCRYPTION_KEY (base64 of 32 random"
+              + " bytes, the same in every service) to start.");
+    }
+    if (!key.isEmpty()) {
+      return SecretBox.fromBase64Key(key);
     }
     LOG.warn(
         "ENCRYPTION_KEY is not set: secrets at rest use the public development key. Set"

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Without {@code ENCRYPTION_KEY} secrets are sealed under the public development key, unless the
- * deployment requires a key ({@code REQUIRE_ENCRYPTION_KEY=true}): then the service does not start.
+ * deployment requires a key ({@code REQUIRE_ENCRYPTION_KEY=true}): then the service does not start,
+ * nor with the development key given as its key.
  */
 class EncryptionKeyTest {
   private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
@@ -22,6 +23,13 @@ class EncryptionKeyTest {
           assertThrows(IllegalStateException.class, () -> box(missing, true));
       assertTrue(refused.getMessage().contains("ENCRYPTION_KEY is not set"), refused.getMessage());
     }
+  }
+
+  @Test
+  void aRequiredKeyMayNotBeThePublicDevelopmentKey() {
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> box(SecretBox.DEVELOPMENT_KEY, true));
+    assertTrue(refused.getMessage().contains("public development key"), refused.getMessage());
   }
 
   @Test
