@@ -112,10 +112,11 @@ public class DeliveryScheduler {
 
   /**
    * Makes sure a round runs at {@code at}, or up to {@link #SLOT_MILLIS} after it: due times are
-   * gathered into slots so that a stream of retries costs at most one claim round per slot.
+   * gathered into slots so that a stream of retries costs at most one claim round per slot. A due
+   * time already past (a retry due as soon as its timed-out attempt ended) goes to the next slot.
    */
   public void wakeAt(Instant at) {
-    long when = (at.toEpochMilli() + SLOT_MILLIS - 1) / SLOT_MILLIS * SLOT_MILLIS;
+    long when = slotAtOrAfter(Math.max(at.toEpochMilli(), System.currentTimeMillis() + 1));
     synchronized (timerLock) {
       if (!running.get() || when >= timerAt) {
         return;
@@ -127,6 +128,10 @@ public class DeliveryScheduler {
       long delay = Math.max(1, when - System.currentTimeMillis());
       timerId = vertx.setTimer(delay, id -> fired(id));
     }
+  }
+
+  private static long slotAtOrAfter(long millis) {
+    return (millis + SLOT_MILLIS - 1) / SLOT_MILLIS * SLOT_MILLIS;
   }
 
   private void fired(long id) {
