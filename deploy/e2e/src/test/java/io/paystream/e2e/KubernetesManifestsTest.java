@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,24 +118,10 @@ class KubernetesManifestsTest {
         "the autoscaler owns webhook-service's replica count: an apply must not reset it");
     // Placeholders that fail closed: with an empty ENCRYPTION_KEY the services do not start
     // (REQUIRE_ENCRYPTION_KEY), an empty ADMIN_TOKEN leaves onboarding off.
-    JsonNode secrets =
-        objects.stream()
-            .filter(
-                o ->
-                    o.path("kind").asText().equals("Secret")
-                        && o.path("metadata").path("name").asText().startsWith("paystream-secrets"))
-            .findFirst()
-            .orElseThrow();
+    JsonNode secrets = findGenerated(objects, "Secret", "paystream-secrets");
     assertEquals("", secrets.path("data").path("ENCRYPTION_KEY").asText("missing"));
     assertEquals("", secrets.path("data").path("ADMIN_TOKEN").asText("missing"));
-    JsonNode config =
-        objects.stream()
-            .filter(
-                o ->
-                    o.path("kind").asText().equals("ConfigMap")
-                        && o.path("metadata").path("name").asText().startsWith("paystream-config"))
-            .findFirst()
-            .orElseThrow();
+    JsonNode config = findGenerated(objects, "ConfigMap", "paystream-config");
     assertEquals("true", config.path("data").path("REQUIRE_ENCRYPTION_KEY").asText("missing"));
     // No merchant with public credentials (the test merchant) in a cluster.
     assertTrue(
@@ -259,11 +246,21 @@ class KubernetesManifestsTest {
   }
 
   private static JsonNode find(List<JsonNode> objects, String kind, String name) {
+    return find(objects, kind, name, name::equals);
+  }
+
+  /** A generated ConfigMap or Secret: its name is {@code name}, a dash and a content hash. */
+  private static JsonNode findGenerated(List<JsonNode> objects, String kind, String name) {
+    return find(objects, kind, name + "-<hash>", n -> n.startsWith(name + "-"));
+  }
+
+  private static JsonNode find(
+      List<JsonNode> objects, String kind, String name, Predicate<String> named) {
     return objects.stream()
         .filter(
             o ->
                 o.path("kind").asText().equals(kind)
-                    && o.path("metadata").path("name").asText().equals(name))
+                    && named.test(o.path("metadata").path("name").asText()))
         .findFirst()
         .orElseThrow(
             () ->
