@@ -142,6 +142,7 @@ public class PaymentRepository {
     List<String> eventPayloads = new ArrayList<>(n * 3);
     IdempotencyStore keyStore = null;
     boolean claiming = false;
+    boolean leased = false;
     for (int i = 0; i < n; i++) {
       Accept a = batch.get(i);
       PaymentView v = a.pending().payment();
@@ -170,6 +171,7 @@ public class PaymentRepository {
           fingerprints[i] = Buffer.buffer(r.fingerprint());
         } else {
           leases[i] = r.lease();
+          leased = true;
         }
       }
       String[] streams = a.events().streams();
@@ -205,7 +207,7 @@ public class PaymentRepository {
       args.add(fingerprints);
     }
     Uni<RowSet<Row>> run =
-        pool.preparedQuery(acceptSql(keyStore, claiming)).execute(Tuple.from(args));
+        pool.preparedQuery(acceptSql(keyStore, claiming, leased)).execute(Tuple.from(args));
     if (claiming) {
       // A key taken after the statement's snapshot fails it before anything is stored: it runs
       // again and then reads the key.
@@ -230,13 +232,14 @@ public class PaymentRepository {
    * The accepting statement. {@code b} is the batch, with each payment's key and response when
    * there are {@code keys}, and the lease of a key claimed before; with {@code claiming}, a payment
    * that claims its key carries its fingerprint instead, and {@code b} reads what the key holds.
-   * {@code kh} locks the keys claimed before that their leases still hold. {@code o} marks the
-   * merchant's unpaid orders attempted (and locks them), skipping the payments whose key exists or
-   * whose claim is gone; {@code p} adds the payments of orders with no pending one; {@code ev}
-   * writes their events; {@code kc} claims the keys of the payments added, storing each response
-   * with the order's terms filled in, and {@code ik} stores the responses of keys claimed before.
+   * With {@code leased} (some keys were claimed before), {@code kh} locks the keys claimed before
+   * that their leases still hold. {@code o} marks the merchant's unpaid orders attempted (and locks
+   * them), skipping the payments whose key exists or whose claim is gone; {@code p} adds the
+   * payments of orders with no pending one; {@code ev} writes their events; {@code kc} claims the
+   * keys of the payments added, storing each response with the order's terms filled in, and {@code
+   * ik} stores the responses of keys claimed before.
    */
-  static String acceptSql(IdempotencyStore keys, boolean claiming) {
+  static String acceptSql(IdempotencyStore keys, boolean claiming, boolean leased) {
     StringBuilder sql =
         new StringBuilder(
             "WITH b AS MATERIALIZED (SELECT u.*"
@@ -263,7 +266,7 @@ public class PaymentRepository {
                         + " AND u.fingerprint IS NOT NULL"
                     : ")")
                 + ")"
-                + (keys != null
+                + (leased
                     ? ", kh AS MATERIALIZED ("
                         + keys.stillClaimedSql("b.id", "b", "b.key_merchant", "b.key", "b.lease")
                         + ")"
@@ -275,7 +278,7 @@ public class PaymentRepository {
                 + " ELSE x.updated_at END FROM b WHERE x.id = b.order_id"
                 + " AND x.merchant_id = b.merchant_id AND x.status <> 'paid'"
                 + (claiming ? " AND NOT b.key_taken" : "")
-                + (keys != null
+                + (leased
                     ? " AND (b.lease IS NULL OR EXISTS (SELECT 1 FROM kh WHERE kh.id = b.id))"
                     : "")
                 + " RETURNING x.id, x.merchant_id, x.amount, x.currency), p AS (INSERT INTO "
@@ -307,7 +310,7 @@ public class PaymentRepository {
                       + " WHERE b.fingerprint IS NOT NULL"))
           .append(")");
     }
-    if (keys != null) {
+    if (leased) {
       sql.append(", ik AS (")
           .append(
               keys.completeAllSql(
@@ -325,7 +328,7 @@ public class PaymentRepository {
         .append(" q WHERE q.id = b.order_id AND q.merchant_id = b.merchant_id) END AS known")
         .append(claiming ? ", b.held_fingerprint, b.held_status, b.held_body" : "")
         .append(
-            keys != null
+            leased
                 ? ", b.lease IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kh WHERE kh.id = b.id)"
                     + " AS key_lost"
                 : "")

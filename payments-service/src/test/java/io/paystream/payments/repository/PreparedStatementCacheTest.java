@@ -31,9 +31,10 @@ class PreparedStatementCacheTest {
   @Test
   void everyAcceptingStatementStaysPreparedOnItsConnection() {
     String[] statements = {
-      PaymentRepository.acceptSql(null, false),
-      PaymentRepository.acceptSql(keys, false),
-      PaymentRepository.acceptSql(keys, true)
+      PaymentRepository.acceptSql(null, false, false),
+      PaymentRepository.acceptSql(keys, false, true),
+      PaymentRepository.acceptSql(keys, true, false),
+      PaymentRepository.acceptSql(keys, true, true)
     };
     assertTrue(
         Arrays.stream(statements).anyMatch(sql -> sql.length() >= 2048),

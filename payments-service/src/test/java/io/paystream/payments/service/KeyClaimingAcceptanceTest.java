@@ -226,13 +226,16 @@ class KeyClaimingAcceptanceTest {
     String heldKey = "k-" + UUID.randomUUID();
     OffsetDateTime heldLease = claim(heldKey);
     String plainOrder = Api.order(40_000);
+    String newKeyOrder = Api.order(50_000);
+    String newKey = "k-" + UUID.randomUUID();
 
     List<Acceptance> verdicts =
         acceptAll(
             List.of(
                 leased(stalledOrder, stalledKey, stalledLease),
                 leased(heldOrder, heldKey, heldLease),
-                payment(plainOrder, "a@bank", view -> null).accept()));
+                payment(plainOrder, "a@bank", view -> null).accept(),
+                claiming(newKeyOrder, newKey, "b@bank").accept()));
 
     assertEquals(Verdict.KEY_LOST, verdicts.get(0).verdict());
     assertEquals(0, paymentsFor(stalledOrder), "no payment made under a lost claim");
@@ -245,6 +248,9 @@ class KeyClaimingAcceptanceTest {
     assertEquals(201, keyRow(heldKey).getInteger("response_status"));
     assertEquals(Verdict.ACCEPTED, verdicts.get(2).verdict());
     assertEquals(1, paymentsFor(plainOrder));
+    assertEquals(Verdict.ACCEPTED, verdicts.get(3).verdict());
+    assertEquals(1, paymentsFor(newKeyOrder));
+    assertEquals(201, keyRow(newKey).getInteger("response_status"), "claimed by the statement");
   }
 
   @Test
