@@ -3,6 +3,7 @@ package io.paystream.shared.security;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -41,6 +42,16 @@ public final class SecretBox {
   }
 
   /** A box for the base64 of a 32-byte key. */
+  /** Whether {@code base64} is the public {@link #DEVELOPMENT_KEY}, however it is written. */
+  public static boolean isDevelopmentKey(String base64) {
+    try {
+      return Arrays.equals(
+          Base64.getDecoder().decode(base64.trim()), Base64.getDecoder().decode(DEVELOPMENT_KEY));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public static SecretBox fromBase64Key(String base64) {
     byte[] raw;
     try {

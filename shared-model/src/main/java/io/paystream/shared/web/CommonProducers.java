@@ -68,7 +68,7 @@ public class CommonProducers {
   @Singleton
   SecretBox secretBox() {
     String key = config.encryptionKey().orElse("").strip();
-    if (config.requireEncryptionKey() && (key.isEmpty() || key.equals(SecretBox.DEVELOPMENT_KEY))) {
+    if (config.requireEncryptionKey() && (key.isEmpty() || SecretBox.isDevelopmentKey(key))) {
       throw new IllegalStateException(
           (key.isEmpty()
                   ? "ENCRYPTION_KEY is not set"
