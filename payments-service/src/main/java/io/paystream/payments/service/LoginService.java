@@ -60,6 +60,16 @@ public class LoginService {
                           throttle.succeeded(email);
                           String secret = secretBox.open(m.apiSecretSealed());
                           return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
-                        }));
+                        }))
+        // A login that got no verdict on its password (the checks' queue was full, the
+        // database failed, the client left) is not a failed one.
+        .onFailure(failure -> !isWrongPassword(failure))
+        .invoke(() -> throttle.undo(email))
+        .onCancellation()
+        .invoke(() -> throttle.undo(email));
+  }
+
+  private static boolean isWrongPassword(Throwable failure) {
+    return failure instanceof ApiException e && e.code() == ErrorCode.AUTHENTICATION_ERROR;
   }
 }

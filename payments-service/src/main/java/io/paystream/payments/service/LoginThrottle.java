@@ -62,6 +62,18 @@ public class LoginThrottle {
     }
   }
 
+  /** Takes back the count of a login of {@code email} that got no verdict on its password. */
+  public void undo(String email) {
+    Failures f = failures.getIfPresent(key(email));
+    if (f != null) {
+      synchronized (f) {
+        if (f.count > 0) {
+          f.count--;
+        }
+      }
+    }
+  }
+
   /** Clears the count of {@code email}: its login succeeded. */
   public void succeeded(String email) {
     failures.invalidate(key(email));

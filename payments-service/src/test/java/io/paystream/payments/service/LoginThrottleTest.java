@@ -33,6 +33,19 @@ class LoginThrottleTest {
   }
 
   @Test
+  void aLoginWithoutAVerdictOnItsPasswordIsTakenBack() {
+    for (int i = 0; i < 10; i++) {
+      assertEquals(0, throttle.attempt("a@shop.example"), "try " + i);
+      throttle.undo("A@shop.example");
+    }
+    throttle.undo("nobody@shop.example");
+    assertEquals(0, throttle.attempt("a@shop.example"));
+    assertEquals(0, throttle.attempt("a@shop.example"));
+    assertEquals(0, throttle.attempt("a@shop.example"));
+    assertEquals(15 * 60, throttle.attempt("a@shop.example"));
+  }
+
+  @Test
   void aSuccessfulLoginClearsTheCount() {
     throttle.attempt("a@shop.example");
     throttle.attempt("a@shop.example");
