@@ -307,7 +307,7 @@ public class PaymentRepository {
                       + " b.response_status AS status, convert_to("
                       + filled("b.response_body")
                       + ", 'UTF8') AS body FROM b JOIN p ON p.id = b.id"
-                      + " WHERE b.fingerprint IS NOT NULL"))
+                      + " WHERE b.fingerprint IS NOT NULL ORDER BY b.key_merchant, b.key"))
           .append(")");
     }
     if (leased) {

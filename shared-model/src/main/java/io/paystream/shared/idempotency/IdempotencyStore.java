@@ -82,8 +82,9 @@ public final class IdempotencyStore {
     // One row per distinct key of a batch: claimed now, or what the key holds while an earlier
     // request holds it. A key whose first request committed after this statement's snapshot
     // shows neither (its version in the snapshot may be a released or expired one); it is read
-    // again. Keys are claimed in one order, as the accepting statement locks them, so that two
-    // statements never wait for each other.
+    // again. Keys are claimed in one order, the order in which the accepting statement locks and
+    // inserts them, so that the two seldom wait for each other (a batch mixing keys claimed before
+    // with new ones still can; PostgreSQL breaks such a deadlock and the batch runs again).
     // A claim commits without waiting for the WAL flush: one lost to a database crash leaves the
     // key free for the retry of a request that never got its answer, and the request's own
     // statement, committed normally, flushes the claim with it.
