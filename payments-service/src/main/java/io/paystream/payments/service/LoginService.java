@@ -63,13 +63,9 @@ public class LoginService {
                         }))
         // A login that got no verdict on its password (the checks' queue was full, the
         // database failed, the client left) is not a failed one.
-        .onFailure(failure -> !isWrongPassword(failure))
+        .onFailure(failure -> !ApiException.isUnauthenticated(failure))
         .invoke(() -> throttle.undo(email))
         .onCancellation()
         .invoke(() -> throttle.undo(email));
-  }
-
-  private static boolean isWrongPassword(Throwable failure) {
-    return failure instanceof ApiException e && e.code() == ErrorCode.AUTHENTICATION_ERROR;
   }
 }

@@ -50,6 +50,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(ErrorCode.AUTHENTICATION_ERROR, "Invalid API credentials");
   }
 
+  /** Whether {@code failure} refused a caller's credentials (401). */
+  public static boolean isUnauthenticated(Throwable failure) {
+    return failure instanceof ApiException e && e.code == ErrorCode.AUTHENTICATION_ERROR;
+  }
+
   /** 429 with {@code Retry-After: retryAfterSeconds}. */
   public static ApiException rateLimited(String description, int retryAfterSeconds) {
     return new ApiException(ErrorCode.RATE_LIMIT_ERROR, 429, description, null, retryAfterSeconds);

@@ -1,7 +1,6 @@
 package io.paystream.shared.web;
 
 import io.paystream.shared.error.ApiException;
-import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.RateLimiter;
 import io.smallrye.mutiny.Uni;
@@ -37,11 +36,15 @@ public class MerchantAuth {
     }
     return authenticator
         .authenticate(apiKey, apiSecret)
-        .onFailure(MerchantAuth::isUnauthenticated)
-        .transform(failure -> limited(FAILED + apiKey, failure))
+        .onFailure(ApiException::isUnauthenticated)
+        .transform(
+            failure -> {
+              ApiException limited = limited(FAILED + apiKey);
+              return limited != null ? limited : failure;
+            })
         .map(
             c -> {
-              ApiException limited = limited(c.merchantId().toString(), null);
+              ApiException limited = limited(c.merchantId().toString());
               if (limited != null) {
                 throw limited;
               }
@@ -49,16 +52,9 @@ public class MerchantAuth {
             });
   }
 
-  /** A 429 when {@code bucket} is empty, else {@code otherwise}. */
-  private ApiException limited(String bucket, Throwable otherwise) {
+  /** A 429 when {@code bucket} is empty, else {@code null}. */
+  private ApiException limited(String bucket) {
     int wait = limiter.acquire(bucket);
-    if (wait > 0) {
-      return ApiException.rateLimited("Too many requests; slow down", wait);
-    }
-    return (ApiException) otherwise;
-  }
-
-  private static boolean isUnauthenticated(Throwable failure) {
-    return failure instanceof ApiException e && e.code() == ErrorCode.AUTHENTICATION_ERROR;
+    return wait > 0 ? ApiException.rateLimited("Too many requests; slow down", wait) : null;
   }
 }
