@@ -2,6 +2,7 @@ package io.paystream.webhooks.delivery;
 
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.DeliveryRepository;
+import io.paystream.webhooks.repository.DeliveryRepository.Claimed;
 import io.paystream.webhooks.repository.DeliveryRepository.Lease;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -9,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -21,8 +21,14 @@ import org.jboss.logging.Logger;
  * {@code run_at} to the end of a lease and stamps a lease token, in one statement with {@code FOR
  * UPDATE SKIP LOCKED}, so each attempt is made by one instance; the attempt's outcome is applied
  * only under that token. If the instance dies, {@code run_at} passes and any instance claims the
- * delivery again. The partial index {@code deliveries_due (run_at) WHERE status = 'pending'} serves
- * both the claim and "when is the next one due".
+ * delivery again. The partial index {@code deliveries_due (run_at) WHERE status = 'pending' AND NOT
+ * parked} serves both the claim and "when is the next one due".
+ *
+ * <p>Parking: a due delivery whose endpoint has no room on the instance that meets it (its attempts
+ * at their share) leaves that queue for its endpoint's own ({@code parked}, index {@code
+ * deliveries_parked}), and any instance with room for the endpoint takes it from there, oldest
+ * first. So the backlog of one slow or dead endpoint, however long, is never read by a claim that
+ * looks for other endpoints' work: each claim reads at most one batch of each queue.
  *
  * <p>Timing: one Vert.x timer is set for the earliest due time this instance knows of, from the
  * retries it wrote itself and from asking the table after each claim round; a round also runs when
@@ -171,7 +177,7 @@ public class DeliveryScheduler {
             () -> {
               int free = inFlight.free();
               if (free <= 0) {
-                return Uni.createFrom().item(-1); // woken again when an attempt ends
+                return Uni.createFrom().item(-1L); // woken again when an attempt ends
               }
               now[0] = Instant.now().truncatedTo(ChronoUnit.MICROS);
               Lease lease = new Lease(UUID.randomUUID(), now[0], now[0].plus(config.lease()));
@@ -179,17 +185,17 @@ public class DeliveryScheduler {
               return deliveries
                   .claim(limit, inFlight.room(), lease)
                   .map(
-                      (List<DueDelivery> claimed) -> {
-                        dispatcher.dispatch(claimed);
-                        return claimed.size();
+                      (Claimed claimed) -> {
+                        dispatcher.dispatch(claimed.leased());
+                        return claimed.leased().size() + claimed.parked();
                       });
             })
         .chain(
-            claimed -> {
-              if (claimed < 0) {
+            moved -> {
+              if (moved < 0) {
                 return Uni.createFrom().voidItem();
               }
-              if (claimed > 0) {
+              if (moved > 0) {
                 return running.get() ? claimUntilDry() : Uni.createFrom().voidItem();
               }
               return deliveries

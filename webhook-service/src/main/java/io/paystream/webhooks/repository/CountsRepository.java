@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Deliveries by state, for job status and metrics: pending ones are counted directly (the partial
- * index {@code deliveries_due} holds only them); finished ones come from totals plus not yet folded
- * increments.
+ * indexes {@code deliveries_due} and {@code deliveries_parked} hold only them, parked ones all
+ * due); finished ones come from totals plus not yet folded increments.
  */
 @ApplicationScoped
 public class CountsRepository {
@@ -22,15 +22,18 @@ public class CountsRepository {
     this.pool = pool;
     this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
     this.countsSql =
-        "SELECT (SELECT count(*) FROM "
-            + Tables.DELIVERIES
-            + " WHERE status = 'pending') AS pending, (SELECT count(*) FROM "
-            + Tables.DELIVERIES
-            + " WHERE status = 'pending' AND run_at <= now()) AS due, "
+        "SELECT w.waiting + w.parked AS pending, w.due + w.parked AS due, "
             + tally.countSql("success")
             + " AS completed, "
             + tally.countSql("failed")
-            + " AS failed";
+            + " AS failed FROM (SELECT (SELECT count(*) FROM "
+            + Tables.DELIVERIES
+            + " WHERE status = 'pending' AND NOT parked) AS waiting, (SELECT count(*) FROM "
+            + Tables.DELIVERIES
+            + " WHERE status = 'pending' AND NOT parked AND run_at <= now()) AS due,"
+            + " (SELECT count(*) FROM "
+            + Tables.DELIVERIES
+            + " WHERE status = 'pending' AND parked) AS parked) w";
   }
 
   /**

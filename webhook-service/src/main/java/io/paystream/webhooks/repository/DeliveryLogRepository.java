@@ -138,7 +138,7 @@ public class DeliveryLogRepository {
             + at
             + ", run_at = "
             + at
-            + ", lease_token = NULL, updated_at = "
+            + ", lease_token = NULL, parked = false, updated_at = "
             + at
             + " FROM old WHERE d.id = old.id RETURNING d.id), c AS (INSERT INTO "
             + Tables.OUTCOME_INCREMENTS

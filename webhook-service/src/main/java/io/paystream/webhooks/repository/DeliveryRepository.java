@@ -33,7 +33,8 @@ public class DeliveryRepository {
    * One delivery per event and matching live endpoint (never a second one: the unique key). As many
    * rows as this instance has room for ({@code $11} in all, {@code $12} per endpoint less what it
    * runs there, {@code $9}/{@code $10}) are leased to it at once ({@code $7}/{@code $8}), so that
-   * their first attempt needs no claim; the others wait for a claim.
+   * their first attempt needs no claim; the others wait for a claim, parked if their endpoint has
+   * no room here.
    */
   private static final String CREATE_SQL =
       "WITH ev AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
@@ -48,14 +49,17 @@ public class DeliveryRepository {
           + " ins AS (INSERT INTO "
           + Tables.DELIVERIES
           + " AS d (id, merchant_id, endpoint_id, endpoint_url, event_id, event_type, payload,"
-          + " request_id, status, attempts, next_retry_at, run_at, lease_token, created_at,"
-          + " updated_at) SELECT gen_random_uuid(), x.merchant_id, x.endpoint_id, x.url,"
-          + " x.event_id, x.event_type, x.payload, x.request_id, 'pending', 0, $6,"
-          + " CASE WHEN l.lease THEN $7 ELSE $6 END, CASE WHEN l.lease THEN $8::uuid END, $6, $6"
+          + " request_id, status, attempts, next_retry_at, run_at, lease_token, parked,"
+          + " created_at, updated_at) SELECT gen_random_uuid(), x.merchant_id, x.endpoint_id,"
+          + " x.url, x.event_id, x.event_type, x.payload, x.request_id, 'pending', 0, $6,"
+          + " CASE WHEN l.lease THEN $7 ELSE $6 END, CASE WHEN l.lease THEN $8::uuid END,"
+          + " l.leasing AND NOT l.fits, $6, $6"
           + " FROM x LEFT JOIN unnest($9::uuid[], $10::int[]) AS b(endpoint_id, n)"
           + " ON b.endpoint_id = x.endpoint_id"
-          + " CROSS JOIN LATERAL (SELECT $7::timestamptz IS NOT NULL AND x.rn_all <= $11"
-          + " AND x.rn_endpoint <= $12 - coalesce(b.n, 0) AS lease) l"
+          + " CROSS JOIN LATERAL (SELECT $7::timestamptz IS NOT NULL AS leasing,"
+          + " x.rn_endpoint <= $12 - coalesce(b.n, 0) AS fits) f"
+          + " CROSS JOIN LATERAL (SELECT f.leasing AND f.fits AND x.rn_all <= $11 AS lease,"
+          + " f.leasing, f.fits) l"
           + " ON CONFLICT ON CONSTRAINT deliveries_once_per_event_and_endpoint DO NOTHING"
           + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.endpoint_url, d.event_id,"
           + " d.event_type, d.lease_token, d.request_id)"
@@ -66,36 +70,68 @@ public class DeliveryRepository {
           + " m ON m.id = ins.merchant_id";
 
   /**
-   * Leases due deliveries, oldest due first, skipping rows another instance is claiming, endpoints
-   * this instance has no room for ({@code $2}), and beyond the room left per endpoint ({@code
-   * $4}/{@code $5} in flight of {@code $6}).
+   * Leases due deliveries, oldest due first, within the room this instance has per endpoint ({@code
+   * $4}/{@code $5} in flight of {@code $6}), and parks the due ones it met whose endpoint has no
+   * room. Two sources, each read through its own index and never further than one batch:
+   *
+   * <ul>
+   *   <li>{@code h}: the head of the shared queue of due deliveries (not parked), {@code $3} rows;
+   *   <li>{@code p}: the parked deliveries of endpoints this instance has room for (not in {@code
+   *       $2}), up to a share each, for at most {@code $3} endpoints, found by skipping from one
+   *       endpoint to the next in {@code deliveries_parked}.
+   * </ul>
+   *
+   * Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
+   * parked_now}); its delivery columns are null when nothing was leased.
    */
-  private static final String CLAIM_SQL =
-      "WITH c AS (SELECT id, endpoint_id, run_at FROM "
+  static final String CLAIM_SQL =
+      "WITH RECURSIVE pe (endpoint_id, depth) AS ((SELECT endpoint_id, 1 FROM "
           + Tables.DELIVERIES
-          + " WHERE status = 'pending' AND run_at <= $1 AND endpoint_id <> ALL ($2::uuid[])"
+          + " WHERE status = 'pending' AND parked ORDER BY endpoint_id LIMIT 1)"
+          + " UNION ALL SELECT (SELECT d.endpoint_id FROM "
+          + Tables.DELIVERIES
+          + " d WHERE d.status = 'pending' AND d.parked AND d.endpoint_id > pe.endpoint_id"
+          + " ORDER BY d.endpoint_id LIMIT 1), pe.depth + 1 FROM pe"
+          + " WHERE pe.endpoint_id IS NOT NULL AND pe.depth < $3),"
+          + " h AS (SELECT id, endpoint_id, run_at, false AS parked FROM "
+          + Tables.DELIVERIES
+          + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
           + " ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED),"
-          + " r AS (SELECT c.id FROM (SELECT id, endpoint_id,"
-          + " row_number() OVER (PARTITION BY endpoint_id ORDER BY run_at) AS rn FROM c) c"
+          + " p AS (SELECT x.id, x.endpoint_id, x.run_at, true AS parked FROM (SELECT endpoint_id"
+          + " FROM pe WHERE endpoint_id IS NOT NULL AND endpoint_id <> ALL ($2::uuid[])) pe"
+          + " CROSS JOIN LATERAL (SELECT d.id, d.endpoint_id, d.run_at FROM "
+          + Tables.DELIVERIES
+          + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
+          + " ORDER BY d.run_at LIMIT $6 FOR UPDATE SKIP LOCKED) x),"
+          + " k AS (SELECT c.id, c.run_at, c.parked, c.rn <= $6 - coalesce(b.n, 0) AS fits"
+          + " FROM (SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id"
+          + " ORDER BY c.run_at, c.id) AS rn FROM (SELECT * FROM h UNION ALL SELECT * FROM p) c) c"
           + " LEFT JOIN unnest($4::uuid[], $5::int[]) AS b(endpoint_id, n)"
-          + " ON b.endpoint_id = c.endpoint_id WHERE c.rn <= $6 - coalesce(b.n, 0)),"
+          + " ON b.endpoint_id = c.endpoint_id),"
+          + " r AS (SELECT id FROM k WHERE fits ORDER BY run_at LIMIT $3),"
+          + " pk AS (UPDATE "
+          + Tables.DELIVERIES
+          + " d SET parked = true FROM k WHERE d.id = k.id AND NOT k.fits AND NOT k.parked"
+          + " RETURNING d.id),"
           + " u AS (UPDATE "
           + Tables.DELIVERIES
-          + " d SET run_at = $7, lease_token = $8 FROM r WHERE d.id = r.id"
+          + " d SET run_at = $7, lease_token = $8, parked = false FROM r WHERE d.id = r.id"
           + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.payload,"
           + " d.attempts, d.request_id, d.lease_token)"
-          + " SELECT u.*, e.url, e.enabled AND e.deleted_at IS NULL AS live, "
+          + " SELECT q.*, n.parked_now FROM (SELECT u.*, e.url,"
+          + " e.enabled AND e.deleted_at IS NULL AS live, "
           + MERCHANT_SECRETS
           + " FROM u JOIN "
           + Tables.ENDPOINTS
           + " e ON e.id = u.endpoint_id JOIN "
           + Tables.MERCHANTS
-          + " m ON m.id = u.merchant_id";
+          + " m ON m.id = u.merchant_id) q"
+          + " RIGHT JOIN (SELECT count(*) AS parked_now FROM pk) n ON true";
 
   private static final String NEXT_RUN_SQL =
       "SELECT min(run_at) AS next FROM "
           + Tables.DELIVERIES
-          + " WHERE status = 'pending' AND run_at > $1";
+          + " WHERE status = 'pending' AND NOT parked AND run_at > $1";
 
   /**
    * Logs every attempt; moves each delivery on only while the attempt's lease still holds (a manual
@@ -199,33 +235,47 @@ public class DeliveryRepository {
     return args.addArrayOfUUID(ids).addArrayOfInteger(counts);
   }
 
-  /** Leases up to {@code limit} due deliveries to this instance. */
-  public Uni<List<DueDelivery>> claim(int limit, Room room, Lease lease) {
+  /** What a claim did: the deliveries it leased to this instance, and how many it parked. */
+  public record Claimed(List<DueDelivery> leased, long parked) {}
+
+  /**
+   * Leases up to {@code limit} due deliveries to this instance, and parks the due ones it meets
+   * whose endpoint has no room here.
+   */
+  public Uni<Claimed> claim(int limit, Room room, Lease lease) {
+    return pool.preparedQuery(CLAIM_SQL)
+        .execute(claimArgs(limit, room, lease))
+        .map(
+            rows -> {
+              List<DueDelivery> out = new ArrayList<>(rows.size());
+              long parked = 0;
+              for (Row r : rows) {
+                parked = r.getLong("parked_now");
+                if (r.getUUID("id") != null) {
+                  out.add(
+                      due(
+                          r,
+                          r.getString("url"),
+                          r.getBoolean("live"),
+                          r.getBuffer("payload").getBytes(),
+                          r.getInteger("attempts")));
+                }
+              }
+              return new Claimed(out, parked);
+            });
+  }
+
+  /** The parameters of {@link #CLAIM_SQL}. */
+  static Tuple claimArgs(int limit, Room room, Lease lease) {
     Tuple args =
         Tuple.tuple()
             .addOffsetDateTime(Rows.timestamp(lease.now()))
             .addArrayOfUUID(room.full().toArray(UUID[]::new))
             .addInteger(limit);
-    addBusy(args, room)
+    return addBusy(args, room)
         .addInteger(room.perEndpoint())
         .addOffsetDateTime(Rows.timestamp(lease.until()))
         .addUUID(lease.token());
-    return pool.preparedQuery(CLAIM_SQL)
-        .execute(args)
-        .map(
-            rows -> {
-              List<DueDelivery> out = new ArrayList<>(rows.size());
-              for (Row r : rows) {
-                out.add(
-                    due(
-                        r,
-                        r.getString("url"),
-                        r.getBoolean("live"),
-                        r.getBuffer("payload").getBytes(),
-                        r.getInteger("attempts")));
-              }
-              return out;
-            });
   }
 
   /** When the next delivery falls due after {@code now} (or a lease ends), or {@code null}. */

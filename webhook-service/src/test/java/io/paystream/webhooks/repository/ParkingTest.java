@@ -1,0 +1,252 @@
+package io.paystream.webhooks.repository;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.webhooks.Publisher;
+import io.paystream.webhooks.Publisher.Merchant;
+import io.paystream.webhooks.config.WebhooksConfig;
+import io.paystream.webhooks.delivery.DeliveryScheduler;
+import io.paystream.webhooks.delivery.DueDelivery;
+import io.paystream.webhooks.delivery.NewEvent;
+import io.paystream.webhooks.repository.DeliveryRepository.Claimed;
+import io.paystream.webhooks.repository.DeliveryRepository.Lease;
+import io.paystream.webhooks.repository.DeliveryRepository.Room;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Due deliveries of an endpoint without room are parked in its own queue: a claim looking for other
+ * endpoints' work reads at most a batch, however long that backlog is, and the parked ones come
+ * back, oldest first, to whichever instance has room for their endpoint. The scheduler is stopped
+ * while these run, so that only the claims made here touch the rows.
+ */
+@QuarkusTest
+class ParkingTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int LIMIT = 100;
+
+  @Inject RedisStreams streams;
+  @Inject Pool pool;
+  @Inject DeliveryRepository deliveries;
+  @Inject DeliveryScheduler scheduler;
+  @Inject WebhooksConfig config;
+
+  private Merchant merchant;
+  private UUID slow;
+  private UUID other;
+
+  @BeforeEach
+  void stopSchedulerAndMakeEndpoints() {
+    scheduler.stop();
+    merchant = new Publisher(streams).merchant("whsec_test_abc123");
+    slow = UUID.fromString(Publisher.endpoint(merchant, "http://127.0.0.1:9/slow"));
+    other = UUID.fromString(Publisher.endpoint(merchant, "http://127.0.0.1:9/other"));
+  }
+
+  @AfterEach
+  void dropRowsAndRestartScheduler() {
+    sql("DELETE FROM webhooks.deliveries WHERE merchant_id = $1", Tuple.of(merchant.id()));
+    scheduler.start();
+  }
+
+  @Test
+  void theBacklogOfAnEndpointWithoutRoomIsParkedAndNoLongerReadByClaims() throws Exception {
+    int backlog = 1_500;
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    insertDue(slow, backlog, now.minus(Duration.ofHours(1)));
+    insertDue(other, 3, now.minusSeconds(1)); // due after the whole backlog
+    insertDelivered(other, 20_000); // a table of realistic shape: mostly finished deliveries
+    sql("ANALYZE webhooks.deliveries", Tuple.tuple());
+
+    int share = share();
+    Room slowFull = new Room(Set.of(slow), Map.of(slow, share), share);
+    List<Long> readPerRound = new ArrayList<>();
+    while (leased(other) < 3 && readPerRound.size() < 40) {
+      readPerRound.add(rowsReadByClaim(slowFull));
+    }
+
+    long bound = 3L * LIMIT + 2L * share;
+    for (long read : readPerRound) {
+      assertTrue(
+          read <= bound, "a claim read " + read + " deliveries rows; rounds: " + readPerRound);
+    }
+    assertEquals(3, leased(other), "the other endpoint's deliveries were claimed");
+    assertEquals(0, leased(slow), "nothing leased for the endpoint without room");
+    assertEquals(backlog, parked(slow), "its whole backlog was parked on the way");
+    // Parked, the backlog is out of the way: a claim with nothing else due reads next to nothing.
+    long idle = rowsReadByClaim(slowFull);
+    assertTrue(idle <= 10, "an idle claim read " + idle + " rows of a parked backlog");
+  }
+
+  @Test
+  void parkedDeliveriesGoOldestFirstToAnInstanceWithRoomForTheirEndpoint() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    List<UUID> dueOrder = insertDue(slow, 20, now.minus(Duration.ofMinutes(5)));
+    int share = share();
+    Claimed first = claim(new Room(Set.of(slow), Map.of(slow, share), share));
+    assertEquals(0, first.leased().size());
+    assertEquals(20, first.parked());
+    assertEquals(20, parked(slow));
+
+    // This instance gets room for three more attempts there: the three oldest come back.
+    Claimed three = claim(new Room(Set.of(), Map.of(slow, share - 3), share));
+    assertEquals(dueOrder.subList(0, 3), ids(three.leased()));
+    assertEquals(0, three.parked());
+    assertEquals(17, parked(slow));
+
+    // Another instance, attempting nothing there, takes up to its share of the next ones.
+    Claimed next = claim(new Room(Set.of(), Map.of(), share));
+    assertEquals(dueOrder.subList(3, 3 + Math.min(share, 17)), ids(next.leased()));
+    assertEquals(17 - Math.min(share, 17), parked(slow));
+  }
+
+  @Test
+  void newDeliveriesOfAnEndpointWithoutRoomAreParkedAtOnceTheOthersLeased() {
+    int share = share();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Lease lease = new Lease(UUID.randomUUID(), now, now.plusSeconds(30));
+    NewEvent event =
+        new NewEvent(
+            "evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16),
+            merchant.id(),
+            "payment.success",
+            "{}".getBytes(StandardCharsets.UTF_8),
+            null);
+    DeliveryRepository.Created created =
+        deliveries
+            .create(List.of(event), lease, 100, new Room(Set.of(slow), Map.of(slow, share), share))
+            .await()
+            .atMost(Duration.ofSeconds(10));
+
+    assertEquals(List.of(other), created.leased().stream().map(DueDelivery::endpointId).toList());
+    assertEquals(1, created.waiting());
+    assertEquals(1, parked(slow));
+    assertEquals(0, parked(other));
+  }
+
+  private int share() {
+    return config.delivery().maxInFlightPerEndpoint();
+  }
+
+  /** Inserts {@code n} pending deliveries due 1 ms apart from {@code from}; their ids in order. */
+  private List<UUID> insertDue(UUID endpoint, int n, Instant from) {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(UUID.randomUUID());
+    }
+    sql(
+        "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
+            + " event_type, payload, status, attempts, next_retry_at, run_at, created_at,"
+            + " updated_at) SELECT d.id, $2, $3, 'http://127.0.0.1:9/', 'evt_' || d.id,"
+            + " 'payment.success', '\\x7b7d'::bytea, 'pending', 0,"
+            + " $4 + (d.ord - 1) * interval '1 millisecond',"
+            + " $4 + (d.ord - 1) * interval '1 millisecond', $4, $4"
+            + " FROM unnest($1::uuid[]) WITH ORDINALITY AS d(id, ord)",
+        Tuple.of(ids.toArray(UUID[]::new), merchant.id(), endpoint, Rows.timestamp(from)));
+    return ids;
+  }
+
+  /** Inserts {@code n} delivered (finished) deliveries. */
+  private void insertDelivered(UUID endpoint, int n) {
+    sql(
+        "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
+            + " event_type, payload, status, attempts, created_at, updated_at)"
+            + " SELECT gen_random_uuid(), $1, $2, 'http://127.0.0.1:9/', 'evt_done' || g,"
+            + " 'payment.success', '\\x7b7d'::bytea, 'success', 1, now(), now()"
+            + " FROM generate_series(1, $3) g",
+        Tuple.of(merchant.id(), endpoint, n));
+  }
+
+  private Claimed claim(Room room) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    return deliveries
+        .claim(LIMIT, room, new Lease(UUID.randomUUID(), now, now.plusSeconds(30)))
+        .await()
+        .atMost(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Runs one claim (committed, as the scheduler would) under {@code EXPLAIN ANALYZE}, and returns
+   * the rows of {@code deliveries} its plan's scans read: returned, or read and removed by a
+   * filter, in every loop.
+   */
+  private long rowsReadByClaim(Room room) throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Tuple args =
+        DeliveryRepository.claimArgs(
+            LIMIT, room, new Lease(UUID.randomUUID(), now, now.plusSeconds(30)));
+    Row plan =
+        pool.withTransaction(
+                c ->
+                    c.preparedQuery(
+                            "EXPLAIN (ANALYZE, FORMAT JSON) " + DeliveryRepository.CLAIM_SQL)
+                        .execute(args))
+            .await()
+            .atMost(Duration.ofSeconds(30))
+            .iterator()
+            .next();
+    return rowsOfDeliveries(JSON.readTree(plan.getValue(0).toString()).get(0).get("Plan"));
+  }
+
+  private static long rowsOfDeliveries(JsonNode node) {
+    long read = 0;
+    if ("deliveries".equals(node.path("Relation Name").asText())
+        && node.path("Node Type").asText().contains("Scan")) {
+      long perLoop =
+          node.path("Actual Rows").asLong()
+              + node.path("Rows Removed by Filter").asLong()
+              + node.path("Rows Removed by Index Recheck").asLong();
+      read += perLoop * Math.max(1, node.path("Actual Loops").asLong());
+    }
+    for (JsonNode child : node.path("Plans")) {
+      read += rowsOfDeliveries(child);
+    }
+    return read;
+  }
+
+  private long leased(UUID endpoint) {
+    return count("lease_token IS NOT NULL", endpoint);
+  }
+
+  private long parked(UUID endpoint) {
+    return count("parked", endpoint);
+  }
+
+  private long count(String condition, UUID endpoint) {
+    return sql(
+            "SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending' AND endpoint_id = $1"
+                + " AND "
+                + condition,
+            Tuple.of(endpoint))
+        .iterator()
+        .next()
+        .getLong(0);
+  }
+
+  private static List<UUID> ids(List<DueDelivery> due) {
+    return due.stream().map(DueDelivery::id).toList();
+  }
+
+  private io.vertx.mutiny.sqlclient.RowSet<Row> sql(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofSeconds(30));
+  }
+}
