@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,12 +130,24 @@ class KubernetesManifestsTest {
         find(objects, "Deployment", "payments-service")
             .toString()
             .contains("{\"name\":\"SEED_TEST_MERCHANT\",\"value\":\"false\"}"));
-    // Generated names carry a content hash; the Deployments must point at the generated objects.
-    String all = objects.toString();
+    // Generated names carry a content hash; the workloads must point at the generated objects
+    // (a reference left at a base name, or at a stale hash, finds no object in a cluster).
+    Set<String> generated = new HashSet<>();
     for (JsonNode o : objects) {
       if (o.path("kind").asText().matches("ConfigMap|Secret")) {
-        assertTrue(all.contains("\"name\":\"" + o.path("metadata").path("name").asText() + "\""));
+        generated.add(o.path("kind").asText() + "/" + o.path("metadata").path("name").asText());
       }
+    }
+    Set<String> referenced = new HashSet<>();
+    for (JsonNode o : objects) {
+      if (o.path("kind").asText().matches("Deployment|Job")) {
+        collectReferences(o.path("spec"), referenced);
+      }
+    }
+    assertTrue(referenced.size() >= 2, "workloads reference " + referenced);
+    for (String ref : referenced) {
+      assertTrue(generated.contains(ref), ref + " is referenced but not rendered: " + generated);
+      assertTrue(ref.matches(".*-[a-z0-9]{10}"), ref + " carries no content hash");
     }
     JsonNode job = find(objects, "Job", "db-roles");
     assertTrue(job.toString().contains("postgres-roles.sql"));
@@ -234,6 +248,30 @@ class KubernetesManifestsTest {
       }
       assertEquals(
           "web", Routes.ingressRoute(paths, "/no/such/thing"), "the rest: the app or the JSON 404");
+    }
+  }
+
+  /**
+   * The ConfigMaps and Secrets a pod spec refers to ({@code Kind/name}): in {@code envFrom}, in
+   * {@code env[].valueFrom} and in volumes.
+   */
+  private static void collectReferences(JsonNode node, Set<String> out) {
+    if (node.isObject()) {
+      node.properties()
+          .forEach(
+              e -> {
+                JsonNode v = e.getValue();
+                switch (e.getKey()) {
+                  case "configMapRef", "configMapKeyRef" ->
+                      out.add("ConfigMap/" + v.path("name").asText());
+                  case "secretRef", "secretKeyRef" -> out.add("Secret/" + v.path("name").asText());
+                  case "configMap" -> out.add("ConfigMap/" + v.path("name").asText());
+                  case "secret" -> out.add("Secret/" + v.path("secretName").asText());
+                  default -> collectReferences(v, out);
+                }
+              });
+    } else if (node.isArray()) {
+      node.forEach(child -> collectReferences(child, out));
     }
   }
 

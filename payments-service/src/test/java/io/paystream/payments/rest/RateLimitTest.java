@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +38,7 @@ class RateLimitTest {
     HttpClient client = HttpClient.newHttpClient();
     URI uri = URI.create("http://localhost:" + RestAssured.port + "/api/v1/payments/stats");
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 1_000; i++) {
       HttpRequest request =
           HttpRequest.newBuilder(uri)
               .header("X-Api-Key", Api.KEY)
@@ -44,17 +46,21 @@ class RateLimitTest {
               .build();
       calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
     }
-    int limited = 0;
+    // Statuses per kind of request: the right secret, and a wrong one (failed authentication).
+    Map<Integer, Integer> right = new TreeMap<>();
+    Map<Integer, Integer> wrong = new TreeMap<>();
     HttpResponse<String> last = null;
-    for (CompletableFuture<HttpResponse<String>> f : calls) {
-      HttpResponse<String> r = f.get();
+    for (int i = 0; i < calls.size(); i++) {
+      HttpResponse<String> r = calls.get(i).get();
+      (i % 2 == 0 ? right : wrong).merge(r.statusCode(), 1, Integer::sum);
       if (r.statusCode() == 429) {
-        limited++;
         last = r;
       }
     }
-    assertTrue(limited > 0, "no request was limited");
-    assertTrue(600 - limited >= 100, "fewer than the 100 allowed at once got through: " + limited);
+    assertEquals(Set.of(200, 429), right.keySet(), "right secret: " + right);
+    assertTrue(right.get(200) >= 100, "fewer than the 100 allowed at once got through: " + right);
+    assertEquals(
+        Set.of(401, 429), wrong.keySet(), "failed authentication is limited too: " + wrong);
     assertTrue(last.body().contains("\"code\":\"RATE_LIMIT_ERROR\""), last.body());
     int retryAfter = Integer.parseInt(last.headers().firstValue("Retry-After").orElseThrow());
     assertTrue(retryAfter >= 1);
