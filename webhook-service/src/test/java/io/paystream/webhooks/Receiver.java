@@ -35,6 +35,14 @@ public final class Receiver implements AutoCloseable {
     public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
+
+    /** The Standard Webhooks headers, as its verifier library takes them. */
+    public Map<String, List<String>> standardWebhooksHeaders() {
+      return Map.of(
+          "webhook-id", List.of(header("webhook-id")),
+          "webhook-timestamp", List.of(header("webhook-timestamp")),
+          "webhook-signature", List.of(header("webhook-signature")));
+    }
   }
 
   /** How a path answers. */

@@ -1,10 +1,13 @@
 package io.paystream.webhooks.delivery;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.standardwebhooks.Webhook;
+import io.paystream.shared.signing.SigningSecret;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
@@ -14,8 +17,12 @@ import io.paystream.webhooks.Receiver.Hit;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class RetryScheduleTest {
   private static final long[] GAPS_MILLIS = {5_000, 10_000, 15_000, 20_000};
   private static final long TOLERANCE_MILLIS = 1_000;
+  private static final String SECRET = "whsec_test_abc123";
 
   @Inject RedisStreams streams;
 
@@ -34,18 +42,18 @@ class RetryScheduleTest {
     Publisher pub = new Publisher(streams);
     try (Receiver receiver = Receiver.start()) {
       // A: always 500 → attempts at +5/+10/+15/+20 s, then failed; a manual retry then succeeds.
-      Merchant a = pub.merchant("whsec_test_abc123");
+      Merchant a = pub.merchant(SECRET);
       receiver.answer("/fail", new Answer(500, 0, "{\"error\":\"down\"}"));
       Publisher.endpoint(a, receiver.url("/fail"));
       // B: the first attempt hangs past the 5 s timeout, the second is answered at once.
-      Merchant b = pub.merchant("whsec_test_abc123");
+      Merchant b = pub.merchant(SECRET);
       receiver.answer(
           "/slow-once",
           h ->
               receiver.hits("/slow-once").size() == 1 ? new Answer(200, 7_000, "late") : Answer.OK);
       Publisher.endpoint(b, receiver.url("/slow-once"));
       // C: delivered, then retried by hand although it succeeded.
-      Merchant c = pub.merchant("whsec_test_abc123");
+      Merchant c = pub.merchant(SECRET);
       Publisher.endpoint(c, receiver.url("/ok"));
 
       pub.paymentSuccess(a.id());
@@ -91,6 +99,23 @@ class RetryScheduleTest {
         assertTrue(
             Math.abs(gap - want) <= TOLERANCE_MILLIS,
             "attempt " + (i + 1) + " came " + gap + " ms after the previous one, not " + want);
+      }
+      // Every attempt carries the same event id and bytes, and is signed anew at its own time.
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      Webhook verifier = new Webhook(SigningSecret.standardWebhooksKey(SECRET));
+      long previous = 0;
+      for (Hit h : hits) {
+        assertEquals(hits.get(0).header("webhook-id"), h.header("webhook-id"));
+        assertArrayEquals(hits.get(0).body(), h.body());
+        long ts = Long.parseLong(h.header("webhook-timestamp"));
+        assertTrue(
+            Math.abs(ts * 1000 - h.atMillis()) <= 1_500 && ts > previous,
+            "webhook-timestamp " + ts + " for an attempt received at " + h.atMillis());
+        previous = ts;
+        verifier.verify(h.bodyText(), h.standardWebhooksHeaders());
+        assertEquals(
+            HexFormat.of().formatHex(mac.doFinal(h.body())), h.header("X-Webhook-Signature"));
       }
       JsonPath aFailed = awaitDetail(a, aId, d -> d.getList("attempt_history").size() == 5);
       assertEquals(5, aFailed.getInt("attempts"));
