@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
@@ -217,6 +218,25 @@ class ErrorsTest {
         "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n",
         400,
         "BAD_REQUEST_ERROR");
+  }
+
+  /**
+   * Answers given before any route matched (a refused request target, a wrong method) do not tag
+   * the HTTP metrics with the path sent: one series per path would let anyone grow the metrics
+   * without bound, and push out the series of real routes once the cap on them is reached.
+   */
+  @Test
+  void refusedTargetsAndWrongMethodsDoNotTagTheMetricsWithTheirPaths() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      assertRaw(
+          "GET /api/v1/orders/sprayed" + i + "%zz HTTP/1.1\r\nHost: x\r\n",
+          400,
+          "BAD_REQUEST_ERROR");
+      assertEquals(405, given().delete("/api/v1/orders/order_sprayed" + i).statusCode());
+    }
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertTrue(metrics.contains("http_server_requests"), "no HTTP metrics at all");
+    assertFalse(metrics.contains("sprayed"), "a metric series carries a path that was sent");
   }
 
   /** Sends a request no HTTP client library would send and checks the JSON error answered. */
