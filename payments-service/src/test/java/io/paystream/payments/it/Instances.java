@@ -24,19 +24,26 @@ final class Instances {
 
   private Instances() {}
 
-  /** An instance in test mode with the given database, Redis and extra settings. */
+  /** An instance in test mode with the given database, Redis and extra settings, once ready. */
   static ServiceProcess start(
       String name, String databaseUrl, String redisUrl, Map<String, String> extra)
       throws IOException, InterruptedException {
+    ServiceProcess p = launch(name, databaseUrl, redisUrl, extra);
+    p.awaitHttp("/q/health/ready", Duration.ofSeconds(90));
+    return p;
+  }
+
+  /** The same, returned as soon as its process runs. */
+  static ServiceProcess launch(
+      String name, String databaseUrl, String redisUrl, Map<String, String> extra)
+      throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", databaseUrl);
     env.put("REDIS_URL", redisUrl);
     env.put("TEST_MODE", "true");
     env.put("RATE_LIMIT_PER_SECOND", "0");
     env.putAll(extra);
-    ServiceProcess p = ServiceProcess.start(name, JAR, env);
-    p.awaitHttp("/q/health/ready", Duration.ofSeconds(90));
-    return p;
+    return ServiceProcess.start(name, JAR, env);
   }
 
   static RequestSpecification merchant(ServiceProcess p) {
