@@ -1,6 +1,8 @@
 package io.paystream.payments.messaging;
 
+import io.paystream.shared.stream.StreamConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /** This instance's consumer loops, and what they say about themselves. */
 @ApplicationScoped
@@ -19,8 +21,7 @@ public class Workers {
   }
 
   public void stop() {
-    payments.consumer().stop();
-    refunds.consumer().stop();
+    StreamConsumer.stopAll(List.of(payments.consumer(), refunds.consumer()));
   }
 
   /** Whether every loop has come back from Redis recently. */

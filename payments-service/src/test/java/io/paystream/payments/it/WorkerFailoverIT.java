@@ -2,6 +2,7 @@ package io.paystream.payments.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +24,34 @@ class WorkerFailoverIT {
   private static final String DB = "paystream_payments_it";
   private static final int REDIS_DB = 7;
 
-  @Test
-  void aKilledWorkersPaymentsAreFinishedByAnotherExactlyOnce() throws Exception {
+  private final String dbUrl = TestDatabases.databaseUrl(DB);
+  private final String redisUrl = TestDatabases.redisUrl(REDIS_DB);
+
+  @BeforeEach
+  void freshDatabaseAndRedis() throws Exception {
     TestDatabases.recreate(DB, "payments");
     TestDatabases.flushRedis(REDIS_DB);
-    String dbUrl = TestDatabases.databaseUrl(DB);
-    String redisUrl = TestDatabases.redisUrl(REDIS_DB);
-    Map<String, String> settings =
-        Map.of(
-            "TEST_PROCESSING_DELAY", "4000",
-            "PAYSTREAM_WORKER_CLAIM_MIN_IDLE", "3s",
-            "PAYSTREAM_WORKER_CLAIM_INTERVAL", "1s",
-            // The sweeper must not be what saves them: this is about taking over jobs.
-            "PAYSTREAM_WORKER_SWEEP_GRACE", "10m");
+  }
+
+  /**
+   * Test mode with this bank delay and take-over idle time; claim rounds every second, and the
+   * sweeper out of the way: these tests are about taking over jobs.
+   */
+  private static Map<String, String> settings(String delayMillis, String claimMinIdle) {
+    return Map.of(
+        "TEST_PROCESSING_DELAY",
+        delayMillis,
+        "PAYSTREAM_WORKER_CLAIM_MIN_IDLE",
+        claimMinIdle,
+        "PAYSTREAM_WORKER_CLAIM_INTERVAL",
+        "1s",
+        "PAYSTREAM_WORKER_SWEEP_GRACE",
+        "10m");
+  }
+
+  @Test
+  void aKilledWorkersPaymentsAreFinishedByAnotherExactlyOnce() throws Exception {
+    Map<String, String> settings = settings("4000", "3s");
 
     List<String> payments = new ArrayList<>();
     try (ServiceProcess a = Instances.start("worker-a", dbUrl, redisUrl, settings)) {
@@ -42,16 +59,7 @@ class WorkerFailoverIT {
         payments.add(Instances.pay(a, i % 4 == 0 ? "failure@bank" : "success@bank"));
       }
       // Wait until instance a holds every job, waiting for the bank, then kill it.
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  Instances.merchant(a)
-                          .get("/api/v1/test/jobs/status")
-                          .then()
-                          .extract()
-                          .<Integer>path("queues.payments.processing")
-                      == 20);
+      awaitProcessing(a, 20);
       a.kill();
       for (String id : payments) {
         assertEquals("pending", statusInDatabaseOf(dbUrl, redisUrl, id));
@@ -76,6 +84,59 @@ class WorkerFailoverIT {
         assertEquals(1, finals.stream().filter(id::equals).count(), "final events of " + id);
       }
     }
+  }
+
+  /**
+   * An instance stopped gracefully (a rollout, a scale-down) hands the jobs it holds back at once:
+   * another instance finishes them at their due time, not after the take-over's idle time.
+   */
+  @Test
+  void aStoppedWorkersJobsAreTakenOverAtOnce() throws Exception {
+    Map<String, String> settings = settings("15000", "120s");
+    List<String> payments = new ArrayList<>();
+    ServiceProcess b = null;
+    try {
+      long stoppedAt;
+      try (ServiceProcess a = Instances.start("worker-a", dbUrl, redisUrl, settings)) {
+        for (int i = 0; i < 10; i++) {
+          payments.add(Instances.pay(a, "success@bank"));
+        }
+        awaitProcessing(a, 10);
+        b = Instances.start("worker-b", dbUrl, redisUrl, settings); // a holds every job
+        stoppedAt = System.currentTimeMillis();
+      } // SIGTERM; a's shutdown is waited for
+      ServiceProcess taker = b;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  payments.stream().noneMatch(id -> "pending".equals(Instances.status(taker, id))));
+      long finishedAfter = System.currentTimeMillis() - stoppedAt;
+      assertTrue(
+          finishedAfter < 30_000,
+          "finished " + finishedAfter + " ms after the stop; a take-over waits 120 s");
+      for (String id : payments) {
+        assertEquals("success", Instances.status(taker, id));
+      }
+    } finally {
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+
+  /** Waits until {@code p} holds {@code n} jobs, waiting for the bank. */
+  private static void awaitProcessing(ServiceProcess p, int n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Instances.merchant(p)
+                        .get("/api/v1/test/jobs/status")
+                        .then()
+                        .extract()
+                        .<Integer>path("queues.payments.processing")
+                    == n);
   }
 
   private static List<String> finalEvents(String redisUrl) {

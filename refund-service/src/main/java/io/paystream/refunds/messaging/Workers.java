@@ -28,7 +28,7 @@ public class Workers {
   }
 
   public void stop() {
-    all().forEach(StreamConsumer::stop);
+    StreamConsumer.stopAll(all());
   }
 
   /** Whether every loop has come back from Redis recently. */

@@ -150,6 +150,22 @@ public final class RedisStreams {
     return redis.send(req).replaceWithVoid();
   }
 
+  /**
+   * Hands pending entries of {@code consumer} back to its group: they stay its own but look idle
+   * for {@code idleMillis}, so that another consumer's next take-over ({@code XAUTOCLAIM} with a
+   * smaller minimum idle time) takes them at once. Their delivery counts are not raised.
+   */
+  public Uni<Void> release(
+      String stream, String group, String consumer, List<String> ids, long idleMillis) {
+    if (ids.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    Request req = Request.cmd(Command.XCLAIM).arg(stream).arg(group).arg(consumer).arg(0);
+    ids.forEach(req::arg);
+    req.arg("IDLE").arg(idleMillis).arg("JUSTID");
+    return redis.send(req).replaceWithVoid();
+  }
+
   /** Delivery counts of the pending entries between two ids (inclusive), by entry id. */
   public Uni<Map<String, Long>> deliveryCounts(
       String stream, String group, String firstId, String lastId, int count) {

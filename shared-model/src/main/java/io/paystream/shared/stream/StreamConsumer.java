@@ -3,6 +3,7 @@ package io.paystream.shared.stream;
 import io.paystream.shared.event.EventEnvelope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -40,6 +41,7 @@ import org.jboss.logging.Logger;
 public final class StreamConsumer {
   private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
   private static final long FORGET_CHECK_MILLIS = 5 * 60_000;
+  private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
   /** Handles one event; the returned Uni completes once the handler's effects are committed. */
   @FunctionalInterface
@@ -84,11 +86,52 @@ public final class StreamConsumer {
     readOwnPendingThenPoll();
   }
 
-  /** Stops reading; entries still in flight finish or are taken over by another consumer. */
-  public void stop() {
+  /**
+   * Stops reading at once. The returned Uni hands the entries still in flight back to the group, so
+   * that another consumer takes them over at its next claim round instead of after {@code
+   * claimMinIdle} (their handlers may still finish here too: handlers are idempotent); it never
+   * fails.
+   */
+  public Uni<Void> stop() {
     running.set(false);
     if (claimTimer >= 0) {
       vertx.cancelTimer(claimTimer);
+    }
+    List<String> held = new ArrayList<>(inFlightIds);
+    return streams
+        .release(
+            options.stream(),
+            options.group(),
+            options.consumer(),
+            held,
+            options.claimMinIdleMillis() + options.claimIntervalMillis())
+        .invoke(
+            () -> {
+              if (!held.isEmpty()) {
+                LOG.infof("%s: handed %d entries in flight back to the group", name(), held.size());
+              }
+            })
+        .onFailure()
+        .recoverWithUni(
+            err -> {
+              LOG.warnf(
+                  "%s: could not hand %d entries back (they are taken over after %d ms): %s",
+                  name(), held.size(), options.claimMinIdleMillis(), err.getMessage());
+              return Uni.createFrom().voidItem();
+            });
+  }
+
+  /**
+   * Stops every consumer of {@code consumers} and waits, at most 3 s, until their entries in flight
+   * are handed back (for shutdown, on a thread that may block).
+   */
+  public static void stopAll(List<StreamConsumer> consumers) {
+    List<Uni<Void>> stops = consumers.stream().map(StreamConsumer::stop).toList();
+    try {
+      Uni.join().all(stops).andCollectFailures().replaceWithVoid().await().atMost(STOP_WAIT);
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "stopping consumers: entries in flight may wait to be taken over: %s", e.getMessage());
     }
   }
 
@@ -237,6 +280,13 @@ public final class StreamConsumer {
                       name(), event.type(), event.id(), err.getMessage());
                 }
                 vertx.setTimer(backoff(attempt + 1), id -> run(entry, event, attempt + 1));
+              } else if (!running.get()) {
+                // Stopping: the pools closing under a handler is expected. The entry stays
+                // pending, handed back to the group (see stop()).
+                LOG.debugf(
+                    "%s: %s %s left pending while stopping: %s",
+                    name(), event.type(), event.id(), err.getMessage());
+                done(entry);
               } else {
                 failed.incrementAndGet();
                 LOG.errorf(err, "%s: handling %s %s failed", name(), event.type(), event.id());

@@ -140,4 +140,65 @@ class DepartedConsumersTest {
       live.stop();
     }
   }
+
+  @Test
+  void aStoppingConsumerHandsItsEntriesInFlightBackForTheOthersToTakeAtOnce() throws Exception {
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    // Take-over of an idle entry would wait 10 minutes; claim rounds run every 200 ms.
+    ConsumerOptions stopping =
+        ConsumerOptions.of(STREAM, GROUP, "stopping")
+            .withClaimMinIdleMillis(600_000)
+            .withClaimIntervalMillis(200);
+    Set<String> held = ConcurrentHashMap.newKeySet();
+    StreamConsumer leaving =
+        new StreamConsumer(
+            vertx,
+            streams,
+            stopping,
+            event -> {
+              held.add(event.id());
+              return Uni.createFrom().emitter(e -> {}); // still working on it when stopped
+            });
+    leaving.start();
+    Set<String> added = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 3; i++) {
+      String event =
+          EventEnvelope.encodeNew(
+              EventType.SERVICE_STATUS, null, null, w -> w.beginObject().endObject());
+      streams.add(STREAM, 1_000, event).await().atMost(WAIT);
+      added.add(EventEnvelope.decode(event).id());
+    }
+    awaitTrue(() -> held.size() == 3, "the stopping consumer holds the entries");
+
+    leaving.stop().await().atMost(WAIT);
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    StreamConsumer staying =
+        new StreamConsumer(
+            vertx,
+            streams,
+            ConsumerOptions.of(STREAM, GROUP, "staying")
+                .withClaimMinIdleMillis(600_000)
+                .withClaimIntervalMillis(200),
+            event -> {
+              handled.add(event.id());
+              return Uni.createFrom().voidItem();
+            });
+    staying.start();
+    try {
+      awaitTrue(() -> handled.equals(added), "the other consumer took the entries over");
+    } finally {
+      staying.stop();
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not within " + WAIT + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
 }

@@ -48,7 +48,7 @@ public class Consumers {
   }
 
   public void stop() {
-    all().forEach(StreamConsumer::stop);
+    StreamConsumer.stopAll(all());
   }
 
   /** Whether every loop has come back from Redis recently. */
