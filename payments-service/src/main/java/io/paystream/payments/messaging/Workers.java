@@ -15,13 +15,18 @@ public class Workers {
     this.refunds = refunds;
   }
 
+  /** Every loop. */
+  public List<StreamConsumer> all() {
+    return List.of(payments.consumer(), refunds.consumer());
+  }
+
   public void start() {
     payments.consumer().start();
     refunds.consumer().start();
   }
 
   public void stop() {
-    StreamConsumer.stopAll(List.of(payments.consumer(), refunds.consumer()));
+    StreamConsumer.stopAll(all());
   }
 
   /** Whether every loop has come back from Redis recently. */

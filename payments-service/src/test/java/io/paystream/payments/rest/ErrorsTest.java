@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
+import io.paystream.shared.testing.LivenessAssertions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
@@ -157,7 +158,7 @@ class ErrorsTest {
   }
 
   @Test
-  void healthReportsEachDependency() {
+  void healthReportsEachDependency() throws Exception {
     given()
         .get("/health")
         .then()
@@ -170,7 +171,11 @@ class ErrorsTest {
             "timestamp",
             org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
     given().get("/q/health/ready").then().statusCode(200);
-    given().get("/q/health/live").then().statusCode(200);
+    // Liveness: the background loops still move.
+    LivenessAssertions.assertLoopsLive(
+        given().get("/q/health/live").then().statusCode(200).extract().asString(),
+        "paystream:payment-jobs",
+        "outbox-relay");
     // Kubernetes' readiness probe: only what keeps this instance from answering.
     given()
         .get("/q/health/group/serving")

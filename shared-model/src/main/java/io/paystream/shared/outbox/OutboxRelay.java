@@ -100,6 +100,7 @@ public final class OutboxRelay {
   private volatile long lastKickAt;
   private volatile long lastCycleAt;
   private volatile long lastSuccessAt = System.currentTimeMillis();
+  private volatile long lastStepAt = System.currentTimeMillis();
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
   private volatile long purgeTimer = -1;
@@ -247,6 +248,15 @@ public final class OutboxRelay {
     return pool.query(backlogSql).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * How long the relay has gone without beginning or ending a cycle while it had work under way (0
+   * when idle). A cycle that has been under way for minutes has wedged (a statement that never
+   * returns).
+   */
+  public long millisSinceLastStep() {
+    return busy.get() ? System.currentTimeMillis() - lastStepAt : 0;
+  }
+
   /** When the relay last completed a cycle without error (epoch millis). */
   public long lastSuccessAt() {
     return lastSuccessAt;
@@ -261,12 +271,14 @@ public final class OutboxRelay {
     }
     again.set(false);
     lastCycleAt = System.currentTimeMillis();
+    lastStepAt = lastCycleAt;
     cycles.incrementAndGet();
     lead()
         .chain(leads -> leads && running.get() ? publishBatch() : Uni.createFrom().item(0))
         .subscribe()
         .with(
             count -> {
+              lastStepAt = System.currentTimeMillis();
               if (!running.get()) {
                 cycle();
                 return;
@@ -286,6 +298,7 @@ public final class OutboxRelay {
               }
             },
             err -> {
+              lastStepAt = System.currentTimeMillis();
               int failures = ++failuresInRow;
               if (failures == 1 || failures % 30 == 0) {
                 LOG.warnf(

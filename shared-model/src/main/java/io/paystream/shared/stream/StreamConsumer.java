@@ -64,6 +64,7 @@ public final class StreamConsumer {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile long lastPollAt;
+  private volatile long lastStepAt = System.currentTimeMillis();
   private volatile long claimTimer = -1;
   private volatile long nextForgetAt;
   private volatile int readFailures;
@@ -82,6 +83,7 @@ public final class StreamConsumer {
       return;
     }
     lastPollAt = System.currentTimeMillis();
+    lastStepAt = lastPollAt;
     claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claimRound());
     readOwnPendingThenPoll();
   }
@@ -144,6 +146,17 @@ public final class StreamConsumer {
 
   public boolean isRunning() {
     return running.get();
+  }
+
+  /**
+   * How long ago the loop last finished a step: a read returned (with entries or none, or failed),
+   * or a handler ended (either way). A running loop steps at least every {@code blockMillis} while
+   * it has room, and as its handlers end when it has none; one that has not stepped for minutes has
+   * wedged (handlers that never end, a read that never returns), and only a restart frees what it
+   * holds. 0 when stopped.
+   */
+  public long millisSinceLastStep() {
+    return running.get() ? System.currentTimeMillis() - lastStepAt : 0;
   }
 
   /** Entries being handled right now. */
@@ -212,12 +225,14 @@ public final class StreamConsumer {
         .with(
             entries -> {
               lastPollAt = System.currentTimeMillis();
+              lastStepAt = lastPollAt;
               readFailures = 0;
               polling.set(false);
               entries.forEach(this::dispatch);
               poll();
             },
             err -> {
+              lastStepAt = System.currentTimeMillis();
               polling.set(false);
               if (!running.get()) {
                 return; // stopping: the connection closing under us is expected
@@ -268,11 +283,13 @@ public final class StreamConsumer {
     work.subscribe()
         .with(
             ok -> {
+              lastStepAt = System.currentTimeMillis();
               handled.incrementAndGet();
               ack(entry.id());
               done(entry);
             },
             err -> {
+              lastStepAt = System.currentTimeMillis();
               if (Failures.isTransient(err) && running.get()) {
                 if (attempt == 0 || attempt % 20 == 0) {
                   LOG.warnf(

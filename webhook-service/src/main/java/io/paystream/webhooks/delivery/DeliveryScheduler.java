@@ -57,6 +57,7 @@ public class DeliveryScheduler {
   private long timerAt = Long.MAX_VALUE;
   private volatile long pollTimer = -1;
   private volatile long lastRoundAt = System.currentTimeMillis();
+  private volatile long lastStepAt = System.currentTimeMillis();
   private volatile int failuresInRow;
 
   public DeliveryScheduler(
@@ -96,6 +97,15 @@ public class DeliveryScheduler {
 
   public boolean isRunning() {
     return running.get();
+  }
+
+  /**
+   * How long the scheduler has gone without beginning or ending a claim round while one was under
+   * way (0 when idle). A round under way for minutes has wedged: a statement that never returns,
+   * here or in the deliveries' creation that shares its lock.
+   */
+  public long millisSinceLastStep() {
+    return busy.get() ? System.currentTimeMillis() - lastStepAt : 0;
   }
 
   /** Whether claim rounds have been completing. */
@@ -151,6 +161,7 @@ public class DeliveryScheduler {
   }
 
   private void round() {
+    lastStepAt = System.currentTimeMillis();
     again.set(false);
     claimUntilDry()
         .subscribe()
@@ -158,9 +169,11 @@ public class DeliveryScheduler {
             ok -> {
               failuresInRow = 0;
               lastRoundAt = System.currentTimeMillis();
+              lastStepAt = lastRoundAt;
               idle();
             },
             err -> {
+              lastStepAt = System.currentTimeMillis();
               int n = ++failuresInRow;
               if (n == 1 || n % 30 == 0) {
                 LOG.warnf("claiming due deliveries failed (%d in a row): %s", n, err.getMessage());

@@ -12,6 +12,7 @@ import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.LivenessAssertions;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.paystream.webhooks.Receiver;
@@ -27,7 +28,7 @@ class OperationsTest {
   @Inject RedisStreams streams;
 
   @Test
-  void readinessHasOneCheckPerLoop() {
+  void readinessHasOneCheckPerLoop() throws Exception {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> given().get("/q/health/ready").statusCode() == 200);
@@ -43,7 +44,11 @@ class OperationsTest {
                 "refund-events-consumer",
                 "merchant-events-consumer",
                 "delivery-scheduler"));
-    given().get("/q/health/live").then().statusCode(200);
+    // Liveness: the background loops still move.
+    LivenessAssertions.assertLoopsLive(
+        given().get("/q/health/live").then().statusCode(200).extract().asString(),
+        "paystream:payment-events",
+        "delivery-scheduler");
     // Kubernetes' readiness probe: answering, whatever the loops and Redis say.
     given().get("/q/health/group/serving").then().statusCode(200).body("status", equalTo("UP"));
   }
