@@ -26,6 +26,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +62,7 @@ class MerchantTest {
   }
 
   @Test
-  void onboardingNeedsTheAdminTokenAndShowsTheSecretOnce() {
+  void onboardingNeedsTheAdminTokenAndShowsTheSecretOnce() throws Exception {
     Map<String, String> body =
         Map.of(
             "name",
@@ -118,6 +120,31 @@ class MerchantTest {
     assertTrue(
         row.contains("$2a$") || row.contains("$2b$") || row.contains("$2y$"),
         "bcrypt hash expected");
+    // Logins, right and wrong, and a request with a wrong secret: none of the secrets, the
+    // password or the admin token reaches the log (DEBUG and the access log included).
+    login(body.get("email"), "long enough pw").then().statusCode(200);
+    login(body.get("email"), "not the password").then().statusCode(401);
+    Api.as(created.getString("api_key"), created.getString("api_secret") + "x")
+        .get("/api/v1/payments")
+        .then()
+        .statusCode(401);
+    Path file = Path.of("target/test-service.log");
+    Awaitility.await() // the access log has these requests: the log read is this run's
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Files.readString(file).contains("POST /api/v1/auth/login HTTP/1.1\\\" 401"));
+    String log = Files.readString(file);
+    for (String secret :
+        List.of(
+            created.getString("api_secret"),
+            created.getString("webhook_secret"),
+            "long enough pw",
+            "not the password",
+            "test-admin-token")) {
+      // The log is JSON lines: "/" may be written escaped.
+      assertFalse(
+          log.contains(secret) || log.contains(secret.replace("/", "\\/")),
+          "the log holds a secret: " + secret);
+    }
   }
 
   @Test
