@@ -123,18 +123,19 @@ class RefundResourceTest extends UpstreamTest {
         .then()
         .statusCode(400)
         .body("error.description", equalTo("Payment not in refundable state"));
-    assertTrue(System.nanoTime() - start >= 1_900_000_000L, "waited for news of the payment");
+    assertWaitedTheTwoSeconds(start);
   }
 
   @Test
   void anUnknownPaymentIs404AfterTheWait() {
+    Api.merchant().get("/api/v1/refunds").then().statusCode(200); // the client warmed up
     long start = System.nanoTime();
     Api.refund("pay_ZZZZZZZZZZZZZZZZ", 100)
         .then()
         .statusCode(404)
         .body("error.code", equalTo("NOT_FOUND_ERROR"))
         .body("error.description", equalTo("Payment not found"));
-    assertTrue(System.nanoTime() - start >= 1_900_000_000L);
+    assertWaitedTheTwoSeconds(start);
     Api.merchant()
         .get(Api.refundsOf("pay_YYYYYYYYYYYYYYYY"))
         .then()
@@ -221,5 +222,14 @@ class RefundResourceTest extends UpstreamTest {
           .body("error.code", equalTo("BAD_REQUEST_ERROR"));
       Api.merchant().get(Api.refundsOf(p.id()) + "?" + q).then().statusCode(400);
     }
+  }
+
+  /**
+   * The answer came after the wait for news of the payment (2 s), and not much later: the wait is
+   * at most 2 s (API.md), with room for a slow machine.
+   */
+  private static void assertWaitedTheTwoSeconds(long startNanos) {
+    long millis = (System.nanoTime() - startNanos) / 1_000_000;
+    assertTrue(millis >= 1_900 && millis < 4_000, "answered after " + millis + " ms");
   }
 }
