@@ -22,6 +22,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMapper {
   private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
+  /** One warning per 10 s while a dependency is down, however many requests meet it. */
+  private static final ReportThrottle UNAVAILABLE = new ReportThrottle(10_000);
+
   @ServerExceptionMapper
   public Response api(ApiException e) {
     Response.ResponseBuilder b = Responses.error(e.status(), e.body());
@@ -64,7 +67,14 @@ public class ErrorMapper {
   @ServerExceptionMapper
   public Response unexpected(Throwable e) {
     if (Failures.isTransient(e)) {
-      LOG.warnf("dependency unavailable: %s", e.getMessage());
+      long held = UNAVAILABLE.report();
+      if (held >= 0) {
+        LOG.warnf(
+            "dependency unavailable: %s (%d more requests answered 503 since the last report)",
+            e.getMessage(), held);
+      } else {
+        LOG.debugf("dependency unavailable: %s", e.getMessage());
+      }
       return api(ApiException.unavailable("A dependency is unavailable; retry shortly"));
     }
     Object requestId = MDC.get(RequestIds.MDC_KEY);
