@@ -33,6 +33,7 @@ public class AttemptWriter {
   private final DeliveryScheduler scheduler;
   private final Batcher<AttemptRecord, Void> batcher;
   private final AtomicInteger failuresInRow = new AtomicInteger();
+  private final AtomicInteger unwritten = new AtomicInteger();
   private final Counter succeeded;
   private final Counter failed;
 
@@ -58,19 +59,28 @@ public class AttemptWriter {
 
   /** Writes an outcome, retrying while the database is unavailable. Never fails, never blocks. */
   public void write(AttemptRecord record) {
+    unwritten.incrementAndGet();
+    submit(record);
+  }
+
+  private void submit(AttemptRecord record) {
     batcher
         .submit(record)
         .subscribe()
         .with(
-            ok -> failuresInRow.set(0),
+            ok -> {
+              failuresInRow.set(0);
+              unwritten.decrementAndGet();
+            },
             err -> {
               if (Failures.isTransient(err)) {
                 int n = failuresInRow.incrementAndGet();
                 if (n == 1 || n % 50 == 0) {
                   LOG.warnf("attempt outcomes wait for the database: %s", err.getMessage());
                 }
-                vertx.setTimer(Math.min(5_000L, 100L << Math.min(n, 6)), id -> write(record));
+                vertx.setTimer(Math.min(5_000L, 100L << Math.min(n, 6)), id -> submit(record));
               } else {
+                unwritten.decrementAndGet();
                 LOG.errorf(
                     err,
                     "attempt %d of delivery %s could not be logged; its lease will run out and it"
@@ -81,9 +91,13 @@ public class AttemptWriter {
             });
   }
 
-  /** Outcomes waiting to be written. */
+  /**
+   * Outcomes not written yet, those waiting to be tried again after the database refused them
+   * included (the drain at shutdown waits for them too, or their deliveries would be attempted
+   * again once their leases ran out).
+   */
   public int waiting() {
-    return batcher.waiting();
+    return unwritten.get();
   }
 
   private Uni<Void> writeBatch(List<AttemptRecord> batch) {
