@@ -8,7 +8,6 @@ import io.paystream.shared.testing.ServiceProcess;
 import io.paystream.shared.testing.TcpProxy;
 import io.paystream.shared.testing.TestDatabases;
 import io.restassured.response.Response;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +33,7 @@ class DatabaseOutageIT {
                 TestDatabases.redisUrl(REDIS_DB),
                 Map.of("TEST_PROCESSING_DELAY", "3000"))) {
       String accepted = Instances.pay(app, "success@bank");
+      long acceptedAt = System.currentTimeMillis();
       String order =
           Instances.merchant(app)
               .body("{\"amount\":777}")
@@ -53,6 +53,10 @@ class DatabaseOutageIT {
       assertEquals("SERVICE_UNAVAILABLE", refused.path("error.code"));
       assertEquals("5", refused.header("Retry-After"));
       Instances.merchant(app).get("/api/v1/payments/" + accepted).then().statusCode(503);
+      // The outage outlasts the payment's due time: its worker fails to finish it, and must try
+      // again once the database is back.
+      Thread.sleep(Math.max(0, acceptedAt + 5_000 - System.currentTimeMillis()));
+      assertEquals("pending", statusOf(accepted));
 
       proxy.restore();
       await()
@@ -75,17 +79,14 @@ class DatabaseOutageIT {
     }
   }
 
+  /** The payment's status read straight from PostgreSQL (not through the cut proxy). */
+  private static String statusOf(String payment) throws Exception {
+    return TestDatabases.queryOne(DB, "SELECT status FROM payments.payments WHERE id = ?", payment);
+  }
+
   private static long paymentsOn(String order) throws Exception {
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://" + TestDatabases.postgres() + "/" + DB,
-                TestDatabases.user(),
-                "");
-        var s = c.prepareStatement("SELECT count(*) FROM payments.payments WHERE order_id = ?")) {
-      s.setString(1, order);
-      var rs = s.executeQuery();
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Long.parseLong(
+        TestDatabases.queryOne(
+            DB, "SELECT count(*) FROM payments.payments WHERE order_id = ?", order));
   }
 }

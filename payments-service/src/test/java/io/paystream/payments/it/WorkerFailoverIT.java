@@ -62,7 +62,7 @@ class WorkerFailoverIT {
       awaitProcessing(a, 20);
       a.kill();
       for (String id : payments) {
-        assertEquals("pending", statusInDatabaseOf(dbUrl, redisUrl, id));
+        assertEquals("pending", statusInDatabaseOf(id));
       }
     }
 
@@ -149,18 +149,7 @@ class WorkerFailoverIT {
     return ids;
   }
 
-  private static String statusInDatabaseOf(String dbUrl, String redisUrl, String id)
-      throws Exception {
-    try (var c =
-            java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://" + TestDatabases.postgres() + "/" + DB,
-                TestDatabases.user(),
-                "");
-        var s = c.prepareStatement("SELECT status FROM payments.payments WHERE id = ?")) {
-      s.setString(1, id);
-      var rs = s.executeQuery();
-      rs.next();
-      return rs.getString(1);
-    }
+  private static String statusInDatabaseOf(String id) throws Exception {
+    return TestDatabases.queryOne(DB, "SELECT status FROM payments.payments WHERE id = ?", id);
   }
 }

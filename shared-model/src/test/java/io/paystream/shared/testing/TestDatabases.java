@@ -90,6 +90,22 @@ public final class TestDatabases {
     recreate(postgres(), user(), database, schemas);
   }
 
+  /**
+   * The first column of the first row of {@code sql} run with one text parameter on {@code
+   * database} of the default server, straight over JDBC (whatever a service under test can reach).
+   */
+  public static String queryOne(String database, String sql, String parameter) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://" + postgres() + "/" + database, user(), "");
+        var s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      var rs = s.executeQuery();
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   /** Empties one Redis database index. */
   public static void flushRedis(String address, int db) throws IOException {
     String[] hp = address.split(":");
