@@ -183,6 +183,23 @@ class ErrorsTest {
         .statusCode(200)
         .body("checks.name", org.hamcrest.Matchers.contains("test-merchant-seed"));
     given().get("/q/metrics").then().statusCode(200).body(containsString("paystream_"));
+    // The loops' meters: dead letters per stream, and the outbox's oldest waiting event as the
+    // heartbeat last measured it.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(15))
+        .until(
+            () ->
+                given()
+                    .get("/q/metrics")
+                    .asString()
+                    .matches(
+                        "(?s).*\\npaystream_outbox_oldest_waiting_seconds(\\{[^}]*\\})? [0-9.E-]+\\n.*"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .body(
+            containsString(
+                "paystream_stream_dead_lettered_total{stream=\"paystream:payment-jobs\""));
   }
 
   @Test

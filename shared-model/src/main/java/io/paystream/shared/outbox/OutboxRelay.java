@@ -77,6 +77,9 @@ public final class OutboxRelay {
   /** How often the lead trims the streams it publishes to (see {@link #trim}). */
   static final long TRIM_INTERVAL_MILLIS = 10_000;
 
+  /** How long a measure of the oldest waiting event stays current for the metrics. */
+  private static final long SAMPLE_FRESH_MILLIS = 30_000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final RedisStreams streams;
@@ -101,6 +104,8 @@ public final class OutboxRelay {
   private volatile long lastCycleAt;
   private volatile long lastSuccessAt = System.currentTimeMillis();
   private volatile long lastStepAt = System.currentTimeMillis();
+  private volatile long sampledWaitingMillis;
+  private volatile long sampledAt = Long.MIN_VALUE / 2;
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
   private volatile long purgeTimer = -1;
@@ -240,7 +245,24 @@ public final class OutboxRelay {
    * the cluster, say), and readers of these events cannot tell what they have not received yet.
    */
   public Uni<Long> oldestWaitingMillis() {
-    return pool.query(waitingSql).execute().map(rows -> rows.iterator().next().getLong(0));
+    return pool.query(waitingSql)
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0))
+        .invoke(
+            millis -> {
+              sampledWaitingMillis = millis;
+              sampledAt = System.currentTimeMillis();
+            });
+  }
+
+  /**
+   * {@link #oldestWaitingMillis} as last measured, in seconds; NaN when it has not been measured in
+   * the last 30 s (the database unreachable, say), so that a stale figure never looks like news.
+   */
+  public double lastOldestWaitingSeconds() {
+    return System.currentTimeMillis() - sampledAt > SAMPLE_FRESH_MILLIS
+        ? Double.NaN
+        : sampledWaitingMillis / 1000.0;
   }
 
   /** Rows not yet published. */

@@ -84,9 +84,12 @@ class OutboxRelayTest {
     Thread.sleep(300);
     // Nothing behind the slow transaction is published before it ends: the cursor cannot pass it.
     assertEquals(List.of(), entries(), "published while an earlier transaction was open");
-    // Committed rows wait meanwhile, and the relay says for how long.
+    // Committed rows wait meanwhile, and the relay says for how long (and keeps the figure for
+    // its metric, which is unknown until first measured).
+    assertTrue(Double.isNaN(relay.lastOldestWaitingSeconds()));
     long waiting = relay.oldestWaitingMillis().await().atMost(Duration.ofSeconds(5));
     assertTrue(waiting >= 250, "the fast rows have waited " + waiting + " ms");
+    assertEquals(waiting / 1000.0, relay.lastOldestWaitingSeconds());
     slow.query("COMMIT").execute().await().indefinitely();
     slow.closeAndAwait();
     relay.kick();

@@ -2,7 +2,9 @@ package io.paystream.webhooks.health;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.shared.status.LoopMeters;
 import io.paystream.webhooks.delivery.InFlight;
+import io.paystream.webhooks.messaging.Consumers;
 import io.paystream.webhooks.service.WorkStatus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +21,9 @@ public class Meters {
       MeterRegistry registry,
       InFlight inFlight,
       WorkStatus status,
-      StreamLag lag) {
+      StreamLag lag,
+      Consumers consumers) {
+    LoopMeters.consumers(registry, consumers.all());
     Gauge.builder("paystream.webhook.in_flight", inFlight, InFlight::total)
         .description("Delivery attempts this instance is making")
         .register(registry);

@@ -22,7 +22,9 @@ public class StreamLag {
       List.of(Streams.PAYMENT_EVENTS, Streams.REFUND_EVENTS, Streams.MERCHANT_EVENTS);
 
   /** One stream's figures. */
-  public record Lag(long lag, long pending) {}
+  public record Lag(double lag, double pending) {}
+
+  private static final Lag UNKNOWN = new Lag(Double.NaN, Double.NaN);
 
   private final Redis redis;
   private final Map<String, Lag> last = new ConcurrentHashMap<>();
@@ -31,8 +33,9 @@ public class StreamLag {
     this.redis = redis;
   }
 
+  /** The stream's figures as last read; NaN-valued when the last read failed (unknown, not 0). */
   public Lag of(String stream) {
-    return last.getOrDefault(stream, new Lag(0, 0));
+    return last.getOrDefault(stream, UNKNOWN);
   }
 
   /** Reads every stream's figures again. */
@@ -48,9 +51,12 @@ public class StreamLag {
         .send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream))
         .onFailure(e -> String.valueOf(e.getMessage()).startsWith("ERR no such key"))
         .recoverWithNull()
+        .onFailure()
+        .invoke(e -> last.remove(stream)) // unknown now: the gauges say so, not the last figures
         .invoke(
             reply -> {
               if (reply == null) {
+                last.put(stream, new Lag(0, 0)); // no stream yet: nothing to read
                 return;
               }
               for (Response group : reply) {

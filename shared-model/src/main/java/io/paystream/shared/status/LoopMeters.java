@@ -1,0 +1,51 @@
+package io.paystream.shared.status;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.shared.outbox.OutboxRelay;
+import io.paystream.shared.stream.StreamConsumer;
+import java.util.List;
+
+/** The meters every service keeps of its background loops, tagged by stream. */
+public final class LoopMeters {
+  private LoopMeters() {}
+
+  /** Handled, failed and dead-lettered entries and entries in flight, per consumer. */
+  public static void consumers(MeterRegistry registry, List<StreamConsumer> consumers) {
+    for (StreamConsumer c : consumers) {
+      String stream = c.options().stream();
+      FunctionCounter.builder("paystream.stream.handled", c, StreamConsumer::handledCount)
+          .description("Stream entries handled and acknowledged by this instance")
+          .tag("stream", stream)
+          .register(registry);
+      FunctionCounter.builder("paystream.stream.failed", c, StreamConsumer::failedCount)
+          .description("Stream entries whose handling failed here (left pending, tried again)")
+          .tag("stream", stream)
+          .register(registry);
+      FunctionCounter.builder(
+              "paystream.stream.dead_lettered", c, StreamConsumer::deadLetteredCount)
+          .description("Stream entries moved to the dead-letter stream by this instance")
+          .tag("stream", stream)
+          .register(registry);
+      Gauge.builder("paystream.stream.in_flight", c, StreamConsumer::inFlight)
+          .description("Stream entries this instance is handling now")
+          .tag("stream", stream)
+          .register(registry);
+    }
+  }
+
+  /**
+   * Events published, and how long the oldest committed event not yet published has waited (as last
+   * measured, by the heartbeat; NaN when that measure is missing or older than 30 s).
+   */
+  public static void relay(MeterRegistry registry, OutboxRelay relay) {
+    FunctionCounter.builder("paystream.outbox.published", relay, OutboxRelay::publishedCount)
+        .description("Outbox events published to Redis by this instance")
+        .register(registry);
+    Gauge.builder("paystream.outbox.oldest_waiting", relay, r -> r.lastOldestWaitingSeconds())
+        .description("How long the oldest committed event not yet published has waited")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+}
