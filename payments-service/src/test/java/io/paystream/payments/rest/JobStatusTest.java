@@ -1,0 +1,109 @@
+package io.paystream.payments.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paystream.payments.messaging.Workers;
+import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.status.ServiceStatus;
+import io.paystream.shared.status.StatusPublisher;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/v1/test/jobs/status}: the top-level counts are the sums over payment, refund and
+ * webhook work (the others' from their heartbeats), and {@code worker_status} is {@code running}
+ * only while every service's workers report alive.
+ */
+@QuarkusTest
+class JobStatusTest {
+  @Inject RedisStreams streams;
+  @Inject Workers workers;
+
+  @Test
+  void countsAreSummedOverTheServicesAndAStoppedWorkerSaysSo() {
+    // Work in flight and workers count only from instances heard of in the last seconds: each
+    // read below follows fresh reports of the two other services.
+    Others others = new Others(streams);
+    JsonPath s = awaitStatus(others, true, j -> j.getLong("queues.refunds.processing") == 2);
+    for (String field : new String[] {"pending", "processing", "completed", "failed"}) {
+      assertEquals(
+          s.getLong("queues.payments." + field)
+              + s.getLong("queues.refunds." + field)
+              + s.getLong("queues.webhooks." + field),
+          s.getLong(field),
+          field + " is the sum over the queues: " + s.prettify());
+    }
+    assertEquals(11, s.getLong("queues.webhooks.completed"));
+    // 7 refunds not final, of which 2 in flight: 5 pending, 2 processing.
+    assertEquals(5, s.getLong("queues.refunds.pending"));
+    assertEquals("running", s.getString("worker_status"));
+
+    // refund-service's workers report stopped: so does the whole.
+    s =
+        awaitStatus(
+            others, false, j -> "stopped".equals(j.getString("queues.refunds.worker_status")));
+    assertEquals("stopped", s.getString("worker_status"));
+    awaitStatus(others, true, j -> "running".equals(j.getString("worker_status")));
+
+    // This instance's own workers stop: read live, not from an old heartbeat.
+    workers.stop();
+    try {
+      s = awaitStatus(others, true, j -> true);
+      assertEquals("stopped", s.getString("queues.payments.worker_status"));
+      assertEquals("stopped", s.getString("worker_status"));
+    } finally {
+      workers.start();
+    }
+    awaitStatus(others, true, j -> "running".equals(j.getString("worker_status")));
+  }
+
+  /** Reads the status, each time after fresh reports of the others, until {@code done}. */
+  private static JsonPath awaitStatus(
+      Others others, boolean refundsRunning, java.util.function.Predicate<JsonPath> done) {
+    JsonPath[] read = new JsonPath[1];
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              others.report(refundsRunning);
+              read[0] = status();
+              return done.test(read[0]);
+            });
+    return read[0];
+  }
+
+  /** A refund-service and a webhook-service instance, as their heartbeats tell of them. */
+  private record Others(RedisStreams streams, String refunds, String webhooks) {
+    Others(RedisStreams streams) {
+      this(streams, "refunds-" + UUID.randomUUID(), "webhooks-" + UUID.randomUUID());
+    }
+
+    void report(boolean refundsRunning) {
+      heartbeat(Streams.REFUND_SERVICE, refunds, refundsRunning, new JobCounts(7, 2, 5, 1));
+      heartbeat(Streams.WEBHOOK_SERVICE, webhooks, true, new JobCounts(30, 4, 11, 3));
+    }
+
+    private void heartbeat(String service, String instance, boolean running, JobCounts counts) {
+      streams
+          .add(
+              Streams.SERVICE_STATUS,
+              StatusPublisher.MAX_LEN,
+              new ServiceStatus(service, instance, Instant.now(), running, counts).encode())
+          .await()
+          .atMost(Duration.ofSeconds(5));
+    }
+  }
+
+  private static JsonPath status() {
+    return given().get("/api/v1/test/jobs/status").then().statusCode(200).extract().jsonPath();
+  }
+}
