@@ -3,6 +3,7 @@ package io.paystream.refunds.health;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.refunds.messaging.Workers;
+import io.paystream.refunds.service.PaymentSightings;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.status.LoopMeters;
 import io.quarkus.runtime.StartupEvent;
@@ -13,7 +14,14 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class Meters {
   void register(
-      @Observes StartupEvent event, MeterRegistry registry, Workers workers, OutboxRelay relay) {
+      @Observes StartupEvent event,
+      MeterRegistry registry,
+      Workers workers,
+      OutboxRelay relay,
+      PaymentSightings sightings) {
+    Gauge.builder("paystream.refunds.waiting_for_payment", sightings, PaymentSightings::waiting)
+        .description("Requests waiting for news of a payment this service has not seen settle yet")
+        .register(registry);
     Gauge.builder("paystream.worker.in_flight", workers, Workers::refundsInFlight)
         .description("Refund jobs held by this instance, waiting for their due time")
         .register(registry);

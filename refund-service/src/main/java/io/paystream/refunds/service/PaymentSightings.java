@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Read-your-writes across services. A client may ask about a payment a moment after
@@ -28,6 +29,7 @@ public class PaymentSightings {
   private final PaymentEventsConsumer paymentEvents;
   private final Vertx vertx;
   private final long maxWaitNanos;
+  private final AtomicInteger waiting = new AtomicInteger();
 
   public PaymentSightings(
       PaymentRepository payments,
@@ -54,7 +56,19 @@ public class PaymentSightings {
    * pending; or at the deadline, whatever it shows then.
    */
   public Uni<Void> awaitNews(String paymentId, UUID merchantId, boolean settled, long deadline) {
-    return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS);
+    return Uni.createFrom()
+        .deferred(
+            () -> {
+              waiting.incrementAndGet();
+              return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS);
+            })
+        .onTermination()
+        .invoke(waiting::decrementAndGet);
+  }
+
+  /** Requests waiting for news of a payment right now. */
+  public int waiting() {
+    return waiting.get();
   }
 
   /** The answer for a payment still unknown at the deadline: 404, or 503 (see {@link #settled}). */

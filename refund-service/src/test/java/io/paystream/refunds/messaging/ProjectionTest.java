@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.refunds.Api;
 import io.paystream.refunds.Upstream;
 import io.paystream.refunds.UpstreamTest;
+import io.paystream.refunds.service.PaymentSightings;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.status.JobCounts;
@@ -37,13 +38,14 @@ import org.junit.jupiter.api.Test;
 class ProjectionTest extends UpstreamTest {
   @Inject ProjectionRebuild rebuild;
   @Inject PaymentEventsConsumer paymentEvents;
+  @Inject PaymentSightings sightings;
 
   @Test
   void aRefundArrivingBeforeThePaymentEventWaitsForIt() throws Exception {
     PaymentView p = Upstream.newPayment(20_000);
     CompletableFuture<Response> answer =
         CompletableFuture.supplyAsync(() -> Api.refund(p.id(), 500));
-    Thread.sleep(300); // the client saw the payment succeed; its events are still on their way
+    awaitWaiting(); // the client saw the payment succeed; its events are still on their way
     upstream.created(p);
     upstream.settle(p, PaymentView.SUCCESS);
     Response r = answer.get();
@@ -58,7 +60,7 @@ class ProjectionTest extends UpstreamTest {
     upstream.awaitStatus(p.id(), PaymentView.PENDING);
     CompletableFuture<Response> answer =
         CompletableFuture.supplyAsync(() -> Api.refund(p.id(), 500));
-    Thread.sleep(300);
+    awaitWaiting();
     upstream.settle(p, PaymentView.SUCCESS);
     assertEquals(201, answer.get().statusCode());
   }
@@ -68,7 +70,7 @@ class ProjectionTest extends UpstreamTest {
     PaymentView p = Upstream.newPayment(20_000);
     CompletableFuture<Response> answer =
         CompletableFuture.supplyAsync(() -> Api.merchant().get(Api.refundsOf(p.id())));
-    Thread.sleep(300);
+    awaitWaiting();
     upstream.created(p);
     Response r = answer.get();
     assertEquals(200, r.statusCode(), r.asString());
@@ -283,5 +285,13 @@ class ProjectionTest extends UpstreamTest {
 
   private String status(String paymentId) {
     return (String) db.value("SELECT status FROM refunds.payments WHERE id = ?", paymentId);
+  }
+
+  /** Until the request sent is waiting for news of its payment, which is what is tested. */
+  private void awaitWaiting() {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .pollInterval(java.time.Duration.ofMillis(10))
+        .until(() -> sightings.waiting() > 0);
   }
 }
