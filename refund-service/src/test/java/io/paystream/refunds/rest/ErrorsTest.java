@@ -123,4 +123,11 @@ class ErrorsTest extends UpstreamTest {
         .contentType("application/json")
         .body("error.code", equalTo("BAD_REQUEST_ERROR"));
   }
+
+  /** Answers given before any route matched do not tag the HTTP metrics with the path sent. */
+  @Test
+  void refusedTargetsAndWrongMethodsDoNotTagTheMetricsWithTheirPaths() throws Exception {
+    io.paystream.shared.testing.MetricsAssertions.assertSprayedPathsMakeNoSeries(
+        io.restassured.RestAssured.port, "/api/v1/refunds");
+  }
 }

@@ -93,4 +93,11 @@ class OperationsTest {
     }
     throw new AssertionError("no heartbeat from webhook-service yet");
   }
+
+  /** Answers given before any route matched do not tag the HTTP metrics with the path sent. */
+  @Test
+  void refusedTargetsAndWrongMethodsDoNotTagTheMetricsWithTheirPaths() throws Exception {
+    io.paystream.shared.testing.MetricsAssertions.assertSprayedPathsMakeNoSeries(
+        io.restassured.RestAssured.port, "/api/v1/webhooks");
+  }
 }
