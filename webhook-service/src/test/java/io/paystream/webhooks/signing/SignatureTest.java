@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
@@ -97,6 +99,25 @@ class SignatureTest {
       p.writeEventData(expected);
       assertArrayEquals(expected.endObject().toBytes(), hit.body());
       assertTrue(hit.bodyText().contains("\"amount\":12345678901234568"), hit.bodyText());
+      // Read by an independent parser: the contract's names and values, the text intact.
+      JsonNode body = new ObjectMapper().readTree(hit.body());
+      assertEquals("payment.failed", body.path("event").asText());
+      assertEquals(eventAt, body.path("timestamp").asLong());
+      JsonNode paid = body.path("data").path("payment");
+      assertEquals("pay_Q1w2E3r4T5y6U7i8", paid.path("id").asText());
+      assertEquals("order_A1s2D3f4G5h6J7k8", paid.path("order_id").asText());
+      assertEquals(m.id().toString(), paid.path("merchant_id").asText());
+      assertEquals("INR", paid.path("currency").asText());
+      assertEquals("card", paid.path("method").asText());
+      assertEquals("visa", paid.path("card_network").asText());
+      assertEquals("1111", paid.path("card_last4").asText());
+      assertEquals("failed", paid.path("status").asText());
+      assertTrue(paid.path("captured").isBoolean() && !paid.path("captured").asBoolean());
+      assertEquals("PAYMENT_FAILED", paid.path("error_code").asText());
+      assertEquals(AWKWARD, paid.path("error_description").asText());
+      assertEquals(0, paid.path("amount_refunded").asLong());
+      assertEquals("2026-01-15T10:31:00Z", paid.path("created_at").asText());
+      assertEquals("2026-01-15T10:31:07Z", paid.path("updated_at").asText());
 
       // X-Webhook-Signature: hex HMAC-SHA256 of the exact bytes, keyed with the secret's UTF-8.
       Mac mac = Mac.getInstance("HmacSHA256");
