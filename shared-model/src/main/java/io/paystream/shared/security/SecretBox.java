@@ -41,7 +41,6 @@ public final class SecretBox {
     this.key = new SecretKeySpec(key, "AES");
   }
 
-  /** A box for the base64 of a 32-byte key. */
   /** Whether {@code base64} is the public {@link #DEVELOPMENT_KEY}, however it is written. */
   public static boolean isDevelopmentKey(String base64) {
     try {
@@ -52,6 +51,7 @@ public final class SecretBox {
     }
   }
 
+  /** A box for the base64 of a 32-byte key. */
   public static SecretBox fromBase64Key(String base64) {
     byte[] raw;
     try {

@@ -141,13 +141,7 @@ public final class RedisStreams {
 
   /** {@code XCLAIM … JUSTID}: resets the idle time of entries this consumer is still working on. */
   public Uni<Void> touch(String stream, String group, String consumer, List<String> ids) {
-    if (ids.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
-    Request req = Request.cmd(Command.XCLAIM).arg(stream).arg(group).arg(consumer).arg(0);
-    ids.forEach(req::arg);
-    req.arg("JUSTID");
-    return redis.send(req).replaceWithVoid();
+    return claimToSelf(stream, group, consumer, ids, 0);
   }
 
   /**
@@ -156,6 +150,15 @@ public final class RedisStreams {
    * smaller minimum idle time) takes them at once. Their delivery counts are not raised.
    */
   public Uni<Void> release(
+      String stream, String group, String consumer, List<String> ids, long idleMillis) {
+    return claimToSelf(stream, group, consumer, ids, idleMillis);
+  }
+
+  /**
+   * {@code XCLAIM … IDLE idleMillis JUSTID} of entries {@code consumer} already holds: sets their
+   * idle time, leaves their delivery counts alone.
+   */
+  private Uni<Void> claimToSelf(
       String stream, String group, String consumer, List<String> ids, long idleMillis) {
     if (ids.isEmpty()) {
       return Uni.createFrom().voidItem();
