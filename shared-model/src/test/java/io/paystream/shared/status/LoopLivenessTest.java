@@ -1,5 +1,6 @@
 package io.paystream.shared.status;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,11 +62,8 @@ class LoopLivenessTest {
                   EventType.SERVICE_STATUS, null, null, w -> w.beginObject().endObject()))
           .await()
           .atMost(WAIT);
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (started.get() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(1, started.get(), "the handler was called");
+      await("the handler was called").atMost(WAIT).until(() -> started.get() > 0);
+      assertEquals(1, started.get(), "the handler was called once");
       Thread.sleep(STUCK_AFTER.toMillis() + 1_000);
 
       assertTrue(wedged.millisSinceLastStep() > STUCK_AFTER.toMillis());

@@ -1,5 +1,6 @@
 package io.paystream.shared.stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,7 +169,7 @@ class DepartedConsumersTest {
       streams.add(STREAM, 1_000, event).await().atMost(WAIT);
       added.add(EventEnvelope.decode(event).id());
     }
-    awaitTrue(() -> held.size() == 3, "the stopping consumer holds the entries");
+    await("the stopping consumer holds the entries").atMost(WAIT).until(() -> held.size() == 3);
 
     leaving.stop().await().atMost(WAIT);
     Set<String> handled = ConcurrentHashMap.newKeySet();
@@ -185,20 +186,11 @@ class DepartedConsumersTest {
             });
     staying.start();
     try {
-      awaitTrue(() -> handled.equals(added), "the other consumer took the entries over");
+      await("the other consumer took the entries over")
+          .atMost(WAIT)
+          .until(() -> handled.equals(added));
     } finally {
       staying.stop();
-    }
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("not within " + WAIT + ": " + what);
-      }
-      Thread.sleep(50);
     }
   }
 }
