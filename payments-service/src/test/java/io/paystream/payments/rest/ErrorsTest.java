@@ -11,13 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.payments.Api;
 import io.paystream.shared.testing.LivenessAssertions;
 import io.paystream.shared.testing.MetricsAssertions;
+import io.paystream.shared.testing.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -254,16 +252,10 @@ class ErrorsTest {
 
   /** Sends a request no HTTP client library would send and checks the JSON error answered. */
   private static void assertRaw(String head, int status, String code) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
-      s.setSoTimeout(10_000);
-      OutputStream out = s.getOutputStream();
-      out.write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
-      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
-      assertTrue(answer.toLowerCase().contains("content-type: application/json"), answer);
-      assertEquals(code, new JsonObject(body).getJsonObject("error").getString("code"), answer);
-    }
+    String answer = RawHttp.exchange(RestAssured.port, head);
+    assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+    String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    assertTrue(answer.toLowerCase().contains("content-type: application/json"), answer);
+    assertEquals(code, new JsonObject(body).getJsonObject("error").getString("code"), answer);
   }
 }

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 
 /** Checks of a service's {@code /q/metrics}. */
 public final class MetricsAssertions {
@@ -40,15 +37,8 @@ public final class MetricsAssertions {
   }
 
   private static void assertStatus(int port, String requestLine, int status) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(10_000);
-      OutputStream out = s.getOutputStream();
-      out.write(
-          (requestLine + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), requestLine + ": " + answer);
-    }
+    String answer =
+        RawHttp.exchange(port, requestLine + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), requestLine + ": " + answer);
   }
 }
