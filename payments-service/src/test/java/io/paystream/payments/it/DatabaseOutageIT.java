@@ -56,7 +56,7 @@ class DatabaseOutageIT {
       // The outage outlasts the payment's due time: its worker fails to finish it, and must try
       // again once the database is back.
       Thread.sleep(Math.max(0, acceptedAt + 5_000 - System.currentTimeMillis()));
-      assertEquals("pending", statusOf(accepted));
+      assertEquals("pending", Instances.statusInDatabase(DB, accepted));
 
       proxy.restore();
       await()
@@ -77,11 +77,6 @@ class DatabaseOutageIT {
           .body("order_id", equalTo(order));
       assertEquals(1, paymentsOn(order));
     }
-  }
-
-  /** The payment's status read straight from PostgreSQL (not through the cut proxy). */
-  private static String statusOf(String payment) throws Exception {
-    return TestDatabases.queryOne(DB, "SELECT status FROM payments.payments WHERE id = ?", payment);
   }
 
   private static long paymentsOn(String order) throws Exception {

@@ -6,12 +6,14 @@ import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.testing.ServiceProcess;
+import io.paystream.shared.testing.TestDatabases;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +46,12 @@ final class Instances {
     env.put("RATE_LIMIT_PER_SECOND", "0");
     env.putAll(extra);
     return ServiceProcess.start(name, JAR, env);
+  }
+
+  /** A payment's status read straight from PostgreSQL (whatever the instances can reach). */
+  static String statusInDatabase(String database, String paymentId) throws SQLException {
+    return TestDatabases.queryOne(
+        database, "SELECT status FROM payments.payments WHERE id = ?", paymentId);
   }
 
   static RequestSpecification merchant(ServiceProcess p) {

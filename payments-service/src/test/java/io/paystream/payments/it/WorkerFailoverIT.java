@@ -62,7 +62,7 @@ class WorkerFailoverIT {
       awaitProcessing(a, 20);
       a.kill();
       for (String id : payments) {
-        assertEquals("pending", statusInDatabaseOf(id));
+        assertEquals("pending", Instances.statusInDatabase(DB, id));
       }
     }
 
@@ -147,9 +147,5 @@ class WorkerFailoverIT {
       }
     }
     return ids;
-  }
-
-  private static String statusInDatabaseOf(String id) throws Exception {
-    return TestDatabases.queryOne(DB, "SELECT status FROM payments.payments WHERE id = ?", id);
   }
 }
