@@ -9,6 +9,7 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.paystream.webhooks.config.WebhooksConfig;
+import io.paystream.webhooks.delivery.AttemptRecord;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.DueDelivery;
 import io.paystream.webhooks.delivery.NewEvent;
@@ -27,8 +28,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,10 @@ class ParkingTest {
 
   @AfterEach
   void dropRowsAndRestartScheduler() {
+    sql(
+        "DELETE FROM webhooks.delivery_attempts WHERE delivery_id IN"
+            + " (SELECT id FROM webhooks.deliveries WHERE merchant_id = $1)",
+        Tuple.of(merchant.id()));
     sql("DELETE FROM webhooks.deliveries WHERE merchant_id = $1", Tuple.of(merchant.id()));
     scheduler.start();
   }
@@ -74,7 +81,7 @@ class ParkingTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     insertDue(slow, backlog, now.minus(Duration.ofHours(1)));
     insertDue(other, 3, now.minusSeconds(1)); // due after the whole backlog
-    insertDelivered(other, 20_000); // a table of realistic shape: mostly finished deliveries
+    finished(other, 20_000); // a table of realistic shape: mostly finished deliveries
     sql("ANALYZE webhooks.deliveries", Tuple.tuple());
 
     int share = share();
@@ -109,13 +116,13 @@ class ParkingTest {
 
     // This instance gets room for three more attempts there: the three oldest come back.
     Claimed three = claim(new Room(Set.of(), Map.of(slow, share - 3), share));
-    assertEquals(dueOrder.subList(0, 3), ids(three.leased()));
+    assertEquals(Set.copyOf(dueOrder.subList(0, 3)), ids(three.leased()));
     assertEquals(0, three.parked());
     assertEquals(17, parked(slow));
 
     // Another instance, attempting nothing there, takes up to its share of the next ones.
     Claimed next = claim(new Room(Set.of(), Map.of(), share));
-    assertEquals(dueOrder.subList(3, 3 + Math.min(share, 17)), ids(next.leased()));
+    assertEquals(Set.copyOf(dueOrder.subList(3, 3 + Math.min(share, 17))), ids(next.leased()));
     assertEquals(17 - Math.min(share, 17), parked(slow));
   }
 
@@ -147,7 +154,10 @@ class ParkingTest {
     return config.delivery().maxInFlightPerEndpoint();
   }
 
-  /** Inserts {@code n} pending deliveries due 1 ms apart from {@code from}; their ids in order. */
+  /**
+   * Inserts {@code n} pending deliveries due 1 ms apart from {@code from}, in no particular order
+   * on disk (as in a table that has lived a while); their ids in due order.
+   */
   private List<UUID> insertDue(UUID endpoint, int n, Instant from) {
     List<UUID> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -160,20 +170,54 @@ class ParkingTest {
             + " 'payment.success', '\\x7b7d'::bytea, 'pending', 0,"
             + " $4 + (d.ord - 1) * interval '1 millisecond',"
             + " $4 + (d.ord - 1) * interval '1 millisecond', $4, $4"
-            + " FROM unnest($1::uuid[]) WITH ORDINALITY AS d(id, ord)",
+            + " FROM unnest($1::uuid[]) WITH ORDINALITY AS d(id, ord) ORDER BY random()",
         Tuple.of(ids.toArray(UUID[]::new), merchant.id(), endpoint, Rows.timestamp(from)));
     return ids;
   }
 
-  /** Inserts {@code n} delivered (finished) deliveries. */
-  private void insertDelivered(UUID endpoint, int n) {
+  /**
+   * Makes {@code n} deliveries that were attempted over the last day and succeeded, the way
+   * deliveries finish: leased, then their attempts written by {@link DeliveryRepository#finish}.
+   */
+  private void finished(UUID endpoint, int n) {
+    UUID token = UUID.randomUUID();
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(UUID.randomUUID());
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     sql(
         "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
-            + " event_type, payload, status, attempts, created_at, updated_at)"
-            + " SELECT gen_random_uuid(), $1, $2, 'http://127.0.0.1:9/', 'evt_done' || g,"
-            + " 'payment.success', '\\x7b7d'::bytea, 'success', 1, now(), now()"
-            + " FROM generate_series(1, $3) g",
-        Tuple.of(merchant.id(), endpoint, n));
+            + " event_type, payload, status, attempts, next_retry_at, run_at, lease_token,"
+            + " created_at, updated_at) SELECT d.id, $2, $3, 'http://127.0.0.1:9/', 'evt_' || d.id,"
+            + " 'payment.success', '\\x7b7d'::bytea, 'pending', 0, $4, $5, $6, $4, $4"
+            + " FROM unnest($1::uuid[]) AS d(id) ORDER BY random()",
+        Tuple.from(
+            List.of(
+                ids.toArray(UUID[]::new),
+                merchant.id(),
+                endpoint,
+                Rows.timestamp(now.minus(Duration.ofDays(1))),
+                Rows.timestamp(now.plusSeconds(30)),
+                token)));
+    Random random = new Random(6);
+    List<AttemptRecord> attempts = new ArrayList<>();
+    for (UUID id : ids) {
+      Instant at = now.minusMillis(random.nextInt((int) Duration.ofDays(1).toMillis()));
+      attempts.add(
+          new AttemptRecord(
+              id, token, 1, at, 200, 5, null, null, "success", null, "http://127.0.0.1:9/"));
+    }
+    for (int from = 0; from < n; from += 2_000) {
+      int to = Math.min(n, from + 2_000);
+      assertEquals(
+          to - from,
+          deliveries
+              .finish(attempts.subList(from, to))
+              .await()
+              .atMost(Duration.ofSeconds(30))
+              .size());
+    }
   }
 
   private Claimed claim(Room room) {
@@ -242,8 +286,9 @@ class ParkingTest {
         .getLong(0);
   }
 
-  private static List<UUID> ids(List<DueDelivery> due) {
-    return due.stream().map(DueDelivery::id).toList();
+  /** The deliveries a claim leased (it returns them in no particular order). */
+  private static Set<UUID> ids(List<DueDelivery> due) {
+    return due.stream().map(DueDelivery::id).collect(Collectors.toSet());
   }
 
   private io.vertx.mutiny.sqlclient.RowSet<Row> sql(String sql, Tuple args) {
