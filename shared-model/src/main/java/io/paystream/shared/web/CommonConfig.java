@@ -26,11 +26,14 @@ public interface CommonConfig {
 
   /** Requests per second per merchant, per instance. */
   interface RateLimit {
-    /** Sustained rate ({@code RATE_LIMIT_PER_SECOND}); 0 turns limiting off. Never below 100. */
+    /**
+     * Sustained rate ({@code RATE_LIMIT_PER_SECOND}); 0 turns limiting off. Never below 100: the
+     * service refuses to start with less.
+     */
     @WithDefault("1000")
     double perSecond();
 
-    /** Requests allowed at once ({@code RATE_LIMIT_BURST}). */
+    /** Requests allowed at once ({@code RATE_LIMIT_BURST}); at least 100. */
     @WithDefault("2000")
     double burst();
   }

@@ -44,6 +44,9 @@ public class CommonProducers {
    */
   private static final Duration CREDENTIAL_TTL = Duration.ofSeconds(5);
 
+  /** The contract's floor: a merchant may always make this many requests per second. */
+  private static final double MIN_RATE_LIMIT = 100;
+
   private final String schema;
   private final CommonConfig config;
 
@@ -86,9 +89,12 @@ public class CommonProducers {
     return SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
   }
 
-  /** Makes the secret box at start, so that a missing required key stops the service at once. */
-  void checkEncryptionKey(@Observes StartupEvent started, SecretBox box) {
-    // Injecting the box has made it: nothing else to do.
+  /**
+   * Makes the secret box and the rate limiter at start, so that a missing required key or a limit
+   * below the contract's floor stops the service at once.
+   */
+  void checkSettings(@Observes StartupEvent started, SecretBox box, RateLimiter limiter) {
+    // Injecting them has made them: nothing else to do.
   }
 
   @Produces
@@ -104,11 +110,25 @@ public class CommonProducers {
     return new IdempotentRun(store, box);
   }
 
-  /** Per merchant, per instance ({@code RATE_LIMIT_PER_SECOND}, {@code RATE_LIMIT_BURST}). */
+  /**
+   * Per merchant, per instance ({@code RATE_LIMIT_PER_SECOND}, {@code RATE_LIMIT_BURST}).
+   *
+   * @throws IllegalStateException for a limit a merchant could meet below 100 requests/s, which the
+   *     contract rules out: a rate other than 0 (no limit) below 100, or a burst below 100
+   */
   @Produces
   @Singleton
   RateLimiter rateLimiter() {
-    return new RateLimiter(config.rateLimit().perSecond(), config.rateLimit().burst());
+    double perSecond = config.rateLimit().perSecond();
+    double burst = config.rateLimit().burst();
+    if (perSecond != 0 && !(perSecond >= MIN_RATE_LIMIT)) {
+      throw new IllegalStateException(
+          "RATE_LIMIT_PER_SECOND must be 0 (no limit) or at least 100, not " + perSecond);
+    }
+    if (perSecond != 0 && !(burst >= MIN_RATE_LIMIT)) {
+      throw new IllegalStateException("RATE_LIMIT_BURST must be at least 100, not " + burst);
+    }
+    return new RateLimiter(perSecond, burst);
   }
 
   /** API keys checked against {@code <schema>.merchants} (a table or a projection). */

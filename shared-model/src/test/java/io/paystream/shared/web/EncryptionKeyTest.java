@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.security.SecretBox;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,30 +50,6 @@ class EncryptionKeyTest {
   }
 
   private static SecretBox box(String key, boolean required) {
-    return new CommonProducers("test", config(key, required)).secretBox();
-  }
-
-  private static CommonConfig config(String key, boolean required) {
-    return new CommonConfig() {
-      @Override
-      public Optional<String> encryptionKey() {
-        return Optional.ofNullable(key);
-      }
-
-      @Override
-      public boolean requireEncryptionKey() {
-        return required;
-      }
-
-      @Override
-      public RateLimit rateLimit() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Outbox outbox() {
-        throw new UnsupportedOperationException();
-      }
-    };
+    return new CommonProducers("test", Settings.encryption(key, required)).secretBox();
   }
 }

@@ -1,0 +1,51 @@
+package io.paystream.payments.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.testing.ServiceProcess;
+import io.paystream.shared.testing.TestDatabases;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged service stops at start, with a message that says why, when its settings break a
+ * promise: told that a key is required ({@code REQUIRE_ENCRYPTION_KEY=true}) and given none,
+ * instead of sealing secrets under the public development key; or told to limit merchants below the
+ * contract's 100 requests/s.
+ */
+class RefusedSettingsIT {
+  private static final String DB = "paystream_payments_it";
+
+  @Test
+  void withoutARequiredKeyTheServiceDoesNotStart() throws Exception {
+    assertRefused(
+        "encryption-key-required",
+        Map.of("REQUIRE_ENCRYPTION_KEY", "true", "ENCRYPTION_KEY", ""),
+        "ENCRYPTION_KEY is not set, and REQUIRE_ENCRYPTION_KEY=true");
+  }
+
+  @Test
+  void withARateLimitBelowTheFloorTheServiceDoesNotStart() throws Exception {
+    assertRefused(
+        "rate-limit-below-floor",
+        Map.of("RATE_LIMIT_PER_SECOND", "50"),
+        "RATE_LIMIT_PER_SECOND must be 0 (no limit) or at least 100, not 50.0");
+  }
+
+  private static void assertRefused(String name, Map<String, String> settings, String why)
+      throws Exception {
+    TestDatabases.recreate(DB, "payments");
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("DATABASE_URL", TestDatabases.databaseUrl(DB));
+    env.put("REDIS_URL", TestDatabases.redisUrl(7));
+    try (ServiceProcess p = ServiceProcess.start(name, Instances.JAR, env)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !p.isAlive());
+      String log = Files.readString(p.logFile().toPath());
+      assertTrue(log.contains(why), log);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.paystream.shared.web;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@link CommonConfig} of given values, for tests of what the producers make of them. */
+record Settings(
+    Optional<String> encryptionKey,
+    boolean requireEncryptionKey,
+    CommonConfig.RateLimit rateLimit,
+    CommonConfig.Outbox outbox)
+    implements CommonConfig {
+
+  record Limit(double perSecond, double burst) implements CommonConfig.RateLimit {}
+
+  record Relay(Duration retention, Duration pollInterval) implements CommonConfig.Outbox {}
+
+  /** The defaults, but for the encryption key. */
+  static Settings encryption(String key, boolean required) {
+    return new Settings(Optional.ofNullable(key), required, defaultLimit(), defaultRelay());
+  }
+
+  /** The defaults, but for the rate limit. */
+  static Settings rateLimit(double perSecond, double burst) {
+    return new Settings(Optional.empty(), false, new Limit(perSecond, burst), defaultRelay());
+  }
+
+  private static Limit defaultLimit() {
+    return new Limit(1000, 2000);
+  }
+
+  private static Relay defaultRelay() {
+    return new Relay(Duration.ofHours(24), Duration.ofMillis(50));
+  }
+}
