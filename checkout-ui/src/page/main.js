@@ -36,6 +36,10 @@ const REFUSALS = {
 
 let submitting = false;
 let payLabel = 'Pay';
+// The last payment request that got no clear answer (no answer, 409 or 5xx): it may have made a
+// payment. Pay pressed again with the same details sends its key again, which answers with that
+// payment if it was made, so the page follows it instead of meeting it as a stranger.
+let unanswered = null;
 
 async function start() {
   if (embedded) {
@@ -85,7 +89,7 @@ async function resume() {
   }
 }
 
-// One key per press of the pay button (crypto.randomUUID needs a secure context; this does not).
+// One key per payment request (crypto.randomUUID needs a secure context; this does not).
 function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return 'chk_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -98,12 +102,16 @@ async function submit() {
   submitting = true;
   payButton.disabled = true;
   payButton.textContent = 'Sending…';
+  const sent = JSON.stringify(body);
+  const key = unanswered && unanswered.body === sent ? unanswered.key : newIdempotencyKey();
   try {
-    const payment = await createPayment(body, newIdempotencyKey());
+    const payment = await createPayment(body, key);
+    unanswered = null;
     remember(payment.id);
     form.markFault(null);
     track(payment.id);
   } catch (e) {
+    unanswered = e.status === 0 || e.status === 409 || e.status >= 500 ? { key, body: sent } : null;
     form.markServerFault(e.field, REFUSALS[e.code] || e.message);
   } finally {
     submitting = false;
@@ -113,20 +121,24 @@ async function submit() {
 }
 
 // Shows the processing state and asks for the payment every 2 s until it is no longer pending.
-function track(paymentId, polls = 0) {
+// `unreachable`: the last question got no answer (network, service restarting); the payment is
+// safe meanwhile, and the shopper is told why nothing moves.
+function track(paymentId, polls = 0, unreachable = false) {
   showProcessing(
-    polls < SLOW_AFTER_POLLS
-      ? 'Processing your payment…'
-      : 'This is taking longer than usual. We keep checking, please keep this window open.',
+    unreachable
+      ? 'We cannot reach the payment service right now. Your payment is safe: we keep checking, please keep this window open.'
+      : polls < SLOW_AFTER_POLLS
+        ? 'Processing your payment…'
+        : 'This is taking longer than usual. We keep checking, please keep this window open.',
   );
   setTimeout(async () => {
     let payment = null;
     try {
       payment = await getPayment(paymentId);
     } catch {
-      // No answer this time (network, service restarting): the payment is safe, ask again.
+      return track(paymentId, polls + 1, true);
     }
-    if (payment && payment.status !== 'pending') settle(payment);
+    if (payment.status !== 'pending') settle(payment);
     else track(paymentId, polls + 1);
   }, POLL_MS);
 }

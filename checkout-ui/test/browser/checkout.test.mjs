@@ -354,6 +354,65 @@ test("a refusal from the server is shown in error-message and the form stays", a
   await context.close();
 });
 
+test('Pay pressed again after two tries without an answer follows the payment they made, with their key', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // The first try reaches the service but its answer is lost; the page's own resend is lost on the
+  // way there. The shopper then presses Pay again.
+  const keys = [];
+  await page.route('**/api/v1/payments/public', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    if (keys.length === 2) return route.abort('connectionreset');
+    return route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  const error = page.locator(tid('error-message'));
+  await error.waitFor();
+  assert.match(await error.textContent(), /could not reach the payment service/);
+  assert.equal(keys.length, 2);
+
+  await page.click(tid('pay-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(keys.length, 3);
+  assert.equal(new Set(keys).size, 1, `one key for the three requests: ${keys}`);
+  const paymentId = await page.locator(tid('payment-id')).textContent();
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [paymentId]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('while the payment service cannot be reached, processing says so and keeps checking', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  let cut = true;
+  let asked = 0;
+  await page.route('**/api/v1/payments/*/public', (route) => {
+    asked += 1;
+    return cut ? route.abort('connectionrefused') : route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  const message = page.locator(tid('processing-message'));
+  await eventually(async () => /cannot reach the payment service/.test(await message.textContent()), 10_000, 'the unreachable message');
+  assert.ok(await page.locator(tid('processing-state')).isVisible());
+  await shot(page, '11-processing-unreachable');
+  cut = false;
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.ok(asked >= 2, `asked ${asked} times`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the close button and Escape call onClose, remove the modal and every listener, and give focus back', async () => {
   const orderId = await newOrder();
   const { context, page } = await newPage();
