@@ -44,10 +44,10 @@
     };
 
     // A success counts once the public endpoint says this order's payment succeeded. An answer that
-    // may yet change (none, 408, 429, 5xx: a restart, a limit) is asked again 1, 2, 4, 8 and 16 s
-    // later; a definite "no" is final.
-    const confirmSuccess = (id, tries = 6, wait = 1000) => {
-      if (typeof id != 'string' || settled) return;
+    // may yet change (none, 408, 429, 5xx: a restart, a limit) is asked again 1, 2 and then every
+    // 4 s, for as long as this modal stays open; a definite "no" is final.
+    const confirmSuccess = (id, wait = 1000, modal = root) => {
+      if (typeof id != 'string' || settled || !modal || modal != root) return;
       fetch(`${host}/api/v1/payments/${encodeURIComponent(id)}/public`, { credentials: 'omit', cache: 'no-store' })
         .then((r) => {
           if (r.ok) return r.json();
@@ -56,13 +56,13 @@
         })
         .then(
           (p) => {
-            if (p && p.status == 'success' && p.order_id == o.orderId && !settled) {
+            if (p && p.status == 'success' && p.order_id == o.orderId && !settled && modal == root) {
               settled = true;
               call('onSuccess', { paymentId: p.id });
               close();
             }
           },
-          () => tries > 1 && setTimeout(() => confirmSuccess(id, tries - 1, wait * 2), wait),
+          () => setTimeout(() => confirmSuccess(id, Math.min(wait * 2, 4000), modal), wait),
         );
     };
 

@@ -231,6 +231,36 @@ test('onSuccess survives the confirmation answering 503 and 429 while the API re
   await context.close();
 });
 
+test('onSuccess still fires when the confirmation gets no answer seven times in a row', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // The SDK's own confirmation meets a service down for about 20 s: refused connections and 503s.
+  const refused = [];
+  await page.route('**/api/v1/payments/*/public', (route) => {
+    if (route.request().frame() !== page.mainFrame() || refused.length === 7) return route.continue();
+    refused.push(refused.length % 2 ? 503 : 'refused');
+    if (refused.length % 2) return route.abort('connectionrefused');
+    return route.fulfill({
+      status: 503,
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      contentType: 'application/json',
+      body: '{"error":{"code":"SERVICE_UNAVAILABLE","description":"down"}}',
+    });
+  });
+  const frame = await openModal(page, orderId);
+  await payUpi(frame, 'success@okaxis');
+  const [success] = await eventually(async () => {
+    const found = await named(page, 'onSuccess');
+    return found.length > 0 && found;
+  }, 45_000, 'onSuccess');
+  assert.equal(refused.length, 7);
+  assert.equal((await merchantPayment(success.data.paymentId)).status, 'success');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('card success in the modal', async () => {
   const orderId = await newOrder(99900);
   const { context, page } = await newPage();
