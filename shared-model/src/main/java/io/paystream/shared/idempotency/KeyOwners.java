@@ -2,11 +2,16 @@ package io.paystream.shared.idempotency;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.paystream.shared.sql.Batcher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -19,12 +24,21 @@ import org.jboss.logging.Logger;
  *
  * <p>It is a guard in front of each service's own store, which stays the record of answers: when
  * Redis cannot tell within {@value #TIMEOUT_MILLIS} ms (down, or its data lost), the request goes
- * on, checked by its service's store alone. A key this instance has recorded or found its own is
- * remembered for an hour, so retries and replays cost no round trip.
+ * on, checked by its service's store alone. Keys that arrive together are recorded in one pipelined
+ * batch. A key this instance has recorded or found its own is remembered for an hour, so retries
+ * and replays cost no round trip.
  */
 public final class KeyOwners {
   static final String PREFIX = "paystream:idempotency-key:";
   static final long TIMEOUT_MILLIS = 250;
+
+  /**
+   * Keys that arrive together are recorded together: up to this many per pipelined batch, with at
+   * most {@link #MAX_CONCURRENT} batches in flight.
+   */
+  static final int MAX_BATCH = 256;
+
+  static final int MAX_CONCURRENT = 2;
   private static final Logger LOG = Logger.getLogger(KeyOwners.class);
 
   /** Deletes the key only while this service holds it. */
@@ -37,6 +51,8 @@ public final class KeyOwners {
   private final long ttlMillis;
   private final Cache<String, Boolean> ours =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).maximumSize(100_000).build();
+  private final Batcher<String, String> sets =
+      new Batcher<>(MAX_BATCH, MAX_CONCURRENT, this::setAll);
 
   /**
    * @param service the name this service records keys under
@@ -58,27 +74,7 @@ public final class KeyOwners {
     if (ours.getIfPresent(name) != null) {
       return Uni.createFrom().item(false);
     }
-    Request set =
-        Request.cmd(Command.SET)
-            .arg(name)
-            .arg(service)
-            .arg("NX")
-            .arg("GET")
-            .arg("PX")
-            .arg(ttlMillis);
-    return redis
-        .send(set)
-        .ifNoItem()
-        .after(Duration.ofMillis(TIMEOUT_MILLIS))
-        .failWith(() -> new IllegalStateException("no answer"))
-        .map(previous -> previous == null ? "" : previous.toString())
-        .onFailure()
-        .recoverWithItem(
-            failure -> {
-              LOG.debugf(
-                  "idempotency key owner unknown (%s): checked by this service only", failure);
-              return null;
-            })
+    return sets.submit(name)
         .map(
             previous -> {
               if (previous == null) {
@@ -89,6 +85,44 @@ public final class KeyOwners {
               }
               ours.put(name, true);
               return previous.isEmpty();
+            });
+  }
+
+  /**
+   * {@code SET … NX GET} of each key, pipelined: per key, its owner before ({@code ""}: none, so
+   * this service now), or {@code null} when Redis could not tell.
+   */
+  private Uni<List<String>> setAll(List<String> names) {
+    List<Request> requests = new ArrayList<>(names.size());
+    for (String name : names) {
+      requests.add(
+          Request.cmd(Command.SET)
+              .arg(name)
+              .arg(service)
+              .arg("NX")
+              .arg("GET")
+              .arg("PX")
+              .arg(ttlMillis));
+    }
+    return redis
+        .batch(requests)
+        .ifNoItem()
+        .after(Duration.ofMillis(TIMEOUT_MILLIS))
+        .failWith(() -> new IllegalStateException("no answer"))
+        .map(
+            responses -> {
+              List<String> owners = new ArrayList<>(responses.size());
+              for (Response previous : responses) {
+                owners.add(previous == null ? "" : previous.toString());
+              }
+              return owners;
+            })
+        .onFailure()
+        .recoverWithItem(
+            failure -> {
+              LOG.debugf(
+                  "idempotency key owners unknown (%s): checked by each service only", failure);
+              return Collections.nCopies(names.size(), null);
             });
   }
 
