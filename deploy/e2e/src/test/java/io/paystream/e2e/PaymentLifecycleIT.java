@@ -122,37 +122,4 @@ class PaymentLifecycleIT {
       hooks.assertSignedAndRepeatsIdentical();
     }
   }
-
-  /**
-   * An Idempotency-Key is the merchant's across the API, not one service's: a key that made an
-   * order is refused on a refund and on a webhook endpoint (each in another service), while a key
-   * under which nothing was stored (a refused request) stays free for any endpoint.
-   */
-  @Test
-  void anIdempotencyKeyBelongsToTheMerchantAcrossServices(Stack stack) throws Exception {
-    Api api = Api.merchant(stack.edge());
-    String payment = api.payUpi(api.order(20_000), "success@okaxis");
-    await()
-        .atMost(WAIT)
-        .until(() -> "success".equals(api.get("/api/v1/payments/" + payment).text("status")));
-    String key = "e2e-shared-" + payment;
-    Api.expect(api.post("/api/v1/orders", "{\"amount\":30000}", key), 201);
-
-    Api.Answer refund =
-        api.post("/api/v1/payments/" + payment + "/refunds", "{\"amount\":1000}", key);
-    Api.Answer endpoint =
-        api.post("/api/v1/webhook-endpoints", "{\"url\":\"https://example.com/hook\"}", key);
-    for (Api.Answer refused : List.of(refund, endpoint)) {
-      assertEquals(422, refused.status(), refused.raw());
-      assertEquals("IDEMPOTENCY_KEY_MISMATCH", refused.json().path("error").path("code").asText());
-    }
-    assertEquals(
-        0, api.get("/api/v1/payments/" + payment + "/refunds").json().path("total").asInt());
-
-    String unused = "e2e-refused-" + payment;
-    Api.Answer invalid =
-        api.post("/api/v1/payments/" + payment + "/refunds", "{\"amount\":0}", unused);
-    assertEquals(400, invalid.status(), invalid.raw());
-    Api.expect(api.post("/api/v1/orders", "{\"amount\":30000}", unused), 201);
-  }
 }

@@ -29,17 +29,12 @@ import java.util.function.UnaryOperator;
  *
  * <p>Work whose statement can claim the key itself runs with {@link #runClaiming}: one statement
  * instead of two for the common case of a new key.
- *
- * <p>A key another service holds for the merchant ({@link KeyOwners}) is refused (422) first: it
- * was used for a different request. A key this request recorded for its service and then stored
- * nothing under is given up again.
  */
 public final class IdempotentRun {
   /** How many lately used keys {@link #runClaiming} remembers. */
   static final int RECENT_KEYS = 1 << 14;
 
   private final IdempotencyStore store;
-  private final KeyOwners owners;
   private final SecretBox box;
   private final RequestFingerprints fingerprints;
   private final RecentKeys recent = new RecentKeys(RECENT_KEYS);
@@ -48,9 +43,8 @@ public final class IdempotentRun {
    * @param box the deployment's key: fingerprints are keyed with a key derived from it, and
    *     responses holding a secret are sealed with it ({@link #runSealed})
    */
-  public IdempotentRun(IdempotencyStore store, KeyOwners owners, SecretBox box) {
+  public IdempotentRun(IdempotencyStore store, SecretBox box) {
     this.store = store;
-    this.owners = owners;
     this.box = box;
     this.fingerprints = new RequestFingerprints(box.derivedKey("idempotency-fingerprint"));
   }
@@ -121,22 +115,6 @@ public final class IdempotentRun {
       byte[] fingerprint,
       Function<Storing, Uni<ApiResponse>> work,
       boolean sealed) {
-    if (key == null) {
-      return run(merchantId, null, fingerprint, work, sealed, false);
-    }
-    return owners
-        .claim(merchantId, key)
-        .chain(recorded -> run(merchantId, key, fingerprint, work, sealed, recorded));
-  }
-
-  /** As {@link #run}, the key's owner checked; {@code recorded}: this request recorded it. */
-  private Uni<ApiResponse> run(
-      UUID merchantId,
-      String key,
-      byte[] fingerprint,
-      Function<Storing, Uni<ApiResponse>> work,
-      boolean sealed,
-      boolean recorded) {
     return store
         .claim(merchantId, key, fingerprint)
         .chain(
@@ -159,7 +137,6 @@ public final class IdempotentRun {
                         }
                         return store
                             .release(merchantId, key, lease)
-                            .chain(() -> giveUp(merchantId, key, recorded))
                             .chain(() -> Uni.createFrom().failure(failure));
                       });
             });
@@ -198,26 +175,13 @@ public final class IdempotentRun {
     if (recent.contains(merchantId, key)) {
       return run(merchantId, key, fingerprint, work);
     }
-    return owners
-        .claim(merchantId, key)
-        .chain(
-            recorded ->
-                apply(
-                        work,
-                        new Storing(
-                            store, merchantId, key, fingerprint, null, UnaryOperator.identity()))
-                    .onFailure()
-                    .call(() -> giveUp(merchantId, key, recorded))
-                    .onItem()
-                    .ifNull()
-                    .switchTo(() -> run(merchantId, key, fingerprint, work, false, recorded)))
+    return apply(
+            work, new Storing(store, merchantId, key, fingerprint, null, UnaryOperator.identity()))
+        .onItem()
+        .ifNull()
+        .switchTo(() -> run(merchantId, key, fingerprint, work))
         .onTermination()
         .invoke(() -> recent.add(merchantId, key));
-  }
-
-  /** Gives the key's record up when this request made it (and stored nothing). */
-  private Uni<Void> giveUp(UUID merchantId, String key, boolean recorded) {
-    return recorded ? owners.release(merchantId, key) : Uni.createFrom().voidItem();
   }
 
   /**

@@ -2,7 +2,6 @@ package io.paystream.shared.web;
 
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.IdempotentRun;
-import io.paystream.shared.idempotency.KeyOwners;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.RedisEpochWatch;
 import io.paystream.shared.outbox.RelayOptions;
@@ -107,8 +106,8 @@ public class CommonProducers {
 
   @Produces
   @Singleton
-  IdempotentRun idempotentRun(IdempotencyStore store, Redis redis, SecretBox box) {
-    return new IdempotentRun(store, new KeyOwners(redis, schema, IDEMPOTENCY_TTL_MILLIS), box);
+  IdempotentRun idempotentRun(IdempotencyStore store, SecretBox box) {
+    return new IdempotentRun(store, box);
   }
 
   /**

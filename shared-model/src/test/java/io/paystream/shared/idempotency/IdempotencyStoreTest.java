@@ -19,7 +19,6 @@ import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -45,22 +44,23 @@ class IdempotencyStoreTest {
   private static final byte[] B = "request b".getBytes(StandardCharsets.UTF_8);
   private static final SecretBox BOX = SecretBox.fromBase64Key(SecretBox.DEVELOPMENT_KEY);
 
-  private static final int REDIS_DB = 10;
-
   private Vertx vertx;
   private Pool pool;
-  private Redis redis;
   private IdempotencyStore store;
 
   @BeforeEach
   void setUp() throws Exception {
     TestDatabases.recreate(DB, "idem");
-    TestDatabases.flushRedis(REDIS_DB);
     vertx = Vertx.vertx();
     pool = TestDatabases.pool(vertx, DB, 4);
-    redis = Redis.createClient(vertx, TestDatabases.redisUrl(REDIS_DB));
     sql("CREATE SCHEMA idem");
-    createKeyTable(TABLE);
+    sql(
+        "CREATE TABLE "
+            + TABLE
+            + " (merchant_id uuid NOT NULL, key text NOT NULL, fingerprint bytea NOT NULL,"
+            + " response_status int, response_body bytea, locked_until timestamptz,"
+            + " created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,"
+            + " PRIMARY KEY (merchant_id, key))");
     sql(
         "CREATE FUNCTION idem."
             + IdempotencyStore.TAKEN_OVER_FUNCTION
@@ -72,92 +72,8 @@ class IdempotencyStoreTest {
     store = new IdempotencyStore(pool, TABLE, 86_400_000, 30_000);
   }
 
-  private void createKeyTable(String table) {
-    sql(
-        "CREATE TABLE "
-            + table
-            + " (merchant_id uuid NOT NULL, key text NOT NULL, fingerprint bytea NOT NULL,"
-            + " response_status int, response_body bytea, locked_until timestamptz,"
-            + " created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,"
-            + " PRIMARY KEY (merchant_id, key))");
-  }
-
-  /** The key owners of a service named {@code service}, in the Redis every service shares. */
-  private KeyOwners owners(String service) {
-    return new KeyOwners(redis, service, 86_400_000);
-  }
-
-  /** Another service: its own key table, and its own name in the shared Redis. */
-  private IdempotentRun otherService() {
-    createKeyTable("idem.other_keys");
-    return new IdempotentRun(
-        new IdempotencyStore(pool, "idem.other_keys", 86_400_000, 30_000), owners("other"), BOX);
-  }
-
-  @Test
-  void aKeyUsedInAnotherServiceIsRefusedBeforeAnyWork() {
-    IdempotentRun here = new IdempotentRun(store, owners("idem"), BOX);
-    IdempotentRun there = otherService();
-    ApiResponse made =
-        here.run(MERCHANT, "shared", A, s -> change(s, "order")).await().atMost(WAIT);
-    assertEquals(201, made.status());
-
-    List<String> ran = new ArrayList<>();
-    for (boolean claiming : new boolean[] {false, true}) {
-      Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
-          s -> {
-            ran.add("refund");
-            return change(s, "refund");
-          };
-      Uni<ApiResponse> call =
-          claiming
-              ? there.runClaiming(MERCHANT, "shared", B, work)
-              : there.run(MERCHANT, "shared", B, work);
-      ApiException refused = assertThrows(ApiException.class, () -> call.await().atMost(WAIT));
-      assertEquals(ErrorCode.IDEMPOTENCY_KEY_MISMATCH, refused.code());
-      assertEquals(422, refused.status());
-    }
-    assertEquals(List.of(), ran, "the other service's work never ran");
-    assertEquals(1L, count("SELECT count(*) FROM idem.changes", Tuple.tuple()));
-    // The service that holds the key still replays it; another merchant's same key is free.
-    assertTrue(here.run(MERCHANT, "shared", A, s -> null).await().atMost(WAIT).replayed());
-    assertEquals(
-        201,
-        there.run(OTHER_MERCHANT, "shared", B, s -> change(s, "x")).await().atMost(WAIT).status());
-  }
-
-  @Test
-  void aKeyUnderWhichNothingWasStoredIsFreeForAnotherService() {
-    IdempotentRun here = new IdempotentRun(store, owners("idem"), BOX);
-    IdempotentRun there = otherService();
-    for (String key : new String[] {"refused", "refused-claiming"}) {
-      Function<IdempotentRun.Storing, Uni<ApiResponse>> refuse =
-          s -> Uni.createFrom().failure(ApiException.badRequest("amount must be positive"));
-      Uni<ApiResponse> call =
-          key.endsWith("claiming")
-              ? there.runClaiming(MERCHANT, key, B, refuse)
-              : there.run(MERCHANT, key, B, refuse);
-      assertEquals(400, assertThrows(ApiException.class, () -> call.await().atMost(WAIT)).status());
-      assertEquals(
-          201, here.run(MERCHANT, key, A, s -> change(s, key)).await().atMost(WAIT).status(), key);
-    }
-  }
-
-  @Test
-  void withoutRedisEachServiceStillChecksItsOwnKeys() {
-    Redis nowhere = Redis.createClient(vertx, "redis://127.0.0.1:1");
-    IdempotentRun run = new IdempotentRun(store, new KeyOwners(nowhere, "idem", 86_400_000), BOX);
-    assertEquals(201, run.run(MERCHANT, "k", A, s -> change(s, "v")).await().atMost(WAIT).status());
-    assertTrue(run.run(MERCHANT, "k", A, s -> null).await().atMost(WAIT).replayed());
-    ApiException refused =
-        assertThrows(
-            ApiException.class, () -> run.run(MERCHANT, "k", B, s -> null).await().atMost(WAIT));
-    assertEquals(ErrorCode.IDEMPOTENCY_KEY_MISMATCH, refused.code());
-  }
-
   @AfterEach
   void tearDown() {
-    redis.close();
     pool.closeAndAwait();
     vertx.closeAndAwait();
   }
@@ -265,7 +181,7 @@ class IdempotencyStoreTest {
 
   @Test
   void aRequestThatOutlivedItsLeaseChangesNothingOnceARetryTookItsKeyOver() {
-    IdempotentRun run = new IdempotentRun(store, owners("idem"), BOX);
+    IdempotentRun run = new IdempotentRun(store, BOX);
     // The retry takes the key over and has not answered yet.
     OffsetDateTime retryLease =
         assertStalledRequestChangesNothing(run, "slow", Uni.createFrom()::item);
@@ -277,7 +193,7 @@ class IdempotencyStoreTest {
 
   @Test
   void aRequestThatOutlivedItsLeaseChangesNothingOnceARetryTookItsKeyOverAndReleasedIt() {
-    IdempotentRun run = new IdempotentRun(store, owners("idem"), BOX);
+    IdempotentRun run = new IdempotentRun(store, BOX);
     // The retry takes the key over and fails, releasing it.
     assertStalledRequestChangesNothing(
         run, "released", lease -> store.release(MERCHANT, "released", lease).replaceWith(lease));
@@ -319,7 +235,7 @@ class IdempotencyStoreTest {
 
   @Test
   void aRequestThatOutlivedItsLeaseAndFailedLeavesTheKeyToTheRetry() {
-    IdempotentRun run = new IdempotentRun(store, owners("idem"), BOX);
+    IdempotentRun run = new IdempotentRun(store, BOX);
     Uni<ApiResponse> slow =
         run.run(
             MERCHANT,
@@ -359,7 +275,7 @@ class IdempotencyStoreTest {
 
   @Test
   void workThatClaimsItsKeyRunsOnceAndALatelyUsedKeyGoesToTheClaim() {
-    IdempotentRun run = new IdempotentRun(store, owners("idem"), BOX);
+    IdempotentRun run = new IdempotentRun(store, BOX);
     List<Boolean> claiming = new ArrayList<>(); // per call of the work: whether it claims its key
     Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
         storing -> {
@@ -399,7 +315,7 @@ class IdempotencyStoreTest {
 
   @Test
   void workThatNeitherClaimsNorFindsItsKeyRunsAgainAfterAClaim() {
-    IdempotentRun run = new IdempotentRun(store, owners("idem"), BOX);
+    IdempotentRun run = new IdempotentRun(store, BOX);
     List<Boolean> claiming = new ArrayList<>();
     ApiResponse answer =
         run.runClaiming(
@@ -427,7 +343,7 @@ class IdempotencyStoreTest {
 
   @Test
   void aResponseHoldingASecretIsStoredSealedAndReplayedOpened() {
-    IdempotentRun run = new IdempotentRun(store, owners("idem"), BOX);
+    IdempotentRun run = new IdempotentRun(store, BOX);
     byte[] body = "{\"secret\":\"whsec_s3cr3t\"}".getBytes(UTF_8);
     List<Integer> runs = new ArrayList<>();
     Function<IdempotentRun.Storing, Uni<ApiResponse>> work =
