@@ -51,7 +51,9 @@ class WorkerFailoverIT {
 
   @Test
   void aKilledWorkersPaymentsAreFinishedByAnotherExactlyOnce() throws Exception {
-    Map<String, String> settings = settings("4000", "3s");
+    // The bank answers 20 s after acceptance: long enough for all twenty to be accepted and held
+    // by instance a at once, even on a busy machine.
+    Map<String, String> settings = settings("20000", "3s");
 
     List<String> payments = new ArrayList<>();
     try (ServiceProcess a = Instances.start("worker-a", dbUrl, redisUrl, settings)) {
@@ -68,7 +70,7 @@ class WorkerFailoverIT {
 
     try (ServiceProcess b = Instances.start("worker-b", dbUrl, redisUrl, settings)) {
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () -> payments.stream().noneMatch(id -> "pending".equals(Instances.status(b, id))));
       for (int i = 0; i < payments.size(); i++) {
