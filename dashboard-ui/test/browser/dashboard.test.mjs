@@ -568,9 +568,10 @@ describe('dashboard', { timeout: 600_000 }, () => {
       // The page starts three requests; every refusal has arrived before the address is checked.
       await eventually(() => refused.length >= 3, 10_000, 'the three requests of the webhooks page to be refused');
       assert.deepEqual([...refused].sort(), ['/api/v1/webhook-endpoints', '/api/v1/webhook-secret', '/api/v1/webhooks']);
-      await new Promise((r) => setTimeout(r, 500));
-      assert.equal(other.url(), `${stack.dashboardUrl}/login?next=%2Fdashboard%2Fwebhooks`);
+      const login = `${stack.dashboardUrl}/login?next=%2Fdashboard%2Fwebhooks`;
+      await other.waitForURL(login);
       assert.match(await text(ID('login-message'), other), /session has ended/);
+      assert.equal(other.url(), login, 'one redirect to the login page, none after it');
 
       await other.fill(ID('email-input'), MERCHANT.email);
       await other.fill(ID('password-input'), MERCHANT.password);
