@@ -121,13 +121,13 @@ class ProjectionTest extends UpstreamTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p)); // its events handled
     String instance = "held-back-" + UUID.randomUUID();
     try {
-      // Just made: an event waiting 1.5 s was committed after a request now at its deadline (2 s)
+      // Just made: an event waiting 1 s was committed after a request now at its deadline (2 s)
       // began, so that request did not depend on it.
-      report(instance, 1_500);
+      report(instance, 1_000);
       assertFalse(behind(p));
-      // The same report 0.8 s later (reports come every second): by now that event has waited
+      // The same report 1.3 s later (reports come every second): by now that event has waited
       // 2.3 s, so it was committed before such a request began, and may be what its client read.
-      Thread.sleep(800);
+      Thread.sleep(1_300);
       assertRefundIs503WhileBehind(p);
     } finally {
       report(instance, 0);
