@@ -28,7 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secret rotation: during the overlap (6 s in tests, 24 h by default) both secrets sign, then only
+ * Secret rotation: during the overlap (12 s in tests, 24 h by default) both secrets sign, then only
  * the new one; {@code X-Webhook-Signature} always uses the newest.
  */
 @QuarkusTest
@@ -62,7 +62,7 @@ class RotationTest {
       assertTrue(second.matches("whsec_[A-Za-z0-9+/]{43}="), second);
       Instant validUntil = Instant.parse(rotated.getString("previous_secret_valid_until"));
       Instant rotatedAt = Instant.parse(rotated.getString("rotated_at"));
-      assertEquals(6, Duration.between(rotatedAt, validUntil).toSeconds());
+      assertEquals(12, Duration.between(rotatedAt, validUntil).toSeconds());
       // The same request again is the stored answer, not a second rotation.
       String replay =
           m.api()
@@ -104,7 +104,7 @@ class RotationTest {
           signatures[0]);
 
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(25))
           // Times are shown to the second: the real end of the overlap may be up to 1 s later.
           .until(() -> Instant.now().isAfter(validUntil.plusMillis(1_500)));
       assertNull(
@@ -130,8 +130,8 @@ class RotationTest {
     try (Receiver receiver = Receiver.start()) {
       Publisher.endpoint(m, receiver.url("/twice"));
       String second = rotate(m, "twice-1");
-      Instant firstUntil = Instant.now().plusSeconds(6);
-      Thread.sleep(3_000); // the second rotation comes halfway through the first one's overlap
+      Instant firstUntil = Instant.now().plusSeconds(12);
+      Thread.sleep(6_000); // the second rotation comes halfway through the first one's overlap
       String third = rotate(m, "twice-2");
       Instant secondUntil =
           Instant.parse(
@@ -149,9 +149,9 @@ class RotationTest {
       assertEquals(
           SigningSecret.of(third).hexSignature(all.body()), all.header("X-Webhook-Signature"));
 
-      // The first secret's overlap ends; the second's has 3 s left.
+      // The first secret's overlap ends; the second's has 6 s left.
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(15))
           .until(() -> Instant.now().isAfter(firstUntil.plusMillis(1_500)));
       assertTrue(Instant.now().isBefore(secondUntil), "the second secret still signs");
       Hit later = deliver(pub, m, receiver, "/twice", 2);
