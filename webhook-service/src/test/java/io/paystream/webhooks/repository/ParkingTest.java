@@ -1,5 +1,6 @@
 package io.paystream.webhooks.repository;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,8 +68,24 @@ class ParkingTest {
   void stopSchedulerAndMakeEndpoints() {
     scheduler.stop();
     // The claims here read the whole queue: what earlier tests left pending (retries still due
-    // later) would be claimed and read with this test's rows.
-    sql("DELETE FROM webhooks.deliveries WHERE status = 'pending'", Tuple.tuple());
+    // later) would be claimed and read with this test's rows. Once their attempts in flight have
+    // been written, they are put off by a day (kept, with their attempt log).
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                sql(
+                            "SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending'"
+                                + " AND lease_token IS NOT NULL AND run_at > now()",
+                            Tuple.tuple())
+                        .iterator()
+                        .next()
+                        .getLong(0)
+                    == 0);
+    sql(
+        "UPDATE webhooks.deliveries SET run_at = now() + interval '1 day', parked = false"
+            + " WHERE status = 'pending'",
+        Tuple.tuple());
     merchant = new Publisher(streams).merchant("whsec_test_abc123");
     slow = UUID.fromString(Publisher.endpoint(merchant, "http://127.0.0.1:9/slow"));
     other = UUID.fromString(Publisher.endpoint(merchant, "http://127.0.0.1:9/other"));
