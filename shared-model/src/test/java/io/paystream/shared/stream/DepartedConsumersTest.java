@@ -121,7 +121,7 @@ class DepartedConsumersTest {
     ConsumerOptions options =
         ConsumerOptions.of(STREAM, GROUP, "live")
             .withClaimMinIdleMillis(100)
-            .withClaimIntervalMillis(3_000);
+            .withClaimIntervalMillis(5_000);
     StreamConsumer live =
         new StreamConsumer(
             vertx,
@@ -131,12 +131,15 @@ class DepartedConsumersTest {
               handled.add(event.id());
               return Uni.createFrom().voidItem();
             });
+    long started = System.nanoTime();
     live.start();
     try {
-      // The first claim round runs 3 s after the start, the second 6 s after it: everything is
-      // taken over by the first.
-      Thread.sleep(5_000);
-      assertEquals(backlog, handled.size());
+      // The first claim round runs 5 s after the start, the second 10 s after it: everything is
+      // taken over by the first, before the second could start.
+      await()
+          .atMost(
+              Duration.ofNanos(Duration.ofMillis(9_500).toNanos() - (System.nanoTime() - started)))
+          .until(() -> handled.size() == backlog);
     } finally {
       live.stop();
     }
