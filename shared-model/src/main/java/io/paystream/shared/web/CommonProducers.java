@@ -121,12 +121,14 @@ public class CommonProducers {
   RateLimiter rateLimiter() {
     double perSecond = config.rateLimit().perSecond();
     double burst = config.rateLimit().burst();
-    if (perSecond != 0 && !(perSecond >= MIN_RATE_LIMIT)) {
-      throw new IllegalStateException(
-          "RATE_LIMIT_PER_SECOND must be 0 (no limit) or at least 100, not " + perSecond);
-    }
-    if (perSecond != 0 && !(burst >= MIN_RATE_LIMIT)) {
-      throw new IllegalStateException("RATE_LIMIT_BURST must be at least 100, not " + burst);
+    if (perSecond != 0) { // 0: no limit, whatever the burst
+      if (!(perSecond >= MIN_RATE_LIMIT)) {
+        throw new IllegalStateException(
+            "RATE_LIMIT_PER_SECOND must be 0 (no limit) or at least 100, not " + perSecond);
+      }
+      if (!(burst >= MIN_RATE_LIMIT)) {
+        throw new IllegalStateException("RATE_LIMIT_BURST must be at least 100, not " + burst);
+      }
     }
     return new RateLimiter(perSecond, burst);
   }

@@ -153,7 +153,8 @@ public class DeliveryRepository {
           + " d AS (UPDATE "
           + Tables.DELIVERIES
           + " d SET status = r.status, attempts = r.attempt, next_retry_at = r.next_retry_at,"
-          + " run_at = coalesce(r.next_retry_at, r.attempted_at), lease_token = NULL, last_attempt_at = r.attempted_at,"
+          + " run_at = coalesce(r.next_retry_at, r.attempted_at), lease_token = NULL,"
+          + " last_attempt_at = r.attempted_at,"
           + " response_code = r.response_code, endpoint_url = r.url, updated_at = r.attempted_at"
           + " FROM r WHERE d.id = r.id AND d.lease_token = r.token RETURNING d.id, d.status),"
           + " c AS (INSERT INTO "

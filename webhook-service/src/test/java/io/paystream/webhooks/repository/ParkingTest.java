@@ -74,13 +74,10 @@ class ParkingTest {
         .atMost(Duration.ofSeconds(15))
         .until(
             () ->
-                sql(
-                            "SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending'"
-                                + " AND lease_token IS NOT NULL AND run_at > now()",
-                            Tuple.tuple())
-                        .iterator()
-                        .next()
-                        .getLong(0)
+                scalar(
+                        "SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending'"
+                            + " AND lease_token IS NOT NULL AND run_at > now()",
+                        Tuple.tuple())
                     == 0);
     sql(
         "UPDATE webhooks.deliveries SET run_at = now() + interval '1 day', parked = false"
@@ -185,10 +182,7 @@ class ParkingTest {
    * on disk (as in a table that has lived a while); their ids in due order.
    */
   private List<UUID> insertDue(UUID endpoint, int n, Instant from) {
-    List<UUID> ids = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ids.add(UUID.randomUUID());
-    }
+    List<UUID> ids = randomIds(n);
     sql(
         "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
             + " event_type, payload, status, attempts, next_retry_at, run_at, created_at,"
@@ -208,10 +202,7 @@ class ParkingTest {
    */
   private void finished(UUID endpoint, int n) {
     UUID token = UUID.randomUUID();
-    List<UUID> ids = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ids.add(UUID.randomUUID());
-    }
+    List<UUID> ids = randomIds(n);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     sql(
         "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
@@ -304,14 +295,24 @@ class ParkingTest {
   }
 
   private long count(String condition, UUID endpoint) {
-    return sql(
-            "SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending' AND endpoint_id = $1"
-                + " AND "
-                + condition,
-            Tuple.of(endpoint))
-        .iterator()
-        .next()
-        .getLong(0);
+    return scalar(
+        "SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending' AND endpoint_id = $1"
+            + " AND "
+            + condition,
+        Tuple.of(endpoint));
+  }
+
+  /** The one number a query answers. */
+  private long scalar(String sql, Tuple args) {
+    return sql(sql, args).iterator().next().getLong(0);
+  }
+
+  private static List<UUID> randomIds(int n) {
+    List<UUID> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids.add(UUID.randomUUID());
+    }
+    return ids;
   }
 
   /** The deliveries a claim leased (it returns them in no particular order). */
