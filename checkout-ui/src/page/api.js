@@ -38,8 +38,16 @@ export const getOrder = (id) => call(`/orders/${encodeURIComponent(id)}/public`)
 export const getPayment = (id) => call(`/payments/${encodeURIComponent(id)}/public`);
 
 /**
- * Creates a payment. The same Idempotency-Key is sent again once when the first try got no answer
- * or met a request still in flight, so a flaky network never makes two payments.
+ * Whether a payment request may have made a payment without saying so: it got no answer (status
+ * 0), met a request with its key still in flight (409), or a failure on the way (any 5xx: a 504
+ * from the edge may come after the payment was made). Sent again with its key, it answers with
+ * that payment if there is one.
+ */
+export const mayHaveMadePayment = (e) => e.status === 0 || e.status === 409 || e.status >= 500;
+
+/**
+ * Creates a payment. The same Idempotency-Key is sent again once when the first try got no clear
+ * answer (`mayHaveMadePayment`), so a flaky network never makes two payments.
  */
 export async function createPayment(body, idempotencyKey) {
   const init = {
@@ -50,7 +58,7 @@ export async function createPayment(body, idempotencyKey) {
   try {
     return await call('/payments/public', init);
   } catch (e) {
-    if (e.status !== 0 && e.status !== 409 && e.status !== 503) throw e;
+    if (!mayHaveMadePayment(e)) throw e;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     return call('/payments/public', init);
   }

@@ -2,7 +2,7 @@
 // endpoints, polls it every 2 s while pending and shows the outcome. Embedded (`embedded=true`),
 // it also tells the framing page (see parent.js); standalone, the outcome simply stays on the page.
 
-import { createPayment, getOrder, getPayment } from './api.js';
+import { createPayment, getOrder, getPayment, mayHaveMadePayment } from './api.js';
 import * as form from './form.js';
 import { parentMessenger } from './parent.js';
 import { formatAmount } from './validation.js';
@@ -36,7 +36,7 @@ const REFUSALS = {
 
 let submitting = false;
 let payLabel = 'Pay';
-// The last payment request that got no clear answer (no answer, 409 or 5xx): it may have made a
+// The last payment request that got no clear answer (`mayHaveMadePayment`): it may have made a
 // payment. Pay pressed again with the same details sends its key again, which answers with that
 // payment if it was made, so the page follows it instead of meeting it as a stranger.
 let unanswered = null;
@@ -111,7 +111,7 @@ async function submit() {
     form.markFault(null);
     track(payment.id);
   } catch (e) {
-    unanswered = e.status === 0 || e.status === 409 || e.status >= 500 ? { key, body: sent } : null;
+    unanswered = mayHaveMadePayment(e) ? { key, body: sent } : null;
     form.markServerFault(e.field, REFUSALS[e.code] || e.message);
   } finally {
     submitting = false;

@@ -403,6 +403,35 @@ test('Pay pressed again after two tries without an answer follows the payment th
   await context.close();
 });
 
+test('a 504 from the edge after the payment was made: the page sends the key again and follows that payment', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // The first try makes the payment, but the edge gives up waiting and answers 504.
+  const keys = [];
+  await page.route('**/api/v1/payments/public', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length > 1) return route.continue();
+    await route.fetch();
+    return route.fulfill({
+      status: 504,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'The service took too long to answer' } }),
+    });
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1]);
+  const paymentId = await page.locator(tid('payment-id')).textContent();
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [paymentId]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('while the payment service cannot be reached, processing says so and keeps checking', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
