@@ -11,9 +11,12 @@ COPY checkout-ui/ checkout-ui/
 COPY dashboard-ui/ dashboard-ui/
 RUN cd checkout-ui && npm run build && cd ../dashboard-ui && npm run build
 
-FROM nginx:1.27-alpine
+# nginx's own image made to run as an unprivileged user (uid 101): every port here is above 1024,
+# and the pid file and temporary files are in /tmp (nginx.conf).
+FROM nginxinc/nginx-unprivileged:1.27-alpine
 # The image's entrypoint fills /etc/nginx/templates/*.template from the environment (only
-# variables that are set: nginx's own $variables stay) into /etc/nginx/conf.d/.
+# variables that are set: nginx's own $variables stay) into /etc/nginx/conf.d/, which uid 101 owns.
+USER root
 RUN rm -f /etc/nginx/conf.d/default.conf
 COPY deploy/compose/nginx.conf /etc/nginx/nginx.conf
 COPY deploy/edge/nginx/*.inc /etc/nginx/paystream/
@@ -23,3 +26,4 @@ COPY deploy/edge/nginx/apps.conf.template /etc/nginx/templates/20-apps.conf.temp
 COPY --from=apps /build/checkout-ui/dist/ /usr/share/paystream/checkout/
 COPY --from=apps /build/dashboard-ui/dist/ /usr/share/paystream/dashboard/
 EXPOSE 8000 3000 3001
+USER 101

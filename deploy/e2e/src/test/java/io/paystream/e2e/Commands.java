@@ -2,6 +2,7 @@ package io.paystream.e2e;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,11 +13,29 @@ import java.util.concurrent.TimeUnit;
 final class Commands {
   private Commands() {}
 
-  /** The nginx binary: Debian's is in /usr/sbin, which an ordinary user's PATH leaves out. */
-  static String nginx() {
-    return java.nio.file.Files.isExecutable(Path.of("/usr/sbin/nginx"))
-        ? "/usr/sbin/nginx"
-        : "nginx";
+  /**
+   * The nginx binary, installed first where it is missing (deploy/local/ensure-tools.sh). Debian's
+   * is in /usr/sbin, which an ordinary user's PATH leaves out.
+   */
+  static synchronized String nginx() throws IOException, InterruptedException {
+    if (!Files.isExecutable(Path.of("/usr/sbin/nginx")) && onPath("nginx") == null) {
+      run(
+          Stack.ROOT,
+          Map.of(),
+          Duration.ofMinutes(10),
+          List.of(Stack.ROOT.resolve("deploy/local/ensure-tools.sh").toString(), "nginx"));
+    }
+    return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
+  }
+
+  private static Path onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   static String run(Path dir, Map<String, String> env, Duration timeout, List<String> command)

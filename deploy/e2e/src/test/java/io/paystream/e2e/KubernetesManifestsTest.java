@@ -164,6 +164,38 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"jvm", "jvm-hpa", "native"})
+  void everyPodRunsWithoutPrivileges(String overlay) throws Exception {
+    List<String> checked = new ArrayList<>();
+    for (JsonNode o : render(overlay)) {
+      String kind = o.path("kind").asText();
+      if (!kind.equals("Deployment") && !kind.equals("Job")) {
+        continue;
+      }
+      String name = kind + " " + o.path("metadata").path("name").asText();
+      JsonNode pod = o.path("spec").path("template").path("spec");
+      JsonNode context = pod.path("securityContext");
+      assertTrue(context.path("runAsNonRoot").asBoolean(), name + ": runAsNonRoot");
+      if (context.has("runAsUser")) {
+        assertTrue(context.path("runAsUser").asInt() > 0, name + ": runAsUser");
+      }
+      assertEquals(
+          "RuntimeDefault",
+          context.path("seccompProfile").path("type").asText(),
+          name + ": seccomp");
+      for (JsonNode c : pod.path("containers")) {
+        JsonNode own = c.path("securityContext");
+        assertFalse(
+            own.path("allowPrivilegeEscalation").asBoolean(true),
+            name + ": allowPrivilegeEscalation");
+        assertEquals("[\"ALL\"]", own.path("capabilities").path("drop").toString(), name);
+      }
+      checked.add(name);
+    }
+    assertTrue(checked.contains("Deployment web"), "the web Deployment was checked: " + checked);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"jvm", "native"})
   void webhookServiceScalesOnItsBacklogWithKeda(String overlay) throws Exception {
     List<JsonNode> objects = render(overlay);

@@ -1,5 +1,7 @@
 package io.paystream.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +33,8 @@ class WebImageNginxConfigIT {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
   private static final Pattern COMPOSE_DEFAULT = Pattern.compile("\\$\\{[A-Z_]+:-([^}]*)}");
   private static final Pattern HOST_PORT = Pattern.compile("[a-z][a-z0-9-]*:(\\d+)");
+  private static final Pattern LISTEN =
+      Pattern.compile("(?m)^\\s*listen\\s+(?:\\S*:)?(\\d+)[\\s;]");
 
   @Test
   void composeStartsTheImagesNginx() throws Exception {
@@ -94,6 +98,7 @@ class WebImageNginxConfigIT {
         }
       }
     }
+    assertRunsUnprivileged(Files.readString(conf), etc.resolve("conf.d"));
     // Where this machine's nginx may write, and the mime types the base image has in place.
     Files.copy(
         Path.of("/etc/nginx/mime.types"),
@@ -101,11 +106,12 @@ class WebImageNginxConfigIT {
         StandardCopyOption.REPLACE_EXISTING);
     String main =
         Files.readString(conf)
-            .replaceAll("(?m)^user .*$", "")
             .replaceAll("(?m)^pid .*$", "pid " + image.resolve("nginx.pid") + ";")
             .replaceAll("(?m)^error_log .*$", "error_log " + image.resolve("error.log") + ";")
-            .replace("/var/log/nginx/", image + "/");
+            .replace("/var/log/nginx/", image + "/")
+            .replace(" /tmp/", " " + image + "/tmp/");
     Files.writeString(conf, main);
+    Files.createDirectories(inImage(image, "/tmp"));
     String out =
         Commands.run(
             image,
@@ -113,6 +119,34 @@ class WebImageNginxConfigIT {
             Duration.ofSeconds(30),
             List.of(Commands.nginx(), "-t", "-p", etc + "/", "-c", conf.toString()));
     assertTrue(out.contains("test is successful"), out);
+  }
+
+  /**
+   * The image runs as uid 101 (web.Dockerfile's last {@code USER}, the Deployment's {@code
+   * runAsUser}), so nginx must not ask to switch users, must write only under /tmp (pid file,
+   * temporary files) and must listen only on ports a user without privileges may bind.
+   */
+  private static void assertRunsUnprivileged(String main, Path confD) throws IOException {
+    List<String> lines = Files.readAllLines(DOCKERFILE);
+    assertEquals("USER 101", lines.get(lines.size() - 1).trim(), "the image ends as uid 101");
+    assertFalse(Pattern.compile("(?m)^\\s*user\\s").matcher(main).find(), "no user directive");
+    Matcher pid = Pattern.compile("(?m)^pid\\s+(\\S+);").matcher(main);
+    assertTrue(pid.find() && pid.group(1).startsWith("/tmp/"), "the pid file is in /tmp");
+    for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+      Matcher temp = Pattern.compile(kind + "_temp_path\\s+(\\S+);").matcher(main);
+      assertTrue(temp.find() && temp.group(1).startsWith("/tmp/"), kind + " files go to /tmp");
+    }
+    int listens = 0;
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(confD, "*.conf")) {
+      for (Path f : all) {
+        Matcher listen = LISTEN.matcher(Files.readString(f));
+        while (listen.find()) {
+          listens++;
+          assertTrue(Integer.parseInt(listen.group(1)) >= 1024, f + ": " + listen.group());
+        }
+      }
+    }
+    assertTrue(listens >= 3, "the servers' listen directives were found: " + listens);
   }
 
   /**
