@@ -90,6 +90,10 @@ class ComposeFileTest {
       String jvm = Files.readString(dockerfile);
       assertTrue(jvm.contains("COPY --chown=185 target/quarkus-app/"), name);
       assertTrue(jvm.contains("USER 185"), name + " runs as a non-root user");
+      assertTrue(
+          jvm.contains("-XX:MaxRAMPercentage="),
+          name + " sizes its heap from the container's memory limit");
+      assertEquals("512m", s.path("mem_limit").asText(), name + " has a memory limit");
       String nativeFile = Files.readString(context.resolve("src/main/docker/Dockerfile.native"));
       assertTrue(
           nativeFile.contains("FROM quay.io/quarkus/quarkus-micro-image"),

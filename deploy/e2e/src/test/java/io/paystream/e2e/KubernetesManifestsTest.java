@@ -74,6 +74,13 @@ class KubernetesManifestsTest {
         assertTrue(c.path("resources").path(kind).has("cpu"), name + " " + kind + " cpu");
         assertTrue(c.path("resources").path(kind).has("memory"), name + " " + kind + " memory");
       }
+      if (!overlay.equals("native")) {
+        // A JVM keeps the heap it was given: its memory is requested in full.
+        assertEquals(
+            c.path("resources").path("limits").path("memory").asText(),
+            c.path("resources").path("requests").path("memory").asText(),
+            name + " requests its memory limit");
+      }
       assertTrue(
           c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt() > 0, name);
       assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 45, name);
