@@ -42,7 +42,7 @@ image_java_options() {
   local envs
   envs=$(sed -n 's/^ENV \([A-Z_][A-Z0-9_]*\)="\{0,1\}\([^"]*\)"\{0,1\}$/\1=\2/p' "$ROOT/$1/src/main/docker/Dockerfile.jvm")
   get() { grep "^$1=" <<<"$envs" | head -n 1 | cut -d= -f2- || true; }
-  if [ -n "$(get JAVA_OPTS)" ]; then
+  if grep -q '^JAVA_OPTS=' <<<"$envs"; then
     get JAVA_OPTS
     return
   fi
@@ -114,6 +114,7 @@ cg_ooms() { # how often the kernel killed a process of the cgroup for memory
 # Limits of a service's container in deploy/k8s/base/<service>.yaml: "<bytes> <millicores>".
 k8s_limits() {
   awk '
+    /^ *#/ { next }
     /^ *limits:/ { inside = 1; next }
     inside && /^ *memory:/ { m = $2 }
     inside && /^ *cpu:/ { c = $2; gsub(/"/, "", c) }
@@ -121,6 +122,7 @@ k8s_limits() {
     END {
       if (m ~ /Mi$/) { sub(/Mi$/, "", m); m = m * 1048576 } else if (m ~ /Gi$/) { sub(/Gi$/, "", m); m = m * 1073741824 }
       if (c ~ /m$/) { sub(/m$/, "", c) } else { c = c * 1000 }
+      if (m + 0 <= 0 || c + 0 <= 0) { print "no memory and CPU limits found" > "/dev/stderr"; exit 1 }
       printf "%d %d\n", m, c
     }' "$ROOT/deploy/k8s/base/$1.yaml"
 }
@@ -156,6 +158,7 @@ RECEIVER_PID=$!
 start() { # start <service>: in its cgroups, as its image starts it
   local svc=$1 limits options
   read -r -a limits <<<"$(k8s_limits "$svc")"
+  [ -n "${limits[1]:-}" ] || { echo "$svc: no limits in deploy/k8s/base/$svc.yaml"; exit 1; }
   cg_make "$svc" "${limits[0]}" "${limits[1]}"
   options="$(image_java_options "$svc") $EXTRA_JAVA_OPTIONS"
   echo "$svc: java $options" >>"$OUT/options"
@@ -170,6 +173,7 @@ start() { # start <service>: in its cgroups, as its image starts it
   PIDS[$svc]=$!
   PEAK_RSS[$svc]=0
 }
+java -version 2>&1 | head -n 1 | sed 's/^/java: /'
 for svc in "${SERVICES[@]}"; do start "$svc"; done
 for svc in "${SERVICES[@]}"; do
   for _ in $(seq 1 240); do
@@ -252,10 +256,10 @@ for svc in "${SERVICES[@]}"; do
   gcs=-
   if kill -0 "$pid" 2>/dev/null; then
     alive=yes
-    gcs=$(jstat -gcutil "$pid" | awk 'NR == 2 {print $(NF-6) "/" $(NF-4) ", " $NF}')
+    gcs=$(jstat -gcutil "$pid" 2>/dev/null | awk 'NR == 2 {print $(NF-6) "/" $(NF-4) ", " $NF}' || echo -)
     heap=$(jcmd "$pid" VM.flags 2>/dev/null | grep -o 'MaxHeapSize=[0-9]*' | cut -d= -f2 || echo 0)
-    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
-    [ "$hwm" -gt "${PEAK_RSS[$svc]}" ] && PEAK_RSS[$svc]=$hwm
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "${hwm:-0}" -gt "${PEAK_RSS[$svc]}" ] && PEAK_RSS[$svc]=$hwm
   fi
   peak=$((PEAK_RSS[$svc] * 1024))
   printf '%-17s %9s %9s %9s %14s %5s %6s   %s\n' "$svc" "$(mib "${limits[0]}")" "$(mib "${heap:-0}")" \

@@ -106,10 +106,10 @@ class WebImageNginxConfigIT {
         StandardCopyOption.REPLACE_EXISTING);
     String main =
         Files.readString(conf)
+            .replace(" /tmp/", " " + image + "/tmp/")
             .replaceAll("(?m)^pid .*$", "pid " + image.resolve("nginx.pid") + ";")
             .replaceAll("(?m)^error_log .*$", "error_log " + image.resolve("error.log") + ";")
-            .replace("/var/log/nginx/", image + "/")
-            .replace(" /tmp/", " " + image + "/tmp/");
+            .replace("/var/log/nginx/", image + "/");
     Files.writeString(conf, main);
     Files.createDirectories(inImage(image, "/tmp"));
     String out =
