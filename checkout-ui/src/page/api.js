@@ -3,7 +3,7 @@
 
 const BASE = '/api/v1';
 
-/** A refusal from the API (`status` 0: the request never got an answer). */
+/** A refusal from the API (`status` 0: no answer, or a success that could not be read). */
 export class ApiError extends Error {
   constructor(status, code, message, field) {
     super(message);
@@ -22,6 +22,10 @@ async function call(path, init = {}) {
   }
   const body = await res.json().catch(() => null);
   if (res.ok && body) return body;
+  if (res.ok) {
+    // A success whose body was cut short or mangled on the way: what it said is unknown.
+    throw new ApiError(0, 'NETWORK_ERROR', 'We could not read the answer of the payment service. Please try again.');
+  }
   const err = (body && body.error) || {};
   throw new ApiError(
     res.status,

@@ -403,20 +403,17 @@ test('Pay pressed again after two tries without an answer follows the payment th
   await context.close();
 });
 
-test('a 504 from the edge after the payment was made: the page sends the key again and follows that payment', async () => {
+// The first payment request reaches the service and makes the payment, but the page gets
+// `answer(response)` instead of its answer: the page must send the same key again and follow that
+// payment, and the order must have exactly one.
+async function followsTheFirstTry(answer) {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
-  // The first try makes the payment, but the edge gives up waiting and answers 504.
   const keys = [];
   await page.route('**/api/v1/payments/public', async (route) => {
     keys.push(route.request().headers()['idempotency-key']);
     if (keys.length > 1) return route.continue();
-    await route.fetch();
-    return route.fulfill({
-      status: 504,
-      contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'The service took too long to answer' } }),
-    });
+    return route.fulfill(await answer(await route.fetch()));
   });
   await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
   await page.click(tid('method-upi'));
@@ -430,7 +427,20 @@ test('a 504 from the edge after the payment was made: the page sends the key aga
   assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [paymentId]);
   assert.deepEqual(problems, []);
   await context.close();
-});
+}
+
+test('a 504 from the edge after the payment was made: the page sends the key again and follows that payment', () =>
+  followsTheFirstTry(() => ({
+    status: 504,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'The service took too long to answer' } }),
+  })));
+
+test('a success whose body arrives cut short: the page sends the key again and follows that payment', () =>
+  followsTheFirstTry(async (made) => {
+    const text = await made.text();
+    return { response: made, body: text.slice(0, text.length / 2) };
+  }));
 
 test('while the payment service cannot be reached, processing says so and keeps checking', async () => {
   const orderId = await newOrder();
