@@ -184,10 +184,7 @@ for svc in "${SERVICES[@]}"; do
 done
 
 echo "creating $ORDERS orders"
-"${PSQL[@]}" -d "$DB" -c "INSERT INTO payments.orders (id, merchant_id, amount, currency, receipt, notes, status, created_at, updated_at)
-  SELECT 'order_' || lpad(g::text, 16, '0'), '550e8400-e29b-41d4-a716-446655440000', 50000, 'INR', NULL, '{}', 'created', now(), now()
-  FROM generate_series(1, $ORDERS) g"
-"${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.orders"
+"${PSQL[@]}" -d "$DB" -v first=1 -v last="$ORDERS" -f "$ROOT/payments-service/bench/orders.sql"
 
 sample() { # the highest resident memory (kB) seen of each service
   local svc rss

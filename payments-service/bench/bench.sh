@@ -64,10 +64,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service did not start; see $OUT"; exit 1; }
 
 echo "creating $ORDERS orders"
-"${PSQL[@]}" -d "$DB" -c "INSERT INTO payments.orders (id, merchant_id, amount, currency, receipt, notes, status, created_at, updated_at)
-  SELECT 'order_' || lpad(g::text, 16, '0'), '550e8400-e29b-41d4-a716-446655440000', 50000, 'INR', NULL, '{}', 'created', now(), now()
-  FROM generate_series(1, $ORDERS) g"
-"${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE payments.orders"
+"${PSQL[@]}" -d "$DB" -v first=1 -v last="$ORDERS" -f "$HERE/orders.sql"
 
 echo "starting the bare handler on 127.0.0.1:$BARE_PORT"
 "${PSQL[@]}" -d "$DB" -c "CREATE SCHEMA bench; CREATE TABLE bench.bare (id text PRIMARY KEY, body text, created_at timestamptz DEFAULT now());
