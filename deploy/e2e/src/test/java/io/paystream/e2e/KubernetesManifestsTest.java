@@ -84,7 +84,6 @@ class KubernetesManifestsTest {
       assertTrue(
           c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt() > 0, name);
       assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 45, name);
-      assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), name);
       assertEquals(
           0,
           deployment
