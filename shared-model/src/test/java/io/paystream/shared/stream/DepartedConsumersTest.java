@@ -137,8 +137,7 @@ class DepartedConsumersTest {
       // The first claim round runs 5 s after the start, the second 10 s after it: everything is
       // taken over by the first, before the second could start.
       await()
-          .atMost(
-              Duration.ofNanos(Duration.ofMillis(9_500).toNanos() - (System.nanoTime() - started)))
+          .atMost(Duration.ofMillis(9_500).minusNanos(System.nanoTime() - started))
           .until(() -> handled.size() == backlog);
     } finally {
       live.stop();
