@@ -26,6 +26,9 @@
   // in style-src does not block; a browser without one gets a <style> element in the modal.
   const sheet = document.adoptedStyleSheets && new CSSStyleSheet();
   if (sheet) sheet.replaceSync(CSS);
+  // The close function of the modal on screen: one at a time, whichever instance opened it (two
+  // would share one element id and pull focus from each other).
+  let shown;
 
   function PaymentGateway(options) {
     const o = options || {};
@@ -81,6 +84,8 @@
 
     const open = () => {
       if (root) return;
+      if (shown) shown(); // another instance's modal closes first, with its onClose
+      shown = close;
       settled = false;
       before = document.activeElement;
       root = document.createElement('div');
@@ -116,6 +121,7 @@
 
     const close = () => {
       if (!root) return;
+      if (shown == close) shown = null;
       removeEventListener('message', onMessage);
       document.removeEventListener('keydown', onKey, true);
       document.removeEventListener('focusin', onFocus, true);

@@ -102,6 +102,35 @@ test('checkout.js is served to any origin, stays under 4 KB and defines PaymentG
   await context.close();
 });
 
+test('a second PaymentGateway opened while another is open closes the first, with its onClose', async () => {
+  const [first, second] = [await newOrder(), await newOrder()];
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.merchantUrl}/demo.html`);
+  await page.evaluate(([first, second, key]) => {
+    window.closedOrders = [];
+    const gateway = (orderId) => new window.PaymentGateway({ key, orderId, onClose: () => window.closedOrders.push(orderId) });
+    window.gateways = [gateway(first), gateway(second)];
+    window.gateways[0].open();
+    window.gateways[1].open();
+  }, [first, second, KEY]);
+  assert.deepEqual(await page.evaluate(() => window.closedOrders), [first]);
+  const modal = page.locator('#payment-gateway-modal');
+  assert.equal(await modal.count(), 1);
+  assert.equal(new URL(await modal.locator(tid('payment-iframe')).getAttribute('src')).searchParams.get('order_id'), second);
+  // Focus moves in and stays in the one modal: nothing pulls it back and forth.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => document.getElementById('payment-gateway-modal').contains(document.activeElement)));
+  await page.evaluate(() => window.gateways[0].close());
+  assert.equal(await modal.count(), 1, "closing the instance already closed leaves the other's modal alone");
+  await page.evaluate(() => window.gateways[1].close());
+  assert.equal(await modal.count(), 0);
+  assert.deepEqual(await page.evaluate(() => window.closedOrders), [first, second]);
+  assert.equal(await page.evaluate(() => document.documentElement.style.overflow), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('open() shows the modal, iframe and close button of API.md, moves focus into it, and the order summary', async () => {
   const orderId = await newOrder(123456);
   const { context, page, problems } = await newPage();
