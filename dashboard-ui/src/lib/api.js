@@ -66,9 +66,14 @@ export async function api(method, path, body, { auth = true, idempotencyKey, sig
   );
 }
 
-/** A fresh Idempotency-Key: one per action a person takes, reused if that same action is resent. */
+/**
+ * A fresh Idempotency-Key: one per action a person takes, reused if that same action is resent.
+ * From getRandomValues, which every page has: randomUUID exists only in a secure context (https or
+ * localhost), and the dashboard may be served over plain http on another host name.
+ */
 export function newIdempotencyKey() {
-  return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'dash_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `{limit: 10, status: ''}` → `?limit=10` (empty values left out). */

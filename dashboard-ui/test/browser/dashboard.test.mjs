@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { verifySignature, verifyStandardWebhook } from '../../src/docs/verify-webhook.mjs';
 import { formatAmount, formatCount, formatRate } from '../../src/lib/format.js';
 import { createDashboardServer } from '../../server.mjs';
-import { MERCHANT, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
+import { MERCHANT, PLAIN_HTTP_HOST, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
 
 let stack;
 let call;
@@ -463,6 +463,34 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await shot('webhook-detail', false);
     await page.keyboard.press('Escape');
     await page.locator(ID('webhook-detail')).waitFor({ state: 'detached' });
+  });
+
+  test('served over plain http under another host name (no secure context), actions that send a key work', async () => {
+    const origin = stack.dashboardUrl.replace('127.0.0.1', PLAIN_HTTP_HOST);
+    const plain = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const other = await plain.newPage();
+    const errors = [];
+    other.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await other.goto(`${origin}/login`);
+      assert.equal(await other.evaluate(() => window.isSecureContext), false);
+      await other.fill(ID('email-input'), MERCHANT.email);
+      await other.fill(ID('password-input'), MERCHANT.password);
+      await other.click(ID('login-button'));
+      await other.waitForURL(`${origin}/dashboard`);
+      await other.goto(`${origin}/dashboard/webhooks`);
+      const first = other.locator(ID('retry-webhook-button')).first();
+      await first.waitFor();
+      const id = await first.getAttribute('data-webhook-id');
+      const before = (await ok('GET', `/webhooks/${id}`)).attempt_history.length;
+      await first.click();
+      const message = await eventually(async () => text(ID('webhook-log-message'), other), 10_000, 'an answer to the retry');
+      assert.match(message, /Webhook retry scheduled/);
+      await eventually(async () => (await ok('GET', `/webhooks/${id}`)).attempt_history.length > before, 10_000, 'the attempt the retry made');
+      assert.deepEqual(errors, []);
+    } finally {
+      await plain.close();
+    }
   });
 
   test('the docs page has every section, with the merchant\'s key and copyable snippets', async () => {

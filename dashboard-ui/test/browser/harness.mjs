@@ -35,6 +35,7 @@ const SERVICES = [
   { name: 'webhooks', module: 'webhook-service' },
 ];
 
+export const PLAIN_HTTP_HOST = 'dashboard.test';
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -43,6 +44,9 @@ const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // A host name other than localhost, for the dashboard as a plain-http page that is not a secure
+  // context (as on a staging or office address).
+  `--host-resolver-rules=MAP ${PLAIN_HTTP_HOST} 127.0.0.1`,
 ];
 
 function freePort() {
