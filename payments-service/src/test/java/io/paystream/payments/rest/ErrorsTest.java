@@ -156,6 +156,17 @@ class ErrorsTest {
   }
 
   @Test
+  void noAnswerIsStoredByABrowserOrAProxy() {
+    given().get("/api/v1/test/merchant").then().statusCode(200).header("Cache-Control", "no-store");
+    given()
+        .get("/api/v1/orders/order_0000000000000000/public")
+        .then()
+        .statusCode(404)
+        .header("Cache-Control", "no-store");
+    given().get("/api/v1/payments").then().statusCode(401).header("Cache-Control", "no-store");
+  }
+
+  @Test
   void healthReportsEachDependency() throws Exception {
     given()
         .get("/health")

@@ -89,6 +89,7 @@ class MerchantTest {
         onboard(body)
             .then()
             .statusCode(201)
+            .header("Cache-Control", "no-store")
             .body("api_key", matchesPattern("key_live_[A-Za-z0-9]{20}"))
             .body("api_secret", matchesPattern("secret_live_[A-Za-z0-9]{32}"))
             .body("webhook_secret", matchesPattern("whsec_[A-Za-z0-9+/]{43}="))
@@ -236,6 +237,7 @@ class MerchantTest {
     login("test@example.com", "password")
         .then()
         .statusCode(200)
+        .header("Cache-Control", "no-store")
         .body("id", equalTo("550e8400-e29b-41d4-a716-446655440000"))
         .body("api_key", equalTo("key_test_abc123"))
         .body("api_secret", equalTo("secret_test_xyz789"));
@@ -296,6 +298,7 @@ class MerchantTest {
             .post("/api/v1/merchants/me/rotate-secret")
             .then()
             .statusCode(200)
+            .header("Cache-Control", "no-store")
             .body("api_key", equalTo(m[1]))
             .body("api_secret", not(equalTo(m[2])))
             .extract()

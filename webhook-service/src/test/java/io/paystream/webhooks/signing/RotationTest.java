@@ -45,7 +45,13 @@ class RotationTest {
       Publisher.endpoint(m, receiver.url("/rotating"));
 
       JsonPath before =
-          m.api().get("/api/v1/webhook-secret").then().statusCode(200).extract().jsonPath();
+          m.api()
+              .get("/api/v1/webhook-secret")
+              .then()
+              .statusCode(200)
+              .header("Cache-Control", "no-store")
+              .extract()
+              .jsonPath();
       assertEquals(first, before.getString("secret"));
       assertNull(before.get("rotated_at"));
       assertNull(before.get("previous_secret_valid_until"));
@@ -56,6 +62,7 @@ class RotationTest {
               .post("/api/v1/webhook-secret/rotate")
               .then()
               .statusCode(200)
+              .header("Cache-Control", "no-store")
               .extract()
               .jsonPath();
       String second = rotated.getString("secret");
