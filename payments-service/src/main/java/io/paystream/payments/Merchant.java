@@ -7,7 +7,7 @@ import java.util.UUID;
  * A merchant account.
  *
  * @param apiSecretSealed the API secret sealed under the encryption key, for its own dashboard
- * @param passwordHash the dashboard password's bcrypt hash
+ * @param passwordHash the dashboard password's hash (see {@code PasswordChecks})
  */
 public record Merchant(
     UUID id,

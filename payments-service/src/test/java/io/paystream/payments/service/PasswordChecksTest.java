@@ -1,6 +1,7 @@
 package io.paystream.payments.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.error.ApiException;
@@ -42,5 +43,33 @@ class PasswordChecksTest {
     // Once the flood has passed, checks run again.
     assertTrue(
         checks.matches("correct horse", HASH).await().atMost(java.time.Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void everyByteOfALongPasswordCounts() {
+    // bcrypt itself reads 72 bytes: both of these would match a plain bcrypt hash of either.
+    String passphrase = "correct horse battery staple ".repeat(3) + "and then some";
+    String sameFirst72 = passphrase.substring(0, 72) + "something else entirely";
+    assertTrue(passphrase.length() > 72);
+    assertTrue(BcryptUtil.matches(sameFirst72, BcryptUtil.bcryptHash(passphrase)));
+
+    String stored = PasswordChecks.hashNow(passphrase);
+    assertTrue(stored.startsWith("bcrypt-sha256$$2"), stored);
+    assertTrue(PasswordChecks.matchesNow(passphrase, stored));
+    assertFalse(PasswordChecks.matchesNow(sameFirst72, stored));
+    assertFalse(PasswordChecks.matchesNow(passphrase.substring(0, 72), stored));
+    // Four-byte characters: 18 of them fill bcrypt's 72 bytes.
+    String emoji = "\uD83D\uDE00".repeat(18);
+    String stored2 = PasswordChecks.hashNow(emoji + "a");
+    assertFalse(PasswordChecks.matchesNow(emoji + "b", stored2));
+    assertTrue(PasswordChecks.matchesNow(emoji + "a", stored2));
+  }
+
+  @Test
+  void aHashStoredAsPlainBcryptStillMatches() {
+    assertTrue(PasswordChecks.matchesNow("correct horse", HASH));
+    assertFalse(PasswordChecks.matchesNow("correct horsf", HASH));
+    // Merchants onboarded before the digest form have hashes like this one.
+    assertTrue(HASH.startsWith("$2"));
   }
 }
