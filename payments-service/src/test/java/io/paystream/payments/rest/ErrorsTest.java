@@ -40,11 +40,19 @@ class ErrorsTest {
 
   @Test
   void wrongMethodIsJson405() {
-    assertNotAllowed("DELETE", "/api/v1/orders", "GET, HEAD, OPTIONS, POST");
+    assertNotAllowed("DELETE", "/api/v1/orders", "GET, HEAD, POST");
     // A literal path wins over a template, as in routing: /payments/stats is not /payments/{id}.
-    assertNotAllowed("PUT", "/api/v1/payments/stats", "GET, HEAD, OPTIONS");
+    assertNotAllowed("PUT", "/api/v1/payments/stats", "GET, HEAD");
     assertNotAllowed("DELETE", "/api/v1/payments/public", "OPTIONS, POST");
     assertNotAllowed("POST", "/api/v1/orders/order_x/public", "GET, HEAD, OPTIONS");
+  }
+
+  @Test
+  void allowListsOnlyMethodsThePathAnswers() {
+    // OPTIONS is answered where browsers need it (the public endpoints' preflight), and only there.
+    assertNotAllowed("OPTIONS", "/api/v1/orders", "GET, HEAD, POST");
+    Api.merchant().request("OPTIONS", "/api/v1/payments/public").then().statusCode(204);
+    Api.merchant().head("/api/v1/orders").then().statusCode(200);
   }
 
   private static void assertNotAllowed(String method, String path, String allow) {

@@ -69,8 +69,7 @@ final class AllowedMethods {
             Path sub = m.getAnnotation(Path.class);
             Set<String> methods =
                 methodsByTemplate.computeIfAbsent(
-                    join(base.value(), sub == null ? "" : sub.value()),
-                    t -> new TreeSet<>(Set.of("OPTIONS")));
+                    join(base.value(), sub == null ? "" : sub.value()), t -> new TreeSet<>());
             methods.add(method);
             if (method.equals("GET")) {
               methods.add("HEAD");
