@@ -58,12 +58,7 @@ public record PaymentRequest(
     if (month < 1 || month > 12) {
       throw ApiException.badRequest("expiry_month must be 1 to 12", "card.expiry_month");
     }
-    JsonNode yearNode = card.get("expiry_year");
-    String yearText =
-        yearNode != null && yearNode.isIntegralNumber()
-            ? yearNode.asText()
-            : cardString(card, "expiry_year");
-    int year = CardRules.fullYear(yearText.trim());
+    int year = CardRules.fullYear(expiryText(card, "expiry_year").trim());
     if (year < 0) {
       throw ApiException.badRequest("expiry_year must have 2 or 4 digits", "card.expiry_year");
     }
@@ -132,12 +127,20 @@ public record PaymentRequest(
   }
 
   private static int cardNumber(JsonNode card, String field) {
+    String text = expiryText(card, field).trim();
+    return text.matches("\\d{1,2}") ? Integer.parseInt(text) : -1;
+  }
+
+  /** An expiry month or year: a string, or a JSON integer taken as its digits. */
+  private static String expiryText(JsonNode card, String field) {
     JsonNode v = card.get(field);
     if (v != null && v.isIntegralNumber()) {
-      return v.canConvertToInt() ? v.intValue() : -1;
+      return v.asText();
     }
-    String text = cardString(card, field).trim();
-    return text.matches("\\d{1,2}") ? Integer.parseInt(text) : -1;
+    if (v != null && !v.isNull() && !v.isTextual()) {
+      throw ApiException.badRequest(field + " must be a string or an integer", "card." + field);
+    }
+    return cardString(card, field);
   }
 
   @Override

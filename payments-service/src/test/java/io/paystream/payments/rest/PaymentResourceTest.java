@@ -100,6 +100,17 @@ class PaymentResourceTest {
             + now.getYear()
             + ",\"cvv\":\"1234\"}}";
     Api.merchant().body(body).post("/api/v1/payments").then().statusCode(201);
+    // Anything else that is not a string is refused in words that say what is taken.
+    for (String month : new String[] {"12.0", "true", "[12]"}) {
+      Api.merchant()
+          .body(
+              body.replace("\"expiry_month\":" + now.getMonthValue(), "\"expiry_month\":" + month))
+          .post("/api/v1/payments")
+          .then()
+          .statusCode(400)
+          .body("error.field", equalTo("card.expiry_month"))
+          .body("error.description", equalTo("expiry_month must be a string or an integer"));
+    }
   }
 
   @Test
