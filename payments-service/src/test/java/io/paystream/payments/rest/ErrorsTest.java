@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,6 +77,21 @@ class ErrorsTest {
         .body("error.description", not(containsString("Jackson")))
         .body("error.description", not(containsString("com.fasterxml")))
         .body("error.description", not(containsString("Exception")));
+  }
+
+  @Test
+  void anOverlongUtf8FormIsRefusedNotDecoded() {
+    // "receipt": "\xC1\x81" would otherwise be stored as "A".
+    byte[] body = "{\"amount\":100,\"receipt\":\"..\"}".getBytes(StandardCharsets.US_ASCII);
+    body[body.length - 4] = (byte) 0xC1;
+    body[body.length - 3] = (byte) 0x81;
+    Api.merchant()
+        .body(body)
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"))
+        .body("error.description", equalTo("Request body is not valid UTF-8"));
   }
 
   @Test

@@ -43,6 +43,9 @@ public final class Json {
     if (body == null || body.length == 0) {
       throw ApiException.badRequest("Request body must be a JSON object");
     }
+    if (!isUtf8(body)) {
+      throw ApiException.badRequest("Request body is not valid UTF-8");
+    }
     JsonNode node;
     try {
       node = MAPPER.readTree(body);
@@ -53,6 +56,59 @@ public final class Json {
       throw ApiException.badRequest("Request body must be a JSON object");
     }
     return (ObjectNode) node;
+  }
+
+  /**
+   * Whether {@code bytes} are well-formed UTF-8 (RFC 3629): the parser alone would decode an
+   * overlong form ({@code C0 AF} for {@code /}) into the character it spells, and a surrogate's or
+   * a code point's beyond U+10FFFF into half a pair.
+   */
+  static boolean isUtf8(byte[] bytes) {
+    int i = 0;
+    int n = bytes.length;
+    while (i < n) {
+      int b = bytes[i] & 0xFF;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      int more;
+      int min = 0x80; // the allowed range of the first continuation byte
+      int max = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) {
+        more = 1;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        more = 2;
+        if (b == 0xE0) {
+          min = 0xA0; // overlong below U+0800
+        } else if (b == 0xED) {
+          max = 0x9F; // U+D800–U+DFFF, surrogates
+        }
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        more = 3;
+        if (b == 0xF0) {
+          min = 0x90; // overlong below U+10000
+        } else if (b == 0xF4) {
+          max = 0x8F; // beyond U+10FFFF
+        }
+      } else {
+        return false; // a continuation byte first, C0/C1 (overlong), or F5–FF
+      }
+      if (i + more >= n) {
+        return false; // cut short
+      }
+      int first = bytes[i + 1] & 0xFF;
+      if (first < min || first > max) {
+        return false;
+      }
+      for (int k = 2; k <= more; k++) {
+        if ((bytes[i + k] & 0xC0) != 0x80) {
+          return false;
+        }
+      }
+      i += more + 1;
+    }
+    return true;
   }
 
   /**

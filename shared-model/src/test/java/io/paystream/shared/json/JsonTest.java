@@ -54,6 +54,62 @@ class JsonTest {
   }
 
   @Test
+  void refusesEveryMalformedUtf8FormTheParserWouldDecode() {
+    int[][] malformed = {
+      {0xC1, 0x81}, // overlong "A"
+      {0xC0, 0xAF}, // overlong "/"
+      {0xC0, 0x80}, // overlong U+0000
+      {0xE0, 0x80, 0xAF}, // overlong "/" in three bytes
+      {0xF0, 0x80, 0x80, 0xAF}, // and in four
+      {0xED, 0xA0, 0x80}, // U+D800, a surrogate
+      {0xF4, 0x90, 0x80, 0x80}, // U+110000, beyond Unicode
+      {0xF5, 0x80, 0x80, 0x80},
+      {0x80}, // a continuation byte alone
+      {0xE2, 0x82}, // cut short
+      {0xE2, 0x28, 0xA1}, // a continuation byte missing
+    };
+    for (int[] bad : malformed) {
+      ApiException e =
+          assertThrows(ApiException.class, () -> Json.parseRequest(body(bad)), hex(bad));
+      assertEquals("Request body is not valid UTF-8", e.description(), hex(bad));
+    }
+    // The edges of what is well formed all pass: U+0080, U+07FF, U+0800, U+D7FF, U+E000,
+    // U+FFFF, U+10000 and U+10FFFF.
+    int[][] wellFormed = {
+      {0xC2, 0x80}, {0xDF, 0xBF}, {0xE0, 0xA0, 0x80}, {0xED, 0x9F, 0xBF},
+      {0xEE, 0x80, 0x80}, {0xEF, 0xBF, 0xBF}, {0xF0, 0x90, 0x80, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF},
+    };
+    for (int[] good : wellFormed) {
+      String expected = new String(bytes(good), StandardCharsets.UTF_8);
+      assertEquals(expected, Json.parseRequest(body(good)).get("a").textValue(), hex(good));
+    }
+  }
+
+  /** {@code {"a":"<bytes>"}}. */
+  private static byte[] body(int[] inner) {
+    byte[] open = "{\"a\":\"".getBytes(StandardCharsets.US_ASCII);
+    byte[] middle = bytes(inner);
+    byte[] out = new byte[open.length + middle.length + 2];
+    System.arraycopy(open, 0, out, 0, open.length);
+    System.arraycopy(middle, 0, out, open.length, middle.length);
+    out[out.length - 2] = '"';
+    out[out.length - 1] = '}';
+    return out;
+  }
+
+  private static byte[] bytes(int[] values) {
+    byte[] out = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (byte) values[i];
+    }
+    return out;
+  }
+
+  private static String hex(int[] values) {
+    return java.util.HexFormat.of().formatHex(bytes(values));
+  }
+
+  @Test
   void refusesHalfASurrogatePairAloneButKeepsWholePairs() {
     for (String body :
         new String[] {
