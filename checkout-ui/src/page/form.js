@@ -140,10 +140,18 @@ export function setUp(onSubmit) {
   inputs.number.addEventListener('input', (e) => reformat(inputs.number, formatCardNumber, deleting(e)));
   inputs.expiry.addEventListener('input', (e) => reformat(inputs.expiry, formatExpiry, deleting(e)));
   inputs.cvv.addEventListener('input', () => (inputs.cvv.value = inputs.cvv.value.replace(/\D/g, '').slice(0, 4)));
+  // Leaving a field by pressing Pay (pointer down on it) submits, and the submit checks every
+  // field: the inline check would put its message above the button while it is pressed, moving it
+  // from under the pointer, and the click would be lost. Tab to Pay still checks at once.
+  const pay = document.getElementById('pay-button');
+  let pressingPay = false;
+  pay.addEventListener('pointerdown', () => (pressingPay = true));
+  for (const type of ['pointerup', 'pointercancel']) addEventListener(type, () => (pressingPay = false), true);
   for (const [field, input] of Object.entries(inputs)) {
     input.addEventListener('input', () => faultyField === field && markFault(null));
     // A field left with something in it is checked at once; an empty one waits for the submit.
     input.addEventListener('blur', () => {
+      if (pressingPay) return;
       if (!input.value || input.closest('form').hidden) return;
       const message = field === 'vpa' ? checkUpi({ vpa: input.value })?.message : checkCardField(field, cardValues());
       if (message) markFault(field, message);

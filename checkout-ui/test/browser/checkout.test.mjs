@@ -381,6 +381,19 @@ test('the page refuses a bad VPA, card number, expiry and CVV with a visible rea
   await context.close();
 });
 
+test('a bad VPA and one press of Pay: the press submits, and the submit refuses it and points at the field', async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'shopper at bank');
+  await page.click(tid('pay-button')); // straight from the field: no Tab first
+  assert.ok(await page.locator(tid('error-message')).isVisible());
+  assert.match(await page.locator(tid('error-message')).textContent(), /UPI ID/);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testId), 'vpa-input', 'the submit moved focus to the field');
+  await context.close();
+});
+
 test("a refusal from the server is shown in error-message and the form stays", async () => {
   const orderId = await newOrder();
   const { context, page } = await newPage();
