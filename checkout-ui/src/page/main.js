@@ -47,6 +47,7 @@ async function start() {
     addEventListener('keydown', (e) => e.key === 'Escape' && tellParent({ type: 'close_modal' }));
   }
   if (!orderId) {
+    hideSummary();
     return showError('Nothing to pay', 'This checkout link has no order in it. Please go back to the shop and try again.');
   }
   byTestId('order-id').textContent = orderId;
@@ -54,6 +55,7 @@ async function start() {
   try {
     order = await getOrder(orderId);
   } catch (e) {
+    hideSummary();
     // 400 (an id that cannot be an order) and 404 are final; anything else may pass on a retry.
     return e.status === 404 || e.status === 400
       ? showError('Order not found', 'We could not find this order. Please go back to the shop and start again.')
@@ -73,6 +75,12 @@ async function start() {
   }
   show('pay');
   if (embedded && document.hasFocus()) byTestId('method-upi').focus();
+}
+
+// Without an order there is no amount to show (nor to read out) and no order to name.
+function hideSummary() {
+  document.getElementById('checkout-title').hidden = true;
+  byTestId('order-id').parentElement.hidden = true;
 }
 
 // Picks up the payment this tab started before a reload; false when there is none to pick up.

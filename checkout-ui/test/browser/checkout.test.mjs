@@ -677,14 +677,22 @@ test('keyboard only on a 360 px phone: focus stays in the modal, no sideways scr
 
 test('an unknown order or a link without an order shows error-state without a retry', async () => {
   const { context, page } = await newPage();
+  const missing = [];
+  page.on('response', (r) => r.status() === 404 && !r.url().includes('/api/') && missing.push(r.url()));
   await page.goto(`${stack.checkoutUrl}/checkout?order_id=order_doesnotexist00`);
   await page.locator(tid('error-state')).waitFor();
   assert.match(await page.locator(tid('error-message')).textContent(), /could not find this order/);
   assert.ok(await page.locator(tid('retry-button')).isHidden());
   assert.ok(await page.locator(tid('payment-methods')).isHidden());
+  // No amount to announce ("Amount to pay: …") and no order to name.
+  assert.ok(await page.locator('#checkout-title').isHidden());
+  assert.ok(await page.locator(tid('order-id')).isHidden());
   await page.goto(`${stack.checkoutUrl}/checkout`);
   await page.locator(tid('error-state')).waitFor();
   assert.match(await page.locator(tid('error-message')).textContent(), /no order/);
+  assert.ok(await page.locator('#checkout-title').isHidden());
+  assert.ok(await page.locator(tid('order-id')).isHidden());
+  assert.deepEqual(missing, [], 'the page asks for nothing that is not there (a favicon, say)');
   await context.close();
 });
 
