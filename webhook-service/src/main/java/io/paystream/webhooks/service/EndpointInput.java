@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * An endpoint's fields as a request gives them, checked in the order url, events, enabled.
  *
- * @param url the URL, or {@code null} when a partial update leaves it
+ * @param url the URL, or {@code null} when a partial update leaves it (an update cannot remove it:
+ *     {@code "url": null} there is refused, as is {@code "enabled": null}; {@code "events": null}
+ *     means every event)
  * @param eventsGiven whether the request names the events ({@code null} meaning every event)
  * @param events the events, or {@code null} for every event
  * @param enabled whether it receives deliveries, or {@code null} when not given
@@ -25,7 +27,8 @@ record EndpointInput(String url, boolean eventsGiven, List<String> events, Boole
     List<String> events = e == null || e.isNull() ? null : events(e);
     JsonNode en = body.get("enabled");
     Boolean enabled = null;
-    if (en != null && !en.isNull()) {
+    // null in an update would remove the field; an endpoint is always on or off.
+    if (en != null && (partial || !en.isNull())) {
       if (!en.isBoolean()) {
         throw ApiException.badRequest("enabled must be true or false", "enabled");
       }
@@ -35,10 +38,10 @@ record EndpointInput(String url, boolean eventsGiven, List<String> events, Boole
   }
 
   private static String url(JsonNode u, boolean partial) {
-    if (u == null || u.isNull()) {
-      if (partial) {
-        return null;
-      }
+    if (u == null && partial) {
+      return null;
+    }
+    if (u == null || u.isNull() && !partial) {
       throw ApiException.badRequest("url is required", "url");
     }
     if (!u.isTextual() || u.textValue().isBlank()) {

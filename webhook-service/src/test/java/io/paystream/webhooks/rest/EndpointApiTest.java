@@ -93,6 +93,22 @@ class EndpointApiTest {
         .statusCode(200)
         .body("events", equalTo(Endpoint.ALL_EVENTS))
         .body("url", equalTo("http://127.0.0.1:9/c"));
+    // A URL and the on/off switch cannot be removed: null for them is refused, nothing changes.
+    for (String body :
+        new String[] {"{\"url\":null}", "{\"enabled\":null,\"url\":\"http://127.0.0.1:9/d\"}"}) {
+      String field = body.contains("enabled") ? "enabled" : "url";
+      m.api()
+          .body(body)
+          .patch("/api/v1/webhook-endpoints/" + id)
+          .then()
+          .statusCode(400)
+          .body("error.field", equalTo(field));
+    }
+    m.api()
+        .get("/api/v1/webhook-endpoints/" + id)
+        .then()
+        .body("url", equalTo("http://127.0.0.1:9/c"))
+        .body("enabled", equalTo(false));
 
     m.api().delete("/api/v1/webhook-endpoints/" + id).then().statusCode(204);
     m.api()
