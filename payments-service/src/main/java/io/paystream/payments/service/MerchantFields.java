@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.payments.Merchant;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.MerchantCredentials;
+import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.time.Timestamps;
@@ -23,7 +24,8 @@ final class MerchantFields {
       throw ApiException.badRequest(field + " must be a non-empty string", field);
     }
     String s = v.textValue().trim();
-    if (s.length() < min || s.length() > max) {
+    int characters = Json.characters(s);
+    if (characters < min || characters > max) {
       throw ApiException.badRequest(
           field + " must be " + min + " to " + max + " characters long", field);
     }
@@ -36,7 +38,9 @@ final class MerchantFields {
     if (v == null || v.isNull()) {
       throw ApiException.badRequest("password is required", "password");
     }
-    if (!v.isTextual() || v.textValue().length() < min || v.textValue().length() > 128) {
+    if (!v.isTextual()
+        || Json.characters(v.textValue()) < min
+        || Json.characters(v.textValue()) > 128) {
       throw ApiException.badRequest(
           "password must be a string of " + min + " to 128 characters", "password");
     }

@@ -120,7 +120,7 @@ public class OrderService {
         throw ApiException.badRequest("receipt must be a string", "receipt");
       }
       Json.refuseUnstorable("receipt", receipt);
-      if (receipt.textValue().length() > MAX_RECEIPT) {
+      if (Json.characters(receipt.textValue()) > MAX_RECEIPT) {
         throw ApiException.badRequest("receipt must be at most 255 characters", "receipt");
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.json.Json;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
@@ -72,7 +73,7 @@ public record PaymentRequest(
     JsonNode holder = card.get("holder_name");
     if (holder != null
         && !holder.isNull()
-        && (!holder.isTextual() || holder.textValue().length() > 100)) {
+        && (!holder.isTextual() || Json.characters(holder.textValue()) > 100)) {
       throw ApiException.badRequest(
           "holder_name must be a string of at most 100 characters", "card.holder_name");
     }

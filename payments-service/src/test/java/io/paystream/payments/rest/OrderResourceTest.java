@@ -51,6 +51,24 @@ class OrderResourceTest {
         .body("notes", equalTo(java.util.Map.of()));
   }
 
+  @Test
+  void aReceiptIsCountedInCharactersNotUtf16Units() {
+    String emoji = "\uD83D\uDCE6"; // one character, two UTF-16 units
+    Api.merchant()
+        .body("{\"amount\":100,\"receipt\":\"" + emoji.repeat(255) + "\"}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(201)
+        .body("receipt", equalTo(emoji.repeat(255)));
+    Api.merchant()
+        .body("{\"amount\":100,\"receipt\":\"" + emoji.repeat(256) + "\"}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("receipt"))
+        .body("error.description", equalTo("receipt must be at most 255 characters"));
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',

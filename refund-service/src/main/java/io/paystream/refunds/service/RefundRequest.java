@@ -3,6 +3,7 @@ package io.paystream.refunds.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.shared.error.ApiException;
+import io.paystream.shared.json.Json;
 
 /**
  * A valid refund request: {@code {"amount": 1000, "reason": "Customer requested"}}. The first fault
@@ -45,7 +46,7 @@ public record RefundRequest(long amount, String reason) {
     if (!reason.isTextual()) {
       throw ApiException.badRequest("reason must be a string", "reason");
     }
-    if (reason.textValue().length() > MAX_REASON) {
+    if (Json.characters(reason.textValue()) > MAX_REASON) {
       throw ApiException.badRequest("reason must be at most 255 characters", "reason");
     }
     return new RefundRequest(amount.longValue(), reason.textValue());

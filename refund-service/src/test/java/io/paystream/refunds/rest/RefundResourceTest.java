@@ -75,6 +75,25 @@ class RefundResourceTest extends UpstreamTest {
   }
 
   @Test
+  void aReasonIsCountedInCharactersNotUtf16Units() {
+    PaymentView p = upstream.succeeded(5_000);
+    String emoji = "\uD83D\uDCE6"; // one character, two UTF-16 units
+    String path = "/api/v1/payments/" + p.id() + "/refunds";
+    Api.merchant()
+        .body(Api.body(100, emoji.repeat(255)))
+        .post(path)
+        .then()
+        .statusCode(201)
+        .body("reason", equalTo(emoji.repeat(255)));
+    Api.merchant()
+        .body(Api.body(100, emoji.repeat(256)))
+        .post(path)
+        .then()
+        .statusCode(400)
+        .body("error.field", equalTo("reason"));
+  }
+
+  @Test
   void refundsAddUpToThePaymentAndNoFurther() {
     PaymentView p = upstream.succeeded(10_000);
     Api.refund(p.id(), 6_000).then().statusCode(201);

@@ -59,6 +59,14 @@ public final class Json {
   }
 
   /**
+   * How many characters {@code text} holds, as a person counts them and as PostgreSQL's {@code
+   * char_length} does: code points, so an emoji (two UTF-16 units) is one.
+   */
+  public static int characters(String text) {
+    return text.codePointCount(0, text.length());
+  }
+
+  /**
    * Whether {@code bytes} are well-formed UTF-8 (RFC 3629): the parser alone would decode an
    * overlong form ({@code C0 AF} for {@code /}) into the character it spells, and a surrogate's or
    * a code point's beyond U+10FFFF into half a pair.
