@@ -71,7 +71,7 @@ async function start() {
   form.setUp(submit);
   if (order.status !== 'created' && (await resume())) return;
   if (order.status === 'paid') {
-    return showError('Already paid', 'This order has already been paid. There is nothing more to pay.');
+    return alreadyPaid();
   }
   show('pay');
   if (embedded && document.hasFocus()) byTestId('method-upi').focus();
@@ -120,12 +120,28 @@ async function submit() {
     track(payment.id);
   } catch (e) {
     unanswered = mayHaveMadePayment(e) ? { key, body: sent } : null;
-    form.markServerFault(e.field, REFUSALS[e.code] || e.message);
+    if (e.status === 400 && e.field === 'order_id') await orderTaken();
+    else form.markServerFault(e.field, REFUSALS[e.code] || e.message);
   } finally {
     submitting = false;
     payButton.disabled = false;
     payButton.textContent = payLabel;
   }
+}
+
+const alreadyPaid = () => showError('Already paid', 'This order has already been paid. There is nothing more to pay.');
+
+// The order took no new payment: paid meanwhile (another window, say), or a payment of it is still
+// being processed. The order itself says which.
+async function orderTaken() {
+  const order = await getOrder(orderId).catch(() => null);
+  if (order && order.status === 'paid') {
+    return alreadyPaid();
+  }
+  form.markServerFault(
+    null,
+    'A payment for this order is already being processed, perhaps in another window. Please wait a moment, then try again if it did not go through.',
+  );
 }
 
 // Shows the processing state and asks for the payment every 2 s until it is no longer pending.

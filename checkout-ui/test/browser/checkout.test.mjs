@@ -394,19 +394,45 @@ test('a bad VPA and one press of Pay: the press submits, and the submit refuses 
   await context.close();
 });
 
-test("a refusal from the server is shown in error-message and the form stays", async () => {
+test('an order paid in another window meanwhile: Pay ends on "Already paid", not on the server\'s words', async () => {
+  const orderId = await newOrder();
+  const { context, page } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'shopper@okaxis');
+  await paidElsewhere(orderId, 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('error-state')).waitFor();
+  assert.match(await page.locator('#error-title').textContent(), /Already paid/);
+  assert.ok(await page.locator(tid('retry-button')).isHidden());
+  await context.close();
+});
+
+test('a payment of the order still being processed elsewhere: the refusal is explained and the form stays', async () => {
   const orderId = await newOrder();
   const { context, page } = await newPage();
   await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
   await page.click(tid('method-upi'));
   await page.fill(tid('vpa-input'), 'success@okaxis');
-  await paidElsewhere(orderId, 'success@okhdfc'); // meanwhile, in another tab
+  // Just before the page's request reaches the service, another window pays the order: that
+  // payment is pending (for the 1 s bank delay) when the page's request arrives.
+  let other = null;
+  await page.route('**/api/v1/payments/public', async (route) => {
+    const res = await fetch(`${stack.apiUrl}/api/v1/payments/public`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ order_id: orderId, method: 'upi', vpa: 'success@okhdfc' }),
+    });
+    other = await res.json();
+    await route.continue();
+  });
   await page.click(tid('pay-button'));
   const error = page.locator(tid('error-message'));
   await error.waitFor();
-  assert.equal(await error.textContent(), 'Order is already paid');
+  assert.match(await error.textContent(), /already being processed, perhaps in another window/);
   assert.ok(await page.locator(tid('upi-form')).isVisible());
   assert.ok(await page.locator(tid('processing-state')).isHidden());
+  assert.equal((await merchantPayment(other.id)).order_id, orderId);
   await context.close();
 });
 
