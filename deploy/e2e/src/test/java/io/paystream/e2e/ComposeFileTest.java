@@ -104,8 +104,8 @@ class ComposeFileTest {
       assertEquals("512m", s.path("mem_limit").asText(), name + " has a memory limit");
       String nativeFile = Files.readString(context.resolve("src/main/docker/Dockerfile.native"));
       assertTrue(
-          nativeFile.contains("FROM quay.io/quarkus/quarkus-micro-image"),
-          name + " native on UBI micro");
+          nativeFile.contains("FROM quay.io/quarkus/ubi9-quarkus-micro-image:"),
+          name + " native on UBI 9 micro, whose glibc the executable is built against");
       assertTrue(nativeFile.contains("USER 1001"), name + " native runs as a non-root user");
 
       URI db = URI.create(interpolate(s.path("environment").path("DATABASE_URL").asText()));
@@ -124,7 +124,16 @@ class ComposeFileTest {
       assertEquals(
           "service_healthy", s.path("depends_on").path("redis").path("condition").asText());
       assertTrue(s.path("stop_grace_period").asText().endsWith("s"), "graceful stop");
+      // An operator can make a missing key fatal without editing the file.
+      assertEquals(
+          "${REQUIRE_ENCRYPTION_KEY:-false}",
+          s.path("environment").path("REQUIRE_ENCRYPTION_KEY").asText(),
+          name);
     }
+    // ... and turn off the test merchant, whose credentials are published.
+    assertEquals(
+        "${SEED_TEST_MERCHANT:-true}",
+        services.path("payments-service").path("environment").path("SEED_TEST_MERCHANT").asText());
   }
 
   @Test

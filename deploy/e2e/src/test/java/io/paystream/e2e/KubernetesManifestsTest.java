@@ -2,20 +2,25 @@ package io.paystream.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,6 +66,13 @@ class KubernetesManifestsTest {
       JsonNode c = pod.path("containers").path(0);
       assertEquals(
           "/q/health/started", c.path("startupProbe").path("httpGet").path("path").asText(), name);
+      // A pod started during a database outage waits for it (Flyway: 60 tries, 2 s apart) instead
+      // of being killed into a crash loop: the startup probe gives it those 120 s, native or not.
+      JsonNode startup = c.path("startupProbe");
+      assertTrue(
+          startup.path("periodSeconds").asInt(10) * startup.path("failureThreshold").asInt(3)
+              >= 120,
+          name + " startup budget " + startup);
       assertEquals(
           "/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
       // Readiness is "this pod can serve": not whether Redis or PostgreSQL answer, which is the
@@ -311,6 +323,102 @@ class KubernetesManifestsTest {
     } else if (node.isArray()) {
       node.forEach(child -> collectReferences(child, out));
     }
+  }
+
+  @Test
+  void withTheExternalSecretsComponentEveryReferenceNamesTheSecretItself() throws Exception {
+    // An overlay of an operator's own: the jvm overlay, its Secrets written by something else.
+    Path overlay = Stack.ROOT.resolve("deploy/e2e/target/k8s-external-secrets");
+    Files.createDirectories(overlay);
+    Files.writeString(
+        overlay.resolve("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+            + "kind: Kustomization\n"
+            + "resources:\n  - ../../../k8s/overlays/jvm\n"
+            + "components:\n  - ../../../k8s/components/external-secrets\n");
+    List<JsonNode> objects = Yaml.all(run("kubectl", "kustomize", overlay.toString()));
+    assertTrue(
+        objects.stream().noneMatch(o -> o.path("kind").asText().equals("Secret")),
+        "no placeholder Secret is applied over the real ones");
+    Set<String> named = new TreeSet<>();
+    for (JsonNode o : objects) {
+      collectSecretNames(o, named);
+    }
+    assertEquals(
+        Set.of(
+            "paystream-secrets",
+            "payments-service-db",
+            "refund-service-db",
+            "webhook-service-db",
+            "postgres-admin"),
+        named,
+        "every Secret reference, with no generated suffix");
+  }
+
+  /** Names in {@code secretKeyRef}, {@code secretRef} and KEDA's {@code secretTargetRef}s. */
+  private static void collectSecretNames(JsonNode node, Set<String> out) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (Set.of("secretKeyRef", "secretRef").contains(e.getKey())) {
+                  out.add(e.getValue().path("name").asText());
+                } else if (e.getKey().equals("secretTargetRef")) {
+                  e.getValue().forEach(ref -> out.add(ref.path("name").asText()));
+                }
+                collectSecretNames(e.getValue(), out);
+              });
+    } else if (node.isArray()) {
+      node.forEach(child -> collectSecretNames(child, out));
+    }
+  }
+
+  @Test
+  void theRolesJobRefusesPlaceholderPasswords() throws Exception {
+    JsonNode job = find(render("jvm"), "Job", "db-roles");
+    String script =
+        job.path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .path(0)
+            .path("command")
+            .path(2)
+            .asText();
+    String refused = runWith(script, "s3cret-payments", "change-me-refunds", "s3cret-webhooks");
+    assertTrue(refused.startsWith("failed (1)"), refused);
+    assertTrue(refused.contains("placeholder"), refused);
+    String empty = runWith(script, "", "a", "b");
+    assertTrue(empty.startsWith("failed (1)") && empty.contains("placeholder"), empty);
+    // Real passwords pass the check and reach psql (not on this PATH: the shell's 127).
+    String passed = runWith(script, "p4ss", "r4ss", "w4ss");
+    assertTrue(passed.startsWith("failed (127)"), passed);
+    assertFalse(passed.contains("placeholder"), passed);
+  }
+
+  /**
+   * Runs the Job's script with these passwords and no psql on the PATH: its exit code and output
+   * (it never succeeds here).
+   */
+  private static String runWith(String script, String payments, String refunds, String webhooks) {
+    Map<String, String> env =
+        Map.of(
+            "PAYMENTS_PASSWORD", payments,
+            "REFUNDS_PASSWORD", refunds,
+            "WEBHOOKS_PASSWORD", webhooks,
+            "PATH", "/nonexistent");
+    AssertionError failed =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                Commands.run(
+                    Stack.ROOT, env, Duration.ofSeconds(30), List.of("/bin/sh", "-c", script)));
+    return exit(failed);
+  }
+
+  /** What a failed command's error says after the command line: its exit code and output. */
+  private static String exit(AssertionError e) {
+    return e.getMessage().substring(e.getMessage().lastIndexOf(" failed (") + 1);
   }
 
   private static List<JsonNode> render(String overlay) throws Exception {
