@@ -124,12 +124,17 @@ class WebImageNginxConfigIT {
   /**
    * The image runs as uid 101 (web.Dockerfile's last {@code USER}, the Deployment's {@code
    * runAsUser}), so nginx must not ask to switch users, must write only under /tmp (pid file,
-   * temporary files) and must listen only on ports a user without privileges may bind.
+   * temporary files) and must listen only on ports a user without privileges may bind; and it runs
+   * within the pod's limits, so its number of workers is fixed, not the node's CPU count.
    */
   private static void assertRunsUnprivileged(String main, Path confD) throws IOException {
     List<String> lines = Files.readAllLines(DOCKERFILE);
     assertEquals("USER 101", lines.get(lines.size() - 1).trim(), "the image ends as uid 101");
     assertFalse(Pattern.compile("(?m)^\\s*user\\s").matcher(main).find(), "no user directive");
+    Matcher workers = Pattern.compile("(?m)^worker_processes\\s+(\\S+);").matcher(main);
+    assertTrue(
+        workers.find() && workers.group(1).matches("[12]"),
+        "a fixed number of workers that fits the pod's limits, not the node's CPU count");
     Matcher pid = Pattern.compile("(?m)^pid\\s+(\\S+);").matcher(main);
     assertTrue(pid.find() && pid.group(1).startsWith("/tmp/"), "the pid file is in /tmp");
     for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {

@@ -17,6 +17,11 @@ import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -180,6 +185,35 @@ class ErrorsTest {
   }
 
   @Test
+  void theAccessLogHasTheIdOfTheAnswerAlsoWhenTheServiceMadeIt() throws Exception {
+    // Without an id of the client's: the service makes one, answers with it and logs it.
+    String made =
+        given()
+            .get("/api/v1/test/merchant")
+            .then()
+            .statusCode(200)
+            .extract()
+            .header("X-Request-Id");
+    // An answer from below the REST layer (a request target it refuses) has one too.
+    String fallback =
+        idOf(RawHttp.exchange(RestAssured.port, "GET /api/v1/orders/%zz HTTP/1.1\r\nHost: x\r\n"));
+    String kept =
+        idOf(
+            RawHttp.exchange(
+                RestAssured.port,
+                "GET /api/v1/orders/%zz HTTP/1.1\r\nHost: x\r\nX-Request-Id: edge-fallback-1\r\n"));
+    assertTrue(made.startsWith("req_"), made);
+    assertTrue(fallback.startsWith("req_"), fallback);
+    assertEquals("edge-fallback-1", kept);
+    Path file = Path.of("target/test-service.log");
+    for (String id : List.of(made, fallback, kept)) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> Files.readString(file).contains("request_id=" + id));
+    }
+  }
+
+  @Test
   void noAnswerIsStoredByABrowserOrAProxy() {
     given().get("/api/v1/test/merchant").then().statusCode(200).header("Cache-Control", "no-store");
     given()
@@ -218,7 +252,7 @@ class ErrorsTest {
     given().get("/q/metrics").then().statusCode(200).body(containsString("paystream_"));
     // The loops' meters: dead letters per stream, and the outbox's oldest waiting event as the
     // heartbeat last measured it.
-    org.awaitility.Awaitility.await()
+    Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(15))
         .until(
             () ->
@@ -283,6 +317,16 @@ class ErrorsTest {
   @Test
   void refusedTargetsAndWrongMethodsDoNotTagTheMetricsWithTheirPaths() throws Exception {
     MetricsAssertions.assertSprayedPathsMakeNoSeries(RestAssured.port, "/api/v1/orders");
+  }
+
+  /** The {@code X-Request-Id} of a raw HTTP answer. */
+  private static String idOf(String answer) {
+    for (String line : answer.split("\r\n")) {
+      if (line.toLowerCase().startsWith("x-request-id:")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    throw new AssertionError("no X-Request-Id in " + answer);
   }
 
   /** Sends a request no HTTP client library would send and checks the JSON error answered. */

@@ -19,9 +19,14 @@ public class HttpFallbacks {
   /** The body limit ({@code quarkus.http.limits.max-body-size}, 1 MB). */
   public static final long MAX_BODY_BYTES = 1024 * 1024;
 
+  /** The order after Quarkus's handlers of order {@link Integer#MIN_VALUE}. */
+  private static final int FIRST_AFTER_QUARKUS = Integer.MIN_VALUE + 1;
+
   void install(@Observes Router router) {
-    router.route().order(Integer.MIN_VALUE).handler(HttpFallbacks::refuseMalformedTarget);
-    router.route().order(Integer.MIN_VALUE).handler(HttpFallbacks::refuseOversized);
+    // Right after Quarkus's own first handlers (the access log's among them, which would not see
+    // a request answered before it ran), before anything reads a body.
+    router.route().order(FIRST_AFTER_QUARKUS).handler(HttpFallbacks::refuseMalformedTarget);
+    router.route().order(FIRST_AFTER_QUARKUS).handler(HttpFallbacks::refuseOversized);
     router.route().order(Integer.MIN_VALUE).failureHandler(HttpFallbacks::fail);
     // What the router refuses before any route runs (a path it cannot decode, say).
     for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
@@ -96,8 +101,12 @@ public class HttpFallbacks {
       // The checkout page reads these refusals too (a body over the limit, say).
       ctx.response().putHeader("Access-Control-Allow-Origin", "*");
     }
+    // Answered below the REST layer, so without its request id filter: the id is given here, as
+    // there, for the client and for the access log (which logs the response's id).
+    String id = ctx.request().getHeader(RequestIds.HEADER);
     ctx.response()
         .setStatusCode(status)
+        .putHeader(RequestIds.HEADER, RequestIds.isSane(id) ? id : RequestIds.fresh())
         .putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(ErrorBody.bytes(code, describe(status), null)));
   }

@@ -25,11 +25,23 @@ public class RequestIds {
   @ServerRequestFilter(preMatching = true)
   public void assign(ContainerRequestContext request) {
     String id = request.getHeaderString(HEADER);
-    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
-      id = "req_" + Ids.random(16);
+    if (!isSane(id)) {
+      id = fresh();
       request.getHeaders().putSingle(HEADER, id);
     }
     MDC.put(MDC_KEY, id);
+  }
+
+  /**
+   * Whether {@code id}, as a client or the edge sent it, is kept: 1–128 of {@code [A-Za-z0-9._:-]}.
+   */
+  static boolean isSane(String id) {
+    return id != null && id.matches("[A-Za-z0-9._:-]{1,128}");
+  }
+
+  /** A new request id. */
+  static String fresh() {
+    return "req_" + Ids.random(16);
   }
 
   @ServerResponseFilter
