@@ -22,6 +22,12 @@ const memoryKey = `paystream.checkout.${orderId}`;
 const remember = (id) => { try { sessionStorage.setItem(memoryKey, id); } catch { /* storage off: no resume */ } };
 const remembered = () => { try { return sessionStorage.getItem(memoryKey); } catch { return null; } };
 const forget = () => { try { sessionStorage.removeItem(memoryKey); } catch { /* nothing kept */ } };
+// A UPI request on its way (its key and body, which hold no card data): a reload before its answer
+// sends it again with its key, and follows the payment it made. Card requests are never kept.
+const sendingKey = `${memoryKey}.sending`;
+const keepSending = (key, body) => { try { sessionStorage.setItem(sendingKey, JSON.stringify({ key, body })); } catch { /* no resume */ } };
+const sending = () => { try { return JSON.parse(sessionStorage.getItem(sendingKey)); } catch { return null; } };
+const sent = () => { try { sessionStorage.removeItem(sendingKey); } catch { /* nothing kept */ } };
 
 const FAILURES = {
   PAYMENT_FAILED: 'The bank did not approve this payment. You can try again or choose another way to pay.',
@@ -69,7 +75,7 @@ async function start() {
   payButton.textContent = payLabel;
 
   form.setUp(submit);
-  if (order.status !== 'created' && (await resume())) return;
+  if (order.status !== 'created' && ((await resume()) || (await resend()))) return;
   if (order.status === 'paid') {
     return alreadyPaid();
   }
@@ -97,6 +103,25 @@ async function resume() {
   }
 }
 
+// Sends again, with its key, the UPI request a reload cut off: answered with the payment it made
+// (a replay, even once the order is paid), which the page follows. False when there is none, or
+// when it still gets no payment (the form is shown, and Pay with the same details keeps the key).
+async function resend() {
+  const request = sending();
+  if (!request || typeof request.key !== 'string' || typeof request.body !== 'string') return false;
+  try {
+    const payment = await createPayment(JSON.parse(request.body), request.key);
+    remember(payment.id);
+    sent();
+    settle(payment);
+    return true;
+  } catch (e) {
+    if (mayHaveMadePayment(e)) unanswered = request;
+    else sent();
+    return false;
+  }
+}
+
 // One key per payment request (crypto.randomUUID needs a secure context; this does not).
 function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -110,16 +135,20 @@ async function submit() {
   submitting = true;
   payButton.disabled = true;
   payButton.textContent = 'Sending…';
-  const sent = JSON.stringify(body);
-  const key = unanswered && unanswered.body === sent ? unanswered.key : newIdempotencyKey();
+  const text = JSON.stringify(body);
+  const key = unanswered && unanswered.body === text ? unanswered.key : newIdempotencyKey();
+  if (body.method === 'upi') keepSending(key, text);
+  else sent(); // a UPI request left unanswered before is not sent again on a reload
   try {
     const payment = await createPayment(body, key);
     unanswered = null;
     remember(payment.id);
+    sent();
     form.markFault(null);
     track(payment.id);
   } catch (e) {
-    unanswered = mayHaveMadePayment(e) ? { key, body: sent } : null;
+    unanswered = mayHaveMadePayment(e) ? { key, body: text } : null;
+    if (!unanswered) sent();
     if (e.status === 400 && e.field === 'order_id') await orderTaken();
     else form.markServerFault(e.field, REFUSALS[e.code] || e.message);
   } finally {

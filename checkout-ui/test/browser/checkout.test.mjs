@@ -510,6 +510,35 @@ test('a success whose body arrives cut short: the page sends the key again and f
     return { response: made, body: text.slice(0, text.length / 2) };
   }));
 
+test('a reload while a UPI payment request is on its way: the page sends it again with its key and follows that payment', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  const keys = [];
+  let made = null;
+  await page.route('**/api/v1/payments/public', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length > 1) return route.continue();
+    // The service makes the payment; its answer never reaches the page, which is reloaded first.
+    made = await (await route.fetch()).json();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await eventually(async () => made, 10_000, 'the payment of the first request');
+  await page.reload();
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator(tid('payment-id')).textContent(), made.id);
+  assert.equal(keys.length, 2);
+  assert.equal(keys[1], keys[0], 'sent again with its key');
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
+  // Nothing of the request is kept once it is answered.
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.endsWith('.sending'))), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('while the payment service cannot be reached, processing says so and keeps checking', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
