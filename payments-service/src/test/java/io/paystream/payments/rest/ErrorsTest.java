@@ -57,6 +57,8 @@ class ErrorsTest {
   void allowListsOnlyMethodsThePathAnswers() {
     // OPTIONS is answered where browsers need it (the public endpoints' preflight), and only there.
     assertNotAllowed("OPTIONS", "/api/v1/orders", "GET, HEAD, POST");
+    assertNotAllowed("OPTIONS", "/api/v1/auth/login", "POST");
+    Api.merchant().request("OPTIONS", "/api/v1/nope").then().statusCode(404);
     Api.merchant().request("OPTIONS", "/api/v1/payments/public").then().statusCode(204);
     Api.merchant().head("/api/v1/orders").then().statusCode(200);
   }
@@ -214,7 +216,7 @@ class ErrorsTest {
   }
 
   @Test
-  void noAnswerIsStoredByABrowserOrAProxy() {
+  void noAnswerIsStoredByABrowserOrAProxy() throws IOException {
     given().get("/api/v1/test/merchant").then().statusCode(200).header("Cache-Control", "no-store");
     given()
         .get("/api/v1/orders/order_0000000000000000/public")
@@ -222,6 +224,15 @@ class ErrorsTest {
         .statusCode(404)
         .header("Cache-Control", "no-store");
     given().get("/api/v1/payments").then().statusCode(401).header("Cache-Control", "no-store");
+    // Answers from below the REST layer and Quarkus's own endpoints too.
+    String refused =
+        RawHttp.exchange(RestAssured.port, "GET /api/v1/orders/%zz HTTP/1.1\r\nHost: x\r\n");
+    assertTrue(refused.toLowerCase().contains("cache-control: no-store"), refused);
+    given()
+        .get("/q/health/live")
+        .then()
+        .header("Cache-Control", "no-store")
+        .header("X-Request-Id", org.hamcrest.Matchers.startsWith("req_"));
   }
 
   @Test

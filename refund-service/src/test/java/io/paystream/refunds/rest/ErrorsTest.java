@@ -110,6 +110,15 @@ class ErrorsTest extends UpstreamTest {
         .contentType("application/json")
         .body("error.code", equalTo("BAD_REQUEST_ERROR"));
     Api.merchant().put("/api/v1/payments/pay_abcdefghijklmnop/refunds").then().statusCode(405);
+    // OPTIONS is no exception: the framework's own empty 200 would claim a method nothing serves.
+    Api.merchant()
+        .options("/api/v1/refunds")
+        .then()
+        .statusCode(405)
+        .contentType("application/json")
+        .header("Allow", equalTo("GET, HEAD"))
+        .header("Cache-Control", equalTo("no-store"))
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
   }
 
   @Test

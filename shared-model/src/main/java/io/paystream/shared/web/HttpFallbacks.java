@@ -2,7 +2,9 @@ package io.paystream.shared.web;
 
 import io.paystream.shared.error.ErrorBody;
 import io.paystream.shared.error.ErrorCode;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +24,12 @@ public class HttpFallbacks {
   /** The order after Quarkus's handlers of order {@link Integer#MIN_VALUE}. */
   private static final int FIRST_AFTER_QUARKUS = Integer.MIN_VALUE + 1;
 
+  private static final String NO_STORE = "no-store";
+
   void install(@Observes Router router) {
     // Right after Quarkus's own first handlers (the access log's among them, which would not see
     // a request answered before it ran), before anything reads a body.
+    router.route().order(FIRST_AFTER_QUARKUS).handler(HttpFallbacks::settle);
     router.route().order(FIRST_AFTER_QUARKUS).handler(HttpFallbacks::refuseMalformedTarget);
     router.route().order(FIRST_AFTER_QUARKUS).handler(HttpFallbacks::refuseOversized);
     router.route().order(Integer.MIN_VALUE).failureHandler(HttpFallbacks::fail);
@@ -32,6 +37,32 @@ public class HttpFallbacks {
     for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
       router.errorHandler(status, ctx -> refuse(ctx, status));
     }
+  }
+
+  /**
+   * Every request gets its id here, before anything can answer it: the one it came with when sane
+   * ({@link RequestIds#isSane}), else a new one, set on the request for the REST layer and the
+   * logs. Every answer, whoever writes it (a resource, a refusal below the REST layer, Quarkus's
+   * own 500, the health and metrics endpoints), carries that id and {@code Cache-Control:
+   * no-store}, unless it set its own; the access log logs the answer's id.
+   */
+  private static void settle(RoutingContext ctx) {
+    String sent = ctx.request().getHeader(RequestIds.HEADER);
+    String id = RequestIds.isSane(sent) ? sent : RequestIds.fresh();
+    if (id != sent) {
+      ctx.request().headers().set(RequestIds.HEADER, id);
+    }
+    ctx.addHeadersEndHandler(
+        v -> {
+          MultiMap headers = ctx.response().headers();
+          if (!headers.contains(RequestIds.HEADER)) {
+            headers.set(RequestIds.HEADER, id);
+          }
+          if (!headers.contains(HttpHeaders.CACHE_CONTROL)) {
+            headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+          }
+        });
+    ctx.next();
   }
 
   /**
@@ -101,12 +132,8 @@ public class HttpFallbacks {
       // The checkout page reads these refusals too (a body over the limit, say).
       ctx.response().putHeader("Access-Control-Allow-Origin", "*");
     }
-    // Answered below the REST layer, so without its request id filter: the id is given here, as
-    // there, for the client and for the access log (which logs the response's id).
-    String id = ctx.request().getHeader(RequestIds.HEADER);
     ctx.response()
         .setStatusCode(status)
-        .putHeader(RequestIds.HEADER, RequestIds.isSane(id) ? id : RequestIds.fresh())
         .putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(ErrorBody.bytes(code, describe(status), null)));
   }

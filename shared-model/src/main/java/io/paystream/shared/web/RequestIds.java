@@ -1,10 +1,12 @@
 package io.paystream.shared.web;
 
 import io.paystream.shared.id.Ids;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.core.HttpHeaders;
-import java.util.List;
+import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -13,14 +15,12 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Every request has an id: the edge's {@code X-Request-Id} when it sent a sane one, else a new one.
  * It goes into the logs (MDC), into the events and deliveries the request causes, and back in the
  * response. Public endpoints (paths ending in {@code /public}, for the checkout page) also answer
- * any origin, without credentials. No answer is stored by a browser or a proxy ({@code
- * Cache-Control: no-store}): answers change from one moment to the next, and some carry secrets
- * (login, onboarding, rotations, the webhook secret).
+ * any origin, without credentials, and are the only ones to answer OPTIONS (the browser's CORS
+ * preflight). The id itself is settled, and put on every answer, by {@link HttpFallbacks}.
  */
 public class RequestIds {
   public static final String HEADER = "X-Request-Id";
   public static final String MDC_KEY = "request_id";
-  private static final List<Object> NO_STORE = List.of("no-store");
 
   @ServerRequestFilter(preMatching = true)
   public void assign(ContainerRequestContext request) {
@@ -36,18 +36,40 @@ public class RequestIds {
    * Whether {@code id}, as a client or the edge sent it, is kept: 1–128 of {@code [A-Za-z0-9._:-]}.
    */
   static boolean isSane(String id) {
-    return id != null && id.matches("[A-Za-z0-9._:-]{1,128}");
+    return id != null && SANE.matcher(id).matches();
   }
+
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** A new request id. */
   static String fresh() {
     return "req_" + Ids.random(16);
   }
 
+  /**
+   * OPTIONS elsewhere than on a public endpoint is a wrong method like any other: 405 with the
+   * methods the path answers, or 404 for no such path. (A resource class without an OPTIONS method
+   * of its own would otherwise answer it with an empty 200 of the framework's.)
+   */
+  @ServerRequestFilter(preMatching = true)
+  public void refuseOptions(ContainerRequestContext request) {
+    if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
+      return;
+    }
+    String path = request.getUriInfo().getPath();
+    if (isPublic(path)) {
+      return;
+    }
+    String allow = AllowedMethods.of(path.startsWith("/") ? path : "/" + path);
+    if (allow == null) {
+      throw new NotFoundException();
+    }
+    throw new NotAllowedException(allow);
+  }
+
   @ServerResponseFilter
   public void echo(ContainerRequestContext request, ContainerResponseContext response) {
     response.getHeaders().putSingle(HEADER, request.getHeaderString(HEADER));
-    response.getHeaders().putIfAbsent(HttpHeaders.CACHE_CONTROL, NO_STORE);
     if (isPublic(request.getUriInfo().getPath())) {
       response.getHeaders().putSingle("Access-Control-Allow-Origin", "*");
     }

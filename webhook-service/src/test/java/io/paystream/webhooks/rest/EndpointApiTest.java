@@ -146,6 +146,12 @@ class EndpointApiTest {
         .statusCode(400)
         .body("error.code", equalTo("BAD_REQUEST_ERROR"));
     m.api()
+        .options("/api/v1/webhook-endpoints")
+        .then()
+        .statusCode(405)
+        .header("Allow", equalTo("GET, HEAD, POST"))
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+    m.api()
         .body("{")
         .post("/api/v1/webhook-endpoints")
         .then()
