@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class PasswordChecks {
   private static final String PREHASHED = "bcrypt-sha256$";
+  private static final int BCRYPT_READS = 72;
   private final int parallel;
   private final int maxWaiting;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
@@ -53,14 +54,18 @@ public class PasswordChecks {
   }
 
   /**
-   * {@code bcrypt-sha256$} and the bcrypt hash of the password's SHA-256 in hex. bcrypt reads only
-   * the first 72 bytes of what it is given: on the password itself, two passwords sharing their
-   * first 72 bytes (a passphrase, or 18 characters of four-byte UTF-8) would both match. The digest
-   * is 64 bytes whatever the length, so every byte of the password counts. Hashes stored before
-   * this form (plain bcrypt, as the seeded test merchant's) are still checked as they are.
+   * bcrypt reads only the first 72 bytes of what it is given: on a longer password itself, two
+   * passwords sharing their first 72 bytes (a passphrase, or 18 characters of four-byte UTF-8)
+   * would both match. Such a password is stored as {@code bcrypt-sha256$} and the bcrypt hash of
+   * its SHA-256 in hex (64 bytes whatever the length), so every byte of it counts. A password of at
+   * most 72 bytes, which bcrypt reads whole, is stored as plain bcrypt, as before this form: a
+   * release that does not know the form (during a rolling update, or after a rollback) still checks
+   * it.
    */
   static String hashNow(String password) {
-    return PREHASHED + BcryptUtil.bcryptHash(digest(password));
+    return password.getBytes(StandardCharsets.UTF_8).length <= BCRYPT_READS
+        ? BcryptUtil.bcryptHash(password)
+        : PREHASHED + BcryptUtil.bcryptHash(digest(password));
   }
 
   static boolean matchesNow(String password, String hash) {

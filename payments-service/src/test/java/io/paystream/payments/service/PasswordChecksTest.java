@@ -66,6 +66,17 @@ class PasswordChecksTest {
   }
 
   @Test
+  void aPasswordBcryptReadsWholeIsStoredAsPlainBcrypt() {
+    // What a release without the digest form checks too (a rolling update, a rollback).
+    String stored = PasswordChecks.hashNow("x".repeat(72));
+    assertTrue(stored.startsWith("$2"), stored);
+    assertTrue(BcryptUtil.matches("x".repeat(72), stored));
+    assertTrue(PasswordChecks.matchesNow("x".repeat(72), stored));
+    assertFalse(PasswordChecks.matchesNow("x".repeat(71) + "y", stored));
+    assertTrue(PasswordChecks.hashNow("x".repeat(73)).startsWith("bcrypt-sha256$"));
+  }
+
+  @Test
   void aHashStoredAsPlainBcryptStillMatches() {
     assertTrue(PasswordChecks.matchesNow("correct horse", HASH));
     assertFalse(PasswordChecks.matchesNow("correct horsf", HASH));

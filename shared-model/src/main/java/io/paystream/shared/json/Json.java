@@ -67,9 +67,10 @@ public final class Json {
   }
 
   /**
-   * Whether {@code bytes} are well-formed UTF-8 (RFC 3629): the parser alone would decode an
-   * overlong form ({@code C0 AF} for {@code /}) into the character it spells, and a surrogate's or
-   * a code point's beyond U+10FFFF into half a pair.
+   * Whether {@code bytes} are well-formed UTF-8 (RFC 3629) JSON text: the parser alone would decode
+   * an overlong form ({@code C0 AF} for {@code /}) into the character it spells, and a surrogate's
+   * or a code point's beyond U+10FFFF into half a pair; and it would read a body with NUL bytes
+   * (which JSON text in UTF-8 never has) as UTF-16 or UTF-32.
    */
   static boolean isUtf8(byte[] bytes) {
     int i = 0;
@@ -77,6 +78,10 @@ public final class Json {
     while (i < n) {
       int b = bytes[i] & 0xFF;
       if (b < 0x80) {
+        if (b == 0) {
+          return false; // never in JSON text: a body in UTF-16 or UTF-32, which the parser would
+          // guess
+        }
         i++;
         continue;
       }

@@ -1,6 +1,7 @@
 package io.paystream.shared.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,17 @@ class JsonTest {
           assertThrows(ApiException.class, () -> Json.parseRequest(body(bad)), hex(bad));
       assertEquals("Request body is not valid UTF-8", e.description(), hex(bad));
     }
+    // A body in UTF-16 (which the parser would detect and read) is not UTF-8.
+    ApiException utf16 =
+        assertThrows(
+            ApiException.class,
+            () -> Json.parseRequest("{\"a\":\"b\"}".getBytes(StandardCharsets.UTF_16LE)));
+    assertEquals("Request body is not valid UTF-8", utf16.description());
+    // Sequences cut short by the end of the body.
+    for (int[] end : new int[][] {{'{', 0xC3}, {'{', 0xE2, 0x82}, {'{', 0xF0, 0x9F, 0x98}}) {
+      assertFalse(Json.isUtf8(bytes(end)), hex(end));
+    }
+    assertTrue(Json.isUtf8(bytes(new int[] {'{', 0xF0, 0x9F, 0x98, 0x80})));
     // The edges of what is well formed all pass: U+0080, U+07FF, U+0800, U+D7FF, U+E000,
     // U+FFFF, U+10000 and U+10FFFF.
     int[][] wellFormed = {
