@@ -145,8 +145,11 @@ export function setUp(onSubmit) {
   // from under the pointer, and the click would be lost. Tab to Pay still checks at once.
   const pay = document.getElementById('pay-button');
   let pressingPay = false;
-  pay.addEventListener('pointerdown', () => (pressingPay = true));
-  for (const type of ['pointerup', 'pointercancel']) addEventListener(type, () => (pressingPay = false), true);
+  pay.addEventListener('pointerdown', (e) => (pressingPay = e.button === 0));
+  // Released, cancelled, or never to be released here (a context menu, the window left: the
+  // window's own blur, not a field's, which a capturing listener would see too).
+  for (const type of ['pointerup', 'pointercancel', 'contextmenu']) addEventListener(type, () => (pressingPay = false), true);
+  addEventListener('blur', (e) => e.target === window && (pressingPay = false));
   for (const [field, input] of Object.entries(inputs)) {
     input.addEventListener('input', () => faultyField === field && markFault(null));
     // A field left with something in it is checked at once; an empty one waits for the submit.

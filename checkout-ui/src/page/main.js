@@ -87,6 +87,8 @@ async function start() {
 function hideSummary() {
   document.getElementById('checkout-title').hidden = true;
   byTestId('order-id').parentElement.hidden = true;
+  // The page is named by what it says instead (a hidden heading would still name it).
+  byTestId('checkout-container').setAttribute('aria-labelledby', 'error-title');
 }
 
 // Picks up the payment this tab started before a reload; false when there is none to pick up.
@@ -136,7 +138,8 @@ async function submit() {
   payButton.disabled = true;
   payButton.textContent = 'Sending…';
   const text = JSON.stringify(body);
-  const key = unanswered && unanswered.body === text ? unanswered.key : newIdempotencyKey();
+  const earlier = unanswered;
+  const key = earlier && earlier.body === text ? earlier.key : newIdempotencyKey();
   if (body.method === 'upi') keepSending(key, text);
   else sent(); // a UPI request left unanswered before is not sent again on a reload
   try {
@@ -149,7 +152,7 @@ async function submit() {
   } catch (e) {
     unanswered = mayHaveMadePayment(e) ? { key, body: text } : null;
     if (!unanswered) sent();
-    if (e.status === 400 && e.field === 'order_id') await orderTaken();
+    if (e.status === 400 && e.field === 'order_id') await orderTaken(earlier && earlier.body !== text ? earlier : null);
     else form.markServerFault(e.field, REFUSALS[e.code] || e.message);
   } finally {
     submitting = false;
@@ -160,9 +163,23 @@ async function submit() {
 
 const alreadyPaid = () => showError('Already paid', 'This order has already been paid. There is nothing more to pay.');
 
-// The order took no new payment: paid meanwhile (another window, say), or a payment of it is still
-// being processed. The order itself says which.
-async function orderTaken() {
+// The order took no new payment: paid meanwhile, or a payment of it is still being processed. That
+// payment may be this page's own, from a request that got no answer before the details were
+// changed: that request is sent again with its key, and answers with its payment if it made one.
+// Otherwise the order itself says which (another window, say).
+async function orderTaken(earlier) {
+  if (earlier) {
+    try {
+      const payment = await createPayment(JSON.parse(earlier.body), earlier.key);
+      unanswered = null;
+      remember(payment.id);
+      sent();
+      form.markFault(null);
+      return track(payment.id);
+    } catch {
+      // it made none (or still no answer): the order says what took it
+    }
+  }
   const order = await getOrder(orderId).catch(() => null);
   if (order && order.status === 'paid') {
     return alreadyPaid();

@@ -421,7 +421,8 @@ test('a payment of the order still being processed elsewhere: the refusal is exp
     const res = await fetch(`${stack.apiUrl}/api/v1/payments/public`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ order_id: orderId, method: 'upi', vpa: 'success@okhdfc' }),
+      // It fails after the bank delay: the order is never paid, whenever the page looks.
+      body: JSON.stringify({ order_id: orderId, method: 'upi', vpa: 'failure@okhdfc' }),
     });
     other = await res.json();
     await route.continue();
@@ -535,6 +536,32 @@ test('a reload while a UPI payment request is on its way: the page sends it agai
   assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
   // Nothing of the request is kept once it is answered.
   assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.endsWith('.sending'))), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Pay with changed details after a try without an answer: the order is taken by that try, which the page picks up', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  let cut = true;
+  let made = null;
+  await page.route('**/api/v1/payments/public', async (route) => {
+    if (!cut) return route.continue();
+    made = await (await route.fetch()).json(); // made (and replayed), but never answered
+    return route.fulfill({ status: 504, contentType: 'application/json', body: '{"error":{"code":"SERVICE_UNAVAILABLE","description":"timeout"}}' });
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('error-message')).waitFor();
+  cut = false;
+  await page.fill(tid('vpa-input'), 'shopper@okicici');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator(tid('payment-id')).textContent(), made.id);
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -739,9 +766,10 @@ test('an unknown order or a link without an order shows error-state without a re
   assert.match(await page.locator(tid('error-message')).textContent(), /could not find this order/);
   assert.ok(await page.locator(tid('retry-button')).isHidden());
   assert.ok(await page.locator(tid('payment-methods')).isHidden());
-  // No amount to announce ("Amount to pay: …") and no order to name.
+  // No amount to announce ("Amount to pay: …") and no order to name; the page is named by its error.
   assert.ok(await page.locator('#checkout-title').isHidden());
   assert.ok(await page.locator(tid('order-id')).isHidden());
+  assert.equal(await page.getAttribute(tid('checkout-container'), 'aria-labelledby'), 'error-title');
   await page.goto(`${stack.checkoutUrl}/checkout`);
   await page.locator(tid('error-state')).waitFor();
   assert.match(await page.locator(tid('error-message')).textContent(), /no order/);
