@@ -1,9 +1,12 @@
 package io.paystream.payments.service;
 
 import java.time.YearMonth;
+import java.util.regex.Pattern;
 
 /** The card checks of the API: 13–19 digits with a valid Luhn sum, networks by prefix, expiry. */
 public final class CardRules {
+  private static final Pattern YEAR = Pattern.compile("\\d{2}|\\d{4}");
+
   private CardRules() {}
 
   /**
@@ -63,7 +66,7 @@ public final class CardRules {
 
   /** The year of a 2-digit (20YY) or 4-digit expiry year, or -1 when it is neither. */
   public static int fullYear(String year) {
-    if (!year.matches("\\d{2}|\\d{4}")) {
+    if (!YEAR.matcher(year).matches()) {
       return -1;
     }
     int y = Integer.parseInt(year);

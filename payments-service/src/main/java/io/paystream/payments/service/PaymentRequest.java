@@ -29,6 +29,8 @@ public record PaymentRequest(
     String cardLast4) {
 
   private static final Pattern VPA = Pattern.compile("^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$");
+  private static final Pattern CVV = Pattern.compile("\\d{3,4}");
+  private static final Pattern MONTH = Pattern.compile("\\d{1,2}");
 
   public boolean isCard() {
     return "card".equals(method);
@@ -67,7 +69,7 @@ public record PaymentRequest(
       throw new ApiException(ErrorCode.EXPIRED_CARD, "Card has expired", "card.expiry_year");
     }
     String cvv = cardString(card, "cvv");
-    if (!cvv.matches("\\d{3,4}")) {
+    if (!CVV.matcher(cvv).matches()) {
       throw ApiException.badRequest("cvv must be 3 or 4 digits", "card.cvv");
     }
     JsonNode holder = card.get("holder_name");
@@ -129,7 +131,7 @@ public record PaymentRequest(
 
   private static int cardNumber(JsonNode card, String field) {
     String text = expiryText(card, field).trim();
-    return text.matches("\\d{1,2}") ? Integer.parseInt(text) : -1;
+    return MONTH.matcher(text).matches() ? Integer.parseInt(text) : -1;
   }
 
   /** An expiry month or year: a string, or a JSON integer taken as its digits. */
