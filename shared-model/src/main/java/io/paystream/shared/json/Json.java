@@ -79,8 +79,7 @@ public final class Json {
       int b = bytes[i] & 0xFF;
       if (b < 0x80) {
         if (b == 0) {
-          return false; // never in JSON text: a body in UTF-16 or UTF-32, which the parser would
-          // guess
+          return false; // never in UTF-8 JSON text: UTF-16 or UTF-32
         }
         i++;
         continue;

@@ -21,15 +21,12 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 public class RequestIds {
   public static final String HEADER = "X-Request-Id";
   public static final String MDC_KEY = "request_id";
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
+  /** Puts the id {@link HttpFallbacks} settled (always a sane one by now) into the logs. */
   @ServerRequestFilter(preMatching = true)
   public void assign(ContainerRequestContext request) {
-    String id = request.getHeaderString(HEADER);
-    if (!isSane(id)) {
-      id = fresh();
-      request.getHeaders().putSingle(HEADER, id);
-    }
-    MDC.put(MDC_KEY, id);
+    MDC.put(MDC_KEY, request.getHeaderString(HEADER));
   }
 
   /**
@@ -38,8 +35,6 @@ public class RequestIds {
   static boolean isSane(String id) {
     return id != null && SANE.matcher(id).matches();
   }
-
-  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** A new request id. */
   static String fresh() {
@@ -68,8 +63,7 @@ public class RequestIds {
   }
 
   @ServerResponseFilter
-  public void echo(ContainerRequestContext request, ContainerResponseContext response) {
-    response.getHeaders().putSingle(HEADER, request.getHeaderString(HEADER));
+  public void answerAnyOrigin(ContainerRequestContext request, ContainerResponseContext response) {
     if (isPublic(request.getUriInfo().getPath())) {
       response.getHeaders().putSingle("Access-Control-Allow-Origin", "*");
     }
