@@ -38,9 +38,8 @@ final class MerchantFields {
     if (v == null || v.isNull()) {
       throw ApiException.badRequest("password is required", "password");
     }
-    if (!v.isTextual()
-        || Json.characters(v.textValue()) < min
-        || Json.characters(v.textValue()) > 128) {
+    int characters = v.isTextual() ? Json.characters(v.textValue()) : -1;
+    if (characters < min || characters > 128) {
       throw ApiException.badRequest(
           "password must be a string of " + min + " to 128 characters", "password");
     }
