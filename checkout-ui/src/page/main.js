@@ -112,16 +112,23 @@ async function resend() {
   const request = sending();
   if (!request || typeof request.key !== 'string' || typeof request.body !== 'string') return false;
   try {
-    const payment = await createPayment(JSON.parse(request.body), request.key);
-    remember(payment.id);
-    sent();
-    settle(payment);
+    settle(answered(await createPayment(JSON.parse(request.body), request.key)));
     return true;
   } catch (e) {
     if (mayHaveMadePayment(e)) unanswered = request;
     else sent();
     return false;
   }
+}
+
+// A payment request got its payment: the tab follows that one (a reload too), and no request is
+// left to send again.
+function answered(payment) {
+  unanswered = null;
+  remember(payment.id);
+  sent();
+  form.markFault(null);
+  return payment;
 }
 
 // One key per payment request (crypto.randomUUID needs a secure context; this does not).
@@ -143,12 +150,7 @@ async function submit() {
   if (body.method === 'upi') keepSending(key, text);
   else sent(); // a UPI request left unanswered before is not sent again on a reload
   try {
-    const payment = await createPayment(body, key);
-    unanswered = null;
-    remember(payment.id);
-    sent();
-    form.markFault(null);
-    track(payment.id);
+    track(answered(await createPayment(body, key)).id);
   } catch (e) {
     unanswered = mayHaveMadePayment(e) ? { key, body: text } : null;
     if (!unanswered) sent();
@@ -170,12 +172,7 @@ const alreadyPaid = () => showError('Already paid', 'This order has already been
 async function orderTaken(earlier) {
   if (earlier) {
     try {
-      const payment = await createPayment(JSON.parse(earlier.body), earlier.key);
-      unanswered = null;
-      remember(payment.id);
-      sent();
-      form.markFault(null);
-      return track(payment.id);
+      return track(answered(await createPayment(JSON.parse(earlier.body), earlier.key)).id);
     } catch {
       // it made none (or still no answer): the order says what took it
     }
