@@ -416,11 +416,11 @@ class KubernetesManifestsTest {
             () ->
                 Commands.run(
                     Stack.ROOT, env, Duration.ofSeconds(30), List.of("/bin/sh", "-c", script)));
-    return exit(failed);
+    return failure(failed);
   }
 
   /** What a failed command's error says after the command line: its exit code and output. */
-  private static String exit(AssertionError e) {
+  private static String failure(AssertionError e) {
     return e.getMessage().substring(e.getMessage().lastIndexOf(" failed (") + 1);
   }
 
