@@ -189,7 +189,9 @@ function endpointConfig({ onTestSent }) {
     try {
       const page = await api('GET', `/webhook-endpoints${query({ limit: 100 })}`);
       endpoints = page.data;
-      edit(endpoints[0] || null);
+      // A URL typed while the list was loading is kept (as a new endpoint), not wiped.
+      if (url.value) renderList();
+      else edit(endpoints[0] || null);
     } catch (e) {
       replace(listState, stateBox('error', `Your endpoints could not be loaded: ${e.message}`, load));
     }

@@ -301,6 +301,30 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
   });
 
+  test('a URL typed while the endpoints are still loading is kept', async () => {
+    let release;
+    const held = new Promise((r) => (release = r));
+    const list = '**/api/v1/webhook-endpoints?limit=100';
+    await page.route(list, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.click(ID('nav-webhooks'));
+      await page.locator(ID('webhook-url-input')).waitFor();
+      await page.fill(ID('webhook-url-input'), 'https://typed.example/in');
+      const loaded = page.waitForResponse(list);
+      release();
+      await loaded;
+      await page.locator('[data-test-id="webhook-config"] [data-test-id="empty-state"]').waitFor();
+      assert.equal(await page.inputValue(ID('webhook-url-input')), 'https://typed.example/in');
+    } finally {
+      release();
+      await page.unroute(list);
+    }
+    await go('/dashboard');
+  });
+
   test('a saved webhook URL gets signed deliveries, and they appear in the log', async () => {
     await page.click(ID('nav-webhooks'));
     await page.waitForURL(`${stack.dashboardUrl}/dashboard/webhooks`);
