@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
-import io.paystream.payments.repository.PaymentRepository;
-import io.paystream.payments.repository.PaymentRepository.Accept;
-import io.paystream.payments.repository.PaymentRepository.Acceptance;
-import io.paystream.payments.repository.PaymentRepository.Verdict;
+import io.paystream.payments.repository.PaymentAcceptRepository;
+import io.paystream.payments.repository.PaymentAcceptRepository.Accept;
+import io.paystream.payments.repository.PaymentAcceptRepository.Acceptance;
+import io.paystream.payments.repository.PaymentAcceptRepository.Verdict;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
@@ -56,7 +56,7 @@ public class PaymentService {
   static final int MAX_BATCH = 128;
   static final int MAX_CONCURRENT = 1;
 
-  private final PaymentRepository payments;
+  private final PaymentAcceptRepository payments;
   private final IdempotentRun idempotent;
   private final BankSimulator bank;
   private final OutboxRelay relay;
@@ -64,7 +64,10 @@ public class PaymentService {
   private final Batcher<Accept, Acceptance> accepts;
 
   public PaymentService(
-      PaymentRepository payments, IdempotentRun idempotent, BankSimulator bank, OutboxRelay relay) {
+      PaymentAcceptRepository payments,
+      IdempotentRun idempotent,
+      BankSimulator bank,
+      OutboxRelay relay) {
     this.payments = payments;
     this.idempotent = idempotent;
     this.bank = bank;

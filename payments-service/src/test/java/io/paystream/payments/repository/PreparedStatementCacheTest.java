@@ -31,10 +31,10 @@ class PreparedStatementCacheTest {
   @Test
   void everyAcceptingStatementStaysPreparedOnItsConnection() {
     String[] statements = {
-      PaymentRepository.acceptSql(null, false, false),
-      PaymentRepository.acceptSql(keys, false, true),
-      PaymentRepository.acceptSql(keys, true, false),
-      PaymentRepository.acceptSql(keys, true, true)
+      AcceptStatement.sql(null, false, false),
+      AcceptStatement.sql(keys, false, true),
+      AcceptStatement.sql(keys, true, false),
+      AcceptStatement.sql(keys, true, true)
     };
     assertTrue(
         Arrays.stream(statements).anyMatch(sql -> sql.length() >= 2048),

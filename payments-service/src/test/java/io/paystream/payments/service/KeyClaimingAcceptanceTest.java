@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.paystream.payments.Api;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
-import io.paystream.payments.repository.PaymentRepository;
-import io.paystream.payments.repository.PaymentRepository.Accept;
-import io.paystream.payments.repository.PaymentRepository.Acceptance;
-import io.paystream.payments.repository.PaymentRepository.Verdict;
+import io.paystream.payments.repository.PaymentAcceptRepository;
+import io.paystream.payments.repository.PaymentAcceptRepository.Accept;
+import io.paystream.payments.repository.PaymentAcceptRepository.Acceptance;
+import io.paystream.payments.repository.PaymentAcceptRepository.Verdict;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.http.ApiResponse;
@@ -61,7 +61,7 @@ class KeyClaimingAcceptanceTest {
   private static final String PATH = "/api/v1/payments";
   private static final byte[] LEASED_FINGERPRINT = "a request".getBytes(StandardCharsets.UTF_8);
 
-  @Inject PaymentRepository payments;
+  @Inject PaymentAcceptRepository payments;
   @Inject PaymentService service;
   @Inject IdempotencyStore store;
   @Inject IdempotentRun idempotent;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.payments.Api;
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.PendingPayment;
-import io.paystream.payments.repository.PaymentRepository;
-import io.paystream.payments.repository.PaymentRepository.Accept;
-import io.paystream.payments.repository.PaymentRepository.Acceptance;
-import io.paystream.payments.repository.PaymentRepository.Verdict;
+import io.paystream.payments.repository.PaymentAcceptRepository;
+import io.paystream.payments.repository.PaymentAcceptRepository.Accept;
+import io.paystream.payments.repository.PaymentAcceptRepository.Acceptance;
+import io.paystream.payments.repository.PaymentAcceptRepository.Verdict;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
@@ -38,7 +38,7 @@ class PaymentFinisherTest {
   private static final String TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000";
 
   @Inject PaymentFinisher finisher;
-  @Inject PaymentRepository payments;
+  @Inject PaymentAcceptRepository payments;
   @Inject Pool pool;
 
   @Test
