@@ -75,7 +75,13 @@ public class PaymentAcceptRepository {
      * Not stored, for a payment whose key was claimed before: the claim is gone (the request
      * outlived its lease, and another took the key over or released it).
      */
-    KEY_LOST
+    KEY_LOST,
+    /**
+     * Not in the statement: its batch already had a payment for its order. It is submitted again,
+     * in a batch of its own, so that a failure of its statement is its own and not the first's. The
+     * service gives this verdict; the statement never does.
+     */
+    NOT_TRIED
   }
 
   /**

@@ -192,8 +192,7 @@ public class PaymentService {
     // The stored response has the slots too; the one sent is written once the order is read.
     StoredResponse stored =
         storing.response(201, () -> view.writeAwaitingOrder(new JsonWriter()).toBytes());
-    return accepts
-        .submit(new Accept(pending, events, stored))
+    return submitted(new Accept(pending, events, stored))
         .map(
             acceptance ->
                 switch (acceptance.verdict()) {
@@ -212,16 +211,29 @@ public class PaymentService {
                   case ORDER_PAID ->
                       throw ApiException.badRequest("Order is already paid", "order_id");
                   case ORDER_UNKNOWN -> throw OrderService.notFound();
+                  case NOT_TRIED -> throw new IllegalStateException("submitted until tried");
                 });
+  }
+
+  /** The acceptance of {@code a}, submitted again for as long as its batch leaves it out. */
+  private Uni<Acceptance> submitted(Accept a) {
+    return accepts
+        .submit(a)
+        .chain(
+            acceptance ->
+                acceptance.verdict() == Verdict.NOT_TRIED
+                    ? submitted(a)
+                    : Uni.createFrom().item(acceptance));
   }
 
   /**
    * One statement for a batch whose orders, and keys to claim, are distinct. A later payment for an
-   * order already in the batch goes in a statement of its own right after, and gets the answer that
-   * statement gives: busy behind the first, paid, or unknown (another merchant's order, say). A
-   * later payment claiming a key already claimed in the batch is answered from what the statement
-   * read when an earlier request holds the key (replays of one key cost one statement), and left to
-   * a claim otherwise, which finds what the first left.
+   * order already in the batch is left out ({@link Verdict#NOT_TRIED}) and submitted again, to a
+   * later batch: it then gets the answer its own statement gives (busy behind the first, paid, or
+   * unknown), and a failure of that statement cannot take back the answers of this one, whose
+   * payments are already committed. A later payment claiming a key already claimed in the batch is
+   * answered from what the statement read when an earlier request holds the key (replays of one key
+   * cost one statement), and left to a claim otherwise, which finds what the first left.
    */
   private Uni<List<Acceptance>> acceptAll(List<Accept> batch) {
     List<Accept> distinct = new ArrayList<>(batch.size());
@@ -243,7 +255,7 @@ public class PaymentService {
     }
     return payments
         .accept(distinct)
-        .chain(
+        .map(
             results -> {
               if (results.stream().anyMatch(r -> r.verdict() == Verdict.ACCEPTED)) {
                 relay.kick();
@@ -261,17 +273,10 @@ public class PaymentService {
                             ? firsts
                             : Acceptance.refused(Verdict.KEY_UNSETTLED));
                   });
-              Uni<List<Acceptance>> rest =
-                  later.isEmpty() ? Uni.createFrom().item(List.of()) : acceptAll(later);
-              return rest.map(
-                  laterResults -> {
-                    for (int i = 0; i < later.size(); i++) {
-                      byAccept.put(later.get(i), laterResults.get(i));
-                    }
-                    List<Acceptance> out = new ArrayList<>(batch.size());
-                    batch.forEach(a -> out.add(byAccept.get(a)));
-                    return out;
-                  });
+              later.forEach(a -> byAccept.put(a, Acceptance.refused(Verdict.NOT_TRIED)));
+              List<Acceptance> out = new ArrayList<>(batch.size());
+              batch.forEach(a -> out.add(byAccept.get(a)));
+              return out;
             });
   }
 }

@@ -21,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -225,6 +228,59 @@ class PaymentAcceptanceTest {
         ORDERS + " payments requested together took " + statements + " accepting statements");
   }
 
+  @Test
+  void aFailingSecondPaymentForAnOrderLeavesTheAnswerOfTheFirstAlone() {
+    // Two payments for one order reach the service together, and the second one's statement
+    // fails (a trigger stands for any failure of it): the first is committed, and its caller must
+    // get its 201, not an answer made up after the second's failure.
+    String refused = "refused-" + UUID.randomUUID().toString().substring(0, 8) + "@bank";
+    sql(
+        "CREATE FUNCTION payments.refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS"
+            + " $$BEGIN RAISE EXCEPTION 'refused for the test'; END$$",
+        Tuple.tuple());
+    sql(
+        "CREATE TRIGGER refuse_for_test BEFORE INSERT ON payments.payments FOR EACH ROW"
+            + " WHEN (NEW.vpa = '"
+            + refused
+            + "') EXECUTE FUNCTION payments.refuse_for_test()",
+        Tuple.tuple());
+    String blocker = Api.order(900);
+    String order = Api.order(901);
+    SqlConnection holder = pool.getConnection().await().atMost(WAIT);
+    try {
+      // While a payment for another order waits on that order's lock, the two requests queue up
+      // and go out in one batch when it ends.
+      holder.query("BEGIN").execute().await().atMost(WAIT);
+      holder
+          .preparedQuery("SELECT 1 FROM payments.orders WHERE id = $1 FOR UPDATE")
+          .execute(Tuple.of(blocker))
+          .await()
+          .atMost(WAIT);
+      var first = call(blocker, null, "blocked@paytm").subscribeAsCompletionStage();
+      var accepted = call(order, null, "first@paytm").subscribeAsCompletionStage();
+      var failing =
+          call(order, null, refused)
+              .onFailure()
+              .recoverWithItem(e -> new Answer(MERCHANT, order, null, null, null))
+              .subscribeAsCompletionStage();
+      holder.query("ROLLBACK").execute().await().atMost(WAIT);
+
+      assertEquals(201, done(first).response().status());
+      Answer a = done(accepted);
+      assertNull(a.error(), () -> "the first payment was answered " + a.error().description());
+      assertEquals(201, a.response().status());
+      assertNull(done(failing).response(), "the refused payment was stored");
+      RowSet<Row> stored =
+          sql("SELECT id FROM payments.payments WHERE order_id = $1", Tuple.of(order));
+      assertEquals(1, stored.size());
+      assertEquals(idOf(a), stored.iterator().next().getString("id"));
+    } finally {
+      holder.close().await().atMost(WAIT);
+      sql("DROP TRIGGER refuse_for_test ON payments.payments", Tuple.tuple());
+      sql("DROP FUNCTION payments.refuse_for_test()", Tuple.tuple());
+    }
+  }
+
   private Uni<Answer> call(String orderId, String key, String vpa) {
     return call(MERCHANT, orderId, key, vpa);
   }
@@ -237,6 +293,10 @@ class PaymentAcceptanceTest {
         .map(r -> new Answer(merchant, orderId, key, r, null))
         .onFailure(ApiException.class)
         .recoverWithItem(e -> new Answer(merchant, orderId, key, null, e));
+  }
+
+  private static <T> T done(CompletableFuture<T> answer) {
+    return answer.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
   private static String idOf(Answer a) {
