@@ -8,6 +8,8 @@ import java.util.UUID;
  *
  * @param apiSecretSealed the API secret sealed under the encryption key, for its own dashboard
  * @param passwordHash the dashboard password's hash (see {@code PasswordChecks})
+ * @param credentialsVersion how many times its API secret was replaced (see {@code
+ *     MerchantCredentials})
  */
 public record Merchant(
     UUID id,
@@ -17,7 +19,8 @@ public record Merchant(
     String apiSecretSealed,
     String passwordHash,
     boolean isTest,
-    Instant createdAt) {
+    Instant createdAt,
+    long credentialsVersion) {
 
   public static final UUID TEST_ID = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
   public static final String TEST_NAME = "Test Merchant";

@@ -46,21 +46,23 @@ public final class Upstream {
 
   /** Publishes {@code merchant.created} and waits until the merchant can authenticate. */
   public void merchant(UUID id, String name, String key, String secret) {
-    credentials(EventType.MERCHANT_CREATED, Timestamps.now(), id, name, key, secret);
+    credentials(EventType.MERCHANT_CREATED, Timestamps.now(), 0, id, name, key, secret);
   }
 
   /**
-   * Publishes {@code merchant.credentials_rotated} made at {@code at} and waits until it is
-   * applied; returns the entry, to deliver it again.
+   * Publishes {@code merchant.credentials_rotated} made at {@code at}, of credentials version
+   * {@code version}, and waits until it is applied; returns the entry, to deliver it again.
    */
-  public String rotate(UUID id, String key, String secret, Instant at) {
-    return credentials(EventType.MERCHANT_CREDENTIALS_ROTATED, at, id, "Rotated", key, secret);
+  public String rotate(UUID id, String key, String secret, Instant at, long version) {
+    return credentials(
+        EventType.MERCHANT_CREDENTIALS_ROTATED, at, version, id, "Rotated", key, secret);
   }
 
   private String credentials(
-      EventType type, Instant at, UUID id, String name, String key, String secret) {
+      EventType type, Instant at, long version, UUID id, String name, String key, String secret) {
     MerchantCredentials m =
-        new MerchantCredentials(id.toString(), name, key, ApiSecrets.hash(secret), null, at);
+        new MerchantCredentials(
+            id.toString(), name, key, ApiSecrets.hash(secret), null, at, version);
     String eventId = Ids.event();
     String payload =
         EventEnvelope.encode(eventId, type, at, id.toString(), null, m::writeEventData);

@@ -80,8 +80,17 @@ public final class Publisher {
     return m;
   }
 
-  /** Publishes a merchant event for {@code m} with these credentials, as of {@code at}. */
+  /**
+   * Publishes a merchant event for {@code m} with these credentials, as of {@code at}, of
+   * credentials version 0 (as every event written before versions existed).
+   */
   public String announce(Merchant m, EventType type, String sealedWebhookSecret, Instant at) {
+    return announce(m, type, sealedWebhookSecret, at, 0);
+  }
+
+  /** Publishes a merchant event for {@code m} with these credentials, as of {@code at}. */
+  public String announce(
+      Merchant m, EventType type, String sealedWebhookSecret, Instant at, long version) {
     MerchantCredentials c =
         new MerchantCredentials(
             m.id().toString(),
@@ -89,7 +98,8 @@ public final class Publisher {
             m.apiKey(),
             ApiSecrets.hash(m.apiSecret()),
             sealedWebhookSecret,
-            at);
+            at,
+            version);
     String id = Ids.event();
     add(
         Streams.MERCHANT_EVENTS,

@@ -15,7 +15,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class MerchantRepository {
   private static final String COLUMNS =
-      "id, name, email, api_key, api_secret_sealed, password_hash, is_test, created_at";
+      "id, name, email, api_key, api_secret_sealed, password_hash, is_test, created_at,"
+          + " credentials_version";
 
   private final Pool pool;
 
@@ -81,10 +82,18 @@ public class MerchantRepository {
 
   /**
    * Replaces a merchant's API secret and announces it (and stores its idempotent response, if any),
-   * in one statement.
+   * in one statement, moving its credentials version on from {@code version}. Emits false, changing
+   * nothing, when the secret is no longer the one whose hash is {@code presentedHash}, or the
+   * version no longer {@code version} (another rotation came first).
    */
   public Uni<Boolean> replaceSecret(
-      UUID id, byte[] secretHash, String sealed, OutboxSql events, StoredResponse response) {
+      UUID id,
+      long version,
+      byte[] presentedHash,
+      byte[] secretHash,
+      String sealed,
+      OutboxSql events,
+      StoredResponse response) {
     SqlParams p = new SqlParams();
     String sql =
         "WITH m AS (UPDATE "
@@ -93,8 +102,12 @@ public class MerchantRepository {
             + p.add(secretHash)
             + ", api_secret_sealed = "
             + p.add(sealed)
-            + ", updated_at = now() WHERE id = "
+            + ", credentials_version = credentials_version + 1, updated_at = now() WHERE id = "
             + p.add(id)
+            + " AND credentials_version = "
+            + p.add(version)
+            + " AND api_secret_hash = "
+            + p.add(presentedHash)
             + " RETURNING id), ev AS ("
             + events.insertInto(Tables.OUTBOX, p, "m")
             + ")"
@@ -117,6 +130,7 @@ public class MerchantRepository {
         row.getString("api_secret_sealed"),
         row.getString("password_hash"),
         row.getBoolean("is_test"),
-        Rows.instant(row, "created_at"));
+        Rows.instant(row, "created_at"),
+        row.getLong("credentials_version"));
   }
 }

@@ -51,7 +51,10 @@ public class MerchantResource {
       @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
       @RestHeader(RequestIds.HEADER) String requestId) {
     return auth.caller(key, secret, requestId)
-        .chain(c -> rotation.rotate(c, key, idempotencyKey, "/api/v1/merchants/me/rotate-secret"))
+        .chain(
+            c ->
+                rotation.rotate(
+                    c, key, secret, idempotencyKey, "/api/v1/merchants/me/rotate-secret"))
         .map(Responses::of);
   }
 }

@@ -47,14 +47,16 @@ final class MerchantFields {
   }
 
   /** What other services learn of a merchant. */
-  static MerchantCredentials credentials(Merchant m, String apiSecret, String sealedWebhookSecret) {
+  static MerchantCredentials credentials(
+      Merchant m, String apiSecret, String sealedWebhookSecret, long version) {
     return new MerchantCredentials(
         m.id().toString(),
         m.name(),
         m.apiKey(),
         ApiSecrets.hash(apiSecret),
         sealedWebhookSecret,
-        m.createdAt());
+        m.createdAt(),
+        version);
   }
 
   /** {@code {"id","name","email","api_key","api_secret","created_at"}}. */

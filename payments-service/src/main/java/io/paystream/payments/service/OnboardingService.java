@@ -118,7 +118,15 @@ public class OnboardingService {
             passwordHash -> {
               Merchant m =
                   new Merchant(
-                      id, name, email, apiKey, secretBox.seal(apiSecret), passwordHash, false, now);
+                      id,
+                      name,
+                      email,
+                      apiKey,
+                      secretBox.seal(apiSecret),
+                      passwordHash,
+                      false,
+                      now,
+                      0);
               return insert(
                   m, apiSecret, webhookSecret, requestId, storing.response(201, response));
             })
@@ -153,7 +161,8 @@ public class OnboardingService {
                                 secretBox.seal(Merchant.TEST_API_SECRET),
                                 passwordHash,
                                 true,
-                                Timestamps.now());
+                                Timestamps.now(),
+                                0);
                         return insert(
                             m, Merchant.TEST_API_SECRET, Merchant.TEST_WEBHOOK_SECRET, null, null);
                       })
@@ -174,7 +183,7 @@ public class OnboardingService {
             .add(
                 Streams.MERCHANT_EVENTS,
                 EventType.MERCHANT_CREATED,
-                MerchantFields.credentials(m, apiSecret, secretBox.seal(webhookSecret))
+                MerchantFields.credentials(m, apiSecret, secretBox.seal(webhookSecret), 0)
                     ::writeEventData);
     return merchants
         .insert(m, ApiSecrets.parseHash(ApiSecrets.hash(apiSecret)), events, response)

@@ -1,6 +1,8 @@
 package io.paystream.payments.service;
 
 import io.paystream.payments.repository.MerchantRepository;
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.idempotency.IdempotencyKeys;
@@ -40,9 +42,13 @@ public class SecretRotationService {
   /**
    * Replaces the caller's API secret; the old one stops working. Under an {@code Idempotency-Key}
    * the response, which holds the new secret, is stored sealed; a replay authenticates with the
-   * secret then in force, as every request does.
+   * secret then in force, as every request does. Of two rotations at once, authenticated with the
+   * same secret, one replaces it and the other changes nothing and gets 409: had it come after, the
+   * secret it presented would no longer have been valid, and had both succeeded, the merchant could
+   * not tell which secret was in force.
    */
-  public Uni<ApiResponse> rotate(Caller caller, String apiKey, String idempotencyKey, String path) {
+  public Uni<ApiResponse> rotate(
+      Caller caller, String apiKey, String apiSecret, String idempotencyKey, String path) {
     String key = IdempotencyKeys.validate(idempotencyKey);
     byte[] fingerprint = idempotent.fingerprint("POST", path, null);
     return idempotent.runSealed(
@@ -60,18 +66,28 @@ public class SecretRotationService {
                               .add(
                                   Streams.MERCHANT_EVENTS,
                                   EventType.MERCHANT_CREDENTIALS_ROTATED,
-                                  MerchantFields.credentials(m, secret, null)::writeEventData);
+                                  MerchantFields.credentials(
+                                          m, secret, null, m.credentialsVersion() + 1)
+                                      ::writeEventData);
                       byte[] hash = ApiSecrets.parseHash(ApiSecrets.hash(secret));
                       byte[] response = MerchantFields.withCredentials(m, secret);
                       return merchants
                           .replaceSecret(
                               m.id(),
+                              m.credentialsVersion(),
+                              ApiSecrets.parseHash(ApiSecrets.hash(apiSecret)),
                               hash,
                               secretBox.seal(secret),
                               events,
                               storing.response(200, response))
                           .map(
-                              ok -> {
+                              replaced -> {
+                                if (!replaced) {
+                                  throw new ApiException(
+                                      ErrorCode.CONFLICT_ERROR,
+                                      "The API secret was rotated by another request at the same"
+                                          + " time; this request changed nothing");
+                                }
                                 authenticator.invalidate(apiKey);
                                 relay.kick();
                                 return ApiResponse.ok(response);

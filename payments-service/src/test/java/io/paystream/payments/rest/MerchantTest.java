@@ -59,6 +59,7 @@ class MerchantTest {
     assertEquals(ApiSecrets.hash("secret_test_xyz789"), announced.apiSecretHash());
     assertEquals("whsec_test_abc123", box.open(announced.webhookSecretSealed()));
     assertEquals("Test Merchant", announced.name());
+    assertEquals(0, announced.credentialsVersion());
   }
 
   @Test
@@ -267,15 +268,12 @@ class MerchantTest {
     List<CompletableFuture<HttpResponse<String>>> guesses = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       guesses.add(
-          client.sendAsync(
-              HttpRequest.newBuilder(
-                      URI.create("http://localhost:" + RestAssured.port + "/api/v1/auth/login"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"email\":\"" + email + "\",\"password\":\"guess-" + i + "\"}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString()));
+          post(
+              client,
+              "/api/v1/auth/login",
+              "{\"email\":\"" + email + "\",\"password\":\"guess-" + i + "\"}",
+              "Content-Type",
+              "application/json"));
     }
     Map<Integer, Integer> statuses = new HashMap<>();
     for (CompletableFuture<HttpResponse<String>> g : guesses) {
@@ -348,6 +346,74 @@ class MerchantTest {
             .extract();
     assertEquals(first.asString(), again.asString());
     Api.as(m[1], fresh).get("/api/v1/payments").then().statusCode(200);
+  }
+
+  @Test
+  void rotationsAtOnceReplaceTheSecretOnceAndEachRotationIsNumbered() throws Exception {
+    String[] m = Api.newMerchant();
+    HttpClient client = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<String>>> rotations = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      rotations.add(
+          post(
+              client,
+              "/api/v1/merchants/me/rotate-secret",
+              "",
+              "X-Api-Key",
+              m[1],
+              "X-Api-Secret",
+              m[2]));
+    }
+    List<String> secrets = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> r : rotations) {
+      HttpResponse<String> answer = r.get();
+      if (answer.statusCode() == 200) {
+        secrets.add(io.restassured.path.json.JsonPath.from(answer.body()).getString("api_secret"));
+      } else {
+        // Too late for the secret it presented, or it lost the race to the one that won.
+        assertTrue(
+            List.of(401, 409).contains(answer.statusCode()),
+            answer.statusCode() + " " + answer.body());
+      }
+    }
+    assertEquals(1, secrets.size(), "rotations that succeeded at once: " + secrets);
+    String fresh = secrets.get(0);
+    Api.as(m[1], fresh).get("/api/v1/payments").then().statusCode(200);
+    String newer =
+        Api.as(m[1], fresh)
+            .post("/api/v1/merchants/me/rotate-secret")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("api_secret");
+    // The announcements number the rotations, so that the other services keep the newest.
+    Map<Long, String> announced = new HashMap<>();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              for (EventEnvelope e :
+                  io.paystream.payments.StreamReader.events(streams, Streams.MERCHANT_EVENTS)) {
+                if (e.type() == EventType.MERCHANT_CREDENTIALS_ROTATED
+                    && m[0].equals(e.merchantId())) {
+                  MerchantCredentials c = MerchantCredentials.fromEventData(e.data());
+                  announced.put(c.credentialsVersion(), c.apiSecretHash());
+                }
+              }
+              return announced.size() == 2;
+            });
+    assertEquals(Map.of(1L, ApiSecrets.hash(fresh), 2L, ApiSecrets.hash(newer)), announced);
+  }
+
+  /** A POST sent without waiting, with {@code headers} as name, value, name, value… */
+  private static CompletableFuture<HttpResponse<String>> post(
+      HttpClient client, String path, String body, String... headers) {
+    return client.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+            .headers(headers)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private MerchantCredentials awaitAnnounced(String merchantId) {

@@ -20,8 +20,8 @@ public class MerchantRepository {
 
   /**
    * Applies a merchant event once per event id, and only over what an older event wrote: events are
-   * ordered by their time, then by {@code rank} (a rotation after the creation it follows). Emits
-   * whether the row changed.
+   * ordered by their credentials version, then by their time, then by {@code rank} (a rotation
+   * after the creation it follows). Emits whether the row changed.
    */
   public Uni<Boolean> apply(String eventId, MerchantCredentials m, Instant eventAt, int rank) {
     SqlParams p = new SqlParams();
@@ -30,7 +30,8 @@ public class MerchantRepository {
             + Rows.firstTimeSeen(p, eventId)
             + ", m AS (INSERT INTO "
             + Tables.MERCHANTS
-            + " AS m (id, name, api_key, api_secret_hash, version_at, version_rank, updated_at)"
+            + " AS m (id, name, api_key, api_secret_hash, credentials_version, version_at,"
+            + " version_rank, updated_at)"
             + " SELECT "
             + String.join(
                 ", ",
@@ -38,14 +39,17 @@ public class MerchantRepository {
                 p.add(m.name()),
                 p.add(m.apiKey()),
                 p.add(ApiSecrets.parseHash(m.apiSecretHash())),
+                p.add(m.credentialsVersion()),
                 p.add(eventAt),
                 p.add(rank),
                 "now()")
             + " WHERE EXISTS (SELECT 1 FROM e) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
             + " api_key = EXCLUDED.api_key, api_secret_hash = EXCLUDED.api_secret_hash,"
+            + " credentials_version = EXCLUDED.credentials_version,"
             + " version_at = EXCLUDED.version_at, version_rank = EXCLUDED.version_rank,"
             + " updated_at = now()"
-            + " WHERE (EXCLUDED.version_at, EXCLUDED.version_rank) >= (m.version_at, m.version_rank)"
+            + " WHERE (EXCLUDED.credentials_version, EXCLUDED.version_at, EXCLUDED.version_rank)"
+            + " >= (m.credentials_version, m.version_at, m.version_rank)"
             + " RETURNING 1) SELECT count(*) AS n FROM m";
     return pool.preparedQuery(sql).execute(p.tuple()).map(Rows::countedOne);
   }

@@ -254,8 +254,10 @@ class ProjectionTest extends UpstreamTest {
     String key = "key_dup_" + id;
     upstream.merchant(id, "Twice Shop", key, "secret_zero");
     Instant at = Timestamps.now().plusSeconds(5);
-    String first = upstream.rotate(id, key, "secret_a", at);
-    upstream.rotate(id, key, "secret_b", at); // same second: the later event wins
+    // Two events of one version (as all events written before versions existed) in one second:
+    // the later one wins.
+    String first = upstream.rotate(id, key, "secret_a", at, 0);
+    upstream.rotate(id, key, "secret_b", at, 0);
     await().atMost(Duration.ofSeconds(2)).until(() -> canList(key, "secret_b"));
     // The first rotation is delivered again: by its id it was applied already, so it is skipped
     // (were it merged again, its equal version would put secret_a back).

@@ -17,6 +17,10 @@ import java.time.Instant;
  * @param webhookSecretSealed the first webhook signing secret, sealed with the deployment's
  *     encryption key ({@code SecretBox}); {@code null} on events that do not carry it
  * @param createdAt when the merchant was created
+ * @param credentialsVersion how many times the credentials were replaced before these: 0 at
+ *     creation, one more with each rotation. Projections keep the highest, whatever order events
+ *     arrive in and whatever the clocks of the instances that wrote them say; events written before
+ *     it existed read as 0
  */
 public record MerchantCredentials(
     String id,
@@ -24,7 +28,8 @@ public record MerchantCredentials(
     String apiKey,
     String apiSecretHash,
     String webhookSecretSealed,
-    Instant createdAt) {
+    Instant createdAt,
+    long credentialsVersion) {
 
   /** Writes {@code {"merchant":{…}}}, the data of merchant events. */
   public void writeEventData(JsonWriter w) {
@@ -33,6 +38,7 @@ public record MerchantCredentials(
     w.name("api_secret_hash").value(apiSecretHash);
     w.name("webhook_secret_sealed").value(webhookSecretSealed);
     w.name("created_at").value(Timestamps.format(createdAt));
+    w.name("credentials_version").value(credentialsVersion);
     w.endObject().endObject();
   }
 
@@ -45,6 +51,7 @@ public record MerchantCredentials(
         Json.text(n, "api_key"),
         Json.text(n, "api_secret_hash"),
         Json.text(n, "webhook_secret_sealed"),
-        Timestamps.parse(Json.text(n, "created_at")));
+        Timestamps.parse(Json.text(n, "created_at")),
+        n.path("credentials_version").asLong(0));
   }
 }

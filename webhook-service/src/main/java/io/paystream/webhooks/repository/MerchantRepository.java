@@ -21,24 +21,32 @@ import java.util.UUID;
 /** What this service knows about merchants: API credentials (a projection) and signing secrets. */
 @ApplicationScoped
 public class MerchantRepository {
+  /** Whether the event being applied is at least as new as what wrote the credentials. */
+  private static final String NEWER =
+      " CASE WHEN (EXCLUDED.credentials_version, EXCLUDED.credentials_at)"
+          + " >= (m.credentials_version, m.credentials_at) THEN EXCLUDED.%1$s ELSE m.%1$s END";
+
   /**
-   * Credentials follow the newest merchant event (events may arrive out of order or twice); the
-   * first signing secret is taken once, and never over one this service already holds.
+   * Credentials follow the merchant event of the highest credentials version, then the newest
+   * (events may arrive out of order or twice); the first signing secret is taken once, and never
+   * over one this service already holds.
    */
   private static final String APPLY_SQL =
       "INSERT INTO "
           + Tables.MERCHANTS
-          + " AS m (id, name, api_key, api_secret_hash, credentials_at, signing_secret_sealed,"
-          + " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())"
+          + " AS m (id, name, api_key, api_secret_hash, credentials_version, credentials_at,"
+          + " signing_secret_sealed, created_at, updated_at)"
+          + " VALUES ($1, $2, $3, $4, $8, $5, $6, $7, now())"
           + " ON CONFLICT (id) DO UPDATE SET"
-          + " name = CASE WHEN EXCLUDED.credentials_at >= m.credentials_at"
-          + " THEN EXCLUDED.name ELSE m.name END,"
-          + " api_key = CASE WHEN EXCLUDED.credentials_at >= m.credentials_at"
-          + " THEN EXCLUDED.api_key ELSE m.api_key END,"
-          + " api_secret_hash = CASE WHEN EXCLUDED.credentials_at >= m.credentials_at"
-          + " THEN EXCLUDED.api_secret_hash ELSE m.api_secret_hash END,"
-          + " credentials_at = greatest(m.credentials_at, EXCLUDED.credentials_at),"
-          + " signing_secret_sealed = coalesce(m.signing_secret_sealed,"
+          + String.join(
+              ",",
+              " name =" + NEWER.formatted("name"),
+              " api_key =" + NEWER.formatted("api_key"),
+              " api_secret_hash =" + NEWER.formatted("api_secret_hash"),
+              // Both of the pair at once: every SET reads the row as it was.
+              " credentials_version =" + NEWER.formatted("credentials_version"),
+              " credentials_at =" + NEWER.formatted("credentials_at"))
+          + ", signing_secret_sealed = coalesce(m.signing_secret_sealed,"
           + " EXCLUDED.signing_secret_sealed), updated_at = now()";
 
   private static final String SECRETS_COLUMNS =
@@ -64,6 +72,7 @@ public class MerchantRepository {
     p.add(eventAt);
     p.add(m.webhookSecretSealed());
     p.add(m.createdAt() == null ? eventAt : m.createdAt());
+    p.add(m.credentialsVersion());
     return pool.preparedQuery(APPLY_SQL).execute(p.tuple()).replaceWithVoid();
   }
 

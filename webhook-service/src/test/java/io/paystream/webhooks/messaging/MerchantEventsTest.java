@@ -49,6 +49,20 @@ class MerchantEventsTest {
     assertEquals(
         "whsec_test_abc123",
         rotated.api().get("/api/v1/webhook-secret").then().extract().path("secret"));
+
+    // With versions, the version decides: a rotation of a lower version stamped later (by a
+    // clock that was ahead, or in the same second) does not undo a higher one.
+    Merchant second = new Merchant(m.id(), m.apiKey(), "secret_test_second", m.webhookSecret());
+    Merchant first = new Merchant(m.id(), m.apiKey(), "secret_test_first", m.webhookSecret());
+    Instant at = created.plusSeconds(10);
+    pub.announce(second, EventType.MERCHANT_CREDENTIALS_ROTATED, null, at, 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.api().get("/api/v1/webhook-secret").statusCode() == 200);
+    pub.announce(first, EventType.MERCHANT_CREDENTIALS_ROTATED, null, at.plusSeconds(60), 1);
+    pub.merchant("whsec_test_abc123"); // handled after the late event
+    first.api().get("/api/v1/webhook-secret").then().statusCode(401);
+    second.api().get("/api/v1/webhook-secret").then().statusCode(200);
   }
 
   @Test
