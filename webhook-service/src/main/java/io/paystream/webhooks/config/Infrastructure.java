@@ -25,6 +25,9 @@ public class Infrastructure {
     return RetrySchedule.of(config.delivery().retryIntervalsTest());
   }
 
+  /** The most header bytes an endpoint's answer may have: as much as common servers accept. */
+  static final int RESPONSE_HEADERS_LIMIT = 64 * 1024;
+
   /**
    * The one outbound HTTP client: connections per host bounded by the attempts in flight, 5 s to
    * connect. Redirects are not followed and each attempt's deadline is kept by {@code
@@ -39,6 +42,8 @@ public class Infrastructure {
             .setKeepAlive(true)
             .setConnectTimeout((int) d.timeout().toMillis())
             .setKeepAliveTimeout(30)
+            // Vert.x's default of 8 KB made a 2xx with larger headers a "network error".
+            .setMaxHeaderSize(RESPONSE_HEADERS_LIMIT)
             .setVerifyHost(true);
     return vertx
         .getDelegate()

@@ -3,14 +3,17 @@ package io.paystream.webhooks.delivery;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Keeps only the first {@code limit} bytes of a response body, as text for the delivery log;
- * whatever follows is dropped as it arrives, never buffered.
+ * whatever follows is dropped as it arrives, never buffered. A character the limit cuts in two is
+ * dropped whole.
  */
 final class FirstBytes implements Handler<Buffer> {
   private final int limit;
   private final Buffer kept = Buffer.buffer();
+  private boolean cut;
 
   FirstBytes(int limit) {
     this.limit = limit;
@@ -19,6 +22,9 @@ final class FirstBytes implements Handler<Buffer> {
   @Override
   public void handle(Buffer data) {
     int room = limit - kept.length();
+    if (room < data.length()) {
+      cut = true;
+    }
     if (room > 0) {
       kept.appendBuffer(data, 0, Math.min(room, data.length()));
     }
@@ -26,7 +32,26 @@ final class FirstBytes implements Handler<Buffer> {
 
   /** The bytes kept so far, as {@link #text(byte[])}. */
   String text() {
-    return text(kept.getBytes());
+    byte[] bytes = kept.getBytes();
+    return text(cut ? Arrays.copyOf(bytes, wholeCharacters(bytes)) : bytes);
+  }
+
+  /**
+   * The length of {@code bytes} without a UTF-8 sequence begun in its last three bytes and not
+   * finished in them; what is not UTF-8 is left as it is.
+   */
+  static int wholeCharacters(byte[] bytes) {
+    for (int back = 1; back <= Math.min(3, bytes.length); back++) {
+      int b = bytes[bytes.length - back] & 0xFF;
+      if (b < 0x80) {
+        return bytes.length; // ASCII: nothing begun
+      }
+      if (b >= 0xC0) { // a lead byte: how many bytes its sequence needs
+        int needs = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+        return needs > back ? bytes.length - back : bytes.length;
+      }
+    }
+    return bytes.length;
   }
 
   /** Decodes kept bytes: malformed UTF-8 becomes U+FFFD, and U+0000 (which PostgreSQL refuses). */

@@ -13,6 +13,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
@@ -61,6 +63,19 @@ public class WebhookSender {
   }
 
   /**
+   * {@code url} as it goes on the wire: characters beyond ASCII in its path, query or fragment
+   * percent-encoded as UTF-8, as browsers send them. Sent raw, they made a request line that common
+   * servers refuse.
+   */
+  static String ascii(String url) {
+    try {
+      return new URI(url).toASCIIString();
+    } catch (URISyntaxException e) {
+      return url; // endpoints are checked when saved: not reached
+    }
+  }
+
+  /**
    * The request and its whole answer. Cancelled (the deadline passed), it resets the request, which
    * closes its connection; a request made after that is reset as soon as it exists.
    */
@@ -69,7 +84,7 @@ public class WebhookSender {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
-            .setAbsoluteURI(url)
+            .setAbsoluteURI(ascii(url))
             .setFollowRedirects(false)
             .setConnectTimeout(millis)
             .setIdleTimeout(millis)

@@ -11,7 +11,6 @@ import io.paystream.shared.signing.WebhookSignature;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,7 +39,7 @@ class SenderDeadlineTest {
           new Thread(
               () -> {
                 try (Socket s = server.accept()) {
-                  readRequest(s.getInputStream());
+                  RawReceiver.readRequest(s.getInputStream());
                   OutputStream out = s.getOutputStream();
                   out.write(
                       "HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n"
@@ -85,23 +84,6 @@ class SenderDeadlineTest {
           closed - answeredAt < 2_000,
           "the connection was closed " + (closed - answeredAt) + " ms after the attempt ended");
       assertEquals(Thread.State.TERMINATED, awaitEnd(receiver));
-    }
-  }
-
-  /** Reads a request's head and its body (Content-Length), as a receiver does before answering. */
-  private static void readRequest(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("request ended early");
-      }
-      head.append((char) b);
-    }
-    for (String line : head.toString().split("\r\n")) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-        in.readNBytes(Integer.parseInt(line.substring(15).trim()));
-      }
     }
   }
 
