@@ -74,6 +74,9 @@ public final class OutboxRelay {
    */
   static final int MAX_BATCH_COMMANDS = 1_000;
 
+  /** Seconds of silence on the lead's connection before the server probes the lead's machine. */
+  static final int LEAD_KEEPALIVE_IDLE_SECONDS = 10;
+
   /** How often the lead trims the streams it publishes to (see {@link #trim}). */
   static final long TRIM_INTERVAL_MILLIS = 10_000;
 
@@ -119,7 +122,19 @@ public final class OutboxRelay {
     this.options = options;
     String t = options.table();
     String cursor = options.cursorTable();
-    this.lockSql = "SELECT pg_try_advisory_lock(hashtext('" + t + "')) AS locked";
+    // The lead's session, which may sit idle between cycles, is checked by the server with TCP
+    // keepalives: when the lead's machine dies or is cut off (no FIN, no RST), the server ends the
+    // session, and with it the lock, within about half a minute instead of the system's default of
+    // over two hours, during which nobody would publish. Ignored on a Unix socket.
+    this.lockSql =
+        "SELECT set_config('tcp_keepalives_idle', '"
+            + LEAD_KEEPALIVE_IDLE_SECONDS
+            + "', false), set_config('tcp_keepalives_interval', '5', false),"
+            + " set_config('tcp_keepalives_count', '3', false),"
+            + " set_config('tcp_user_timeout', '30000', false),"
+            + " pg_try_advisory_lock(hashtext('"
+            + t
+            + "')) AS locked";
     // The cursor as scalar sub-selects, so that the row comparison is an index range scan.
     String from = "((SELECT last_txid FROM " + cursor + "), (SELECT last_id FROM " + cursor + "))";
     this.readSql =
@@ -376,6 +391,17 @@ public final class OutboxRelay {
                           }
                           return conn.close();
                         }));
+  }
+
+  /** A setting of the lead's session, as the server sees it; {@code null} when not leading. */
+  Uni<String> leadSetting(String name) {
+    SqlConnection conn = leader;
+    if (conn == null) {
+      return Uni.createFrom().nullItem();
+    }
+    return conn.preparedQuery("SELECT current_setting($1)")
+        .execute(Tuple.of(name))
+        .map(rows -> rows.iterator().next().getString(0));
   }
 
   /** Gives the lead (and its connection) back, e.g. after the connection failed. */

@@ -142,6 +142,26 @@ class OutboxRelayTest {
   }
 
   @Test
+  void theServerProbesTheLeadsConnectionSoThatADeadLeadsLockIsFreedSoon() throws Exception {
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    try {
+      insert(poolA, "one").await().indefinitely();
+      relay.kick();
+      awaitPublished(1);
+      Duration wait = Duration.ofSeconds(5);
+      assertEquals(
+          String.valueOf(OutboxRelay.LEAD_KEEPALIVE_IDLE_SECONDS),
+          relay.leadSetting("tcp_keepalives_idle").await().atMost(wait));
+      assertEquals("5", relay.leadSetting("tcp_keepalives_interval").await().atMost(wait));
+      assertEquals("3", relay.leadSetting("tcp_keepalives_count").await().atMost(wait));
+      assertEquals("30000", relay.leadSetting("tcp_user_timeout").await().atMost(wait));
+    } finally {
+      relay.stop();
+    }
+  }
+
+  @Test
   void trimmingKeepsWhatAConsumerGroupHasNotReadAndAcknowledged() throws Exception {
     RedisStreams streams = new RedisStreams(redis);
     streams.ensureGroup(STREAM, "slow").await().atMost(Duration.ofSeconds(5));
