@@ -134,11 +134,12 @@ public class DeliveryRepository {
           + " WHERE status = 'pending' AND NOT parked AND run_at > $1";
 
   /**
-   * Logs every attempt; moves each delivery on only while the attempt's lease still holds (a manual
-   * retry or a take-over may have replaced it); counts deliveries that finished. A finished
-   * delivery keeps a {@code run_at} (its last attempt): were it NULL, the planner would take the
-   * share of pending rows twice when estimating the due queue, and sort the whole of it to claim a
-   * batch (see V5).
+   * Logs every attempt, once: an outcome written again (its first write committed, but its reply
+   * was lost with the connection) finds its row; moves each delivery on only while the attempt's
+   * lease still holds (a manual retry or a take-over may have replaced it); counts deliveries that
+   * finished. A finished delivery keeps a {@code run_at} (its last attempt): were it NULL, the
+   * planner would take the share of pending rows twice when estimating the due queue, and sort the
+   * whole of it to claim a batch (see V5).
    */
   private static final String FINISH_SQL =
       "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[],"
@@ -149,7 +150,10 @@ public class DeliveryRepository {
           + Tables.ATTEMPTS
           + " (delivery_id, attempt, attempted_at, response_code, latency_ms, response_body,"
           + " error) SELECT id, attempt, attempted_at, response_code, latency_ms, response_body,"
-          + " error FROM r),"
+          + " error FROM r WHERE NOT EXISTS (SELECT 1 FROM "
+          + Tables.ATTEMPTS
+          + " x WHERE x.delivery_id = r.id AND x.attempt = r.attempt"
+          + " AND x.attempted_at = r.attempted_at)),"
           + " d AS (UPDATE "
           + Tables.DELIVERIES
           + " d SET status = r.status, attempts = r.attempt, next_retry_at = r.next_retry_at,"
