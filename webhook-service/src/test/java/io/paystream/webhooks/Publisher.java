@@ -131,10 +131,15 @@ public final class Publisher {
 
   /** Publishes a payment event; returns its event id. */
   public String paymentEvent(EventType type, PaymentView p) {
+    return paymentEvent(type, p, Timestamps.now());
+  }
+
+  /** Publishes a payment event that happened at {@code at}; returns its event id. */
+  public String paymentEvent(EventType type, PaymentView p, Instant at) {
     String id = Ids.event();
     add(
         Streams.PAYMENT_EVENTS,
-        EventEnvelope.encode(id, type, Timestamps.now(), p.merchantId(), null, p::writeEventData));
+        EventEnvelope.encode(id, type, at, p.merchantId(), null, p::writeEventData));
     return id;
   }
 

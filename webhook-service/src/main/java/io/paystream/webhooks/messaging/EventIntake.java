@@ -70,7 +70,7 @@ public class EventIntake {
     Instant at = event.createdAt() == null ? Instant.now() : event.createdAt();
     byte[] body = WebhookBody.of(event.type().wireName(), at, event.data());
     return batcher.submit(
-        new NewEvent(event.id(), merchant, event.type().wireName(), body, event.requestId()));
+        new NewEvent(event.id(), merchant, event.type().wireName(), body, event.requestId(), at));
   }
 
   private Uni<Void> create(List<NewEvent> batch) {

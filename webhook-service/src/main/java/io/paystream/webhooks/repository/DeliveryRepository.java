@@ -30,22 +30,25 @@ public class DeliveryRepository {
           + " m.earlier_secrets, m.secret_rotated_at";
 
   /**
-   * One delivery per event and matching live endpoint (never a second one: the unique key). As many
-   * rows as this instance has room for ({@code $11} in all, {@code $12} per endpoint less what it
-   * runs there, {@code $9}/{@code $10}) are leased to it at once ({@code $7}/{@code $8}), so that
-   * their first attempt needs no claim; the others wait for a claim, parked if their endpoint has
-   * no room here.
+   * One delivery per event and matching live endpoint that existed when the event happened (never a
+   * second one: the unique key). An endpoint created later gets none: an event re-driven after
+   * Redis lost its streams comes back up to a day after it happened, and is no news to an endpoint
+   * added since. A minute's leeway covers clocks that differ between services. As many rows as this
+   * instance has room for ({@code $11} in all, {@code $12} per endpoint less what it runs there,
+   * {@code $9}/{@code $10}) are leased to it at once ({@code $7}/{@code $8}), so that their first
+   * attempt needs no claim; the others wait for a claim, parked if their endpoint has no room here.
    */
   private static final String CREATE_SQL =
       "WITH ev AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
-          + " $5::text[]) WITH ORDINALITY AS ev(event_id, merchant_id, event_type, payload,"
-          + " request_id, ord)),"
+          + " $5::text[], $13::timestamptz[]) WITH ORDINALITY AS ev(event_id, merchant_id,"
+          + " event_type, payload, request_id, occurred_at, ord)),"
           + " x AS (SELECT ev.*, e.id AS endpoint_id, e.url,"
           + " row_number() OVER (PARTITION BY e.id ORDER BY ev.ord) AS rn_endpoint,"
           + " row_number() OVER (ORDER BY ev.ord, e.id) AS rn_all FROM ev JOIN "
           + Tables.ENDPOINTS
           + " e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL"
-          + " AND (e.events IS NULL OR ev.event_type = ANY (e.events))),"
+          + " AND (e.events IS NULL OR ev.event_type = ANY (e.events))"
+          + " AND e.created_at <= ev.occurred_at + interval '1 minute'),"
           + " ins AS (INSERT INTO "
           + Tables.DELIVERIES
           + " AS d (id, merchant_id, endpoint_id, endpoint_url, event_id, event_type, payload,"
@@ -192,6 +195,7 @@ public class DeliveryRepository {
     String[] types = new String[n];
     Buffer[] payloads = new Buffer[n];
     String[] requests = new String[n];
+    OffsetDateTime[] occurred = new OffsetDateTime[n];
     Map<String, NewEvent> byId = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       NewEvent e = events.get(i);
@@ -200,6 +204,7 @@ public class DeliveryRepository {
       types[i] = e.type();
       payloads[i] = Buffer.buffer(e.body());
       requests[i] = e.requestId();
+      occurred[i] = Rows.timestamp(e.occurredAt());
       byId.put(e.eventId(), e);
     }
     Tuple args =
@@ -213,6 +218,7 @@ public class DeliveryRepository {
             .addOffsetDateTime(Rows.timestamp(lease.until()))
             .addUUID(lease.token());
     addBusy(args, room).addInteger(free).addInteger(room.perEndpoint());
+    args.addArrayOfOffsetDateTime(occurred);
     return pool.preparedQuery(CREATE_SQL)
         .execute(args)
         .map(

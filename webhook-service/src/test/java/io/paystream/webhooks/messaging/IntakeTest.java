@@ -17,15 +17,22 @@ import io.paystream.webhooks.Receiver;
 import io.paystream.webhooks.Receiver.Answer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Events become deliveries once per event and endpoint, whatever the stream does. */
 @QuarkusTest
 class IntakeTest {
   @Inject RedisStreams streams;
+  @Inject Pool pool;
 
   @Test
   void aRedeliveredEventNeverDoublesAWebhookAndOtherEventsAreNotWebhooks() throws Exception {
@@ -69,6 +76,40 @@ class IntakeTest {
               .count());
       assertEquals(2, r.hits("/once").size());
       m.api().get("/api/v1/webhooks").then().body("total", equalTo(2));
+    }
+  }
+
+  @Test
+  void anEventReachesTheEndpointsThatExistedWhenItHappenedOnly() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      String older = Publisher.endpoint(m, r.url("/older"));
+      pool.preparedQuery(
+              "UPDATE webhooks.endpoints SET created_at = now() - interval '1 hour' WHERE id = $1")
+          .execute(Tuple.of(UUID.fromString(older)))
+          .await()
+          .atMost(Duration.ofSeconds(5));
+      Publisher.endpoint(m, r.url("/newer"));
+      // An event from ten minutes ago, as a re-drive brings it back after Redis lost its streams:
+      // no news to the endpoint added since.
+      String redriven =
+          pub.paymentEvent(
+              EventType.PAYMENT_SUCCESS,
+              Publisher.payment(m.id(), "success", null),
+              Timestamps.now().minusSeconds(600));
+      String marker = pub.paymentSuccess(m.id());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  r.hits("/newer").stream().anyMatch(h -> marker.equals(h.header("webhook-id")))
+                      && r.hits("/older").size() == 2);
+      assertEquals(
+          Set.of(redriven, marker),
+          r.hits("/older").stream().map(h -> h.header("webhook-id")).collect(Collectors.toSet()));
+      assertEquals(
+          List.of(marker), r.hits("/newer").stream().map(h -> h.header("webhook-id")).toList());
     }
   }
 

@@ -160,7 +160,8 @@ class ParkingTest {
             merchant.id(),
             "payment.success",
             "{}".getBytes(StandardCharsets.UTF_8),
-            null);
+            null,
+            now);
     DeliveryRepository.Created created =
         deliveries
             .create(List.of(event), lease, 100, new Room(Set.of(slow), Map.of(slow, share), share))
