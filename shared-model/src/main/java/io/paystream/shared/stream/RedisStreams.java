@@ -256,7 +256,11 @@ public final class RedisStreams {
     return redis.send(req).map(RedisStreams::entries);
   }
 
-  /** Moves an entry to the dead-letter stream and acknowledges it. */
+  /**
+   * Moves an entry to the dead-letter stream, then acknowledges it: only once the copy is written,
+   * since Redis runs the commands of a pipeline each on its own (out of memory, it would refuse the
+   * copy and still take the acknowledgement, and the entry would be gone).
+   */
   public Uni<Void> deadLetter(
       String stream, String group, StreamEntry entry, String reason, long maxLen) {
     Request add =
@@ -275,7 +279,7 @@ public final class RedisStreams {
             .arg("reason")
             .arg(reason);
     Request ack = Request.cmd(Command.XACK).arg(stream).arg(group).arg(entry.id());
-    return redis.batch(List.of(add, ack)).replaceWithVoid();
+    return redis.send(add).chain(() -> redis.send(ack)).replaceWithVoid();
   }
 
   /** The entries of one stream in an {@code XREAD}/{@code XREADGROUP} reply (RESP2 or RESP3). */
