@@ -196,7 +196,7 @@ public class DeliveryScheduler {
               Lease lease = new Lease(UUID.randomUUID(), now[0], now[0].plus(config.lease()));
               int limit = Math.min(free, config.claimBatch());
               return deliveries
-                  .claim(limit, inFlight.room(), lease)
+                  .claim(limit, inFlight.room(), lease, UUID.randomUUID())
                   .map(
                       (Claimed claimed) -> {
                         dispatcher.dispatch(claimed.leased());

@@ -81,27 +81,29 @@ public class DeliveryRepository {
    *   <li>{@code h}: the head of the shared queue of due deliveries (not parked), {@code $3} rows;
    *   <li>{@code p}: the parked deliveries of endpoints this instance has room for (not in {@code
    *       $2}), up to a share each, for at most {@code $3} endpoints, found by skipping from one
-   *       endpoint to the next in {@code deliveries_parked}.
+   *       endpoint to the next in {@code deliveries_parked}, from the endpoint id {@code $9} up and
+   *       then, wrapping around, from the lowest. Claims start their walks at random: from the
+   *       lowest id every time, the parked backlogs of endpoints past the first {@code $3} would
+   *       never be reached while those first ones had no room here.
    * </ul>
    *
    * Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
    * parked_now}); its delivery columns are null when nothing was leased.
    */
   static final String CLAIM_SQL =
-      "WITH RECURSIVE pe (endpoint_id, depth) AS ((SELECT endpoint_id, 1 FROM "
-          + Tables.DELIVERIES
-          + " WHERE status = 'pending' AND parked ORDER BY endpoint_id LIMIT 1)"
-          + " UNION ALL SELECT (SELECT d.endpoint_id FROM "
-          + Tables.DELIVERIES
-          + " d WHERE d.status = 'pending' AND d.parked AND d.endpoint_id > pe.endpoint_id"
-          + " ORDER BY d.endpoint_id LIMIT 1), pe.depth + 1 FROM pe"
-          + " WHERE pe.endpoint_id IS NOT NULL AND pe.depth < $3),"
+      "WITH RECURSIVE "
+          + parkedWalk("pa", " AND endpoint_id >= $9", "")
+          + ", "
+          + parkedWalk("pb", " AND endpoint_id < $9", " AND d.endpoint_id < $9")
+          + ", pe AS (SELECT endpoint_id FROM (SELECT endpoint_id, depth AS o FROM pa"
+          + " UNION ALL SELECT endpoint_id, $3 + depth FROM pb) w"
+          + " WHERE endpoint_id IS NOT NULL ORDER BY o LIMIT $3),"
           + " h AS (SELECT id, endpoint_id, run_at, false AS parked FROM "
           + Tables.DELIVERIES
           + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
           + " ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED),"
           + " p AS (SELECT x.id, x.endpoint_id, x.run_at, true AS parked FROM (SELECT endpoint_id"
-          + " FROM pe WHERE endpoint_id IS NOT NULL AND endpoint_id <> ALL ($2::uuid[])) pe"
+          + " FROM pe WHERE endpoint_id <> ALL ($2::uuid[])) pe"
           + " CROSS JOIN LATERAL (SELECT d.id, d.endpoint_id, d.run_at FROM "
           + Tables.DELIVERIES
           + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
@@ -130,6 +132,33 @@ public class DeliveryRepository {
           + Tables.MERCHANTS
           + " m ON m.id = u.merchant_id) q"
           + " RIGHT JOIN (SELECT count(*) AS parked_now FROM pk) n ON true";
+
+  /**
+   * {@code name}: up to {@code $3} endpoints with parked deliveries, in id order, the first where
+   * {@code firstWhere} and the next ones where {@code nextWhere} (on {@code d}) as well.
+   */
+  private static String parkedWalk(String name, String firstWhere, String nextWhere) {
+    return name
+        + " (endpoint_id, depth) AS ((SELECT endpoint_id, 1 FROM "
+        + Tables.DELIVERIES
+        + " WHERE status = 'pending' AND parked"
+        + firstWhere
+        + " ORDER BY endpoint_id LIMIT 1) UNION ALL SELECT (SELECT d.endpoint_id FROM "
+        + Tables.DELIVERIES
+        + " d WHERE d.status = 'pending' AND d.parked AND d.endpoint_id > "
+        + name
+        + ".endpoint_id"
+        + nextWhere
+        + " ORDER BY d.endpoint_id LIMIT 1), "
+        + name
+        + ".depth + 1 FROM "
+        + name
+        + " WHERE "
+        + name
+        + ".endpoint_id IS NOT NULL AND "
+        + name
+        + ".depth < $3)";
+  }
 
   private static final String NEXT_RUN_SQL =
       "SELECT min(run_at) AS next FROM "
@@ -254,11 +283,12 @@ public class DeliveryRepository {
 
   /**
    * Leases up to {@code limit} due deliveries to this instance, and parks the due ones it meets
-   * whose endpoint has no room here.
+   * whose endpoint has no room here. Parked deliveries are looked for from the endpoint id {@code
+   * walkFrom} on (wrapping around): a random one spreads the claims over all the parked backlogs.
    */
-  public Uni<Claimed> claim(int limit, Room room, Lease lease) {
+  public Uni<Claimed> claim(int limit, Room room, Lease lease, UUID walkFrom) {
     return pool.preparedQuery(CLAIM_SQL)
-        .execute(claimArgs(limit, room, lease))
+        .execute(claimArgs(limit, room, lease, walkFrom))
         .map(
             rows -> {
               List<DueDelivery> out = new ArrayList<>(rows.size());
@@ -280,7 +310,7 @@ public class DeliveryRepository {
   }
 
   /** The parameters of {@link #CLAIM_SQL}. */
-  static Tuple claimArgs(int limit, Room room, Lease lease) {
+  static Tuple claimArgs(int limit, Room room, Lease lease, UUID walkFrom) {
     Tuple args =
         Tuple.tuple()
             .addOffsetDateTime(Rows.timestamp(lease.now()))
@@ -289,7 +319,8 @@ public class DeliveryRepository {
     return addBusy(args, room)
         .addInteger(room.perEndpoint())
         .addOffsetDateTime(Rows.timestamp(lease.until()))
-        .addUUID(lease.token());
+        .addUUID(lease.token())
+        .addUUID(walkFrom);
   }
 
   /** When the next delivery falls due after {@code now} (or a lease ends), or {@code null}. */

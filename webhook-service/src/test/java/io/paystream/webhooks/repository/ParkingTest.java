@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class ParkingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int LIMIT = 100;
+  private static final UUID LOWEST = new UUID(0, 0);
 
   /**
    * The same scattered order on disk every run (7919 is prime: a permutation of any row count not a
@@ -174,6 +175,49 @@ class ParkingTest {
     assertEquals(0, parked(other));
   }
 
+  @Test
+  void claimsReachTheParkedBacklogsOfEveryEndpointWhereverTheirWalksStart() {
+    // Five endpoints with parked deliveries, in the order of their ids; this instance has no room
+    // for the first two, and a claim visits two endpoints.
+    List<UUID> endpoints = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      endpoints.add(UUID.fromString(Publisher.endpoint(merchant, "http://127.0.0.1:9/p" + i)));
+    }
+    endpoints = // in PostgreSQL's order of uuids (by their bytes), not Java's
+        sql(
+                "SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id",
+                Tuple.of(endpoints.toArray(UUID[]::new)))
+            .stream()
+            .map(r -> r.getUUID("id"))
+            .toList();
+    Instant due = Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(60);
+    for (UUID e : endpoints) {
+      insertDue(e, 1, due);
+    }
+    sql(
+        "UPDATE webhooks.deliveries SET parked = true WHERE endpoint_id = ANY($1::uuid[])",
+        Tuple.of(endpoints.toArray(UUID[]::new)));
+    int share = share();
+    Set<UUID> noRoom = Set.of(endpoints.get(0), endpoints.get(1));
+    Room room = new Room(noRoom, Map.of(endpoints.get(0), share, endpoints.get(1), share), share);
+
+    // Started at the lowest id, a claim meets only the two without room, every time.
+    assertEquals(Set.of(), endpointsOf(claim(2, room, LOWEST)));
+    // Started elsewhere, it reaches the others, in id order.
+    assertEquals(
+        Set.of(endpoints.get(2), endpoints.get(3)), endpointsOf(claim(2, room, endpoints.get(2))));
+    // Past the last id, it goes on from the first (here on an instance with room everywhere).
+    UUID highest = new UUID(-1L, -1L);
+    assertEquals(
+        Set.of(endpoints.get(0), endpoints.get(1)),
+        endpointsOf(claim(2, new Room(Set.of(), Map.of(), share), highest)));
+    assertEquals(1, parked(endpoints.get(4)));
+  }
+
+  private static Set<UUID> endpointsOf(Claimed claimed) {
+    return claimed.leased().stream().map(DueDelivery::endpointId).collect(Collectors.toSet());
+  }
+
   private int share() {
     return config.delivery().maxInFlightPerEndpoint();
   }
@@ -241,9 +285,13 @@ class ParkingTest {
   }
 
   private Claimed claim(Room room) {
+    return claim(LIMIT, room, LOWEST);
+  }
+
+  private Claimed claim(int limit, Room room, UUID walkFrom) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     return deliveries
-        .claim(LIMIT, room, new Lease(UUID.randomUUID(), now, now.plusSeconds(30)))
+        .claim(limit, room, new Lease(UUID.randomUUID(), now, now.plusSeconds(30)), walkFrom)
         .await()
         .atMost(Duration.ofSeconds(10));
   }
@@ -257,7 +305,7 @@ class ParkingTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Tuple args =
         DeliveryRepository.claimArgs(
-            LIMIT, room, new Lease(UUID.randomUUID(), now, now.plusSeconds(30)));
+            LIMIT, room, new Lease(UUID.randomUUID(), now, now.plusSeconds(30)), LOWEST);
     Row plan =
         pool.withTransaction(
                 c ->
