@@ -31,16 +31,22 @@ public class DeliveryLogRepository {
 
   /**
    * Deletes up to 5,000 deliveries finished longer than {@code ageMillis} ago, with their attempts,
-   * in one statement; emits how many deliveries went.
+   * in one statement; emits how many deliveries went. The condition is checked again on each row as
+   * it is when deleted: one reopened by a manual retry while the statement ran (after the
+   * sub-select had read it) stays, with its history.
    */
   public Uni<Integer> purgeFinished(long ageMillis) {
+    String old = "status <> 'pending' AND updated_at < now() - $1 * interval '1 millisecond'";
     String sql =
         "WITH d AS (DELETE FROM "
             + Tables.DELIVERIES
             + " WHERE id IN (SELECT id FROM "
             + Tables.DELIVERIES
-            + " WHERE status <> 'pending' AND updated_at < now() - $1 * interval '1 millisecond'"
-            + " LIMIT 5000) RETURNING id), a AS (DELETE FROM "
+            + " WHERE "
+            + old
+            + " LIMIT 5000) AND "
+            + old
+            + " RETURNING id), a AS (DELETE FROM "
             + Tables.ATTEMPTS
             + " t USING d WHERE t.delivery_id = d.id) SELECT count(*) AS n FROM d";
     return pool.preparedQuery(sql)

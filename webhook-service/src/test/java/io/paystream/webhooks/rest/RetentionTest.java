@@ -10,9 +10,12 @@ import io.paystream.webhooks.Receiver;
 import io.paystream.webhooks.repository.DeliveryLogRepository;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Finished deliveries leave the log, with their attempts, once older than the retention. */
@@ -54,6 +57,56 @@ class RetentionTest {
               .getLong(0);
       assertEquals(0, orphanAttempts);
       assertEquals(0, log.purgeFinished(Duration.ofDays(30).toMillis()).await().indefinitely());
+    }
+  }
+
+  @Test
+  void aDeliveryReopenedWhileThePurgeRunsIsKept() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      Publisher.endpoint(m, r.url("/reopened"));
+      pub.paymentSuccess(m.id());
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered(m) == 1);
+      UUID id = m.api().get("/api/v1/webhooks").then().extract().jsonPath().getUUID("data[0].id");
+      pool.preparedQuery(
+              "UPDATE webhooks.deliveries SET updated_at = now() - interval '40 days' WHERE id = $1")
+          .execute(Tuple.of(id))
+          .await()
+          .indefinitely();
+      // A manual retry reopens it and holds its row while the purge, which has already picked it,
+      // waits to delete it.
+      SqlConnection retry = pool.getConnection().await().indefinitely();
+      try {
+        retry.query("BEGIN").execute().await().indefinitely();
+        retry
+            .preparedQuery(
+                "UPDATE webhooks.deliveries SET status = 'pending', updated_at = now()"
+                    + " WHERE id = $1")
+            .execute(Tuple.of(id))
+            .await()
+            .indefinitely();
+        var purge = log.purgeFinished(Duration.ofDays(30).toMillis()).subscribeAsCompletionStage();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    pool.query(
+                                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                    + " AND query LIKE 'WITH d AS (DELETE FROM webhooks.deliveries%'")
+                            .execute()
+                            .await()
+                            .indefinitely()
+                            .iterator()
+                            .next()
+                            .getLong(0)
+                        == 1);
+        retry.query("COMMIT").execute().await().indefinitely();
+        assertEquals(0, purge.get(10, TimeUnit.SECONDS));
+      } finally {
+        retry.close().await().indefinitely();
+      }
+      m.api().get("/api/v1/webhooks/" + id).then().statusCode(200);
     }
   }
 
