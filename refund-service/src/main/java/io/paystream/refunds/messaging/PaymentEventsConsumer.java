@@ -15,6 +15,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -58,15 +59,15 @@ public class PaymentEventsConsumer {
    * projection.max-wait}):
    *
    * <ul>
-   *   <li>payment events wait in the stream, not yet delivered to this service's group (its {@code
-   *       lag}: a replay, a burst);
+   *   <li>payment events wait in the stream, not yet delivered to this service's group (its last
+   *       delivered id is below the stream's last entry: a replay, a burst). Not the group's {@code
+   *       lag}: Redis reloading a rewritten append-only file can leave the count of entries read
+   *       behind, and the lag it gives then stays above zero for good;
    *   <li>or an event was delivered and is not handled yet: delivered at least that long ago (to a
    *       crashed instance, say), or about this payment (being handled right now);
    *   <li>or it has not even reached the stream: payments-service reports a committed event waiting
    *       to be published since before the request began.
    * </ul>
-   *
-   * Unknown lag counts as none.
    */
   public Uni<Boolean> behind(String paymentId) {
     return readingBehind(paymentId)
@@ -96,16 +97,26 @@ public class PaymentEventsConsumer {
 
   private Uni<Boolean> readingBehind(String paymentId) {
     Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
+    Request last =
+        Request.cmd(Command.XREVRANGE)
+            .arg(Streams.PAYMENT_EVENTS)
+            .arg("+")
+            .arg("-")
+            .arg("COUNT")
+            .arg(1);
     return streams
-        .redis()
-        .send(groups)
+        .batch(List.of(groups, last))
         .chain(
-            reply -> {
-              for (Response group : reply) {
+            replies -> {
+              Response newest = replies.get(1);
+              String lastId =
+                  newest == null || newest.size() == 0 ? null : newest.get(0).get(0).toString();
+              for (Response group : replies.get(0)) {
                 if (Streams.REFUND_SERVICE.equals(RedisReplies.field(group, "name"))) {
-                  String lag = RedisReplies.field(group, "lag");
+                  String delivered = RedisReplies.field(group, "last-delivered-id");
                   String pending = RedisReplies.field(group, "pending");
-                  if (lag != null && Long.parseLong(lag) > 0) {
+                  if (lastId != null
+                      && (delivered == null || Streams.compareIds(delivered, lastId) < 0)) {
                     return Uni.createFrom().item(true);
                   }
                   return pending == null || Long.parseLong(pending) == 0

@@ -22,6 +22,8 @@ import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,6 +134,42 @@ class ProjectionTest extends UpstreamTest {
     } finally {
       report(instance, 0);
     }
+  }
+
+  @Test
+  void aGroupWithEveryEventDeliveredIsNotBehindWhateverItsLagSays() {
+    PaymentView p = pendingPayment();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p));
+    // As after Redis reloaded a rewritten append-only file: every entry delivered to the group,
+    // but its count of entries read left behind, so that its lag stays above zero.
+    String delivered = RedisReplies.field(refundGroup(), "last-delivered-id");
+    send(
+        Request.cmd(Command.XGROUP)
+            .arg("SETID")
+            .arg(Streams.PAYMENT_EVENTS)
+            .arg(Streams.REFUND_SERVICE)
+            .arg(delivered)
+            .arg("ENTRIESREAD")
+            .arg(1));
+    assertTrue(Long.parseLong(RedisReplies.field(refundGroup(), "lag")) > 0, "a stale lag");
+
+    assertFalse(behind(p));
+    // An unknown payment is unknown (after the wait for news), not "catching up" for ever.
+    Api.refund("pay_NoSuchPayment123", 100).then().statusCode(404);
+  }
+
+  private io.vertx.mutiny.redis.client.Response refundGroup() {
+    for (io.vertx.mutiny.redis.client.Response g :
+        send(Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS))) {
+      if (Streams.REFUND_SERVICE.equals(RedisReplies.field(g, "name"))) {
+        return g;
+      }
+    }
+    throw new AssertionError("no group of refund-service");
+  }
+
+  private io.vertx.mutiny.redis.client.Response send(Request request) {
+    return streams.redis().send(request).await().atMost(Duration.ofSeconds(5));
   }
 
   /** A payment this service has seen created and pending. */

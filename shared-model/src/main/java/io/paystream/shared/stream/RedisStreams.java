@@ -239,6 +239,31 @@ public final class RedisStreams {
           + " return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) end"
           + " return -1 end end return -1";
 
+  /**
+   * Sets a group's count of entries read right when the group has had every entry of the stream
+   * delivered and yet counts fewer or more: Redis reloading a rewritten append-only file can leave
+   * that count behind, and the group's {@code lag} (which metrics and autoscalers read) then stays
+   * above zero for good. Checked and done in one script. Emits whether it was set.
+   */
+  public Uni<Boolean> repairEntriesRead(String stream, String group) {
+    Request req = Request.cmd(Command.EVAL).arg(REPAIR_ENTRIES_READ).arg(1).arg(stream).arg(group);
+    return redis.send(req).map(r -> r != null && r.toLong() == 1);
+  }
+
+  private static final String REPAIR_ENTRIES_READ =
+      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end"
+          + " local s = {} local info = redis.call('XINFO', 'STREAM', KEYS[1])"
+          + " for i = 1, #info, 2 do s[info[i]] = info[i + 1] end"
+          + " if not s['entries-added'] then return 0 end"
+          + " for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do"
+          + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end"
+          + " if f['name'] == ARGV[1] then"
+          + " if f['last-delivered-id'] == s['last-generated-id']"
+          + " and f['entries-read'] ~= s['entries-added'] then"
+          + " redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], f['last-delivered-id'],"
+          + " 'ENTRIESREAD', s['entries-added']) return 1 end"
+          + " return 0 end end return 0";
+
   /** The newest {@code count} entries of a stream, newest first ({@code XREVRANGE}). */
   public Uni<List<StreamEntry>> latest(String stream, int count) {
     Request req =
@@ -320,7 +345,7 @@ public final class RedisStreams {
   }
 
   /** The value under {@code name} of a map reply, or of a flat name/value list (RESP2). */
-  private static Response value(Response fields, String name) {
+  static Response value(Response fields, String name) {
     if (isMap(fields)) {
       return fields.get(name);
     }

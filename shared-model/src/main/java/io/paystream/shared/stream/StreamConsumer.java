@@ -351,6 +351,7 @@ public final class StreamConsumer {
         .touch(options.stream(), options.group(), options.consumer(), mine)
         .chain(() -> claimFrom("0-0"))
         .chain(this::forgetDeparted)
+        .chain(() -> streams.repairEntriesRead(options.stream(), options.group()))
         .subscribe()
         .with(ok -> {}, err -> LOG.debugf("%s: claim round failed: %s", name(), err.getMessage()));
   }

@@ -11,6 +11,9 @@ import io.paystream.shared.event.EventType;
 import io.paystream.shared.testing.TestRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -94,6 +97,75 @@ class DepartedConsumersTest {
     } finally {
       live.stop();
     }
+  }
+
+  @Test
+  void aStaleCountOfEntriesReadIsSetRightOnceEverythingIsDelivered() throws Exception {
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    for (int i = 0; i < 3; i++) {
+      streams.add(STREAM, 1_000, "{}").await().atMost(WAIT);
+    }
+    List<StreamEntry> read = streams.readGroup(STREAM, GROUP, "c", 10, 0, ">").await().atMost(WAIT);
+    streams.ack(STREAM, GROUP, read.stream().map(StreamEntry::id).toList()).await().atMost(WAIT);
+    // As after Redis reloaded a rewritten append-only file.
+    setEntriesRead(read.get(2).id(), 1);
+    assertEquals("2", group("lag"));
+
+    // A consumer's claim rounds set it right.
+    StreamConsumer consumer =
+        new StreamConsumer(
+            vertx,
+            streams,
+            ConsumerOptions.of(STREAM, GROUP, "c").withClaimIntervalMillis(200),
+            event -> Uni.createFrom().voidItem());
+    consumer.start();
+    try {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!"0".equals(group("lag"))) {
+        if (System.nanoTime() > deadline) {
+          fail("the lag stayed " + group("lag"));
+        }
+        Thread.sleep(100);
+      }
+      assertEquals("3", group("entries-read"));
+    } finally {
+      consumer.stop();
+    }
+
+    // With an entry not delivered yet, the count is left as it is: it may be right.
+    streams.add(STREAM, 1_000, "{}").await().atMost(WAIT);
+    setEntriesRead(read.get(2).id(), 1);
+    assertFalse(streams.repairEntriesRead(STREAM, GROUP).await().atMost(WAIT));
+    assertEquals("1", group("entries-read"));
+    assertFalse(streams.repairEntriesRead("test:no-such-stream", GROUP).await().atMost(WAIT));
+  }
+
+  private void setEntriesRead(String lastDelivered, long entriesRead) {
+    redis
+        .redis
+        .send(
+            Request.cmd(Command.XGROUP)
+                .arg("SETID")
+                .arg(STREAM)
+                .arg(GROUP)
+                .arg(lastDelivered)
+                .arg("ENTRIESREAD")
+                .arg(entriesRead))
+        .await()
+        .atMost(WAIT);
+  }
+
+  /** A field of the group's {@code XINFO GROUPS} entry. */
+  private String group(String field) {
+    Response groups =
+        redis.redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(STREAM)).await().atMost(WAIT);
+    for (Response g : groups) {
+      if (GROUP.equals(RedisStreams.value(g, "name").toString())) {
+        Response v = RedisStreams.value(g, field);
+        return v == null ? null : v.toString();
+      }
+    }
+    return null;
   }
 
   private Set<String> names() {
