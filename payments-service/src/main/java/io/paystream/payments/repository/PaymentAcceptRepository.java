@@ -78,8 +78,9 @@ public class PaymentAcceptRepository {
     KEY_LOST,
     /**
      * Not in the statement: its batch already had a payment for its order. It is submitted again,
-     * in a batch of its own, so that a failure of its statement is its own and not the first's. The
-     * service gives this verdict; the statement never does.
+     * ahead of the requests that came after it, to a later batch, so that a failure of that
+     * statement cannot take back the answers of this one. The service gives this verdict; the
+     * statement never does.
      */
     NOT_TRIED
   }

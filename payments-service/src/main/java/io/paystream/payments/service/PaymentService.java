@@ -215,15 +215,20 @@ public class PaymentService {
                 });
   }
 
-  /** The acceptance of {@code a}, submitted again for as long as its batch leaves it out. */
+  /**
+   * The acceptance of {@code a}, submitted again, ahead of the requests that came after it, for as
+   * long as its batch leaves it out.
+   */
   private Uni<Acceptance> submitted(Accept a) {
-    return accepts
-        .submit(a)
-        .chain(
-            acceptance ->
-                acceptance.verdict() == Verdict.NOT_TRIED
-                    ? submitted(a)
-                    : Uni.createFrom().item(acceptance));
+    return settled(a, accepts.submit(a));
+  }
+
+  private Uni<Acceptance> settled(Accept a, Uni<Acceptance> acceptance) {
+    return acceptance.chain(
+        answer ->
+            answer.verdict() == Verdict.NOT_TRIED
+                ? settled(a, accepts.submitFirst(a))
+                : Uni.createFrom().item(answer));
   }
 
   /**

@@ -82,8 +82,9 @@ class PaymentAcceptanceTest {
         Tuple.of(paid.toArray(String[]::new)));
 
     List<Uni<Answer>> calls = new ArrayList<>();
-    // Another merchant tries some orders just before their owner (unkeyed requests, so both reach
-    // the accepting statement together): refused as unknown, and the owner is not held up.
+    // Another merchant tries some orders just before their owner (unkeyed requests, so neither
+    // goes through a claim first): refused as unknown, and the owner's payment is made all the
+    // same, by the next statement.
     for (int i = 1; i < 40; i += 6) {
       calls.add(call(UUID.randomUUID(), orders.get(i), null, "intruder@paytm"));
     }
@@ -234,20 +235,21 @@ class PaymentAcceptanceTest {
     // fails (a trigger stands for any failure of it): the first is committed, and its caller must
     // get its 201, not an answer made up after the second's failure.
     String refused = "refused-" + UUID.randomUUID().toString().substring(0, 8) + "@bank";
-    sql(
-        "CREATE FUNCTION payments.refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS"
-            + " $$BEGIN RAISE EXCEPTION 'refused for the test'; END$$",
-        Tuple.tuple());
-    sql(
-        "CREATE TRIGGER refuse_for_test BEFORE INSERT ON payments.payments FOR EACH ROW"
-            + " WHEN (NEW.vpa = '"
-            + refused
-            + "') EXECUTE FUNCTION payments.refuse_for_test()",
-        Tuple.tuple());
     String blocker = Api.order(900);
     String order = Api.order(901);
     SqlConnection holder = pool.getConnection().await().atMost(WAIT);
     try {
+      sql(
+          "CREATE OR REPLACE FUNCTION payments.refuse_for_test() RETURNS trigger"
+              + " LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'refused for the test'; END$$",
+          Tuple.tuple());
+      sql("DROP TRIGGER IF EXISTS refuse_for_test ON payments.payments", Tuple.tuple());
+      sql(
+          "CREATE TRIGGER refuse_for_test BEFORE INSERT ON payments.payments"
+              + " FOR EACH ROW WHEN (NEW.vpa = '"
+              + refused
+              + "') EXECUTE FUNCTION payments.refuse_for_test()",
+          Tuple.tuple());
       // While a payment for another order waits on that order's lock, the two requests queue up
       // and go out in one batch when it ends.
       holder.query("BEGIN").execute().await().atMost(WAIT);
@@ -276,8 +278,8 @@ class PaymentAcceptanceTest {
       assertEquals(idOf(a), stored.iterator().next().getString("id"));
     } finally {
       holder.close().await().atMost(WAIT);
-      sql("DROP TRIGGER refuse_for_test ON payments.payments", Tuple.tuple());
-      sql("DROP FUNCTION payments.refuse_for_test()", Tuple.tuple());
+      sql("DROP TRIGGER IF EXISTS refuse_for_test ON payments.payments", Tuple.tuple());
+      sql("DROP FUNCTION IF EXISTS payments.refuse_for_test()", Tuple.tuple());
     }
   }
 

@@ -7,8 +7,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -43,7 +42,7 @@ public final class Batcher<T, R> {
   private final int maxBatch;
   private final int maxConcurrent;
   private final Function<List<T>, Uni<List<R>>> flush;
-  private final Queue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedDeque<Pending<T, R>> queue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger outstanding = new AtomicInteger();
 
@@ -67,11 +66,28 @@ public final class Batcher<T, R> {
 
   /** Emits the item's result once a statement carrying it has been written. */
   public Uni<R> submit(T item) {
+    return submit(item, false);
+  }
+
+  /**
+   * As {@link #submit}, ahead of the items waiting: for an item a statement left out, which was
+   * waiting before them (taken last again, it could be passed over for as long as items keep
+   * coming).
+   */
+  public Uni<R> submitFirst(T item) {
+    return submit(item, true);
+  }
+
+  private Uni<R> submit(T item, boolean first) {
     return Uni.createFrom()
         .emitter(
             done -> {
               outstanding.incrementAndGet();
-              queue.add(new Pending<>(item, done));
+              if (first) {
+                queue.addFirst(new Pending<>(item, done));
+              } else {
+                queue.add(new Pending<>(item, done));
+              }
               List<Batcher<?, ?>> emitting = EMITTING.get();
               if (emitting == null) {
                 drain();

@@ -93,6 +93,20 @@ class BatcherTest {
   }
 
   @Test
+  void anItemSubmittedFirstGoesAheadOfThoseWaiting() throws Exception {
+    Flushes flushes = new Flushes();
+    Batcher<Integer, String> batcher = new Batcher<>(2, 1, flushes::flush);
+    submit(batcher, 0, 1);
+    submit(batcher, 1, 3); // waiting: 1, 2, 3
+    CompletableFuture<String> again = batcher.submitFirst(9).subscribeAsCompletionStage();
+    flushes.completeOldest();
+    assertEquals(List.of(List.of(0), List.of(9, 1)), flushes.batches);
+    flushes.completeOldest();
+    assertEquals("r9", again.get(1, TimeUnit.SECONDS));
+    assertEquals(List.of(List.of(0), List.of(9, 1), List.of(2, 3)), flushes.batches);
+  }
+
+  @Test
   void itemsOneBatchReleasesIntoAnotherBatcherGoOnTogether() throws Exception {
     Flushes claims = new Flushes();
     Flushes writes = new Flushes();
