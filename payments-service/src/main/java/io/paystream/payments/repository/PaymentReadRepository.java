@@ -79,7 +79,12 @@ public class PaymentReadRepository {
   }
 
   /** Totals over the merchant's payments. */
-  public record Stats(long total, long successful, long successfulAmount) {}
+  /**
+   * A merchant's payment counts, and the sum of its successful payments' amounts: a double, which
+   * is what the JSON of it says anyway (numbers as JavaScript reads them), and which, unlike a
+   * long, does not wrap past 2^63.
+   */
+  public record Stats(long total, long successful, double successfulAmount) {}
 
   public Uni<Stats> stats(UUID merchantId) {
     return pool.preparedQuery(
@@ -89,6 +94,9 @@ public class PaymentReadRepository {
                 + " WHERE merchant_id = $1")
         .execute(Tuple.of(merchantId))
         .map(Rows::first)
-        .map(r -> new Stats(r.getLong("total"), r.getLong("ok"), r.getLong("amount")));
+        .map(
+            r ->
+                new Stats(
+                    r.getLong("total"), r.getLong("ok"), r.getNumeric("amount").doubleValue()));
   }
 }

@@ -1,0 +1,48 @@
+package io.paystream.payments.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paystream.payments.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The stats' sum of successful amounts is written as JavaScript reads it, however large. */
+@QuarkusTest
+class StatsTotalsTest {
+  private static final long MAX_AMOUNT = 9_007_199_254_740_991L; // the largest an order takes
+  private static final int PAYMENTS = 1_025; // their sum is past 2^63
+
+  @Inject Pool pool;
+
+  @Test
+  void aSumPastTheLargestLongIsNotWrapped() {
+    String[] m = Api.newMerchant();
+    pool.preparedQuery(
+            "WITH o AS (INSERT INTO payments.orders (id, merchant_id, amount, currency, notes,"
+                + " status, created_at, updated_at) SELECT 'order_stats' || lpad(i::text, 10, '0'),"
+                + " $1, $2, 'INR', '{}', 'paid', now(), now() FROM generate_series(1, $3) i"
+                + " RETURNING id) INSERT INTO payments.payments (id, order_id, merchant_id, amount,"
+                + " currency, method, vpa, status, planned_status, process_after, created_at,"
+                + " updated_at) SELECT 'pay_' || substr(o.id, 7), o.id, $1, $2, 'INR', 'upi',"
+                + " 'big@bank', 'success', 'success', now(), now(), now() FROM o")
+        .execute(Tuple.of(UUID.fromString(m[0]), MAX_AMOUNT, PAYMENTS))
+        .await()
+        .atMost(Duration.ofSeconds(30));
+    // The sum is 9232379236109515775; JSON.stringify(JSON.parse(...)) of it, in Node:
+    String expected =
+        "{\"total_transactions\":1025,\"total_amount\":9232379236109515000,\"success_rate\":100}";
+    assertEquals(
+        expected,
+        Api.as(m[1], m[2])
+            .get("/api/v1/payments/stats")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString());
+  }
+}
