@@ -72,6 +72,10 @@ public class DeliveryRepository {
           + Tables.MERCHANTS
           + " m ON m.id = ins.merchant_id";
 
+  /** How many endpoints the walk from the lowest id may still visit. */
+  private static final String PB_ROOM =
+      "($3 - (SELECT count(*) FROM pa WHERE endpoint_id IS NOT NULL))";
+
   /**
    * Leases due deliveries, oldest due first, within the room this instance has per endpoint ({@code
    * $4}/{@code $5} in flight of {@code $6}), and parks the due ones it met whose endpoint has no
@@ -92,9 +96,14 @@ public class DeliveryRepository {
    */
   static final String CLAIM_SQL =
       "WITH RECURSIVE "
-          + parkedWalk("pa", " AND endpoint_id >= $9", "")
+          + parkedWalk("pa", " AND endpoint_id >= $9", "", "$3")
           + ", "
-          + parkedWalk("pb", " AND endpoint_id < $9", " AND d.endpoint_id < $9")
+          // From the lowest id on, only for as many endpoints as the first walk did not find.
+          + parkedWalk(
+              "pb",
+              " AND endpoint_id < $9 AND " + PB_ROOM + " > 0",
+              " AND d.endpoint_id < $9",
+              PB_ROOM)
           + ", pe AS (SELECT endpoint_id FROM (SELECT endpoint_id, depth AS o FROM pa"
           + " UNION ALL SELECT endpoint_id, $3 + depth FROM pb) w"
           + " WHERE endpoint_id IS NOT NULL ORDER BY o LIMIT $3),"
@@ -134,10 +143,10 @@ public class DeliveryRepository {
           + " RIGHT JOIN (SELECT count(*) AS parked_now FROM pk) n ON true";
 
   /**
-   * {@code name}: up to {@code $3} endpoints with parked deliveries, in id order, the first where
+   * {@code name}: up to {@code most} endpoints with parked deliveries, in id order, the first where
    * {@code firstWhere} and the next ones where {@code nextWhere} (on {@code d}) as well.
    */
-  private static String parkedWalk(String name, String firstWhere, String nextWhere) {
+  private static String parkedWalk(String name, String firstWhere, String nextWhere, String most) {
     return name
         + " (endpoint_id, depth) AS ((SELECT endpoint_id, 1 FROM "
         + Tables.DELIVERIES
@@ -157,7 +166,9 @@ public class DeliveryRepository {
         + name
         + ".endpoint_id IS NOT NULL AND "
         + name
-        + ".depth < $3)";
+        + ".depth < "
+        + most
+        + ")";
   }
 
   private static final String NEXT_RUN_SQL =
