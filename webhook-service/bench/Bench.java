@@ -372,7 +372,7 @@ public class Bench {
       MerchantCredentials c =
           new MerchantCredentials(
               id.toString(), "Bench " + tag, key, ApiSecrets.hash(secret),
-              BOX.seal("whsec_test_abc123"), Timestamps.now(), 0);
+              BOX.seal("whsec_test_abc123"), Timestamps.now(), 0L);
       publish(
           Streams.MERCHANT_EVENTS,
           List.of(

@@ -2,7 +2,6 @@ package io.paystream.refunds;
 
 import static org.awaitility.Awaitility.await;
 
-import io.paystream.refunds.messaging.RedisReplies;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.MerchantCredentials;
@@ -12,9 +11,6 @@ import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -46,20 +42,21 @@ public final class Upstream {
 
   /** Publishes {@code merchant.created} and waits until the merchant can authenticate. */
   public void merchant(UUID id, String name, String key, String secret) {
-    credentials(EventType.MERCHANT_CREATED, Timestamps.now(), 0, id, name, key, secret);
+    credentials(EventType.MERCHANT_CREATED, Timestamps.now(), 0L, id, name, key, secret);
   }
 
   /**
    * Publishes {@code merchant.credentials_rotated} made at {@code at}, of credentials version
-   * {@code version}, and waits until it is applied; returns the entry, to deliver it again.
+   * {@code version} (none: {@code null}), and waits until it is applied; returns the entry, to
+   * deliver it again.
    */
-  public String rotate(UUID id, String key, String secret, Instant at, long version) {
+  public String rotate(UUID id, String key, String secret, Instant at, Long version) {
     return credentials(
         EventType.MERCHANT_CREDENTIALS_ROTATED, at, version, id, "Rotated", key, secret);
   }
 
   private String credentials(
-      EventType type, Instant at, long version, UUID id, String name, String key, String secret) {
+      EventType type, Instant at, Long version, UUID id, String name, String key, String secret) {
     MerchantCredentials m =
         new MerchantCredentials(
             id.toString(), name, key, ApiSecrets.hash(secret), null, at, version);
@@ -84,27 +81,9 @@ public final class Upstream {
   }
 
   private boolean consumed(String stream, String entryId) {
-    Response groups =
-        streams
-            .redis()
-            .send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream))
-            .await()
-            .atMost(Duration.ofSeconds(5));
-    for (Response group : groups) {
-      String name = RedisReplies.field(group, "name");
-      if (Streams.REFUND_SERVICE.equals(name)) {
-        return Long.parseLong(RedisReplies.field(group, "pending")) == 0
-            && compareIds(RedisReplies.field(group, "last-delivered-id"), entryId) >= 0;
-      }
-    }
-    return false;
-  }
-
-  private static int compareIds(String a, String b) {
-    String[] x = a.split("-");
-    String[] y = b.split("-");
-    int c = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
-    return c != 0 ? c : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+    RedisStreams.GroupInfo group =
+        streams.group(stream, Streams.REFUND_SERVICE).await().atMost(Duration.ofSeconds(5));
+    return group != null && group.handled(entryId);
   }
 
   /** A new pending payment of the test merchant (not announced yet). */

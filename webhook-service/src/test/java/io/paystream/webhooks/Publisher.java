@@ -81,16 +81,49 @@ public final class Publisher {
   }
 
   /**
-   * Publishes a merchant event for {@code m} with these credentials, as of {@code at}, of
-   * credentials version 0 (as every event written before versions existed).
+   * Publishes a merchant event for {@code m} with these credentials, as of {@code at}, without a
+   * credentials version (as a release before versions wrote them).
    */
   public String announce(Merchant m, EventType type, String sealedWebhookSecret, Instant at) {
-    return announce(m, type, sealedWebhookSecret, at, 0);
+    return announce(m, type, sealedWebhookSecret, at, null);
   }
 
   /** Publishes a merchant event for {@code m} with these credentials, as of {@code at}. */
   public String announce(
-      Merchant m, EventType type, String sealedWebhookSecret, Instant at, long version) {
+      Merchant m, EventType type, String sealedWebhookSecret, Instant at, Long version) {
+    String id = Ids.event();
+    add(Streams.MERCHANT_EVENTS, merchantEvent(id, m, type, sealedWebhookSecret, at, version));
+    return id;
+  }
+
+  /**
+   * As {@link #announce}, and waits until this service has handled the event: its entry delivered
+   * to the group and acknowledged. (Entries are handled concurrently: a later one's effect is no
+   * sign that an earlier one is done.)
+   */
+  public void announceHandled(Merchant m, EventType type, Instant at, Long version) {
+    String entry =
+        streams
+            .add(
+                Streams.MERCHANT_EVENTS,
+                1_000_000,
+                merchantEvent(Ids.event(), m, type, null, at, version))
+            .await()
+            .atMost(Duration.ofSeconds(5));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> handled(Streams.MERCHANT_EVENTS, entry));
+  }
+
+  private boolean handled(String stream, String entry) {
+    RedisStreams.GroupInfo group =
+        streams.group(stream, Streams.WEBHOOK_SERVICE).await().atMost(Duration.ofSeconds(5));
+    return group != null && group.handled(entry);
+  }
+
+  private static String merchantEvent(
+      String id, Merchant m, EventType type, String sealedWebhookSecret, Instant at, Long version) {
     MerchantCredentials c =
         new MerchantCredentials(
             m.id().toString(),
@@ -100,11 +133,7 @@ public final class Publisher {
             sealedWebhookSecret,
             at,
             version);
-    String id = Ids.event();
-    add(
-        Streams.MERCHANT_EVENTS,
-        EventEnvelope.encode(id, type, at, m.id().toString(), null, c::writeEventData));
-    return id;
+    return EventEnvelope.encode(id, type, at, m.id().toString(), null, c::writeEventData);
   }
 
   /** A payment of the merchant in {@code status}. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
+import io.paystream.payments.StreamReader;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.MerchantCredentials;
@@ -20,6 +21,7 @@ import io.paystream.shared.stream.Streams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -59,7 +61,7 @@ class MerchantTest {
     assertEquals(ApiSecrets.hash("secret_test_xyz789"), announced.apiSecretHash());
     assertEquals("whsec_test_abc123", box.open(announced.webhookSecretSealed()));
     assertEquals("Test Merchant", announced.name());
-    assertEquals(0, announced.credentialsVersion());
+    assertEquals(0L, announced.credentialsVersion());
   }
 
   @Test
@@ -314,7 +316,7 @@ class MerchantTest {
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                io.paystream.payments.StreamReader.events(streams, Streams.MERCHANT_EVENTS).stream()
+                StreamReader.events(streams, Streams.MERCHANT_EVENTS).stream()
                     .anyMatch(
                         e ->
                             e.type() == EventType.MERCHANT_CREDENTIALS_ROTATED
@@ -368,7 +370,7 @@ class MerchantTest {
     for (CompletableFuture<HttpResponse<String>> r : rotations) {
       HttpResponse<String> answer = r.get();
       if (answer.statusCode() == 200) {
-        secrets.add(io.restassured.path.json.JsonPath.from(answer.body()).getString("api_secret"));
+        secrets.add(JsonPath.from(answer.body()).getString("api_secret"));
       } else {
         // Too late for the secret it presented, or it lost the race to the one that won.
         assertTrue(
@@ -392,8 +394,7 @@ class MerchantTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              for (EventEnvelope e :
-                  io.paystream.payments.StreamReader.events(streams, Streams.MERCHANT_EVENTS)) {
+              for (EventEnvelope e : StreamReader.events(streams, Streams.MERCHANT_EVENTS)) {
                 if (e.type() == EventType.MERCHANT_CREDENTIALS_ROTATED
                     && m[0].equals(e.merchantId())) {
                   MerchantCredentials c = MerchantCredentials.fromEventData(e.data());
@@ -422,8 +423,7 @@ class MerchantTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              for (EventEnvelope e :
-                  io.paystream.payments.StreamReader.events(streams, Streams.MERCHANT_EVENTS)) {
+              for (EventEnvelope e : StreamReader.events(streams, Streams.MERCHANT_EVENTS)) {
                 if (e.type() == EventType.MERCHANT_CREATED && merchantId.equals(e.merchantId())) {
                   found[0] = MerchantCredentials.fromEventData(e.data());
                   return true;

@@ -8,12 +8,12 @@ import io.paystream.shared.status.StatusBoard;
 import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
+import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -96,38 +96,28 @@ public class PaymentEventsConsumer {
   }
 
   private Uni<Boolean> readingBehind(String paymentId) {
-    Request groups = Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS);
-    Request last =
-        Request.cmd(Command.XREVRANGE)
-            .arg(Streams.PAYMENT_EVENTS)
-            .arg("+")
-            .arg("-")
-            .arg("COUNT")
-            .arg(1);
-    return streams
-        .batch(List.of(groups, last))
+    return Uni.combine()
+        .all()
+        .unis(
+            streams.group(Streams.PAYMENT_EVENTS, Streams.REFUND_SERVICE),
+            streams.latest(Streams.PAYMENT_EVENTS, 1))
+        .asTuple()
         .chain(
-            replies -> {
-              Response newest = replies.get(1);
-              String lastId =
-                  newest == null || newest.size() == 0 ? null : newest.get(0).get(0).toString();
-              for (Response group : replies.get(0)) {
-                if (Streams.REFUND_SERVICE.equals(RedisReplies.field(group, "name"))) {
-                  String delivered = RedisReplies.field(group, "last-delivered-id");
-                  String pending = RedisReplies.field(group, "pending");
-                  if (lastId != null
-                      && (delivered == null || Streams.compareIds(delivered, lastId) < 0)) {
-                    return Uni.createFrom().item(true);
-                  }
-                  return pending == null || Long.parseLong(pending) == 0
-                      ? Uni.createFrom().item(false)
-                      : stuckEntries()
-                          .chain(
-                              stuck ->
-                                  stuck ? Uni.createFrom().item(true) : pendingAbout(paymentId));
-                }
+            t -> {
+              RedisStreams.GroupInfo group = t.getItem1();
+              if (group == null) {
+                return Uni.createFrom().item(true); // no group yet: nothing has been read
               }
-              return Uni.createFrom().item(true); // no group yet: nothing has been read
+              List<StreamEntry> newest = t.getItem2();
+              if (!newest.isEmpty()
+                  && Streams.compareIds(group.lastDeliveredId(), newest.get(0).id()) < 0) {
+                return Uni.createFrom().item(true);
+              }
+              return group.pending() == 0
+                  ? Uni.createFrom().item(false)
+                  : stuckEntries()
+                      .chain(
+                          stuck -> stuck ? Uni.createFrom().item(true) : pendingAbout(paymentId));
             });
   }
 

@@ -21,10 +21,13 @@ public class MerchantRepository {
   /**
    * Applies a merchant event once per event id, and only over what an older event wrote: events are
    * ordered by their credentials version, then by their time, then by {@code rank} (a rotation
-   * after the creation it follows). Emits whether the row changed.
+   * after the creation it follows). An event without a version (from a release before versions)
+   * takes the version of what it would replace, and so is placed by its time. Emits whether the row
+   * changed.
    */
   public Uni<Boolean> apply(String eventId, MerchantCredentials m, Instant eventAt, int rank) {
     SqlParams p = new SqlParams();
+    String version = p.add(m.credentialsVersion()) + "::bigint";
     String sql =
         "WITH "
             + Rows.firstTimeSeen(p, eventId)
@@ -39,16 +42,20 @@ public class MerchantRepository {
                 p.add(m.name()),
                 p.add(m.apiKey()),
                 p.add(ApiSecrets.parseHash(m.apiSecretHash())),
-                p.add(m.credentialsVersion()),
+                "coalesce(" + version + ", 0)",
                 p.add(eventAt),
                 p.add(rank),
                 "now()")
             + " WHERE EXISTS (SELECT 1 FROM e) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
             + " api_key = EXCLUDED.api_key, api_secret_hash = EXCLUDED.api_secret_hash,"
-            + " credentials_version = EXCLUDED.credentials_version,"
+            + " credentials_version = coalesce("
+            + version
+            + ", m.credentials_version),"
             + " version_at = EXCLUDED.version_at, version_rank = EXCLUDED.version_rank,"
             + " updated_at = now()"
-            + " WHERE (EXCLUDED.credentials_version, EXCLUDED.version_at, EXCLUDED.version_rank)"
+            + " WHERE (coalesce("
+            + version
+            + ", m.credentials_version), EXCLUDED.version_at, EXCLUDED.version_rank)"
             + " >= (m.credentials_version, m.version_at, m.version_rank)"
             + " RETURNING 1) SELECT count(*) AS n FROM m";
     return pool.preparedQuery(sql).execute(p.tuple()).map(Rows::countedOne);

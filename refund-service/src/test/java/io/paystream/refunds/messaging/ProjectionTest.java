@@ -16,6 +16,7 @@ import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusPublisher;
+import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
@@ -142,7 +143,7 @@ class ProjectionTest extends UpstreamTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p));
     // As after Redis reloaded a rewritten append-only file: every entry delivered to the group,
     // but its count of entries read left behind, so that its lag stays above zero.
-    String delivered = RedisReplies.field(refundGroup(), "last-delivered-id");
+    String delivered = refundGroup().lastDeliveredId();
     send(
         Request.cmd(Command.XGROUP)
             .arg("SETID")
@@ -151,25 +152,22 @@ class ProjectionTest extends UpstreamTest {
             .arg(delivered)
             .arg("ENTRIESREAD")
             .arg(1));
-    assertTrue(Long.parseLong(RedisReplies.field(refundGroup(), "lag")) > 0, "a stale lag");
+    assertTrue(refundGroup().lag() > 0, "a stale lag");
 
     assertFalse(behind(p));
     // An unknown payment is unknown (after the wait for news), not "catching up" for ever.
     Api.refund("pay_NoSuchPayment123", 100).then().statusCode(404);
   }
 
-  private io.vertx.mutiny.redis.client.Response refundGroup() {
-    for (io.vertx.mutiny.redis.client.Response g :
-        send(Request.cmd(Command.XINFO).arg("GROUPS").arg(Streams.PAYMENT_EVENTS))) {
-      if (Streams.REFUND_SERVICE.equals(RedisReplies.field(g, "name"))) {
-        return g;
-      }
-    }
-    throw new AssertionError("no group of refund-service");
+  private RedisStreams.GroupInfo refundGroup() {
+    return streams
+        .group(Streams.PAYMENT_EVENTS, Streams.REFUND_SERVICE)
+        .await()
+        .atMost(Duration.ofSeconds(5));
   }
 
-  private io.vertx.mutiny.redis.client.Response send(Request request) {
-    return streams.redis().send(request).await().atMost(Duration.ofSeconds(5));
+  private void send(Request request) {
+    streams.redis().send(request).await().atMost(Duration.ofSeconds(5));
   }
 
   /** A payment this service has seen created and pending. */
@@ -294,8 +292,8 @@ class ProjectionTest extends UpstreamTest {
     Instant at = Timestamps.now().plusSeconds(5);
     // Two events of one version (as all events written before versions existed) in one second:
     // the later one wins.
-    String first = upstream.rotate(id, key, "secret_a", at, 0);
-    upstream.rotate(id, key, "secret_b", at, 0);
+    String first = upstream.rotate(id, key, "secret_a", at, 0L);
+    upstream.rotate(id, key, "secret_b", at, 0L);
     await().atMost(Duration.ofSeconds(2)).until(() -> canList(key, "secret_b"));
     // The first rotation is delivered again: by its id it was applied already, so it is skipped
     // (were it merged again, its equal version would put secret_a back).

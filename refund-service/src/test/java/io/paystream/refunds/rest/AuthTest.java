@@ -51,7 +51,7 @@ class AuthTest extends UpstreamTest {
     upstream.merchant(id, "Rotating Shop", key, "secret_one");
     Api.as(key, "secret_one").get("/api/v1/refunds").then().statusCode(200);
 
-    upstream.rotate(id, key, "secret_two", Timestamps.now().plusSeconds(1), 2);
+    upstream.rotate(id, key, "secret_two", Timestamps.now().plusSeconds(1), 2L);
     // The instance that applied the event forgets the cached key right after its commit.
     await()
         .atMost(Duration.ofSeconds(2))
@@ -59,14 +59,23 @@ class AuthTest extends UpstreamTest {
     Api.as(key, "secret_two").get("/api/v1/refunds").then().statusCode(200);
 
     // An older rotation arriving late (redelivered, reordered) changes nothing.
-    upstream.rotate(id, key, "secret_stale", Timestamps.now().minusSeconds(60), 1);
+    upstream.rotate(id, key, "secret_stale", Timestamps.now().minusSeconds(60), 1L);
     Api.as(key, "secret_stale").get("/api/v1/refunds").then().statusCode(401);
     Api.as(key, "secret_two").get("/api/v1/refunds").then().statusCode(200);
     // Nor does one stamped later by a clock that was ahead, or in the same second: the version
     // decides.
-    upstream.rotate(id, key, "secret_ahead", Timestamps.now().plusSeconds(60), 1);
+    upstream.rotate(id, key, "secret_ahead", Timestamps.now().plusSeconds(60), 1L);
     Api.as(key, "secret_ahead").get("/api/v1/refunds").then().statusCode(401);
     Api.as(key, "secret_two").get("/api/v1/refunds").then().statusCode(200);
+    // A rotation by an instance of a release before versions, during a rolling upgrade: placed by
+    // its time, so a newer one applies and an older one does not.
+    upstream.rotate(id, key, "secret_unnumbered_old", Timestamps.now().minusSeconds(60), null);
+    Api.as(key, "secret_two").get("/api/v1/refunds").then().statusCode(200);
+    upstream.rotate(id, key, "secret_unnumbered", Timestamps.now().plusSeconds(120), null);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> Api.as(key, "secret_unnumbered").get("/api/v1/refunds").statusCode() == 200);
+    Api.as(key, "secret_two").get("/api/v1/refunds").then().statusCode(401);
   }
 
   @Test

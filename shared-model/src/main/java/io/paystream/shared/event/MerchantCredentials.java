@@ -19,8 +19,9 @@ import java.time.Instant;
  * @param createdAt when the merchant was created
  * @param credentialsVersion how many times the credentials were replaced before these: 0 at
  *     creation, one more with each rotation. Projections keep the highest, whatever order events
- *     arrive in and whatever the clocks of the instances that wrote them say; events written before
- *     it existed read as 0
+ *     arrive in and whatever the clocks of the instances that wrote them say. {@code null} on an
+ *     event written by a release before versions (during a rolling upgrade, say): such an event is
+ *     placed by its time alone
  */
 public record MerchantCredentials(
     String id,
@@ -29,7 +30,7 @@ public record MerchantCredentials(
     String apiSecretHash,
     String webhookSecretSealed,
     Instant createdAt,
-    long credentialsVersion) {
+    Long credentialsVersion) {
 
   /** Writes {@code {"merchant":{…}}}, the data of merchant events. */
   public void writeEventData(JsonWriter w) {
@@ -52,6 +53,6 @@ public record MerchantCredentials(
         Json.text(n, "api_secret_hash"),
         Json.text(n, "webhook_secret_sealed"),
         Timestamps.parse(Json.text(n, "created_at")),
-        n.path("credentials_version").asLong(0));
+        n.hasNonNull("credentials_version") ? n.get("credentials_version").asLong() : null);
   }
 }

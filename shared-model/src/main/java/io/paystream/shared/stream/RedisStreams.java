@@ -188,6 +188,46 @@ public final class RedisStreams {
             });
   }
 
+  /**
+   * A consumer group as {@code XINFO GROUPS} shows it.
+   *
+   * @param lastDeliveredId the last entry delivered to the group
+   * @param pending entries delivered and not yet acknowledged
+   * @param lag entries not yet delivered, as Redis counts them; {@code null} when it cannot tell.
+   *     Redis reloading a rewritten append-only file can leave it too high for good (see {@link
+   *     #repairEntriesRead}): to tell whether entries wait, compare {@code lastDeliveredId} with
+   *     the stream's last entry
+   */
+  public record GroupInfo(String lastDeliveredId, long pending, Long lag) {
+    /** Whether every entry up to {@code entryId} was delivered to the group and acknowledged. */
+    public boolean handled(String entryId) {
+      return pending == 0 && Streams.compareIds(lastDeliveredId, entryId) >= 0;
+    }
+  }
+
+  /** A group of a stream; {@code null} when there is no such stream or group. */
+  public Uni<GroupInfo> group(String stream, String group) {
+    return redis
+        .send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream))
+        .onFailure(e -> String.valueOf(e.getMessage()).startsWith("ERR no such key"))
+        .recoverWithNull()
+        .map(
+            reply -> {
+              if (reply != null) {
+                for (Response g : reply) {
+                  if (group.equals(field(g, "name"))) {
+                    String lag = field(g, "lag");
+                    return new GroupInfo(
+                        field(g, "last-delivered-id"),
+                        Long.parseLong(field(g, "pending")),
+                        lag == null ? null : Long.valueOf(lag));
+                  }
+                }
+              }
+              return null;
+            });
+  }
+
   /** A consumer of a group: its name, its pending entries and how long it has been silent. */
   public record GroupConsumer(String name, long pending, long idleMillis) {}
 

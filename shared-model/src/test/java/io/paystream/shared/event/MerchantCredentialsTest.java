@@ -1,6 +1,7 @@
 package io.paystream.shared.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
@@ -15,7 +16,7 @@ class MerchantCredentialsTest {
   void credentialsRoundTripWithTheirVersion() {
     MerchantCredentials m =
         new MerchantCredentials(
-            "550e8400-e29b-41d4-a716-446655440000", "Shop", "key_1", "ab12", null, T, 3);
+            "550e8400-e29b-41d4-a716-446655440000", "Shop", "key_1", "ab12", null, T, 3L);
     JsonWriter w = new JsonWriter();
     m.writeEventData(w);
     String json = new String(w.toBytes(), StandardCharsets.UTF_8);
@@ -28,11 +29,11 @@ class MerchantCredentialsTest {
   }
 
   @Test
-  void anEventWrittenBeforeVersionsReadsAsVersionZero() {
+  void anEventWrittenBeforeVersionsHasNone() {
     String older =
         "{\"merchant\":{\"id\":\"550e8400-e29b-41d4-a716-446655440000\",\"name\":\"Shop\","
             + "\"api_key\":\"key_1\",\"api_secret_hash\":\"ab12\",\"webhook_secret_sealed\":null,"
             + "\"created_at\":\"2026-01-15T10:31:00Z\"}}";
-    assertEquals(0, MerchantCredentials.fromEventData(Json.parse(older)).credentialsVersion());
+    assertNull(MerchantCredentials.fromEventData(Json.parse(older)).credentialsVersion());
   }
 }

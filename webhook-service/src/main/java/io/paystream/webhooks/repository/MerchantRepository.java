@@ -21,10 +21,18 @@ import java.util.UUID;
 /** What this service knows about merchants: API credentials (a projection) and signing secrets. */
 @ApplicationScoped
 public class MerchantRepository {
-  /** Whether the event being applied is at least as new as what wrote the credentials. */
+  /**
+   * The event's credentials version ({@code $8}); an event without one (from a release before
+   * versions) takes the version of what it would replace, and so is placed by its time.
+   */
+  private static final String VERSION = "coalesce($8::bigint, m.credentials_version)";
+
+  /** {@code %1$s} from the event if it is at least as new as what wrote the credentials. */
   private static final String NEWER =
-      " CASE WHEN (EXCLUDED.credentials_version, EXCLUDED.credentials_at)"
-          + " >= (m.credentials_version, m.credentials_at) THEN EXCLUDED.%1$s ELSE m.%1$s END";
+      " CASE WHEN ("
+          + VERSION
+          + ", EXCLUDED.credentials_at) >= (m.credentials_version, m.credentials_at)"
+          + " THEN %2$s ELSE m.%1$s END";
 
   /**
    * Credentials follow the merchant event of the highest credentials version, then the newest
@@ -36,16 +44,16 @@ public class MerchantRepository {
           + Tables.MERCHANTS
           + " AS m (id, name, api_key, api_secret_hash, credentials_version, credentials_at,"
           + " signing_secret_sealed, created_at, updated_at)"
-          + " VALUES ($1, $2, $3, $4, $8, $5, $6, $7, now())"
+          + " VALUES ($1, $2, $3, $4, coalesce($8::bigint, 0), $5, $6, $7, now())"
           + " ON CONFLICT (id) DO UPDATE SET"
           + String.join(
               ",",
-              " name =" + NEWER.formatted("name"),
-              " api_key =" + NEWER.formatted("api_key"),
-              " api_secret_hash =" + NEWER.formatted("api_secret_hash"),
+              " name =" + NEWER.formatted("name", "EXCLUDED.name"),
+              " api_key =" + NEWER.formatted("api_key", "EXCLUDED.api_key"),
+              " api_secret_hash =" + NEWER.formatted("api_secret_hash", "EXCLUDED.api_secret_hash"),
               // Both of the pair at once: every SET reads the row as it was.
-              " credentials_version =" + NEWER.formatted("credentials_version"),
-              " credentials_at =" + NEWER.formatted("credentials_at"))
+              " credentials_version =" + NEWER.formatted("credentials_version", VERSION),
+              " credentials_at =" + NEWER.formatted("credentials_at", "EXCLUDED.credentials_at"))
           + ", signing_secret_sealed = coalesce(m.signing_secret_sealed,"
           + " EXCLUDED.signing_secret_sealed), updated_at = now()";
 
