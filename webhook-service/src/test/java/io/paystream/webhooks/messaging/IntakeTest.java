@@ -110,6 +110,16 @@ class IntakeTest {
           r.hits("/older").stream().map(h -> h.header("webhook-id")).collect(Collectors.toSet()));
       assertEquals(
           List.of(marker), r.hits("/newer").stream().map(h -> h.header("webhook-id")).toList());
+      // An event's deliveries are made by one statement: the older endpoint's is its only one.
+      assertEquals(
+          1L,
+          pool.preparedQuery("SELECT count(*) FROM webhooks.deliveries WHERE event_id = $1")
+              .execute(Tuple.of(redriven))
+              .await()
+              .atMost(Duration.ofSeconds(5))
+              .iterator()
+              .next()
+              .getLong(0));
     }
   }
 

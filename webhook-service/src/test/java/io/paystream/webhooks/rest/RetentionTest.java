@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 /** Finished deliveries leave the log, with their attempts, once older than the retention. */
 @QuarkusTest
 class RetentionTest {
+  /**
+   * The age the tests purge at: below the service's own retention (30 days), so that its purge,
+   * which runs every minute, leaves the rows these tests age alone.
+   */
+  private static final Duration AGE = Duration.ofDays(10);
+
   @Inject RedisStreams streams;
   @Inject DeliveryLogRepository log;
   @Inject Pool pool;
@@ -35,14 +41,14 @@ class RetentionTest {
       pub.paymentSuccess(m.id());
       await().atMost(Duration.ofSeconds(10)).until(() -> delivered(m) == 2);
 
-      // One of them finished 40 days ago.
+      // One of them finished 20 days ago.
       pool.preparedQuery(
-              "UPDATE webhooks.deliveries SET updated_at = now() - interval '40 days'"
+              "UPDATE webhooks.deliveries SET updated_at = now() - interval '20 days'"
                   + " WHERE id = (SELECT id FROM webhooks.deliveries WHERE merchant_id = $1 LIMIT 1)")
           .execute(Tuple.of(m.id()))
           .await()
           .indefinitely();
-      assertEquals(1, log.purgeFinished(Duration.ofDays(30).toMillis()).await().indefinitely());
+      assertEquals(1, log.purgeFinished(AGE.toMillis()).await().indefinitely());
 
       assertEquals(1, delivered(m));
       long orphanAttempts =
@@ -56,7 +62,7 @@ class RetentionTest {
               .next()
               .getLong(0);
       assertEquals(0, orphanAttempts);
-      assertEquals(0, log.purgeFinished(Duration.ofDays(30).toMillis()).await().indefinitely());
+      assertEquals(0, log.purgeFinished(AGE.toMillis()).await().indefinitely());
     }
   }
 
@@ -70,7 +76,7 @@ class RetentionTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> delivered(m) == 1);
       UUID id = m.api().get("/api/v1/webhooks").then().extract().jsonPath().getUUID("data[0].id");
       pool.preparedQuery(
-              "UPDATE webhooks.deliveries SET updated_at = now() - interval '40 days' WHERE id = $1")
+              "UPDATE webhooks.deliveries SET updated_at = now() - interval '20 days' WHERE id = $1")
           .execute(Tuple.of(id))
           .await()
           .indefinitely();
@@ -86,7 +92,7 @@ class RetentionTest {
             .execute(Tuple.of(id))
             .await()
             .indefinitely();
-        var purge = log.purgeFinished(Duration.ofDays(30).toMillis()).subscribeAsCompletionStage();
+        var purge = log.purgeFinished(AGE.toMillis()).subscribeAsCompletionStage();
         await()
             .atMost(Duration.ofSeconds(10))
             .until(
@@ -100,7 +106,7 @@ class RetentionTest {
                             .iterator()
                             .next()
                             .getLong(0)
-                        == 1);
+                        >= 1);
         retry.query("COMMIT").execute().await().indefinitely();
         assertEquals(0, purge.get(10, TimeUnit.SECONDS));
       } finally {
