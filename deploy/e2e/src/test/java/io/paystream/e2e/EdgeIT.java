@@ -56,7 +56,16 @@ class EdgeIT {
           assertFalse(stack.log(other).contains(id), e.getKey() + " must not reach " + other);
         }
       }
-      assertTrue(stack.log("edge-access").contains("\"request_id\":\"" + id + "\""));
+      String line =
+          stack
+              .log("edge-access")
+              .lines()
+              .filter(l -> l.contains("\"request_id\":\"" + id + "\""))
+              .findFirst()
+              .orElseThrow();
+      JsonNode logged = Api.JSON.readTree(line);
+      // nginx times requests in seconds (to the millisecond), and the field says so.
+      assertTrue(logged.path("duration_s").isNumber(), line);
     }
   }
 
