@@ -58,11 +58,7 @@ class DeadLetterTest {
   }
 
   private long pending() {
-    return streams().deliveryCounts(STREAM, GROUP, "-", "+", 10).await().atMost(WAIT).size();
-  }
-
-  private RedisStreams streams() {
-    return redis.streams;
+    return redis.streams.group(STREAM, GROUP).await().atMost(WAIT).pending();
   }
 
   private void send(Request request) {
