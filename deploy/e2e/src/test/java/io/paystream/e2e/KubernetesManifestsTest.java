@@ -1,15 +1,15 @@
 package io.paystream.e2e;
 
+import static io.paystream.e2e.Manifests.find;
+import static io.paystream.e2e.Manifests.findGenerated;
+import static io.paystream.e2e.Manifests.render;
+import static io.paystream.e2e.Manifests.renderWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,21 +36,7 @@ class KubernetesManifestsTest {
 
   @BeforeAll
   static void kubectl() throws Exception {
-    String version = null;
-    try {
-      version = run("kubectl", "version", "--client", "-o", "json");
-    } catch (IOException e) {
-      // not installed: said below
-    }
-    assumeTrue(
-        version != null, "kubectl is not installed: the Kubernetes manifests were NOT rendered");
-    JsonNode client = Api.JSON.readTree(version).path("clientVersion");
-    int minor = Integer.parseInt(client.path("minor").asText().replaceAll("\\D", ""));
-    assumeTrue(
-        client.path("major").asInt() == 1 && minor >= 27,
-        "kubectl "
-            + client.path("gitVersion").asText()
-            + " is older than 1.27: the manifests were NOT rendered");
+    Manifests.assumeKubectl();
   }
 
   @ParameterizedTest
@@ -331,15 +315,7 @@ class KubernetesManifestsTest {
   @Test
   void withTheExternalSecretsComponentEveryReferenceNamesTheSecretItself() throws Exception {
     // An overlay of an operator's own: the jvm overlay, its Secrets written by something else.
-    Path overlay = Stack.ROOT.resolve("deploy/e2e/target/k8s-external-secrets");
-    Files.createDirectories(overlay);
-    Files.writeString(
-        overlay.resolve("kustomization.yaml"),
-        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-            + "kind: Kustomization\n"
-            + "resources:\n  - ../../../k8s/overlays/jvm\n"
-            + "components:\n  - ../../../k8s/components/external-secrets\n");
-    List<JsonNode> objects = Yaml.all(run("kubectl", "kustomize", overlay.toString()));
+    List<JsonNode> objects = renderWith("k8s-external-secrets", "jvm", "external-secrets");
     assertTrue(
         objects.stream().noneMatch(o -> o.path("kind").asText().equals("Secret")),
         "no placeholder Secret is applied over the real ones");
@@ -422,51 +398,5 @@ class KubernetesManifestsTest {
   /** What a failed command's error says after the command line: its exit code and output. */
   private static String failure(AssertionError e) {
     return e.getMessage().substring(e.getMessage().lastIndexOf(" failed (") + 1);
-  }
-
-  private static List<JsonNode> render(String overlay) throws Exception {
-    return Yaml.all(
-        run(
-            "kubectl",
-            "kustomize",
-            Stack.ROOT.resolve("deploy/k8s/overlays/" + overlay).toString()));
-  }
-
-  private static JsonNode find(List<JsonNode> objects, String kind, String name) {
-    return find(objects, kind, name, name::equals);
-  }
-
-  /** A generated ConfigMap or Secret: its name is {@code name}, a dash and a content hash. */
-  private static JsonNode findGenerated(List<JsonNode> objects, String kind, String name) {
-    return find(objects, kind, name + "-<hash>", n -> n.startsWith(name + "-"));
-  }
-
-  private static JsonNode find(
-      List<JsonNode> objects, String kind, String name, Predicate<String> named) {
-    return objects.stream()
-        .filter(
-            o ->
-                o.path("kind").asText().equals(kind)
-                    && named.test(o.path("metadata").path("name").asText()))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new AssertionError(
-                    "no "
-                        + kind
-                        + " "
-                        + name
-                        + " in "
-                        + objects.stream()
-                            .map(
-                                o ->
-                                    o.path("kind").asText()
-                                        + "/"
-                                        + o.path("metadata").path("name").asText())
-                            .collect(Collectors.joining(", "))));
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    return Commands.run(Stack.ROOT, Map.of(), Duration.ofMinutes(2), List.of(command));
   }
 }
