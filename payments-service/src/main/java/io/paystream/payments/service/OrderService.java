@@ -17,6 +17,7 @@ import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -131,10 +132,11 @@ public class OrderService {
         throw ApiException.badRequest("notes must be a JSON object", "notes");
       }
       Json.refuseUnstorable("notes", notes);
-      notesJson = new JsonWriter().value(notes).toString();
-      if (notesJson.length() > MAX_NOTES_BYTES) {
+      byte[] notesBytes = new JsonWriter().value(notes).toBytes();
+      if (notesBytes.length > MAX_NOTES_BYTES) {
         throw ApiException.badRequest("notes must be at most 16 KB", "notes");
       }
+      notesJson = new String(notesBytes, StandardCharsets.UTF_8);
     }
     for (Map.Entry<String, JsonNode> field : body.properties()) {
       if (!CHECKED_FIELDS.contains(field.getKey())) {

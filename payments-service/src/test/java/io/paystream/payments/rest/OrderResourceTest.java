@@ -69,6 +69,27 @@ class OrderResourceTest {
         .body("error.description", equalTo("receipt must be at most 255 characters"));
   }
 
+  @Test
+  void notesHoldAtMost16KibibytesOfJsonCountedInUtf8Bytes() {
+    // {"a":"…"} is the string's UTF-8 bytes and 8 more.
+    String fits = "x".repeat(16 * 1024 - 8);
+    Api.merchant()
+        .body("{\"amount\":100,\"notes\":{\"a\":\"" + fits + "\"}}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(201)
+        .body("notes.a", equalTo(fits));
+    for (String over : List.of(fits + "x", "\u00e9".repeat(8_189))) {
+      Api.merchant()
+          .body("{\"amount\":100,\"notes\":{\"a\":\"" + over + "\"}}")
+          .post("/api/v1/orders")
+          .then()
+          .statusCode(400)
+          .body("error.field", equalTo("notes"))
+          .body("error.description", equalTo("notes must be at most 16 KB"));
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
