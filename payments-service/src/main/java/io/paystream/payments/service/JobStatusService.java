@@ -3,6 +3,7 @@ package io.paystream.payments.service;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.payments.repository.PaymentCountsRepository;
+import io.paystream.shared.error.ApiException;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
@@ -40,6 +41,12 @@ public class JobStatusService {
           Streams.PAYMENTS_SERVICE, "payments",
           Streams.REFUND_SERVICE, "refunds",
           Streams.WEBHOOK_SERVICE, "webhooks");
+
+  /**
+   * How long the status waits for PostgreSQL and Redis: one that accepts connections but does not
+   * answer (a paused or overloaded server) gets a 503 instead of holding the request.
+   */
+  static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
 
   /** How often the board reads new reports when nobody asks. */
   static final long BOARD_REFRESH_MILLIS = 5_000;
@@ -86,7 +93,10 @@ public class JobStatusService {
         .all()
         .unis(ownCounts(), board.refresh())
         .asTuple()
-        .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()));
+        .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()))
+        .ifNoItem()
+        .after(ANSWER_WITHIN)
+        .failWith(() -> ApiException.unavailable("A dependency is unavailable; retry shortly"));
   }
 
   /** Whether some live payments-service instance (this one included) reports running workers. */

@@ -10,6 +10,10 @@ import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.RedisProcess;
 import io.paystream.shared.testing.ServiceProcess;
 import io.paystream.shared.testing.TestDatabases;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,9 +23,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis goes down while payments are accepted, and comes back empty: payments are still accepted
- * (they only need PostgreSQL), the instance stays ready for traffic, and once Redis returns every
- * event of every payment is published and every payment is finished.
+ * Redis hangs, then goes down while payments are accepted, and comes back empty: payments are still
+ * accepted (they only need PostgreSQL), the instance stays ready for traffic, and once Redis
+ * returns every event of every payment is published and every payment is finished.
  */
 class RedisOutageIT {
   private static final String DB = "paystream_payments_outage_it";
@@ -39,6 +43,26 @@ class RedisOutageIT {
       List<String> payments = new ArrayList<>();
       payments.add(Instances.pay(app, "success@bank"));
       Instances.merchant(app).get("/api/v1/payments/" + payments.get(0)); // credentials cached
+
+      redis.freeze();
+      try {
+        // A Redis that takes connections but answers nothing: the status answers 503 at once.
+        long start = System.nanoTime();
+        HttpResponse<String> status =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/v1/test/jobs/status"))
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(503, status.statusCode(), status.body());
+        assertEquals("5", status.headers().firstValue("Retry-After").orElse(null));
+        assertTrue(status.body().contains("\"SERVICE_UNAVAILABLE\""), status.body());
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took);
+      } finally {
+        redis.thaw();
+      }
 
       redis.stop();
       for (int i = 0; i < 10; i++) {

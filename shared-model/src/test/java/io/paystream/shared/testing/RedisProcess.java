@@ -41,6 +41,26 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Pauses it (SIGSTOP): connections are still accepted by the kernel, but nothing is answered, as
+   * with a server that hangs. {@link #thaw} resumes it.
+   */
+  public void freeze() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Resumes a {@link #freeze frozen} server. */
+  public void thaw() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + signal + " failed for redis-server " + port);
+    }
+  }
+
   /** Starts it again on the same port, empty. */
   public void startAgain() throws IOException, InterruptedException {
     process =
