@@ -114,11 +114,13 @@ export function resetForRetry() {
   choose(method || 'upi');
 }
 
-// Reformats a field as the shopper types, keeping the caret after the same number of digits.
+// Reformats a field as the shopper types, keeping the caret after the same digits. A digit the
+// format adds (the leading zero of a one-digit month: "4" -> "04/") comes before the caret.
 function reformat(input, format, deleting) {
   const caret = input.selectionStart ?? input.value.length;
-  const digitsBefore = input.value.slice(0, caret).replace(/\D/g, '').length;
+  const digits = (text) => text.replace(/\D/g, '').length;
   const next = format(input.value, deleting);
+  const digitsBefore = digits(input.value.slice(0, caret)) + Math.max(0, digits(next) - digits(input.value));
   if (next === input.value) return;
   input.value = next;
   let pos = 0;

@@ -314,6 +314,29 @@ test('a 16-digit card number that starts 37 is shown and sent with every digit',
   await context.close();
 });
 
+test('an expiry typed key by key keeps every digit in place, one-digit months included', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-card'));
+  const expiry = page.locator(tid('expiry-input'));
+  const typed = [
+    ['430', '04/30'],
+    ['4/30', '04/30'],
+    ['1/30', '01/30'],
+    ['1230', '12/30'],
+    ['0130', '01/30'],
+    ['12/2030', '12/2030'],
+  ];
+  for (const [keys, shown] of typed) {
+    await expiry.fill('');
+    await expiry.pressSequentially(keys); // each key reformats the field and places the caret
+    assert.equal(await expiry.inputValue(), shown, `typed ${keys}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a failed payment shows its reason with a retry; onFailure fires, the modal stays, the retry succeeds', async () => {
   const orderId = await newOrder();
   const { context, page } = await newPage();
