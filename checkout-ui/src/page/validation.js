@@ -140,9 +140,17 @@ export function formatExpiry(text, deleting = false) {
 export function formatAmount(minor, currency, locale = 'en-IN') {
   try {
     const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    const exponent = fmt.resolvedOptions().maximumFractionDigits;
-    return fmt.format(minor / 10 ** exponent);
+    return fmt.format(decimal(minor, fmt.resolvedOptions().maximumFractionDigits));
   } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
+    return `${decimal(minor, 2)} ${currency}`;
   }
+}
+
+// An integer number of minor units as an exact decimal string (9007199254740991, 2 →
+// "90071992547409.91"). Intl.NumberFormat reads such a string exactly, where dividing a number
+// that large by 100 would round its last digit.
+function decimal(minor, digits) {
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const shown = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return minor < 0 ? `-${shown}` : shown;
 }

@@ -135,4 +135,9 @@ test('amounts in the smallest unit, written for people', () => {
   assert.equal(formatAmount(12345678, 'INR'), '₹1,23,456.78');
   assert.equal(formatAmount(500, 'JPY', 'en-US'), '¥500');
   assert.equal(formatAmount(1999, 'USD', 'en-US'), '$19.99');
+  assert.equal(formatAmount(5, 'INR'), '₹0.05');
+  // The largest amount an order takes keeps its last paisa (dividing it by 100 would not).
+  assert.equal(formatAmount(9007199254740991, 'INR'), '₹9,00,71,99,25,47,409.91');
+  assert.equal(formatAmount(9007199254740991, 'USD', 'en-US'), '$90,071,992,547,409.91');
+  assert.equal(formatAmount(9007199254740991, 'JPY', 'en-US'), '¥9,007,199,254,740,991');
 });

@@ -19,10 +19,19 @@ export function formatAmount(minor, currency = 'INR') {
       currency,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
-    }).format(minor / 10 ** digits);
+    }).format(decimal(minor, digits));
   } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+    return `${decimal(minor, digits)} ${currency}`;
   }
+}
+
+// An integer number of minor units as an exact decimal string (9007199254740991, 2 →
+// "90071992547409.91"). Intl.NumberFormat reads such a string exactly, where dividing a number
+// that large by 100 would round its last digit.
+function decimal(minor, digits) {
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const shown = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return minor < 0 ? `-${shown}` : shown;
 }
 
 /**
@@ -43,8 +52,7 @@ export function parseAmount(text, currency = 'INR') {
 
 /** Minor units → the plain number a person would type back (`50050` → `"500.50"`). */
 export function amountInput(minor, currency = 'INR') {
-  const digits = minorUnits(currency);
-  return (minor / 10 ** digits).toFixed(digits);
+  return decimal(minor, minorUnits(currency));
 }
 
 /** `secret_test_xyz789` → `secret_••••••••z789`: the prefix up to the first `_`, the last 4. */

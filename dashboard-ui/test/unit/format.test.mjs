@@ -22,6 +22,9 @@ test('amounts in paise are shown in rupees with Indian grouping', () => {
   assert.equal(formatAmount(1234567890), '₹1,23,45,678.90');
   assert.equal(formatAmount(50000, 'USD'), '$500.00');
   assert.equal(formatAmount(500, 'JPY'), '¥500');
+  // The largest amount an order takes keeps its last paisa (dividing it by 100 would not).
+  assert.equal(formatAmount(9007199254740991), '₹9,00,71,99,25,47,409.91');
+  assert.equal(formatAmount(9007199254740991, 'JPY'), '¥9,007,199,254,740,991');
 });
 
 test('amounts that are not integers of minor units are not invented', () => {
@@ -42,6 +45,9 @@ test('typed rupee amounts become paise, and anything else is refused', () => {
   assert.equal(parseAmount('12', 'JPY'), 12);
   assert.equal(parseAmount('12.5', 'JPY'), null);
   assert.equal(amountInput(50050), '500.50');
+  assert.equal(amountInput(5), '0.05');
+  assert.equal(amountInput(9007199254740991), '90071992547409.91');
+  assert.equal(parseAmount(amountInput(9007199254740991)), 9007199254740991);
   assert.equal(parseAmount(amountInput(123456)), 123456);
 });
 
