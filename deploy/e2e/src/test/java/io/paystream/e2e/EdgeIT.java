@@ -94,6 +94,9 @@ class EdgeIT {
     for (String origin : new String[] {stack.edge(), stack.dashboard(), stack.checkout()}) {
       Api.Answer a = Api.anonymous(origin).get("/no/such/thing");
       assertJsonError(a, 404, "NOT_FOUND_ERROR");
+      // /api itself too: not nginx's HTML redirect to /api/.
+      assertJsonError(Api.anonymous(origin).get("/api"), 404, "NOT_FOUND_ERROR");
+      assertJsonError(Api.anonymous(origin).post("/api", "{}"), 404, "NOT_FOUND_ERROR");
     }
     // /api/ is routed: an unknown API path is the owning service's own JSON 404.
     assertJsonError(
