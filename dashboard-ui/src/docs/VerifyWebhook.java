@@ -16,7 +16,11 @@ public final class VerifyWebhook {
 
   private VerifyWebhook() {}
 
-  /** X-Webhook-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the secret. */
+  /**
+   * X-Webhook-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the secret. It signs
+   * the body alone, so a delivery captured once passes it again later: prefer {@link
+   * #verifyStandard}, and if you rely on this one, handle each event once by what the body says.
+   */
   public static boolean verifySignature(byte[] rawBody, String header, String secret) {
     if (header == null) return false;
     byte[] expected = hmac(secret.getBytes(StandardCharsets.UTF_8), rawBody);

@@ -2,7 +2,12 @@
 // Always verify the raw body exactly as received, before parsing it.
 import crypto from 'node:crypto';
 
-/** X-Webhook-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the secret's UTF-8 bytes. */
+/**
+ * X-Webhook-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the secret's UTF-8
+ * bytes. It signs the body alone, so a delivery captured once passes it again later: prefer
+ * verifyStandardWebhook, and if you rely on this one, handle each event once by what the body
+ * says (its event name and the payment or refund id).
+ */
 export function verifySignature(rawBody, header, secret) {
   if (typeof header !== 'string') return false;
   const expected = crypto.createHmac('sha256', secret).update(rawBody).digest('hex');
@@ -45,9 +50,9 @@ function safeEqual(a, b) {
 //
 //   app.post('/webhooks/paystream', express.raw({ type: 'application/json' }), (req, res) => {
 //     const secret = process.env.PAYSTREAM_WEBHOOK_SECRET;
-//     const ok = verifyStandardWebhook(req.body, req.headers, secret)
-//       || verifySignature(req.body, req.get('X-Webhook-Signature'), secret);
-//     if (!ok) return res.status(400).end();
+//     // Not "or X-Webhook-Signature": that one signs the body alone and would let a captured
+//     // delivery through again; this one signs the attempt's id and time too.
+//     if (!verifyStandardWebhook(req.body, req.headers, secret)) return res.status(400).end();
 //     const { event, data } = JSON.parse(req.body);
 //     // ... handle it once: webhook-id stays the same on every retry of one event
 //     res.status(200).end();

@@ -109,11 +109,11 @@ function render(container, merchant, config) {
     section(
       'section-webhook-verification',
       '3. Verify webhooks',
-      h('p', {}, 'Each delivery is a POST with a JSON body such as ', h('code', {}, '{"event":"payment.success","timestamp":1705315870,"data":{"payment":{…}}}'), ' and two kinds of signature, both made with your webhook secret (Webhooks page). Check either one against the raw body, before parsing it:'),
+      h('p', {}, 'Each delivery is a POST with a JSON body such as ', h('code', {}, '{"event":"payment.success","timestamp":1705315870,"data":{"payment":{…}}}'), ' and two kinds of signature, both made with your webhook secret (Webhooks page). Check the Standard Webhooks one against the raw body, before parsing it: it signs the id and time of each attempt, so a delivery captured on the way cannot be sent to you again later.'),
       h(
         'ul',
         {},
-        h('li', {}, h('code', {}, 'X-Webhook-Signature'), ': lowercase hex HMAC-SHA256 of the body, keyed with the secret as UTF-8 bytes.'),
+        h('li', {}, h('code', {}, 'X-Webhook-Signature'), ': lowercase hex HMAC-SHA256 of the body, keyed with the secret as UTF-8 bytes. It signs the body alone and so does not stop a replay: kept for integrations that already check it, which should handle each event once by its name and the payment or refund id in the body.'),
         h(
           'li',
           {},
