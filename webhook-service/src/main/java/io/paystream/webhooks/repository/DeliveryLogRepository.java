@@ -19,6 +19,9 @@ import java.util.UUID;
 /** The merchants' side of deliveries: the log, manual retries and test events. */
 @ApplicationScoped
 public class DeliveryLogRepository {
+  /** Attempts shown in a delivery's detail: the latest ones. */
+  public static final int HISTORY = 100;
+
   private static final String COLUMNS =
       "id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, created_at,"
           + " last_attempt_at, next_retry_at, response_code";
@@ -99,13 +102,17 @@ public class DeliveryLogRepository {
         .map(r -> r == null ? null : new Detail(delivery(r), r.getBuffer("payload").getBytes()));
   }
 
-  /** Every attempt at a delivery, oldest first. */
+  /**
+   * A delivery's latest {@link #HISTORY} attempts, oldest first: manual retries can add attempts
+   * without end, and the detail is read whole.
+   */
   public Uni<List<Attempt>> attempts(UUID deliveryId) {
     return pool.preparedQuery(
-            "SELECT attempt, attempted_at, response_code, latency_ms, response_body, error FROM "
+            "SELECT attempt, attempted_at, response_code, latency_ms, response_body, error FROM"
+                + " (SELECT * FROM "
                 + Tables.ATTEMPTS
-                + " WHERE delivery_id = $1 ORDER BY id")
-        .execute(Tuple.of(deliveryId))
+                + " WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2) latest ORDER BY id")
+        .execute(Tuple.of(deliveryId, HISTORY))
         .map(
             rows -> {
               List<Attempt> out = new ArrayList<>(rows.size());

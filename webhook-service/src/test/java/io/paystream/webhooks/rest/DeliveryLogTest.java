@@ -16,12 +16,15 @@ import io.paystream.webhooks.Receiver;
 import io.paystream.webhooks.Receiver.Answer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/v1/webhooks}: the list with its filters, the detail with every attempt. */
@@ -42,6 +45,7 @@ class DeliveryLogTest {
           "endpoint_id");
 
   @Inject RedisStreams streams;
+  @Inject Pool pool;
 
   @Test
   void listFiltersAndDetailWithTheFirstKilobyteOfEachAnswer() throws Exception {
@@ -133,6 +137,45 @@ class DeliveryLogTest {
       assertEquals(200, attempt.get("response_code"));
       assertNull(attempt.get("error"));
       assertEquals("é".repeat(512), attempt.get("response_body"), "the first 1 KB only");
+    }
+  }
+
+  @Test
+  void theDetailShowsTheLatestHundredAttemptsOldestFirst() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      Publisher.endpoint(m, r.url("/ok"));
+      pub.paymentSuccess(m.id());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  m.api()
+                          .get("/api/v1/webhooks?status=success")
+                          .then()
+                          .extract()
+                          .<Integer>path("total")
+                      == 1);
+      String id = m.api().get("/api/v1/webhooks").then().extract().path("data[0].id");
+      // 150 more attempts, as manual retries add them, each later than the one before.
+      pool.preparedQuery(
+              "INSERT INTO webhooks.delivery_attempts"
+                  + " (delivery_id, attempt, attempted_at, response_code, latency_ms)"
+                  + " SELECT $1, 1, now() + n * interval '1 second', 500, n"
+                  + " FROM generate_series(1, 150) n")
+          .execute(Tuple.of(UUID.fromString(id)))
+          .await()
+          .atMost(Duration.ofSeconds(10));
+      List<Integer> shown =
+          m.api()
+              .get("/api/v1/webhooks/" + id)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath()
+              .getList("attempt_history.latency_ms", Integer.class);
+      assertEquals(IntStream.rangeClosed(51, 150).boxed().toList(), shown);
     }
   }
 
