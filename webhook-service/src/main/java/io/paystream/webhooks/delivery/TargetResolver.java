@@ -2,14 +2,21 @@ package io.paystream.webhooks.delivery;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.paystream.shared.error.ApiException;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Decides where a webhook may connect. With private targets allowed, anywhere the URL says (the
@@ -19,15 +26,40 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class TargetResolver {
+  /**
+   * Lookups that one merchant's endpoint saves may have running at once. A name whose servers never
+   * answer holds a worker thread for as long as the system resolver waits (seconds), so without a
+   * bound one merchant saving such names could take every worker thread, and with them every
+   * merchant's deliveries.
+   */
+  static final int CHECKS_PER_MERCHANT = 4;
+
+  /**
+   * How long a save waits for its lookup. A name that has not answered by then is accepted, as one
+   * that does not resolve now is: each attempt checks it again.
+   */
+  static final Duration CHECK_WITHIN = Duration.ofSeconds(3);
+
   private final boolean allowPrivate;
+  private final Function<String, InetAddress[]> lookup;
+  private final Duration checkWithin;
+  private final ConcurrentHashMap<UUID, AtomicInteger> checking = new ConcurrentHashMap<>();
   private final AsyncCache<String, InetAddress[]> dns =
       Caffeine.newBuilder()
           .expireAfterWrite(Duration.ofSeconds(30))
           .maximumSize(10_000)
           .buildAsync();
 
+  @Inject
   public TargetResolver(WebhooksConfig config) {
-    this.allowPrivate = config.delivery().allowPrivateTargets();
+    this(config.delivery().allowPrivateTargets(), TargetResolver::lookup, CHECK_WITHIN);
+  }
+
+  TargetResolver(
+      boolean allowPrivate, Function<String, InetAddress[]> lookup, Duration checkWithin) {
+    this.allowPrivate = allowPrivate;
+    this.lookup = lookup;
+    this.checkWithin = checkWithin;
   }
 
   /**
@@ -65,19 +97,44 @@ public class TargetResolver {
   }
 
   /**
-   * Why the API must refuse {@code url}, or {@code null}. A name that does not resolve now is
-   * accepted: its attempts will fail until it does, and each one is checked again.
+   * Why the API must refuse {@code url} for {@code merchant}, or {@code null}. A name that does not
+   * resolve now, or not within {@link #CHECK_WITHIN}, is accepted: its attempts will fail until it
+   * does, and each one is checked again. Fails with a 429 {@link ApiException} while the merchant
+   * has {@link #CHECKS_PER_MERCHANT} lookups running.
    */
-  public Uni<String> refusal(String url) {
+  public Uni<String> refusal(UUID merchant, String url) {
     if (allowPrivate) {
       return Uni.createFrom().nullItem(); // its form was checked by the request parser
     }
-    return connectTo(url)
-        .map(ok -> (String) null)
-        .onFailure(TargetGuard.Refused.class)
-        .recoverWithItem(Throwable::getMessage)
-        .onFailure()
-        .recoverWithNull();
+    AtomicInteger running = checking.computeIfAbsent(merchant, m -> new AtomicInteger());
+    if (running.incrementAndGet() > CHECKS_PER_MERCHANT) {
+      release(merchant, running);
+      return Uni.createFrom()
+          .failure(
+              ApiException.rateLimited(
+                  "Too many webhook URLs are being checked at once; retry shortly", 1));
+    }
+    // The slot is freed when the lookup ends, not when the request stops waiting for it.
+    CompletableFuture<String> verdict =
+        connectTo(url)
+            .map(ok -> (String) null)
+            .onFailure(TargetGuard.Refused.class)
+            .recoverWithItem(Throwable::getMessage)
+            .onFailure()
+            .recoverWithNull()
+            .subscribeAsCompletionStage();
+    verdict.whenComplete((reason, failure) -> release(merchant, running));
+    return Uni.createFrom()
+        .completionStage(verdict.thenApply(reason -> reason))
+        .ifNoItem()
+        .after(checkWithin)
+        .recoverWithItem((String) null);
+  }
+
+  private void release(UUID merchant, AtomicInteger running) {
+    if (running.decrementAndGet() == 0) {
+      checking.remove(merchant, running);
+    }
   }
 
   private Uni<InetAddress[]> resolve(String host) {
@@ -88,7 +145,7 @@ public class TargetResolver {
                     host,
                     (h, executor) ->
                         Uni.createFrom()
-                            .item(() -> lookup(h))
+                            .item(() -> lookup.apply(h))
                             .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                             .subscribeAsCompletionStage()));
   }

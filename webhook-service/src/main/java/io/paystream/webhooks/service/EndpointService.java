@@ -53,7 +53,7 @@ public class EndpointService {
         fingerprint,
         storing -> {
           EndpointInput in = EndpointInput.parse(body, false);
-          return allowed(in.url())
+          return allowed(c, in.url())
               .chain(
                   () -> {
                     Instant now = Timestamps.now();
@@ -101,7 +101,7 @@ public class EndpointService {
     EndpointInput in = EndpointInput.parse(body, true);
     EndpointRepository.Change change =
         new EndpointRepository.Change(in.url(), in.eventsGiven(), in.events(), in.enabled());
-    return allowed(in.url())
+    return allowed(c, in.url())
         .chain(() -> endpoints.update(id, c.merchantId(), change, Timestamps.now()))
         .map(e -> found(e).toBytes());
   }
@@ -119,12 +119,12 @@ public class EndpointService {
   }
 
   /** Refuses (400) a URL whose target is private unless the deployment allows it. */
-  private Uni<Void> allowed(String url) {
+  private Uni<Void> allowed(Caller c, String url) {
     if (url == null) {
       return Uni.createFrom().voidItem();
     }
     return targets
-        .refusal(url)
+        .refusal(c.merchantId(), url)
         .map(
             reason -> {
               if (reason != null) {
