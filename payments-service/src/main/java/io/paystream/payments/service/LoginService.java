@@ -1,6 +1,7 @@
 package io.paystream.payments.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paystream.payments.Merchant;
 import io.paystream.payments.repository.MerchantRepository;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
@@ -37,34 +38,36 @@ public class LoginService {
   public Uni<ApiResponse> login(ObjectNode body) {
     String email = MerchantFields.text(body, "email", 1, 254);
     String password = MerchantFields.password(body, 1);
-    int wait = throttle.attempt(email);
+    // Failures count against the account found, under the email it was made with: PostgreSQL's
+    // lower() and Java's fold some letters differently ("İ"), so spellings that reach one account
+    // must not each get a count of their own. An unknown email counts as written.
+    return merchants.byEmail(email).chain(m -> check(m, m == null ? email : m.email(), password));
+  }
+
+  private Uni<ApiResponse> check(Merchant m, String account, String password) {
+    int wait = throttle.attempt(account);
     if (wait > 0) {
       return Uni.createFrom()
           .failure(
               ApiException.rateLimited(
                   "Too many failed logins for this account; try again later", wait));
     }
-    return merchants
-        .byEmail(email)
-        .chain(
-            m ->
-                passwords
-                    .matches(password, m == null ? DUMMY_HASH : m.passwordHash())
-                    .map(
-                        ok -> {
-                          if (m == null || !ok) {
-                            throw new ApiException(
-                                ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
-                          }
-                          throttle.succeeded(email);
-                          String secret = secretBox.open(m.apiSecretSealed());
-                          return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
-                        }))
+    return passwords
+        .matches(password, m == null ? DUMMY_HASH : m.passwordHash())
+        .map(
+            ok -> {
+              if (m == null || !ok) {
+                throw new ApiException(ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
+              }
+              throttle.succeeded(account);
+              String secret = secretBox.open(m.apiSecretSealed());
+              return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
+            })
         // A login that got no verdict on its password (the checks' queue was full, the
-        // database failed, the client left) is not a failed one.
+        // client left) is not a failed one.
         .onFailure(failure -> !ApiException.isUnauthenticated(failure))
-        .invoke(() -> throttle.undo(email))
+        .invoke(() -> throttle.undo(account))
         .onCancellation()
-        .invoke(() -> throttle.undo(email));
+        .invoke(() -> throttle.undo(account));
   }
 }

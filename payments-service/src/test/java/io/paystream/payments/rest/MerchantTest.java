@@ -290,6 +290,41 @@ class MerchantTest {
     login("test@example.com", "password").then().statusCode(200);
   }
 
+  @Test
+  void failedLoginsCountAgainstTheAccountWhicheverSpellingReachedIt() {
+    String email = "iiiiii-" + UUID.randomUUID().toString().replace("-", "") + "@shop.example";
+    onboard(Map.of("name", "Spelled", "email", email, "password", "right-password"))
+        .then()
+        .statusCode(201);
+    // Java lowercases "İ" to "i" and a combining dot, PostgreSQL (in a UTF-8 locale) to "i":
+    // each spelling below is another string to Java and, where the database folds it, the same
+    // account to the database.
+    if (login(spelling(email, 1), "right-password").statusCode() != 200) {
+      // This database does not fold it: no such spelling reaches the account at all.
+      for (int mask = 2; mask <= 11; mask++) {
+        login(spelling(email, mask), "right-password").then().statusCode(401);
+      }
+      return;
+    }
+    for (int mask = 2; mask <= 11; mask++) {
+      login(spelling(email, mask), "guess-" + mask).then().statusCode(401);
+    }
+    login(email, "right-password")
+        .then()
+        .statusCode(429)
+        .body("error.code", equalTo("RATE_LIMIT_ERROR"));
+  }
+
+  /** {@code email} with each "i" whose bit is set in {@code mask} written as "İ" (U+0130). */
+  private static String spelling(String email, int mask) {
+    StringBuilder out = new StringBuilder();
+    int seen = 0;
+    for (char c : email.toCharArray()) {
+      out.append(c == 'i' && (mask >> seen++ & 1) == 1 ? '\u0130' : c);
+    }
+    return out.toString();
+  }
+
   private static io.restassured.response.Response login(String email, String password) {
     return given()
         .contentType(ContentType.JSON)
