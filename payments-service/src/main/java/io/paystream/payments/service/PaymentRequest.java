@@ -66,7 +66,9 @@ public record PaymentRequest(
       throw ApiException.badRequest("expiry_year must have 2 or 4 digits", "card.expiry_year");
     }
     if (CardRules.isExpired(month, year, now)) {
-      throw new ApiException(ErrorCode.EXPIRED_CARD, "Card has expired", "card.expiry_year");
+      // The part in the past: the year, or within this year the month.
+      String field = year < now.getYear() ? "card.expiry_year" : "card.expiry_month";
+      throw new ApiException(ErrorCode.EXPIRED_CARD, "Card has expired", field);
     }
     String cvv = cardString(card, "cvv");
     if (!CVV.matcher(cvv).matches()) {

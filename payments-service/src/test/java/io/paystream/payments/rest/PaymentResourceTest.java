@@ -125,7 +125,13 @@ class PaymentResourceTest {
     expect(Api.card(order, "4111111111111112", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "411111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "4111x111111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
-    YearMonth last = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+    // An expired card names the part in the past: the year, or within this year the month.
+    YearMonth now = YearMonth.now(ZoneOffset.UTC);
+    expect(
+        Api.card(order, "4111111111111111", "12", String.valueOf(now.getYear() - 1), "123"),
+        "EXPIRED_CARD",
+        "card.expiry_year");
+    YearMonth last = now.minusMonths(1);
     expect(
         Api.card(
             order,
@@ -134,7 +140,7 @@ class PaymentResourceTest {
             String.valueOf(last.getYear()),
             "123"),
         "EXPIRED_CARD",
-        "card.expiry_year");
+        last.getYear() == now.getYear() ? "card.expiry_month" : "card.expiry_year");
     expect(
         Api.card(order, "4111111111111111", "13", "30", "123"),
         "BAD_REQUEST_ERROR",
