@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,11 +26,20 @@ public class PaymentSightings {
   private static final long FIRST_PAUSE_MILLIS = 25;
   private static final long MAX_PAUSE_MILLIS = 200;
 
+  /**
+   * Requests of one merchant that may wait at once. Each reads the projection about a dozen times
+   * in its 2 s, so without a bound a merchant asking about payments that do not exist (or are
+   * another's) would multiply its rate limit in database reads; a burst of refunds of payments just
+   * made stays far below it.
+   */
+  static final int WAITING_PER_MERCHANT = 64;
+
   private final PaymentRepository payments;
   private final PaymentEventsConsumer paymentEvents;
   private final Vertx vertx;
   private final long maxWaitNanos;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final ConcurrentHashMap<UUID, AtomicInteger> waitingBy = new ConcurrentHashMap<>();
 
   public PaymentSightings(
       PaymentRepository payments,
@@ -59,11 +69,30 @@ public class PaymentSightings {
     return Uni.createFrom()
         .deferred(
             () -> {
+              AtomicInteger own = waitingBy.computeIfAbsent(merchantId, m -> new AtomicInteger());
+              if (own.incrementAndGet() > WAITING_PER_MERCHANT) {
+                release(merchantId, own);
+                return Uni.createFrom()
+                    .failure(
+                        ApiException.rateLimited(
+                            "Too many requests are waiting for payment information; retry shortly",
+                            1));
+              }
               waiting.incrementAndGet();
-              return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS);
-            })
-        .onTermination()
-        .invoke(waiting::decrementAndGet);
+              return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS)
+                  .onTermination()
+                  .invoke(
+                      () -> {
+                        waiting.decrementAndGet();
+                        release(merchantId, own);
+                      });
+            });
+  }
+
+  private void release(UUID merchantId, AtomicInteger own) {
+    if (own.decrementAndGet() == 0) {
+      waitingBy.remove(merchantId, own);
+    }
   }
 
   /** Requests waiting for news of a payment right now. */

@@ -13,6 +13,7 @@ import io.paystream.refunds.UpstreamTest;
 import io.paystream.refunds.service.PaymentSightings;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.id.Ids;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusPublisher;
@@ -28,9 +29,16 @@ import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +62,39 @@ class ProjectionTest extends UpstreamTest {
     Response r = answer.get();
     assertEquals(201, r.statusCode(), r.asString());
     assertEquals(p.id(), r.jsonPath().getString("payment_id"));
+  }
+
+  @Test
+  void aMerchantHasAtMost64RequestsWaitingForPaymentNewsAtOnce() throws Exception {
+    UUID merchant = UUID.randomUUID();
+    String key = "key_wait_" + merchant.toString().substring(0, 8);
+    upstream.merchant(merchant, "Waiting", key, "secret_wait_abc123");
+    // 80 at once about payments that do not exist: each would wait its 2 s, reading again and
+    // again. 64 wait and end in 404; the rest are refused at once.
+    ExecutorService clients = Executors.newFixedThreadPool(80);
+    try {
+      List<Future<Response>> answers = new ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        String payment = "pay_" + Ids.random(16);
+        answers.add(
+            clients.submit(() -> Api.as(key, "secret_wait_abc123").get(Api.refundsOf(payment))));
+      }
+      // Meanwhile another merchant's request still waits for its news, as it should.
+      Response other = Api.merchant().get(Api.refundsOf("pay_" + Ids.random(16)));
+      assertEquals(404, other.statusCode(), other.asString());
+      Map<Integer, Integer> statuses = new TreeMap<>();
+      for (Future<Response> a : answers) {
+        Response r = a.get(30, TimeUnit.SECONDS);
+        statuses.merge(r.statusCode(), 1, Integer::sum);
+        if (r.statusCode() == 429) {
+          assertEquals("RATE_LIMIT_ERROR", r.jsonPath().getString("error.code"));
+          assertEquals("1", r.header("Retry-After"));
+        }
+      }
+      assertEquals(Map.of(404, 64, 429, 16), statuses);
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   @Test
