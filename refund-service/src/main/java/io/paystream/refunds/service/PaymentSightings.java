@@ -5,11 +5,11 @@ import io.paystream.refunds.config.RefundsConfig;
 import io.paystream.refunds.messaging.PaymentEventsConsumer;
 import io.paystream.refunds.repository.PaymentRepository;
 import io.paystream.shared.error.ApiException;
+import io.paystream.shared.security.InFlightLimit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,7 +39,7 @@ public class PaymentSightings {
   private final Vertx vertx;
   private final long maxWaitNanos;
   private final AtomicInteger waiting = new AtomicInteger();
-  private final ConcurrentHashMap<UUID, AtomicInteger> waitingBy = new ConcurrentHashMap<>();
+  private final InFlightLimit<UUID> waitingBy = new InFlightLimit<>(WAITING_PER_MERCHANT);
 
   public PaymentSightings(
       PaymentRepository payments,
@@ -69,9 +69,7 @@ public class PaymentSightings {
     return Uni.createFrom()
         .deferred(
             () -> {
-              AtomicInteger own = waitingBy.computeIfAbsent(merchantId, m -> new AtomicInteger());
-              if (own.incrementAndGet() > WAITING_PER_MERCHANT) {
-                release(merchantId, own);
+              if (!waitingBy.tryAcquire(merchantId)) {
                 return Uni.createFrom()
                     .failure(
                         ApiException.rateLimited(
@@ -84,15 +82,9 @@ public class PaymentSightings {
                   .invoke(
                       () -> {
                         waiting.decrementAndGet();
-                        release(merchantId, own);
+                        waitingBy.release(merchantId);
                       });
             });
-  }
-
-  private void release(UUID merchantId, AtomicInteger own) {
-    if (own.decrementAndGet() == 0) {
-      waitingBy.remove(merchantId, own);
-    }
   }
 
   /** Requests waiting for news of a payment right now. */

@@ -3,6 +3,7 @@ package io.paystream.webhooks.delivery;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.paystream.shared.error.ApiException;
+import io.paystream.shared.security.InFlightLimit;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -14,8 +15,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -43,7 +42,7 @@ public class TargetResolver {
   private final boolean allowPrivate;
   private final Function<String, InetAddress[]> lookup;
   private final Duration checkWithin;
-  private final ConcurrentHashMap<UUID, AtomicInteger> checking = new ConcurrentHashMap<>();
+  private final InFlightLimit<UUID> checking = new InFlightLimit<>(CHECKS_PER_MERCHANT);
   private final AsyncCache<String, InetAddress[]> dns =
       Caffeine.newBuilder()
           .expireAfterWrite(Duration.ofSeconds(30))
@@ -106,9 +105,7 @@ public class TargetResolver {
     if (allowPrivate) {
       return Uni.createFrom().nullItem(); // its form was checked by the request parser
     }
-    AtomicInteger running = checking.computeIfAbsent(merchant, m -> new AtomicInteger());
-    if (running.incrementAndGet() > CHECKS_PER_MERCHANT) {
-      release(merchant, running);
+    if (!checking.tryAcquire(merchant)) {
       return Uni.createFrom()
           .failure(
               ApiException.rateLimited(
@@ -123,18 +120,12 @@ public class TargetResolver {
             .onFailure()
             .recoverWithNull()
             .subscribeAsCompletionStage();
-    verdict.whenComplete((reason, failure) -> release(merchant, running));
+    verdict.whenComplete((reason, failure) -> checking.release(merchant));
     return Uni.createFrom()
         .completionStage(verdict.thenApply(reason -> reason))
         .ifNoItem()
         .after(checkWithin)
         .recoverWithItem((String) null);
-  }
-
-  private void release(UUID merchant, AtomicInteger running) {
-    if (running.decrementAndGet() == 0) {
-      checking.remove(merchant, running);
-    }
   }
 
   private Uni<InetAddress[]> resolve(String host) {
