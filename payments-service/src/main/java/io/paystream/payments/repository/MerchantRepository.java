@@ -24,12 +24,27 @@ public class MerchantRepository {
     this.pool = pool;
   }
 
-  /** The merchant with this email (any case), or {@code null}. */
-  public Uni<Merchant> byEmail(String email) {
+  /**
+   * An email as the database matches it ({@code lower()}, which folds some letters otherwise than
+   * Java does) and the merchant it belongs to, if any.
+   */
+  public record ByEmail(String folded, Merchant merchant) {}
+
+  /** The merchant with this email (in any case the database folds alike), or none. */
+  public Uni<ByEmail> byEmail(String email) {
     return pool.preparedQuery(
-            "SELECT " + COLUMNS + " FROM " + Tables.MERCHANTS + " WHERE lower(email) = lower($1)")
+            "SELECT lower($1) AS folded, "
+                + COLUMNS
+                + " FROM (SELECT 1) one LEFT JOIN "
+                + Tables.MERCHANTS
+                + " ON lower(email) = lower($1)")
         .execute(Tuple.of(email))
-        .map(rows -> merchant(Rows.first(rows)));
+        .map(
+            rows -> {
+              Row r = Rows.first(rows);
+              return new ByEmail(
+                  r.getString("folded"), r.getUUID("id") == null ? null : merchant(r));
+            });
   }
 
   /** The merchant with this id, or {@code null}. */

@@ -38,10 +38,13 @@ public class LoginService {
   public Uni<ApiResponse> login(ObjectNode body) {
     String email = MerchantFields.text(body, "email", 1, 254);
     String password = MerchantFields.password(body, 1);
-    // Failures count against the account found, under the email it was made with: PostgreSQL's
-    // lower() and Java's fold some letters differently ("İ"), so spellings that reach one account
-    // must not each get a count of their own. An unknown email counts as written.
-    return merchants.byEmail(email).chain(m -> check(m, m == null ? email : m.email(), password));
+    // Failures count under the email as the database folds it, known or not: PostgreSQL's lower()
+    // and Java's fold some letters differently ("İ"), so spellings that reach one account must not
+    // each get a count of their own, and an unknown email must be counted the same way, or the
+    // difference would tell which emails have accounts.
+    return merchants
+        .byEmail(email)
+        .chain(found -> check(found.merchant(), found.folded(), password));
   }
 
   private Uni<ApiResponse> check(Merchant m, String account, String password) {

@@ -313,6 +313,13 @@ class MerchantTest {
         .then()
         .statusCode(429)
         .body("error.code", equalTo("RATE_LIMIT_ERROR"));
+    // An email without an account is counted the same way: its spellings cannot tell whether one
+    // exists (a count of their own would answer 401 here where a real account answers 429).
+    String nobody = "iiiiii-" + UUID.randomUUID().toString().replace("-", "") + "@shop.example";
+    for (int mask = 1; mask <= 10; mask++) {
+      login(spelling(nobody, mask), "guess-" + mask).then().statusCode(401);
+    }
+    login(spelling(nobody, 12), "right-password").then().statusCode(429);
   }
 
   /** {@code email} with each "i" whose bit is set in {@code mask} written as "İ" (U+0130). */
