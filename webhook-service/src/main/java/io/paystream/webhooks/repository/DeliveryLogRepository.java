@@ -20,7 +20,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class DeliveryLogRepository {
   /** Attempts shown in a delivery's detail: the latest ones. */
-  public static final int HISTORY = 100;
+  public static final int HISTORY = 1_000;
 
   private static final String COLUMNS =
       "id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, created_at,"

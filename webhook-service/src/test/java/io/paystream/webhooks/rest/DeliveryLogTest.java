@@ -141,7 +141,7 @@ class DeliveryLogTest {
   }
 
   @Test
-  void theDetailShowsTheLatestHundredAttemptsOldestFirst() throws Exception {
+  void theDetailShowsTheLatestThousandAttemptsOldestFirst() throws Exception {
     Publisher pub = new Publisher(streams);
     Merchant m = pub.merchant("whsec_test_abc123");
     try (Receiver r = Receiver.start()) {
@@ -158,12 +158,12 @@ class DeliveryLogTest {
                           .<Integer>path("total")
                       == 1);
       String id = m.api().get("/api/v1/webhooks").then().extract().path("data[0].id");
-      // 150 more attempts, as manual retries add them, each later than the one before.
+      // 1,050 more attempts, as manual retries add them, each later than the one before.
       pool.preparedQuery(
               "INSERT INTO webhooks.delivery_attempts"
                   + " (delivery_id, attempt, attempted_at, response_code, latency_ms)"
                   + " SELECT $1, 1, now() + n * interval '1 second', 500, n"
-                  + " FROM generate_series(1, 150) n")
+                  + " FROM generate_series(1, 1050) n")
           .execute(Tuple.of(UUID.fromString(id)))
           .await()
           .atMost(Duration.ofSeconds(10));
@@ -175,7 +175,7 @@ class DeliveryLogTest {
               .extract()
               .jsonPath()
               .getList("attempt_history.latency_ms", Integer.class);
-      assertEquals(IntStream.rangeClosed(51, 150).boxed().toList(), shown);
+      assertEquals(IntStream.rangeClosed(51, 1050).boxed().toList(), shown);
     }
   }
 
