@@ -71,6 +71,15 @@ public interface RefundsConfig {
     @WithDefault("2s")
     Duration maxWait();
 
+    /**
+     * Requests of one merchant that may wait so at once, per instance; one more gets 429. Each
+     * reads the projection about a dozen times while it waits, so without a bound requests about
+     * payments that do not exist would multiply a merchant's rate limit in database reads. 256
+     * waiting 2 s each still lets 128 a second through, above the contract's floor of 100.
+     */
+    @WithDefault("256")
+    int maxWaitingPerMerchant();
+
     /** {@code PROJECTION_REBUILD}: replay the merchant and payment streams from their start. */
     @WithDefault("false")
     boolean rebuild();

@@ -26,20 +26,12 @@ public class PaymentSightings {
   private static final long FIRST_PAUSE_MILLIS = 25;
   private static final long MAX_PAUSE_MILLIS = 200;
 
-  /**
-   * Requests of one merchant that may wait at once. Each reads the projection about a dozen times
-   * in its 2 s, so without a bound a merchant asking about payments that do not exist (or are
-   * another's) would multiply its rate limit in database reads; a burst of refunds of payments just
-   * made stays far below it.
-   */
-  static final int WAITING_PER_MERCHANT = 64;
-
   private final PaymentRepository payments;
   private final PaymentEventsConsumer paymentEvents;
   private final Vertx vertx;
   private final long maxWaitNanos;
   private final AtomicInteger waiting = new AtomicInteger();
-  private final InFlightLimit<UUID> waitingBy = new InFlightLimit<>(WAITING_PER_MERCHANT);
+  private final InFlightLimit<UUID> waitingBy;
 
   public PaymentSightings(
       PaymentRepository payments,
@@ -50,6 +42,7 @@ public class PaymentSightings {
     this.paymentEvents = paymentEvents;
     this.vertx = vertx;
     this.maxWaitNanos = config.projection().maxWait().toNanos();
+    this.waitingBy = new InFlightLimit<>(config.projection().maxWaitingPerMerchant());
   }
 
   /** The deadline of a request that arrives now. */
