@@ -43,10 +43,11 @@ public class JobStatusService {
           Streams.WEBHOOK_SERVICE, "webhooks");
 
   /**
-   * How long the status waits for PostgreSQL and Redis: one that accepts connections but does not
-   * answer (a paused or overloaded server) gets a 503 instead of holding the request.
+   * How long the status waits for PostgreSQL and Redis (a pool's queue included): one that accepts
+   * connections but does not answer (a paused server) gets a 503 instead of holding the request.
+   * Long enough that a busy pool during a burst of payments does not.
    */
-  static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
+  static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
 
   /** How often the board reads new reports when nobody asks. */
   static final long BOARD_REFRESH_MILLIS = 5_000;

@@ -52,14 +52,14 @@ class RedisOutageIT {
             HttpClient.newHttpClient()
                 .send(
                     HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/v1/test/jobs/status"))
-                        .timeout(Duration.ofSeconds(15))
+                        .timeout(Duration.ofSeconds(20))
                         .build(),
                     HttpResponse.BodyHandlers.ofString());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(503, status.statusCode(), status.body());
         assertEquals("5", status.headers().firstValue("Retry-After").orElse(null));
         assertTrue(status.body().contains("\"SERVICE_UNAVAILABLE\""), status.body());
-        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took);
+        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered after " + took);
       } finally {
         redis.thaw();
       }
