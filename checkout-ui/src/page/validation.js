@@ -140,9 +140,10 @@ export function formatExpiry(text, deleting = false) {
 export function formatAmount(minor, currency, locale = 'en-IN') {
   try {
     const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    return fmt.format(decimal(minor, fmt.resolvedOptions().maximumFractionDigits));
+    const digits = fmt.resolvedOptions().maximumFractionDigits;
+    return fmt.format(Number.isSafeInteger(minor) ? decimal(minor, digits) : minor / 10 ** digits);
   } catch {
-    return `${decimal(minor, 2)} ${currency}`;
+    return `${Number.isSafeInteger(minor) ? decimal(minor, 2) : (minor / 100).toFixed(2)} ${currency}`;
   }
 }
 

@@ -140,4 +140,5 @@ test('amounts in the smallest unit, written for people', () => {
   assert.equal(formatAmount(9007199254740991, 'INR'), '₹9,00,71,99,25,47,409.91');
   assert.equal(formatAmount(9007199254740991, 'USD', 'en-US'), '$90,071,992,547,409.91');
   assert.equal(formatAmount(9007199254740991, 'JPY', 'en-US'), '¥9,007,199,254,740,991');
+  assert.equal(formatAmount(1250.5, 'INR'), '₹12.51', 'not an integer: never NaN');
 });
