@@ -3,7 +3,6 @@ package io.paystream.payments.service;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.payments.repository.PaymentCountsRepository;
-import io.paystream.shared.error.ApiException;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
@@ -20,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Job status across the three services: this service's counts read live, the others' from their
@@ -97,7 +97,10 @@ public class JobStatusService {
         .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()))
         .ifNoItem()
         .after(ANSWER_WITHIN)
-        .failWith(() -> ApiException.unavailable("A dependency is unavailable; retry shortly"));
+        // A dependency's timeout, answered (503) and logged as every other by the error mapper.
+        .failWith(
+            () ->
+                new TimeoutException("PostgreSQL or Redis did not answer within " + ANSWER_WITHIN));
   }
 
   /** Whether some live payments-service instance (this one included) reports running workers. */
