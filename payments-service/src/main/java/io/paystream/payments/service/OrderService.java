@@ -17,7 +17,6 @@ import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -132,11 +131,11 @@ public class OrderService {
         throw ApiException.badRequest("notes must be a JSON object", "notes");
       }
       Json.refuseUnstorable("notes", notes);
-      byte[] notesBytes = new JsonWriter().value(notes).toBytes();
-      if (notesBytes.length > MAX_NOTES_BYTES) {
+      JsonWriter written = new JsonWriter().value(notes);
+      if (written.length() > MAX_NOTES_BYTES) {
         throw ApiException.badRequest("notes must be at most 16 KB", "notes");
       }
-      notesJson = new String(notesBytes, StandardCharsets.UTF_8);
+      notesJson = written.toString();
     }
     for (Map.Entry<String, JsonNode> field : body.properties()) {
       if (!CHECKED_FIELDS.contains(field.getKey())) {

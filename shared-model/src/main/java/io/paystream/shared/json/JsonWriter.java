@@ -173,6 +173,11 @@ public final class JsonWriter {
     throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
   }
 
+  /** How many bytes (UTF-8) have been written so far. */
+  public int length() {
+    return len;
+  }
+
   /** The bytes written so far. */
   public byte[] toBytes() {
     return Arrays.copyOf(buf, len);
