@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Read-your-writes across services. A client may ask about a payment a moment after
@@ -30,7 +29,6 @@ public class PaymentSightings {
   private final PaymentEventsConsumer paymentEvents;
   private final Vertx vertx;
   private final long maxWaitNanos;
-  private final AtomicInteger waiting = new AtomicInteger();
   private final InFlightLimit<UUID> waitingBy;
 
   public PaymentSightings(
@@ -69,20 +67,15 @@ public class PaymentSightings {
                             "Too many requests are waiting for payment information; retry shortly",
                             1));
               }
-              waiting.incrementAndGet();
               return poll(paymentId, merchantId, settled, deadline, FIRST_PAUSE_MILLIS)
                   .onTermination()
-                  .invoke(
-                      () -> {
-                        waiting.decrementAndGet();
-                        waitingBy.release(merchantId);
-                      });
+                  .invoke(() -> waitingBy.release(merchantId));
             });
   }
 
   /** Requests waiting for news of a payment right now. */
   public int waiting() {
-    return waiting.get();
+    return waitingBy.total();
   }
 
   /** The answer for a payment still unknown at the deadline: 404, or 503 (see {@link #settled}). */

@@ -46,6 +46,15 @@ public final class InFlightLimit<K> {
     inFlight.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
+  /** Places taken now, over every key. */
+  public int total() {
+    int sum = 0;
+    for (int n : inFlight.values()) {
+      sum += n;
+    }
+    return sum;
+  }
+
   /** Places taken for {@code key} now. */
   public int inFlight(K key) {
     return inFlight.getOrDefault(key, 0);

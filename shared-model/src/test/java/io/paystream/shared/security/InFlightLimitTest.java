@@ -23,6 +23,7 @@ class InFlightLimitTest {
     assertFalse(limit.tryAcquire("a"));
     assertTrue(limit.tryAcquire("b"));
     assertEquals(2, limit.inFlight("a"));
+    assertEquals(3, limit.total());
     limit.release("a");
     assertTrue(limit.tryAcquire("a"));
     limit.release("a");
@@ -30,6 +31,7 @@ class InFlightLimitTest {
     limit.release("b");
     assertEquals(0, limit.inFlight("a"));
     assertEquals(0, limit.inFlight("b"));
+    assertEquals(0, limit.total());
     assertThrows(IllegalArgumentException.class, () -> new InFlightLimit<String>(0));
   }
 
