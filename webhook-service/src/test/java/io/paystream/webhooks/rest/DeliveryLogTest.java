@@ -58,10 +58,7 @@ class DeliveryLogTest {
       Publisher.endpoint(m, r.url("/missing"), "refund.created");
       pub.paymentSuccess(m.id());
       // The payment's delivery exists before the refund's two are made: it is the oldest.
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> m.api().get("/api/v1/webhooks").then().extract().<Integer>path("total") == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> total(m, "/api/v1/webhooks") == 1);
       RefundView refund =
           new RefundView(
               "rfnd_Lg1Lg2Lg3Lg4Lg5L",
@@ -78,14 +75,7 @@ class DeliveryLogTest {
           .until(() -> r.hits("/big").size() == 2 && r.hits("/missing").size() == 1);
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(
-              () ->
-                  m.api()
-                          .get("/api/v1/webhooks?status=success")
-                          .then()
-                          .extract()
-                          .<Integer>path("total")
-                      == 2);
+          .until(() -> total(m, "/api/v1/webhooks?status=success") == 2);
 
       JsonPath all = m.api().get("/api/v1/webhooks").then().statusCode(200).extract().jsonPath();
       assertEquals(3, all.getInt("total"));
@@ -149,14 +139,7 @@ class DeliveryLogTest {
       pub.paymentSuccess(m.id());
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  m.api()
-                          .get("/api/v1/webhooks?status=success")
-                          .then()
-                          .extract()
-                          .<Integer>path("total")
-                      == 1);
+          .until(() -> total(m, "/api/v1/webhooks?status=success") == 1);
       String id = m.api().get("/api/v1/webhooks").then().extract().path("data[0].id");
       // 1,050 more attempts, as manual retries add them, each later than the one before.
       pool.preparedQuery(
@@ -207,5 +190,10 @@ class DeliveryLogTest {
     m.api().get("/api/v1/webhooks/pay_123").then().statusCode(404);
     m.api().post("/api/v1/webhooks/" + UUID.randomUUID() + "/retry").then().statusCode(404);
     m.api().post("/api/v1/webhooks/x/retry").then().statusCode(404);
+  }
+
+  /** The {@code total} of a list of the merchant's deliveries. */
+  private static int total(Merchant m, String path) {
+    return m.api().get(path).then().statusCode(200).extract().<Integer>path("total");
   }
 }
