@@ -55,6 +55,14 @@ public record EventEnvelope(
   }
 
   /**
+   * Whether an encoded envelope is the event {@code id}, told without decoding it: {@link #encode}
+   * writes the id first.
+   */
+  public static boolean hasId(String json, String id) {
+    return json != null && json.startsWith("{\"id\":\"" + id + "\",");
+  }
+
+  /**
    * Decodes an entry.
    *
    * @throws IllegalArgumentException when it is not an envelope of a known type

@@ -2,8 +2,10 @@ package io.paystream.shared.outbox;
 
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
+import io.paystream.shared.id.Ids;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.sql.SqlParams;
+import io.paystream.shared.time.Timestamps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,16 +25,19 @@ public final class OutboxSql {
   private final String requestId;
   private final List<String> streams = new ArrayList<>(4);
   private final List<String> payloads = new ArrayList<>(4);
+  private final List<String> eventIds = new ArrayList<>(4);
 
   public OutboxSql(String merchantId, String requestId) {
     this.merchantId = merchantId;
     this.requestId = requestId;
   }
 
-  /** Adds a new event with a fresh id. */
+  /** Adds a new event with a fresh id (see {@link #eventIds}). */
   public OutboxSql add(String stream, EventType type, Consumer<JsonWriter> data) {
+    String id = Ids.event();
     streams.add(stream);
-    payloads.add(EventEnvelope.encodeNew(type, merchantId, requestId, data));
+    payloads.add(EventEnvelope.encode(id, type, Timestamps.now(), merchantId, requestId, data));
+    eventIds.add(id);
     return this;
   }
 
@@ -41,6 +46,11 @@ public final class OutboxSql {
     streams.add(stream);
     payloads.add(envelope);
     return this;
+  }
+
+  /** The ids of the events added with {@link #add}, in order. */
+  public List<String> eventIds() {
+    return List.copyOf(eventIds);
   }
 
   public String[] streams() {

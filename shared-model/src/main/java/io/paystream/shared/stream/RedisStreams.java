@@ -7,6 +7,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -207,25 +208,36 @@ public final class RedisStreams {
 
   /** A group of a stream; {@code null} when there is no such stream or group. */
   public Uni<GroupInfo> group(String stream, String group) {
+    return groups(stream).map(all -> all.get(group));
+  }
+
+  /** Every group of a stream, by name ({@code XINFO GROUPS}); none when there is no such stream. */
+  public Uni<Map<String, GroupInfo>> groups(String stream) {
     return redis
         .send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream))
         .onFailure(e -> String.valueOf(e.getMessage()).startsWith("ERR no such key"))
         .recoverWithNull()
         .map(
             reply -> {
+              Map<String, GroupInfo> groups = new LinkedHashMap<>();
               if (reply != null) {
                 for (Response g : reply) {
-                  if (group.equals(field(g, "name"))) {
-                    String lag = field(g, "lag");
-                    return new GroupInfo(
-                        field(g, "last-delivered-id"),
-                        Long.parseLong(field(g, "pending")),
-                        lag == null ? null : Long.valueOf(lag));
-                  }
+                  String lag = field(g, "lag");
+                  groups.put(
+                      field(g, "name"),
+                      new GroupInfo(
+                          field(g, "last-delivered-id"),
+                          Long.parseLong(field(g, "pending")),
+                          lag == null ? null : Long.valueOf(lag)));
                 }
               }
-              return null;
+              return groups;
             });
+  }
+
+  /** Whether an entry is delivered to a group and not yet acknowledged ({@code XPENDING}). */
+  public static Request pendingEntry(String stream, String group, String entryId) {
+    return Request.cmd(Command.XPENDING).arg(stream).arg(group).arg(entryId).arg(entryId).arg(1);
   }
 
   /** A consumer of a group: its name, its pending entries and how long it has been silent. */

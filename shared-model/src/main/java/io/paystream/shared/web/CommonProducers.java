@@ -8,6 +8,7 @@ import io.paystream.shared.outbox.RelayOptions;
 import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.RateLimiter;
 import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.stream.EventReach;
 import io.paystream.shared.stream.RedisStreams;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -60,6 +61,12 @@ public class CommonProducers {
   @Singleton
   RedisStreams redisStreams(Redis redis) {
     return new RedisStreams(redis);
+  }
+
+  @Produces
+  @Singleton
+  EventReach eventReach(Vertx vertx, RedisStreams streams) {
+    return new EventReach(vertx, streams);
   }
 
   /**
