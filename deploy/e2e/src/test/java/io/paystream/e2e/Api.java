@@ -20,21 +20,28 @@ final class Api {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   private final String base;
-  private final boolean authenticated;
+  private final String key;
+  private final String secret;
 
-  private Api(String base, boolean authenticated) {
+  private Api(String base, String key, String secret) {
     this.base = base;
-    this.authenticated = authenticated;
+    this.key = key;
+    this.secret = secret;
   }
 
   /** The test merchant's client. */
   static Api merchant(String base) {
-    return new Api(base, true);
+    return new Api(base, KEY, SECRET);
+  }
+
+  /** Another merchant's client. */
+  static Api merchant(String base, String key, String secret) {
+    return new Api(base, key, secret);
   }
 
   /** A client without credentials (public endpoints, error paths). */
   static Api anonymous(String base) {
-    return new Api(base, false);
+    return new Api(base, null, null);
   }
 
   /** One answer: status, headers and the body as JSON (MissingNode when it is not JSON). */
@@ -87,8 +94,8 @@ final class Api {
   HttpRequest.Builder request(String path) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-    if (authenticated) {
-      b.header("X-Api-Key", KEY).header("X-Api-Secret", SECRET);
+    if (key != null) {
+      b.header("X-Api-Key", key).header("X-Api-Secret", secret);
     }
     return b;
   }

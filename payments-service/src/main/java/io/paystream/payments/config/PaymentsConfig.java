@@ -18,6 +18,13 @@ public interface PaymentsConfig {
   @WithDefault("true")
   boolean seedTestMerchant();
 
+  /**
+   * The longest onboarding and an API secret rotation wait, before answering, for every service
+   * that reads merchant events to hold the new credentials.
+   */
+  @WithDefault("2s")
+  Duration credentialsReachWait();
+
   Processing processing();
 
   Passwords passwords();

@@ -52,6 +52,7 @@ public class OnboardingService {
   private final PaymentsConfig config;
   private final PasswordChecks passwords;
   private final IdempotentRun idempotent;
+  private final CredentialsReach reach;
 
   public OnboardingService(
       MerchantRepository merchants,
@@ -60,7 +61,8 @@ public class OnboardingService {
       ApiKeyAuthenticator authenticator,
       PaymentsConfig config,
       PasswordChecks passwords,
-      IdempotentRun idempotent) {
+      IdempotentRun idempotent,
+      CredentialsReach reach) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
@@ -68,12 +70,14 @@ public class OnboardingService {
     this.config = config;
     this.passwords = passwords;
     this.idempotent = idempotent;
+    this.reach = reach;
   }
 
   /**
    * Creates a merchant with fresh credentials; answers with them, in full, this once (or again to a
    * replay of the same request under its {@code Idempotency-Key}: the stored response is sealed, as
-   * every secret at rest is). The admin token is checked before anything else is read.
+   * every secret at rest is), once the other services hold them too ({@link CredentialsReach}). The
+   * admin token is checked before anything else is read.
    */
   public Uni<ApiResponse> onboard(
       String adminToken, String idempotencyKey, byte[] rawBody, String path, String requestId) {
@@ -130,12 +134,12 @@ public class OnboardingService {
               return insert(
                   m, apiSecret, webhookSecret, requestId, storing.response(201, response));
             })
-        .map(
-            inserted -> {
-              if (!inserted) {
+        .chain(
+            eventId -> {
+              if (eventId == null) {
                 throw ApiException.badRequest("email is already registered", "email");
               }
-              return ApiResponse.created(response);
+              return reach.await(eventId).replaceWith(ApiResponse.created(response));
             });
   }
 
@@ -172,7 +176,8 @@ public class OnboardingService {
             });
   }
 
-  private Uni<Boolean> insert(
+  /** Inserts the merchant and announces it; emits the event's id, or {@code null} if it exists. */
+  private Uni<String> insert(
       Merchant m,
       String apiSecret,
       String webhookSecret,
@@ -187,7 +192,8 @@ public class OnboardingService {
                     ::writeEventData);
     return merchants
         .insert(m, ApiSecrets.parseHash(ApiSecrets.hash(apiSecret)), events, response)
-        .invoke(inserted -> relay.kick());
+        .invoke(inserted -> relay.kick())
+        .map(inserted -> inserted ? events.eventIds().get(0) : null);
   }
 
   /** A new webhook signing secret: {@code whsec_} and the base64 of 32 random bytes. */

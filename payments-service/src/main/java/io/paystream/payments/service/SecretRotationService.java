@@ -25,18 +25,21 @@ public class SecretRotationService {
   private final OutboxRelay relay;
   private final ApiKeyAuthenticator authenticator;
   private final IdempotentRun idempotent;
+  private final CredentialsReach reach;
 
   public SecretRotationService(
       MerchantRepository merchants,
       SecretBox secretBox,
       OutboxRelay relay,
       ApiKeyAuthenticator authenticator,
-      IdempotentRun idempotent) {
+      IdempotentRun idempotent,
+      CredentialsReach reach) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
     this.authenticator = authenticator;
     this.idempotent = idempotent;
+    this.reach = reach;
   }
 
   /**
@@ -45,7 +48,8 @@ public class SecretRotationService {
    * secret then in force, as every request does. Of two rotations at once, authenticated with the
    * same secret, one replaces it and the other changes nothing and gets 409: had it come after, the
    * secret it presented would no longer have been valid, and had both succeeded, the merchant could
-   * not tell which secret was in force.
+   * not tell which secret was in force. It answers once the other services hold the new secret
+   * ({@link CredentialsReach}).
    */
   public Uni<ApiResponse> rotate(
       Caller caller, String apiKey, String apiSecret, String idempotencyKey, String path) {
@@ -80,7 +84,7 @@ public class SecretRotationService {
                               secretBox.seal(secret),
                               events,
                               storing.response(200, response))
-                          .map(
+                          .chain(
                               replaced -> {
                                 if (!replaced) {
                                   throw new ApiException(
@@ -90,7 +94,9 @@ public class SecretRotationService {
                                 }
                                 authenticator.invalidate(apiKey);
                                 relay.kick();
-                                return ApiResponse.ok(response);
+                                return reach
+                                    .await(events.eventIds().get(0))
+                                    .replaceWith(ApiResponse.ok(response));
                               });
                     }));
   }
