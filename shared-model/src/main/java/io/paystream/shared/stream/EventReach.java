@@ -52,7 +52,12 @@ public final class EventReach {
    */
   public Uni<Boolean> await(String stream, String eventId, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
-    return look(new Search(stream, eventId), deadline);
+    // A look that Redis leaves unanswered (paused, or a connection being re-made) ends at the
+    // limit.
+    return look(new Search(stream, eventId), deadline)
+        .ifNoItem()
+        .after(limit)
+        .recoverWithItem(false);
   }
 
   private Uni<Boolean> look(Search search, long deadline) {

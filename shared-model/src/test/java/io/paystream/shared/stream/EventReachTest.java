@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.id.Ids;
+import io.paystream.shared.testing.RedisProcess;
 import io.paystream.shared.testing.TestRedis;
 import io.paystream.shared.time.Timestamps;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +104,31 @@ class EventReachTest {
 
     assertFalse(reached);
     assertTrue(tookMillis >= 300 && tookMillis < 5_000, "took " + tookMillis + " ms");
+  }
+
+  @Test
+  void aRedisThatDoesNotAnswerHoldsTheAnswerOnlyForTheLimit() throws Exception {
+    try (RedisProcess paused = RedisProcess.start()) {
+      Vertx vertx = redis.vertx;
+      Redis client = Redis.createClient(vertx, paused.url());
+      try {
+        RedisStreams pausedStreams = new RedisStreams(client);
+        pausedStreams.ensureGroup(STREAM, "refunds").await().atMost(WAIT);
+        paused.freeze();
+        long started = System.nanoTime();
+        boolean reached =
+            new EventReach(vertx, pausedStreams)
+                .await(STREAM, Ids.event(), Duration.ofMillis(300))
+                .await()
+                .atMost(WAIT);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertFalse(reached);
+        assertTrue(tookMillis >= 300 && tookMillis < 2_000, "took " + tookMillis + " ms");
+      } finally {
+        paused.thaw();
+        client.close();
+      }
+    }
   }
 
   @Test
