@@ -111,7 +111,10 @@ export function validateWebhookUrl(value) {
   return null;
 }
 
-/** ISO time → `15 Jan 2026, 10:31:05` in the given time zone (the browser's by default). */
+/**
+ * ISO time → `15 Jan 2026, 16:01:05 GMT+5:30` in the given time zone (the browser's by default),
+ * named, so that staff comparing it with the API's UTC times or a colleague's screen can tell.
+ */
 export function formatDateTime(iso, timeZone) {
   if (!iso) return '—';
   const date = new Date(iso);
@@ -125,6 +128,7 @@ export function formatDateTime(iso, timeZone) {
     second: '2-digit',
     hour12: false,
     timeZone,
+    timeZoneName: 'short',
   }).format(date);
 }
 

@@ -83,8 +83,8 @@ test('webhook URLs must be absolute http(s) without credentials or fragments', (
 });
 
 test('dates, rates and counts read well', () => {
-  assert.equal(formatDateTime('2026-01-15T10:31:05Z', 'UTC'), '15 Jan 2026, 10:31:05');
-  assert.equal(formatDateTime('2026-01-15T10:31:05Z', 'Asia/Kolkata'), '15 Jan 2026, 16:01:05');
+  assert.equal(formatDateTime('2026-01-15T10:31:05Z', 'UTC'), '15 Jan 2026, 10:31:05 UTC');
+  assert.equal(formatDateTime('2026-01-15T10:31:05Z', 'Asia/Kolkata'), '15 Jan 2026, 16:01:05 GMT+5:30');
   assert.equal(formatDateTime(null), '—');
   assert.equal(formatDateTime('not a date'), '—');
   assert.equal(formatRate(0), '0%');
