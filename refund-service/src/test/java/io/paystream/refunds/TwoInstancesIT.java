@@ -10,6 +10,7 @@ import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,6 +126,29 @@ class TwoInstancesIT {
     assertEquals("true", replay.header("Idempotent-Replayed"));
     assertArrayEquals(first.asByteArray(), replay.asByteArray());
     Api.merchantAt(b.url()).get("/api/v1/refunds/" + first.path("id")).then().statusCode(200);
+  }
+
+  @Test
+  void aRotatedSecretWorksOnBothInstancesOnceOneHasAppliedIt() throws Exception {
+    UUID merchant = UUID.randomUUID();
+    String key = "key_two_" + merchant.toString().replace("-", "");
+    upstream.merchant(merchant, "Two Instances", key, "secret_first");
+    for (ServiceProcess instance : List.of(a, b)) { // both cache the key with its first secret
+      Api.as(key, "secret_first")
+          .baseUri(instance.url())
+          .get("/api/v1/refunds")
+          .then()
+          .statusCode(200);
+    }
+    // Older than the authenticator's recheck interval (100 ms) by the time the new secret comes.
+    Thread.sleep(200);
+
+    upstream.rotate(
+        merchant, key, "secret_second", Timestamps.now(), 1L); // one instance applies it
+    for (ServiceProcess instance : List.of(a, b)) {
+      Response r = Api.as(key, "secret_second").baseUri(instance.url()).get("/api/v1/refunds");
+      assertEquals(200, r.statusCode(), instance.url() + ": " + r.asString());
+    }
   }
 
   @Test
