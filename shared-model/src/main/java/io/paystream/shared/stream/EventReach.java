@@ -48,9 +48,13 @@ public final class EventReach {
 
   /**
    * Emits {@code true} once every group of {@code stream} has handled the event {@code eventId}, or
-   * {@code false} when {@code limit} passed first. Never fails.
+   * {@code false} when {@code limit} passed first (at once for a limit of zero: no wait). Never
+   * fails.
    */
   public Uni<Boolean> await(String stream, String eventId, Duration limit) {
+    if (limit.isZero() || limit.isNegative()) {
+      return Uni.createFrom().item(false);
+    }
     long deadline = System.nanoTime() + limit.toNanos();
     // A look that Redis leaves unanswered (paused, or a connection being re-made) ends at the
     // limit.

@@ -132,6 +132,12 @@ class EventReachTest {
   }
 
   @Test
+  void aLimitOfZeroDoesNotWait() {
+    streams.ensureGroup(STREAM, "refunds").await().atMost(WAIT);
+    assertFalse(reach.await(STREAM, Ids.event(), Duration.ZERO).await().atMost(WAIT));
+  }
+
+  @Test
   void aStreamNobodyReadsHasNoOneToWaitFor() {
     assertTrue(reach.await(STREAM, Ids.event(), WAIT).await().atMost(Duration.ofSeconds(2)));
   }
