@@ -1,8 +1,10 @@
 package io.paystream.payments.health;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.payments.messaging.Workers;
+import io.paystream.payments.service.JobStatusService;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.status.LoopMeters;
 import io.quarkus.runtime.StartupEvent;
@@ -13,7 +15,11 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class Meters {
   void register(
-      @Observes StartupEvent event, MeterRegistry registry, Workers workers, OutboxRelay relay) {
+      @Observes StartupEvent event,
+      MeterRegistry registry,
+      Workers workers,
+      OutboxRelay relay,
+      JobStatusService jobStatus) {
     Gauge.builder("paystream.worker.in_flight", workers, Workers::paymentsInFlight)
         .description("Payment jobs held by this instance, waiting for the bank")
         .register(registry);
@@ -21,5 +27,8 @@ public class Meters {
     LoopMeters.consumers(registry, workers.all());
     registry.counter("paystream.payments.finished", "status", "success");
     registry.counter("paystream.payments.finished", "status", "failed");
+    FunctionCounter.builder("paystream.job_status.reads", jobStatus, JobStatusService::readsMade)
+        .description("Reads made for GET /api/v1/test/jobs/status; requests at once share one")
+        .register(registry);
   }
 }

@@ -4,6 +4,7 @@ import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.payments.repository.PaymentCountsRepository;
 import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusBoard;
@@ -15,11 +16,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Job status across the three services: this service's counts read live, the others' from their
@@ -49,6 +52,9 @@ public class JobStatusService {
    */
   static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
 
+  /** Requests that one status read answers at most; more wait for the read after. */
+  static final int MAX_SHARING = 4_096;
+
   /** How often the board reads new reports when nobody asks. */
   static final long BOARD_REFRESH_MILLIS = 5_000;
 
@@ -58,6 +64,10 @@ public class JobStatusService {
   private final String instanceId;
   private final Vertx vertx;
   private final long timer;
+  private final AtomicLong readsMade = new AtomicLong();
+  private final Batcher<Boolean, byte[]> reads =
+      new Batcher<>(
+          MAX_SHARING, 1, asks -> read().map(body -> Collections.nCopies(asks.size(), body)));
 
   public JobStatusService(
       RedisStreams streams,
@@ -88,8 +98,23 @@ public class JobStatusService {
             c -> new JobCounts(c.pending(), workers.paymentsInFlight(), c.completed(), c.failed()));
   }
 
-  /** The body of {@code GET /api/v1/test/jobs/status}. */
+  /**
+   * The body of {@code GET /api/v1/test/jobs/status}. The endpoint needs no credentials, so
+   * requests that arrive while a status is being read wait for the next read and share it: one read
+   * at a time however many ask, and each started after the requests it answers arrived, so none
+   * answers with counts older than itself.
+   */
   public Uni<byte[]> status() {
+    return reads.submit(Boolean.TRUE);
+  }
+
+  /** How many status reads this instance has made (each shared by the requests it answered). */
+  public long readsMade() {
+    return readsMade.get();
+  }
+
+  private Uni<byte[]> read() {
+    readsMade.incrementAndGet();
     return Uni.combine()
         .all()
         .unis(ownCounts(), board.refresh())

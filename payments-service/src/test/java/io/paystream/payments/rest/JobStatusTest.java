@@ -3,8 +3,10 @@ package io.paystream.payments.rest;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.messaging.Workers;
+import io.paystream.payments.service.JobStatusService;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusPublisher;
@@ -15,7 +17,14 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class JobStatusTest {
   @Inject RedisStreams streams;
   @Inject Workers workers;
+  @Inject JobStatusService jobStatus;
 
   @Test
   void countsAreSummedOverTheServicesAndAStoppedWorkerSaysSo() {
@@ -64,6 +74,35 @@ class JobStatusTest {
       workers.start();
     }
     awaitStatus(others, true, j -> "running".equals(j.getString("worker_status")));
+  }
+
+  @Test
+  void requestsAtOnceShareReads() throws Exception {
+    int requests = 64;
+    ExecutorService threads = Executors.newFixedThreadPool(requests);
+    try {
+      for (int round = 0; round < 3; round++) {
+        long before = jobStatus.readsMade();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+          answers.add(
+              threads.submit(
+                  () -> {
+                    go.await();
+                    return given().get("/api/v1/test/jobs/status").statusCode();
+                  }));
+        }
+        go.countDown();
+        for (Future<Integer> answer : answers) {
+          assertEquals(200, answer.get(30, TimeUnit.SECONDS));
+        }
+        long reads = jobStatus.readsMade() - before;
+        assertTrue(reads >= 1 && reads < requests, "round " + round + ": " + reads + " reads");
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   /** Reads the status, each time after fresh reports of the others, until {@code done}. */
