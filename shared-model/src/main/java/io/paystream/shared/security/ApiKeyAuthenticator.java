@@ -1,6 +1,7 @@
 package io.paystream.shared.security;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.paystream.shared.error.ApiException;
@@ -8,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -16,12 +18,15 @@ import java.util.function.LongSupplier;
  * short-lived cache so that the hot path makes no database round trip for authentication.
  *
  * <p>Unknown keys are cached briefly too, so a flood of bad keys does not reach the database. A
- * rotated secret is accepted by other instances until their cached entry expires ({@code ttl}). A
- * secret that does not match what was cached is checked once more against the table when the cached
- * entry is at least {@value #RECHECK_AFTER_MILLIS} ms old: a new merchant, or a new secret, is
- * accepted by every instance as soon as the table holds it, not only by the one that wrote it. At
- * most one such reload per key runs every {@value #RECHECK_AFTER_MILLIS} ms, however many requests
- * fail.
+ * rotated secret is accepted by other instances until their cached entry expires ({@code ttl}).
+ *
+ * <p>A secret that the cached entry refuses is checked once more against the table when that entry
+ * was read before the request arrived: a new merchant, or a new secret, written to the table by
+ * another instance is accepted at once, not after the entry expires. The entry is read again at
+ * most once every {@value #RECHECK_AFTER_MILLIS} ms (a request that finds it younger waits until it
+ * is that old, holding no thread), however many wrong secrets arrive; concurrent rechecks share one
+ * read (Caffeine's refresh), and a read that fails keeps the entry as it was. A key first read for
+ * the request itself is as fresh as the request: it is never read twice.
  */
 public final class ApiKeyAuthenticator {
   /** Loads the credential of an API key; emits {@code null} for an unknown key. */
@@ -38,12 +43,15 @@ public final class ApiKeyAuthenticator {
   /** No API key is longer; a longer header is refused unread. */
   public static final int MAX_KEY_LENGTH = 200;
 
-  /** How old a cached entry must be before a secret it refuses sends the key back to the table. */
+  /** The least time between two reads of one key that a refused secret causes. */
   static final long RECHECK_AFTER_MILLIS = 100;
+
+  private static final long RECHECK_AFTER_NANOS =
+      TimeUnit.MILLISECONDS.toNanos(RECHECK_AFTER_MILLIS);
 
   private final Loader loader;
   private final LongSupplier nanoClock;
-  private final AsyncCache<String, Entry> cache;
+  private final AsyncLoadingCache<String, Entry> cache;
 
   public ApiKeyAuthenticator(Loader loader, Duration ttl, Duration unknownTtl, long maxSize) {
     this(loader, ttl, unknownTtl, maxSize, System::nanoTime);
@@ -58,7 +66,20 @@ public final class ApiKeyAuthenticator {
             .maximumSize(maxSize)
             .ticker(nanoClock::getAsLong)
             .expireAfter(new TtlByPresence(ttl.toNanos(), unknownTtl.toNanos()))
-            .buildAsync();
+            .buildAsync(
+                new AsyncCacheLoader<String, Entry>() {
+                  @Override
+                  public CompletableFuture<Entry> asyncLoad(String key, Executor executor) {
+                    return load(key);
+                  }
+
+                  /** A read that fails keeps the entry as it was. */
+                  @Override
+                  public CompletableFuture<Entry> asyncReload(
+                      String key, Entry old, Executor executor) {
+                    return load(key).exceptionally(failed -> old);
+                  }
+                });
   }
 
   /**
@@ -70,45 +91,52 @@ public final class ApiKeyAuthenticator {
     if (!presentable(apiKey, apiSecret)) {
       return Uni.createFrom().failure(ApiException.unauthenticated());
     }
+    long arrived = nanoClock.getAsLong();
     return Uni.createFrom()
-        .deferred(
-            () -> {
-              CompletableFuture<Entry> cached = lookup(apiKey);
-              return Uni.createFrom()
-                  .completionStage(cached)
-                  .chain(
-                      entry -> {
-                        if (entry.accepts(apiSecret)) {
-                          return Uni.createFrom().item(entry.credential());
-                        }
-                        if (nanoClock.getAsLong() - entry.loadedAt()
-                            < TimeUnit.MILLISECONDS.toNanos(RECHECK_AFTER_MILLIS)) {
-                          return Uni.createFrom().failure(ApiException.unauthenticated());
-                        }
-                        // Only the request that finds this entry still cached replaces it; the
-                        // others failing with it at the same moment share the one reload.
-                        cache.asMap().remove(apiKey, cached);
-                        return Uni.createFrom()
-                            .completionStage(() -> lookup(apiKey))
-                            .map(
-                                fresh -> {
-                                  if (!fresh.accepts(apiSecret)) {
-                                    throw ApiException.unauthenticated();
-                                  }
-                                  return fresh.credential();
-                                });
-                      });
+        .completionStage(() -> cache.get(apiKey))
+        .chain(
+            entry -> {
+              if (entry.accepts(apiSecret) || entry.loadedAt() - arrived >= 0) {
+                return Uni.createFrom().item(entry);
+              }
+              long young = RECHECK_AFTER_NANOS - (nanoClock.getAsLong() - entry.loadedAt());
+              Uni<Entry> recheck = Uni.createFrom().completionStage(() -> reread(apiKey, arrived));
+              return young <= 0
+                  ? recheck
+                  : Uni.createFrom()
+                      .voidItem()
+                      .onItem()
+                      .delayIt()
+                      .by(Duration.ofNanos(young))
+                      .chain(() -> recheck);
+            })
+        .map(
+            entry -> {
+              if (!entry.accepts(apiSecret)) {
+                throw ApiException.unauthenticated();
+              }
+              return entry.credential();
             });
   }
 
-  private CompletableFuture<Entry> lookup(String apiKey) {
-    return cache.get(
-        apiKey,
-        (key, executor) ->
-            loader
-                .load(key)
-                .map(found -> new Entry(found, nanoClock.getAsLong()))
-                .subscribeAsCompletionStage());
+  /**
+   * The key's entry as read since {@code arrived}: the cached one if it is that fresh, else a new
+   * read shared with every other recheck of the key; the entry as it was if that read fails.
+   */
+  private CompletableFuture<Entry> reread(String apiKey, long arrived) {
+    CompletableFuture<Entry> current = cache.getIfPresent(apiKey);
+    if (current != null) {
+      Entry now = current.getNow(null);
+      if (now != null && now.loadedAt() - arrived >= 0) {
+        return current;
+      }
+    }
+    return cache.synchronous().refresh(apiKey);
+  }
+
+  private CompletableFuture<Entry> load(String apiKey) {
+    long started = nanoClock.getAsLong();
+    return loader.load(apiKey).map(found -> new Entry(found, started)).subscribeAsCompletionStage();
   }
 
   /**
