@@ -2,8 +2,10 @@ package io.paystream.shared.stream;
 
 import io.paystream.shared.event.EventEnvelope;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +26,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Every {@value #POLL_MILLIS} ms it reads the stream's groups ({@code XINFO GROUPS}); until the
  * event's entry is found, the stream's newest {@value #SEARCH_DEPTH} entries; then whether the
- * entry is still pending in each group that has read past it ({@code XPENDING}). A stream without
- * groups has no reader to wait for. The wait is bounded: a reader that is down, or Redis itself,
- * never holds the writer's answer longer than the limit; the event still reaches the reader from
- * the stream (or the writer's outbox) when it returns.
+ * entry is still pending in each group that has read past it ({@code XPENDING}), and whether the
+ * entry is still there (a stream made anew after Redis lost its data is searched again). A stream
+ * without groups has no reader to wait for. The wait is bounded: a reader that is down, or Redis
+ * itself, never holds the writer's answer longer than the limit; the event still reaches the reader
+ * from the stream (or the writer's outbox) when it returns.
  */
 public final class EventReach {
   private static final Logger LOG = Logger.getLogger(EventReach.class);
@@ -56,37 +59,48 @@ public final class EventReach {
       return Uni.createFrom().item(false);
     }
     long deadline = System.nanoTime() + limit.toNanos();
+    Search search = new Search(stream, eventId);
     // A look that Redis leaves unanswered (paused, or a connection being re-made) ends at the
     // limit.
-    return look(new Search(stream, eventId), deadline)
+    return Uni.createFrom()
+        .<Boolean>emitter(
+            done -> {
+              done.onTermination(() -> search.over = true); // answered, or given up at the limit
+              look(search, deadline, done);
+            })
         .ifNoItem()
         .after(limit)
         .recoverWithItem(false);
   }
 
-  private Uni<Boolean> look(Search search, long deadline) {
-    return handledByAll(search)
+  /** One look; the next is set on a timer, so a long wait builds no chain of callbacks. */
+  private void look(Search search, long deadline, UniEmitter<? super Boolean> done) {
+    if (search.over) {
+      return;
+    }
+    handledByAll(search)
         .onFailure()
         .recoverWithItem(
             e -> {
               LOG.debugf("%s: could not look for event %s: %s", search.stream, search.eventId, e);
               return false;
             })
-        .chain(
-            done -> {
+        .subscribe()
+        .with(
+            handled -> {
               long left = deadline - System.nanoTime();
-              if (done || left <= 0) {
-                if (!done) {
-                  LOG.infof(
-                      "%s: event %s not yet handled by every reader; answering anyway",
-                      search.stream, search.eventId);
-                }
-                return Uni.createFrom().item(done);
+              if (handled) {
+                done.complete(true);
+              } else if (left <= 0) {
+                LOG.infof(
+                    "%s: event %s not yet handled by every reader; answering anyway",
+                    search.stream, search.eventId);
+                done.complete(false);
+              } else {
+                long pause =
+                    Math.max(1, Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(left)));
+                vertx.setTimer(pause, id -> look(search, deadline, done));
               }
-              long pause = Math.max(1, Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(left)));
-              return Uni.createFrom()
-                  .<Void>emitter(e -> vertx.setTimer(pause, id -> e.complete(null)))
-                  .chain(() -> look(search, deadline));
             });
   }
 
@@ -122,18 +136,32 @@ public final class EventReach {
             });
   }
 
+  /**
+   * Whether every group has read past the entry and none holds it pending. The entry itself is read
+   * too: gone, the stream was made anew (Redis lost its data, and the writer's outbox publishes the
+   * event again under another entry id), and the event is looked for again.
+   */
   private Uni<Boolean> acknowledged(
       Search search, Map<String, RedisStreams.GroupInfo> groups, String entryId) {
-    List<Request> pending = new ArrayList<>(groups.size());
+    List<Request> requests = new ArrayList<>(groups.size() + 1);
+    requests.add(RedisStreams.entry(search.stream, entryId));
     for (Map.Entry<String, RedisStreams.GroupInfo> g : groups.entrySet()) {
       if (Streams.compareIds(g.getValue().lastDeliveredId(), entryId) < 0) {
         return no(); // not yet delivered to this group
       }
-      pending.add(RedisStreams.pendingEntry(search.stream, g.getKey(), entryId));
+      requests.add(RedisStreams.pendingEntry(search.stream, g.getKey(), entryId));
     }
     return streams
-        .batch(pending)
-        .map(replies -> replies.stream().allMatch(r -> r == null || r.size() == 0));
+        .batch(requests)
+        .map(
+            replies -> {
+              Response entry = replies.get(0);
+              if (entry == null || entry.size() == 0) {
+                search.entryId = null;
+                return false;
+              }
+              return replies.stream().skip(1).allMatch(r -> r == null || r.size() == 0);
+            });
   }
 
   private static Uni<Boolean> no() {
@@ -145,6 +173,7 @@ public final class EventReach {
     final String stream;
     final String eventId;
     volatile String entryId;
+    volatile boolean over;
 
     Search(String stream, String eventId) {
       this.stream = stream;

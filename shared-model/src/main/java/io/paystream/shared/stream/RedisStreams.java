@@ -235,6 +235,11 @@ public final class RedisStreams {
             });
   }
 
+  /** One entry of a stream, if it is there ({@code XRANGE stream id id}). */
+  public static Request entry(String stream, String entryId) {
+    return Request.cmd(Command.XRANGE).arg(stream).arg(entryId).arg(entryId);
+  }
+
   /** Whether an entry is delivered to a group and not yet acknowledged ({@code XPENDING}). */
   public static Request pendingEntry(String stream, String group, String entryId) {
     return Request.cmd(Command.XPENDING).arg(stream).arg(group).arg(entryId).arg(entryId).arg(1);

@@ -11,7 +11,9 @@ import io.paystream.shared.testing.RedisProcess;
 import io.paystream.shared.testing.TestRedis;
 import io.paystream.shared.time.Timestamps;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +91,28 @@ class EventReachTest {
         1,
         streams.group(STREAM, "refunds").await().atMost(WAIT).pending(),
         "the older entry is still pending");
+  }
+
+  @Test
+  void aStreamMadeAnewIsSearchedAgainForTheEvent() throws Exception {
+    streams.ensureGroup(STREAM, "refunds").await().atMost(WAIT);
+    String eventId = Ids.event();
+    publish(eventId);
+    CompletableFuture<Boolean> reached =
+        reach.await(STREAM, eventId, WAIT).subscribeAsCompletionStage();
+    Thread.sleep(SETTLE_MILLIS); // the wait has found the entry, unread
+
+    // Redis loses its data; the group comes back and reads newer entries, none of them the event.
+    redis.redis.send(Request.cmd(Command.DEL).arg(STREAM)).await().atMost(WAIT);
+    streams.ensureGroup(STREAM, "refunds").await().atMost(WAIT);
+    publish(Ids.event());
+    streams.ack(STREAM, "refunds", read("refunds")).await().atMost(WAIT);
+    Thread.sleep(SETTLE_MILLIS);
+    assertFalse(reached.isDone(), "the event itself was never handled");
+
+    publish(eventId); // the writer's outbox publishes it again
+    streams.ack(STREAM, "refunds", read("refunds")).await().atMost(WAIT);
+    assertTrue(reached.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   @Test
