@@ -65,9 +65,24 @@ public class JobStatusService {
   private final Vertx vertx;
   private final long timer;
   private final AtomicLong readsMade = new AtomicLong();
-  private final Batcher<Boolean, byte[]> reads =
+
+  /**
+   * One read at a time, shared by the requests that came while the one before ran. A failed read is
+   * an outcome shared like any other, never a failed batch: the batcher would otherwise try again
+   * request by request.
+   */
+  private final Batcher<Boolean, Read> reads =
       new Batcher<>(
-          MAX_SHARING, 1, asks -> read().map(body -> Collections.nCopies(asks.size(), body)));
+          MAX_SHARING,
+          1,
+          asks ->
+              read()
+                  .map(body -> new Read(body, null))
+                  .onFailure()
+                  .recoverWithItem(failure -> new Read(null, failure))
+                  .map(outcome -> Collections.nCopies(asks.size(), outcome)));
+
+  private record Read(byte[] body, Throwable failure) {}
 
   public JobStatusService(
       RedisStreams streams,
@@ -105,7 +120,17 @@ public class JobStatusService {
    * answers with counts older than itself.
    */
   public Uni<byte[]> status() {
-    return reads.submit(Boolean.TRUE);
+    return reads
+        .submit(Boolean.TRUE)
+        // Behind a read that hangs, a request waits no longer than that read may.
+        .ifNoItem()
+        .after(ANSWER_WITHIN)
+        .failWith(JobStatusService::timedOut)
+        .chain(
+            outcome ->
+                outcome.failure() == null
+                    ? Uni.createFrom().item(outcome.body())
+                    : Uni.createFrom().failure(outcome.failure()));
   }
 
   /** How many status reads this instance has made (each shared by the requests it answered). */
@@ -122,10 +147,12 @@ public class JobStatusService {
         .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()))
         .ifNoItem()
         .after(ANSWER_WITHIN)
-        // A dependency's timeout, answered (503) and logged as every other by the error mapper.
-        .failWith(
-            () ->
-                new TimeoutException("PostgreSQL or Redis did not answer within " + ANSWER_WITHIN));
+        .failWith(JobStatusService::timedOut);
+  }
+
+  /** A dependency's timeout, answered (503) and logged as every other by the error mapper. */
+  private static TimeoutException timedOut() {
+    return new TimeoutException("PostgreSQL or Redis did not answer within " + ANSWER_WITHIN);
   }
 
   /** Whether some live payments-service instance (this one included) reports running workers. */
