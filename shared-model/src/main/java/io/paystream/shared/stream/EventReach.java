@@ -28,9 +28,10 @@ import org.jboss.logging.Logger;
  * event's entry is found, the stream's newest {@value #SEARCH_DEPTH} entries; then whether the
  * entry is still pending in each group that has read past it ({@code XPENDING}), and whether the
  * entry is still there (a stream made anew after Redis lost its data is searched again). A stream
- * without groups has no reader to wait for. The wait is bounded: a reader that is down, or Redis
- * itself, never holds the writer's answer longer than the limit; the event still reaches the reader
- * from the stream (or the writer's outbox) when it returns.
+ * without groups has no reader to wait for, unless it had some earlier in the same wait. The wait
+ * is bounded: a reader that is down, or Redis itself, never holds the writer's answer longer than
+ * the limit; the event still reaches the reader from the stream (or the writer's outbox) when it
+ * returns.
  */
 public final class EventReach {
   private static final Logger LOG = Logger.getLogger(EventReach.class);
@@ -110,8 +111,11 @@ public final class EventReach {
         .chain(
             groups -> {
               if (groups.isEmpty()) {
-                return Uni.createFrom().item(true);
+                // Nobody reads the stream; unless readers were seen during this wait, and the
+                // stream is gone with its groups (Redis lost its data): they will be back.
+                return Uni.createFrom().item(!search.sawReaders);
               }
+              search.sawReaders = true;
               return locate(search)
                   .chain(entryId -> entryId == null ? no() : acknowledged(search, groups, entryId));
             });
@@ -174,6 +178,7 @@ public final class EventReach {
     final String eventId;
     volatile String entryId;
     volatile boolean over;
+    volatile boolean sawReaders;
 
     Search(String stream, String eventId) {
       this.stream = stream;
