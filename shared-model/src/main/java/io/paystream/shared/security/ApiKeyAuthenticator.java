@@ -107,7 +107,8 @@ public final class ApiKeyAuthenticator {
                       .voidItem()
                       .onItem()
                       .delayIt()
-                      .by(Duration.ofNanos(young))
+                      // Whole milliseconds: Vert.x timers, which run it in a service, take no less.
+                      .by(Duration.ofMillis(Math.max(1, ceilMillis(young))))
                       .chain(() -> recheck);
             })
         .map(
@@ -132,6 +133,10 @@ public final class ApiKeyAuthenticator {
       }
     }
     return cache.synchronous().refresh(apiKey);
+  }
+
+  private static long ceilMillis(long nanos) {
+    return (nanos + 999_999) / 1_000_000;
   }
 
   private CompletableFuture<Entry> load(String apiKey) {
