@@ -47,5 +47,14 @@ public interface CommonConfig {
     /** How often the relay looks for events without being kicked (and a standby asks to lead). */
     @WithDefault("50ms")
     Duration pollInterval();
+
+    /**
+     * How many entries each stream this service publishes keeps once every consumer group has read
+     * them, for a group created later (a new service) to read from the start. Entries a group has
+     * not acknowledged are kept whatever this says. Redis memory grows with it: payment events take
+     * about 0.7 KB each.
+     */
+    @WithDefault("1000000")
+    long streamHistory();
   }
 }

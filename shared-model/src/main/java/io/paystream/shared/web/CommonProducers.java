@@ -161,7 +161,17 @@ public class CommonProducers {
   RelayOptions relayOptions() {
     return RelayOptions.of(schema + ".outbox")
         .withRetentionMillis(config.outbox().retention().toMillis())
-        .withPollIntervalMillis(config.outbox().pollInterval().toMillis());
+        .withPollIntervalMillis(config.outbox().pollInterval().toMillis())
+        .withDefaultHistory(streamHistory());
+  }
+
+  private long streamHistory() {
+    long entries = config.outbox().streamHistory();
+    if (entries < 0) {
+      throw new IllegalStateException(
+          "paystream.outbox.stream-history must be 0 or more entries, not " + entries);
+    }
+    return entries;
   }
 
   @Produces

@@ -13,7 +13,8 @@ record Settings(
 
   record Limit(double perSecond, double burst) implements CommonConfig.RateLimit {}
 
-  record Relay(Duration retention, Duration pollInterval) implements CommonConfig.Outbox {}
+  record Relay(Duration retention, Duration pollInterval, long streamHistory)
+      implements CommonConfig.Outbox {}
 
   /** The defaults, but for the encryption key. */
   static Settings encryption(String key, boolean required) {
@@ -25,11 +26,20 @@ record Settings(
     return new Settings(Optional.empty(), false, new Limit(perSecond, burst), defaultRelay());
   }
 
+  /** The defaults, but for the streams' history. */
+  static Settings streamHistory(long entries) {
+    return new Settings(
+        Optional.empty(),
+        false,
+        defaultLimit(),
+        new Relay(Duration.ofHours(24), Duration.ofMillis(50), entries));
+  }
+
   private static Limit defaultLimit() {
     return new Limit(1000, 2000);
   }
 
   private static Relay defaultRelay() {
-    return new Relay(Duration.ofHours(24), Duration.ofMillis(50));
+    return new Relay(Duration.ofHours(24), Duration.ofMillis(50), 1_000_000);
   }
 }
