@@ -8,7 +8,8 @@
 #     drifts within minutes, and a ceiling measured at another moment would not be the ceiling),
 #   - pgbench of one INSERT + one UPDATE, and redis-benchmark of XADD.
 # Also: idempotent replays, and whether payment processing keeps up (the backlog drains).
-# Talks only to 127.0.0.1, uses its own database and Redis index, and stops what it started.
+# Talks only to 127.0.0.1, uses its own database and Redis index, stops what it started and drops
+# its database and empties its Redis index at the end (BENCH_KEEP=1 keeps them).
 #
 # Usage: payments-service/bench/bench.sh        (DURATION=10 RUNS=3 by default)
 set -euo pipefail
@@ -43,6 +44,11 @@ BARE_PID=""
 cleanup() {
   for pid in $APP_PID $BARE_PID; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # Millions of rows and stream entries: gone with the run, unless BENCH_KEEP=1 keeps them to look at.
+  if [ "${BENCH_KEEP:-0}" != 1 ]; then
+    redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null 2>&1 || true
+    "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
