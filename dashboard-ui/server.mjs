@@ -14,6 +14,8 @@ import { REDIRECTS, isAppRoute } from './server/routes.mjs';
 
 const DIST = fileURLToPath(new URL('./dist/', import.meta.url));
 
+const acceptsHtml = (req) => /(^|,)\s*text\/html\s*(;|,|$)/i.test(req.headers.accept || '');
+
 /**
  * @param {{dist?: string, apiUrl?: string, paymentsUrl?: string, refundsUrl?: string,
  *   webhooksUrl?: string, publicApiUrl?: string, publicCheckoutUrl?: string}} o
@@ -52,6 +54,11 @@ export function createDashboardServer(o = {}) {
       return sendFile(req, res, fileIn(dist, path), { 'Cache-Control': 'public, max-age=31536000, immutable' });
     }
     if (path === '/favicon.svg') return sendFile(req, res, join(dist, 'favicon.svg'));
+    // A page asked for by a browser (a mistyped or outdated address) gets the app, which says that
+    // there is no such page and offers the way back; anything else gets the API's JSON 404.
+    if (acceptsHtml(req)) {
+      return sendFile(req, res, join(dist, 'index.html'), { 'Cache-Control': 'no-store' }, 404);
+    }
     sendError(res, 404, 'NOT_FOUND_ERROR', 'There is nothing at this address.');
   });
 }

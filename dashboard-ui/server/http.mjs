@@ -47,11 +47,11 @@ export function fileIn(root, path) {
   return file.startsWith(normalize(root + sep)) ? file : null;
 }
 
-/** Streams a file (HEAD: headers only); 404 JSON when it does not exist. */
-export async function sendFile(req, res, file, headers = {}) {
+/** Streams a file with `status` (HEAD: headers only); 404 JSON when it does not exist. */
+export async function sendFile(req, res, file, headers = {}, status = 200) {
   const info = file && (await stat(file).catch(() => null));
   if (!info || !info.isFile()) return sendError(res, 404, 'NOT_FOUND_ERROR', 'There is nothing at this address.');
-  res.writeHead(200, {
+  res.writeHead(status, {
     'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
     'Content-Length': info.size,
     ...PAGE_HEADERS,

@@ -8,6 +8,7 @@ import { announce } from './lib/ui.js';
 import { docsPage } from './pages/docs.js';
 import { homePage } from './pages/home.js';
 import { loginPage } from './pages/login.js';
+import { notFoundPage, notFoundSignedOut } from './pages/not-found.js';
 import { transactionsPage } from './pages/transactions.js';
 import { webhooksPage } from './pages/webhooks.js';
 
@@ -55,20 +56,28 @@ function render() {
     cleanup = loginPage(app, { flash: takeFlash(), onSignedIn: () => navigate(safeNext, { replace: true }) });
     return;
   }
-  const match = PAGES.map((p) => ({ p, m: path.match(p.path) })).find((x) => x.m);
-  if (!match) return navigate(merchant ? '/dashboard' : '/login', { replace: true });
+  if (path === '/' || path === '') return navigate(merchant ? '/dashboard' : '/login', { replace: true });
+  const found = PAGES.map((p) => ({ p, m: path.match(p.path) })).find((x) => x.m);
+  // An address that names no page says so, rather than landing somewhere else unasked.
+  const match = found || { p: { nav: null, title: 'Page not found', page: notFoundPage }, m: [path] };
+  if (!found && !merchant) {
+    document.title = 'Page not found · Paystream';
+    cleanup = notFoundSignedOut(app, { path });
+    announce('Page not found');
+    return;
+  }
   if (!merchant) return navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
 
   document.title = `${match.p.title} · Paystream`;
   const main = h('main', { id: 'main', class: 'page', tabindex: '-1' });
   replace(app, layout(merchant, match.p.nav), main);
-  cleanup = match.p.page(main, { merchant, params: match.m.slice(1), navigate });
+  cleanup = match.p.page(main, { merchant, params: match.m.slice(1), navigate, path });
   const heading = main.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
     if (document.activeElement === document.body || !app.contains(document.activeElement)) heading.focus({ preventScroll: true });
   }
-  announce(`${match.p.title} page`);
+  announce(found ? `${match.p.title} page` : match.p.title);
 }
 
 function takeFlash() {
@@ -126,5 +135,4 @@ document.addEventListener('click', (e) => {
 });
 window.addEventListener('popstate', render);
 
-if (location.pathname === '/' || location.pathname === '') navigate(currentMerchant() ? '/dashboard' : '/login', { replace: true });
-else render();
+render();

@@ -89,6 +89,18 @@ describe('dashboard', { timeout: 600_000 }, () => {
     }
   });
 
+  test('a mistyped address says there is no such page, with a 404 and the way back', async () => {
+    const res = await go('/dashboard/transacions');
+    assert.equal(res.status(), 404);
+    assert.equal(new URL(page.url()).pathname, '/dashboard/transacions', 'the address is kept');
+    await page.locator(ID('not-found')).waitFor();
+    assert.match(await text(ID('not-found')), /Page not found.*There is no page at \/dashboard\/transacions\./s);
+    assert.equal(await page.title(), 'Page not found · Paystream');
+    await page.click(ID('not-found-home'));
+    await page.waitForURL(`${stack.dashboardUrl}/login`);
+    assert.ok(await page.locator(ID('login-form')).isVisible());
+  });
+
   test('login refuses a wrong password', async () => {
     await go('/login');
     await page.fill(ID('email-input'), MERCHANT.email);
@@ -115,6 +127,19 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.waitForURL(`${stack.dashboardUrl}/dashboard`);
     await page.locator(ID('dashboard')).waitFor();
     assert.equal(await text(ID('merchant-name')), 'Test Merchant');
+  });
+
+  test('signed in, a mistyped address says so inside the dashboard, which stays usable', async () => {
+    const res = await go('/dashboard/webhook');
+    assert.equal(res.status(), 404);
+    await page.locator(ID('not-found')).waitFor();
+    assert.match(await text(ID('not-found')), /There is no page at \/dashboard\/webhook\./);
+    assert.equal(await text(ID('merchant-name')), 'Test Merchant', 'still signed in, with the menu');
+    assert.equal(await page.locator('nav [aria-current="page"]').count(), 0, 'no menu item is current');
+    await shot('not-found');
+    await page.click(ID('not-found-home'));
+    await page.waitForURL(`${stack.dashboardUrl}/dashboard`);
+    await page.locator(ID('dashboard')).waitFor();
   });
 
   test('home shows the credentials and stats from real payments, updated live', async () => {

@@ -145,6 +145,22 @@ test('the app answers its routes with index.html, never framed, and 404s elsewhe
     assert.equal(res.status, 404, path);
     assert.equal((await res.json()).error.code, 'NOT_FOUND_ERROR');
   }
+  // A browser's navigation to such an address gets the app (which says there is no such page),
+  // still with 404; a missing asset stays JSON whatever the request accepts.
+  const navigation = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+  for (const path of ['/nope', '/dashboard/unknown']) {
+    const res = await fetch(base + path, { headers: navigation });
+    assert.equal(res.status, 404, path);
+    assert.match(res.headers.get('content-type'), /text\/html/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(await res.text(), '<!doctype html><title>app</title>');
+  }
+  const missingAsset = await fetch(`${base}/assets/missing.js`, { headers: navigation });
+  assert.equal(missingAsset.status, 404);
+  assert.equal((await missingAsset.json()).error.code, 'NOT_FOUND_ERROR');
+  const posted = await fetch(`${base}/nope`, { method: 'POST', headers: navigation });
+  assert.equal(posted.status, 405);
   // The path is decoded once: an escaped '%' or an escaped escape names a file of that name, and
   // a NUL byte names nothing; none of them takes the server down.
   for (const path of ['/assets/%25', '/assets/%2525', '/assets/app-1234.js%00', '/assets/%252e%252e%252fpackage.json']) {

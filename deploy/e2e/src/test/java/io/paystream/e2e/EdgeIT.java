@@ -104,6 +104,37 @@ class EdgeIT {
   }
 
   @Test
+  void aBrowsersNavigationToAnUnknownDashboardAddressGetsTheAppWith404(Stack stack)
+      throws Exception {
+    Api dashboard = Api.anonymous(stack.dashboard());
+    String navigation = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    Api.Answer page =
+        dashboard.send(
+            dashboard.request("/dashboard/transacions").header("Accept", navigation).GET());
+    assertEquals(404, page.status(), page.raw());
+    assertTrue(page.header("Content-Type").startsWith("text/html"), page.header("Content-Type"));
+    assertTrue(page.raw().contains("<div id=\"app\">"), "the app, which says there is no page");
+    assertEquals("no-store", page.header("Cache-Control"));
+    assertEquals("DENY", page.header("X-Frame-Options"));
+    // Anything but a browser's navigation gets the JSON 404, as before.
+    assertJsonError(dashboard.get("/dashboard/transacions"), 404, "NOT_FOUND_ERROR");
+    assertJsonError(
+        dashboard.send(
+            dashboard
+                .request("/dashboard/transacions")
+                .header("Accept", navigation)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())),
+        404,
+        "NOT_FOUND_ERROR");
+    // The API's origin is not an app: its unknown paths are JSON whatever the client accepts.
+    Api edge = Api.anonymous(stack.edge());
+    assertJsonError(
+        edge.send(edge.request("/dashboard/transacions").header("Accept", navigation).GET()),
+        404,
+        "NOT_FOUND_ERROR");
+  }
+
+  @Test
   void bodiesOverOneMegabyteAreJson413(Stack stack) throws Exception {
     String big = "{\"amount\":100,\"receipt\":\"" + "x".repeat(1_100_000) + "\"}";
     assertJsonError(
