@@ -39,7 +39,7 @@ public interface PaymentsConfig {
     @WithDefault("64")
     int maxWaiting();
 
-    /** Failed logins one account may have within {@link #failureWindow} on this instance. */
+    /** Failed logins one account may have within {@link #failureWindow}, on all instances. */
     @WithDefault("10")
     int maxFailures();
 

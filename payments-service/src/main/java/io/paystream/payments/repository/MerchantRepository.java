@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.UUID;
 
 /** Merchant accounts and their credentials. */
@@ -25,26 +26,74 @@ public class MerchantRepository {
   }
 
   /**
-   * An email as the database matches it ({@code lower()}, which folds some letters otherwise than
-   * Java does) and the merchant it belongs to, if any.
+   * A login's attempt: the email as the database matches it ({@code lower()}, which folds some
+   * letters otherwise than Java does), the merchant it belongs to, if any, and the whole seconds
+   * until the account may try again, 0 when this attempt was let through (and counted as failed).
    */
-  public record ByEmail(String folded, Merchant merchant) {}
+  public record LoginAttempt(String account, Merchant merchant, int retryAfterSeconds) {}
 
-  /** The merchant with this email (in any case the database folds alike), or none. */
-  public Uni<ByEmail> byEmail(String email) {
+  /**
+   * Counts a login of {@code email} as failed until it {@link #loginSucceeded succeeds}, unless the
+   * account (known or not) already has {@code maxFailures} within {@code window} from the first of
+   * them, and reads the merchant it belongs to; one statement, so that every instance shares the
+   * count and logins at once cannot all pass before the first is found wrong.
+   */
+  public Uni<LoginAttempt> loginAttempt(String email, Duration window, int maxFailures) {
+    // A refused attempt takes the count to maxFailures + 1 and no further: the count tells a let
+    // through attempt (at most maxFailures) from a refused one.
     return pool.preparedQuery(
-            "SELECT lower($1) AS folded, "
+            "WITH attempt AS (INSERT INTO "
+                + Tables.LOGIN_FAILURES
+                + " AS f (account, first_at, failures) VALUES (lower($1), now(), 1)"
+                + " ON CONFLICT (account) DO UPDATE SET"
+                + " first_at = CASE WHEN f.first_at <= now() - $2 * interval '1 millisecond'"
+                + " THEN now() ELSE f.first_at END,"
+                + " failures = CASE WHEN f.first_at <= now() - $2 * interval '1 millisecond'"
+                + " THEN 1 ELSE least(f.failures + 1, $3 + 1) END"
+                + " RETURNING account, failures,"
+                + " ceil(extract(epoch FROM first_at + $2 * interval '1 millisecond' - now()))"
+                + "::int AS wait)"
+                + " SELECT a.account, a.failures, a.wait, "
                 + COLUMNS
-                + " FROM (SELECT 1) one LEFT JOIN "
+                + " FROM attempt a LEFT JOIN "
                 + Tables.MERCHANTS
-                + " ON lower(email) = lower($1)")
-        .execute(Tuple.of(email))
+                + " ON lower(email) = a.account")
+        .execute(Tuple.of(email, window.toMillis(), maxFailures))
         .map(
             rows -> {
               Row r = Rows.first(rows);
-              return new ByEmail(
-                  r.getString("folded"), r.getUUID("id") == null ? null : merchant(r));
+              int wait =
+                  r.getInteger("failures") <= maxFailures ? 0 : Math.max(1, r.getInteger("wait"));
+              return new LoginAttempt(
+                  r.getString("account"), r.getUUID("id") == null ? null : merchant(r), wait);
             });
+  }
+
+  /** Takes back a let-through attempt of {@code account} that got no verdict on its password. */
+  public Uni<Void> loginUndone(String account, int maxFailures) {
+    return pool.preparedQuery(
+            "UPDATE "
+                + Tables.LOGIN_FAILURES
+                + " SET failures = least(failures, $2) - 1 WHERE account = $1 AND failures > 0")
+        .execute(Tuple.of(account, maxFailures))
+        .replaceWithVoid();
+  }
+
+  /** Clears the failed logins of {@code account}: its login succeeded. */
+  public Uni<Void> loginSucceeded(String account) {
+    return pool.preparedQuery("DELETE FROM " + Tables.LOGIN_FAILURES + " WHERE account = $1")
+        .execute(Tuple.of(account))
+        .replaceWithVoid();
+  }
+
+  /** Deletes the failed logins whose window has ended; emits how many. */
+  public Uni<Integer> purgeLoginFailures(Duration window) {
+    return pool.preparedQuery(
+            "DELETE FROM "
+                + Tables.LOGIN_FAILURES
+                + " WHERE first_at <= now() - $1 * interval '1 millisecond'")
+        .execute(Tuple.of(window.toMillis()))
+        .map(rows -> rows.rowCount());
   }
 
   /** The merchant with this id, or {@code null}. */

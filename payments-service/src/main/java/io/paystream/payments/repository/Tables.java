@@ -11,6 +11,7 @@ public final class Tables {
   public static final String PROCESSED_EVENTS = "payments.processed_events";
   public static final String OUTCOME_TOTALS = "payments.payment_outcome_totals";
   public static final String OUTCOME_INCREMENTS = "payments.payment_outcome_increments";
+  public static final String LOGIN_FAILURES = "payments.login_failures";
 
   private Tables() {}
 }

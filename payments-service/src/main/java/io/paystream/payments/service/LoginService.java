@@ -2,75 +2,120 @@ package io.paystream.payments.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.payments.Merchant;
+import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.repository.MerchantRepository;
+import io.paystream.payments.repository.MerchantRepository.LoginAttempt;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.security.SecretBox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /**
- * The dashboard's login: email and password in, the merchant with its key and secret out. An
- * account with too many failed logins lately is refused first ({@link LoginThrottle}).
+ * The dashboard's login: email and password in, the merchant with its key and secret out.
+ *
+ * <p>Failed logins are counted per account in PostgreSQL, so every instance shares the count and a
+ * restart does not clear it: once an email has had {@code paystream.passwords.max-failures} within
+ * {@code failure-window} (from the first of them), its logins are refused with 429 until the window
+ * ends, before any password is checked. Guessing one account's password is thus held to a few tries
+ * per window, whoever sends them and whichever instance they reach. Unknown emails are counted
+ * alike, so the limit tells nothing about which accounts exist. Each login counts as failed from
+ * the moment it is let through, so that guesses sent at once cannot all pass before the first is
+ * found wrong; a successful login clears the account's count, and a login that got no verdict on
+ * its password is taken back.
  */
 @ApplicationScoped
 public class LoginService {
+  private static final Logger LOG = Logger.getLogger(LoginService.class);
+
   /** Checked against when the email is unknown, so both refusals take as long. */
   private static final String DUMMY_HASH = PasswordChecks.hashNow("not-a-real-password");
 
   private final MerchantRepository merchants;
   private final SecretBox secretBox;
   private final PasswordChecks passwords;
-  private final LoginThrottle throttle;
+  private final int maxFailures;
+  private final Duration failureWindow;
 
   public LoginService(
       MerchantRepository merchants,
       SecretBox secretBox,
       PasswordChecks passwords,
-      LoginThrottle throttle) {
+      PaymentsConfig config) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.passwords = passwords;
-    this.throttle = throttle;
+    this.maxFailures = config.passwords().maxFailures();
+    this.failureWindow = config.passwords().failureWindow();
+    if (maxFailures < 1 || failureWindow.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "paystream.passwords.max-failures and failure-window must be positive");
+    }
   }
 
   public Uni<ApiResponse> login(ObjectNode body) {
     String email = MerchantFields.text(body, "email", 1, 254);
     String password = MerchantFields.password(body, 1);
+    if (passwords.full()) {
+      // A flood of logins (which need no credentials) is refused here, before it costs a
+      // statement; one let through is counted, checked, or taken back if the queue filled since.
+      return Uni.createFrom().failure(PasswordChecks.tooMany());
+    }
     // Failures count under the email as the database folds it, known or not: PostgreSQL's lower()
     // and Java's fold some letters differently ("İ"), so spellings that reach one account must not
     // each get a count of their own, and an unknown email must be counted the same way, or the
     // difference would tell which emails have accounts.
     return merchants
-        .byEmail(email)
-        .chain(found -> check(found.merchant(), found.folded(), password));
+        .loginAttempt(email, failureWindow, maxFailures)
+        .chain(attempt -> check(attempt, password));
   }
 
-  private Uni<ApiResponse> check(Merchant m, String account, String password) {
-    int wait = throttle.attempt(account);
-    if (wait > 0) {
+  private Uni<ApiResponse> check(LoginAttempt attempt, String password) {
+    if (attempt.retryAfterSeconds() > 0) {
       return Uni.createFrom()
           .failure(
               ApiException.rateLimited(
-                  "Too many failed logins for this account; try again later", wait));
+                  "Too many failed logins for this account; try again later",
+                  attempt.retryAfterSeconds()));
     }
+    Merchant m = attempt.merchant();
+    String account = attempt.account();
     return passwords
         .matches(password, m == null ? DUMMY_HASH : m.passwordHash())
-        .map(
+        .chain(
             ok -> {
               if (m == null || !ok) {
                 throw new ApiException(ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
               }
-              throttle.succeeded(account);
               String secret = secretBox.open(m.apiSecretSealed());
-              return ApiResponse.ok(MerchantFields.withCredentials(m, secret));
+              ApiResponse answer = ApiResponse.ok(MerchantFields.withCredentials(m, secret));
+              // The login stands even if its count could not be cleared (it then ends with
+              // its window).
+              return merchants
+                  .loginSucceeded(account)
+                  .onFailure()
+                  .invoke(e -> LOG.warnf("could not clear the failed logins of an account: %s", e))
+                  .onFailure()
+                  .recoverWithNull()
+                  .replaceWith(answer);
             })
         // A login that got no verdict on its password (the checks' queue was full, the
         // client left) is not a failed one.
         .onFailure(failure -> !ApiException.isUnauthenticated(failure))
-        .invoke(() -> throttle.undo(account))
+        .call(() -> undo(account))
         .onCancellation()
-        .invoke(() -> throttle.undo(account));
+        .invoke(() -> undo(account).subscribe().with(x -> {}, e -> {}));
+  }
+
+  private Uni<Void> undo(String account) {
+    return merchants
+        .loginUndone(account, maxFailures)
+        .onFailure()
+        .invoke(e -> LOG.debugf("could not take back a login attempt: %s", e))
+        .onFailure()
+        .recoverWithNull();
   }
 }

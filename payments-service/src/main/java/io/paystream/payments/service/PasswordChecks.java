@@ -106,13 +106,24 @@ public class PasswordChecks {
                               });
               Admission admission = admit(run);
               if (admission == Admission.REFUSED) {
-                done.fail(
-                    ApiException.rateLimited(
-                        "Too many password checks at once; try again shortly", 1));
+                done.fail(tooMany());
               } else if (admission == Admission.NOW) {
                 run.run();
               }
             });
+  }
+
+  /**
+   * Whether a check asked for now would be refused: as many running and waiting as allowed. A
+   * caller may refuse at once, before doing any work for a check that could not be made.
+   */
+  public synchronized boolean full() {
+    return running >= parallel && waiting.size() >= maxWaiting;
+  }
+
+  /** The refusal of a check beyond the queue: 429 with {@code Retry-After: 1}. */
+  static ApiException tooMany() {
+    return ApiException.rateLimited("Too many password checks at once; try again shortly", 1);
   }
 
   private enum Admission {

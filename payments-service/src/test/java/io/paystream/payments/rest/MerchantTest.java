@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
 import io.paystream.payments.StreamReader;
+import io.paystream.payments.service.PasswordChecks;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.MerchantCredentials;
@@ -45,6 +46,7 @@ class MerchantTest {
   @Inject RedisStreams streams;
   @Inject SecretBox box;
   @Inject Pool pool;
+  @Inject PasswordChecks passwordChecks;
 
   @Test
   void testMerchantIsSeededAndAnnounced() {
@@ -288,6 +290,57 @@ class MerchantTest {
         .header("Retry-After", notNullValue())
         .body("error.code", equalTo("RATE_LIMIT_ERROR"));
     login("test@example.com", "password").then().statusCode(200);
+  }
+
+  @Test
+  void aFloodOfLoginsBeyondThePasswordQueueIsRefusedBeforeItCostsAStatement() throws Exception {
+    // Logins need no credentials. One password check runs and 64 wait; while they do, further
+    // logins are refused with 429 without a statement (no row of failed logins is written).
+    String marker = "flood-" + UUID.randomUUID().toString().replace("-", "");
+    HttpClient client = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<String>>> first = logins(client, marker + "-a", 100);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(passwordChecks::full);
+    List<CompletableFuture<HttpResponse<String>>> flood = logins(client, marker + "-b", 200);
+    Map<Integer, Integer> statuses = new HashMap<>();
+    for (CompletableFuture<HttpResponse<String>> l : flood) {
+      statuses.merge(l.get().statusCode(), 1, Integer::sum);
+    }
+    for (CompletableFuture<HttpResponse<String>> l : first) {
+      statuses.merge(l.get().statusCode(), 1, Integer::sum);
+    }
+    assertEquals(java.util.Set.of(401, 429), statuses.keySet(), statuses.toString());
+    // A few of the flood may find a slot that a finished check freed, and be counted.
+    long flooded = failedLoginRows(marker + "-b-");
+    assertTrue(flooded < 100, flooded + " rows written for 200 logins beyond the queue");
+    // Every login that was checked is counted.
+    assertTrue(failedLoginRows(marker + "-") >= statuses.get(401), "rows for every checked login");
+  }
+
+  /** {@code n} logins at once, each for an email of its own starting with {@code prefix}. */
+  private static List<CompletableFuture<HttpResponse<String>>> logins(
+      HttpClient client, String prefix, int n) {
+    List<CompletableFuture<HttpResponse<String>>> logins = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      logins.add(
+          post(
+              client,
+              "/api/v1/auth/login",
+              "{\"email\":\"" + prefix + "-" + i + "@shop.example\",\"password\":\"guess\"}",
+              "Content-Type",
+              "application/json"));
+    }
+    return logins;
+  }
+
+  private long failedLoginRows(String prefix) {
+    return pool.query(
+            "SELECT count(*) FROM payments.login_failures WHERE account LIKE '" + prefix + "%'")
+        .execute()
+        .await()
+        .indefinitely()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   @Test

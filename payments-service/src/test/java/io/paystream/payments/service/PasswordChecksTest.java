@@ -25,6 +25,7 @@ class PasswordChecksTest {
       all.add(
           checks.matches(i == 0 ? "correct horse" : "wrong", HASH).subscribeAsCompletionStage());
     }
+    assertTrue(checks.full(), "one running, two waiting: a check asked for now is refused");
     int answered = 0;
     int refused = 0;
     for (CompletableFuture<Boolean> f : all) {
@@ -41,6 +42,7 @@ class PasswordChecksTest {
     assertEquals(7, refused);
     assertTrue(all.get(0).get(), "the right password still matches");
     // Once the flood has passed, checks run again.
+    assertFalse(checks.full());
     assertTrue(
         checks.matches("correct horse", HASH).await().atMost(java.time.Duration.ofSeconds(30)));
   }
