@@ -14,7 +14,7 @@ import { webhooksPage } from './pages/webhooks.js';
 
 const PAGES = [
   { path: /^\/dashboard\/?$/, nav: '/dashboard', title: 'Overview', page: homePage },
-  { path: /^\/dashboard\/transactions(?:\/([A-Za-z0-9_]+))?\/?$/, nav: '/dashboard/transactions', title: 'Transactions', page: transactionsPage },
+  { path: /^\/dashboard\/transactions(?:\/([A-Za-z0-9_]{1,64}))?\/?$/, nav: '/dashboard/transactions', title: 'Transactions', page: transactionsPage },
   { path: /^\/dashboard\/webhooks\/?$/, nav: '/dashboard/webhooks', title: 'Webhooks', page: webhooksPage },
   { path: /^\/dashboard\/docs\/?$/, nav: '/dashboard/docs', title: 'Integration guide', page: docsPage },
 ];

@@ -126,6 +126,9 @@ class EdgeIT {
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody())),
         404,
         "NOT_FOUND_ERROR");
+    // A body over the limit sent there is the edge's JSON 413, as on every other path.
+    String big = "{\"x\":\"" + "x".repeat(1_100_000) + "\"}";
+    assertJsonError(dashboard.post("/dashboard/transacions", big), 413, "BAD_REQUEST_ERROR");
     // The API's origin is not an app: its unknown paths are JSON whatever the client accepts.
     Api edge = Api.anonymous(stack.edge());
     assertJsonError(
