@@ -26,60 +26,83 @@ public class MerchantRepository {
   }
 
   /**
-   * A login's attempt: the email as the database matches it ({@code lower()}, which folds some
-   * letters otherwise than Java does), the merchant it belongs to, if any, and the whole seconds
-   * until the account may try again, 0 when this attempt was let through (and counted as failed).
+   * A login's attempt: the account it counts under (a SHA-256 of the email as the database folds
+   * it, {@code lower()}, which folds some letters otherwise than Java does: the table keeps no
+   * email that someone typed), the merchant it belongs to, if any, and the whole seconds until the
+   * account may try again, 0 when this attempt was let through (and counted as failed).
    */
   public record LoginAttempt(String account, Merchant merchant, int retryAfterSeconds) {}
+
+  private static final String ACCOUNT = "encode(sha256(convert_to(lower($1), 'UTF8')), 'hex')";
+  private static final String WINDOW_ENDED = "f.first_at <= now() - $2 * interval '1 millisecond'";
 
   /**
    * Counts a login of {@code email} as failed until it {@link #loginSucceeded succeeds}, unless the
    * account (known or not) already has {@code maxFailures} within {@code window} from the first of
    * them, and reads the merchant it belongs to; one statement, so that every instance shares the
-   * count and logins at once cannot all pass before the first is found wrong.
+   * count and logins at once cannot all pass before the first is found wrong. A refused attempt
+   * writes nothing: a flood at a locked account costs reads.
    */
   public Uni<LoginAttempt> loginAttempt(String email, Duration window, int maxFailures) {
-    // A refused attempt takes the count to maxFailures + 1 and no further: the count tells a let
-    // through attempt (at most maxFailures) from a refused one.
     return pool.preparedQuery(
             "WITH attempt AS (INSERT INTO "
                 + Tables.LOGIN_FAILURES
-                + " AS f (account, first_at, failures) VALUES (lower($1), now(), 1)"
-                + " ON CONFLICT (account) DO UPDATE SET"
-                + " first_at = CASE WHEN f.first_at <= now() - $2 * interval '1 millisecond'"
+                + " AS f (account, first_at, failures) VALUES ("
+                + ACCOUNT
+                + ", now(), 1) ON CONFLICT (account) DO UPDATE SET"
+                // a window starts at its first failure; one whose failures were all taken back
+                // starts again too
+                + " first_at = CASE WHEN f.failures = 0 OR "
+                + WINDOW_ENDED
                 + " THEN now() ELSE f.first_at END,"
-                + " failures = CASE WHEN f.first_at <= now() - $2 * interval '1 millisecond'"
-                + " THEN 1 ELSE least(f.failures + 1, $3 + 1) END"
-                + " RETURNING account, failures,"
-                + " ceil(extract(epoch FROM first_at + $2 * interval '1 millisecond' - now()))"
-                + "::int AS wait)"
-                + " SELECT a.account, a.failures, a.wait, "
+                + " failures = CASE WHEN f.failures = 0 OR "
+                + WINDOW_ENDED
+                + " THEN 1 ELSE f.failures + 1 END"
+                + " WHERE f.failures < $3 OR "
+                + WINDOW_ENDED
+                + " RETURNING account, first_at, true AS counted),"
+                + " held AS (SELECT account, first_at, false AS counted FROM "
+                + Tables.LOGIN_FAILURES
+                + " WHERE account = "
+                + ACCOUNT
+                + " AND NOT EXISTS (SELECT 1 FROM attempt))"
+                + " SELECT a.account, a.counted,"
+                + " ceil(extract(epoch FROM a.first_at + $2 * interval '1 millisecond' - now()))"
+                + "::int AS wait, "
                 + COLUMNS
-                + " FROM attempt a LEFT JOIN "
+                + " FROM (SELECT * FROM attempt UNION ALL SELECT * FROM held) a LEFT JOIN "
                 + Tables.MERCHANTS
-                + " ON lower(email) = a.account")
+                + " ON lower(email) = lower($1)")
         .execute(Tuple.of(email, window.toMillis(), maxFailures))
         .map(
             rows -> {
-              Row r = Rows.first(rows);
-              int wait =
-                  r.getInteger("failures") <= maxFailures ? 0 : Math.max(1, r.getInteger("wait"));
+              if (rows.size() == 0) {
+                // Refused, by a count that other logins took to the limit after this statement's
+                // snapshot was taken (and so unread here).
+                return new LoginAttempt(null, null, 1);
+              }
+              Row r = rows.iterator().next();
               return new LoginAttempt(
-                  r.getString("account"), r.getUUID("id") == null ? null : merchant(r), wait);
+                  r.getString("account"),
+                  r.getUUID("id") == null ? null : merchant(r),
+                  r.getBoolean("counted") ? 0 : Math.max(1, r.getInteger("wait")));
             });
   }
 
-  /** Takes back a let-through attempt of {@code account} that got no verdict on its password. */
-  public Uni<Void> loginUndone(String account, int maxFailures) {
+  /**
+   * Takes back a let-through attempt of {@code account} (as {@link #loginAttempt} named it) that
+   * got no verdict on its password.
+   */
+  public Uni<Void> loginUndone(String account) {
     return pool.preparedQuery(
             "UPDATE "
                 + Tables.LOGIN_FAILURES
-                + " SET failures = least(failures, $2) - 1 WHERE account = $1 AND failures > 0")
-        .execute(Tuple.of(account, maxFailures))
+                + " SET failures = failures - 1 WHERE account = $1 AND failures > 0")
+        .execute(Tuple.of(account))
         .replaceWithVoid();
   }
 
-  /** Clears the failed logins of {@code account}: its login succeeded. */
+  /** Clears the failed logins of {@code account} (as {@link #loginAttempt} named it). */
   public Uni<Void> loginSucceeded(String account) {
     return pool.preparedQuery("DELETE FROM " + Tables.LOGIN_FAILURES + " WHERE account = $1")
         .execute(Tuple.of(account))
@@ -89,9 +112,7 @@ public class MerchantRepository {
   /** Deletes the failed logins whose window has ended; emits how many. */
   public Uni<Integer> purgeLoginFailures(Duration window) {
     return pool.preparedQuery(
-            "DELETE FROM "
-                + Tables.LOGIN_FAILURES
-                + " WHERE first_at <= now() - $1 * interval '1 millisecond'")
+            "DELETE FROM " + Tables.LOGIN_FAILURES + " f WHERE " + WINDOW_ENDED.replace("$2", "$1"))
         .execute(Tuple.of(window.toMillis()))
         .map(rows -> rows.rowCount());
   }

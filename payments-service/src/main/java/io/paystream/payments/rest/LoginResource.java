@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** {@code POST /api/v1/auth/login}: the dashboard's login with email and password. */
 @Path("/api/v1/auth")
@@ -17,8 +18,13 @@ public class LoginResource {
     this.logins = logins;
   }
 
+  /**
+   * Runs to its verdict even when the client leaves ({@code @Cancellable(false)}): a guess counts
+   * as a failed login whether or not anyone waits for its answer.
+   */
   @POST
   @Path("/login")
+  @Cancellable(false)
   public Uni<Response> login(byte[] body) {
     return Uni.createFrom()
         .deferred(() -> logins.login(Json.parseRequest(body)))

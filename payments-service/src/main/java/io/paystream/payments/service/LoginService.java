@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
  * per window, whoever sends them and whichever instance they reach. Unknown emails are counted
  * alike, so the limit tells nothing about which accounts exist. Each login counts as failed from
  * the moment it is let through, so that guesses sent at once cannot all pass before the first is
- * found wrong; a successful login clears the account's count, and a login that got no verdict on
- * its password is taken back.
+ * found wrong; a successful login clears the account's count, and a login whose password check
+ * failed (no verdict) is taken back. Logins beyond the password checks' queue are refused before
+ * the statement.
  */
 @ApplicationScoped
 public class LoginService {
@@ -59,9 +60,10 @@ public class LoginService {
   public Uni<ApiResponse> login(ObjectNode body) {
     String email = MerchantFields.text(body, "email", 1, 254);
     String password = MerchantFields.password(body, 1);
-    if (passwords.full()) {
-      // A flood of logins (which need no credentials) is refused here, before it costs a
-      // statement; one let through is counted, checked, or taken back if the queue filled since.
+    // A flood of logins (which need no credentials) is refused here, beyond the password checks'
+    // queue, before it costs a statement.
+    PasswordChecks.Place place = passwords.reserve();
+    if (place == null) {
       return Uni.createFrom().failure(PasswordChecks.tooMany());
     }
     // Failures count under the email as the database folds it, known or not: PostgreSQL's lower()
@@ -70,10 +72,12 @@ public class LoginService {
     // difference would tell which emails have accounts.
     return merchants
         .loginAttempt(email, failureWindow, maxFailures)
-        .chain(attempt -> check(attempt, password));
+        .chain(attempt -> check(attempt, place, password))
+        .eventually(place::release); // unless the check took it (refused, or no statement)
   }
 
-  private Uni<ApiResponse> check(LoginAttempt attempt, String password) {
+  private Uni<ApiResponse> check(
+      LoginAttempt attempt, PasswordChecks.Place place, String password) {
     if (attempt.retryAfterSeconds() > 0) {
       return Uni.createFrom()
           .failure(
@@ -83,7 +87,7 @@ public class LoginService {
     }
     Merchant m = attempt.merchant();
     String account = attempt.account();
-    return passwords
+    return place
         .matches(password, m == null ? DUMMY_HASH : m.passwordHash())
         .chain(
             ok -> {
@@ -102,17 +106,16 @@ public class LoginService {
                   .recoverWithNull()
                   .replaceWith(answer);
             })
-        // A login that got no verdict on its password (the checks' queue was full, the
-        // client left) is not a failed one.
+        // A check that failed gave no verdict on the password: the attempt is taken back. (The
+        // login runs to its verdict even when its client leaves: a guess whose answer nobody
+        // waited for still counts.)
         .onFailure(failure -> !ApiException.isUnauthenticated(failure))
-        .call(() -> undo(account))
-        .onCancellation()
-        .invoke(() -> undo(account).subscribe().with(x -> {}, e -> {}));
+        .call(() -> undo(account));
   }
 
   private Uni<Void> undo(String account) {
     return merchants
-        .loginUndone(account, maxFailures)
+        .loginUndone(account)
         .onFailure()
         .invoke(e -> LOG.debugf("could not take back a login attempt: %s", e))
         .onFailure()

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +30,7 @@ public class PasswordChecks {
   private final int maxWaiting;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private int running;
+  private int reserved;
 
   @Inject
   public PasswordChecks(PaymentsConfig config) {
@@ -45,12 +47,52 @@ public class PasswordChecks {
 
   /** A hash of {@code password} to store, in the form {@link #hashNow} gives. */
   public Uni<String> hash(String password) {
-    return gated(() -> hashNow(password));
+    return gated(() -> hashNow(password), false);
   }
 
   /** Whether {@code password} matches a stored {@code hash} (either form, see {@link #hashNow}). */
   public Uni<Boolean> matches(String password, String hash) {
-    return gated(() -> matchesNow(password, hash));
+    return gated(() -> matchesNow(password, hash), false);
+  }
+
+  /**
+   * A place for one check, taken now, before the caller does the work that leads to it (a login's
+   * statement), so that what arrives beyond the queue is refused before costing anything; {@code
+   * null} when every place is taken. The place is given back by {@link Place#matches} or {@link
+   * Place#release}, whichever comes first.
+   */
+  public Place reserve() {
+    synchronized (this) {
+      if (running + waiting.size() + reserved >= parallel + maxWaiting) {
+        return null;
+      }
+      reserved++;
+    }
+    return new Place();
+  }
+
+  /** A reserved place; used once, by a check or given back. */
+  public final class Place {
+    private final AtomicBoolean used = new AtomicBoolean();
+
+    private Place() {}
+
+    /** {@link PasswordChecks#matches} in this place: never refused. */
+    public Uni<Boolean> matches(String password, String hash) {
+      if (used.getAndSet(true)) {
+        throw new IllegalStateException("a place is used once");
+      }
+      return gated(() -> matchesNow(password, hash), true);
+    }
+
+    /** Gives the place back unless a check took it. */
+    public void release() {
+      if (!used.getAndSet(true)) {
+        synchronized (PasswordChecks.this) {
+          reserved--;
+        }
+      }
+    }
   }
 
   /**
@@ -85,7 +127,7 @@ public class PasswordChecks {
     }
   }
 
-  private <T> Uni<T> gated(Supplier<T> work) {
+  private <T> Uni<T> gated(Supplier<T> work, boolean placeReserved) {
     return Uni.createFrom()
         .emitter(
             done -> {
@@ -104,21 +146,13 @@ public class PasswordChecks {
                                 release();
                                 done.fail(err);
                               });
-              Admission admission = admit(run);
+              Admission admission = admit(run, placeReserved);
               if (admission == Admission.REFUSED) {
                 done.fail(tooMany());
               } else if (admission == Admission.NOW) {
                 run.run();
               }
             });
-  }
-
-  /**
-   * Whether a check asked for now would be refused: as many running and waiting as allowed. A
-   * caller may refuse at once, before doing any work for a check that could not be made.
-   */
-  public synchronized boolean full() {
-    return running >= parallel && waiting.size() >= maxWaiting;
   }
 
   /** The refusal of a check beyond the queue: 429 with {@code Retry-After: 1}. */
@@ -132,13 +166,16 @@ public class PasswordChecks {
     REFUSED
   }
 
-  private synchronized Admission admit(Runnable run) {
+  /** A check with a reserved place takes it; others take a free one, or are refused. */
+  private synchronized Admission admit(Runnable run, boolean placeReserved) {
+    if (placeReserved) {
+      reserved--;
+    } else if (running + waiting.size() + reserved >= parallel + maxWaiting) {
+      return Admission.REFUSED;
+    }
     if (running < parallel) {
       running++;
       return Admission.NOW;
-    }
-    if (waiting.size() >= maxWaiting) {
-      return Admission.REFUSED;
     }
     waiting.add(run);
     return Admission.QUEUED;

@@ -2,6 +2,9 @@ package io.paystream.payments.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.error.ApiException;
@@ -25,7 +28,7 @@ class PasswordChecksTest {
       all.add(
           checks.matches(i == 0 ? "correct horse" : "wrong", HASH).subscribeAsCompletionStage());
     }
-    assertTrue(checks.full(), "one running, two waiting: a check asked for now is refused");
+    assertNull(checks.reserve(), "one running, two waiting: no place is left");
     int answered = 0;
     int refused = 0;
     for (CompletableFuture<Boolean> f : all) {
@@ -42,9 +45,43 @@ class PasswordChecksTest {
     assertEquals(7, refused);
     assertTrue(all.get(0).get(), "the right password still matches");
     // Once the flood has passed, checks run again.
-    assertFalse(checks.full());
+    PasswordChecks.Place place = checks.reserve();
+    assertNotNull(place, "places are free again");
+    place.release();
     assertTrue(
         checks.matches("correct horse", HASH).await().atMost(java.time.Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void aReservedPlaceIsKeptForItsCheckAndGivenBackOnce() throws Exception {
+    PasswordChecks checks = new PasswordChecks(1, 1);
+    PasswordChecks.Place first = checks.reserve();
+    PasswordChecks.Place second = checks.reserve();
+    assertNotNull(first);
+    assertNotNull(second);
+    assertNull(checks.reserve(), "both places are reserved");
+    // A check without a place is refused while the places are reserved...
+    var refused =
+        assertThrows(
+            ApiException.class,
+            () -> checks.matches("wrong", HASH).await().atMost(java.time.Duration.ofSeconds(30)));
+    assertEquals(429, refused.status());
+    // ...and the reserved ones are made, one running and one waiting.
+    CompletableFuture<Boolean> a =
+        first.matches("correct horse", HASH).subscribeAsCompletionStage();
+    CompletableFuture<Boolean> b = second.matches("wrong", HASH).subscribeAsCompletionStage();
+    assertTrue(a.get(30, TimeUnit.SECONDS));
+    assertFalse(b.get(30, TimeUnit.SECONDS));
+    // Giving back a place its check took changes nothing; a place given back twice counts once.
+    first.release();
+    PasswordChecks.Place third = checks.reserve();
+    PasswordChecks.Place fourth = checks.reserve();
+    assertNotNull(third);
+    assertNotNull(fourth);
+    third.release();
+    third.release();
+    assertNotNull(checks.reserve());
+    assertNull(checks.reserve(), "one place was given back, once");
   }
 
   @Test
