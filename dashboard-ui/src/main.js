@@ -45,7 +45,7 @@ function render() {
   cleanup?.();
   cleanup = null;
   document.querySelectorAll('dialog').forEach((d) => d.remove());
-  const path = location.pathname;
+  const path = decodedPath();
   const merchant = currentMerchant();
 
   if (onLoginPage()) {
@@ -78,6 +78,16 @@ function render() {
     if (document.activeElement === document.body || !app.contains(document.activeElement)) heading.focus({ preventScroll: true });
   }
   announce(found ? `${match.p.title} page` : match.p.title);
+}
+
+// The address as the server matched it: it decodes %-escapes once (so /dashboard/%77ebhooks is the
+// webhooks page there, and must be here too). One that cannot be decoded names no page.
+function decodedPath() {
+  try {
+    return decodeURIComponent(location.pathname);
+  } catch {
+    return location.pathname;
+  }
 }
 
 function takeFlash() {

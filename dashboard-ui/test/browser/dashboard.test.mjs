@@ -137,6 +137,11 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.equal(await text(ID('merchant-name')), 'Test Merchant', 'still signed in, with the menu');
     assert.equal(await page.locator('nav [aria-current="page"]').count(), 0, 'no menu item is current');
     await shot('not-found');
+    // An address with %-escaped letters is the page its server served for it.
+    assert.equal((await go('/dashboard/%77ebhooks')).status(), 200);
+    assert.equal(await page.locator('nav [aria-current="page"]').textContent(), 'Webhooks');
+    assert.equal(await page.locator(ID('not-found')).count(), 0);
+    await go('/dashboard/webhook');
     await page.click(ID('not-found-home'));
     await page.waitForURL(`${stack.dashboardUrl}/dashboard`);
     await page.locator(ID('dashboard')).waitFor();
