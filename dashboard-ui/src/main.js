@@ -62,7 +62,7 @@ function render() {
   const match = found || { p: { nav: null, title: 'Page not found', page: notFoundPage }, m: [path] };
   if (!found && !merchant) {
     document.title = 'Page not found · Paystream';
-    cleanup = notFoundSignedOut(app, { path });
+    cleanup = notFoundSignedOut(app, { path: location.pathname });
     announce('Page not found');
     return;
   }
@@ -71,7 +71,9 @@ function render() {
   document.title = `${match.p.title} · Paystream`;
   const main = h('main', { id: 'main', class: 'page', tabindex: '-1' });
   replace(app, layout(merchant, match.p.nav), main);
-  cleanup = match.p.page(main, { merchant, params: match.m.slice(1), navigate, path });
+  // The not-found page shows the address as it came, escapes and all: decoded, a crafted link
+  // could make it say anything on this origin.
+  cleanup = match.p.page(main, { merchant, params: match.m.slice(1), navigate, path: location.pathname });
   const heading = main.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');

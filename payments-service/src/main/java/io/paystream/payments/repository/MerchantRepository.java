@@ -41,7 +41,7 @@ public class MerchantRepository {
    * account (known or not) already has {@code maxFailures} within {@code window} from the first of
    * them, and reads the merchant it belongs to; one statement, so that every instance shares the
    * count and logins at once cannot all pass before the first is found wrong. A refused attempt
-   * writes nothing: a flood at a locked account costs reads.
+   * changes no row (it only locks the account's for a moment).
    */
   public Uni<LoginAttempt> loginAttempt(String email, Duration window, int maxFailures) {
     return pool.preparedQuery(

@@ -70,8 +70,8 @@ public class LoginService {
     // and Java's fold some letters differently ("İ"), so spellings that reach one account must not
     // each get a count of their own, and an unknown email must be counted the same way, or the
     // difference would tell which emails have accounts.
-    return merchants
-        .loginAttempt(email, failureWindow, maxFailures)
+    return Uni.createFrom()
+        .deferred(() -> merchants.loginAttempt(email, failureWindow, maxFailures))
         .chain(attempt -> check(attempt, place, password))
         .eventually(place::release); // unless the check took it (refused, or no statement)
   }

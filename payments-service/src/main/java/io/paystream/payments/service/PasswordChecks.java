@@ -77,12 +77,18 @@ public class PasswordChecks {
 
     private Place() {}
 
-    /** {@link PasswordChecks#matches} in this place: never refused. */
+    /**
+     * {@link PasswordChecks#matches} in this place, never refused; the place is taken when the
+     * check is subscribed to (until then, {@link #release} still gives it back).
+     */
     public Uni<Boolean> matches(String password, String hash) {
-      if (used.getAndSet(true)) {
-        throw new IllegalStateException("a place is used once");
-      }
-      return gated(() -> matchesNow(password, hash), true);
+      return Uni.createFrom()
+          .deferred(
+              () ->
+                  used.getAndSet(true)
+                      ? Uni.createFrom()
+                          .<Boolean>failure(new IllegalStateException("a place is used once"))
+                      : gated(() -> matchesNow(password, hash), true));
     }
 
     /** Gives the place back unless a check took it. */
