@@ -1,6 +1,8 @@
 package io.paystream.payments.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.payments.Merchant;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.repository.MerchantRepository;
@@ -9,6 +11,7 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.security.SecretBox;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import org.jboss.logging.Logger;
  * failed (no verdict) is taken back. Logins beyond the password checks' queue are refused before
  * the statement.
  */
+@Startup // its meters exist, at zero, before the first login
 @ApplicationScoped
 public class LoginService {
   private static final Logger LOG = Logger.getLogger(LoginService.class);
@@ -40,21 +44,42 @@ public class LoginService {
   private final PasswordChecks passwords;
   private final int maxFailures;
   private final Duration failureWindow;
+  private final Counter succeeded;
+  private final Counter failed;
+  private final Counter locked;
+  private final Counter busy;
 
   public LoginService(
       MerchantRepository merchants,
       SecretBox secretBox,
       PasswordChecks passwords,
-      PaymentsConfig config) {
+      PaymentsConfig config,
+      MeterRegistry registry) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.passwords = passwords;
     this.maxFailures = config.passwords().maxFailures();
     this.failureWindow = config.passwords().failureWindow();
+    this.succeeded = logins(registry, "succeeded");
+    this.failed = logins(registry, "failed");
+    this.locked = logins(registry, "locked");
+    this.busy = logins(registry, "busy");
     if (maxFailures < 1 || failureWindow.toMillis() < 1) {
       throw new IllegalArgumentException(
           "paystream.passwords.max-failures and failure-window must be positive");
     }
+  }
+
+  /**
+   * {@code paystream_logins_total{outcome}}: {@code succeeded}, {@code failed} (a wrong password or
+   * an unknown email), {@code locked} (the account's tries are spent) and {@code busy} (beyond the
+   * password checks' queue). A rise of {@code failed} or {@code locked} is someone guessing.
+   */
+  private static Counter logins(MeterRegistry registry, String outcome) {
+    return Counter.builder("paystream.logins")
+        .description("Dashboard logins by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   public Uni<ApiResponse> login(ObjectNode body) {
@@ -64,6 +89,7 @@ public class LoginService {
     // queue, before it costs a statement.
     PasswordChecks.Place place = passwords.reserve();
     if (place == null) {
+      busy.increment();
       return Uni.createFrom().failure(PasswordChecks.tooMany());
     }
     // Failures count under the email as the database folds it, known or not: PostgreSQL's lower()
@@ -79,6 +105,7 @@ public class LoginService {
   private Uni<ApiResponse> check(
       LoginAttempt attempt, PasswordChecks.Place place, String password) {
     if (attempt.retryAfterSeconds() > 0) {
+      locked.increment();
       return Uni.createFrom()
           .failure(
               ApiException.rateLimited(
@@ -92,8 +119,10 @@ public class LoginService {
         .chain(
             ok -> {
               if (m == null || !ok) {
+                failed.increment();
                 throw new ApiException(ErrorCode.AUTHENTICATION_ERROR, "Invalid email or password");
               }
+              succeeded.increment();
               String secret = secretBox.open(m.apiSecretSealed());
               ApiResponse answer = ApiResponse.ok(MerchantFields.withCredentials(m, secret));
               // The login stands even if its count could not be cleared (it then ends with

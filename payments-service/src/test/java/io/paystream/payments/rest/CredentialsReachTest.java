@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paystream.payments.Metrics;
 import io.paystream.shared.stream.Streams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -13,8 +14,6 @@ import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Operators see how onboarding's wait for the other services ended, in the metrics. */
@@ -73,15 +72,7 @@ class CredentialsReachTest {
 
   /** The number of waits with {@code outcome} so far, as {@code /q/metrics} shows it. */
   private static double count(String outcome) {
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    Matcher m =
-        Pattern.compile(
-                "(?m)^paystream_credentials_reach_wait_seconds_count\\{[^}]*outcome=\""
-                    + outcome
-                    + "\"[^}]*\\} ([0-9.E+-]+)$")
-            .matcher(metrics);
-    assertTrue(m.find(), "no count of waits with outcome " + outcome);
-    return Double.parseDouble(m.group(1));
+    return Metrics.value("paystream_credentials_reach_wait_seconds_count", "outcome", outcome);
   }
 
   private void send(Request request) {

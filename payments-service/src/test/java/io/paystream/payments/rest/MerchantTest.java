@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
+import io.paystream.payments.Metrics;
 import io.paystream.payments.StreamReader;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
@@ -294,9 +295,34 @@ class MerchantTest {
   }
 
   @Test
+  void loginsAreCountedByOutcomeInTheMetrics() {
+    double succeeded = logins("succeeded");
+    double failed = logins("failed");
+    double locked = logins("locked");
+    login("test@example.com", "password").then().statusCode(200);
+    login("nobody-" + UUID.randomUUID() + "@shop.example", "password").then().statusCode(401);
+    String email = "counted-" + UUID.randomUUID() + "@shop.example";
+    onboard(Map.of("name", "Counted", "email", email, "password", "right-password"))
+        .then()
+        .statusCode(201);
+    for (int i = 0; i < 10; i++) {
+      login(email, "guess-" + i).then().statusCode(401);
+    }
+    login(email, "right-password").then().statusCode(429);
+    assertEquals(succeeded + 1, logins("succeeded"));
+    assertEquals(failed + 11, logins("failed"));
+    assertEquals(locked + 1, logins("locked"));
+  }
+
+  private static double logins(String outcome) {
+    return Metrics.value("paystream_logins_total", "outcome", outcome);
+  }
+
+  @Test
   void aFloodOfLoginsBeyondThePasswordQueueIsRefusedBeforeItCostsAStatement() throws Exception {
     // Logins need no credentials. One password check runs and 64 wait; logins beyond that are
     // refused with 429 before their statement: no row of failed logins is written for them.
+    double busy = logins("busy");
     String marker = "flood-" + UUID.randomUUID().toString().replace("-", "");
     List<String> emails = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
@@ -318,6 +344,7 @@ class MerchantTest {
       statuses.merge(l.get().statusCode(), 1, Integer::sum);
     }
     assertEquals(java.util.Set.of(401, 429), statuses.keySet(), statuses.toString());
+    assertEquals(busy + statuses.get(429), logins("busy"), "each refusal is counted as busy");
     // A place freed by a finished check may let one more in while the flood goes on.
     assertTrue(statuses.get(401) < 150, statuses.toString());
     // Exactly the logins that were checked were counted.
