@@ -5,7 +5,10 @@
 #   wrk, hey  load generators for the benchmarks, and python3 (their scripts use it)
 #   node/npm  front-end builds: Node.js 20 or later must be on the machine already (Debian 12's
 #             nodejs is 18, too old for the apps); checked, never installed
-# Usage: ensure-tools.sh [chromium] [nginx] [load] [node]   (no argument: all of them)
+#   promtool  checks and unit-tests the Prometheus alerts (deploy/k8s/components/monitoring):
+#             taken out of Debian's prometheus package into /usr/local/bin, without installing
+#             the package, whose server would start and listen on port 9090
+# Usage: ensure-tools.sh [chromium] [nginx] [load] [node] [promtool]   (no argument: all of them)
 set -euo pipefail
 # Debian installs nginx under /usr/sbin, which is not on an ordinary user's PATH.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
@@ -27,15 +30,31 @@ node_ok() {
   [[ $major =~ ^[0-9]+$ ]] && [ "$major" -ge 20 ] && command -v npm >/dev/null 2>&1
 }
 
+# promtool alone, from the package's files (see above).
+install_promtool() {
+  local tmp
+  tmp=$(mktemp -d)
+  # apt-get's download user must be able to write there.
+  chmod 777 "$tmp"
+  log "installing promtool (from Debian's prometheus package)"
+  (cd "$tmp" && apt-get download -q prometheus >/dev/null 2>&1) \
+    || { as_root apt-get update -q >/dev/null && (cd "$tmp" && apt-get download -q prometheus >/dev/null); }
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/files"
+  as_root install -m 0755 "$tmp/files/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$tmp"
+}
+
 node_unfit=no
+promtool_missing=no
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(chromium nginx load node)
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium nginx load node promtool)
 for w in "${wanted[@]}"; do
   case "$w" in
     chromium) want chromium chromium ;;
     nginx) want nginx nginx-light ;;
     load) want wrk wrk; want hey hey; want python3 python3 ;;
     node) node_ok || node_unfit=yes ;;
+    promtool) command -v promtool >/dev/null 2>&1 || promtool_missing=yes ;;
     *) log "unknown tool group: $w"; exit 2 ;;
   esac
 done
@@ -46,6 +65,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { as_root apt-get update -q >/dev/null \
          && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
 fi
+[ "$promtool_missing" = no ] || install_promtool
 if [ "$node_unfit" = yes ]; then
   log "Node.js 20 or later, with npm, is required to build the apps (found: $(node --version 2>/dev/null || echo no node)$(command -v npm >/dev/null 2>&1 || echo ', no npm'))." >&2
   log "Install it (nodejs.org, or your distribution's nodejs 20+) and run again." >&2
