@@ -1,0 +1,168 @@
+package io.paystream.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitoring component (deploy/k8s/components/monitoring), rendered into an operator's overlay:
+ * its PodMonitor scrapes every service pod and names the job after the service, its alerts pass
+ * promtool's checks and the unit tests of alerts.test.yaml, and each alert has a runbook section in
+ * docs/alerts.md.
+ */
+class MonitoringRulesTest {
+  private static final Path COMPONENT = Stack.ROOT.resolve("deploy/k8s/components/monitoring");
+  private static final Path RUNBOOK = Stack.ROOT.resolve("docs/alerts.md");
+  private static final Path WORK = Stack.ROOT.resolve("deploy/e2e/target/monitoring");
+  private static final Pattern HEADING = Pattern.compile("(?m)^## (\\S+)\\s*$");
+
+  private static List<JsonNode> objects;
+
+  @BeforeAll
+  static void renderAndTools() throws Exception {
+    Manifests.assumeKubectl();
+    objects = Manifests.renderWith("k8s-monitoring", "jvm", "monitoring");
+    try {
+      Manifests.run("promtool", "--version");
+    } catch (java.io.IOException e) {
+      Manifests.run(Stack.ROOT.resolve("deploy/local/ensure-tools.sh").toString(), "promtool");
+    }
+  }
+
+  @Test
+  void thePodMonitorScrapesEveryServicePodAsItsOwnJob() {
+    JsonNode monitor = Manifests.find(objects, "PodMonitor", "paystream-services");
+    JsonNode selector = monitor.path("spec").path("selector").path("matchLabels");
+    String jobLabel = monitor.path("spec").path("jobLabel").asText();
+    JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").path(0);
+    assertEquals(1, monitor.path("spec").path("podMetricsEndpoints").size());
+
+    Set<String> selected = new TreeSet<>();
+    for (JsonNode o : objects) {
+      if (!Set.of("Deployment", "Job").contains(o.path("kind").asText())) {
+        continue;
+      }
+      JsonNode pod = o.path("spec").path("template");
+      JsonNode labels = pod.path("metadata").path("labels");
+      boolean matches = true;
+      for (Map.Entry<String, JsonNode> e : selector.properties()) {
+        matches &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null));
+      }
+      if (!matches) {
+        continue;
+      }
+      String name = o.path("metadata").path("name").asText();
+      selected.add(name);
+      assertEquals(name, labels.path(jobLabel).asText(), "the job label of " + name);
+      JsonNode container = pod.path("spec").path("containers").path(0);
+      List<String> ports = new ArrayList<>();
+      container.path("ports").forEach(p -> ports.add(p.path("name").asText()));
+      assertTrue(ports.contains(endpoint.path("port").asText()), name + " has the port " + ports);
+      assertEquals(
+          pod.path("metadata").path("annotations").path("prometheus.io/path").asText(),
+          endpoint.path("path").asText(),
+          "the metrics path of " + name);
+    }
+    assertEquals(new TreeSet<>(Stack.SERVICES), selected, "the pods it scrapes");
+  }
+
+  @Test
+  void theAlertsPassPromtoolsCheckAndTheirUnitTests() throws Exception {
+    Files.createDirectories(WORK);
+    ArrayNode groups = (ArrayNode) rule().path("spec").path("groups").deepCopy();
+    Path full = WORK.resolve("alerts.full.yaml");
+    Files.writeString(full, Api.JSON.createObjectNode().set("groups", groups).toString());
+    String checked = Manifests.run("promtool", "check", "rules", full.toString());
+    assertTrue(checked.contains("SUCCESS: " + rules().size() + " rules found"), checked);
+
+    // The unit tests compare annotations too: they test when and with which labels, so the rules
+    // go to them without (the annotations' templates were checked above).
+    groups.forEach(g -> g.path("rules").forEach(r -> ((ObjectNode) r).remove("annotations")));
+    Files.writeString(
+        WORK.resolve("alerts.rules.yaml"),
+        Api.JSON.createObjectNode().set("groups", groups).toString());
+    Path tests = WORK.resolve("alerts.test.yaml");
+    Files.copy(
+        COMPONENT.resolve("alerts.test.yaml"),
+        tests,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String tested = Manifests.run("promtool", "test", "rules", tests.toString());
+    assertTrue(tested.contains("SUCCESS"), tested);
+  }
+
+  @Test
+  void everyAlertIsUnitTestedFiringAndQuiet() throws Exception {
+    JsonNode tests = Yaml.one(Files.readString(COMPONENT.resolve("alerts.test.yaml")));
+    Set<String> fired = new TreeSet<>();
+    Set<String> quiet = new TreeSet<>();
+    tests
+        .path("tests")
+        .forEach(
+            t ->
+                t.path("alert_rule_test")
+                    .forEach(
+                        a ->
+                            (a.path("exp_alerts").isEmpty() ? quiet : fired)
+                                .add(a.path("alertname").asText())));
+    Set<String> alerts = alertNames();
+    assertEquals(alerts, fired, "alerts with a test that expects them to fire");
+    assertEquals(alerts, quiet, "alerts with a test that expects them to stay quiet");
+  }
+
+  @Test
+  void everyAlertSaysWhatHappenedAndHasItsRunbookSection() throws Exception {
+    String runbook = Files.readString(RUNBOOK);
+    Set<String> sections = new TreeSet<>();
+    Matcher m = HEADING.matcher(runbook);
+    while (m.find()) {
+      sections.add(m.group(1));
+    }
+    for (JsonNode r : rules()) {
+      String alert = r.path("alert").asText();
+      assertTrue(
+          Set.of("critical", "warning").contains(r.path("labels").path("severity").asText()),
+          alert + " has a severity");
+      JsonNode annotations = r.path("annotations");
+      assertFalse(annotations.path("summary").asText().isBlank(), alert + " has a summary");
+      assertFalse(annotations.path("description").asText().isBlank(), alert + " describes it");
+      assertEquals(
+          "docs/alerts.md#" + alert.toLowerCase(Locale.ROOT),
+          annotations.path("runbook").asText(),
+          alert + "'s runbook");
+    }
+    assertEquals(alertNames(), sections, "the sections of docs/alerts.md");
+  }
+
+  private static JsonNode rule() {
+    return Manifests.find(objects, "PrometheusRule", "paystream-alerts");
+  }
+
+  private static List<JsonNode> rules() {
+    List<JsonNode> all = new ArrayList<>();
+    rule().path("spec").path("groups").forEach(g -> g.path("rules").forEach(all::add));
+    all.forEach(r -> assertTrue(r.has("alert"), "only alerts: " + r));
+    return all;
+  }
+
+  private static Set<String> alertNames() {
+    Set<String> names = new TreeSet<>();
+    rules().forEach(r -> names.add(r.path("alert").asText()));
+    return names;
+  }
+}
