@@ -1,14 +1,15 @@
 package io.paystream.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,29 +19,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every series the alerts of deploy/k8s/components/monitoring read is one the running services
- * export, under the job the alert names and with the label values it matches: an alert on a metric
- * that was renamed, or on a label value that never occurs, would never fire.
+ * Every series the alerts and the Grafana dashboard of deploy/k8s/components/monitoring read is one
+ * the running services export, under the job the query names and with the label values it matches:
+ * an alert on a metric that was renamed, or on a label value that never occurs, would never fire,
+ * and a panel would stay empty.
  */
 @ExtendWith(StackExtension.class)
 class MetricsIT {
-  /** A selector of our metrics in an expression: its name and its matchers, if any. */
+  private static final Path COMPONENT = Stack.ROOT.resolve("deploy/k8s/components/monitoring");
+
+  /** A selector of the services' metrics in an expression: its name and its matchers, if any. */
   private static final Pattern SELECTOR =
-      Pattern.compile("\\b((?:paystream|http_server)_[a-z0-9_]+)(?:\\{([^}]*)})?");
+      Pattern.compile(
+          "\\b((?:paystream|http_server|jvm|process|sql_pool)_[a-z0-9_]+)(?:\\{([^}]*)})?");
 
   private static final Pattern MATCHER =
       Pattern.compile("([a-z_]+)\\s*(=~|!=|!~|=)\\s*\"([^\"]*)\"");
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*})?\\s");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+  /** Labels Prometheus adds to what it scrapes: not the services' to export. */
+  private static final Set<String> ADDED = Set.of("job", "namespace", "pod");
+
   /** One exported series: its name and labels. */
   private record Series(String name, Map<String, String> labels) {}
 
   @Test
-  void everySeriesTheAlertsReadIsExportedByTheServiceTheyName(Stack stack) throws Exception {
-    // A request to each service, so that its HTTP server metrics exist as they do in production.
+  void everySeriesTheAlertsAndTheDashboardReadIsExportedByTheServiceTheyName(Stack stack)
+      throws Exception {
+    // A request to each service, so that its HTTP server metrics exist as they do in production,
+    // and a payment, which the dashboard counts by its answer.
     Api merchant = Api.merchant(stack.edge());
-    Api.expect(merchant.get("/api/v1/payments"), 200);
+    merchant.payUpi(merchant.order(10_000), "success@bank");
     Api.expect(merchant.get("/api/v1/refunds"), 200);
     Api.expect(merchant.get("/api/v1/webhook-endpoints"), 200);
 
@@ -49,47 +59,65 @@ class MetricsIT {
       exported.put(service, scrape(Api.anonymous(stack.service(service))));
     }
 
-    JsonNode rules =
-        Yaml.one(
-            Files.readString(Stack.ROOT.resolve("deploy/k8s/components/monitoring/alerts.yaml")));
-    List<String> checked = new ArrayList<>();
-    for (JsonNode group : rules.path("spec").path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        Matcher m = SELECTOR.matcher(rule.path("expr").asText());
-        while (m.find()) {
-          String name = m.group(1);
-          Map<String, String> equal = new HashMap<>();
-          Set<String> named = new HashSet<>();
-          String job = null;
-          Matcher matchers = MATCHER.matcher(m.group(2) == null ? "" : m.group(2));
-          while (matchers.find()) {
-            if (matchers.group(1).equals("job")) {
-              job = matchers.group(3);
-            } else if (matchers.group(2).equals("=")) {
-              equal.put(matchers.group(1), matchers.group(3));
-            } else {
-              named.add(matchers.group(1));
-            }
+    int selectors = 0;
+    for (Map.Entry<String, String> query : queries().entrySet()) {
+      Matcher m = SELECTOR.matcher(query.getValue());
+      while (m.find()) {
+        String where = query.getKey() + ": " + m.group();
+        String name = m.group(1);
+        Map<String, String> equal = new HashMap<>();
+        Set<String> named = new HashSet<>();
+        List<String> jobs = Stack.SERVICES;
+        Matcher matchers = MATCHER.matcher(m.group(2) == null ? "" : m.group(2));
+        while (matchers.find()) {
+          String label = matchers.group(1);
+          if (label.equals("job")) {
+            jobs = List.of(matchers.group(3));
+          } else if (ADDED.contains(label)) {
+            continue;
+          } else if (matchers.group(2).equals("=")) {
+            equal.put(label, matchers.group(3));
+          } else {
+            named.add(label);
           }
-          List<String> jobs = job == null ? Stack.SERVICES : List.of(job);
-          String where = rule.path("alert").asText() + ": " + m.group();
-          assertTrue(Stack.SERVICES.containsAll(jobs), where + " names a job that is a service");
-          boolean found = false;
-          for (String j : jobs) {
-            for (Series s : exported.get(j)) {
-              if (s.name().equals(name)
-                  && s.labels().keySet().containsAll(named)
-                  && s.labels().entrySet().containsAll(equal.entrySet())) {
-                found = true;
-              }
-            }
-          }
-          assertTrue(found, where + " is exported by " + jobs);
-          checked.add(where);
         }
+        assertTrue(Stack.SERVICES.containsAll(jobs), where + " names a service as its job");
+        boolean found = false;
+        for (String job : jobs) {
+          for (Series s : exported.get(job)) {
+            found |=
+                s.name().equals(name)
+                    && s.labels().keySet().containsAll(named)
+                    && s.labels().entrySet().containsAll(equal.entrySet());
+          }
+        }
+        assertTrue(found, where + " is exported by " + jobs);
+        selectors++;
       }
     }
-    assertFalse(checked.isEmpty(), "the alerts read our metrics");
+    assertTrue(selectors >= 40, "the queries read the services' metrics: " + selectors);
+  }
+
+  /** What the alerts and the dashboard's panels query, each under where it is. */
+  private static Map<String, String> queries() throws Exception {
+    Map<String, String> queries = new LinkedHashMap<>();
+    JsonNode rules = Yaml.one(Files.readString(COMPONENT.resolve("alerts.yaml")));
+    for (JsonNode group : rules.path("spec").path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        queries.put(
+            "alert " + rule.path("alert").asText() + " #" + queries.size(),
+            rule.path("expr").asText());
+      }
+    }
+    JsonNode dashboard = Api.JSON.readTree(COMPONENT.resolve("dashboard.json").toFile());
+    for (JsonNode panel : MonitoringRulesTest.dashboardQueries(dashboard)) {
+      for (JsonNode target : panel.path("targets")) {
+        queries.put(
+            "panel '" + panel.path("title").asText() + "' " + target.path("refId").asText(),
+            target.path("expr").asText());
+      }
+    }
+    return queries;
   }
 
   private static List<Series> scrape(Api service) throws Exception {

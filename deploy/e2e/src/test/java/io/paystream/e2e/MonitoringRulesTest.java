@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The monitoring component (deploy/k8s/components/monitoring), rendered into an operator's overlay:
  * its PodMonitor scrapes every service pod and names the job after the service, its alerts pass
- * promtool's checks and the unit tests of alerts.test.yaml, and each alert has a runbook section in
- * docs/alerts.md.
+ * promtool's checks and the unit tests of alerts.test.yaml, each alert has a runbook section in
+ * docs/alerts.md, and its Grafana dashboard is found by Grafana's sidecar and queries what parses.
  */
 class MonitoringRulesTest {
   private static final Path COMPONENT = Stack.ROOT.resolve("deploy/k8s/components/monitoring");
@@ -147,6 +147,72 @@ class MonitoringRulesTest {
           alert + "'s runbook");
     }
     assertEquals(alertNames(), sections, "the sections of docs/alerts.md");
+  }
+
+  @Test
+  void theGrafanaDashboardIsFoundByTheSidecarAndEveryQueryParses() throws Exception {
+    JsonNode map = Manifests.find(objects, "ConfigMap", "paystream-grafana-dashboard");
+    assertEquals("1", map.path("metadata").path("labels").path("grafana_dashboard").asText());
+    JsonNode dashboard = Api.JSON.readTree(map.path("data").path("paystream.json").asText());
+    assertEquals("paystream", dashboard.path("uid").asText());
+    Set<String> variables = new TreeSet<>();
+    dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+    assertEquals(Set.of("datasource", "namespace"), variables);
+
+    // Each query as a recording rule, with Grafana's variables as Grafana fills them: promtool
+    // parses every expression.
+    ArrayNode recorded = Api.JSON.createArrayNode();
+    for (JsonNode panel : dashboardQueries(dashboard)) {
+      assertEquals(
+          "${datasource}",
+          panel.path("datasource").path("uid").asText(),
+          panel.path("title").asText());
+      for (JsonNode target : panel.path("targets")) {
+        String expr =
+            target
+                .path("expr")
+                .asText()
+                .replace("$__rate_interval", "1m")
+                .replace("$namespace", "paystream");
+        recorded
+            .addObject()
+            .put(
+                "record",
+                "paystream:dashboard:panel_"
+                    + panel.path("id").asInt()
+                    + "_"
+                    + target.path("refId").asText())
+            .put("expr", expr);
+      }
+    }
+    ObjectNode group = Api.JSON.createObjectNode().put("name", "dashboard");
+    group.set("rules", recorded);
+    Files.createDirectories(WORK);
+    Path queries = WORK.resolve("dashboard.rules.yaml");
+    Files.writeString(
+        queries,
+        Api.JSON
+            .createObjectNode()
+            .set("groups", Api.JSON.createArrayNode().add(group))
+            .toString());
+    String checked = Manifests.run("promtool", "check", "rules", queries.toString());
+    assertTrue(checked.contains("SUCCESS: " + recorded.size() + " rules found"), checked);
+    assertTrue(recorded.size() >= 20, "every panel has its queries: " + recorded.size());
+  }
+
+  /** The dashboard's panels that query (rows only group them). */
+  static List<JsonNode> dashboardQueries(JsonNode dashboard) {
+    List<JsonNode> panels = new ArrayList<>();
+    dashboard
+        .path("panels")
+        .forEach(
+            p -> {
+              if (!p.path("type").asText().equals("row")) {
+                assertFalse(p.path("targets").isEmpty(), p.path("title").asText() + " queries");
+                panels.add(p);
+              }
+            });
+    return panels;
   }
 
   private static JsonNode rule() {
