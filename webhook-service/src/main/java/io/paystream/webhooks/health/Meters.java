@@ -33,6 +33,11 @@ public class Meters {
     Gauge.builder("paystream.webhook.due_backlog", status, WorkStatus::dueBacklog)
         .description("Deliveries past their due time that no instance has taken yet")
         .register(registry);
+    Gauge.builder("paystream.webhook.unclaimed", status, WorkStatus::unclaimed)
+        .description(
+            "Deliveries past their due time waiting for any instance to claim them (not those"
+                + " held back behind their endpoint's share of attempts)")
+        .register(registry);
     for (String stream : StreamLag.STREAMS) {
       Gauge.builder("paystream.stream.lag", lag, l -> l.of(stream).lag())
           .description("Entries this service's group has not read yet")

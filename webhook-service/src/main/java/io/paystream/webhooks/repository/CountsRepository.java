@@ -22,7 +22,7 @@ public class CountsRepository {
     this.pool = pool;
     this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
     this.countsSql =
-        "SELECT w.waiting + w.parked AS pending, w.due + w.parked AS due, "
+        "SELECT w.waiting + w.parked AS pending, w.due + w.parked AS due, w.due AS unclaimed, "
             + tally.countSql("success")
             + " AS completed, "
             + tally.countSql("failed")
@@ -37,10 +37,11 @@ public class CountsRepository {
   }
 
   /**
-   * Pending deliveries (of which {@code due}: waiting past their due time, not taken by anyone),
-   * delivered ones and failed ones.
+   * Pending deliveries (of which {@code due}: past their due time, not taken by anyone; of those,
+   * {@code unclaimed}: waiting for any instance to claim them, not parked behind their endpoint's
+   * share of attempts), delivered ones and failed ones.
    */
-  public record Counts(long pending, long due, long completed, long failed) {}
+  public record Counts(long pending, long due, long unclaimed, long completed, long failed) {}
 
   public Uni<Counts> counts() {
     return pool.query(countsSql)
@@ -51,6 +52,7 @@ public class CountsRepository {
                 new Counts(
                     r.getLong("pending"),
                     r.getLong("due"),
+                    r.getLong("unclaimed"),
                     r.getLong("completed"),
                     r.getLong("failed")));
   }

@@ -5,20 +5,39 @@ import io.paystream.webhooks.delivery.InFlight;
 import io.paystream.webhooks.repository.CountsRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.function.LongSupplier;
 
 /**
  * This service's work for job status: deliveries pending (all instances), attempts this instance is
- * making, delivered and failed deliveries. The last figures read are kept for the metrics.
+ * making, delivered and failed deliveries. The last figures read are kept for the metrics, which
+ * read NaN once they are older than {@link #FRESH_MILLIS} (the database unreachable, say), so that
+ * a stale figure never looks like news.
  */
 @ApplicationScoped
 public class WorkStatus {
+  /** How long figures read stand for the present: a few heartbeats (every 5 s by default). */
+  public static final long FRESH_MILLIS = 30_000;
+
   private final CountsRepository counts;
   private final InFlight inFlight;
-  private volatile CountsRepository.Counts last = new CountsRepository.Counts(0, 0, 0, 0);
+  private final LongSupplier clock;
 
+  /** The figures last read and when (never read: NaN). */
+  private volatile Read last = new Read(null, Long.MIN_VALUE);
+
+  private record Read(CountsRepository.Counts counts, long atMillis) {}
+
+  @Inject
   public WorkStatus(CountsRepository counts, InFlight inFlight) {
+    this(counts, inFlight, System::currentTimeMillis);
+  }
+
+  /** With a clock of its own (milliseconds), which dates the figures read. */
+  public WorkStatus(CountsRepository counts, InFlight inFlight, LongSupplier clock) {
     this.counts = counts;
     this.inFlight = inFlight;
+    this.clock = clock;
   }
 
   /** Reads the counts now (one cheap statement). */
@@ -27,18 +46,36 @@ public class WorkStatus {
         .counts()
         .map(
             c -> {
-              last = c;
+              last = new Read(c, clock.getAsLong());
               return new JobCounts(c.pending(), inFlight.total(), c.completed(), c.failed());
             });
   }
 
   /** Pending deliveries when last read. */
-  public long pending() {
-    return last.pending();
+  public double pending() {
+    CountsRepository.Counts c = fresh();
+    return c == null ? Double.NaN : c.pending();
   }
 
   /** Deliveries past their due time and not taken by any instance, when last read. */
-  public long dueBacklog() {
-    return last.due();
+  public double dueBacklog() {
+    CountsRepository.Counts c = fresh();
+    return c == null ? Double.NaN : c.due();
+  }
+
+  /**
+   * Of {@link #dueBacklog}, those waiting for any instance to claim them, when last read: late
+   * because every instance is busy (or none runs), not held back behind their endpoint's share.
+   */
+  public double unclaimed() {
+    CountsRepository.Counts c = fresh();
+    return c == null ? Double.NaN : c.unclaimed();
+  }
+
+  private CountsRepository.Counts fresh() {
+    Read r = last;
+    return r.counts() != null && clock.getAsLong() - r.atMillis() <= FRESH_MILLIS
+        ? r.counts()
+        : null;
   }
 }

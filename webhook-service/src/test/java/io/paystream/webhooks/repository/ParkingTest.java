@@ -13,10 +13,12 @@ import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.delivery.AttemptRecord;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.DueDelivery;
+import io.paystream.webhooks.delivery.InFlight;
 import io.paystream.webhooks.delivery.NewEvent;
 import io.paystream.webhooks.repository.DeliveryRepository.Claimed;
 import io.paystream.webhooks.repository.DeliveryRepository.Lease;
 import io.paystream.webhooks.repository.DeliveryRepository.Room;
+import io.paystream.webhooks.service.WorkStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +63,8 @@ class ParkingTest {
   @Inject DeliveryRepository deliveries;
   @Inject DeliveryScheduler scheduler;
   @Inject WebhooksConfig config;
+  @Inject CountsRepository counts;
+  @Inject InFlight inFlight;
 
   private Merchant merchant;
   private UUID slow;
@@ -148,6 +153,33 @@ class ParkingTest {
     Claimed next = claim(new Room(Set.of(), Map.of(), share));
     assertEquals(Set.copyOf(dueOrder.subList(3, 3 + Math.min(share, 17))), ids(next.leased()));
     assertEquals(17 - Math.min(share, 17), parked(slow));
+  }
+
+  @Test
+  void theMetricsTellDeliveriesWaitingForAnyInstanceFromThoseParkedBehindTheirEndpoint() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    insertDue(slow, 20, now.minus(Duration.ofMinutes(5)));
+    int share = share();
+    claim(new Room(Set.of(slow), Map.of(slow, share), share));
+    assertEquals(20, parked(slow), "behind their endpoint's share");
+    insertDue(other, 3, now.minusSeconds(10)); // due, and any instance may take them
+    insertDue(other, 4, now.plus(Duration.ofHours(1))); // not due yet
+    long pending = scalar("SELECT count(*) FROM webhooks.deliveries WHERE status = 'pending'");
+
+    AtomicLong clock = new AtomicLong(1_000_000);
+    WorkStatus status = new WorkStatus(counts, inFlight, clock::get);
+    assertTrue(Double.isNaN(status.unclaimed()), "nothing read yet: " + status.unclaimed());
+    status.ownCounts().await().atMost(Duration.ofSeconds(10));
+    assertEquals(pending, status.pending());
+    assertEquals(23, status.dueBacklog(), "past due, not taken: parked or not");
+    assertEquals(3, status.unclaimed(), "past due and waiting for any instance");
+
+    clock.addAndGet(WorkStatus.FRESH_MILLIS);
+    assertEquals(3, status.unclaimed(), "still fresh");
+    clock.incrementAndGet();
+    assertTrue(Double.isNaN(status.pending()), "stale: " + status.pending());
+    assertTrue(Double.isNaN(status.dueBacklog()), "stale: " + status.dueBacklog());
+    assertTrue(Double.isNaN(status.unclaimed()), "stale: " + status.unclaimed());
   }
 
   @Test
@@ -352,6 +384,10 @@ class ParkingTest {
   }
 
   /** The one number a query answers. */
+  private long scalar(String sql) {
+    return scalar(sql, Tuple.tuple());
+  }
+
   private long scalar(String sql, Tuple args) {
     return sql(sql, args).iterator().next().getLong(0);
   }
