@@ -38,6 +38,9 @@ class MetricsIT {
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*})?\\s");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+  /** A regular expression that is only alternatives of literal values ({@code a|b}). */
+  private static final Pattern LITERALS = Pattern.compile("[A-Za-z0-9_/-]+(\\|[A-Za-z0-9_/-]+)*");
+
   /** Labels Prometheus adds to what it scrapes: not the services' to export. */
   private static final Set<String> ADDED = Set.of("job", "namespace", "pod");
 
@@ -48,9 +51,17 @@ class MetricsIT {
   void everySeriesTheAlertsAndTheDashboardReadIsExportedByTheServiceTheyName(Stack stack)
       throws Exception {
     // A request to each service, so that its HTTP server metrics exist as they do in production,
-    // and a payment, which the dashboard counts by its answer.
+    // and payments by both ways in, which the dashboard counts by their answers.
     Api merchant = Api.merchant(stack.edge());
     merchant.payUpi(merchant.order(10_000), "success@bank");
+    Api.expect(
+        Api.anonymous(stack.edge())
+            .post(
+                "/api/v1/payments/public",
+                "{\"order_id\":\""
+                    + merchant.order(10_000)
+                    + "\",\"method\":\"upi\",\"vpa\":\"success@bank\"}"),
+        201);
     Api.expect(merchant.get("/api/v1/refunds"), 200);
     Api.expect(merchant.get("/api/v1/webhook-endpoints"), 200);
 
@@ -67,6 +78,7 @@ class MetricsIT {
         String name = m.group(1);
         Map<String, String> equal = new HashMap<>();
         Set<String> named = new HashSet<>();
+        List<Map.Entry<String, String>> alternatives = new ArrayList<>();
         List<String> jobs = Stack.SERVICES;
         Matcher matchers = MATCHER.matcher(m.group(2) == null ? "" : m.group(2));
         while (matchers.find()) {
@@ -77,6 +89,11 @@ class MetricsIT {
             continue;
           } else if (matchers.group(2).equals("=")) {
             equal.put(label, matchers.group(3));
+          } else if (matchers.group(2).equals("=~")
+              && LITERALS.matcher(matchers.group(3)).matches()) {
+            for (String value : matchers.group(3).split("\\|")) {
+              alternatives.add(Map.entry(label, value));
+            }
           } else {
             named.add(label);
           }
@@ -92,6 +109,15 @@ class MetricsIT {
           }
         }
         assertTrue(found, where + " is exported by " + jobs);
+        for (Map.Entry<String, String> value : alternatives) {
+          boolean occurs = false;
+          for (String job : jobs) {
+            for (Series s : exported.get(job)) {
+              occurs |= s.name().equals(name) && s.labels().entrySet().contains(value);
+            }
+          }
+          assertTrue(occurs, where + ": " + value + " occurs in what " + jobs + " export");
+        }
         selectors++;
       }
     }
