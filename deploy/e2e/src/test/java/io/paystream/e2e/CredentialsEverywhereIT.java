@@ -2,8 +2,6 @@ package io.paystream.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.http.HttpRequest;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,13 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(StackExtension.class)
 class CredentialsEverywhereIT {
-  private static final String ADMIN_TOKEN = "e2e-admin-token";
   private static final int ROUNDS = 10;
 
   @Test
   void aNewMerchantsCredentialsWorkEverywhereOnceOnboardingAnswers(Stack stack) throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      Api.Answer onboarded = onboard(stack);
+      Api.Answer onboarded = stack.onboard();
       Api merchant =
           Api.merchant(stack.edge(), onboarded.text("api_key"), onboarded.text("api_secret"));
 
@@ -35,7 +32,7 @@ class CredentialsEverywhereIT {
 
   @Test
   void aRotatedSecretWorksEverywhereOnceTheRotationAnswers(Stack stack) throws Exception {
-    Api.Answer onboarded = onboard(stack);
+    Api.Answer onboarded = stack.onboard();
     String key = onboarded.text("api_key");
     String secret = onboarded.text("api_secret");
     for (int round = 0; round < ROUNDS; round++) {
@@ -50,23 +47,6 @@ class CredentialsEverywhereIT {
       assertEquals(401, before.get("/api/v1/refunds").status(), "old secret, round " + round);
       assertEquals(401, before.get("/api/v1/webhook-endpoints").status(), "round " + round);
     }
-  }
-
-  private static Api.Answer onboard(Stack stack) throws Exception {
-    String email = "merchant-" + UUID.randomUUID() + "@example.com";
-    HttpRequest.Builder request =
-        Api.anonymous(stack.edge())
-            .request("/api/v1/merchants")
-            .header("X-Admin-Token", ADMIN_TOKEN)
-            .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"name\":\"Shop\",\"email\":\""
-                        + email
-                        + "\",\"password\":\"long enough\"}"));
-    Api.Answer onboarded = Api.anonymous(stack.edge()).send(request);
-    Api.expect(onboarded, 201);
-    return onboarded;
   }
 
   private static void expectOk(Api.Answer answer, String where) {

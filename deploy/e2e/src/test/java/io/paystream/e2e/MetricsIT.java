@@ -52,7 +52,11 @@ class MetricsIT {
       throws Exception {
     // A request to each service, so that its HTTP server metrics exist as they do in production,
     // and payments by both ways in, which the dashboard counts by their answers.
-    Api merchant = Api.merchant(stack.edge());
+    // A merchant of its own: its payments' events must not reach the test merchant's endpoints,
+    // which other tests make and count.
+    Api.Answer onboarded = stack.onboard();
+    Api merchant =
+        Api.merchant(stack.edge(), onboarded.text("api_key"), onboarded.text("api_secret"));
     merchant.payUpi(merchant.order(10_000), "success@bank");
     Api.expect(
         Api.anonymous(stack.edge())

@@ -2,6 +2,7 @@ package io.paystream.e2e;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -41,6 +43,10 @@ final class Stack implements AutoCloseable {
           .normalize();
 
   static final String DATABASE = "paystream_e2e";
+
+  /** Onboarding is on in the stack, with this token. */
+  static final String ADMIN_TOKEN = "e2e-admin-token";
+
   static final List<String> SERVICES =
       List.of("payments-service", "refund-service", "webhook-service");
 
@@ -92,7 +98,7 @@ final class Stack implements AutoCloseable {
     env.put("TEST_PROCESSING_DELAY", "1000");
     env.put("WEBHOOK_RETRY_INTERVALS_TEST", "true");
     env.put("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true");
-    env.put("ADMIN_TOKEN", "e2e-admin-token");
+    env.put("ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("RATE_LIMIT_PER_SECOND", "0");
     env.put("DB_POOL_SIZE", "8");
     env.put("LOG_JSON", "false");
@@ -181,6 +187,28 @@ final class Stack implements AutoCloseable {
 
   String edge() {
     return "http://127.0.0.1:" + edgePort;
+  }
+
+  /**
+   * A new merchant of its own (a random email), onboarded through the edge; the answer holds its
+   * credentials. Tests whose payments must not reach the test merchant's webhook endpoints, which
+   * other tests make and watch, pay as such a merchant.
+   */
+  Api.Answer onboard() throws IOException, InterruptedException {
+    String email = "merchant-" + UUID.randomUUID() + "@example.com";
+    HttpRequest.Builder request =
+        Api.anonymous(edge())
+            .request("/api/v1/merchants")
+            .header("X-Admin-Token", ADMIN_TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\"Shop\",\"email\":\""
+                        + email
+                        + "\",\"password\":\"long enough\"}"));
+    Api.Answer onboarded = Api.anonymous(edge()).send(request);
+    Api.expect(onboarded, 201);
+    return onboarded;
   }
 
   String dashboard() {
