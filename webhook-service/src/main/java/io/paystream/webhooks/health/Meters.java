@@ -35,8 +35,8 @@ public class Meters {
         .register(registry);
     Gauge.builder("paystream.webhook.unclaimed", status, WorkStatus::unclaimed)
         .description(
-            "Deliveries past their due time waiting for any instance to claim them (not those"
-                + " held back behind their endpoint's share of attempts)")
+            "Deliveries more than a second past their due time waiting for any instance to"
+                + " claim them (not those held back behind their endpoint's share of attempts)")
         .register(registry);
     for (String stream : StreamLag.STREAMS) {
       Gauge.builder("paystream.stream.lag", lag, l -> l.of(stream).lag())

@@ -22,7 +22,7 @@ public class CountsRepository {
     this.pool = pool;
     this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
     this.countsSql =
-        "SELECT w.waiting + w.parked AS pending, w.due + w.parked AS due, w.due AS unclaimed, "
+        "SELECT w.waiting + w.parked AS pending, w.due + w.parked AS due, w.unclaimed, "
             + tally.countSql("success")
             + " AS completed, "
             + tally.countSql("failed")
@@ -33,13 +33,17 @@ public class CountsRepository {
             + " WHERE status = 'pending' AND NOT parked AND run_at <= now()) AS due,"
             + " (SELECT count(*) FROM "
             + Tables.DELIVERIES
+            + " WHERE status = 'pending' AND NOT parked AND run_at <= now() - interval '1 second')"
+            + " AS unclaimed, (SELECT count(*) FROM "
+            + Tables.DELIVERIES
             + " WHERE status = 'pending' AND parked) AS parked) w";
   }
 
   /**
    * Pending deliveries (of which {@code due}: past their due time, not taken by anyone; of those,
-   * {@code unclaimed}: waiting for any instance to claim them, not parked behind their endpoint's
-   * share of attempts), delivered ones and failed ones.
+   * {@code unclaimed}: more than a second past it, the API's promise, waiting for any instance to
+   * claim them, not parked behind their endpoint's share of attempts), delivered ones and failed
+   * ones.
    */
   public record Counts(long pending, long due, long unclaimed, long completed, long failed) {}
 

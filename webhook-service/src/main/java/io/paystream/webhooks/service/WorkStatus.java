@@ -64,8 +64,9 @@ public class WorkStatus {
   }
 
   /**
-   * Of {@link #dueBacklog}, those waiting for any instance to claim them, when last read: late
-   * because every instance is busy (or none runs), not held back behind their endpoint's share.
+   * Of {@link #dueBacklog}, those more than a second past their due time (the API's promise)
+   * waiting for any instance to claim them, when last read: late because every instance is busy (or
+   * none runs), not held back behind their endpoint's share.
    */
   public double unclaimed() {
     CountsRepository.Counts c = fresh();
