@@ -182,6 +182,19 @@ class MonitoringRulesTest {
     dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
     assertEquals(Set.of("datasource", "namespace"), variables);
 
+    // Grafana's grid is 24 columns wide; a panel beyond it, or on another, is moved on load.
+    Set<List<Integer>> cells = new java.util.HashSet<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      JsonNode at = panel.path("gridPos");
+      String title = panel.path("title").asText();
+      assertTrue(at.path("x").asInt() + at.path("w").asInt() <= 24, title + " within the grid");
+      for (int x = at.path("x").asInt(); x < at.path("x").asInt() + at.path("w").asInt(); x++) {
+        for (int y = at.path("y").asInt(); y < at.path("y").asInt() + at.path("h").asInt(); y++) {
+          assertTrue(cells.add(List.of(x, y)), title + " overlaps another panel");
+        }
+      }
+    }
+
     // Each query as a recording rule, with Grafana's variables as Grafana fills them: promtool
     // parses every expression.
     ArrayNode recorded = Api.JSON.createArrayNode();
