@@ -22,7 +22,7 @@ public class CountsRepository {
     this.pool = pool;
     this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
     this.countsSql =
-        "SELECT w.waiting + w.parked AS pending, w.due + w.parked AS due, w.unclaimed, "
+        "SELECT w.waiting + w.parked AS pending, d.due + w.parked AS due, d.unclaimed, "
             + tally.countSql("success")
             + " AS completed, "
             + tally.countSql("failed")
@@ -30,13 +30,12 @@ public class CountsRepository {
             + Tables.DELIVERIES
             + " WHERE status = 'pending' AND NOT parked) AS waiting, (SELECT count(*) FROM "
             + Tables.DELIVERIES
-            + " WHERE status = 'pending' AND NOT parked AND run_at <= now()) AS due,"
-            + " (SELECT count(*) FROM "
+            + " WHERE status = 'pending' AND parked) AS parked) w,"
+            // one read of the due ones; the unclaimed are among them
+            + " (SELECT count(*) AS due,"
+            + " count(*) FILTER (WHERE run_at <= now() - interval '1 second') AS unclaimed FROM "
             + Tables.DELIVERIES
-            + " WHERE status = 'pending' AND NOT parked AND run_at <= now() - interval '1 second')"
-            + " AS unclaimed, (SELECT count(*) FROM "
-            + Tables.DELIVERIES
-            + " WHERE status = 'pending' AND parked) AS parked) w";
+            + " WHERE status = 'pending' AND NOT parked AND run_at <= now()) d";
   }
 
   /**

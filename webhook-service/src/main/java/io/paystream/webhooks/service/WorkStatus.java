@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * This service's work for job status: deliveries pending (all instances), attempts this instance is
@@ -53,14 +54,12 @@ public class WorkStatus {
 
   /** Pending deliveries when last read. */
   public double pending() {
-    CountsRepository.Counts c = fresh();
-    return c == null ? Double.NaN : c.pending();
+    return fresh(CountsRepository.Counts::pending);
   }
 
   /** Deliveries past their due time and not taken by any instance, when last read. */
   public double dueBacklog() {
-    CountsRepository.Counts c = fresh();
-    return c == null ? Double.NaN : c.due();
+    return fresh(CountsRepository.Counts::due);
   }
 
   /**
@@ -69,14 +68,14 @@ public class WorkStatus {
    * none runs), not held back behind their endpoint's share.
    */
   public double unclaimed() {
-    CountsRepository.Counts c = fresh();
-    return c == null ? Double.NaN : c.unclaimed();
+    return fresh(CountsRepository.Counts::unclaimed);
   }
 
-  private CountsRepository.Counts fresh() {
+  /** {@code figure} of the counts last read, or NaN when they are none or stale. */
+  private double fresh(ToLongFunction<CountsRepository.Counts> figure) {
     Read r = last;
     return r.counts() != null && clock.getAsLong() - r.atMillis() <= FRESH_MILLIS
-        ? r.counts()
-        : null;
+        ? figure.applyAsLong(r.counts())
+        : Double.NaN;
   }
 }
