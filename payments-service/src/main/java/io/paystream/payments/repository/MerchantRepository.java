@@ -34,7 +34,12 @@ public class MerchantRepository {
   public record LoginAttempt(String account, Merchant merchant, int retryAfterSeconds) {}
 
   private static final String ACCOUNT = "encode(sha256(convert_to(lower($1), 'UTF8')), 'hex')";
-  private static final String WINDOW_ENDED = "f.first_at <= now() - $2 * interval '1 millisecond'";
+  private static final String WINDOW_ENDED = windowEnded("$2");
+
+  /** Whether the window of row {@code f}, {@code millis} long (a parameter), has ended. */
+  private static String windowEnded(String millis) {
+    return "f.first_at <= now() - " + millis + " * interval '1 millisecond'";
+  }
 
   /**
    * Counts a login of {@code email} as failed until it {@link #loginSucceeded succeeds}, unless the
@@ -112,7 +117,7 @@ public class MerchantRepository {
   /** Deletes the failed logins whose window has ended; emits how many. */
   public Uni<Integer> purgeLoginFailures(Duration window) {
     return pool.preparedQuery(
-            "DELETE FROM " + Tables.LOGIN_FAILURES + " f WHERE " + WINDOW_ENDED.replace("$2", "$1"))
+            "DELETE FROM " + Tables.LOGIN_FAILURES + " f WHERE " + windowEnded("$1"))
         .execute(Tuple.of(window.toMillis()))
         .map(rows -> rows.rowCount());
   }

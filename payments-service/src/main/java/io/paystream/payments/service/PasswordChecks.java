@@ -63,7 +63,7 @@ public class PasswordChecks {
    */
   public Place reserve() {
     synchronized (this) {
-      if (running + waiting.size() + reserved >= parallel + maxWaiting) {
+      if (full()) {
         return null;
       }
       reserved++;
@@ -172,11 +172,16 @@ public class PasswordChecks {
     REFUSED
   }
 
+  /** Whether every place is taken: running, waiting or reserved. Called holding the lock. */
+  private boolean full() {
+    return running + waiting.size() + reserved >= parallel + maxWaiting;
+  }
+
   /** A check with a reserved place takes it; others take a free one, or are refused. */
   private synchronized Admission admit(Runnable run, boolean placeReserved) {
     if (placeReserved) {
       reserved--;
-    } else if (running + waiting.size() + reserved >= parallel + maxWaiting) {
+    } else if (full()) {
       return Admission.REFUSED;
     }
     if (running < parallel) {

@@ -194,6 +194,14 @@ class MerchantTest {
     return onboard(null, body);
   }
 
+  /** Onboards a merchant {@code name} of {@code email} whose password is "right-password". */
+  private static String accountWithRightPassword(String name, String email) {
+    onboard(Map.of("name", name, "email", email, "password", "right-password"))
+        .then()
+        .statusCode(201);
+    return email;
+  }
+
   /** Onboarding with the admin token, under {@code key} unless it is {@code null}. */
   private static io.restassured.response.Response onboard(String key, Map<String, String> body) {
     var request =
@@ -265,10 +273,8 @@ class MerchantTest {
 
   @Test
   void anAccountWithTenFailedLoginsIsRefusedEvenTheRightPasswordForAWhile() throws Exception {
-    String email = "guessed-" + UUID.randomUUID() + "@shop.example";
-    onboard(Map.of("name", "Guessed", "email", email, "password", "right-password"))
-        .then()
-        .statusCode(201);
+    String email =
+        accountWithRightPassword("Guessed", "guessed-" + UUID.randomUUID() + "@shop.example");
     // Thirty guesses at once: ten are checked (and fail), the rest are refused unchecked.
     HttpClient client = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> guesses = new ArrayList<>();
@@ -301,10 +307,8 @@ class MerchantTest {
     double locked = logins("locked");
     login("test@example.com", "password").then().statusCode(200);
     login("nobody-" + UUID.randomUUID() + "@shop.example", "password").then().statusCode(401);
-    String email = "counted-" + UUID.randomUUID() + "@shop.example";
-    onboard(Map.of("name", "Counted", "email", email, "password", "right-password"))
-        .then()
-        .statusCode(201);
+    String email =
+        accountWithRightPassword("Counted", "counted-" + UUID.randomUUID() + "@shop.example");
     for (int i = 0; i < 10; i++) {
       login(email, "guess-" + i).then().statusCode(401);
     }
@@ -353,10 +357,8 @@ class MerchantTest {
 
   @Test
   void aGuessWhoseAnswerNobodyWaitedForStillCounts() throws Exception {
-    String email = "abandoned-" + UUID.randomUUID() + "@shop.example";
-    onboard(Map.of("name", "Abandoned", "email", email, "password", "right-password"))
-        .then()
-        .statusCode(201);
+    String email =
+        accountWithRightPassword("Abandoned", "abandoned-" + UUID.randomUUID() + "@shop.example");
     // Ten guesses at once whose clients leave after 200 ms, before bcrypt (one check at a time)
     // has answered most of them.
     List<String> guesses = new ArrayList<>();
@@ -422,10 +424,9 @@ class MerchantTest {
 
   @Test
   void failedLoginsCountAgainstTheAccountWhicheverSpellingReachedIt() {
-    String email = "iiiiii-" + UUID.randomUUID().toString().replace("-", "") + "@shop.example";
-    onboard(Map.of("name", "Spelled", "email", email, "password", "right-password"))
-        .then()
-        .statusCode(201);
+    String email =
+        accountWithRightPassword(
+            "Spelled", "iiiiii-" + UUID.randomUUID().toString().replace("-", "") + "@shop.example");
     // Java lowercases "İ" to "i" and a combining dot, PostgreSQL (in a UTF-8 locale) to "i":
     // each spelling below is another string to Java and, where the database folds it, the same
     // account to the database.
