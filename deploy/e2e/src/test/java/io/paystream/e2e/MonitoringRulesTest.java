@@ -86,19 +86,13 @@ class MonitoringRulesTest {
 
   @Test
   void theAlertsPassPromtoolsCheckAndTheirUnitTests() throws Exception {
-    Files.createDirectories(WORK);
     ArrayNode groups = (ArrayNode) rule().path("spec").path("groups").deepCopy();
-    Path full = WORK.resolve("alerts.full.yaml");
-    Files.writeString(full, Api.JSON.createObjectNode().set("groups", groups).toString());
-    String checked = Manifests.run("promtool", "check", "rules", full.toString());
-    assertTrue(checked.contains("SUCCESS: " + rules().size() + " rules found"), checked);
+    assertPromtoolChecks(rulesFile("alerts.full.yaml", groups), rules().size());
 
     // The unit tests compare annotations too: they test when and with which labels, so the rules
     // go to them without (the annotations' templates were checked above).
     groups.forEach(g -> g.path("rules").forEach(r -> ((ObjectNode) r).remove("annotations")));
-    Files.writeString(
-        WORK.resolve("alerts.rules.yaml"),
-        Api.JSON.createObjectNode().set("groups", groups).toString());
+    rulesFile("alerts.rules.yaml", groups);
     Path tests = WORK.resolve("alerts.test.yaml");
     Files.copy(
         COMPONENT.resolve("alerts.test.yaml"),
@@ -223,16 +217,8 @@ class MonitoringRulesTest {
     }
     ObjectNode group = Api.JSON.createObjectNode().put("name", "dashboard");
     group.set("rules", recorded);
-    Files.createDirectories(WORK);
-    Path queries = WORK.resolve("dashboard.rules.yaml");
-    Files.writeString(
-        queries,
-        Api.JSON
-            .createObjectNode()
-            .set("groups", Api.JSON.createArrayNode().add(group))
-            .toString());
-    String checked = Manifests.run("promtool", "check", "rules", queries.toString());
-    assertTrue(checked.contains("SUCCESS: " + recorded.size() + " rules found"), checked);
+    assertPromtoolChecks(
+        rulesFile("dashboard.rules.yaml", Api.JSON.createArrayNode().add(group)), recorded.size());
     assertTrue(recorded.size() >= 20, "every panel has its queries: " + recorded.size());
   }
 
@@ -249,6 +235,20 @@ class MonitoringRulesTest {
               }
             });
     return panels;
+  }
+
+  /** A Prometheus rules file of {@code groups} under deploy/e2e/target/monitoring. */
+  private static Path rulesFile(String name, ArrayNode groups) throws Exception {
+    Files.createDirectories(WORK);
+    Path file = WORK.resolve(name);
+    Files.writeString(file, Api.JSON.createObjectNode().set("groups", groups).toString());
+    return file;
+  }
+
+  /** {@code promtool check rules} accepts {@code file}, finding {@code count} rules. */
+  private static void assertPromtoolChecks(Path file, int count) throws Exception {
+    String checked = Manifests.run("promtool", "check", "rules", file.toString());
+    assertTrue(checked.contains("SUCCESS: " + count + " rules found"), checked);
   }
 
   private static JsonNode rule() {
