@@ -31,6 +31,7 @@ public final class EnvUrlConfigSource implements ConfigSource {
     }
     String redis = env.get("REDIS_URL");
     if (redis != null && !redis.isBlank()) {
+      parse("REDIS_URL", redis.trim());
       p.put("quarkus.redis.hosts", redis.trim());
     }
     this.properties = Map.copyOf(p);
@@ -38,12 +39,7 @@ public final class EnvUrlConfigSource implements ConfigSource {
 
   /** The Quarkus datasource keys for one PostgreSQL URL. */
   static Map<String, String> database(String url) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("DATABASE_URL is not a URL");
-    }
+    URI uri = parse("DATABASE_URL", url);
     String scheme = uri.getScheme();
     if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
       throw new IllegalArgumentException("DATABASE_URL must start with postgresql://");
@@ -69,6 +65,32 @@ public final class EnvUrlConfigSource implements ConfigSource {
       }
     }
     return p;
+  }
+
+  /**
+   * Parses the URL in {@code variable}. A host that is not a host name (an underscore in it, say:
+   * {@code paystream_db}) is refused here, by name: {@link URI} reads such an address as having no
+   * host at all, and the drivers, which parse these URLs the same way, would connect to localhost
+   * instead, as the default user. Nothing of the user or password part is repeated in the message.
+   */
+  private static URI parse(String variable, String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(variable + " is not a URL");
+    }
+    String authority = uri.getRawAuthority();
+    if (uri.getHost() == null && authority != null && !authority.isEmpty()) {
+      String address = authority.substring(authority.lastIndexOf('@') + 1);
+      throw new IllegalArgumentException(
+          variable
+              + ": '"
+              + address
+              + "' is not a host name and port (a host name has letters, digits, '-' and '.'"
+              + " only; an underscore is not allowed)");
+    }
+    return uri;
   }
 
   /**

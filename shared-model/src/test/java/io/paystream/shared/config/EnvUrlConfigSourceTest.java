@@ -3,6 +3,7 @@ package io.paystream.shared.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,32 @@ class EnvUrlConfigSourceTest {
     var p = new EnvUrlConfigSource(Map.of("REDIS_URL", "redis://cache:6380/2")).getProperties();
     assertEquals("redis://cache:6380/2", p.get("quarkus.redis.hosts"));
     assertEquals(Map.of(), new EnvUrlConfigSource(Map.of()).getProperties());
+  }
+
+  @Test
+  void refusesAHostThatIsNotAHostNameNamingItWithoutTheCredentials() {
+    var db =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new EnvUrlConfigSource(
+                    Map.of("DATABASE_URL", "postgresql://payments:s3cret@paystream_db:5432/pay")));
+    assertTrue(db.getMessage().startsWith("DATABASE_URL: 'paystream_db:5432' is not a host name"));
+    assertFalse(db.getMessage().contains("s3cret"));
+    var redis =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new EnvUrlConfigSource(Map.of("REDIS_URL", "redis://:pw@redis_cache:6379/1")));
+    assertTrue(redis.getMessage().startsWith("REDIS_URL: 'redis_cache:6379' is not a host name"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new EnvUrlConfigSource(Map.of("REDIS_URL", "redis://cache host:6379")));
+    // Without a host at all, the local default stands, as before.
+    assertEquals(
+        "postgresql://localhost:5432/pay",
+        new EnvUrlConfigSource(Map.of("DATABASE_URL", "postgresql:///pay"))
+            .getProperties()
+            .get("quarkus.datasource.reactive.url"));
   }
 
   @Test
