@@ -11,6 +11,7 @@ import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.json.JsNumber;
 import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.time.Timestamps;
@@ -28,7 +29,7 @@ public class OrderService {
   public static final long MIN_AMOUNT = 100;
 
   /** The largest amount JavaScript clients can hold exactly. */
-  public static final long MAX_AMOUNT = (1L << 53) - 1;
+  public static final long MAX_AMOUNT = JsNumber.MAX_SAFE_INTEGER;
 
   private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
   private static final int MAX_RECEIPT = 255;
@@ -110,6 +111,31 @@ public class OrderService {
     return ApiException.notFound("Order not found");
   }
 
+  private static final String INEXACT_NOTES =
+      "notes must not hold numbers JavaScript cannot read exactly (integers beyond"
+          + " 9007199254740991 in size); send them as strings";
+
+  /**
+   * Whether {@code node} holds a number that would not come back as it was sent: an integer beyond
+   * 2^53 - 1 in size, or one too large for any double. They are written as JavaScript reads them,
+   * so such a number would be changed silently (an id ending in 3 coming back ending in 2), and two
+   * orders differing only there would have one fingerprint.
+   */
+  private static boolean inexact(JsonNode node) {
+    if (node.isContainerNode()) {
+      for (JsonNode item : node) {
+        if (inexact(item)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (node.isIntegralNumber()) {
+      return !node.canConvertToLong() || Math.abs(node.longValue()) > JsNumber.MAX_SAFE_INTEGER;
+    }
+    return node.isNumber() && !Double.isFinite(node.doubleValue());
+  }
+
   /** The body's fields are checked in the order amount, currency, receipt, notes, then the rest. */
   private static Order validate(Caller caller, ObjectNode body) {
     long amount = amount(body.get("amount"));
@@ -131,6 +157,9 @@ public class OrderService {
         throw ApiException.badRequest("notes must be a JSON object", "notes");
       }
       Json.refuseUnstorable("notes", notes);
+      if (inexact(notes)) {
+        throw ApiException.badRequest(INEXACT_NOTES, "notes");
+      }
       JsonWriter written = new JsonWriter().value(notes);
       if (written.length() > MAX_NOTES_BYTES) {
         throw ApiException.badRequest("notes must be at most 16 KB", "notes");

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
 import io.quarkus.test.junit.QuarkusTest;
@@ -112,6 +113,10 @@ class OrderResourceTest {
         "{\"amount\":100,\"extra\":\"\\u0000\"}|extra|Strings must not contain U+0000",
         "{\"amount\":90071992547409920}|amount|amount must be at most 9007199254740991",
         "{\"amount\":-99999999999999999999}|amount|amount must be at least 100",
+        "{\"amount\":100,\"notes\":{\"id\":9007199254740993}}|notes|notes must not hold numbers JavaScript cannot read exactly (integers beyond 9007199254740991 in size); send them as strings",
+        "{\"amount\":100,\"notes\":{\"a\":[{\"b\":-9007199254740992}]}}|notes|notes must not hold numbers JavaScript cannot read exactly (integers beyond 9007199254740991 in size); send them as strings",
+        "{\"amount\":100,\"notes\":{\"id\":123456789012345678901234}}|notes|notes must not hold numbers JavaScript cannot read exactly (integers beyond 9007199254740991 in size); send them as strings",
+        "{\"amount\":100,\"notes\":{\"x\":1e400}}|notes|notes must not hold numbers JavaScript cannot read exactly (integers beyond 9007199254740991 in size); send them as strings",
       })
   void refusesBadOrdersNamingTheFirstFaultyField(String body, String field, String description) {
     Api.merchant()
@@ -122,6 +127,27 @@ class OrderResourceTest {
         .body("error.code", equalTo("BAD_REQUEST_ERROR"))
         .body("error.field", equalTo(field))
         .body("error.description", equalTo(description));
+  }
+
+  @Test
+  void numbersInNotesThatJavaScriptHoldsExactlyComeBackAsSent() {
+    String id =
+        Api.merchant()
+            .body(
+                "{\"amount\":100,\"notes\":{\"max\":9007199254740991,\"min\":-9007199254740991,"
+                    + "\"half\":1.5,\"big\":1e20}}")
+            .post("/api/v1/orders")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String body =
+        Api.merchant().get("/api/v1/orders/" + id).then().statusCode(200).extract().asString();
+    assertTrue(
+        body.contains(
+            "\"notes\":{\"max\":9007199254740991,\"min\":-9007199254740991,\"half\":1.5,"
+                + "\"big\":100000000000000000000}"),
+        body);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.paystream.refunds.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.shared.error.ApiException;
+import io.paystream.shared.json.JsNumber;
 import io.paystream.shared.json.Json;
 
 /**
@@ -14,7 +15,7 @@ import io.paystream.shared.json.Json;
  */
 public record RefundRequest(long amount, String reason) {
   /** The largest amount JavaScript clients can hold exactly. */
-  public static final long MAX_AMOUNT = (1L << 53) - 1;
+  public static final long MAX_AMOUNT = JsNumber.MAX_SAFE_INTEGER;
 
   public static final int MAX_REASON = 255;
 

@@ -14,7 +14,8 @@ import java.math.RoundingMode;
  * keeps our bytes identical to that round trip.
  */
 public final class JsNumber {
-  private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+  /** The largest integer JavaScript holds exactly, 2^53 - 1 ({@code Number.MAX_SAFE_INTEGER}). */
+  public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
   private JsNumber() {}
 
