@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Read-your-writes across services. A client may ask about a payment a moment after
@@ -78,19 +79,16 @@ public class PaymentSightings {
     return waitingBy.total();
   }
 
-  /** The answer for a payment still unknown at the deadline: 404, or 503 (see {@link #settled}). */
-  public <T> Uni<T> unknown(String paymentId) {
-    return settled(paymentId, notFound());
-  }
-
   /**
-   * The answer at the deadline about what this service has seen of a payment: {@code seen} once
-   * every payment event published so far has reached this service; 503 (retry shortly) while it
-   * cannot tell, because it cannot read payment events or has not caught up with them (a replay, a
-   * burst, events a crashed instance had read and not yet handled, an event about this payment
-   * being handled right now, events payments-service could not publish yet).
+   * The answer at the deadline about a payment this service has not seen as the caller needs it:
+   * once every payment event published so far has reached this service, {@code lastRead}, the
+   * caller's read made once more and final; 503 (retry shortly) while it cannot tell, because it
+   * cannot read payment events or has not caught up with them (a replay, a burst, events a crashed
+   * instance had read and not yet handled, an event about this payment being handled right now,
+   * events payments-service could not publish yet). The read comes after that check, not before it:
+   * an event applied while the check ran (found handled, so not behind) shows in it.
    */
-  public <T> Uni<T> settled(String paymentId, ApiException seen) {
+  public <T> Uni<T> lastLook(String paymentId, Supplier<Uni<T>> lastRead) {
     if (!paymentEvents.consumer().isHealthy()) {
       return Uni.createFrom().failure(unavailable());
     }
@@ -98,7 +96,7 @@ public class PaymentSightings {
         .behind(paymentId)
         .onFailure()
         .recoverWithItem(true)
-        .chain(behind -> Uni.createFrom().failure(behind ? unavailable() : seen));
+        .chain(behind -> behind ? Uni.createFrom().failure(unavailable()) : lastRead.get());
   }
 
   private static ApiException unavailable() {

@@ -52,10 +52,11 @@ public class RefundQueries {
     if (!Ids.plausible(paymentId)) {
       return Uni.createFrom().failure(PaymentSightings.notFound());
     }
-    return ofPayment(caller, paymentId, page, sightings.deadline());
+    return ofPayment(caller, paymentId, page, sightings.deadline(), false);
   }
 
-  private Uni<byte[]> ofPayment(Caller caller, String paymentId, Page page, long deadline) {
+  private Uni<byte[]> ofPayment(
+      Caller caller, String paymentId, Page page, long deadline, boolean last) {
     return pages
         .ofPayment(paymentId, caller.merchantId(), page)
         .chain(
@@ -65,12 +66,16 @@ public class RefundQueries {
                 return Uni.createFrom()
                     .item(page.envelope(l.items(), l.total(), RefundView::write));
               }
+              if (last) {
+                throw PaymentSightings.notFound();
+              }
               if (PaymentSightings.passed(deadline)) {
-                return sightings.unknown(paymentId);
+                return sightings.lastLook(
+                    paymentId, () -> ofPayment(caller, paymentId, page, deadline, true));
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), false, deadline)
-                  .chain(() -> ofPayment(caller, paymentId, page, deadline));
+                  .chain(() -> ofPayment(caller, paymentId, page, deadline, false));
             });
   }
 

@@ -70,7 +70,7 @@ public class RefundService {
           if (!Ids.plausible(paymentId)) {
             throw PaymentSightings.notFound();
           }
-          return attempt(caller, paymentId, request, storing, deadline);
+          return attempt(caller, paymentId, request, storing, deadline, false);
         });
   }
 
@@ -79,7 +79,8 @@ public class RefundService {
       String paymentId,
       RefundRequest request,
       IdempotentRun.Storing storing,
-      long deadline) {
+      long deadline,
+      boolean last) {
     Instant now = Timestamps.now();
     RefundView refund =
         new RefundView(
@@ -111,16 +112,18 @@ public class RefundService {
               if (known && !pending) {
                 throw refused(admission);
               }
-              if (PaymentSightings.passed(deadline)) {
-                // Still pending here, or unknown: so it is, unless this service is behind.
+              if (last) {
+                // Still pending here, or unknown, with every published event seen: so it is.
                 count(known ? "not_refundable" : "unknown_payment");
-                return known
-                    ? sightings.settled(paymentId, ApiException.badRequest(NOT_REFUNDABLE))
-                    : sightings.unknown(paymentId);
+                throw known ? ApiException.badRequest(NOT_REFUNDABLE) : PaymentSightings.notFound();
+              }
+              if (PaymentSightings.passed(deadline)) {
+                return sightings.lastLook(
+                    paymentId, () -> attempt(caller, paymentId, request, storing, deadline, true));
               }
               return sightings
                   .awaitNews(paymentId, caller.merchantId(), true, deadline)
-                  .chain(() -> attempt(caller, paymentId, request, storing, deadline));
+                  .chain(() -> attempt(caller, paymentId, request, storing, deadline, false));
             });
   }
 

@@ -5,12 +5,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.refunds.Api;
 import io.paystream.refunds.Upstream;
 import io.paystream.refunds.UpstreamTest;
 import io.paystream.refunds.service.PaymentSightings;
+import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
@@ -24,6 +26,7 @@ import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
@@ -40,6 +43,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,6 +165,37 @@ class ProjectionTest extends UpstreamTest {
         .then()
         .statusCode(400)
         .body("error.description", equalTo("Payment not in refundable state"));
+  }
+
+  @Test
+  void theLastLookAtTheDeadlineReadsAgainOnlyOnceEveryPublishedEventIsHandled() {
+    PaymentView p = pendingPayment();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p));
+    AtomicInteger reads = new AtomicInteger();
+    Supplier<Uni<String>> lastRead =
+        () -> {
+          reads.incrementAndGet();
+          return Uni.createFrom().item("read then");
+        };
+    // Caught up: the answer is a read made after the check (so an event the check found handled
+    // shows in it), not one made before.
+    Uni<String> look = sightings.lastLook(p.id(), lastRead);
+    assertEquals(0, reads.get(), "nothing is read before the check");
+    assertEquals("read then", look.await().atMost(Duration.ofSeconds(5)));
+    assertEquals(1, reads.get());
+    // Behind (payments-service holds an event back): 503, and nothing is read.
+    String instance = "held-back-" + UUID.randomUUID();
+    report(instance, 5_000);
+    try {
+      ApiException refused =
+          assertThrows(
+              ApiException.class,
+              () -> sightings.lastLook(p.id(), lastRead).await().atMost(Duration.ofSeconds(5)));
+      assertEquals(503, refused.status());
+      assertEquals(1, reads.get());
+    } finally {
+      report(instance, 0);
+    }
   }
 
   @Test
