@@ -6,30 +6,35 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.security.InFlightLimit;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.AddressResolver;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.mutiny.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
  * Decides where a webhook may connect. With private targets allowed, anywhere the URL says (the
- * HTTP client resolves it). Otherwise the host is resolved here (off the event loop, cached
- * briefly), every address it has must be public, and the connection is made to the address that was
- * checked, so a name that changes its answer between check and connect cannot slip through.
+ * HTTP client resolves it). Otherwise the host is resolved here, with the resolver the HTTP client
+ * itself uses (Vert.x's: the hosts file, then DNS as {@code resolv.conf} says), which answers
+ * asynchronously, so no thread waits on a name server however slow it is; answers are cached
+ * briefly. Every address the name has must be public, and the connection is made to the address
+ * that was checked, so a name that changes its answer between check and connect cannot slip
+ * through.
  */
 @ApplicationScoped
 public class TargetResolver {
   /**
    * Lookups that one merchant's endpoint saves may have running at once. A name whose servers never
-   * answer holds a worker thread for as long as the system resolver waits (seconds), so without a
-   * bound one merchant saving such names could take every worker thread, and with them every
-   * merchant's deliveries.
+   * answer keeps its lookup running for as long as the resolver waits (seconds), so that one
+   * merchant saving such names cannot make the service hold any number of them.
    */
   static final int CHECKS_PER_MERCHANT = 4;
 
@@ -40,7 +45,7 @@ public class TargetResolver {
   static final Duration CHECK_WITHIN = Duration.ofSeconds(3);
 
   private final boolean allowPrivate;
-  private final Function<String, InetAddress[]> lookup;
+  private final Function<String, CompletionStage<InetAddress[]>> lookup;
   private final Duration checkWithin;
   private final InFlightLimit<UUID> checking = new InFlightLimit<>(CHECKS_PER_MERCHANT);
   private final AsyncCache<String, InetAddress[]> dns =
@@ -50,12 +55,18 @@ public class TargetResolver {
           .buildAsync();
 
   @Inject
-  public TargetResolver(WebhooksConfig config) {
-    this(config.delivery().allowPrivateTargets(), TargetResolver::lookup, CHECK_WITHIN);
+  public TargetResolver(WebhooksConfig config, Vertx vertx) {
+    this(config.delivery().allowPrivateTargets(), lookupWith(vertx), CHECK_WITHIN);
   }
 
+  /**
+   * With {@code lookup}, which gives every address of a name or fails with {@link
+   * TargetLookupFailed}.
+   */
   TargetResolver(
-      boolean allowPrivate, Function<String, InetAddress[]> lookup, Duration checkWithin) {
+      boolean allowPrivate,
+      Function<String, CompletionStage<InetAddress[]>> lookup,
+      Duration checkWithin) {
     this.allowPrivate = allowPrivate;
     this.lookup = lookup;
     this.checkWithin = checkWithin;
@@ -131,22 +142,32 @@ public class TargetResolver {
   private Uni<InetAddress[]> resolve(String host) {
     return Uni.createFrom()
         .completionStage(
-            () ->
-                dns.get(
-                    host,
-                    (h, executor) ->
-                        Uni.createFrom()
-                            .item(() -> lookup.apply(h))
-                            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                            .subscribeAsCompletionStage()));
+            () -> dns.get(host, (h, executor) -> lookup.apply(h).toCompletableFuture()));
   }
 
-  private static InetAddress[] lookup(String host) {
-    try {
-      return InetAddress.getAllByName(host);
-    } catch (UnknownHostException e) {
-      throw new TargetLookupFailed(host);
-    }
+  /**
+   * Every address of a name, from the resolver of {@code vertx}'s HTTP clients. Its all-addresses
+   * lookup is not on the public {@link Vertx} interface (the single-address one is), so it is
+   * reached through {@link VertxInternal}.
+   */
+  static Function<String, CompletionStage<InetAddress[]>> lookupWith(Vertx vertx) {
+    AddressResolver resolver = ((VertxInternal) vertx).addressResolver();
+    return host -> {
+      CompletableFuture<InetAddress[]> all = new CompletableFuture<>();
+      resolver.resolveHostnameAll(
+          host,
+          found -> {
+            if (found.succeeded() && !found.result().isEmpty()) {
+              all.complete(
+                  found.result().stream()
+                      .map(InetSocketAddress::getAddress)
+                      .toArray(InetAddress[]::new));
+            } else {
+              all.completeExceptionally(new TargetLookupFailed(host));
+            }
+          });
+      return all;
+    };
   }
 
   private static SocketAddress address(int port, InetAddress a) {

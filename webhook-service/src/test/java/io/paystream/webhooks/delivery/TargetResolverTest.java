@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.error.ApiException;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.dns.AddressResolverOptions;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -13,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +32,18 @@ class TargetResolverTest {
 
   @Test
   void aMerchantWhoseNamesNeverAnswerHoldsFourLookupsAndNoMore() throws Exception {
-    CountDownLatch answer = new CountDownLatch(1);
+    CompletableFuture<Void> answer = new CompletableFuture<>();
     TargetResolver resolver =
         new TargetResolver(
             false,
             host -> {
-              if (host.startsWith("slow")) {
-                await(answer); // a name server that does not answer
-              }
-              return new InetAddress[] {
+              InetAddress[] found = {
                 address(host.startsWith("private") ? "10.0.0.5" : "93.184.216.34")
               };
+              // A name server that does not answer, until it does.
+              return host.startsWith("slow")
+                  ? answer.thenApply(v -> found)
+                  : CompletableFuture.completedFuture(found);
             },
             WAIT);
     UUID slowMerchant = UUID.randomUUID();
@@ -70,7 +76,7 @@ class TargetResolverTest {
             .contains("private address"));
     assertNull(resolver.refusal(other, "https://public.example/hook").await().atMost(PROMPT));
 
-    answer.countDown(); // the name servers answer: the merchant may check again
+    answer.complete(null); // the name servers answer: the merchant may check again
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     String verdict = "not checked";
     while (System.nanoTime() < deadline) {
@@ -84,11 +90,52 @@ class TargetResolverTest {
     assertTrue(verdict != null && verdict.contains("private address"), verdict);
   }
 
-  private static void await(CountDownLatch latch) {
-    try {
-      latch.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  @Test
+  void namesAreLookedUpAsTheHttpClientWouldWithoutAThreadWaitingForEach() throws Exception {
+    // A name server that never answers, and a hosts file with two names.
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Vertx vertx =
+          Vertx.vertx(
+              new VertxOptions()
+                  .setAddressResolverOptions(
+                      new AddressResolverOptions()
+                          .setHostsValue(
+                              Buffer.buffer(
+                                  "10.0.0.5 private.example\n93.184.216.34 public.example\n"))
+                          .setServers(List.of("127.0.0.1:" + silent.getLocalPort()))
+                          .setQueryTimeout(30_000)));
+      try {
+        TargetResolver resolver = new TargetResolver(false, TargetResolver.lookupWith(vertx), WAIT);
+        // Two hundred merchants' lookups wait on the silent server at once...
+        int threadsBefore = Thread.activeCount();
+        List<CompletableFuture<String>> slow = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          slow.add(
+              resolver
+                  .refusal(UUID.randomUUID(), "https://slow" + i + ".example/hook")
+                  .subscribeAsCompletionStage());
+        }
+        for (CompletableFuture<String> save : slow) {
+          assertNull(save.get(5, TimeUnit.SECONDS)); // accepted once the save stops waiting
+        }
+        // ...with no thread held for any of them,
+        assertTrue(
+            Thread.activeCount() - threadsBefore < 20,
+            (Thread.activeCount() - threadsBefore) + " threads more while the lookups wait");
+        // and the names the resolver knows are decided meanwhile, each address checked.
+        Throwable refused =
+            assertThrows(
+                    CompletionException.class,
+                    () -> resolver.connectTo("https://private.example/hook").await().atMost(PROMPT))
+                .getCause();
+        assertTrue(refused instanceof TargetGuard.Refused, String.valueOf(refused));
+        assertTrue(refused.getMessage().contains("private address"), refused.getMessage());
+        assertEquals(
+            "93.184.216.34:443",
+            resolver.connectTo("https://public.example/hook").await().atMost(PROMPT).toString());
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
     }
   }
 
