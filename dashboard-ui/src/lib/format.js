@@ -1,11 +1,24 @@
 // Pure helpers for what the pages show: money, secrets, statuses, dates, URLs and paging.
 // No DOM here, so `node --test` covers them directly.
 
-const MINOR_UNITS = { JPY: 0, KRW: 0, BHD: 3, KWD: 3, OMR: 3 };
+const MINOR_UNITS = new Map();
 
-/** Digits after the decimal point for a currency (2 unless it is one of the few that differ). */
+/**
+ * Digits after the decimal point for a currency: its ISO 4217 minor unit as the browser's Intl
+ * knows it (0 for JPY or VND, 3 for JOD or KWD), as the checkout page shows it too; 2 for a code
+ * Intl cannot format.
+ */
 export function minorUnits(currency = 'INR') {
-  return MINOR_UNITS[currency] ?? 2;
+  let digits = MINOR_UNITS.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+    } catch {
+      digits = 2;
+    }
+    MINOR_UNITS.set(currency, digits);
+  }
+  return digits;
 }
 
 /** `50000` paise → `₹500.00` (Indian digit grouping for INR). Non-integers are shown as `—`. */

@@ -2,7 +2,7 @@
 // few seconds while open, since the payment and its refunds change status in the background.
 import { api, newIdempotencyKey, query } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
-import { amountInput, formatAmount, formatDateTime, parseAmount } from '../lib/format.js';
+import { amountInput, formatAmount, formatDateTime, minorUnits, parseAmount } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
 import { announce, badge, cell, message, openDialog, setCell, stateBox, syncRows } from '../lib/ui.js';
 
@@ -168,6 +168,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       disabled: true,
     });
     const reason = h('input', { id: 'refund-reason', maxlength: '255', autocomplete: 'off', 'data-test-id': 'refund-reason-input', placeholder: 'Customer requested' });
+    const amountLabel = h('label', { for: 'refund-amount' }, 'Amount');
     const available = h('p', { id: 'refund-available', class: 'muted small', 'data-test-id': 'refund-available' });
     const submit = h('button', { type: 'submit', class: 'primary', 'data-test-id': 'refund-button' }, 'Refund');
     const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'refund-message' });
@@ -177,7 +178,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       { 'data-test-id': 'refund-form', class: 'refund-form', novalidate: true, hidden: true, 'aria-labelledby': 'refund-form-title' },
       h('h4', { id: 'refund-form-title' }, 'New refund'),
       h('fieldset', { class: 'choice' }, h('legend', {}, 'How much'), h('span', {}, full, fullLabel), h('span', {}, partial, h('label', { for: 'refund-partial' }, 'Partial refund'))),
-      h('div', { class: 'field' }, h('label', { for: 'refund-amount' }, 'Amount (₹)'), amount, available),
+      h('div', { class: 'field' }, amountLabel, amount, available),
       h('div', { class: 'field' }, h('label', { for: 'refund-reason' }, 'Reason (optional)'), reason),
       note,
       submit,
@@ -202,7 +203,9 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       e.preventDefault();
       const minor = full.checked ? remaining() : parseAmount(amount.value, payment.currency);
       if (minor === null) {
-        message(note, 'Enter an amount in rupees, such as 250 or 99.50.', 'error');
+        const digits = minorUnits(payment.currency);
+        const example = digits === 0 ? '' : ` or 99.${'5'.padEnd(digits, '0')}`;
+        message(note, `Enter an amount in ${payment.currency}, such as 250${example}.`, 'error');
         amount.focus();
         return;
       }
@@ -246,6 +249,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
             : 'This payment has been refunded in full.';
       }
       fullLabel.textContent = `Full refund (${formatAmount(left, payment.currency)})`;
+      amountLabel.textContent = `Amount (${payment.currency})`;
       available.textContent = `Up to ${formatAmount(left, payment.currency)} can still be refunded.`;
       if (full.checked) syncKind();
     }

@@ -7,6 +7,7 @@ import {
   formatDateTime,
   formatRate,
   maskSecret,
+  minorUnits,
   pageOffset,
   pageSummary,
   parseAmount,
@@ -25,6 +26,23 @@ test('amounts in paise are shown in rupees with Indian grouping', () => {
   // The largest amount an order takes keeps its last paisa (dividing it by 100 would not).
   assert.equal(formatAmount(9007199254740991), '₹9,00,71,99,25,47,409.91');
   assert.equal(formatAmount(9007199254740991, 'JPY'), '¥9,007,199,254,740,991');
+});
+
+test('each currency has its ISO 4217 number of decimals, as on the checkout page', () => {
+  // ISO 4217 minor units: none for VND, CLP, ISK, UGX and XOF; three for JOD, BHD, KWD and OMR.
+  for (const code of ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XOF']) assert.equal(minorUnits(code), 0, code);
+  for (const code of ['JOD', 'BHD', 'KWD', 'OMR', 'TND']) assert.equal(minorUnits(code), 3, code);
+  for (const code of ['INR', 'USD', 'EUR', 'GBP']) assert.equal(minorUnits(code), 2, code);
+  // A well-formed code Intl does not know, and one it cannot format at all.
+  assert.equal(minorUnits('ZZZ'), 2);
+  assert.equal(minorUnits('RUPEES'), 2);
+  assert.equal(formatAmount(50000, 'RUPEES'), '500.00 RUPEES');
+  assert.equal(formatAmount(50000, 'VND'), '₫50,000');
+  assert.equal(amountInput(50000, 'VND'), '50000');
+  assert.equal(amountInput(50000, 'JOD'), '50.000');
+  assert.equal(parseAmount('50.5', 'JOD'), 50500);
+  assert.equal(parseAmount('50000', 'VND'), 50000);
+  assert.equal(parseAmount('1.5', 'VND'), null);
 });
 
 test('amounts that are not integers of minor units are not invented', () => {
