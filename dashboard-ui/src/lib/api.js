@@ -52,7 +52,11 @@ export async function api(method, path, body, { auth = true, idempotencyKey, sig
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
-  if (res.ok) return data;
+  if (res.ok) {
+    if (data !== null) return data;
+    // Done or not, what came back says nothing: as unknown an outcome as no answer at all.
+    throw new ApiError(0, 'NETWORK_ERROR', 'The answer from Paystream could not be read. Check your connection and try again.');
+  }
   const error = data && data.error ? data.error : {};
   if (res.status === 401 && auth) {
     signOut();
@@ -74,6 +78,42 @@ export async function api(method, path, body, { auth = true, idempotencyKey, sig
 export function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return 'dash_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Whether a request that failed with `err` may still have been carried out: no readable answer,
+ * a 5xx (a proxy may give up after the service took the request), or 409 (the first request with
+ * its key is still running).
+ */
+export function outcomeUnknown(err) {
+  return err.status === 0 || err.status === 409 || err.status >= 500;
+}
+
+/**
+ * Idempotency-Keys for an action a person may send again: a fresh key for each new request, and
+ * the same key while the same request's outcome is unknown, so that sending it again after a
+ * timeout or a 502 replays the first answer instead of doing the work twice.
+ *
+ * ```js
+ * const keys = resendKeys();
+ * const key = keys.keyFor(JSON.stringify(body));
+ * try { await api('POST', '/refunds', body, { idempotencyKey: key }); keys.settle(); }
+ * catch (err) { keys.settle(err); }
+ * ```
+ */
+export function resendKeys() {
+  let last = null;
+  return {
+    /** The key for the request with this fingerprint (its target and body, say). */
+    keyFor(fingerprint) {
+      if (!last || last.fingerprint !== fingerprint) last = { fingerprint, key: newIdempotencyKey() };
+      return last.key;
+    },
+    /** How the request ended (`err` undefined when it succeeded): its key is kept only while its outcome is unknown. */
+    settle(err) {
+      if (!err || !outcomeUnknown(err)) last = null;
+    },
+  };
 }
 
 /** `{limit: 10, status: ''}` → `?limit=10` (empty values left out). */

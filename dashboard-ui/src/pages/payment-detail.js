@@ -1,6 +1,6 @@
 // One payment in a dialog: its details, capture, its refunds and a refund form. Refreshed every
 // few seconds while open, since the payment and its refunds change status in the background.
-import { api, newIdempotencyKey, query } from '../lib/api.js';
+import { api, newIdempotencyKey, query, resendKeys } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { amountInput, formatAmount, formatDateTime, minorUnits, parseAmount } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
@@ -184,7 +184,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       submit,
     );
     const wrapper = h('div', {}, closed, element);
-    let pending = null; // the key of a refund whose answer never arrived, reused if resent unchanged
+    const keys = resendKeys(); // a refund whose outcome is unknown is resent with its first key
 
     const remaining = () => (payment ? payment.amount - refunded() : 0);
     const syncKind = () => {
@@ -211,12 +211,12 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       }
       const request = { amount: minor, reason: reason.value.trim() || null };
       const fingerprint = JSON.stringify(request);
-      const key = pending && pending.fingerprint === fingerprint ? pending.key : newIdempotencyKey();
+      const key = keys.keyFor(fingerprint);
       submit.disabled = true;
       element.setAttribute('aria-busy', 'true');
       try {
         const refund = await api('POST', `/payments/${encodeURIComponent(id)}/refunds`, request, { idempotencyKey: key });
-        pending = null;
+        keys.settle();
         refunds = [refund, ...refunds.filter((r) => r.id !== refund.id)];
         syncRows(refundsBody, refunds, (x) => x.id, buildRefundRow, updateRefundRow);
         refundsTable.hidden = false;
@@ -227,7 +227,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         renderSummary();
         onChange?.();
       } catch (err) {
-        pending = err.status === 0 ? { key, fingerprint } : null;
+        keys.settle(err);
         message(note, err.message, 'error');
       } finally {
         submit.disabled = false;

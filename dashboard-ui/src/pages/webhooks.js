@@ -1,6 +1,6 @@
 // /dashboard/webhooks: where webhooks go (endpoint URL and events), the signing secret and its
 // rotation, a test event, and the delivery log.
-import { api, newIdempotencyKey, query } from '../lib/api.js';
+import { api, query, resendKeys } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { formatDateTime, validateWebhookUrl } from '../lib/format.js';
 import { announce, copyButton, message, stateBox } from '../lib/ui.js';
@@ -26,6 +26,8 @@ export function webhooksPage(root) {
 function endpointConfig({ onTestSent }) {
   let endpoints = [];
   let selected = null; // the endpoint the form edits; null: a new one
+  const createKeys = resendKeys();
+  const testKeys = resendKeys();
 
   const list = h('ul', { class: 'endpoint-list', 'data-test-id': 'webhook-endpoints' });
   const listState = h('div', {}, stateBox('loading', 'Loading your endpoints…'));
@@ -100,16 +102,19 @@ function endpointConfig({ onTestSent }) {
     const body = { url: url.value.trim(), events: all.checked ? null : events, enabled: enabled.checked };
     save.disabled = true;
     save.textContent = 'Saving…';
+    const editing = selected;
     try {
-      const saved = selected
-        ? await api('PATCH', `/webhook-endpoints/${selected.id}`, body)
-        : await api('POST', '/webhook-endpoints', body, { idempotencyKey: newIdempotencyKey() });
+      const saved = editing
+        ? await api('PATCH', `/webhook-endpoints/${editing.id}`, body)
+        : await api('POST', '/webhook-endpoints', body, { idempotencyKey: createKeys.keyFor(JSON.stringify(body)) });
+      if (!editing) createKeys.settle();
       endpoints = [saved, ...endpoints.filter((x) => x.id !== saved.id)];
       edit(saved);
       renderList();
       message(note, `Saved. Webhooks go to ${saved.url}.`, 'ok');
       announce('Webhook endpoint saved');
     } catch (err) {
+      if (!editing) createKeys.settle(err);
       message(note, err.message, 'error');
       if (err.field === 'url') url.focus();
     } finally {
@@ -126,11 +131,13 @@ function endpointConfig({ onTestSent }) {
     }
     test.disabled = true;
     try {
-      const answer = await api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: newIdempotencyKey() });
+      const answer = await api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: testKeys.keyFor(selected.id) });
+      testKeys.settle();
       const delivery = answer && (answer.delivery_id || answer.id);
       message(note, `Test event sent to ${selected.url}${delivery ? ` (delivery ${delivery})` : ''}. Watch the log below.`, 'ok');
       onTestSent();
     } catch (err) {
+      testKeys.settle(err);
       message(note, err.message, 'error');
     } finally {
       test.disabled = false;
@@ -138,12 +145,14 @@ function endpointConfig({ onTestSent }) {
   });
 
   remove.addEventListener('click', async () => {
-    if (!selected || !confirm(`Stop sending webhooks to ${selected.url}?`)) return;
+    // The one asked about: another may be chosen while the request is on its way.
+    const target = selected;
+    if (!target || !confirm(`Stop sending webhooks to ${target.url}?`)) return;
     try {
-      await api('DELETE', `/webhook-endpoints/${selected.id}`);
-      endpoints = endpoints.filter((x) => x.id !== selected.id);
-      message(note, `Deleted ${selected.url}.`, 'ok');
-      edit(endpoints[0] || null);
+      await api('DELETE', `/webhook-endpoints/${target.id}`);
+      endpoints = endpoints.filter((x) => x.id !== target.id);
+      message(note, `Deleted ${target.url}.`, 'ok');
+      if (selected === target) edit(endpoints[0] || null);
       renderList();
     } catch (err) {
       message(note, err.message, 'error');
@@ -219,6 +228,7 @@ function secretCard() {
   const rotate = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'regenerate-secret-button' }, 'Rotate secret');
   const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-secret-message' });
   let current = '';
+  const rotateKeys = resendKeys();
 
   function show(s) {
     current = s.secret;
@@ -245,10 +255,16 @@ function secretCard() {
     rotate.disabled = true;
     rotate.textContent = 'Rotating…';
     try {
-      show(await api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: newIdempotencyKey() }));
-      message(note, 'New secret in force. Update your server; the old one keeps verifying for 24 hours.', 'ok');
+      show(await api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: rotateKeys.keyFor('rotate') }));
+      rotateKeys.settle();
+      message(
+        note,
+        'New secret in force: X-Webhook-Signature uses it from now on. For 24 hours webhook-signature also carries a signature made with the old one.',
+        'ok',
+      );
       announce('Webhook secret rotated');
     } catch (e) {
+      rotateKeys.settle(e);
       message(note, e.message, 'error');
     } finally {
       rotate.disabled = false;

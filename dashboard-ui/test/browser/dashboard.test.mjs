@@ -286,6 +286,59 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.equal(new URL(page.url()).pathname, '/dashboard/transactions');
   });
 
+  test('a refund whose answer was lost is sent again with its key and made once', async () => {
+    const payment = await settled(await pay(30000));
+    await row(payment.id).waitFor({ timeout: 10_000 });
+    await row(payment.id).locator(`${ID('payment-id')} button`).click();
+    await page.locator(ID('refund-form')).waitFor();
+    // The service makes the first refund, but its answer is lost on the way back, as behind a
+    // proxy that gave up: the dashboard sees a 502.
+    const sent = [];
+    const refundsPath = `**/api/v1/payments/${payment.id}/refunds`;
+    await page.route(refundsPath, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent.push(route.request().headers()['idempotency-key']);
+      const answer = await route.fetch();
+      if (sent.length > 1) return route.fulfill({ response: answer });
+      return route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'The service behind this path is not answering' } }),
+      });
+    });
+    try {
+      await page.check(ID('refund-partial-radio'));
+      await page.fill(ID('refund-amount-input'), '100');
+      await page.click(ID('refund-button'));
+      await shows(ID('refund-message'), /not answering/);
+      await page.click(ID('refund-button'));
+      await shows(ID('refund-message'), /created/);
+    } finally {
+      await page.unroute(refundsPath);
+    }
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1], sent[0], 'sent again with the same Idempotency-Key');
+    const refunds = await ok('GET', `/payments/${payment.id}/refunds`);
+    assert.deepEqual(refunds.data.map((r) => r.amount), [10000], 'one refund, not two');
+    assert.match(await text(ID('refund-message')), new RegExp(refunds.data[0].id));
+
+    // The next refund is a new action, with a key of its own.
+    const keys = [];
+    const watch = (r) => r.method() === 'POST' && r.url().endsWith('/refunds') && keys.push(r.headers()['idempotency-key']);
+    page.on('request', watch);
+    try {
+      await page.fill(ID('refund-amount-input'), '100');
+      await page.click(ID('refund-button'));
+      await eventually(async () => (await ok('GET', `/payments/${payment.id}/refunds`)).total === 2, 10_000, 'a second refund');
+    } finally {
+      page.off('request', watch);
+    }
+    assert.equal(keys.length, 1);
+    assert.notEqual(keys[0], sent[0]);
+    await page.keyboard.press('Escape');
+    await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
+  });
+
   test('capture from the detail view, and a failed payment offers no refund', async () => {
     const payment = await settled(await pay(20000));
     await go(`/dashboard/transactions/${payment.id}`);
@@ -449,7 +502,9 @@ describe('dashboard', { timeout: 600_000 }, () => {
     const shown = await text(ID('webhook-secret'));
     assert.match(shown, /^whsec_[A-Za-z0-9+/]{43}=$/);
     assert.equal((await ok('GET', '/webhook-secret')).secret, shown);
-    assert.match(await text(ID('webhook-secret-message')), /New secret/);
+    // The hex header moves to the new secret at once; only webhook-signature carries the old one too.
+    assert.match(await text(ID('webhook-secret-message')), /X-Webhook-Signature uses it from now on/);
+    assert.match(await text(ID('webhook-secret-message')), /webhook-signature also carries/);
     assert.match(await text(ID('webhook-secret-rotated')), /previous secret/);
     await page.reload();
     await shows(ID('webhook-secret'), shown);
