@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Keeps only the first {@code limit} bytes of a response body, as text for the delivery log;
  * whatever follows is dropped as it arrives, never buffered. A character the limit cuts in two is
- * dropped whole.
+ * dropped whole, and the text is never more than {@code limit} bytes of UTF-8 either (a malformed
+ * byte, shown as U+FFFD, takes three).
  */
 final class FirstBytes implements Handler<Buffer> {
   private final int limit;
@@ -30,10 +31,24 @@ final class FirstBytes implements Handler<Buffer> {
     }
   }
 
-  /** The bytes kept so far, as {@link #text(byte[])}. */
+  /** The bytes kept so far, as {@link #text(byte[])}, within {@code limit} bytes of UTF-8. */
   String text() {
     byte[] bytes = kept.getBytes();
-    return text(cut ? Arrays.copyOf(bytes, wholeCharacters(bytes)) : bytes);
+    return within(limit, text(cut ? Arrays.copyOf(bytes, wholeCharacters(bytes)) : bytes));
+  }
+
+  /** {@code text} cut, before a character, to at most {@code limit} bytes of UTF-8. */
+  static String within(int limit, String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (bytes > limit) {
+        return text.substring(0, i);
+      }
+      i += Character.charCount(c);
+    }
+    return text;
   }
 
   /**

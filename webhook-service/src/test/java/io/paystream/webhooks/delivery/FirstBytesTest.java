@@ -23,6 +23,23 @@ class FirstBytesTest {
     assertEquals("a\uFFFD", f.text()); // the receiver's own broken ending, not ours
   }
 
+  @Test
+  void malformedBytesShownAsReplacementCharactersStayWithinTheLimitToo() {
+    byte[] junk = new byte[1024];
+    java.util.Arrays.fill(junk, (byte) 0xFF);
+    FirstBytes f = new FirstBytes(1024);
+    f.handle(Buffer.buffer(junk));
+    f.handle(Buffer.buffer("more")); // cut: beyond the limit
+    String text = f.text();
+    // Each 0xFF is a U+FFFD, three bytes: 341 of them fit in 1024 bytes, the 342nd would not.
+    assertEquals("\uFFFD".repeat(341), text);
+    assertEquals(1023, text.getBytes(StandardCharsets.UTF_8).length);
+    // NUL, which PostgreSQL refuses, becomes U+FFFD as well, and counts as such.
+    FirstBytes nuls = new FirstBytes(10);
+    nuls.handle(Buffer.buffer(new byte[10]));
+    assertEquals("\uFFFD".repeat(3), nuls.text());
+  }
+
   private static String kept(int limit, String body) {
     FirstBytes f = new FirstBytes(limit);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
