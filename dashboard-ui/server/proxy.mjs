@@ -5,6 +5,10 @@ import { request as httpsRequest } from 'node:https';
 import { sendError } from './http.mjs';
 import { serviceFor } from './routes.mjs';
 
+/** What a request that reached the service and got no answer may have done. */
+const UNKNOWN_OUTCOME =
+  'The service behind this page did not answer; the request may have been carried out. Send it again with the same Idempotency-Key.';
+
 // Headers that belong to one connection and are never forwarded.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
@@ -51,14 +55,27 @@ export function apiProxy(targets) {
         answer.pipe(res);
       },
     );
-    out.on('timeout', () => out.destroy(new Error('timeout')));
+    // Once connected, the request may reach the service: a failure after that leaves its outcome
+    // unknown, which a 503 (nothing was done) would misstate.
+    let reached = false;
+    out.on('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', () => (reached = true));
+      else reached = true; // a kept-alive connection
+    });
+    let timedOut = false;
+    out.on('timeout', () => {
+      timedOut = true;
+      out.destroy(new Error('timeout'));
+    });
     out.on('error', () => {
-      if (!res.headersSent) {
+      if (res.headersSent) {
+        res.destroy();
+      } else if (!reached) {
         sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The service behind this page is not reachable right now.', {
           'Retry-After': '1',
         });
       } else {
-        res.destroy();
+        sendError(res, timedOut ? 504 : 502, 'SERVICE_UNAVAILABLE', UNKNOWN_OUTCOME, { 'Retry-After': '1' });
       }
     });
     req.pipe(out);

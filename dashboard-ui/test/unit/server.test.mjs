@@ -112,6 +112,25 @@ test('an upstream that is down gives a 503 in the API error shape', async () => 
   }
 });
 
+test('an upstream that took the request and gave no answer is a 502 that says it may have been done', async () => {
+  // Reads the request, then drops the connection: the outcome is unknown to the proxy.
+  const dropping = createServer((req) => req.on('data', () => {}).on('end', () => req.socket.destroy()));
+  const dropped = await listen(dropping);
+  const dashboard = createDashboardServer({ dist, apiUrl: dropped });
+  const url = await listen(dashboard);
+  try {
+    const res = await fetch(`${url}/api/v1/payments/pay_x/refunds`, { method: 'POST', body: '{"amount":100}' });
+    assert.equal(res.status, 502);
+    assert.equal(res.headers.get('retry-after'), '1');
+    const body = await res.json();
+    assert.equal(body.error.code, 'SERVICE_UNAVAILABLE');
+    assert.match(body.error.description, /may have been carried out\. Send it again with the same Idempotency-Key/);
+  } finally {
+    await new Promise((r) => dashboard.close(r).closeAllConnections());
+    await new Promise((r) => dropping.close(r).closeAllConnections());
+  }
+});
+
 test('old page addresses redirect to the routes', async () => {
   const expected = {
     '/webhooks.html': '/dashboard/webhooks',
