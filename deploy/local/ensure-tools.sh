@@ -32,16 +32,18 @@ node_ok() {
 
 # promtool alone, from the package's files (see above).
 install_promtool() {
-  local tmp
-  tmp=$(mktemp -d)
-  # apt-get's download user must be able to write there.
-  chmod 777 "$tmp"
+  local download files
+  download=$(mktemp -d)
+  files=$(mktemp -d)
+  # Run as root, apt-get downloads as its own user (_apt): that user gets the folder, and no one
+  # else may write there (what is extracted from it is installed as root).
+  if [ "$(id -u)" = 0 ] && id -u _apt >/dev/null 2>&1; then chown _apt "$download"; fi
   log "installing promtool (from Debian's prometheus package)"
-  (cd "$tmp" && apt-get download -q prometheus >/dev/null 2>&1) \
-    || { as_root apt-get update -q >/dev/null && (cd "$tmp" && apt-get download -q prometheus >/dev/null); }
-  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/files"
-  as_root install -m 0755 "$tmp/files/usr/bin/promtool" /usr/local/bin/promtool
-  rm -rf "$tmp"
+  (cd "$download" && apt-get download -q prometheus >/dev/null 2>&1) \
+    || { as_root apt-get update -q >/dev/null && (cd "$download" && apt-get download -q prometheus >/dev/null); }
+  dpkg-deb -x "$download"/prometheus_*.deb "$files"
+  as_root install -m 0755 "$files/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$download" "$files"
 }
 
 node_unfit=no
