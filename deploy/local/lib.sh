@@ -45,6 +45,17 @@ WEBHOOKS_PORT=${PAYSTREAM_WEBHOOKS_PORT:-8083}
 DASHBOARD_PORT=${PAYSTREAM_DASHBOARD_PORT:-3000}
 CHECKOUT_PORT=${PAYSTREAM_CHECKOUT_PORT:-3001}
 BIND=${PAYSTREAM_BIND:-127.0.0.1}
+# $BIND as the host of a URL or an nginx address (an IPv6 address in brackets), and where a client
+# on this machine reaches what listens there (loopback, when it is every address).
+case "$BIND" in
+  *:*) BIND_HOST="[$BIND]" ;;
+  *) BIND_HOST=$BIND ;;
+esac
+case "$BIND" in
+  0.0.0.0) LOCAL_HOST=127.0.0.1 ;;
+  ::) LOCAL_HOST='[::1]' ;;
+  *) LOCAL_HOST=$BIND_HOST ;;
+esac
 
 # name:module:port of each service, in start order.
 SERVICES=(
@@ -91,6 +102,11 @@ pattern_of() {
 }
 
 # True when something accepts TCP connections on host:port.
+# A URL with the password of its user part, if any, shown as ***: postgresql://app:***@db/pay.
+without_password() {
+  sed -E 's#^([a-z]+://[^:/@]*):[^/]*@#\1:***@#' <<<"$1"
+}
+
 port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }

@@ -390,8 +390,9 @@ start_nginx() {
   mkdir -p "$conf/paystream" "$conf/tmp"
   cp "$ROOT"/deploy/edge/nginx/*.inc "$conf/paystream/"
   export RUN_DIR
-  export EDGE_LISTEN="$BIND:$EDGE_PORT" DASHBOARD_LISTEN="$BIND:$DASHBOARD_PORT" CHECKOUT_LISTEN="$BIND:$CHECKOUT_PORT"
-  export PAYMENTS_UPSTREAM="127.0.0.1:$PAYMENTS_PORT" REFUNDS_UPSTREAM="127.0.0.1:$REFUNDS_PORT" WEBHOOKS_UPSTREAM="127.0.0.1:$WEBHOOKS_PORT"
+  export EDGE_LISTEN="$BIND_HOST:$EDGE_PORT" DASHBOARD_LISTEN="$BIND_HOST:$DASHBOARD_PORT" CHECKOUT_LISTEN="$BIND_HOST:$CHECKOUT_PORT"
+  # The services listen on $BIND too: the edge reaches them there.
+  export PAYMENTS_UPSTREAM="$LOCAL_HOST:$PAYMENTS_PORT" REFUNDS_UPSTREAM="$LOCAL_HOST:$REFUNDS_PORT" WEBHOOKS_UPSTREAM="$LOCAL_HOST:$WEBHOOKS_PORT"
   # The apps are served from copies too (a rebuild empties dist/ for a moment).
   local app
   for app in dashboard-ui checkout-ui; do
@@ -430,7 +431,7 @@ start_nginx() {
   for port in "$EDGE_PORT" "$DASHBOARD_PORT" "$CHECKOUT_PORT"; do
     port_open "$BIND" "$port" && die "port $port is taken by another program: set PAYSTREAM_EDGE_PORT / _DASHBOARD_PORT / _CHECKOUT_PORT"
   done
-  log "starting the edge on $BIND:$EDGE_PORT and the apps on $DASHBOARD_PORT, $CHECKOUT_PORT (nginx)"
+  log "starting the edge on $BIND_HOST:$EDGE_PORT and the apps on $DASHBOARD_PORT, $CHECKOUT_PORT (nginx)"
   nginx -p "$conf" -c nginx.conf 2>>"$LOGS/nginx-error.log" \
     || { tail -n 10 "$LOGS/nginx-error.log" >&2; die "nginx did not start"; }
 }
@@ -449,13 +450,13 @@ wait_healthy() {
         tail -n 30 "$LOGS/$name.log" >&2
         die "$name exited: see $LOGS/$name.log"
       fi
-      [ "$(http_status "http://$BIND:$port/q/health/ready")" = 200 ] || pending+=("$name")
+      [ "$(http_status "http://$LOCAL_HOST:$port/q/health/ready")" = 200 ] || pending+=("$name")
     done
-    [ "$(http_status "http://$BIND:$EDGE_PORT/health")" = 200 ] || pending+=("edge /health")
+    [ "$(http_status "http://$LOCAL_HOST:$EDGE_PORT/health")" = 200 ] || pending+=("edge /health")
     for entry in "dashboard-ui:$DASHBOARD_PORT" "checkout-ui:$CHECKOUT_PORT"; do
       IFS=: read -r name port <<<"$entry"
       has_app "$name" || continue
-      code=$(http_status "http://$BIND:$port/")
+      code=$(http_status "http://$LOCAL_HOST:$port/")
       case "$code" in 200 | 30?) ;; *) pending+=("$name") ;; esac
     done
     [ ${#pending[@]} -eq 0 ] && return 0
@@ -465,9 +466,9 @@ wait_healthy() {
 }
 
 summary() {
-  local merchant key email host=$BIND
-  [ "$host" = 0.0.0.0 ] || [ "$host" = 127.0.0.1 ] && host=localhost
-  merchant=$(curl -s -m 5 "http://$BIND:$EDGE_PORT/api/v1/test/merchant" || true)
+  local merchant key email host=$BIND_HOST
+  [ "$BIND" = 0.0.0.0 ] || [ "$BIND" = 127.0.0.1 ] && host=localhost
+  merchant=$(curl -s -m 5 "http://$LOCAL_HOST:$EDGE_PORT/api/v1/test/merchant" || true)
   key=$(sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p' <<<"$merchant")
   email=$(sed -n 's/.*"email":"\([^"]*\)".*/\1/p' <<<"$merchant")
   cat <<EOF
@@ -477,8 +478,8 @@ Paystream is up.
   dashboard          http://$host:$DASHBOARD_PORT          login ${email:-test@example.com} / password
   checkout           http://$host:$CHECKOUT_PORT/checkout?order_id=<order id>   (demo shop: http://$host:$CHECKOUT_PORT/)
   payments-service   http://$host:$PAYMENTS_PORT   refund-service http://$host:$REFUNDS_PORT   webhook-service http://$host:$WEBHOOKS_PORT
-  PostgreSQL         $DATABASE_URL   ($PG_NOTE)
-  Redis              $REDIS_URL   ($REDIS_NOTE)
+  PostgreSQL         $(without_password "$DATABASE_URL")   ($PG_NOTE)
+  Redis              $(without_password "$REDIS_URL")   ($REDIS_NOTE)
   logs               $LOGS
   stop               ${PAYSTREAM_RUN_DIR:+PAYSTREAM_RUN_DIR=$RUN_DIR }deploy/local/down.sh
 
