@@ -91,6 +91,17 @@ class KubernetesManifestsTest {
       String env = c.path("env").toString();
       assertTrue(env.contains("\"name\":\"DATABASE_URL\""), name);
       assertTrue(env.contains(DB_SECRETS.get(name)), name + " reads its own role's DATABASE_URL");
+      // Redis's URL may hold its password: it comes from a Secret, as the database's does.
+      assertTrue(
+          env.contains(
+              "{\"name\":\"REDIS_URL\",\"valueFrom\":{\"secretKeyRef\":{\"key\":\"REDIS_URL\","
+                  + "\"name\":\""
+                  + findGenerated(objects, "Secret", "paystream-secrets")
+                      .path("metadata")
+                      .path("name")
+                      .asText()
+                  + "\"}}}"),
+          name + " reads REDIS_URL from paystream-secrets: " + env);
       assertTrue(c.path("envFrom").toString().contains("paystream-config"), name);
       assertTrue(
           c.path("image")
@@ -130,6 +141,15 @@ class KubernetesManifestsTest {
     assertEquals("", secrets.path("data").path("ADMIN_TOKEN").asText("missing"));
     JsonNode config = findGenerated(objects, "ConfigMap", "paystream-config");
     assertEquals("true", config.path("data").path("REQUIRE_ENCRYPTION_KEY").asText("missing"));
+    // No URL that may carry a password in a ConfigMap (readable more widely, not encrypted).
+    for (JsonNode o : objects) {
+      if (o.path("kind").asText().equals("ConfigMap")) {
+        for (String key : List.of("REDIS_URL", "DATABASE_URL")) {
+          assertFalse(o.path("data").has(key), o.path("metadata").path("name") + " holds " + key);
+        }
+      }
+    }
+    assertFalse(secrets.path("data").path("REDIS_URL").asText("").isEmpty(), "REDIS_URL");
     // No merchant with public credentials (the test merchant) in a cluster.
     assertTrue(
         find(objects, "Deployment", "payments-service")
