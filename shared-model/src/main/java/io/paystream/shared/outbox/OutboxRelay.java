@@ -49,9 +49,13 @@ import org.jboss.logging.Logger;
  * the last second of its append-only file unwritten). So each batch ends with an {@code INCR} of a
  * counter of this outbox, in the same pipeline after its {@code XADD}s: a counter that comes back
  * no higher than the last one this relay saw means Redis went back in time, and the relay moves the
- * cursor back instead of forward. Requests call {@link #kick()} after their commit for low latency;
- * a timer polls too, so publishing never depends on a request. Cycles start at least {@value
- * #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
+ * cursor back instead of forward. The cursor keeps the counter of the batch it was moved past
+ * ({@code last_sequence}), and the lead compares it with Redis's when a cycle finds nothing to
+ * publish (at most every {@value #SEQUENCE_CHECK_MILLIS} ms, and first thing after taking the
+ * lead): so the loss is noticed too when nothing more is published, or when the lead died with
+ * Redis and the next one never saw the counter. Requests call {@link #kick()} after their commit
+ * for low latency; a timer polls too, so publishing never depends on a request. Cycles start at
+ * least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
@@ -80,6 +84,9 @@ public final class OutboxRelay {
   /** How often the lead trims the streams it publishes to (see {@link #trim}). */
   static final long TRIM_INTERVAL_MILLIS = 10_000;
 
+  /** How often, at most, a quiet lead checks that Redis still holds what the cursor records. */
+  static final long SEQUENCE_CHECK_MILLIS = 1_000;
+
   /** How long a measure of the oldest waiting event stays current for the metrics. */
   private static final long SAMPLE_FRESH_MILLIS = 30_000;
 
@@ -94,6 +101,7 @@ public final class OutboxRelay {
   private final String backlogSql;
   private final String rewindSql;
   private final String waitingSql;
+  private final String recordedSequenceSql;
   private final String sequenceKey;
 
   private final AtomicBoolean running = new AtomicBoolean();
@@ -114,6 +122,7 @@ public final class OutboxRelay {
   private volatile long purgeTimer = -1;
   private volatile long trimTimer = -1;
   private volatile long lastSequence = -1;
+  private volatile long sequenceCheckedAt = Long.MIN_VALUE / 2;
 
   public OutboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
     this.vertx = vertx;
@@ -155,7 +164,7 @@ public final class OutboxRelay {
             + AsyncCommit.CTE
             + " UPDATE "
             + cursor
-            + " SET last_txid = $1::text::xid8, last_id = $2 FROM "
+            + " SET last_txid = $1::text::xid8, last_id = $2, last_sequence = $5 FROM "
             + AsyncCommit.NAME
             + " WHERE last_txid = $3::text::xid8 AND last_id = $4";
     this.purgeSql =
@@ -175,6 +184,7 @@ public final class OutboxRelay {
             + t
             + " o WHERE (o.txid, o.id) > "
             + from;
+    this.recordedSequenceSql = "SELECT last_sequence FROM " + cursor;
     this.sequenceKey = Streams.relaySequenceKey(t);
   }
 
@@ -386,6 +396,7 @@ public final class OutboxRelay {
                         locked -> {
                           if (locked) {
                             leader = conn;
+                            sequenceCheckedAt = Long.MIN_VALUE / 2; // check at the first chance
                             LOG.infof("outbox %s: this instance publishes now", options.table());
                             return Uni.createFrom().voidItem();
                           }
@@ -432,7 +443,7 @@ public final class OutboxRelay {
 
   private Uni<Integer> publish(SqlConnection conn, RowSet<Row> rows) {
     if (rows.size() == 0) {
-      return Uni.createFrom().item(0);
+      return checkSequence(conn).replaceWith(0);
     }
     List<Request> adds = new ArrayList<>(rows.size() * 2);
     Row last = null;
@@ -458,13 +469,9 @@ public final class OutboxRelay {
         .chain(
             sequence -> {
               if (wentBack(sequence.toLong())) {
-                LOG.warnf(
-                    "outbox %s: Redis lost writes it had acknowledged (its publish counter went"
-                        + " back): re-driving the outbox",
-                    options.table());
-                return conn.query(rewindSql).execute().invoke(() -> again.set(true));
+                return rewind(conn).replaceWith((RowSet<Row>) null);
               }
-              return conn.preparedQuery(advanceSql).execute(move);
+              return conn.preparedQuery(advanceSql).execute(move.addLong(sequence.toLong()));
             })
         .map(
             done -> {
@@ -473,9 +480,54 @@ public final class OutboxRelay {
             });
   }
 
-  /** The statement that moves the cursor back to the start: everything retained goes out again. */
+  /** Moves the cursor back to the start, Redis having lost writes it had acknowledged. */
+  private Uni<Void> rewind(SqlConnection conn) {
+    LOG.warnf(
+        "outbox %s: Redis lost writes it had acknowledged (its publish counter went back):"
+            + " re-driving the outbox",
+        options.table());
+    return conn.query(rewindSql)
+        .execute()
+        .invoke(
+            () -> {
+              lastSequence = -1; // the counter starts again from where Redis now has it
+              again.set(true);
+            })
+        .replaceWithVoid();
+  }
+
+  /**
+   * Rewinds when Redis's publish counter is below (or without) the one the cursor records: Redis
+   * lost batches the cursor was moved past. Only while nothing is being published (this is the
+   * lead, between batches), at most every {@value #SEQUENCE_CHECK_MILLIS} ms.
+   */
+  private Uni<Void> checkSequence(SqlConnection conn) {
+    long now = System.currentTimeMillis();
+    if (now - sequenceCheckedAt < SEQUENCE_CHECK_MILLIS) {
+      return Uni.createFrom().voidItem();
+    }
+    sequenceCheckedAt = now;
+    return conn.query(recordedSequenceSql)
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0))
+        .chain(
+            recorded ->
+                streams
+                    .redis()
+                    .send(Request.cmd(Command.GET).arg(sequenceKey))
+                    .chain(
+                        current ->
+                            (current == null ? 0 : current.toLong()) < recorded
+                                ? rewind(conn)
+                                : Uni.createFrom().voidItem()));
+  }
+
+  /**
+   * The statement that moves the cursor back to the start: everything retained goes out again, and
+   * the counter the cursor records is none yet.
+   */
   static String rewindSql(String cursorTable) {
-    return "UPDATE " + cursorTable + " SET last_txid = '0'::xid8, last_id = 0";
+    return "UPDATE " + cursorTable + " SET last_txid = '0'::xid8, last_id = 0, last_sequence = 0";
   }
 
   /** Whether Redis's publish counter is no higher than the last one seen: it went back in time. */
