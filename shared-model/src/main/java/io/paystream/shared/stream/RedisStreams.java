@@ -170,19 +170,30 @@ public final class RedisStreams {
     return redis.send(req).replaceWithVoid();
   }
 
-  /** Delivery counts of the pending entries between two ids (inclusive), by entry id. */
-  public Uni<Map<String, Long>> deliveryCounts(
-      String stream, String group, String firstId, String lastId, int count) {
-    Request req = Request.cmd(Command.XPENDING).arg(stream).arg(group);
-    req.arg(firstId).arg(lastId).arg(count);
+  /**
+   * Delivery counts of the given entries that are pending in the group, by entry id (an entry
+   * acknowledged meanwhile has none). One {@code XPENDING} of exactly each id, in one pipeline: a
+   * range from the first id to the last would also hold every other pending entry between them (the
+   * group's other consumers' work), and be cut off before the last of these.
+   */
+  public Uni<Map<String, Long>> deliveryCounts(String stream, String group, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    List<Request> requests = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      requests.add(Request.cmd(Command.XPENDING).arg(stream).arg(group).arg(id).arg(id).arg(1));
+    }
     return redis
-        .send(req)
+        .batch(requests)
         .map(
-            reply -> {
+            replies -> {
               Map<String, Long> counts = new HashMap<>();
-              if (reply != null) {
-                for (Response row : reply) {
-                  counts.put(row.get(0).toString(), row.get(3).toLong());
+              for (Response reply : replies) {
+                if (reply != null) {
+                  for (Response row : reply) {
+                    counts.put(row.get(0).toString(), row.get(3).toLong());
+                  }
                 }
               }
               return counts;

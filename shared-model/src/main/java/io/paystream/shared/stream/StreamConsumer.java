@@ -430,17 +430,20 @@ public final class StreamConsumer {
     if (fresh.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    String first = fresh.get(0).id();
-    String last = fresh.get(fresh.size() - 1).id();
     return streams
-        .deliveryCounts(options.stream(), options.group(), first, last, claimed.size() + 16)
+        .deliveryCounts(
+            options.stream(), options.group(), fresh.stream().map(StreamEntry::id).toList())
         .invoke(
             counts -> {
               for (StreamEntry e : fresh) {
-                if (counts.getOrDefault(e.id(), 1L) > options.maxDeliveries()) {
+                Long deliveries = counts.get(e.id());
+                if (deliveries == null) {
+                  // Acknowledged since the claim (its slow consumer finished it): nothing to do.
+                  LOG.debugf("%s: claimed entry %s was acknowledged meanwhile", name(), e.id());
+                } else if (deliveries > options.maxDeliveries()) {
                   LOG.errorf(
                       "%s: entry %s failed %d times; dead-lettering it",
-                      name(), e.id(), counts.get(e.id()));
+                      name(), e.id(), deliveries);
                   inFlightIds.add(e.id());
                   inFlight.incrementAndGet();
                   deadLetter(e, "too many deliveries");

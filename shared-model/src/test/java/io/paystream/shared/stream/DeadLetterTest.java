@@ -1,13 +1,22 @@
 package io.paystream.shared.stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
 import io.paystream.shared.testing.TestRedis;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +64,83 @@ class DeadLetterTest {
     List<StreamEntry> copies = streams.latest(deadLetters, 10).await().atMost(WAIT);
     assertEquals(1, copies.size());
     assertEquals("poison", copies.get(0).payload());
+  }
+
+  @Test
+  void aClaimedEntryDeliveredTooOftenIsDeadLetteredWhateverIsPendingBetween() throws Exception {
+    RedisStreams streams = redis.streams;
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    // A dead consumer's two entries, far apart: one delivered once, one delivered 10 times, with
+    // 50 entries of a live consumer (fresh, not to be taken) between them.
+    Map<String, String> events = new HashMap<>(); // entry id -> envelope
+    String once = add(streams, events);
+    for (int i = 0; i < 50; i++) {
+      add(streams, events);
+    }
+    String poison = add(streams, events);
+    streams.readGroup(STREAM, GROUP, "dead", 1, 0, ">").await().atMost(WAIT);
+    streams.readGroup(STREAM, GROUP, "busy", 50, 0, ">").await().atMost(WAIT);
+    streams.readGroup(STREAM, GROUP, "dead", 1, 0, ">").await().atMost(WAIT);
+    claimAs("dead", once, 1);
+    claimAs("dead", poison, 10);
+
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    StreamConsumer live =
+        new StreamConsumer(
+            redis.vertx,
+            streams,
+            ConsumerOptions.of(STREAM, GROUP, "live")
+                .withClaimMinIdleMillis(60_000)
+                .withClaimIntervalMillis(200),
+            event -> {
+              handled.add(event.id());
+              return Uni.createFrom().voidItem();
+            });
+    live.start();
+    try {
+      String deadLetters = Streams.deadLetters(STREAM);
+      await()
+          .atMost(WAIT)
+          .until(() -> streams.latest(deadLetters, 10).await().atMost(WAIT).size() == 1);
+      assertEquals(
+          events.get(poison),
+          streams.latest(deadLetters, 10).await().atMost(WAIT).get(0).payload());
+      await().atMost(WAIT).until(() -> handled.contains(idOf(events.get(once))));
+      assertFalse(
+          handled.contains(idOf(events.get(poison))),
+          "the entry delivered 10 times was handled again instead of dead-lettered");
+    } finally {
+      live.stop();
+    }
+  }
+
+  /** Adds an event; emits its entry id. */
+  private static String add(RedisStreams streams, Map<String, String> events) {
+    String event =
+        EventEnvelope.encodeNew(
+            EventType.SERVICE_STATUS, null, null, w -> w.beginObject().endObject());
+    String id = streams.add(STREAM, 1_000, event).await().atMost(WAIT);
+    events.put(id, event);
+    return id;
+  }
+
+  private static String idOf(String event) {
+    return EventEnvelope.decode(event).id();
+  }
+
+  /** Gives {@code id} to {@code consumer}, idle for 10 minutes, delivered {@code times}. */
+  private void claimAs(String consumer, String id, int times) {
+    send(
+        Request.cmd(Command.XCLAIM)
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg(consumer)
+            .arg(0)
+            .arg(id)
+            .arg("IDLE")
+            .arg(600_000)
+            .arg("RETRYCOUNT")
+            .arg(times));
   }
 
   private long pending() {
