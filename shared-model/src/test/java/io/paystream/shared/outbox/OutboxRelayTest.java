@@ -207,13 +207,7 @@ class OutboxRelayTest {
 
   @Test
   void redisLosingItsLatestWritesButNotItsTokenIsReDriven() throws Exception {
-    OutboxRelay relay = relay(poolA);
-    relay.start();
-    for (int i = 0; i < 20; i++) {
-      insert(poolA, "kept-" + i).await().indefinitely();
-    }
-    relay.kick();
-    awaitPublished(20);
+    OutboxRelay relay = publishingTwentyRows(poolA);
     // Redis goes back to an earlier state (a failover to a replica that was behind): the stream
     // and the publish counter as they were before, everything else (the epoch token) as it is.
     loseLatestWrites();
@@ -226,13 +220,7 @@ class OutboxRelayTest {
 
   @Test
   void redisLosingItsLatestWritesIsReDrivenThoughNothingMoreIsPublished() throws Exception {
-    OutboxRelay relay = relay(poolA);
-    relay.start();
-    for (int i = 0; i < 20; i++) {
-      insert(poolA, "kept-" + i).await().indefinitely();
-    }
-    relay.kick();
-    awaitPublished(20);
+    OutboxRelay relay = publishingTwentyRows(poolA);
     loseLatestWrites();
     // No commit follows to notice it by: the quiet lead compares the counter its cursor records
     // with Redis's, and what Redis lost goes out again.
@@ -242,13 +230,7 @@ class OutboxRelayTest {
 
   @Test
   void redisLosingItsLatestWritesWithTheLeadIsReDrivenByTheNextOne() throws Exception {
-    OutboxRelay first = relay(poolA);
-    first.start();
-    for (int i = 0; i < 20; i++) {
-      insert(poolA, "kept-" + i).await().indefinitely();
-    }
-    first.kick();
-    awaitPublished(20);
+    OutboxRelay first = publishingTwentyRows(poolA);
     // The lead and Redis go down together (a machine lost); Redis comes back without its last
     // writes, and the next lead never saw the counter they reached.
     first.stop();
@@ -257,6 +239,18 @@ class OutboxRelayTest {
     next.start();
     awaitPublished(20);
     next.stop();
+  }
+
+  /** A relay on {@code pool}, started, that has published 20 rows. */
+  private OutboxRelay publishingTwentyRows(Pool pool) throws InterruptedException {
+    OutboxRelay relay = relay(pool);
+    relay.start();
+    for (int i = 0; i < 20; i++) {
+      insert(pool, "kept-" + i).await().indefinitely();
+    }
+    relay.kick();
+    awaitPublished(20);
+    return relay;
   }
 
   /** Redis back at an earlier state: the stream and the publish counter lost, the token kept. */
