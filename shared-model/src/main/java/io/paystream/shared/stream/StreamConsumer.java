@@ -28,7 +28,10 @@ import org.jboss.logging.Logger;
  *       to the dead-letter stream instead of blocking the group. An entry that is not an envelope
  *       goes there at once.
  *   <li>Entries left pending by a dead consumer are taken over the same way; entries this consumer
- *       is still working on are kept fresh ({@code XCLAIM … JUSTID}) so no one else takes them.
+ *       is still working on are kept fresh ({@code XCLAIM … JUSTID}) so no one else takes them. A
+ *       consumer that starts again under its name reads its own pending entries first, with the
+ *       same limit: an entry that kills the instance handling it is dead-lettered after {@code
+ *       maxDeliveries} restarts instead of taking it down for ever.
  *   <li>When the group vanishes (Redis restarted without data, or flushed) it is created again from
  *       the start of the stream; the producers re-drive what was lost.
  *   <li>Consumers of replicas that are gone (silent for {@code forgetIdle}, nothing pending: their
@@ -192,12 +195,12 @@ public final class StreamConsumer {
                     options.maxInFlight(),
                     0,
                     "0"))
+        // Delivered before, as a claimed entry is: one that keeps this instance from ever
+        // finishing it (it dies handling it) goes to the dead letters, not round again.
+        .chain(this::dispatchDeliveredBefore)
         .subscribe()
         .with(
-            own -> {
-              own.forEach(this::dispatch);
-              poll();
-            },
+            ok -> poll(),
             err -> {
               LOG.warnf("%s: cannot read own pending entries yet: %s", name(), err.getMessage());
               vertx.setTimer(backoff(++readFailures), id -> readOwnPendingThenPoll());
@@ -373,7 +376,7 @@ public final class StreamConsumer {
             options.claimMinIdleMillis(),
             start,
             room)
-        .call(page -> dispatchClaimed(page.entries()))
+        .call(page -> dispatchDeliveredBefore(page.entries()))
         .chain(
             page ->
                 "0-0".equals(page.next()) ? Uni.createFrom().voidItem() : claimFrom(page.next()));
@@ -420,7 +423,12 @@ public final class StreamConsumer {
             });
   }
 
-  private Uni<Void> dispatchClaimed(List<StreamEntry> claimed) {
+  /**
+   * Dispatches entries delivered before (claimed from another consumer, or this consumer's own
+   * after a restart), each unless it has been delivered more than {@code maxDeliveries} times: that
+   * one goes to the dead letters.
+   */
+  private Uni<Void> dispatchDeliveredBefore(List<StreamEntry> claimed) {
     List<StreamEntry> fresh = new ArrayList<>();
     for (StreamEntry e : claimed) {
       if (!inFlightIds.contains(e.id())) {

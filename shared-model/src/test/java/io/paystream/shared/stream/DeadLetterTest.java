@@ -114,6 +114,42 @@ class DeadLetterTest {
     }
   }
 
+  @Test
+  void anEntryThatKeptItsConsumerFromFinishingIsDeadLetteredWhenItStartsAgain() throws Exception {
+    RedisStreams streams = redis.streams;
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    Map<String, String> events = new HashMap<>();
+    String fatal = add(streams, events);
+    String ordinary = add(streams, events);
+    // "c1" read both and died handling them, again and again (the first one kills it): the first
+    // has been delivered 10 times, the other once.
+    streams.readGroup(STREAM, GROUP, "c1", 10, 0, ">").await().atMost(WAIT);
+    claimAs("c1", fatal, 10);
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    StreamConsumer again =
+        new StreamConsumer(
+            redis.vertx,
+            streams,
+            ConsumerOptions.of(STREAM, GROUP, "c1").withClaimMinIdleMillis(600_000),
+            event -> {
+              handled.add(event.id());
+              return Uni.createFrom().voidItem();
+            });
+    again.start();
+    try {
+      await().atMost(WAIT).until(() -> handled.contains(idOf(events.get(ordinary))));
+      String deadLetters = Streams.deadLetters(STREAM);
+      await()
+          .atMost(WAIT)
+          .until(() -> streams.latest(deadLetters, 10).await().atMost(WAIT).size() == 1);
+      assertEquals(
+          events.get(fatal), streams.latest(deadLetters, 10).await().atMost(WAIT).get(0).payload());
+      assertFalse(handled.contains(idOf(events.get(fatal))), "handled an 11th time");
+    } finally {
+      again.stop();
+    }
+  }
+
   /** Adds an event; emits its entry id. */
   private static String add(RedisStreams streams, Map<String, String> events) {
     String event =
