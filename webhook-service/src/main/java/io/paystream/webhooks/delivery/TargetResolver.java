@@ -6,14 +6,17 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.security.InFlightLimit;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.AddressResolver;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.spi.resolver.ResolverProvider;
 import io.vertx.mutiny.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -148,9 +151,18 @@ public class TargetResolver {
   /**
    * Every address of a name, from the resolver of {@code vertx}'s HTTP clients. Its all-addresses
    * lookup is not on the public {@link Vertx} interface (the single-address one is), so it is
-   * reached through {@link VertxInternal}.
+   * reached through {@link VertxInternal}. Where that resolver is the JDK's (Vert.x's own turned
+   * off: {@code quarkus.vertx.use-async-dns=false}), which would block the calling event loop,
+   * names are looked up on worker threads instead.
    */
   static Function<String, CompletionStage<InetAddress[]>> lookupWith(Vertx vertx) {
+    if (Boolean.getBoolean(ResolverProvider.DISABLE_DNS_RESOLVER_PROP_NAME)) {
+      return host ->
+          Uni.createFrom()
+              .item(() -> blockingLookup(host))
+              .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+              .subscribeAsCompletionStage();
+    }
     AddressResolver resolver = ((VertxInternal) vertx).addressResolver();
     return host -> {
       CompletableFuture<InetAddress[]> all = new CompletableFuture<>();
@@ -168,6 +180,14 @@ public class TargetResolver {
           });
       return all;
     };
+  }
+
+  private static InetAddress[] blockingLookup(String host) {
+    try {
+      return InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new TargetLookupFailed(host);
+    }
   }
 
   private static SocketAddress address(int port, InetAddress a) {

@@ -3,6 +3,7 @@ package io.paystream.webhooks.delivery;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.stream.RedisStreams;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.vertx.core.spi.resolver.ResolverProvider;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -40,6 +42,16 @@ class PrivateTargetsTest {
 
   @Inject RedisStreams streams;
   @Inject Pool pool;
+
+  @Test
+  void namesAreLookedUpByVertxsAsynchronousResolverNotTheJdksBlockingOne() {
+    // Quarkus turns Vert.x's resolver off unless asked (quarkus.vertx.use-async-dns): the JDK's
+    // would then block the event loop of every attempt that looks a name up.
+    assertNotEquals(
+        "true",
+        System.getProperty(ResolverProvider.DISABLE_DNS_RESOLVER_PROP_NAME),
+        "JDK resolver");
+  }
 
   @Test
   void privateTargetsAreRefusedWhenSaved() {

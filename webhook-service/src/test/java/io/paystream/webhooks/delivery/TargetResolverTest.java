@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.dns.AddressResolverOptions;
+import io.vertx.core.spi.resolver.ResolverProvider;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -94,16 +95,26 @@ class TargetResolverTest {
   void namesAreLookedUpAsTheHttpClientWouldWithoutAThreadWaitingForEach() throws Exception {
     // A name server that never answers, and a hosts file with two names.
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      Vertx vertx =
-          Vertx.vertx(
-              new VertxOptions()
-                  .setAddressResolverOptions(
-                      new AddressResolverOptions()
-                          .setHostsValue(
-                              Buffer.buffer(
-                                  "10.0.0.5 private.example\n93.184.216.34 public.example\n"))
-                          .setServers(List.of("127.0.0.1:" + silent.getLocalPort()))
-                          .setQueryTimeout(30_000)));
+      // Vert.x's own resolver, as webhook-service runs it (quarkus.vertx.use-async-dns), whatever
+      // a Quarkus application started earlier in this JVM left set.
+      String jdkResolver = System.clearProperty(ResolverProvider.DISABLE_DNS_RESOLVER_PROP_NAME);
+      Vertx vertx;
+      try {
+        vertx =
+            Vertx.vertx(
+                new VertxOptions()
+                    .setAddressResolverOptions(
+                        new AddressResolverOptions()
+                            .setHostsValue(
+                                Buffer.buffer(
+                                    "10.0.0.5 private.example\n93.184.216.34 public.example\n"))
+                            .setServers(List.of("127.0.0.1:" + silent.getLocalPort()))
+                            .setQueryTimeout(30_000)));
+      } finally {
+        if (jdkResolver != null) {
+          System.setProperty(ResolverProvider.DISABLE_DNS_RESOLVER_PROP_NAME, jdkResolver);
+        }
+      }
       try {
         TargetResolver resolver = new TargetResolver(false, TargetResolver.lookupWith(vertx), WAIT);
         // Two hundred merchants' lookups wait on the silent server at once...
