@@ -241,6 +241,36 @@ class OutboxRelayTest {
     next.stop();
   }
 
+  @Test
+  void aRelayWithNothingToPublishStaysHealthyWhileRedisIsOutOfReach() throws Exception {
+    // Nothing listens on port 9: every Redis command fails.
+    Redis unreachable = Redis.createClient(vertx, "redis://127.0.0.1:9");
+    OutboxRelay relay =
+        new OutboxRelay(
+            vertx,
+            poolA,
+            new RedisStreams(unreachable),
+            RelayOptions.of("relaytest.outbox").withPollIntervalMillis(20));
+    relay.start();
+    try {
+      // Quiet cycles, each allowed to check the publish counter, which cannot be read.
+      Thread.sleep(3 * OutboxRelay.SEQUENCE_CHECK_MILLIS);
+      assertTrue(relay.isLeader());
+      assertTrue(relay.isHealthy(), "a quiet relay counted Redis's absence as its own failure");
+      // With something to publish, Redis's absence is the relay's failure.
+      insert(poolA, "waiting").await().indefinitely();
+      relay.kick();
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (relay.isHealthy() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertFalse(relay.isHealthy());
+    } finally {
+      relay.stop();
+      unreachable.close();
+    }
+  }
+
   /** A relay on {@code pool}, started, that has published 20 rows. */
   private OutboxRelay publishingTwentyRows(Pool pool) throws InterruptedException {
     OutboxRelay relay = relay(pool);
