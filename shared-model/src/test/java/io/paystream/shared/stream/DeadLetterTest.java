@@ -86,25 +86,14 @@ class DeadLetterTest {
 
     Set<String> handled = ConcurrentHashMap.newKeySet();
     StreamConsumer live =
-        new StreamConsumer(
-            redis.vertx,
-            streams,
+        recording(
             ConsumerOptions.of(STREAM, GROUP, "live")
                 .withClaimMinIdleMillis(60_000)
                 .withClaimIntervalMillis(200),
-            event -> {
-              handled.add(event.id());
-              return Uni.createFrom().voidItem();
-            });
+            handled);
     live.start();
     try {
-      String deadLetters = Streams.deadLetters(STREAM);
-      await()
-          .atMost(WAIT)
-          .until(() -> streams.latest(deadLetters, 10).await().atMost(WAIT).size() == 1);
-      assertEquals(
-          events.get(poison),
-          streams.latest(deadLetters, 10).await().atMost(WAIT).get(0).payload());
+      awaitOnlyDeadLetter(events.get(poison));
       await().atMost(WAIT).until(() -> handled.contains(idOf(events.get(once))));
       assertFalse(
           handled.contains(idOf(events.get(poison))),
@@ -127,27 +116,37 @@ class DeadLetterTest {
     claimAs("c1", fatal, 10);
     Set<String> handled = ConcurrentHashMap.newKeySet();
     StreamConsumer again =
-        new StreamConsumer(
-            redis.vertx,
-            streams,
-            ConsumerOptions.of(STREAM, GROUP, "c1").withClaimMinIdleMillis(600_000),
-            event -> {
-              handled.add(event.id());
-              return Uni.createFrom().voidItem();
-            });
+        recording(ConsumerOptions.of(STREAM, GROUP, "c1").withClaimMinIdleMillis(600_000), handled);
     again.start();
     try {
       await().atMost(WAIT).until(() -> handled.contains(idOf(events.get(ordinary))));
-      String deadLetters = Streams.deadLetters(STREAM);
-      await()
-          .atMost(WAIT)
-          .until(() -> streams.latest(deadLetters, 10).await().atMost(WAIT).size() == 1);
-      assertEquals(
-          events.get(fatal), streams.latest(deadLetters, 10).await().atMost(WAIT).get(0).payload());
+      awaitOnlyDeadLetter(events.get(fatal));
       assertFalse(handled.contains(idOf(events.get(fatal))), "handled an 11th time");
     } finally {
       again.stop();
     }
+  }
+
+  /** A consumer that records the ids of the events it handles. */
+  private StreamConsumer recording(ConsumerOptions options, Set<String> handled) {
+    return new StreamConsumer(
+        redis.vertx,
+        redis.streams,
+        options,
+        event -> {
+          handled.add(event.id());
+          return Uni.createFrom().voidItem();
+        });
+  }
+
+  /** Waits until the dead-letter stream holds one entry, and checks that it is {@code event}. */
+  private void awaitOnlyDeadLetter(String event) {
+    String deadLetters = Streams.deadLetters(STREAM);
+    await()
+        .atMost(WAIT)
+        .until(() -> redis.streams.latest(deadLetters, 10).await().atMost(WAIT).size() == 1);
+    assertEquals(
+        event, redis.streams.latest(deadLetters, 10).await().atMost(WAIT).get(0).payload());
   }
 
   /** Adds an event; emits its entry id. */
