@@ -101,12 +101,12 @@ pattern_of() {
   esac
 }
 
-# True when something accepts TCP connections on host:port.
 # A URL with the password of its user part, if any, shown as ***: postgresql://app:***@db/pay.
 without_password() {
   sed -E 's#^([a-z]+://[^:/@]*):[^/]*@#\1:***@#' <<<"$1"
 }
 
+# True when something accepts TCP connections on host:port.
 port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
