@@ -428,9 +428,9 @@ public final class StreamConsumer {
    * after a restart), each unless it has been delivered more than {@code maxDeliveries} times: that
    * one goes to the dead letters.
    */
-  private Uni<Void> dispatchDeliveredBefore(List<StreamEntry> claimed) {
+  private Uni<Void> dispatchDeliveredBefore(List<StreamEntry> entries) {
     List<StreamEntry> fresh = new ArrayList<>();
-    for (StreamEntry e : claimed) {
+    for (StreamEntry e : entries) {
       if (!inFlightIds.contains(e.id())) {
         fresh.add(e);
       }
@@ -446,8 +446,8 @@ public final class StreamConsumer {
               for (StreamEntry e : fresh) {
                 Long deliveries = counts.get(e.id());
                 if (deliveries == null) {
-                  // Acknowledged since the claim (its slow consumer finished it): nothing to do.
-                  LOG.debugf("%s: claimed entry %s was acknowledged meanwhile", name(), e.id());
+                  // Acknowledged since it was read (its slow consumer finished it): nothing to do.
+                  LOG.debugf("%s: entry %s was acknowledged meanwhile", name(), e.id());
                 } else if (deliveries > options.maxDeliveries()) {
                   LOG.errorf(
                       "%s: entry %s failed %d times; dead-lettering it",
