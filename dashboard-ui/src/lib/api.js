@@ -96,22 +96,27 @@ export function outcomeUnknown(err) {
  *
  * ```js
  * const keys = resendKeys();
- * const key = keys.keyFor(JSON.stringify(body));
- * try { await api('POST', '/refunds', body, { idempotencyKey: key }); keys.settle(); }
- * catch (err) { keys.settle(err); }
+ * const refund = await keys.send(JSON.stringify(body), (key) => api('POST', '/refunds', body, { idempotencyKey: key }));
  * ```
  */
 export function resendKeys() {
   let last = null;
   return {
-    /** The key for the request with this fingerprint (its target and body, say). */
-    keyFor(fingerprint) {
+    /**
+     * Sends the request with this fingerprint (its target and body, say) through `request(key)`,
+     * with the key of the same request sent before when that one's outcome is unknown; emits or
+     * throws what `request` does.
+     */
+    async send(fingerprint, request) {
       if (!last || last.fingerprint !== fingerprint) last = { fingerprint, key: newIdempotencyKey() };
-      return last.key;
-    },
-    /** How the request ended (`err` undefined when it succeeded): its key is kept only while its outcome is unknown. */
-    settle(err) {
-      if (!err || !outcomeUnknown(err)) last = null;
+      try {
+        const answer = await request(last.key);
+        last = null;
+        return answer;
+      } catch (err) {
+        if (!outcomeUnknown(err)) last = null;
+        throw err;
+      }
     },
   };
 }

@@ -211,12 +211,12 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       }
       const request = { amount: minor, reason: reason.value.trim() || null };
       const fingerprint = JSON.stringify(request);
-      const key = keys.keyFor(fingerprint);
       submit.disabled = true;
       element.setAttribute('aria-busy', 'true');
       try {
-        const refund = await api('POST', `/payments/${encodeURIComponent(id)}/refunds`, request, { idempotencyKey: key });
-        keys.settle();
+        const refund = await keys.send(fingerprint, (key) =>
+          api('POST', `/payments/${encodeURIComponent(id)}/refunds`, request, { idempotencyKey: key }),
+        );
         refunds = [refund, ...refunds.filter((r) => r.id !== refund.id)];
         syncRows(refundsBody, refunds, (x) => x.id, buildRefundRow, updateRefundRow);
         refundsTable.hidden = false;
@@ -227,7 +227,6 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         renderSummary();
         onChange?.();
       } catch (err) {
-        keys.settle(err);
         message(note, err.message, 'error');
       } finally {
         submit.disabled = false;

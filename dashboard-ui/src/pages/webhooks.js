@@ -106,15 +106,13 @@ function endpointConfig({ onTestSent }) {
     try {
       const saved = editing
         ? await api('PATCH', `/webhook-endpoints/${editing.id}`, body)
-        : await api('POST', '/webhook-endpoints', body, { idempotencyKey: createKeys.keyFor(JSON.stringify(body)) });
-      if (!editing) createKeys.settle();
+        : await createKeys.send(JSON.stringify(body), (key) => api('POST', '/webhook-endpoints', body, { idempotencyKey: key }));
       endpoints = [saved, ...endpoints.filter((x) => x.id !== saved.id)];
       edit(saved);
       renderList();
       message(note, `Saved. Webhooks go to ${saved.url}.`, 'ok');
       announce('Webhook endpoint saved');
     } catch (err) {
-      if (!editing) createKeys.settle(err);
       message(note, err.message, 'error');
       if (err.field === 'url') url.focus();
     } finally {
@@ -131,13 +129,11 @@ function endpointConfig({ onTestSent }) {
     }
     test.disabled = true;
     try {
-      const answer = await api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: testKeys.keyFor(selected.id) });
-      testKeys.settle();
+      const answer = await testKeys.send(selected.id, (key) => api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: key }));
       const delivery = answer && (answer.delivery_id || answer.id);
       message(note, `Test event sent to ${selected.url}${delivery ? ` (delivery ${delivery})` : ''}. Watch the log below.`, 'ok');
       onTestSent();
     } catch (err) {
-      testKeys.settle(err);
       message(note, err.message, 'error');
     } finally {
       test.disabled = false;
@@ -255,8 +251,7 @@ function secretCard() {
     rotate.disabled = true;
     rotate.textContent = 'Rotating…';
     try {
-      show(await api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: rotateKeys.keyFor('rotate') }));
-      rotateKeys.settle();
+      show(await rotateKeys.send('rotate', (key) => api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: key })));
       message(
         note,
         'New secret in force: X-Webhook-Signature uses it from now on. For 24 hours webhook-signature also carries a signature made with the old one.',
@@ -264,7 +259,6 @@ function secretCard() {
       );
       announce('Webhook secret rotated');
     } catch (e) {
-      rotateKeys.settle(e);
       message(note, e.message, 'error');
     } finally {
       rotate.disabled = false;
