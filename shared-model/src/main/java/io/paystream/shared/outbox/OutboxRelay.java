@@ -47,15 +47,15 @@ import org.jboss.logging.Logger;
  * the cursor back and everything retained goes out again. Redis can also lose only its latest
  * writes and keep the rest, token included (a failover to a replica that was behind, a crash with
  * the last second of its append-only file unwritten). So each batch ends with an {@code INCR} of a
- * counter of this outbox, in the same pipeline after its {@code XADD}s: a counter that comes back
- * no higher than the last one this relay saw means Redis went back in time, and the relay moves the
- * cursor back instead of forward. The cursor keeps the counter of the batch it was moved past
- * ({@code last_sequence}), and the lead compares it with Redis's when a cycle finds nothing to
- * publish (at most every {@value #SEQUENCE_CHECK_MILLIS} ms, and first thing after taking the
- * lead): so the loss is noticed too when nothing more is published, or when the lead died with
- * Redis and the next one never saw the counter. Requests call {@link #kick()} after their commit
- * for low latency; a timer polls too, so publishing never depends on a request. Cycles start at
- * least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
+ * counter of this outbox, in the same pipeline after its {@code XADD}s. The cursor keeps the
+ * counter of the batch it was moved past ({@code last_sequence}, read with each batch): a counter
+ * that comes back no higher than that means Redis went back in time, whichever instance saw it
+ * last, and the relay moves the cursor back instead of forward. The lead also compares the two when
+ * a cycle finds nothing to publish (at most every {@value #SEQUENCE_CHECK_MILLIS} ms, and first
+ * thing after taking the lead): so the loss is noticed too when nothing more is published. Requests
+ * call {@link #kick()} after their commit for low latency; a timer polls too, so publishing never
+ * depends on a request. Cycles start at least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that
+ * under load one carries many commits.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
@@ -121,7 +121,6 @@ public final class OutboxRelay {
   private volatile long pollTimer = -1;
   private volatile long purgeTimer = -1;
   private volatile long trimTimer = -1;
-  private volatile long lastSequence = -1;
   private volatile long sequenceCheckedAt = Long.MIN_VALUE / 2;
 
   public OutboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
@@ -151,7 +150,9 @@ public final class OutboxRelay {
             + cursor
             + ") AS from_txid, (SELECT last_id FROM "
             + cursor
-            + ") AS from_id FROM "
+            + ") AS from_id, (SELECT last_sequence FROM "
+            + cursor
+            + ") AS from_sequence FROM "
             + t
             + " o WHERE (o.txid, o.id) > "
             + from
@@ -464,11 +465,14 @@ public final class OutboxRelay {
             first.getString("from_txid"),
             first.getLong("from_id"));
     int count = rows.size();
+    // The counter of the batch the cursor was last moved past, by whichever instance led then.
+    long recorded = first.getLong("from_sequence");
     adds.add(Request.cmd(Command.INCR).arg(sequenceKey));
     return addInBatches(adds, 0)
         .chain(
             sequence -> {
-              if (wentBack(sequence.toLong())) {
+              if (sequence.toLong() <= recorded) {
+                // Redis's publish counter went back: it lost batches the cursor was moved past.
                 return rewind(conn).replaceWith((RowSet<Row>) null);
               }
               return conn.preparedQuery(advanceSql).execute(move.addLong(sequence.toLong()));
@@ -486,14 +490,7 @@ public final class OutboxRelay {
         "outbox %s: Redis lost writes it had acknowledged (its publish counter went back):"
             + " re-driving the outbox",
         options.table());
-    return conn.query(rewindSql)
-        .execute()
-        .invoke(
-            () -> {
-              lastSequence = -1; // the counter starts again from where Redis now has it
-              again.set(true);
-            })
-        .replaceWithVoid();
+    return conn.query(rewindSql).execute().invoke(() -> again.set(true)).replaceWithVoid();
   }
 
   /**
@@ -531,13 +528,6 @@ public final class OutboxRelay {
    */
   static String rewindSql(String cursorTable) {
     return "UPDATE " + cursorTable + " SET last_txid = '0'::xid8, last_id = 0, last_sequence = 0";
-  }
-
-  /** Whether Redis's publish counter is no higher than the last one seen: it went back in time. */
-  private boolean wentBack(long sequence) {
-    long seen = lastSequence;
-    lastSequence = sequence;
-    return seen >= 0 && sequence <= seen;
   }
 
   /**

@@ -242,6 +242,21 @@ class OutboxRelayTest {
   }
 
   @Test
+  void redisLosingItsLatestWritesWithTheLeadIsNoticedByTheNextOneThoughItHasRowsToPublish()
+      throws Exception {
+    OutboxRelay first = publishingTwentyRows(poolA);
+    first.stop();
+    loseLatestWrites();
+    // Requests went on committing while the lead was gone: the next lead's first read has rows,
+    // and the counter its first publish gets back is no higher than the one the cursor records.
+    insert(poolB, "after").await().indefinitely();
+    OutboxRelay next = relay(poolB);
+    next.start();
+    awaitPublished(21);
+    next.stop();
+  }
+
+  @Test
   void aRelayWithNothingToPublishStaysHealthyWhileRedisIsOutOfReach() throws Exception {
     // Nothing listens on port 9: every Redis command fails.
     Redis unreachable = Redis.createClient(vertx, "redis://127.0.0.1:9");
