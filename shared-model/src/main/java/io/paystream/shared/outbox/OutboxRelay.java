@@ -7,7 +7,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -70,13 +69,6 @@ public final class OutboxRelay {
    * publishes at once.
    */
   static final long MIN_CYCLE_GAP_MILLIS = 5;
-
-  /**
-   * Commands per Redis batch. A batch waits on one connection with a handler per command, and the
-   * client refuses a batch larger than its waiting queue (2,048 by default): a backlog of a few
-   * hundred rows of many events each would otherwise fail every publish, for ever.
-   */
-  static final int MAX_BATCH_COMMANDS = 1_000;
 
   /** Seconds of silence on the lead's connection before the server probes the lead's machine. */
   static final int LEAD_KEEPALIVE_IDLE_SECONDS = 10;
@@ -468,7 +460,9 @@ public final class OutboxRelay {
     // The counter of the batch the cursor was last moved past, by whichever instance led then.
     long recorded = first.getLong("from_sequence");
     adds.add(Request.cmd(Command.INCR).arg(sequenceKey));
-    return addInBatches(adds, 0)
+    return streams
+        .batch(adds)
+        .map(replies -> replies.get(replies.size() - 1))
         .chain(
             sequence -> {
               if (sequence.toLong() <= recorded) {
@@ -528,21 +522,6 @@ public final class OutboxRelay {
    */
   static String rewindSql(String cursorTable) {
     return "UPDATE " + cursorTable + " SET last_txid = '0'::xid8, last_id = 0, last_sequence = 0";
-  }
-
-  /**
-   * Sends the commands from {@code from} on, in order, {@value #MAX_BATCH_COMMANDS} at a time;
-   * emits the reply to the last one.
-   */
-  private Uni<Response> addInBatches(List<Request> adds, int from) {
-    int to = Math.min(adds.size(), from + MAX_BATCH_COMMANDS);
-    return streams
-        .batch(adds.subList(from, to))
-        .chain(
-            replies ->
-                to >= adds.size()
-                    ? Uni.createFrom().item(replies.get(replies.size() - 1))
-                    : addInBatches(adds, to));
   }
 
   /**

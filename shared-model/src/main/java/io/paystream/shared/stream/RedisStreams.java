@@ -77,9 +77,35 @@ public final class RedisStreams {
           + " else redis.call('XTRIM', KEYS[1], 'MINID', '~', safe, 'LIMIT', excess) end"
           + " return redis.call('XLEN', KEYS[1])";
 
-  /** Sends requests as one pipeline. */
+  /**
+   * Commands per pipeline. A pipeline waits on one connection with a handler per command, and the
+   * client refuses one longer than its waiting queue (2,048 by default), every time: a relay
+   * backlog of many events, or a consumer's thousands of own pending entries, would fail for ever.
+   */
+  static final int MAX_PIPELINE = 1_000;
+
+  /**
+   * Sends requests in order, as pipelines of at most {@value #MAX_PIPELINE}, one after another;
+   * emits their replies in the same order.
+   */
   public Uni<List<Response>> batch(List<Request> requests) {
-    return redis.batch(requests);
+    if (requests.size() <= MAX_PIPELINE) {
+      return redis.batch(requests);
+    }
+    return batchFrom(requests, 0, new ArrayList<>(requests.size()));
+  }
+
+  private Uni<List<Response>> batchFrom(List<Request> requests, int from, List<Response> replies) {
+    int to = Math.min(requests.size(), from + MAX_PIPELINE);
+    return redis
+        .batch(requests.subList(from, to))
+        .chain(
+            part -> {
+              replies.addAll(part);
+              return to >= requests.size()
+                  ? Uni.createFrom().item(replies)
+                  : batchFrom(requests, to, replies);
+            });
   }
 
   /** Adds one entry. */
@@ -172,7 +198,7 @@ public final class RedisStreams {
 
   /**
    * Delivery counts of the given entries that are pending in the group, by entry id (an entry
-   * acknowledged meanwhile has none). One {@code XPENDING} of exactly each id, in one pipeline: a
+   * acknowledged meanwhile has none). One {@code XPENDING} of exactly each id, in pipelines: a
    * range from the first id to the last would also hold every other pending entry between them (the
    * group's other consumers' work), and be cut off before the last of these.
    */
@@ -184,8 +210,7 @@ public final class RedisStreams {
     for (String id : ids) {
       requests.add(Request.cmd(Command.XPENDING).arg(stream).arg(group).arg(id).arg(id).arg(1));
     }
-    return redis
-        .batch(requests)
+    return batch(requests)
         .map(
             replies -> {
               Map<String, Long> counts = new HashMap<>();

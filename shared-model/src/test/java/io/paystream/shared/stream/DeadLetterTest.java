@@ -127,6 +127,33 @@ class DeadLetterTest {
     }
   }
 
+  @Test
+  void aConsumerStartingAgainWithThousandsOfItsOwnEntriesPendingHandlesThemAll() {
+    RedisStreams streams = redis.streams;
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    for (int i = 0; i < 3_000; i++) {
+      streams.add(STREAM, 10_000, event()).await().atMost(WAIT);
+    }
+    // "c1" read them all and was killed before finishing any (bank delays under way); it starts
+    // again under the same name, with more entries of its own pending than the Redis client
+    // queues commands.
+    streams.readGroup(STREAM, GROUP, "c1", 3_000, 0, ">").await().atMost(WAIT);
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    StreamConsumer again =
+        recording(
+            ConsumerOptions.of(STREAM, GROUP, "c1")
+                .withMaxInFlight(5_000)
+                .withClaimMinIdleMillis(600_000),
+            handled);
+    again.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3_000);
+      await().atMost(WAIT).until(() -> pending() == 0);
+    } finally {
+      again.stop();
+    }
+  }
+
   /** A consumer that records the ids of the events it handles. */
   private StreamConsumer recording(ConsumerOptions options, Set<String> handled) {
     return new StreamConsumer(
@@ -151,12 +178,16 @@ class DeadLetterTest {
 
   /** Adds an event; emits its entry id. */
   private static String add(RedisStreams streams, Map<String, String> events) {
-    String event =
-        EventEnvelope.encodeNew(
-            EventType.SERVICE_STATUS, null, null, w -> w.beginObject().endObject());
+    String event = event();
     String id = streams.add(STREAM, 1_000, event).await().atMost(WAIT);
     events.put(id, event);
     return id;
+  }
+
+  /** A new event of its own id. */
+  private static String event() {
+    return EventEnvelope.encodeNew(
+        EventType.SERVICE_STATUS, null, null, w -> w.beginObject().endObject());
   }
 
   private static String idOf(String event) {
