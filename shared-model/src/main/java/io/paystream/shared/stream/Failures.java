@@ -2,6 +2,7 @@ package io.paystream.shared.stream;
 
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
@@ -16,13 +17,10 @@ public final class Failures {
   public static boolean isTransient(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
-        String state = pg.getSqlState();
-        return state != null
-            && (state.startsWith("08") // connection exception
-                || state.startsWith("53") // insufficient resources
-                || state.startsWith("57") // operator intervention (shutdown, cancel)
-                || state.equals("40001") // serialization failure
-                || state.equals("40P01")); // deadlock
+        return isTransientState(pg.getSqlState());
+      }
+      if (t instanceof ErrorType redis) {
+        return isTransientReply(redis.getMessage());
       }
       if (t instanceof IOException
           || t instanceof TimeoutException
@@ -34,6 +32,55 @@ public final class Failures {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a PostgreSQL error of this SQLSTATE comes from the database's state or reach, not from
+   * the work: the same statement may succeed later. Besides a lost connection, a server short of
+   * resources or shutting down and a conflict between transactions, that is a server that became a
+   * read-only standby (a failover), credentials or grants being changed, and a lock or object held
+   * by someone else. Bad data, a broken constraint or a limit is the work's own and is not retried.
+   */
+  private static boolean isTransientState(String state) {
+    return state != null
+        && (state.startsWith("08") // connection exception
+            || state.startsWith("28") // invalid authorization (a password being rotated)
+            || state.startsWith("53") // insufficient resources
+            || state.startsWith("57") // operator intervention (shutdown, cancel)
+            || state.startsWith("58") // system error (I/O)
+            || state.equals("25006") // read-only transaction (a failover to a standby)
+            || state.equals("40001") // serialization failure
+            || state.equals("40P01") // deadlock
+            || state.equals("42501") // insufficient privilege (grants being changed)
+            || state.equals("55006") // object in use
+            || state.equals("55P03")); // lock not available
+  }
+
+  /**
+   * Whether a Redis error reply says the server cannot serve now (loading its data, a read-only
+   * replica, a busy script, out of memory, no authentication yet), rather than that the command was
+   * wrong.
+   */
+  private static boolean isTransientReply(String reply) {
+    if (reply == null) {
+      return false;
+    }
+    int space = reply.indexOf(' ');
+    return switch (space < 0 ? reply : reply.substring(0, space)) {
+      case "LOADING",
+          "READONLY",
+          "MASTERDOWN",
+          "BUSY",
+          "OOM",
+          "TRYAGAIN",
+          "CLUSTERDOWN",
+          "NOAUTH",
+          "WRONGPASS",
+          "NOREPLICAS",
+          "MISCONF" ->
+          true;
+      default -> false;
+    };
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +25,29 @@ class FailuresTest {
     assertTrue(Failures.isTransient(new PgException("deadlock", "ERROR", "40P01", null)));
     assertFalse(Failures.isTransient(new PgException("unique", "ERROR", "23505", null)));
     assertTrue(Failures.isConflict(new PgException("serialization", "ERROR", "40001", null)));
+  }
+
+  @Test
+  void aDatabaseThatCannotServeTheWorkForNowIsNotTheWorksFault() {
+    // A failover to a standby, a password or grants being changed, a lock timeout, an I/O error:
+    // counted against an event, an outage of a minute would send every event to the dead letters.
+    for (String state : new String[] {"25006", "28P01", "28000", "42501", "55P03", "58030"}) {
+      assertTrue(Failures.isTransient(new PgException("m", "ERROR", state, null)), state);
+    }
+    // Bad data, a broken rule, a statement the server cannot read: the work's own.
+    for (String state : new String[] {"22003", "22P02", "23503", "23514", "42601", "54000"}) {
+      assertFalse(Failures.isTransient(new PgException("m", "ERROR", state, null)), state);
+    }
+  }
+
+  @Test
+  void aRedisThatCannotServeForNowIsTransientAndAWrongCommandIsNot() {
+    assertTrue(Failures.isTransient(ErrorType.create("LOADING Redis is loading the dataset")));
+    assertTrue(
+        Failures.isTransient(
+            ErrorType.create("READONLY You can't write against a read only replica.")));
+    assertTrue(Failures.isTransient(ErrorType.create("OOM command not allowed")));
+    assertFalse(Failures.isTransient(ErrorType.create("WRONGTYPE Operation against a key")));
+    assertFalse(Failures.isTransient(ErrorType.create("ERR syntax error")));
   }
 }
