@@ -3,6 +3,7 @@ package io.paystream.payments.messaging;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.repository.MerchantRepository;
 import io.paystream.payments.repository.PaymentCountsRepository;
+import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,8 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Periodic upkeep: folding outcome counts, purging expired idempotency keys and failed logins whose
- * window has ended.
+ * Periodic upkeep: folding outcome counts, purging expired idempotency keys, failed logins whose
+ * window has ended and the ids of refund events applied long ago.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -21,7 +22,9 @@ public class Housekeeping {
   private final PaymentCountsRepository counts;
   private final IdempotencyStore idempotency;
   private final MerchantRepository merchants;
+  private final PaymentRepository payments;
   private final Duration loginFailureWindow;
+  private final Duration refundEventRetention;
   private long foldTimer = -1;
   private long purgeTimer = -1;
 
@@ -30,12 +33,15 @@ public class Housekeeping {
       PaymentCountsRepository counts,
       IdempotencyStore idempotency,
       MerchantRepository merchants,
+      PaymentRepository payments,
       PaymentsConfig config) {
     this.vertx = vertx;
     this.counts = counts;
     this.idempotency = idempotency;
     this.merchants = merchants;
+    this.payments = payments;
     this.loginFailureWindow = config.passwords().failureWindow();
+    this.refundEventRetention = config.refundEventRetention();
   }
 
   public void start() {
@@ -59,6 +65,10 @@ public class Housekeeping {
                   .purgeLoginFailures(loginFailureWindow)
                   .subscribe()
                   .with(n -> {}, e -> LOG.debugf("login purge failed: %s", e.getMessage()));
+              payments
+                  .purgeAppliedRefundEvents(refundEventRetention.toMillis())
+                  .subscribe()
+                  .with(n -> {}, e -> LOG.debugf("event id purge failed: %s", e.getMessage()));
             });
   }
 

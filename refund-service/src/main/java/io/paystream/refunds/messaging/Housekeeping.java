@@ -60,7 +60,7 @@ public class Housekeeping {
     timers.clear();
   }
 
-  private void every(long millis, String what, Supplier<Uni<Integer>> task) {
+  private void every(long millis, String what, Supplier<? extends Uni<?>> task) {
     AtomicBoolean busy = new AtomicBoolean();
     timers.add(
         vertx.setPeriodic(

@@ -1,8 +1,8 @@
 package io.paystream.refunds.repository;
 
+import io.paystream.shared.sql.Purge;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Whether the projections must be replayed, and the memory of applied event ids. */
@@ -44,15 +44,11 @@ public class ProjectionStateRepository {
         .replaceWithVoid();
   }
 
-  /** Forgets applied event ids older than {@code millis}, up to 10,000; emits how many. */
-  public Uni<Integer> purgeAppliedEvents(long millis) {
-    return pool.preparedQuery(
-            "DELETE FROM "
-                + Tables.PROCESSED_EVENTS
-                + " WHERE event_id IN (SELECT event_id FROM "
-                + Tables.PROCESSED_EVENTS
-                + " WHERE processed_at < now() - $1 * interval '1 millisecond' LIMIT 10000)")
-        .execute(Tuple.of(millis))
-        .map(rows -> rows.rowCount());
+  /**
+   * Forgets every applied event id older than {@code millis}, {@value Purge#BATCH} per statement;
+   * emits how many.
+   */
+  public Uni<Long> purgeAppliedEvents(long millis) {
+    return Purge.appliedEvents(pool, Tables.PROCESSED_EVENTS, millis);
   }
 }

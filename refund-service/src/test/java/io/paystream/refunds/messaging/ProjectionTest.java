@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.refunds.Api;
 import io.paystream.refunds.Upstream;
 import io.paystream.refunds.UpstreamTest;
+import io.paystream.refunds.repository.ProjectionStateRepository;
 import io.paystream.refunds.service.PaymentSightings;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
+import io.paystream.shared.sql.Purge;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusPublisher;
@@ -29,6 +31,7 @@ import io.restassured.response.Response;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +59,47 @@ class ProjectionTest extends UpstreamTest {
   @Inject ProjectionRebuild rebuild;
   @Inject PaymentEventsConsumer paymentEvents;
   @Inject PaymentSightings sightings;
+  @Inject ProjectionStateRepository projection;
+  @Inject Pool pool;
+
+  @Test
+  void appliedEventIdsAreForgottenPastTheirRetentionHoweverMany() {
+    int old = 2 * Purge.BATCH + 500;
+    sql(
+        "INSERT INTO refunds.processed_events (event_id, processed_at) SELECT 'evt_purge' || i,"
+            + " now() - interval '3 days' FROM generate_series(1, "
+            + old
+            + ") i");
+    sql("INSERT INTO refunds.processed_events (event_id) VALUES ('evt_purgeyoung01')");
+    assertEquals(
+        (long) old,
+        projection
+            .purgeAppliedEvents(Duration.ofHours(48).toMillis())
+            .await()
+            .atMost(Duration.ofSeconds(60)));
+    assertEquals(
+        0L,
+        count(
+            "SELECT count(*) FROM refunds.processed_events WHERE event_id LIKE 'evt_purge%'"
+                + " AND event_id <> 'evt_purgeyoung01'"));
+    assertEquals(
+        1L,
+        count("SELECT count(*) FROM refunds.processed_events WHERE event_id = 'evt_purgeyoung01'"));
+  }
+
+  private void sql(String statement) {
+    pool.query(statement).execute().await().atMost(Duration.ofSeconds(30));
+  }
+
+  private long count(String query) {
+    return pool.query(query)
+        .execute()
+        .await()
+        .atMost(Duration.ofSeconds(30))
+        .iterator()
+        .next()
+        .getLong(0);
+  }
 
   @Test
   void aRefundArrivingBeforeThePaymentEventWaitsForIt() throws Exception {

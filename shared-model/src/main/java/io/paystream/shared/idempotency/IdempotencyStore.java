@@ -4,6 +4,7 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.sql.Batcher;
+import io.paystream.shared.sql.Purge;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.stream.Failures;
 import io.smallrye.mutiny.Uni;
@@ -51,6 +52,7 @@ import java.util.UUID;
 public final class IdempotencyStore {
   static final int MAX_BATCH = 128;
   static final int MAX_CONCURRENT = 1;
+  static final int PURGE_BATCH = 10_000;
 
   /**
    * The function in each service's schema that fails a statement completing a key whose claim it no
@@ -134,7 +136,9 @@ public final class IdempotencyStore {
             + table
             + " WHERE ctid IN (SELECT ctid FROM "
             + table
-            + " WHERE expires_at < now() LIMIT 10000)";
+            + " WHERE expires_at < now() LIMIT "
+            + PURGE_BATCH
+            + ")";
   }
 
   /** Claims a key, or finds what it holds. A {@code null} key claims nothing. */
@@ -424,9 +428,9 @@ public final class IdempotencyStore {
         .replaceWithVoid();
   }
 
-  /** Deletes expired keys, up to 10,000 per call; emits how many. */
-  public Uni<Integer> purgeExpired() {
-    return pool.query(purgeSql).execute().map(RowSet::rowCount);
+  /** Deletes every expired key, {@value #PURGE_BATCH} per statement; emits how many. */
+  public Uni<Long> purgeExpired() {
+    return Purge.untilDone(() -> pool.query(purgeSql).execute().map(RowSet::rowCount), PURGE_BATCH);
   }
 
   /** The error a claim that may not proceed answers with, or {@code null} for a replay. */

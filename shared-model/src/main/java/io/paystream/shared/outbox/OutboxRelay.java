@@ -1,6 +1,7 @@
 package io.paystream.shared.outbox;
 
 import io.paystream.shared.sql.AsyncCommit;
+import io.paystream.shared.sql.Purge;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.smallrye.mutiny.Uni;
@@ -79,6 +80,9 @@ public final class OutboxRelay {
   /** How often, at most, a quiet lead checks that Redis still holds what the cursor records. */
   static final long SEQUENCE_CHECK_MILLIS = 1_000;
 
+  /** Rows deleted per purge statement. */
+  static final int PURGE_BATCH = 10_000;
+
   /** How long a measure of the oldest waiting event stays current for the metrics. */
   private static final long SAMPLE_FRESH_MILLIS = 30_000;
 
@@ -99,6 +103,7 @@ public final class OutboxRelay {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
+  private final AtomicBoolean purging = new AtomicBoolean();
   private final AtomicLong publishedRows = new AtomicLong();
   private final Set<String> publishedTo = ConcurrentHashMap.newKeySet();
   private final AtomicLong cycles = new AtomicLong();
@@ -168,7 +173,9 @@ public final class OutboxRelay {
             + " o WHERE o.created_at < now() - $1 * interval '1 millisecond'"
             + " AND (o.txid, o.id) <= "
             + from
-            + " LIMIT 10000)";
+            + " LIMIT "
+            + PURGE_BATCH
+            + ")";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
     this.rewindSql = rewindSql(cursor);
     this.waitingSql =
@@ -187,7 +194,7 @@ public final class OutboxRelay {
       return;
     }
     pollTimer = vertx.setPeriodic(options.pollIntervalMillis(), id -> kickQuietly());
-    purgeTimer = vertx.setPeriodic(60_000, id -> purge());
+    purgeTimer = vertx.setPeriodic(60_000, id -> purgeQuietly());
     trimTimer = vertx.setPeriodic(TRIM_INTERVAL_MILLIS, id -> trimQuietly());
     kick();
   }
@@ -566,19 +573,35 @@ public final class OutboxRelay {
             err -> LOG.debugf("outbox %s: trim failed: %s", options.table(), err.getMessage()));
   }
 
-  private void purge() {
-    if (leader == null) {
-      return;
+  private void purgeQuietly() {
+    if (purging.compareAndSet(false, true)) {
+      purge()
+          .onTermination()
+          .invoke(() -> purging.set(false))
+          .subscribe()
+          .with(
+              n -> {
+                if (n > 0) {
+                  LOG.debugf("outbox %s: purged %d published rows", options.table(), n);
+                }
+              },
+              err -> LOG.debugf("outbox %s: purge failed: %s", options.table(), err.getMessage()));
     }
-    pool.preparedQuery(purgeSql)
-        .execute(Tuple.of(options.retentionMillis()))
-        .subscribe()
-        .with(
-            rows -> {
-              if (rows.rowCount() > 0) {
-                LOG.debugf("outbox %s: purged %d published rows", options.table(), rows.rowCount());
-              }
-            },
-            err -> LOG.debugf("outbox %s: purge failed: %s", options.table(), err.getMessage()));
+  }
+
+  /**
+   * Deletes every published row past retention, {@value #PURGE_BATCH} per statement, when leading;
+   * emits how many.
+   */
+  Uni<Long> purge() {
+    if (leader == null) {
+      return Uni.createFrom().item(0L);
+    }
+    return Purge.untilDone(
+        () ->
+            pool.preparedQuery(purgeSql)
+                .execute(Tuple.of(options.retentionMillis()))
+                .map(RowSet::rowCount),
+        PURGE_BATCH);
   }
 }

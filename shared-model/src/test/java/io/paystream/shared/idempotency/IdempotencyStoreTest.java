@@ -79,6 +79,23 @@ class IdempotencyStoreTest {
   }
 
   @Test
+  void purgingDeletesEveryExpiredKeyHoweverManyAndKeepsTheRest() {
+    int expired = 2 * IdempotencyStore.PURGE_BATCH + 500;
+    sql(
+        "INSERT INTO "
+            + TABLE
+            + " (merchant_id, key, fingerprint, created_at, expires_at) SELECT '"
+            + MERCHANT
+            + "', 'expired-' || i, '\\x00', now() - interval '25 hours',"
+            + " now() - interval '1 hour' FROM generate_series(1, "
+            + expired
+            + ") i");
+    claimAlone(MERCHANT, "live", A);
+    assertEquals((long) expired, store.purgeExpired().await().atMost(Duration.ofSeconds(60)));
+    assertEquals(1L, count("SELECT count(*) FROM " + TABLE, Tuple.tuple()));
+  }
+
+  @Test
   void claimsArrivingTogetherAreAnsweredAsIfOneCameAfterAnother() {
     // Stored before: a completed key, a key whose holder died (lock expired), an expired key.
     complete(MERCHANT, "done", claimAlone(MERCHANT, "done", A), 201, "{\"id\":\"pay_1\"}");

@@ -386,6 +386,52 @@ class OutboxRelayTest {
   }
 
   @Test
+  void theLeadPurgesEveryPublishedRowPastRetentionHoweverMany() throws Exception {
+    // More rows past retention than one statement deletes, then rows of the last minutes, all
+    // published (the cursor is past them).
+    int old = 2 * OutboxRelay.PURGE_BATCH + 500;
+    sql(
+        "INSERT INTO relaytest.outbox (streams, payloads, created_at) SELECT ARRAY['"
+            + STREAM
+            + "'], ARRAY['old-' || i], now() - interval '2 days' FROM generate_series(1, "
+            + old
+            + ") i");
+    sql(
+        "INSERT INTO relaytest.outbox (streams, payloads) SELECT ARRAY['"
+            + STREAM
+            + "'], ARRAY['young-' || i] FROM generate_series(1, 10) i");
+    sql(
+        "UPDATE relaytest.outbox_cursor SET last_txid = m.txid, last_id = m.id FROM (SELECT txid,"
+            + " id FROM relaytest.outbox ORDER BY txid DESC, id DESC LIMIT 1) m");
+    OutboxRelay relay = relay(poolA);
+    assertEquals(0L, relay.purge().await().atMost(Duration.ofSeconds(10)), "only the lead purges");
+    relay.start();
+    try {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!relay.isLeader() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals((long) old, relay.purge().await().atMost(Duration.ofSeconds(60)));
+      assertEquals(
+          10L,
+          poolA
+              .query("SELECT count(*) FROM relaytest.outbox")
+              .execute()
+              .await()
+              .atMost(Duration.ofSeconds(10))
+              .iterator()
+              .next()
+              .getLong(0));
+    } finally {
+      relay.stop();
+    }
+  }
+
+  private void sql(String statement) {
+    poolA.query(statement).execute().await().atMost(Duration.ofSeconds(30));
+  }
+
+  @Test
   void aBacklogOfMoreEntriesThanTheRedisClientQueuesIsPublishedInOrder() throws Exception {
     // Rows as a group commit writes them: many events each. Together, more entries than the
     // client's waiting queue (2,048) and several of the relay's batches.

@@ -3,6 +3,7 @@ package io.paystream.webhooks.repository;
 import io.paystream.shared.http.Listing;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.sql.Purge;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.webhooks.Attempt;
 import io.paystream.webhooks.Delivery;
@@ -22,6 +23,9 @@ public class DeliveryLogRepository {
   /** Attempts shown in a delivery's detail: the latest ones. */
   public static final int HISTORY = 1_000;
 
+  /** Deliveries deleted per purge statement. */
+  public static final int PURGE_BATCH = 5_000;
+
   private static final String COLUMNS =
       "id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, created_at,"
           + " last_attempt_at, next_retry_at, response_code";
@@ -33,12 +37,12 @@ public class DeliveryLogRepository {
   }
 
   /**
-   * Deletes up to 5,000 deliveries finished longer than {@code ageMillis} ago, with their attempts,
-   * in one statement; emits how many deliveries went. The condition is checked again on each row as
-   * it is when deleted: one reopened by a manual retry while the statement ran (after the
+   * Deletes every delivery finished longer than {@code ageMillis} ago, with its attempts, {@value
+   * #PURGE_BATCH} per statement; emits how many deliveries went. The condition is checked again on
+   * each row as it is when deleted: one reopened by a manual retry while a statement ran (after its
    * sub-select had read it) stays, with its history.
    */
-  public Uni<Integer> purgeFinished(long ageMillis) {
+  public Uni<Long> purgeFinished(long ageMillis) {
     String old = "status <> 'pending' AND updated_at < now() - $1 * interval '1 millisecond'";
     String sql =
         "WITH d AS (DELETE FROM "
@@ -47,14 +51,19 @@ public class DeliveryLogRepository {
             + Tables.DELIVERIES
             + " WHERE "
             + old
-            + " LIMIT 5000) AND "
+            + " LIMIT "
+            + PURGE_BATCH
+            + ") AND "
             + old
             + " RETURNING id), a AS (DELETE FROM "
             + Tables.ATTEMPTS
             + " t USING d WHERE t.delivery_id = d.id) SELECT count(*) AS n FROM d";
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(ageMillis))
-        .map(rows -> rows.iterator().next().getLong("n").intValue());
+    return Purge.untilDone(
+        () ->
+            pool.preparedQuery(sql)
+                .execute(Tuple.of(ageMillis))
+                .map(rows -> rows.iterator().next().getLong("n").intValue()),
+        PURGE_BATCH);
   }
 
   /** A page of the merchant's deliveries, newest first, optionally of one status and event. */

@@ -48,7 +48,7 @@ class RetentionTest {
           .execute(Tuple.of(m.id()))
           .await()
           .indefinitely();
-      assertEquals(1, log.purgeFinished(AGE.toMillis()).await().indefinitely());
+      assertEquals(1L, log.purgeFinished(AGE.toMillis()).await().indefinitely());
 
       assertEquals(1, delivered(m));
       long orphanAttempts =
@@ -62,7 +62,30 @@ class RetentionTest {
               .next()
               .getLong(0);
       assertEquals(0, orphanAttempts);
-      assertEquals(0, log.purgeFinished(AGE.toMillis()).await().indefinitely());
+      assertEquals(0L, log.purgeFinished(AGE.toMillis()).await().indefinitely());
+    }
+  }
+
+  @Test
+  void everyOldFinishedDeliveryIsPurgedHoweverMany() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      Publisher.endpoint(m, r.url("/many"));
+      pub.paymentSuccess(m.id());
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered(m) == 1);
+      // Copies of it, finished 20 days ago: more than one purge statement deletes.
+      int copies = 2 * DeliveryLogRepository.PURGE_BATCH + 500;
+      pool.preparedQuery(
+              "INSERT INTO webhooks.deliveries SELECT (jsonb_populate_record(d, jsonb_build_object("
+                  + "'id', gen_random_uuid(), 'event_id', 'evt_copy' || i,"
+                  + " 'updated_at', now() - interval '20 days'))).* FROM webhooks.deliveries d,"
+                  + " generate_series(1, $2) i WHERE d.merchant_id = $1")
+          .execute(Tuple.of(m.id(), copies))
+          .await()
+          .indefinitely();
+      assertEquals((long) copies, log.purgeFinished(AGE.toMillis()).await().indefinitely());
+      assertEquals(1, delivered(m));
     }
   }
 
@@ -108,7 +131,7 @@ class RetentionTest {
                             .getLong(0)
                         >= 1);
         retry.query("COMMIT").execute().await().indefinitely();
-        assertEquals(0, purge.get(10, TimeUnit.SECONDS));
+        assertEquals(0L, purge.get(10, TimeUnit.SECONDS));
       } finally {
         retry.close().await().indefinitely();
       }
