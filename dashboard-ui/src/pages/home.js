@@ -102,21 +102,20 @@ export function homePage(root, { merchant }) {
 }
 
 function credentials(merchant) {
-  const secret = h('input', {
-    id: 'api-secret',
-    class: 'secret-field mono',
-    type: 'password',
-    readonly: true,
-    value: merchant.api_secret,
-    'data-test-id': 'api-secret',
-    'aria-describedby': 'api-secret-hint',
-    spellcheck: 'false',
-    autocomplete: 'off',
-  });
-  const reveal = h('button', { type: 'button', class: 'ghost small', 'aria-pressed': 'false', 'aria-controls': 'api-secret', 'data-test-id': 'reveal-secret-button' }, 'Reveal');
+  // The secret is the element's text (integrations read it there), blurred on screen and silent to
+  // screen readers, which hear "hidden" instead, until revealed.
+  const secret = h('code', { id: 'api-secret', class: 'mono secret concealed', 'data-test-id': 'api-secret', 'aria-hidden': 'true' }, merchant.api_secret);
+  const hidden = h('span', { class: 'offscreen' }, 'hidden');
+  const reveal = h(
+    'button',
+    { type: 'button', class: 'ghost small', 'aria-pressed': 'false', 'aria-controls': 'api-secret', 'aria-describedby': 'api-secret-hint', 'data-test-id': 'reveal-secret-button' },
+    'Reveal',
+  );
   reveal.addEventListener('click', () => {
-    const shown = secret.type === 'password';
-    secret.type = shown ? 'text' : 'password';
+    const shown = !secret.classList.toggle('concealed');
+    if (shown) secret.removeAttribute('aria-hidden');
+    else secret.setAttribute('aria-hidden', 'true');
+    hidden.hidden = shown;
     reveal.textContent = shown ? 'Hide' : 'Reveal';
     reveal.setAttribute('aria-pressed', String(shown));
   });
@@ -126,16 +125,12 @@ function credentials(merchant) {
     h('h2', { id: 'credentials-title' }, 'API credentials'),
     h('p', { class: 'muted' }, 'Your server sends these as X-Api-Key and X-Api-Secret. Keep the secret on your server only.'),
     h(
-      'form',
-      { class: 'credentials-form', onsubmit: (e) => e.preventDefault() },
-      h(
       'dl',
       { class: 'credentials' },
       h('dt', {}, 'API key'),
       h('dd', {}, h('code', { class: 'mono', 'data-test-id': 'api-key' }, merchant.api_key), copyButton(() => merchant.api_key, 'API key')),
-      h('dt', {}, h('label', { for: 'api-secret' }, 'API secret')),
-      h('dd', {}, secret, reveal, copyButton(() => merchant.api_secret, 'API secret')),
-      ),
+      h('dt', {}, 'API secret'),
+      h('dd', {}, secret, hidden, reveal, copyButton(() => merchant.api_secret, 'API secret')),
     ),
     h('p', { class: 'muted small', id: 'api-secret-hint' }, 'The secret stays hidden until you reveal it; copying works either way.'),
   );

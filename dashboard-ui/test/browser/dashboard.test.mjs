@@ -149,13 +149,26 @@ describe('dashboard', { timeout: 600_000 }, () => {
 
   test('home shows the credentials and stats from real payments, updated live', async () => {
     assert.equal(await text(ID('api-key')), MERCHANT.key);
+    // The full secret is the element's text (as integrations read it), unreadable on screen and
+    // silent to screen readers until revealed.
     const secret = page.locator(ID('api-secret'));
-    assert.equal(await secret.inputValue(), MERCHANT.secret, 'the full secret is in the element');
-    assert.equal(await secret.getAttribute('type'), 'password', 'masked until revealed');
-    await page.click(ID('reveal-secret-button'));
-    assert.equal(await secret.getAttribute('type'), 'text');
-    await page.click(ID('reveal-secret-button'));
-    assert.equal(await secret.getAttribute('type'), 'password');
+    const reveal = page.locator(ID('reveal-secret-button'));
+    const credentials = page.locator(ID('api-credentials'));
+    const concealed = async () => {
+      assert.equal(await text(ID('api-secret')), MERCHANT.secret, 'the full secret is the text of the element');
+      const shown = await reveal.getAttribute('aria-pressed');
+      const filter = await secret.evaluate((el) => getComputedStyle(el).filter);
+      const spoken = await credentials.ariaSnapshot();
+      assert.equal(shown === 'true', filter === 'none', `aria-pressed ${shown} and the filter ${filter} agree`);
+      assert.equal(shown === 'true', spoken.includes(MERCHANT.secret), `aria-pressed ${shown}, and screen readers get:\n${spoken}`);
+      return shown !== 'true';
+    };
+    assert.ok(await concealed(), 'concealed until revealed');
+    assert.match(await credentials.ariaSnapshot(), /API secret[\s\S]*hidden/);
+    await reveal.click();
+    assert.ok(!(await concealed()), 'revealed');
+    await reveal.click();
+    assert.ok(await concealed(), 'concealed again');
     await page.locator(ID('api-credentials')).getByRole('button', { name: 'Copy API secret' }).click();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), MERCHANT.secret);
 
