@@ -14,12 +14,15 @@
   const script = document.currentScript;
   const defaultHost = script && script.src ? script.src : location.href;
   const ID = 'payment-gateway-modal';
+  // Every element of the modal starts from initial values, so a merchant's rules (`button{padding:…}`,
+  // `*{box-sizing:…}`, `iframe{border:…}`) do not reach it; the rules after the first give its own.
   const CSS =
+    `#${ID},#${ID} div,#${ID} button,#${ID} iframe,#${ID} i,#${ID} ::before,#${ID} ::after{all:initial}` +
     `#${ID}{position:fixed;inset:0;z-index:2147483647;display:flex;align-items:center;justify-content:center}` +
     `#${ID}>div{position:absolute;inset:0;background:rgba(15,23,42,.6)}` +
     `#${ID}>[role=dialog]{position:relative;inset:auto;width:min(440px,100%);height:min(700px,100%);background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 20px 50px rgba(0,0,0,.3)}` +
-    `#${ID} iframe{display:block;width:100%;height:100%;border:0}` +
-    `#${ID} button{position:absolute;top:8px;right:8px;width:40px;height:40px;border:0;border-radius:50%;background:#f1f5f9;color:#0f172a;font:24px/1 sans-serif;cursor:pointer}` +
+    `#${ID} iframe{display:block;width:100%;height:100%}` +
+    `#${ID} button{position:absolute;top:8px;right:8px;width:40px;height:40px;border-radius:50%;background:#f1f5f9;color:#0f172a;font:24px/1 sans-serif;text-align:center;cursor:pointer}` +
     `#${ID} button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}` +
     `@media(max-width:480px){#${ID}>[role=dialog]{width:100%;height:100%;border-radius:0}}`;
   // A constructed stylesheet, which a merchant's Content-Security-Policy without 'unsafe-inline'

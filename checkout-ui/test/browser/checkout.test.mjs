@@ -208,6 +208,48 @@ test('a merchant page whose Content-Security-Policy allows no inline style still
   await context.close();
 });
 
+test("a merchant's CSS for buttons and frames does not reach the modal: the close button keeps its size and place", async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+  await page.addStyleTag({
+    content:
+      'button{padding:12px 24px;min-width:120px;margin:16px;text-transform:uppercase;line-height:3;box-sizing:content-box}' +
+      'div,iframe{padding:20px;border:3px solid red;box-sizing:content-box}',
+  });
+  await page.click('#open-checkout');
+  await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
+  const layout = await page.evaluate(() => {
+    // The size and place the SDK gives its close button, as the browser read its stylesheet.
+    const rules = [...document.adoptedStyleSheets, ...document.styleSheets].flatMap((s) => [...s.cssRules]);
+    const { style } = rules.find((r) => r.selectorText === '#payment-gateway-modal button');
+    const modal = document.getElementById('payment-gateway-modal');
+    const box = (el) => el.getBoundingClientRect().toJSON();
+    const button = modal.querySelector('button');
+    return {
+      intended: { width: style.width, height: style.height, top: style.top, right: style.right },
+      button: box(button),
+      dialog: box(modal.querySelector('[role=dialog]')),
+      frame: box(modal.querySelector('iframe')),
+      textTransform: getComputedStyle(button).textTransform,
+    };
+  });
+  const { intended, button, dialog, frame } = layout;
+  assert.deepEqual(intended, { width: '40px', height: '40px', top: '8px', right: '8px' });
+  assert.deepEqual(
+    { width: `${button.width}px`, height: `${button.height}px`, top: `${button.top - dialog.top}px`, right: `${dialog.right - button.right}px` },
+    intended,
+    'the close button as the SDK styles it',
+  );
+  assert.equal(layout.textTransform, 'none');
+  assert.deepEqual(frame, dialog, 'the checkout fills the dialog');
+  await shot(page, '12-merchant-css');
+  await page.click(tid('close-modal-button'));
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('UPI success in the modal: processing state, confirmed onSuccess, then the modal closes', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
