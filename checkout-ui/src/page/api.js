@@ -27,10 +27,12 @@ async function call(path, init = {}) {
     throw new ApiError(0, 'NETWORK_ERROR', 'We could not read the answer of the payment service. Please try again.');
   }
   const err = (body && body.error) || {};
+  // A 5xx's description is for developers (a proxy's tells them to send the request again with the
+  // same Idempotency-Key): the shopper reads the page's own words instead.
   throw new ApiError(
     res.status,
     err.code || 'SERVER_ERROR',
-    err.description || 'Something went wrong on our side. Please try again in a moment.',
+    (res.status < 500 && err.description) || 'Something went wrong on our side. Please try again in a moment.',
     err.field,
   );
 }

@@ -40,6 +40,15 @@ const REFUSALS = {
   NOT_FOUND_ERROR: 'We could not find this order any more. Please go back to the shop and start again.',
 };
 
+// What the shopper reads when a payment request is refused. One without a clear answer keeps its
+// key (`unanswered`), so pressing Pay again cannot pay twice; the API's words there (a 409's, a
+// proxy's 502) speak to developers of Idempotency-Key.
+function refusal(e) {
+  if (e.status === 503) return 'Payments are unavailable right now. Please try again in a moment.';
+  if (mayHaveMadePayment(e)) return 'We could not confirm your payment. Press Pay again — you will not be charged twice.';
+  return REFUSALS[e.code] || e.message;
+}
+
 let submitting = false;
 let payLabel = 'Pay';
 // The last payment request that got no clear answer (`mayHaveMadePayment`): it may have made a
@@ -155,7 +164,7 @@ async function submit() {
     unanswered = mayHaveMadePayment(e) ? { key, body: text } : null;
     if (!unanswered) sent();
     if (e.status === 400 && e.field === 'order_id') await orderTaken(earlier && earlier.body !== text ? earlier : null);
-    else form.markServerFault(e.field, REFUSALS[e.code] || e.message);
+    else form.markServerFault(e.field, refusal(e));
   } finally {
     submitting = false;
     payButton.disabled = false;

@@ -523,7 +523,7 @@ test('Pay pressed again after two tries without an answer follows the payment th
   await page.click(tid('pay-button'));
   const error = page.locator(tid('error-message'));
   await error.waitFor();
-  assert.match(await error.textContent(), /could not reach the payment service/);
+  assert.match(await error.textContent(), /could not confirm your payment\. Press Pay again/);
   assert.equal(keys.length, 2);
 
   await page.click(tid('pay-button'));
@@ -533,6 +533,75 @@ test('Pay pressed again after two tries without an answer follows the payment th
   const paymentId = await page.locator(tid('payment-id')).textContent();
   const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
   assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [paymentId]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// What server/proxy.mjs answers when the API cannot be reached (503), and when it took the request
+// and gave no answer (502).
+const fromProxy = (status, description) => ({
+  status,
+  headers: { 'Retry-After': '1' },
+  contentType: 'application/json',
+  body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description } }),
+});
+const PROXY_503 = fromProxy(503, 'The payment service is not reachable right now.');
+const PROXY_502 = fromProxy(
+  502,
+  'The payment service did not answer; the request may have been carried out. Send it again with the same Idempotency-Key.',
+);
+
+test('a payment answered 502 by the proxy: the shopper is told to press Pay again, which follows the one payment made', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // The first try makes the payment and its answer is lost; so is the page's own resend's.
+  const keys = [];
+  await page.route('**/api/v1/payments/public', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) await route.fetch();
+    return keys.length <= 2 ? route.fulfill(PROXY_502) : route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  const error = page.locator(tid('error-message'));
+  await error.waitFor();
+  assert.doesNotMatch(await error.textContent(), /Idempotency/i);
+  assert.equal(await error.textContent(), 'We could not confirm your payment. Press Pay again — you will not be charged twice.');
+  assert.equal(keys.length, 2);
+
+  await page.click(tid('pay-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(keys.length, 3);
+  assert.equal(new Set(keys).size, 1, `one key for the three requests: ${keys}`);
+  const paymentId = await page.locator(tid('payment-id')).textContent();
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [paymentId]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the order answered 502 and a payment answered 503: the page says so in its own words', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  let orderCut = true;
+  await page.route(`**/api/v1/orders/${orderId}/public`, (route) => (orderCut ? route.fulfill(PROXY_502) : route.continue()));
+  await page.route('**/api/v1/payments/public', (route) => route.fulfill(PROXY_503));
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.locator(tid('error-state')).waitFor();
+  const error = page.locator(tid('error-message'));
+  assert.doesNotMatch(await error.textContent(), /Idempotency|carried out|send it again/i);
+  assert.match(await error.textContent(), /try again/);
+
+  orderCut = false;
+  await page.click(tid('retry-button'));
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await error.waitFor();
+  assert.equal(await error.textContent(), 'Payments are unavailable right now. Please try again in a moment.');
+  assert.ok(await page.locator(tid('upi-form')).isVisible());
   assert.deepEqual(problems, []);
   await context.close();
 });
