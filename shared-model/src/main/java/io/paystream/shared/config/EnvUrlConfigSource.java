@@ -31,8 +31,7 @@ public final class EnvUrlConfigSource implements ConfigSource {
     }
     String redis = env.get("REDIS_URL");
     if (redis != null && !redis.isBlank()) {
-      parse("REDIS_URL", redis.trim());
-      p.put("quarkus.redis.hosts", redis.trim());
+      p.put("quarkus.redis.hosts", redis(redis.trim()));
     }
     this.properties = Map.copyOf(p);
   }
@@ -65,6 +64,22 @@ public final class EnvUrlConfigSource implements ConfigSource {
       }
     }
     return p;
+  }
+
+  /**
+   * The Redis URL as the client is to read it. The client form-decodes its user and password, where
+   * a {@code +} would become a space: it is sent as {@code %2B}, so that a password reads the same
+   * as in {@code DATABASE_URL} (a generated one with {@code +} in it works in both).
+   */
+  static String redis(String url) {
+    String userInfo = parse("REDIS_URL", url).getRawUserInfo();
+    if (userInfo == null || userInfo.indexOf('+') < 0) {
+      return url;
+    }
+    int at = url.indexOf(userInfo + "@");
+    return url.substring(0, at)
+        + userInfo.replace("+", "%2B")
+        + url.substring(at + userInfo.length());
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.redis.client.impl.RedisURI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,20 @@ class EnvUrlConfigSourceTest {
     var p = new EnvUrlConfigSource(Map.of("REDIS_URL", "redis://cache:6380/2")).getProperties();
     assertEquals("redis://cache:6380/2", p.get("quarkus.redis.hosts"));
     assertEquals(Map.of(), new EnvUrlConfigSource(Map.of()).getProperties());
+  }
+
+  @Test
+  void aPlusInTheRedisPasswordReachesTheClientAsAPlus() {
+    // As in DATABASE_URL: a generated password with + in it, and one percent-encoded.
+    String hosts =
+        new EnvUrlConfigSource(Map.of("REDIS_URL", "redis://app:Zm9v+YmFy%2B%20x@cache:6380/2"))
+            .getProperties()
+            .get("quarkus.redis.hosts");
+    RedisURI read = new RedisURI(hosts);
+    assertEquals("app", read.user());
+    assertEquals("Zm9v+YmFy+ x", read.password());
+    assertEquals(2, read.select());
+    assertEquals("cache", read.socketAddress().host());
   }
 
   @Test
