@@ -38,6 +38,13 @@ public interface WebhooksConfig {
     int maxInFlightPerEndpoint();
 
     /**
+     * Attempts this instance makes at once to one merchant's endpoints; by default half of {@code
+     * max-in-flight}, so that a merchant whose many endpoints hang (a platform's shared receiver
+     * down) never holds the slots other merchants' deliveries need.
+     */
+    OptionalInt maxInFlightPerMerchant();
+
+    /**
      * HTTP connections this instance keeps open to one host and port; by default as many as its
      * attempts in flight, so that endpoints sharing a host (a receiving service many merchants use)
      * never wait for each other's connections: each is held to its own share of attempts instead.

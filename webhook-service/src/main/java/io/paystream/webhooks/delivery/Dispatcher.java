@@ -67,7 +67,7 @@ public class Dispatcher {
   /** Attempts each delivery now; the caller has leased them to this instance. */
   public void dispatch(List<DueDelivery> leased) {
     for (DueDelivery d : leased) {
-      inFlight.start(d.endpointId());
+      inFlight.start(d.merchantId(), d.endpointId());
       Instant attemptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
       Uni.createFrom()
           .deferred(() -> attempt(d, attemptedAt)) // whatever goes wrong ends as a failed attempt
@@ -94,7 +94,7 @@ public class Dispatcher {
   }
 
   private void done(DueDelivery d, Instant attemptedAt, DeliveryResult result) {
-    if (inFlight.finish(d.endpointId())) {
+    if (inFlight.finish(d.merchantId(), d.endpointId())) {
       scheduler.wake();
     }
     latency.record(result.latencyMs(), TimeUnit.MILLISECONDS);

@@ -35,8 +35,9 @@ public class DeliveryRepository {
    * Redis lost its streams comes back up to a day after it happened, and is no news to an endpoint
    * added since. A minute's leeway covers clocks that differ between services. As many rows as this
    * instance has room for ({@code $11} in all, {@code $12} per endpoint less what it runs there,
-   * {@code $9}/{@code $10}) are leased to it at once ({@code $7}/{@code $8}), so that their first
-   * attempt needs no claim; the others wait for a claim, parked if their endpoint has no room here.
+   * {@code $9}/{@code $10}, {@code $16} per merchant less what it runs for it, {@code $14}/{@code
+   * $15}) are leased to it at once ({@code $7}/{@code $8}), so that their first attempt needs no
+   * claim; the others wait for a claim, parked if their endpoint or merchant has no room here.
    */
   private static final String CREATE_SQL =
       "WITH ev AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
@@ -49,20 +50,25 @@ public class DeliveryRepository {
           + " e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL"
           + " AND (e.events IS NULL OR ev.event_type = ANY (e.events))"
           + " AND e.created_at <= ev.occurred_at + interval '1 minute'),"
+          // Room per endpoint, then per merchant among the rows its endpoints have room for.
+          + " y AS (SELECT x.*, x.rn_endpoint <= $12 - coalesce(b.n, 0) AS fits_endpoint FROM x"
+          + " LEFT JOIN unnest($9::uuid[], $10::int[]) AS b(endpoint_id, n)"
+          + " ON b.endpoint_id = x.endpoint_id),"
+          + " z AS (SELECT y.*, y.fits_endpoint AND row_number() OVER (PARTITION BY y.merchant_id,"
+          + " y.fits_endpoint ORDER BY y.ord, y.endpoint_id) <= $16 - coalesce(bm.n, 0) AS fits"
+          + " FROM y LEFT JOIN unnest($14::uuid[], $15::int[]) AS bm(merchant_id, n)"
+          + " ON bm.merchant_id = y.merchant_id),"
           + " ins AS (INSERT INTO "
           + Tables.DELIVERIES
           + " AS d (id, merchant_id, endpoint_id, endpoint_url, event_id, event_type, payload,"
           + " request_id, status, attempts, next_retry_at, run_at, lease_token, parked,"
-          + " created_at, updated_at) SELECT gen_random_uuid(), x.merchant_id, x.endpoint_id,"
-          + " x.url, x.event_id, x.event_type, x.payload, x.request_id, 'pending', 0, $6,"
+          + " created_at, updated_at) SELECT gen_random_uuid(), z.merchant_id, z.endpoint_id,"
+          + " z.url, z.event_id, z.event_type, z.payload, z.request_id, 'pending', 0, $6,"
           + " CASE WHEN l.lease THEN $7 ELSE $6 END, CASE WHEN l.lease THEN $8::uuid END,"
-          + " l.leasing AND NOT l.fits, $6, $6"
-          + " FROM x LEFT JOIN unnest($9::uuid[], $10::int[]) AS b(endpoint_id, n)"
-          + " ON b.endpoint_id = x.endpoint_id"
-          + " CROSS JOIN LATERAL (SELECT $7::timestamptz IS NOT NULL AS leasing,"
-          + " x.rn_endpoint <= $12 - coalesce(b.n, 0) AS fits) f"
-          + " CROSS JOIN LATERAL (SELECT f.leasing AND f.fits AND x.rn_all <= $11 AS lease,"
-          + " f.leasing, f.fits) l"
+          + " l.leasing AND NOT z.fits, $6, $6"
+          + " FROM z CROSS JOIN LATERAL (SELECT $7::timestamptz IS NOT NULL AS leasing) f"
+          + " CROSS JOIN LATERAL (SELECT f.leasing AND z.fits AND z.rn_all <= $11 AS lease,"
+          + " f.leasing) l"
           + " ON CONFLICT ON CONSTRAINT deliveries_once_per_event_and_endpoint DO NOTHING"
           + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.endpoint_url, d.event_id,"
           + " d.event_type, d.lease_token, d.request_id)"
@@ -78,8 +84,9 @@ public class DeliveryRepository {
 
   /**
    * Leases due deliveries, oldest due first, within the room this instance has per endpoint ({@code
-   * $4}/{@code $5} in flight of {@code $6}), and parks the due ones it met whose endpoint has no
-   * room. Two sources, each read through its own index and never further than one batch:
+   * $4}/{@code $5} in flight of {@code $6}) and per merchant ({@code $10}/{@code $11} of {@code
+   * $12}), and parks the due ones it met whose endpoint or merchant has no room. Two sources, each
+   * read through its own index and never further than one batch:
    *
    * <ul>
    *   <li>{@code h}: the head of the shared queue of due deliveries (not parked), {@code $3} rows;
@@ -107,21 +114,28 @@ public class DeliveryRepository {
           + ", pe AS (SELECT endpoint_id FROM (SELECT endpoint_id, depth AS o FROM pa"
           + " UNION ALL SELECT endpoint_id, $3 + depth FROM pb) w"
           + " WHERE endpoint_id IS NOT NULL ORDER BY o LIMIT $3),"
-          + " h AS (SELECT id, endpoint_id, run_at, false AS parked FROM "
+          + " h AS (SELECT id, merchant_id, endpoint_id, run_at, false AS parked FROM "
           + Tables.DELIVERIES
           + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
           + " ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED),"
-          + " p AS (SELECT x.id, x.endpoint_id, x.run_at, true AS parked FROM (SELECT endpoint_id"
-          + " FROM pe WHERE endpoint_id <> ALL ($2::uuid[])) pe"
-          + " CROSS JOIN LATERAL (SELECT d.id, d.endpoint_id, d.run_at FROM "
+          + " p AS (SELECT x.id, x.merchant_id, x.endpoint_id, x.run_at, true AS parked FROM"
+          + " (SELECT endpoint_id FROM pe WHERE endpoint_id <> ALL ($2::uuid[])) pe"
+          + " CROSS JOIN LATERAL (SELECT d.id, d.merchant_id, d.endpoint_id, d.run_at FROM "
           + Tables.DELIVERIES
           + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
           + " ORDER BY d.run_at LIMIT $6 FOR UPDATE SKIP LOCKED) x),"
-          + " k AS (SELECT c.id, c.run_at, c.parked, c.rn <= $6 - coalesce(b.n, 0) AS fits"
+          // Room per endpoint, then per merchant among the rows its endpoints have room for.
+          + " ke AS (SELECT c.id, c.merchant_id, c.run_at, c.parked,"
+          + " c.rn <= $6 - coalesce(b.n, 0) AS fits_endpoint"
           + " FROM (SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id"
           + " ORDER BY c.run_at, c.id) AS rn FROM (SELECT * FROM h UNION ALL SELECT * FROM p) c) c"
           + " LEFT JOIN unnest($4::uuid[], $5::int[]) AS b(endpoint_id, n)"
           + " ON b.endpoint_id = c.endpoint_id),"
+          + " k AS (SELECT ke.id, ke.run_at, ke.parked, ke.fits_endpoint AND row_number() OVER"
+          + " (PARTITION BY ke.merchant_id, ke.fits_endpoint ORDER BY ke.run_at, ke.id)"
+          + " <= $12 - coalesce(bm.n, 0) AS fits FROM ke"
+          + " LEFT JOIN unnest($10::uuid[], $11::int[]) AS bm(merchant_id, n)"
+          + " ON bm.merchant_id = ke.merchant_id),"
           + " r AS (SELECT id FROM k WHERE fits ORDER BY run_at LIMIT $3),"
           + " pk AS (UPDATE "
           + Tables.DELIVERIES
@@ -226,7 +240,7 @@ public class DeliveryRepository {
 
   /**
    * Creates the deliveries of a batch of events. With a lease ({@code until} set), up to {@code
-   * free} rows are leased to this instance, within each endpoint's room.
+   * free} rows are leased to this instance, within each endpoint's and merchant's room.
    */
   public Uni<Created> create(List<NewEvent> events, Lease lease, int free, Room room) {
     int n = events.size();
@@ -257,8 +271,9 @@ public class DeliveryRepository {
             .addOffsetDateTime(Rows.timestamp(lease.now()))
             .addOffsetDateTime(Rows.timestamp(lease.until()))
             .addUUID(lease.token());
-    addBusy(args, room).addInteger(free).addInteger(room.perEndpoint());
+    addCounts(args, room.busy()).addInteger(free).addInteger(room.perEndpoint());
     args.addArrayOfOffsetDateTime(occurred);
+    addCounts(args, room.busyMerchants()).addInteger(room.perMerchant());
     return pool.preparedQuery(CREATE_SQL)
         .execute(args)
         .map(
@@ -276,15 +291,21 @@ public class DeliveryRepository {
 
   /**
    * The attempts this instance is making per endpoint ({@code busy}, with those at their share also
-   * in {@code full}) and the share, the most it makes to one endpoint at once.
+   * in {@code full}) and the share, the most it makes to one endpoint at once; the same per
+   * merchant.
    */
-  public record Room(Set<UUID> full, Map<UUID, Integer> busy, int perEndpoint) {}
+  public record Room(
+      Set<UUID> full,
+      Map<UUID, Integer> busy,
+      int perEndpoint,
+      Map<UUID, Integer> busyMerchants,
+      int perMerchant) {}
 
-  private static Tuple addBusy(Tuple args, Room room) {
-    UUID[] ids = room.busy().keySet().toArray(UUID[]::new);
+  private static Tuple addCounts(Tuple args, Map<UUID, Integer> busy) {
+    UUID[] ids = busy.keySet().toArray(UUID[]::new);
     Integer[] counts = new Integer[ids.length];
     for (int i = 0; i < ids.length; i++) {
-      counts[i] = room.busy().get(ids[i]);
+      counts[i] = busy.get(ids[i]);
     }
     return args.addArrayOfUUID(ids).addArrayOfInteger(counts);
   }
@@ -294,8 +315,9 @@ public class DeliveryRepository {
 
   /**
    * Leases up to {@code limit} due deliveries to this instance, and parks the due ones it meets
-   * whose endpoint has no room here. Parked deliveries are looked for from the endpoint id {@code
-   * walkFrom} on (wrapping around): a random one spreads the claims over all the parked backlogs.
+   * whose endpoint or merchant has no room here. Parked deliveries are looked for from the endpoint
+   * id {@code walkFrom} on (wrapping around): a random one spreads the claims over all the parked
+   * backlogs.
    */
   public Uni<Claimed> claim(int limit, Room room, Lease lease, UUID walkFrom) {
     return pool.preparedQuery(CLAIM_SQL)
@@ -327,11 +349,12 @@ public class DeliveryRepository {
             .addOffsetDateTime(Rows.timestamp(lease.now()))
             .addArrayOfUUID(room.full().toArray(UUID[]::new))
             .addInteger(limit);
-    return addBusy(args, room)
+    addCounts(args, room.busy())
         .addInteger(room.perEndpoint())
         .addOffsetDateTime(Rows.timestamp(lease.until()))
         .addUUID(lease.token())
         .addUUID(walkFrom);
+    return addCounts(args, room.busyMerchants()).addInteger(room.perMerchant());
   }
 
   /** When the next delivery falls due after {@code now} (or a lease ends), or {@code null}. */

@@ -71,7 +71,7 @@ class IsolationTest {
    * Publishes {@code events} payment events of {@code m} and checks each reached {@code path} once,
    * all within 10 s and 99 % within 3 s of being published.
    */
-  private static void assertDeliveredPromptly(
+  static void assertDeliveredPromptly(
       Publisher pub, Merchant m, Receiver receiver, String path, int events) {
     Map<String, Long> publishedAt = new HashMap<>();
     long start = System.currentTimeMillis();

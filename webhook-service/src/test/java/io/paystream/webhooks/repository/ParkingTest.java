@@ -115,7 +115,7 @@ class ParkingTest {
     sql("ANALYZE webhooks.deliveries", Tuple.tuple());
 
     int share = share();
-    Room slowFull = new Room(Set.of(slow), Map.of(slow, share), share);
+    Room slowFull = room(Set.of(slow), Map.of(slow, share));
     List<Long> readPerRound = new ArrayList<>();
     while (leased(other) < 3 && readPerRound.size() < 40) {
       readPerRound.add(rowsReadByClaim(slowFull));
@@ -139,19 +139,19 @@ class ParkingTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<UUID> dueOrder = insertDue(slow, 20, now.minus(Duration.ofMinutes(5)));
     int share = share();
-    Claimed first = claim(new Room(Set.of(slow), Map.of(slow, share), share));
+    Claimed first = claim(room(Set.of(slow), Map.of(slow, share)));
     assertEquals(0, first.leased().size());
     assertEquals(20, first.parked());
     assertEquals(20, parked(slow));
 
     // This instance gets room for three more attempts there: the three oldest come back.
-    Claimed three = claim(new Room(Set.of(), Map.of(slow, share - 3), share));
+    Claimed three = claim(room(Set.of(), Map.of(slow, share - 3)));
     assertEquals(Set.copyOf(dueOrder.subList(0, 3)), ids(three.leased()));
     assertEquals(0, three.parked());
     assertEquals(17, parked(slow));
 
     // Another instance, attempting nothing there, takes up to its share of the next ones.
-    Claimed next = claim(new Room(Set.of(), Map.of(), share));
+    Claimed next = claim(room(Set.of(), Map.of()));
     assertEquals(Set.copyOf(dueOrder.subList(3, 3 + Math.min(share, 17))), ids(next.leased()));
     assertEquals(17 - Math.min(share, 17), parked(slow));
   }
@@ -161,7 +161,7 @@ class ParkingTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     insertDue(slow, 20, now.minus(Duration.ofMinutes(5)));
     int share = share();
-    claim(new Room(Set.of(slow), Map.of(slow, share), share));
+    claim(room(Set.of(slow), Map.of(slow, share)));
     assertEquals(20, parked(slow), "behind their endpoint's share");
     insertDue(other, 3, now.minusSeconds(10)); // due, and any instance may take them
     insertDue(other, 4, now.plus(Duration.ofHours(1))); // not due yet
@@ -195,26 +195,73 @@ class ParkingTest {
   @Test
   void newDeliveriesOfAnEndpointWithoutRoomAreParkedAtOnceTheOthersLeased() {
     int share = share();
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    Lease lease = new Lease(UUID.randomUUID(), now, now.plusSeconds(30));
-    NewEvent event =
-        new NewEvent(
-            "evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16),
-            merchant.id(),
-            "payment.success",
-            "{}".getBytes(StandardCharsets.UTF_8),
-            null,
-            now);
-    DeliveryRepository.Created created =
-        deliveries
-            .create(List.of(event), lease, 100, new Room(Set.of(slow), Map.of(slow, share), share))
-            .await()
-            .atMost(Duration.ofSeconds(10));
+    DeliveryRepository.Created created = createOneEvent(room(Set.of(slow), Map.of(slow, share)));
 
     assertEquals(List.of(other), created.leased().stream().map(DueDelivery::endpointId).toList());
     assertEquals(1, created.waiting());
     assertEquals(1, parked(slow));
     assertEquals(0, parked(other));
+  }
+
+  @Test
+  void aMerchantAtItsShareHasItsDueDeliveriesParkedWhileAnotherMerchantsAreLeased() {
+    Merchant second = new Publisher(streams).merchant("whsec_test_abc123");
+    UUID elsewhere = UUID.fromString(Publisher.endpoint(second, "http://127.0.0.1:9/elsewhere"));
+    try {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      List<UUID> first = insertDue(other, 5, now.minusSeconds(10)); // due before the others
+      List<UUID> others = insertDue(second.id(), elsewhere, 3, now.minusSeconds(5));
+      int perMerchant = 4;
+      // This instance runs as many attempts for the first merchant as it may (its endpoints all
+      // hang, say), none at this endpoint.
+      Claimed claimed =
+          claim(
+              new Room(
+                  Set.of(), Map.of(), share(), Map.of(merchant.id(), perMerchant), perMerchant));
+      assertEquals(Set.copyOf(others), ids(claimed.leased()));
+      assertEquals(5, claimed.parked());
+      assertEquals(5, parked(other), "out of the shared queue until the merchant has room");
+
+      // Room for two more of the first merchant's attempts: its two oldest come back.
+      Claimed two =
+          claim(
+              new Room(
+                  Set.of(),
+                  Map.of(),
+                  share(),
+                  Map.of(merchant.id(), perMerchant - 2),
+                  perMerchant));
+      assertEquals(Set.copyOf(first.subList(0, 2)), ids(two.leased()));
+      assertEquals(3, parked(other));
+    } finally {
+      sql("DELETE FROM webhooks.deliveries WHERE merchant_id = $1", Tuple.of(second.id()));
+    }
+  }
+
+  @Test
+  void aMerchantsShareIsSpentOnlyOnDeliveriesItsEndpointsHaveRoomFor() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    insertDue(slow, 10, now.minusSeconds(20)); // first due, but their endpoint is at its share
+    List<UUID> due = insertDue(other, 5, now.minusSeconds(10));
+    int share = share();
+    // The merchant's attempts in flight are the slow endpoint's; two more fit in its share.
+    Claimed claimed =
+        claim(
+            new Room(
+                Set.of(slow), Map.of(slow, share), share, Map.of(merchant.id(), share), share + 2));
+    assertEquals(Set.copyOf(due.subList(0, 2)), ids(claimed.leased()));
+    assertEquals(10, parked(slow));
+    assertEquals(3, parked(other));
+  }
+
+  @Test
+  void newDeliveriesOfAMerchantWithoutRoomAreParkedAtOnce() {
+    // Both endpoints have room; the merchant has room for one more attempt.
+    DeliveryRepository.Created created =
+        createOneEvent(new Room(Set.of(), Map.of(), share(), Map.of(merchant.id(), 1), 2));
+    assertEquals(1, created.leased().size());
+    assertEquals(1, created.waiting());
+    assertEquals(1, parked(slow) + parked(other));
   }
 
   @Test
@@ -241,7 +288,7 @@ class ParkingTest {
         Tuple.of(endpoints.toArray(UUID[]::new)));
     int share = share();
     Set<UUID> noRoom = Set.of(endpoints.get(0), endpoints.get(1));
-    Room room = new Room(noRoom, Map.of(endpoints.get(0), share, endpoints.get(1), share), share);
+    Room room = room(noRoom, Map.of(endpoints.get(0), share, endpoints.get(1), share));
 
     // Started at the lowest id, a claim meets only the two without room, every time.
     assertEquals(Set.of(), endpointsOf(claim(2, room, LOWEST)));
@@ -252,8 +299,28 @@ class ParkingTest {
     UUID highest = new UUID(-1L, -1L);
     assertEquals(
         Set.of(endpoints.get(0), endpoints.get(1)),
-        endpointsOf(claim(2, new Room(Set.of(), Map.of(), share), highest)));
+        endpointsOf(claim(2, room(Set.of(), Map.of()), highest)));
     assertEquals(1, parked(endpoints.get(4)));
+  }
+
+  /**
+   * Creates the deliveries of one new event of the merchant (one per endpoint), leasing within
+   * {@code room}.
+   */
+  private DeliveryRepository.Created createOneEvent(Room room) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    NewEvent event =
+        new NewEvent(
+            "evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16),
+            merchant.id(),
+            "payment.success",
+            "{}".getBytes(StandardCharsets.UTF_8),
+            null,
+            now);
+    return deliveries
+        .create(List.of(event), new Lease(UUID.randomUUID(), now, now.plusSeconds(30)), 100, room)
+        .await()
+        .atMost(Duration.ofSeconds(10));
   }
 
   private static Set<UUID> endpointsOf(Claimed claimed) {
@@ -264,11 +331,20 @@ class ParkingTest {
     return config.delivery().maxInFlightPerEndpoint();
   }
 
+  /** Room for the attempts in flight per endpoint {@code busy}, none for a merchant yet. */
+  private Room room(Set<UUID> full, Map<UUID, Integer> busy) {
+    return new Room(full, busy, share(), Map.of(), Integer.MAX_VALUE);
+  }
+
   /**
    * Inserts {@code n} pending deliveries due 1 ms apart from {@code from}, in no particular order
    * on disk (as in a table that has lived a while); their ids in due order.
    */
   private List<UUID> insertDue(UUID endpoint, int n, Instant from) {
+    return insertDue(merchant.id(), endpoint, n, from);
+  }
+
+  private List<UUID> insertDue(UUID merchantId, UUID endpoint, int n, Instant from) {
     List<UUID> ids = randomIds(n);
     sql(
         "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
@@ -279,7 +355,7 @@ class ParkingTest {
             + " $4 + (d.ord - 1) * interval '1 millisecond', $4, $4"
             + " FROM unnest($1::uuid[]) WITH ORDINALITY AS d(id, ord) "
             + SCATTERED,
-        Tuple.of(ids.toArray(UUID[]::new), merchant.id(), endpoint, Rows.timestamp(from)));
+        Tuple.of(ids.toArray(UUID[]::new), merchantId, endpoint, Rows.timestamp(from)));
     return ids;
   }
 

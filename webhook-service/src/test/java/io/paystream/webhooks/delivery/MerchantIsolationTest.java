@@ -1,0 +1,60 @@
+package io.paystream.webhooks.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.webhooks.Publisher;
+import io.paystream.webhooks.Publisher.Merchant;
+import io.paystream.webhooks.Receiver;
+import io.paystream.webhooks.Receiver.Answer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A merchant whose endpoints all hang holds at most its share of this instance's attempts (half of
+ * them by default), and other merchants' deliveries go on at full speed meanwhile.
+ */
+@QuarkusTest
+@TestProfile(MerchantIsolationTest.FewSlots.class)
+class MerchantIsolationTest {
+  /** 24 attempts at once in all, 8 per endpoint: three hanging endpoints could take them all. */
+  public static class FewSlots implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("paystream.delivery.max-in-flight", "24");
+    }
+  }
+
+  @Inject RedisStreams streams;
+
+  @Test
+  void aMerchantWhoseEndpointsAllHangDoesNotSlowAnotherMerchantsDeliveries() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant stuck = pub.merchant("whsec_test_abc123");
+    Merchant healthy = pub.merchant("whsec_test_abc123");
+    try (Receiver hanging = Receiver.start();
+        Receiver fine = Receiver.start()) {
+      for (int i = 0; i < 3; i++) {
+        hanging.answer("/hang-" + i, new Answer(200, 60_000, "too late"));
+        Publisher.endpoint(stuck, hanging.url("/hang-" + i));
+      }
+      Publisher.endpoint(healthy, fine.url("/fast"));
+      long start = System.currentTimeMillis();
+      for (int i = 0; i < 40; i++) {
+        pub.paymentSuccess(stuck.id());
+      }
+      IsolationTest.assertDeliveredPromptly(pub, healthy, fine, "/fast", 30);
+      // While its first attempts hang (5 s), the merchant holds no more than its share.
+      long stuckAtOnce = 0;
+      for (int i = 0; i < 3; i++) {
+        stuckAtOnce +=
+            hanging.hits("/hang-" + i).stream().filter(h -> h.atMillis() < start + 4_000).count();
+      }
+      assertTrue(stuckAtOnce <= 12, stuckAtOnce + " attempts at once for the hanging merchant");
+    }
+  }
+}
