@@ -66,13 +66,25 @@ class PaymentResourceTest {
     Api.merchant().get("/api/v1/orders/" + order).then().body("status", equalTo("attempted"));
   }
 
+  @Test
+  void aVpaMayHoldDotsUnderscoresAndDashesBeforeItsBank() {
+    Api.merchant()
+        .body(Api.upi(Api.order(1_000), "Jo.hn_Doe-99@okAxis2"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201)
+        .body("vpa", equalTo("Jo.hn_Doe-99@okAxis2"));
+  }
+
   @ParameterizedTest
   @CsvSource({
     "4111 1111 1111 1111,visa,1111",
     "5555-5555-5555-4444,mastercard,4444",
     "378282246310005,amex,0005",
     "6011111111111117,rupay,1117",
-    "3530111333300000,unknown,0000"
+    "3530111333300000,unknown,0000",
+    "4222222222222,visa,2222",
+    "4111 1111 1111 1111 110,visa,1110"
   })
   void cardPaymentKeepsOnlyNetworkAndLastFour(String number, String network, String last4) {
     String year = String.valueOf(YearMonth.now(ZoneOffset.UTC).getYear() % 100 + 2);
@@ -100,6 +112,16 @@ class PaymentResourceTest {
             + now.getYear()
             + ",\"cvv\":\"1234\"}}";
     Api.merchant().body(body).post("/api/v1/payments").then().statusCode(201);
+    // A two-digit year as a number is 20YY, as it is as a string.
+    String twoDigits =
+        "{\"order_id\":\""
+            + Api.order(1_000)
+            + "\",\"method\":\"card\",\"card\":{\"number\":\"4111111111111111\",\"expiry_month\":"
+            + now.getMonthValue()
+            + ",\"expiry_year\":"
+            + now.getYear() % 100
+            + ",\"cvv\":\"123\"}}";
+    Api.merchant().body(twoDigits).post("/api/v1/payments").then().statusCode(201);
     // Anything else that is not a string is refused in words that say what is taken.
     for (String month : new String[] {"12.0", "true", "[12]"}) {
       Api.merchant()
@@ -125,6 +147,9 @@ class PaymentResourceTest {
     expect(Api.card(order, "4111111111111112", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "411111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "4111x111111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
+    // 20 digits, though the Luhn check passes.
+    expect(
+        Api.card(order, "65211111111111111114", "12", "30", "123"), "INVALID_CARD", "card.number");
     // An expired card names the part in the past: the year, or within this year the month.
     YearMonth now = YearMonth.now(ZoneOffset.UTC);
     expect(
@@ -313,15 +338,29 @@ class PaymentResourceTest {
         .header("Access-Control-Allow-Methods", org.hamcrest.Matchers.containsString("POST"));
     given()
         .contentType(ContentType.JSON)
+        .header("Origin", "https://shop.example")
         .body(Api.upi("order_doesnotexist00", "a@b"))
         .post("/api/v1/payments/public")
         .then()
-        .statusCode(404);
+        .statusCode(404)
+        .header("Access-Control-Allow-Origin", "*");
+    // Refusals reach the shop's page too: the checkout shows their reasons.
+    given()
+        .contentType(ContentType.JSON)
+        .header("Origin", "https://shop.example")
+        .body(Api.upi(order, "not a vpa"))
+        .post("/api/v1/payments/public")
+        .then()
+        .statusCode(400)
+        .header("Access-Control-Allow-Origin", "*")
+        .body("error.code", equalTo("INVALID_VPA"));
     assertTrue(
         given()
+            .header("Origin", "https://shop.example")
             .get("/api/v1/payments/pay_unknown0000000000/public")
             .then()
             .statusCode(404)
+            .header("Access-Control-Allow-Origin", "*")
             .extract()
             .asString()
             .contains("NOT_FOUND_ERROR"));
