@@ -65,17 +65,23 @@ public record EventEnvelope(
   /**
    * Decodes an entry.
    *
-   * @throws IllegalArgumentException when it is not an envelope of a known type
+   * @throws UnknownTypeException when it is an envelope of a type this release does not know (one a
+   *     newer release writes)
+   * @throws IllegalArgumentException when it is not an envelope
    */
   public static EventEnvelope decode(String json) {
     JsonNode node = Json.parse(json);
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not an event envelope");
     }
-    EventType type = EventType.fromWireName(node.path("type").asText(null));
+    String typeName = node.path("type").asText(null);
     String id = node.path("id").asText(null);
-    if (type == null || id == null) {
-      throw new IllegalArgumentException("event envelope without a known type or an id");
+    if (typeName == null || id == null) {
+      throw new IllegalArgumentException("event envelope without a type or an id");
+    }
+    EventType type = EventType.fromWireName(typeName);
+    if (type == null) {
+      throw new UnknownTypeException(typeName);
     }
     return new EventEnvelope(
         id,
@@ -84,6 +90,15 @@ public record EventEnvelope(
         textOrNull(node.get("merchant_id")),
         textOrNull(node.get("request_id")),
         node.path("data"));
+  }
+
+  /** An envelope of a type this release does not know. */
+  public static final class UnknownTypeException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownTypeException(String type) {
+      super("an event of an unknown type: " + type);
+    }
   }
 
   private static String textOrNull(JsonNode node) {

@@ -268,6 +268,16 @@ public final class StreamConsumer {
     EventEnvelope event;
     try {
       event = EventEnvelope.decode(entry.payload());
+    } catch (EventEnvelope.UnknownTypeException e) {
+      // Written by a newer release (a rolling upgrade under way): left pending, so that a replica
+      // that knows the type takes it over; dead-lettered, like any entry that keeps failing, once
+      // delivered too often.
+      failed.incrementAndGet();
+      LOG.warnf(
+          "%s: entry %s is %s; left pending for a newer replica",
+          name(), entry.id(), e.getMessage());
+      done(entry);
+      return;
     } catch (RuntimeException e) {
       LOG.errorf("%s: entry %s is not an event envelope; dead-lettering it", name(), entry.id());
       deadLetter(entry, "undecodable");

@@ -79,6 +79,9 @@ class EventEnvelopeTest {
   @Test
   void refusesEntriesThatAreNotEnvelopes() {
     assertThrows(IllegalArgumentException.class, () -> EventEnvelope.decode("{\"type\":\"nope\"}"));
+    assertThrows(
+        EventEnvelope.UnknownTypeException.class,
+        () -> EventEnvelope.decode("{\"id\":\"evt_1\",\"type\":\"payment.future\"}"));
     assertThrows(IllegalArgumentException.class, () -> EventEnvelope.decode("[1]"));
     assertThrows(IllegalArgumentException.class, () -> EventEnvelope.decode("not json"));
   }

@@ -154,6 +154,38 @@ class DeadLetterTest {
     }
   }
 
+  @Test
+  void anEventOfATypeThisReleaseDoesNotKnowIsLeftForANewerReplicaBeforeTheDeadLetters() {
+    RedisStreams streams = redis.streams;
+    streams.ensureGroup(STREAM, GROUP).await().atMost(WAIT);
+    // Written by a newer release during a rolling upgrade.
+    String future =
+        "{\"id\":\"evt_future0000000001\",\"type\":\"payment.future\","
+            + "\"created_at\":\"2026-12-06T00:00:00Z\",\"merchant_id\":null,\"data\":{}}";
+    streams.add(STREAM, 1_000, future).await().atMost(WAIT);
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    StreamConsumer old =
+        recording(
+            ConsumerOptions.of(STREAM, GROUP, "old")
+                .withClaimMinIdleMillis(1_000)
+                .withClaimIntervalMillis(200)
+                .withMaxDeliveries(3),
+            handled);
+    old.start();
+    try {
+      await().atMost(WAIT).until(() -> old.failedCount() >= 1);
+      assertEquals(
+          0, old.deadLetteredCount(), "dead-lettered before a newer replica could take it");
+      assertEquals(1, pending(), "left pending in the group");
+      // No replica that knows the type comes: once delivered too often, it is dead-lettered.
+      awaitOnlyDeadLetter(future);
+      assertEquals(0, pending());
+      assertEquals(Set.of(), handled);
+    } finally {
+      old.stop();
+    }
+  }
+
   /** A consumer that records the ids of the events it handles. */
   private StreamConsumer recording(ConsumerOptions options, Set<String> handled) {
     return new StreamConsumer(
