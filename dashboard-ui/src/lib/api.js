@@ -90,31 +90,43 @@ export function outcomeUnknown(err) {
 }
 
 /**
- * Idempotency-Keys for an action a person may send again: a fresh key for each new request, and
- * the same key while the same request's outcome is unknown, so that sending it again after a
- * timeout or a 502 replays the first answer instead of doing the work twice.
+ * Whether a changed request sent with the key of an earlier attempt whose outcome was unknown was
+ * refused for it (422 IDEMPOTENCY_KEY_MISMATCH): the service holds that key for another request, so
+ * the earlier attempt was carried out (or still runs). Nothing was done for this one.
+ */
+export function earlierAttemptDone(err) {
+  return err.status === 422 && err.code === 'IDEMPOTENCY_KEY_MISMATCH';
+}
+
+/**
+ * Idempotency-Keys for actions a person may send again (a payment's refund, a new endpoint): while
+ * the outcome of an action's last attempt is unknown, its next attempt reuses that key whatever its
+ * body, so that sending it again after a timeout or a 502 replays the first answer, or, when a
+ * reason or URL was changed in between, is refused (see `earlierAttemptDone`) instead of doing the
+ * work twice. A definite answer (2xx, or a 4xx other than 409) ends the action: the next attempt is
+ * a new one, with a new key.
  *
  * ```js
  * const keys = resendKeys();
- * const refund = await keys.send(JSON.stringify(body), (key) => api('POST', '/refunds', body, { idempotencyKey: key }));
+ * const refund = await keys.send(paymentId, (key) => api('POST', `/payments/${paymentId}/refunds`, body, { idempotencyKey: key }));
  * ```
  */
 export function resendKeys() {
-  let last = null;
+  const keys = new Map(); // action → the key of its last attempt, while that one's outcome is unknown
   return {
     /**
-     * Sends the request with this fingerprint (its target and body, say) through `request(key)`,
-     * with the key of the same request sent before when that one's outcome is unknown; emits or
-     * throws what `request` does.
+     * Sends one attempt of `action` (any string naming it) through `request(key)`; emits or throws
+     * what `request` does.
      */
-    async send(fingerprint, request) {
-      if (!last || last.fingerprint !== fingerprint) last = { fingerprint, key: newIdempotencyKey() };
+    async send(action, request) {
+      const key = keys.get(action) || newIdempotencyKey();
+      keys.set(action, key);
       try {
-        const answer = await request(last.key);
-        last = null;
+        const answer = await request(key);
+        if (keys.get(action) === key) keys.delete(action);
         return answer;
       } catch (err) {
-        if (!outcomeUnknown(err)) last = null;
+        if (!outcomeUnknown(err) && keys.get(action) === key) keys.delete(action);
         throw err;
       }
     },

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { pageOffset, pageSummary } from './format.js';
-import { stateBox, syncRows } from './ui.js';
+import { showState, stateBox, syncRows } from './ui.js';
 
 /**
  * @param {{testId: string, caption: string, columns: string[], pagerIds: string[],
@@ -59,11 +59,12 @@ export function liveTable(o) {
       next.disabled = pageOffset(state.offset, state.limit, page.total, 1) === null;
       table.removeAttribute('aria-busy');
       // An empty table stays in view (its headings, then the empty state below it).
-      replace(status, page.data.length === 0 ? stateBox('empty', o.empty(state)) : null);
+      if (page.data.length === 0) showState(status, 'empty', o.empty(state));
+      else replace(status);
     } catch (e) {
       if (mine !== generation) return;
       table.removeAttribute('aria-busy');
-      replace(status, stateBox('error', `${o.what[0].toUpperCase()}${o.what.slice(1)} could not be loaded: ${e.message}`, () => load(true)));
+      showState(status, 'error', `${o.what[0].toUpperCase()}${o.what.slice(1)} could not be loaded: ${e.message}`, () => load(true));
     }
   }
 

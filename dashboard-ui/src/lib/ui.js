@@ -90,6 +90,17 @@ export function stateBox(kind, message, retry) {
 }
 
 /**
+ * Shows a stateBox as the only content of `el`, unless the one there already says the same: a poll
+ * that fails again the same way then neither has its alert read out again nor takes the focus off
+ * its "Try again".
+ */
+export function showState(el, kind, message, retry) {
+  const shown = el.childElementCount === 1 ? el.firstElementChild : null;
+  if (shown?.matches(`.state.${kind}`) && shown.firstElementChild.textContent === message) return;
+  replace(el, stateBox(kind, message, retry));
+}
+
+/**
  * Brings `tbody` in line with `items`: rows are kept by key, rebuilt cell by cell only when their
  * item changed, new ones added and gone ones removed, in the order of `items`.
  *

@@ -3,7 +3,7 @@ import { api, query } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { formatAmount, formatCount, formatDateTime, formatRate } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
-import { badge, copyButton, stateBox } from '../lib/ui.js';
+import { badge, copyButton, showState, stateBox } from '../lib/ui.js';
 
 const REFRESH_MS = 4000;
 
@@ -52,7 +52,7 @@ export function homePage(root, { merchant }) {
       box.removeAttribute('aria-busy');
       replace(error);
     } catch (e) {
-      replace(error, stateBox('error', `Totals could not be loaded: ${e.message}`, loadStats));
+      showState(error, 'error', `Totals could not be loaded: ${e.message}`, loadStats);
     }
   }
 
@@ -96,7 +96,7 @@ export function homePage(root, { merchant }) {
       );
     } catch (e) {
       list.dataset.signature = '';
-      replace(list, stateBox('error', `The latest payments could not be loaded: ${e.message}`, loadRecent));
+      showState(list, 'error', `The latest payments could not be loaded: ${e.message}`, loadRecent);
     }
   }
 }

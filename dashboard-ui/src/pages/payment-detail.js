@@ -1,12 +1,15 @@
 // One payment in a dialog: its details, capture, its refunds and a refund form. Refreshed every
 // few seconds while open, since the payment and its refunds change status in the background.
-import { api, newIdempotencyKey, query, resendKeys } from '../lib/api.js';
+import { api, earlierAttemptDone, newIdempotencyKey, query, resendKeys } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { amountInput, formatAmount, formatDateTime, minorUnits, parseAmount } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
-import { announce, badge, cell, message, openDialog, setCell, stateBox, syncRows } from '../lib/ui.js';
+import { announce, badge, cell, message, openDialog, setCell, showState, stateBox, syncRows } from '../lib/ui.js';
 
 const REFRESH_MS = 3000;
+// A payment's refund whose outcome is unknown keeps its key (by payment id) while the dashboard
+// stays open, also when the dialog is closed and opened again.
+const refundKeys = resendKeys();
 
 /** Opens the dialog; `onChange` runs after a capture or refund so the list can refresh too. */
 export function openPaymentDetail(id, { onChange, onClose }) {
@@ -60,12 +63,13 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       payment = p;
       renderSummary();
       if (r instanceof Error) {
-        replace(refundsState, stateBox('error', `Refunds could not be loaded: ${r.message}`, load));
+        showState(refundsState, 'error', `Refunds could not be loaded: ${r.message}`, load);
       } else {
         refunds = r.data;
         syncRows(refundsBody, refunds, (x) => x.id, buildRefundRow, updateRefundRow);
         refundsTable.hidden = refunds.length === 0;
-        replace(refundsState, refunds.length ? null : stateBox('empty', 'No refunds yet.'));
+        if (refunds.length) replace(refundsState);
+        else showState(refundsState, 'empty', 'No refunds yet.');
       }
       form.update();
     } catch (e) {
@@ -76,7 +80,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         form.element.hidden = true;
         return;
       }
-      replace(summary, stateBox('error', `The payment could not be loaded: ${e.message}`, load));
+      showState(summary, 'error', `The payment could not be loaded: ${e.message}`, load);
     }
   }
 
@@ -184,7 +188,6 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       submit,
     );
     const wrapper = h('div', {}, closed, element);
-    const keys = resendKeys(); // a refund whose outcome is unknown is resent with its first key
 
     const remaining = () => (payment ? payment.amount - refunded() : 0);
     const syncKind = () => {
@@ -210,11 +213,10 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         return;
       }
       const request = { amount: minor, reason: reason.value.trim() || null };
-      const fingerprint = JSON.stringify(request);
       submit.disabled = true;
       element.setAttribute('aria-busy', 'true');
       try {
-        const refund = await keys.send(fingerprint, (key) =>
+        const refund = await refundKeys.send(id, (key) =>
           api('POST', `/payments/${encodeURIComponent(id)}/refunds`, request, { idempotencyKey: key }),
         );
         refunds = [refund, ...refunds.filter((r) => r.id !== refund.id)];
@@ -227,7 +229,14 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         renderSummary();
         onChange?.();
       } catch (err) {
-        message(note, err.message, 'error');
+        if (earlierAttemptDone(err)) {
+          // Sent again, changed, after an attempt whose answer was lost: that one was made.
+          message(note, 'Your earlier refund request went through (see the list above); nothing more was refunded. Check it before refunding again.', 'error');
+          load();
+          onChange?.();
+        } else {
+          message(note, err.message, 'error');
+        }
       } finally {
         submit.disabled = false;
         element.removeAttribute('aria-busy');

@@ -6,7 +6,7 @@ import { h, replace } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import { liveTable } from '../lib/live-table.js';
 import { poll } from '../lib/poll.js';
-import { announce, badge, cell, copyButton, openDialog, setCell, stateBox } from '../lib/ui.js';
+import { announce, badge, cell, copyButton, openDialog, setCell, showState, stateBox } from '../lib/ui.js';
 import { EVENTS } from '../lib/events.js';
 
 const REFRESH_MS = 3000;
@@ -241,7 +241,7 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
       payloadText = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
       if (payload.textContent !== payloadText) payload.textContent = payloadText;
     } catch (e) {
-      replace(summary, stateBox('error', `The delivery could not be loaded: ${e.message}`, load));
+      showState(summary, 'error', `The delivery could not be loaded: ${e.message}`, load);
     }
   }
 

@@ -1,12 +1,15 @@
 // /dashboard/webhooks: where webhooks go (endpoint URL and events), the signing secret and its
 // rotation, a test event, and the delivery log.
-import { api, query, resendKeys } from '../lib/api.js';
+import { api, earlierAttemptDone, query, resendKeys } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { formatDateTime, validateWebhookUrl } from '../lib/format.js';
 import { announce, copyButton, message, stateBox } from '../lib/ui.js';
 import { EVENTS } from '../lib/events.js';
 import { deliveryLog } from './webhook-log.js';
 
+// Keys of the page's actions (a new endpoint, a test event, a rotation) whose outcome is unknown,
+// kept while the dashboard stays open, also when the page is left and opened again.
+const keys = resendKeys();
 
 export function webhooksPage(root) {
   const log = deliveryLog();
@@ -26,8 +29,6 @@ export function webhooksPage(root) {
 function endpointConfig({ onTestSent }) {
   let endpoints = [];
   let selected = null; // the endpoint the form edits; null: a new one
-  const createKeys = resendKeys();
-  const testKeys = resendKeys();
 
   const list = h('ul', { class: 'endpoint-list', 'data-test-id': 'webhook-endpoints' });
   const listState = h('div', {}, stateBox('loading', 'Loading your endpoints…'));
@@ -106,13 +107,19 @@ function endpointConfig({ onTestSent }) {
     try {
       const saved = editing
         ? await api('PATCH', `/webhook-endpoints/${editing.id}`, body)
-        : await createKeys.send(JSON.stringify(body), (key) => api('POST', '/webhook-endpoints', body, { idempotencyKey: key }));
+        : await keys.send('new endpoint', (key) => api('POST', '/webhook-endpoints', body, { idempotencyKey: key }));
       endpoints = [saved, ...endpoints.filter((x) => x.id !== saved.id)];
       edit(saved);
       renderList();
       message(note, `Saved. Webhooks go to ${saved.url}.`, 'ok');
       announce('Webhook endpoint saved');
     } catch (err) {
+      if (earlierAttemptDone(err)) {
+        // Sent again, changed, after an attempt whose answer was lost: that one was made.
+        message(note, 'Your earlier request to add this endpoint went through (see the list above); nothing more was added. Check it before saving again.', 'error');
+        load();
+        return;
+      }
       message(note, err.message, 'error');
       if (err.field === 'url') url.focus();
     } finally {
@@ -129,7 +136,7 @@ function endpointConfig({ onTestSent }) {
     }
     test.disabled = true;
     try {
-      const answer = await testKeys.send(selected.id, (key) => api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: key }));
+      const answer = await keys.send(`test ${selected.id}`, (key) => api('POST', `/webhook-endpoints/${selected.id}/test`, {}, { idempotencyKey: key }));
       const delivery = answer && (answer.delivery_id || answer.id);
       message(note, `Test event sent to ${selected.url}${delivery ? ` (delivery ${delivery})` : ''}. Watch the log below.`, 'ok');
       onTestSent();
@@ -224,7 +231,6 @@ function secretCard() {
   const rotate = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'regenerate-secret-button' }, 'Rotate secret');
   const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-secret-message' });
   let current = '';
-  const rotateKeys = resendKeys();
 
   function show(s) {
     current = s.secret;
@@ -251,7 +257,7 @@ function secretCard() {
     rotate.disabled = true;
     rotate.textContent = 'Rotating…';
     try {
-      show(await rotateKeys.send('rotate', (key) => api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: key })));
+      show(await keys.send('rotate secret', (key) => api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: key })));
       message(
         note,
         'New secret in force: X-Webhook-Signature uses it from now on. For 24 hours webhook-signature also carries a signature made with the old one.',

@@ -58,6 +58,23 @@ async function shows(selector, expected, ms = 15_000) {
   await eventually(async () => match(await text(selector).catch(() => '')), ms, `${selector} to show ${expected}`);
 }
 
+/** Answers the first POST to `path` with a 502 after the service has carried it out, as a proxy that gave up would; later ones go through. Returns what was sent, in order: `{key, body}`. */
+async function loseFirstAnswer(path) {
+  const sent = [];
+  await page.route(path, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    sent.push({ key: route.request().headers()['idempotency-key'], body: route.request().postDataJSON() });
+    const answer = await route.fetch();
+    if (sent.length > 1) return route.fulfill({ response: answer });
+    return route.fulfill({
+      status: 502,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'The service behind this path is not answering' } }),
+    });
+  });
+  return sent;
+}
+
 describe('dashboard', { timeout: 600_000 }, () => {
   before(async () => {
     stack = await startStack();
@@ -352,6 +369,46 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
   });
 
+  test('a refund changed after its answer was lost, in a reopened dialog, keeps its key and is made once', async () => {
+    const payment = await settled(await pay(30000));
+    await row(payment.id).waitFor({ timeout: 10_000 });
+    const open = async () => {
+      await row(payment.id).locator(`${ID('payment-id')} button`).click();
+      await page.locator(ID('refund-form')).waitFor();
+      await page.check(ID('refund-partial-radio'));
+      await page.fill(ID('refund-amount-input'), '100');
+    };
+    const refundsPath = `**/api/v1/payments/${payment.id}/refunds`;
+    const sent = await loseFirstAnswer(refundsPath);
+    try {
+      await open();
+      await page.fill(ID('refund-reason-input'), 'Damaged');
+      await page.click(ID('refund-button'));
+      await shows(ID('refund-message'), /not answering/);
+      // The dialog closed and opened again, the reason corrected, and Refund pressed again.
+      await page.keyboard.press('Escape');
+      await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
+      await open();
+      await page.fill(ID('refund-reason-input'), 'Damaged in transit');
+      await page.click(ID('refund-button'));
+      await shows(ID('refund-message'), /earlier refund request went through/);
+    } finally {
+      await page.unroute(refundsPath);
+    }
+    assert.equal(sent.length, 2);
+    assert.notDeepEqual(sent[1].body, sent[0].body);
+    assert.equal(sent[1].key, sent[0].key, 'the changed request went with the first one\'s key');
+    const refunds = await ok('GET', `/payments/${payment.id}/refunds`);
+    assert.deepEqual(refunds.data.map((r) => [r.amount, r.reason]), [[10000, 'Damaged']], 'exactly one refund');
+    assert.equal(
+      await text(ID('refund-message')),
+      'Your earlier refund request went through (see the list above); nothing more was refunded. Check it before refunding again.',
+    );
+    await page.locator(`${ID('refund-row')}[data-refund-id="${refunds.data[0].id}"]`).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
+  });
+
   test('capture from the detail view, and a failed payment offers no refund', async () => {
     const payment = await settled(await pay(20000));
     await go(`/dashboard/transactions/${payment.id}`);
@@ -587,6 +644,31 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.locator(ID('webhook-detail')).waitFor({ state: 'detached' });
   });
 
+  test('an endpoint whose URL is corrected after its answer was lost is added once', async () => {
+    const before = new Set((await ok('GET', '/webhook-endpoints?limit=100')).data.map((x) => x.id));
+    const typo = `${stack.receivers.ok.url}/paystrem/hooks`;
+    const sent = await loseFirstAnswer('**/api/v1/webhook-endpoints');
+    let added = [];
+    try {
+      await page.click(ID('new-endpoint-button'));
+      await page.fill(ID('webhook-url-input'), typo);
+      await page.click(ID('save-webhook-button'));
+      await shows(ID('webhook-config-message'), /not answering/);
+      await page.fill(ID('webhook-url-input'), `${stack.receivers.ok.url}/paystream/hooks-2`);
+      await page.click(ID('save-webhook-button'));
+      await shows(ID('webhook-config-message'), /earlier request to add this endpoint went through/);
+      assert.equal(sent.length, 2);
+      assert.equal(sent[1].key, sent[0].key);
+      added = (await ok('GET', '/webhook-endpoints?limit=100')).data.filter((x) => !before.has(x.id));
+      assert.deepEqual(added.map((x) => x.url), [typo], 'one endpoint, the first one');
+      await page.locator(`${ID('webhook-endpoint')}[data-endpoint-id="${added[0].id}"]`).waitFor();
+    } finally {
+      await page.unroute('**/api/v1/webhook-endpoints');
+      added = (await ok('GET', '/webhook-endpoints?limit=100')).data.filter((x) => !before.has(x.id));
+      for (const x of added) await ok('DELETE', `/webhook-endpoints/${x.id}`);
+    }
+  });
+
   test('served over plain http under another host name (no secure context), actions that send a key work', async () => {
     const origin = stack.dashboardUrl.replace('127.0.0.1', PLAIN_HTTP_HOST);
     const plain = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -713,6 +795,52 @@ describe('dashboard', { timeout: 600_000 }, () => {
       await other.close();
       await new Promise((r) => server.close(r).closeAllConnections());
     }
+  });
+
+  test('a poll failing again the same way leaves its error, and the focus on "Try again", as they are', async () => {
+    // The page's polls of `apiPath` answer 503 for longer than two of its `ms` cycles.
+    const steady = async (path, apiPath, ms) => {
+      await go(path);
+      await page.locator(`${ID('transaction-row')}, ${ID('stats-container')}:not([aria-busy])`).first().waitFor();
+      await page.evaluate(() => {
+        window.alertsAdded = 0;
+        new MutationObserver((records) => {
+          for (const added of records.flatMap((r) => [...r.addedNodes])) {
+            if (added.nodeType !== 1) continue;
+            window.alertsAdded += (added.matches('[role=alert]') ? 1 : 0) + added.querySelectorAll('[role=alert]').length;
+          }
+        }).observe(document.body, { childList: true, subtree: true });
+      });
+      let refused = 0;
+      const down = (url) => url.pathname === apiPath;
+      await page.route(down, (route) => {
+        refused += 1;
+        return route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'Payments are not available right now' } }),
+        });
+      });
+      try {
+        const retry = page.locator(ID('error-state')).getByRole('button', { name: 'Try again' });
+        await retry.waitFor({ timeout: 10_000 });
+        await retry.focus();
+        await page.evaluate(() => (window.focusedRetry = document.activeElement));
+        const polls = refused;
+        await page.waitForTimeout(2 * ms + 1500);
+        assert.ok(refused - polls >= 2, `${path}: ${refused - polls} polls while waiting`);
+        assert.ok(
+          await page.evaluate(() => window.focusedRetry.isConnected && document.activeElement === window.focusedRetry),
+          `${path}: the focus stays on "Try again" (it is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`,
+        );
+        assert.equal(await page.evaluate(() => window.alertsAdded), 1, `${path}: one alert, not one per poll`);
+      } finally {
+        await page.unroute(down);
+      }
+      await page.locator(ID('error-state')).waitFor({ state: 'detached', timeout: 10_000 });
+    };
+    await steady('/dashboard/transactions', '/api/v1/payments', 3000);
+    await steady('/dashboard', '/api/v1/payments/stats', 4000);
   });
 
   test('a stale session on the webhooks page signs out to /login?next=, and signing in returns there', async () => {

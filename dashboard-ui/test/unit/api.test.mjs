@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, outcomeUnknown, resendKeys } from '../../src/lib/api.js';
+import { ApiError, earlierAttemptDone, outcomeUnknown, resendKeys } from '../../src/lib/api.js';
 
 const failure = (status) => new ApiError(status, 'X', 'x');
 
@@ -9,36 +9,67 @@ test('an answer that may hide work done leaves the outcome unknown; a refusal do
   for (const status of [400, 401, 404, 422, 429]) assert.equal(outcomeUnknown(failure(status)), false, `HTTP ${status}`);
 });
 
-test('a request sent again while its outcome is unknown keeps its key, and only then', async () => {
+test('an action sent again while its outcome is unknown keeps its key, and only then', async () => {
   const keys = resendKeys();
   const sent = [];
-  // Sends `fingerprint` through the keys; the request answers `status` (200 when not given).
-  const send = (fingerprint, status) =>
+  // Sends `action` through the keys; the request answers `status` (200 when not given).
+  const send = (action, status) =>
     keys
-      .send(fingerprint, async (key) => {
+      .send(action, async (key) => {
         sent.push(key);
         if (status !== undefined) throw failure(status);
         return { ok: true };
       })
       .catch((err) => err);
-  await send('{"amount":100}', 502);
+  await send('refund pay_1', 502);
   const first = sent[0];
   assert.match(first, /^dash_[0-9a-f]{32}$/);
   for (const status of [0, 409, 504]) {
-    assert.equal((await send('{"amount":100}', status)).status, status, 'the failure is passed on');
+    assert.equal((await send('refund pay_1', status)).status, status, 'the failure is passed on');
     assert.equal(sent.at(-1), first, `kept after HTTP ${status}`);
   }
-  // Changed before it is sent again: another request, another key.
-  await send('{"amount":200}', 502);
-  const changed = sent.at(-1);
-  assert.notEqual(changed, first);
-  // Refused: the same request sent again is a new attempt.
-  await send('{"amount":200}', 400);
-  assert.equal(sent.at(-1), changed);
-  await send('{"amount":200}');
+  // Another action: another key.
+  await send('refund pay_2', 502);
+  const other = sent.at(-1);
+  assert.notEqual(other, first);
+  // Refused: the same action sent again is a new attempt.
+  await send('refund pay_2', 400);
+  assert.equal(sent.at(-1), other);
+  await send('refund pay_2');
   const afterRefusal = sent.at(-1);
-  assert.notEqual(afterRefusal, changed);
-  // Done (and its answer passed on): the next one, even if it looks the same, is a new action.
-  assert.deepEqual(await send('{"amount":200}'), { ok: true });
+  assert.notEqual(afterRefusal, other);
+  // Done (and its answer passed on): the next one is a new action.
+  assert.deepEqual(await send('refund pay_2'), { ok: true });
   assert.notEqual(sent.at(-1), afterRefusal);
+});
+
+test('each action keeps its key while its outcome is unknown, whatever its body and whatever is sent in between', async () => {
+  const keys = resendKeys();
+  const sent = [];
+  const send = (action, body, status) =>
+    keys
+      .send(action, async (key) => {
+        sent.push({ action, body, key });
+        if (status !== undefined) throw failure(status);
+        return { ok: true };
+      })
+      .catch((err) => err);
+  await send('refund pay_1', { amount: 10000, reason: 'Damaged' }, 502);
+  await send('refund pay_2', { amount: 500, reason: null }, 0);
+  assert.notEqual(sent[1].key, sent[0].key, 'another payment, another key');
+  // The reason corrected, after another payment's refund: still the first attempt's key.
+  await send('refund pay_1', { amount: 10000, reason: 'Damaged in transit' }, 422);
+  assert.equal(sent[2].key, sent[0].key);
+  // 422 is an answer: the next refund of pay_1 is a new action; pay_2 keeps its own key.
+  await send('refund pay_1', { amount: 10000, reason: 'Damaged in transit' });
+  assert.notEqual(sent[3].key, sent[0].key);
+  await send('refund pay_2', { amount: 500, reason: null });
+  assert.equal(sent[4].key, sent[1].key);
+});
+
+test('a changed request refused for its reused key means the earlier attempt was carried out', () => {
+  assert.equal(earlierAttemptDone(new ApiError(422, 'IDEMPOTENCY_KEY_MISMATCH', 'x')), true);
+  assert.equal(earlierAttemptDone(new ApiError(422, 'BAD_REQUEST_ERROR', 'x')), false);
+  assert.equal(earlierAttemptDone(new ApiError(409, 'CONFLICT_ERROR', 'x')), false);
+  assert.equal(earlierAttemptDone(new ApiError(502, 'SERVICE_UNAVAILABLE', 'x')), false);
 });
