@@ -68,11 +68,20 @@ public class PaymentRepository {
         "WITH b AS MATERIALIZED (SELECT *, 'pending'::text AS was FROM unnest($1::text[],"
             + " $2::text[], $3::text[], $4::text[], $5::text[])"
             + " AS u (id, status, error_code, error_description, event)),"
+            // The orders to mark paid are locked first, in the order accepting takes them: an
+            // accepting statement locks an order, then waits for its pending payment; were that
+            // payment locked first here, each would wait for the other until the deadlock check.
+            + " lk AS MATERIALIZED (SELECT o.id FROM "
+            + Tables.ORDERS
+            + " o JOIN "
+            + Tables.PAYMENTS
+            + " x ON x.order_id = o.id JOIN b ON b.id = x.id"
+            + " WHERE x.status = b.was AND b.status = 'success' ORDER BY o.id FOR UPDATE OF o),"
             + " p AS (UPDATE "
             + Tables.PAYMENTS
             + " x SET status = b.status, error_code = b.error_code,"
             + " error_description = b.error_description, updated_at = $6 FROM b"
-            + " WHERE x.id = b.id AND x.status = b.was"
+            + " WHERE x.id = b.id AND x.status = b.was AND (SELECT count(*) FROM lk) >= 0"
             + " RETURNING x.id, x.order_id, b.status, b.event), o AS (UPDATE "
             + Tables.ORDERS
             + " SET status = 'paid', updated_at = $6 FROM p"

@@ -1,5 +1,6 @@
 package io.paystream.payments.service;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,12 +21,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +97,74 @@ class PaymentFinisherTest {
     assertTrue(
         statements <= PAYMENTS / 5,
         "finishing " + PAYMENTS + " payments due together took " + statements + " statements");
+  }
+
+  @Test
+  void aPaymentFinishedWhileAnotherIsAcceptedForItsOrderDoesNotDeadlockWithIt() throws Exception {
+    String order = Api.order(50_000);
+    PendingPayment pending = pendingWithoutJob(order, PaymentOutcome.SUCCESS);
+    long deadlocksBefore = deadlocks();
+    SqlConnection accepting = pool.getConnection().await().atMost(WAIT);
+    try {
+      accepting.query("BEGIN").execute().await().atMost(WAIT);
+      // An accepting statement for a second payment of the order: first it locks the order...
+      accepting
+          .preparedQuery("UPDATE payments.orders SET updated_at = now() WHERE id = $1")
+          .execute(Tuple.of(order))
+          .await()
+          .atMost(WAIT);
+      // ... while the first payment is being finished, which marks the order paid...
+      var finishing = finisher.finish(pending, null).subscribeAsCompletionStage();
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  pool.query(
+                              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                  + " AND query LIKE 'WITH b AS MATERIALIZED (SELECT *, ''pending''%'")
+                          .execute()
+                          .await()
+                          .atMost(WAIT)
+                          .iterator()
+                          .next()
+                          .getLong(0)
+                      == 1);
+      // ... then it adds the payment, which the order's pending one refuses.
+      long start = System.nanoTime();
+      int added =
+          accepting
+              .preparedQuery(
+                  "INSERT INTO payments.payments SELECT (jsonb_populate_record(p,"
+                      + " jsonb_build_object('id', $2::text))).* FROM payments.payments p"
+                      + " WHERE p.id = $1 ON CONFLICT (order_id) WHERE status = 'pending' DO NOTHING")
+              .execute(Tuple.of(pending.payment().id(), Ids.payment()))
+              .await()
+              .atMost(WAIT)
+              .rowCount();
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      accepting.query("COMMIT").execute().await().atMost(WAIT);
+
+      assertEquals(0, added);
+      assertTrue(
+          tookMillis < 500,
+          "the second payment waited " + tookMillis + " ms for the finishing statement");
+      assertTrue(finishing.toCompletableFuture().get(20, TimeUnit.SECONDS));
+      assertEquals(0, deadlocks() - deadlocksBefore, "deadlocks between the two");
+    } finally {
+      accepting.close().await().atMost(WAIT);
+    }
+  }
+
+  private long deadlocks() {
+    // The statistics of this backend's view are read afresh.
+    pool.query("SELECT pg_stat_clear_snapshot()").execute().await().atMost(WAIT);
+    return pool.query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        .execute()
+        .await()
+        .atMost(WAIT)
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   /** A pending payment stored with no job, so only this test finishes it. */
