@@ -25,14 +25,6 @@ public interface PaymentsConfig {
   @WithDefault("2s")
   Duration credentialsReachWait();
 
-  /**
-   * How long the ids of refund events applied to {@code amount_refunded} are remembered: well past
-   * the day refund-service keeps its events to publish again, so that no event arriving again is
-   * added twice.
-   */
-  @WithDefault("48h")
-  Duration refundEventRetention();
-
   Processing processing();
 
   Passwords passwords();

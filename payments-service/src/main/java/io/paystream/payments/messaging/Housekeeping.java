@@ -3,7 +3,6 @@ package io.paystream.payments.messaging;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.repository.MerchantRepository;
 import io.paystream.payments.repository.PaymentCountsRepository;
-import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +10,8 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Periodic upkeep: folding outcome counts, purging expired idempotency keys, failed logins whose
- * window has ended and the ids of refund events applied long ago.
+ * Periodic upkeep: folding outcome counts, purging expired idempotency keys and failed logins whose
+ * window has ended.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -22,9 +21,7 @@ public class Housekeeping {
   private final PaymentCountsRepository counts;
   private final IdempotencyStore idempotency;
   private final MerchantRepository merchants;
-  private final PaymentRepository payments;
   private final Duration loginFailureWindow;
-  private final Duration refundEventRetention;
   private long foldTimer = -1;
   private long purgeTimer = -1;
 
@@ -33,15 +30,12 @@ public class Housekeeping {
       PaymentCountsRepository counts,
       IdempotencyStore idempotency,
       MerchantRepository merchants,
-      PaymentRepository payments,
       PaymentsConfig config) {
     this.vertx = vertx;
     this.counts = counts;
     this.idempotency = idempotency;
     this.merchants = merchants;
-    this.payments = payments;
     this.loginFailureWindow = config.passwords().failureWindow();
-    this.refundEventRetention = config.refundEventRetention();
   }
 
   public void start() {
@@ -65,10 +59,6 @@ public class Housekeeping {
                   .purgeLoginFailures(loginFailureWindow)
                   .subscribe()
                   .with(n -> {}, e -> LOG.debugf("login purge failed: %s", e.getMessage()));
-              payments
-                  .purgeAppliedRefundEvents(refundEventRetention.toMillis())
-                  .subscribe()
-                  .with(n -> {}, e -> LOG.debugf("event id purge failed: %s", e.getMessage()));
             });
   }
 

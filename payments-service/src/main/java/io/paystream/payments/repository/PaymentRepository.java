@@ -5,7 +5,6 @@ import io.paystream.payments.PendingPayment;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
-import io.paystream.shared.sql.Purge;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -152,14 +151,6 @@ public class PaymentRepository {
     return pool.preparedQuery(sql)
         .execute(Tuple.of(eventId, paymentId, delta, Rows.timestamp(at)))
         .map(rows -> Rows.first(rows).getLong("n") == 1);
-  }
-
-  /**
-   * Forgets every applied refund event id older than {@code millis}, {@value Purge#BATCH} per
-   * statement; emits how many.
-   */
-  public Uni<Long> purgeAppliedRefundEvents(long millis) {
-    return Purge.appliedEvents(pool, Tables.PROCESSED_EVENTS, millis);
   }
 
   /** Pending payments due more than {@code graceMillis} ago, oldest first. */

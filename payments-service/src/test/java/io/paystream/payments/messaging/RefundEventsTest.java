@@ -4,16 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.paystream.payments.Api;
-import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.RefundView;
-import io.paystream.shared.sql.Purge;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,45 +20,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RefundEventsTest {
   @Inject RedisStreams streams;
-  @Inject PaymentRepository payments;
-  @Inject Pool pool;
-
-  @Test
-  void appliedEventIdsAreForgottenPastTheirRetentionHoweverMany() {
-    int old = 2 * Purge.BATCH + 500;
-    sql(
-        "INSERT INTO payments.processed_events (event_id, processed_at) SELECT 'evt_purge' || i,"
-            + " now() - interval '3 days' FROM generate_series(1, "
-            + old
-            + ") i");
-    sql("INSERT INTO payments.processed_events (event_id) VALUES ('evt_purgeyoung01')");
-    long before = count("SELECT count(*) FROM payments.processed_events");
-    assertEquals(
-        (long) old,
-        payments
-            .purgeAppliedRefundEvents(Duration.ofHours(48).toMillis())
-            .await()
-            .atMost(Duration.ofSeconds(60)));
-    assertEquals(before - old, count("SELECT count(*) FROM payments.processed_events"));
-    assertEquals(
-        1L,
-        count(
-            "SELECT count(*) FROM payments.processed_events WHERE event_id = 'evt_purgeyoung01'"));
-  }
-
-  private void sql(String statement) {
-    pool.query(statement).execute().await().atMost(Duration.ofSeconds(30));
-  }
-
-  private long count(String query) {
-    return pool.query(query)
-        .execute()
-        .await()
-        .atMost(Duration.ofSeconds(30))
-        .iterator()
-        .next()
-        .getLong(0);
-  }
 
   @Test
   void createdRefundsAddUpOncePerEventAndFailedOnesGiveBack() {
