@@ -56,6 +56,14 @@ case "$BIND" in
   ::) LOCAL_HOST='[::1]' ;;
   *) LOCAL_HOST=$BIND_HOST ;;
 esac
+# Webhooks to this machine's own and private addresses (a receiver running beside the stack) are
+# allowed only while the stack listens on loopback alone: reached from elsewhere, the seeded test
+# merchant's public credentials would let anyone send requests into the private network and read
+# their answers in the delivery log. WEBHOOK_ALLOW_PRIVATE_TARGETS set explicitly wins.
+case "$BIND" in
+  127.*|::1|localhost) PRIVATE_TARGETS_DEFAULT=true ;;
+  *) PRIVATE_TARGETS_DEFAULT=false ;;
+esac
 
 # name:module:port of each service, in start order.
 SERVICES=(

@@ -11,7 +11,8 @@
 #
 # The services' variables of API.md pass through (TEST_MODE, TEST_PROCESSING_DELAY,
 # TEST_PAYMENT_SUCCESS, WEBHOOK_RETRY_INTERVALS_TEST, ADMIN_TOKEN, ENCRYPTION_KEY, LOG_JSON, …);
-# WEBHOOK_ALLOW_PRIVATE_TARGETS defaults to true here. Ports and the rest: see lib.sh.
+# WEBHOOK_ALLOW_PRIVATE_TARGETS defaults to true here while PAYSTREAM_BIND is a loopback address
+# (false otherwise). Ports and the rest: see lib.sh.
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -306,7 +307,7 @@ setup_redis() {
   export REDIS_URL
   # Streams left by a stack on another database would be read as this one's events.
   if [ "${FRESH_DATABASE:-no}" = yes ] && [ -n "$(redis-cli -u "$REDIS_URL" --scan --pattern 'paystream:*' 2>/dev/null | head -n 1)" ]; then
-    log "warning: $REDIS_URL already holds Paystream streams of another database; use an empty one"
+    log "warning: $(without_password "$REDIS_URL") already holds Paystream streams of another database; use an empty one"
     log "         (PAYSTREAM_REDIS_DB=<index>, PAYSTREAM_REDIS=private, or REDIS_URL)"
   fi
 }
@@ -348,7 +349,7 @@ start_service() { # start_service <name> <module> <port>
     DATABASE_URL="$(database_url_of "$name")" \
     INSTANCE_ID="${INSTANCE_ID:-$name-local}" \
     QUARKUS_HTTP_HOST="$BIND" \
-    WEBHOOK_ALLOW_PRIVATE_TARGETS="${WEBHOOK_ALLOW_PRIVATE_TARGETS:-true}" \
+    WEBHOOK_ALLOW_PRIVATE_TARGETS="${WEBHOOK_ALLOW_PRIVATE_TARGETS:-$PRIVATE_TARGETS_DEFAULT}" \
     LOG_JSON="${LOG_JSON:-false}" \
     QUARKUS_HTTP_ACCESS_LOG_ENABLED="${QUARKUS_HTTP_ACCESS_LOG_ENABLED:-true}" \
     QUARKUS_HTTP_RECORD_REQUEST_START_TIME="${QUARKUS_HTTP_RECORD_REQUEST_START_TIME:-true}" \
