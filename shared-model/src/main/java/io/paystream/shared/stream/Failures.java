@@ -38,8 +38,10 @@ public final class Failures {
    * Whether a PostgreSQL error of this SQLSTATE comes from the database's state or reach, not from
    * the work: the same statement may succeed later. Besides a lost connection, a server short of
    * resources or shutting down and a conflict between transactions, that is a server that became a
-   * read-only standby (a failover), credentials or grants being changed, and a lock or object held
-   * by someone else. Bad data, a broken constraint or a limit is the work's own and is not retried.
+   * read-only standby (a failover), credentials being changed, and a lock or object held by someone
+   * else. Bad data, a broken constraint or a limit is the work's own and is not retried; nor is a
+   * missing grant or an I/O error, which may be lasting and hold one kind of work only (a table, a
+   * damaged page), where retrying it for ever would hold up everything else.
    */
   private static boolean isTransientState(String state) {
     return state != null
@@ -47,11 +49,9 @@ public final class Failures {
             || state.startsWith("28") // invalid authorization (a password being rotated)
             || state.startsWith("53") // insufficient resources
             || state.startsWith("57") // operator intervention (shutdown, cancel)
-            || state.startsWith("58") // system error (I/O)
             || state.equals("25006") // read-only transaction (a failover to a standby)
             || state.equals("40001") // serialization failure
             || state.equals("40P01") // deadlock
-            || state.equals("42501") // insufficient privilege (grants being changed)
             || state.equals("55006") // object in use
             || state.equals("55P03")); // lock not available
   }
