@@ -26,6 +26,12 @@ public class RefundFinisher {
   private static final Logger LOG = Logger.getLogger(RefundFinisher.class);
   private static final int OVERDUE_BATCH = 200;
 
+  /** Batches one sweep processes at most before the next tick: a backlog goes at once, in turns. */
+  private static final int MAX_OVERDUE_BATCHES = 50;
+
+  /** Overdue refunds processed at once: a few pooled connections, the rest left for requests. */
+  private static final int OVERDUE_AT_ONCE = 4;
+
   private final RefundRepository refunds;
   private final OutboxRelay relay;
   private final MeterRegistry metrics;
@@ -55,25 +61,39 @@ public class RefundFinisher {
   }
 
   /**
-   * Processes, from PostgreSQL, one batch of refunds still pending more than {@code graceMillis}
-   * past their due time: their jobs were lost (Redis flushed, dead-lettered). Emits how many this
-   * call processed.
+   * Processes, from PostgreSQL, the refunds still pending more than {@code graceMillis} past their
+   * due time: their jobs were lost (Redis flushed or out of reach, dead-lettered). Batch after
+   * batch while they come full, up to {@value #MAX_OVERDUE_BATCHES}, {@value #OVERDUE_AT_ONCE}
+   * refunds at a time. Emits how many this call processed.
    */
   public Uni<Integer> finishOverdue(long graceMillis) {
-    return refunds
-        .overdue(graceMillis, OVERDUE_BATCH)
-        .onItem()
-        .transformToMulti(list -> Multi.createFrom().iterable(list))
-        .onItem()
-        .transformToUniAndConcatenate(job -> finish(job, null))
-        .collect()
-        .with(Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
-        .map(Long::intValue)
+    return overdueFrom(graceMillis, 0, 0)
         .invoke(
             n -> {
               if (n > 0) {
                 LOG.warnf("processed %d overdue refunds whose jobs were lost", n);
               }
             });
+  }
+
+  private Uni<Integer> overdueFrom(long graceMillis, int batches, int processed) {
+    return refunds
+        .overdue(graceMillis, OVERDUE_BATCH)
+        .chain(
+            list ->
+                Multi.createFrom()
+                    .iterable(list)
+                    .onItem()
+                    .transformToUni(job -> finish(job, null))
+                    .merge(OVERDUE_AT_ONCE)
+                    .collect()
+                    .with(Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
+                    .chain(
+                        done -> {
+                          int n = processed + done.intValue();
+                          return list.size() < OVERDUE_BATCH || batches + 1 >= MAX_OVERDUE_BATCHES
+                              ? Uni.createFrom().item(n)
+                              : overdueFrom(graceMillis, batches + 1, n);
+                        }));
   }
 }
