@@ -10,10 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Replays the merchant and payment projections from the start of their streams: this service's
- * consumer groups are moved back to id 0 ({@code XGROUP SETID}) and the applied event ids are
- * forgotten, so every event still in the streams is merged again (monotonically: nothing moves
- * back, and refunded totals, which are ours, are kept).
+ * Replays the merchant and payment projections from the start of their streams: the applied event
+ * ids are forgotten and this service's consumer groups moved back to id 0 ({@code XGROUP SETID}),
+ * in that order, so every event still in the streams is merged again (monotonically: nothing moves
+ * back, and refunded totals, which are ours, are kept). The other way round, a replica reading the
+ * rewound streams before the ids were gone would skip the events that the replay is for. The
+ * request is cleared last: a replay cut short by a crash runs again at the next start.
  *
  * <p>A new database asks for a replay (its migration sets the flag): the groups may already sit at
  * the end of streams that an earlier database read. {@code PROJECTION_REBUILD=true} asks again.
@@ -40,7 +42,9 @@ public class ProjectionRebuild {
 
   /** Replays now; the consumers, running or not, read the streams again from their start. */
   public Uni<Void> replay() {
-    return rewind(Streams.MERCHANT_EVENTS)
+    return state
+        .forgetAppliedEvents()
+        .chain(() -> rewind(Streams.MERCHANT_EVENTS))
         .chain(() -> rewind(Streams.PAYMENT_EVENTS))
         .chain(state::rebuildStarted)
         .invoke(() -> LOG.info("projections are being rebuilt from the start of their streams"));

@@ -29,17 +29,21 @@ public class ProjectionStateRepository {
   }
 
   /**
-   * Records that the replay has started (the consumer groups were moved to the start of their
-   * streams) and forgets the applied event ids, so that every event still in the streams is merged
-   * again. Merges are monotonic, so this never moves a projection back.
+   * Forgets every applied event id, so that every event still in the streams is merged again
+   * (merges are monotonic: this never moves a projection back). In statements of {@value
+   * Purge#BATCH} rows, each short: one long transaction would hold back the outbox relays of every
+   * service in the database, which publish only what is older than every running transaction.
    */
+  public Uni<Long> forgetAppliedEvents() {
+    return Purge.appliedEvents(pool, Tables.PROCESSED_EVENTS, 0);
+  }
+
+  /** Records that the replay has started: the ids were forgotten and the groups moved back. */
   public Uni<Void> rebuildStarted() {
     return pool.query(
-            "WITH s AS (UPDATE "
+            "UPDATE "
                 + Tables.PROJECTION_STATE
-                + " SET rebuild_requested = false, rebuilt_at = now() RETURNING 1)"
-                + " DELETE FROM "
-                + Tables.PROCESSED_EVENTS)
+                + " SET rebuild_requested = false, rebuilt_at = now()")
         .execute()
         .replaceWithVoid();
   }

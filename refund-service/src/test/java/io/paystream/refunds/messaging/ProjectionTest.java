@@ -432,8 +432,19 @@ class ProjectionTest extends UpstreamTest {
     Api.refund(p.id(), 3_000).then().statusCode(201);
     // Lose the projection row (a restored backup, an operator's mistake)...
     db.update("DELETE FROM refunds.payments WHERE id = ?", p.id());
+    // ...with more applied event ids remembered than one statement forgets...
+    sql(
+        "INSERT INTO refunds.processed_events (event_id) SELECT 'evt_replay' || i"
+            + " FROM generate_series(1, "
+            + (2 * Purge.BATCH + 500)
+            + ") i");
     // ...and replay the streams from their start.
-    rebuild.replay().await().atMost(Duration.ofSeconds(5));
+    rebuild.replay().await().atMost(Duration.ofSeconds(30));
+    assertEquals(
+        0L,
+        count("SELECT count(*) FROM refunds.processed_events WHERE event_id LIKE 'evt_replay%'"));
+    assertEquals(
+        0L, count("SELECT count(*) FROM refunds.projection_state WHERE rebuild_requested"));
     upstream.awaitStatus(p.id(), PaymentView.SUCCESS);
     assertEquals(3_000, db.number("SELECT refunded FROM refunds.payments WHERE id = ?", p.id()));
     Api.refund(p.id(), 7_001).then().statusCode(400);
