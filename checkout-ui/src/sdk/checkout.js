@@ -23,7 +23,9 @@
     `#${ID}>[role=dialog]{position:relative;inset:auto;width:min(440px,100%);height:min(700px,100%);background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 20px 50px rgba(0,0,0,.3)}` +
     `#${ID} iframe{display:block;width:100%;height:100%}` +
     `#${ID} button{position:absolute;top:8px;right:8px;width:40px;height:40px;border-radius:50%;background:#f1f5f9;color:#0f172a;font:24px/1 sans-serif;text-align:center;cursor:pointer}` +
-    `#${ID} button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}` +
+    // A focus ring for the keyboard; browsers without :focus-visible drop that rule and keep this one.
+    `#${ID} button:focus{outline:3px solid #2563eb;outline-offset:2px}` +
+    `#${ID} button:focus:not(:focus-visible){outline:0}` +
     `@media(max-width:480px){#${ID}>[role=dialog]{width:100%;height:100%;border-radius:0}}`;
   // A constructed stylesheet, which a merchant's Content-Security-Policy without 'unsafe-inline'
   // in style-src does not block; a browser without one gets a <style> element in the modal.

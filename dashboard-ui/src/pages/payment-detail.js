@@ -231,7 +231,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       } catch (err) {
         if (earlierAttemptDone(err)) {
           // Sent again, changed, after an attempt whose answer was lost: that one was made.
-          message(note, 'Your earlier refund request went through (see the list above); nothing more was refunded. Check it before refunding again.', 'error');
+          message(note, 'Your earlier refund request reached the service (see the list above, once it is made); nothing more was refunded. Check it before refunding again.', 'error');
           load();
           onChange?.();
         } else {

@@ -116,7 +116,7 @@ function endpointConfig({ onTestSent }) {
     } catch (err) {
       if (earlierAttemptDone(err)) {
         // Sent again, changed, after an attempt whose answer was lost: that one was made.
-        message(note, 'Your earlier request to add this endpoint went through (see the list above); nothing more was added. Check it before saving again.', 'error');
+        message(note, 'Your earlier request to add this endpoint reached the service (see the list above, once it is added); nothing more was added. Check it before saving again.', 'error');
         load();
         return;
       }

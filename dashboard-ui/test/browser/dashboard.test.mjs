@@ -391,7 +391,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
       await open();
       await page.fill(ID('refund-reason-input'), 'Damaged in transit');
       await page.click(ID('refund-button'));
-      await shows(ID('refund-message'), /earlier refund request went through/);
+      await shows(ID('refund-message'), /earlier refund request reached the service/);
     } finally {
       await page.unroute(refundsPath);
     }
@@ -402,7 +402,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.deepEqual(refunds.data.map((r) => [r.amount, r.reason]), [[10000, 'Damaged']], 'exactly one refund');
     assert.equal(
       await text(ID('refund-message')),
-      'Your earlier refund request went through (see the list above); nothing more was refunded. Check it before refunding again.',
+      'Your earlier refund request reached the service (see the list above, once it is made); nothing more was refunded. Check it before refunding again.',
     );
     await page.locator(`${ID('refund-row')}[data-refund-id="${refunds.data[0].id}"]`).waitFor();
     await page.keyboard.press('Escape');
@@ -656,7 +656,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
       await shows(ID('webhook-config-message'), /not answering/);
       await page.fill(ID('webhook-url-input'), `${stack.receivers.ok.url}/paystream/hooks-2`);
       await page.click(ID('save-webhook-button'));
-      await shows(ID('webhook-config-message'), /earlier request to add this endpoint went through/);
+      await shows(ID('webhook-config-message'), /earlier request to add this endpoint reached the service/);
       assert.equal(sent.length, 2);
       assert.equal(sent[1].key, sent[0].key);
       added = (await ok('GET', '/webhook-endpoints?limit=100')).data.filter((x) => !before.has(x.id));

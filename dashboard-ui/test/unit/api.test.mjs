@@ -67,6 +67,27 @@ test('each action keeps its key while its outcome is unknown, whatever its body 
   assert.equal(sent[4].key, sent[1].key);
 });
 
+test('an attempt long after one whose outcome is unknown is a new action, with a new key', async () => {
+  let clock = 0;
+  const keys = resendKeys({ keepMs: 1000, now: () => clock });
+  const sent = [];
+  const send = (status) =>
+    keys
+      .send('rotate', async (key) => {
+        sent.push(key);
+        if (status !== undefined) throw failure(status);
+        return { ok: true };
+      })
+      .catch((err) => err);
+  await send(502);
+  clock = 999;
+  await send(0);
+  assert.equal(sent[1], sent[0], 'sent again soon after: the same key');
+  clock = 999 + 1000;
+  await send();
+  assert.notEqual(sent[2], sent[0], 'a deliberate action later: a new key');
+});
+
 test('a changed request refused for its reused key means the earlier attempt was carried out', () => {
   assert.equal(earlierAttemptDone(new ApiError(422, 'IDEMPOTENCY_KEY_MISMATCH', 'x')), true);
   assert.equal(earlierAttemptDone(new ApiError(422, 'BAD_REQUEST_ERROR', 'x')), false);
