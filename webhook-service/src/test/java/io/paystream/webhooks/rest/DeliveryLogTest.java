@@ -192,6 +192,42 @@ class DeliveryLogTest {
     m.api().post("/api/v1/webhooks/x/retry").then().statusCode(404);
   }
 
+  @Test
+  void anotherMerchantsDeliveryCannotBeReadOrRetried() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant owner = pub.merchant("whsec_test_abc123");
+    Merchant other = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      Publisher.endpoint(owner, r.url("/own"));
+      pub.paymentSuccess(owner.id());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> total(owner, "/api/v1/webhooks?status=success") == 1);
+      String id = owner.api().get("/api/v1/webhooks").then().extract().path("data[0].id");
+      other
+          .api()
+          .get("/api/v1/webhooks/" + id)
+          .then()
+          .statusCode(404)
+          .body("error.code", equalTo("NOT_FOUND_ERROR"));
+      other
+          .api()
+          .post("/api/v1/webhooks/" + id + "/retry")
+          .then()
+          .statusCode(404)
+          .body("error.code", equalTo("NOT_FOUND_ERROR"));
+      // Nothing was retried: the owner's delivery stands as it was.
+      owner
+          .api()
+          .get("/api/v1/webhooks/" + id)
+          .then()
+          .statusCode(200)
+          .body("status", equalTo("success"))
+          .body("attempts", equalTo(1));
+      assertEquals(1, r.hits("/own").size());
+    }
+  }
+
   /** The {@code total} of a list of the merchant's deliveries. */
   private static int total(Merchant m, String path) {
     return m.api().get(path).then().statusCode(200).extract().<Integer>path("total");

@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /api/v1/webhook-endpoints}: many per merchant, event filters, test events. */
 @QuarkusTest
@@ -290,8 +292,9 @@ class EndpointApiTest {
     m.api().get("/api/v1/webhooks?status=success").then().body("data[0]", nullValue());
   }
 
-  @Test
-  void aDeletedEndpointsPendingDeliveriesAreClosedNotSent() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"deleted", "disabled"})
+  void aDeletedOrDisabledEndpointsPendingDeliveriesAreClosedNotSent(String how) throws Exception {
     Publisher pub = new Publisher(streams);
     Merchant m = pub.merchant("whsec_test_abc123");
     try (Receiver r = Receiver.start()) {
@@ -299,7 +302,16 @@ class EndpointApiTest {
       String id = Publisher.endpoint(m, r.url("/gone"));
       pub.paymentSuccess(m.id());
       await().atMost(Duration.ofSeconds(10)).until(() -> r.hits("/gone").size() == 1);
-      m.api().delete("/api/v1/webhook-endpoints/" + id).then().statusCode(204);
+      if (how.equals("deleted")) {
+        m.api().delete("/api/v1/webhook-endpoints/" + id).then().statusCode(204);
+      } else {
+        m.api()
+            .body("{\"enabled\":false}")
+            .patch("/api/v1/webhook-endpoints/" + id)
+            .then()
+            .statusCode(200)
+            .body("enabled", equalTo(false));
+      }
       JsonPath d =
           await()
               .atMost(Duration.ofSeconds(15))
