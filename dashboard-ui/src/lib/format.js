@@ -38,6 +38,18 @@ export function formatAmount(minor, currency = 'INR') {
   }
 }
 
+/**
+ * The amounts collected per currency (`[{currency: 'INR', total_amount: 150000}, …]`), each in its
+ * own currency: `₹1,500.00 + $25.00`. Currencies with nothing collected are left out unless all are;
+ * with no payments at all, `total` (0) in rupees.
+ */
+export function formatAmounts(byCurrency, total) {
+  const collected = byCurrency.filter((c) => c.total_amount > 0);
+  const shown = collected.length ? collected : byCurrency.slice(0, 1);
+  if (!shown.length) return formatAmount(total);
+  return shown.map((c) => formatAmount(c.total_amount, c.currency)).join(' + ');
+}
+
 // An integer number of minor units as an exact decimal string (9007199254740991, 2 →
 // "90071992547409.91"). Intl.NumberFormat reads such a string exactly, where dividing a number
 // that large by 100 would round its last digit.

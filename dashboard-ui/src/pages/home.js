@@ -1,7 +1,7 @@
 // /dashboard: the merchant's API credentials and totals over its payments, kept up to date.
 import { api, query } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
-import { formatAmount, formatCount, formatDateTime, formatRate } from '../lib/format.js';
+import { formatAmount, formatAmounts, formatCount, formatDateTime, formatRate } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
 import { badge, copyButton, showState, stateBox } from '../lib/ui.js';
 
@@ -45,9 +45,9 @@ export function homePage(root, { merchant }) {
     const box = root.querySelector('[data-test-id="stats-container"]');
     const error = root.querySelector('.stats-error');
     try {
-      const s = await api('GET', '/payments/stats');
+      const [s, byCurrency] = await Promise.all([api('GET', '/payments/stats'), api('GET', '/payments/stats/currencies')]);
       box.querySelector('[data-test-id="total-transactions"]').textContent = formatCount(s.total_transactions);
-      box.querySelector('[data-test-id="total-amount"]').textContent = formatAmount(s.total_amount);
+      box.querySelector('[data-test-id="total-amount"]').textContent = formatAmounts(byCurrency.data, s.total_amount);
       box.querySelector('[data-test-id="success-rate"]').textContent = formatRate(s.success_rate);
       box.removeAttribute('aria-busy');
       replace(error);

@@ -33,8 +33,8 @@ async function ok(method, path, body) {
 }
 
 /** An order and a UPI payment for it, through the API; `vpa` decides the outcome in test mode. */
-async function pay(amount, vpa = 'success@upi') {
-  const order = await ok('POST', '/orders', { amount, currency: 'INR', receipt: `rcpt_${Date.now()}` });
+async function pay(amount, vpa = 'success@upi', currency = 'INR') {
+  const order = await ok('POST', '/orders', { amount, currency, receipt: `rcpt_${Date.now()}` });
   return ok('POST', '/payments', { order_id: order.id, method: 'upi', vpa });
 }
 
@@ -878,6 +878,14 @@ describe('dashboard', { timeout: 600_000 }, () => {
     } finally {
       await other.close();
     }
+  });
+
+  test('the amount collected is shown in each currency, not summed as rupees', async () => {
+    await go('/dashboard');
+    const dollars = await pay(2500, 'success@upi', 'USD');
+    await settled(dollars);
+    const inr = (await ok('GET', '/payments/stats/currencies')).data.find((c) => c.currency === 'INR');
+    await shows(ID('total-amount'), `${formatAmount(inr.total_amount)} + $25.00`);
   });
 
   test('the session belongs to this tab, and signing out ends it', async () => {

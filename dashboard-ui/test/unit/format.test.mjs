@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   amountInput,
   formatAmount,
+  formatAmounts,
   formatCount,
   formatDateTime,
   formatRate,
@@ -14,6 +15,16 @@ import {
   statusBadge,
   validateWebhookUrl,
 } from '../../src/lib/format.js';
+
+test('amounts collected in several currencies are each shown in their own', () => {
+  const inr = { currency: 'INR', total_amount: 150000 };
+  const usd = { currency: 'USD', total_amount: 2500 };
+  const jpy = { currency: 'JPY', total_amount: 0 };
+  assert.equal(formatAmounts([inr, jpy, usd], 152500), '₹1,500.00 + $25.00');
+  assert.equal(formatAmounts([usd], 2500), '$25.00');
+  assert.equal(formatAmounts([jpy], 0), '¥0', 'nothing collected yet, in the currency of its payments');
+  assert.equal(formatAmounts([], 0), '₹0.00');
+});
 
 test('amounts in paise are shown in rupees with Indian grouping', () => {
   assert.equal(formatAmount(50000), '₹500.00');

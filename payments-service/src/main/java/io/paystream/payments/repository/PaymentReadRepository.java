@@ -78,25 +78,52 @@ public class PaymentReadRepository {
             });
   }
 
-  /** Totals over the merchant's payments. */
   /**
    * A merchant's payment counts, and the sum of its successful payments' amounts: a double, which
    * is what the JSON of it says anyway (numbers as JavaScript reads them), and which, unlike a
    * long, does not wrap past 2^63.
    */
-  public record Stats(long total, long successful, double successfulAmount) {}
+  public record Stats(long total, long successful, double successfulAmount) {
+    static final Stats NONE = new Stats(0, 0, 0);
 
+    Stats plus(Stats other) {
+      return new Stats(
+          total + other.total,
+          successful + other.successful,
+          successfulAmount + other.successfulAmount);
+    }
+  }
+
+  /** The totals of the payments in one currency. */
+  public record CurrencyStats(String currency, Stats stats) {}
+
+  /** Totals over the merchant's payments, whatever their currency. */
   public Uni<Stats> stats(UUID merchantId) {
+    return statsByCurrency(merchantId)
+        .map(all -> all.stream().map(CurrencyStats::stats).reduce(Stats.NONE, Stats::plus));
+  }
+
+  /** Totals over the merchant's payments, per currency, by currency code. */
+  public Uni<List<CurrencyStats>> statsByCurrency(UUID merchantId) {
     return pool.preparedQuery(
-            "SELECT count(*) AS total, count(*) FILTER (WHERE status = 'success') AS ok,"
+            "SELECT currency, count(*) AS total, count(*) FILTER (WHERE status = 'success') AS ok,"
                 + " coalesce(sum(amount) FILTER (WHERE status = 'success'), 0) AS amount FROM "
                 + Tables.PAYMENTS
-                + " WHERE merchant_id = $1")
+                + " WHERE merchant_id = $1 GROUP BY currency ORDER BY currency")
         .execute(Tuple.of(merchantId))
-        .map(Rows::first)
         .map(
-            r ->
-                new Stats(
-                    r.getLong("total"), r.getLong("ok"), r.getNumeric("amount").doubleValue()));
+            rows -> {
+              List<CurrencyStats> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new CurrencyStats(
+                        r.getString("currency"),
+                        new Stats(
+                            r.getLong("total"),
+                            r.getLong("ok"),
+                            r.getNumeric("amount").doubleValue())));
+              }
+              return out;
+            });
   }
 }

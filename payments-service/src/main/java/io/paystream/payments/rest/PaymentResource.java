@@ -81,6 +81,15 @@ public class PaymentResource {
     return auth.caller(key, secret, requestId).chain(queries::stats).map(Responses::ok);
   }
 
+  @GET
+  @Path("/stats/currencies")
+  public Uni<Response> statsByCurrency(
+      @RestHeader(MerchantAuth.KEY) String key,
+      @RestHeader(MerchantAuth.SECRET) String secret,
+      @RestHeader(RequestIds.HEADER) String requestId) {
+    return auth.caller(key, secret, requestId).chain(queries::statsByCurrency).map(Responses::ok);
+  }
+
   @POST
   @Cancellable(false)
   @Path("/{id}/capture")

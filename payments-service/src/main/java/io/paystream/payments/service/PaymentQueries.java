@@ -47,14 +47,32 @@ public class PaymentQueries {
   public Uni<byte[]> stats(Caller caller) {
     return payments
         .stats(caller.merchantId())
+        .map(s -> writeStats(new JsonWriter().beginObject(), s).endObject().toBytes());
+  }
+
+  /**
+   * {@code {"data":[{"currency","total_transactions","total_amount","success_rate"}]}}: the same
+   * totals per currency (an amount summed over currencies adds paise to cents), by currency code.
+   */
+  public Uni<byte[]> statsByCurrency(Caller caller) {
+    return payments
+        .statsByCurrency(caller.merchantId())
         .map(
-            s -> {
-              double rate = s.total() == 0 ? 0 : 100.0 * s.successful() / s.total();
-              JsonWriter w = new JsonWriter().beginObject();
-              w.name("total_transactions").value(s.total());
-              w.name("total_amount").value(s.successfulAmount());
-              return w.name("success_rate").value(rate).endObject().toBytes();
+            all -> {
+              JsonWriter w = new JsonWriter().beginObject().name("data").beginArray();
+              for (PaymentReadRepository.CurrencyStats c : all) {
+                writeStats(w.beginObject().name("currency").value(c.currency()), c.stats())
+                    .endObject();
+              }
+              return w.endArray().endObject().toBytes();
             });
+  }
+
+  private static JsonWriter writeStats(JsonWriter w, PaymentReadRepository.Stats s) {
+    double rate = s.total() == 0 ? 0 : 100.0 * s.successful() / s.total();
+    w.name("total_transactions").value(s.total());
+    w.name("total_amount").value(s.successfulAmount());
+    return w.name("success_rate").value(rate);
   }
 
   /**

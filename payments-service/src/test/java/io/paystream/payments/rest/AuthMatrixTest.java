@@ -23,6 +23,7 @@ class AuthMatrixTest {
             "POST", "/api/v1/payments", "{\"order_id\":\"x\",\"method\":\"upi\",\"vpa\":\"a@b\"}"),
         Arguments.of("GET", "/api/v1/payments", null),
         Arguments.of("GET", "/api/v1/payments/stats", null),
+        Arguments.of("GET", "/api/v1/payments/stats/currencies", null),
         Arguments.of("GET", "/api/v1/payments/pay_abcdefghijklmnop", null),
         Arguments.of("POST", "/api/v1/payments/pay_abcdefghijklmnop/capture", "{\"amount\":100}"),
         Arguments.of("POST", "/api/v1/merchants/me/rotate-secret", "{}"));

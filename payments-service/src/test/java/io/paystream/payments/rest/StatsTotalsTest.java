@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The stats' sum of successful amounts is written as JavaScript reads it, however large. */
+/**
+ * The stats' sum of successful amounts is written as JavaScript reads it, however large; the totals
+ * per currency keep each currency's amounts apart.
+ */
 @QuarkusTest
 class StatsTotalsTest {
   private static final long MAX_AMOUNT = 9_007_199_254_740_991L; // the largest an order takes
@@ -42,6 +45,54 @@ class StatsTotalsTest {
             .get("/api/v1/payments/stats")
             .then()
             .statusCode(200)
+            .extract()
+            .asString());
+  }
+
+  @Test
+  void totalsPerCurrencyKeepEachCurrencysAmountsApart() {
+    String[] m = Api.newMerchant();
+    // In rupees two successful payments and a failed one; in dollars one successful and one
+    // pending.
+    pool.preparedQuery(
+            "WITH v (n, amount, currency, status) AS (VALUES (1, 50000, 'INR', 'success'),"
+                + " (2, 50000, 'INR', 'success'), (3, 70000, 'INR', 'failed'),"
+                + " (4, 2500, 'USD', 'success'), (5, 9900, 'USD', 'pending')),"
+                + " o AS (INSERT INTO payments.orders (id, merchant_id, amount, currency, notes,"
+                + " status, created_at, updated_at) SELECT 'order_currency' || lpad(v.n::text, 6,"
+                + " '0') || substr(md5($1::text), 1, 2), $1, v.amount, v.currency, '{}',"
+                + " 'attempted', now(), now() FROM v RETURNING id, amount, currency)"
+                + " INSERT INTO payments.payments (id, order_id, merchant_id, amount, currency,"
+                + " method, vpa, status, planned_status, process_after, created_at, updated_at)"
+                + " SELECT 'pay_' || substr(o.id, 7), o.id, $1, o.amount, o.currency, 'upi',"
+                + " 'a@bank', v.status, CASE v.status WHEN 'failed' THEN 'failed' ELSE 'success' END,"
+                + " now() + interval '1 day', now(), now() FROM o"
+                + " JOIN v ON v.amount = o.amount AND v.currency = o.currency"
+                + " AND o.id LIKE 'order_currency' || lpad(v.n::text, 6, '0') || '%'")
+        .execute(Tuple.of(UUID.fromString(m[0])))
+        .await()
+        .atMost(Duration.ofSeconds(30));
+    assertEquals(
+        "{\"data\":[{\"currency\":\"INR\",\"total_transactions\":3,\"total_amount\":100000,"
+            + "\"success_rate\":66.66666666666667},{\"currency\":\"USD\","
+            + "\"total_transactions\":2,\"total_amount\":2500,\"success_rate\":50}]}",
+        Api.as(m[1], m[2])
+            .get("/api/v1/payments/stats/currencies")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString());
+    // Over every currency, as the contract has it.
+    assertEquals(
+        "{\"total_transactions\":5,\"total_amount\":102500,\"success_rate\":60}",
+        Api.as(m[1], m[2]).get("/api/v1/payments/stats").then().extract().asString());
+    Api.as(m[1], "wrong").get("/api/v1/payments/stats/currencies").then().statusCode(401);
+    String[] none = Api.newMerchant();
+    assertEquals(
+        "{\"data\":[]}",
+        Api.as(none[1], none[2])
+            .get("/api/v1/payments/stats/currencies")
+            .then()
             .extract()
             .asString());
   }
