@@ -45,16 +45,16 @@ if live_pid postgres postgres >/dev/null; then
   log "stopping the private PostgreSQL"
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   if is_root; then
-    runuser -u postgres -- "$bin/pg_ctl" -D "$RUN_DIR/pg/data" -m fast -w stop >/dev/null || true
+    runuser -u postgres -- "$bin/pg_ctl" -D "$(pg_home)/data" -m fast -w stop >/dev/null || true
   else
-    "$bin/pg_ctl" -D "$RUN_DIR/pg/data" -m fast -w stop >/dev/null || true
+    "$bin/pg_ctl" -D "$(pg_home)/data" -m fast -w stop >/dev/null || true
   fi
 fi
 rm -f "$PIDS/postgres.pid"
 
 if [ "$WIPE" = yes ]; then
-  log "deleting the private data in $RUN_DIR/pg and $RUN_DIR/redis"
-  rm -rf "$RUN_DIR/pg" "$RUN_DIR/redis"
+  log "deleting the private data in $(pg_home) and $RUN_DIR/redis"
+  rm -rf "$(pg_home)" "$RUN_DIR/redis"
   rm -f "$STATE"
 fi
 log "stopped (logs stay in $LOGS)"

@@ -88,6 +88,17 @@ die() { printf '[paystream] error: %s\n' "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# Where a private PostgreSQL keeps its data and its log: under the run directory, unless root runs
+# a checkout the postgres user cannot reach (one in /root, say): then in /var/lib/paystream/<a
+# hash of the run directory>, where down.sh finds it too.
+pg_home() {
+  if is_root && ! runuser -u postgres -- test -x "$RUN_DIR" 2>/dev/null; then
+    echo "/var/lib/paystream/run-$(printf '%s' "$RUN_DIR" | cksum | cut -d ' ' -f 1)"
+  else
+    echo "$RUN_DIR/pg"
+  fi
+}
+
 # The pid in pids/<name>.pid when that process is alive and is still what we started (its
 # command line contains <pattern>: a recycled pid is never taken for ours). Fails otherwise.
 live_pid() {

@@ -120,8 +120,11 @@ not_applied() {
 }
 
 start_private_pg() {
-  local bin data=$RUN_DIR/pg/data port pid
+  local bin home data port pid pglog
   bin=$(pg_bin)
+  home=$(pg_home)
+  data=$home/data
+  if [ "$home" = "$RUN_DIR/pg" ]; then pglog=$LOGS/postgres.log; else pglog=$home/postgres.log; fi
   # A running server keeps its port; otherwise PAYSTREAM_PG_PORT wins over the port of last time.
   if pid=$(live_pid postgres postgres); then
     port=$(state_get PG_PORT)
@@ -137,18 +140,18 @@ start_private_pg() {
   if [ -n "$pid" ]; then
     log "PostgreSQL (private, pid $pid) on 127.0.0.1:$port"
   else
-    mkdir -p "$RUN_DIR/pg"
-    touch "$LOGS/postgres.log"
+    mkdir -p "$home"
+    touch "$pglog"
     if is_root; then
       id postgres >/dev/null 2>&1 || die "no postgres user to run a private PostgreSQL as (apt-get install postgresql)"
-      chown postgres: "$RUN_DIR/pg" "$LOGS/postgres.log"
-      runuser -u postgres -- test -w "$RUN_DIR/pg" \
-        || die "the postgres user cannot reach $RUN_DIR/pg (a parent directory is not searchable by others): set PAYSTREAM_RUN_DIR elsewhere, or DATABASE_URL"
+      chown postgres: "$home" "$pglog"
+      runuser -u postgres -- test -w "$home" \
+        || die "the postgres user cannot reach $home: set PAYSTREAM_RUN_DIR elsewhere, or DATABASE_URL"
     fi
     if [ ! -f "$data/PG_VERSION" ]; then
       log "creating a private PostgreSQL cluster in $data"
-      as_pg "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-instructions >>"$LOGS/postgres.log" 2>&1 \
-        || { tail -n 20 "$LOGS/postgres.log" >&2; die "initdb failed"; }
+      as_pg "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-instructions >>"$pglog" 2>&1 \
+        || { tail -n 20 "$pglog" >&2; die "initdb failed"; }
       as_pg sh -c "printf '%s\n' \"listen_addresses = '127.0.0.1'\" \"unix_socket_directories = ''\" \
         'max_connections = 200' 'fsync = on' >> '$data/postgresql.conf'"
     fi
@@ -156,8 +159,8 @@ start_private_pg() {
       die "port $port (private PostgreSQL) is taken: set PAYSTREAM_PG_PORT"
     fi
     log "starting a private PostgreSQL on 127.0.0.1:$port"
-    as_pg "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -o "-p $port" -w -t 60 start >/dev/null \
-      || { tail -n 20 "$LOGS/postgres.log" >&2; die "PostgreSQL did not start"; }
+    as_pg "$bin/pg_ctl" -D "$data" -l "$pglog" -o "-p $port" -w -t 60 start >/dev/null \
+      || { tail -n 20 "$pglog" >&2; die "PostgreSQL did not start"; }
     head -n 1 "$data/postmaster.pid" >"$PIDS/postgres.pid"
   fi
   state_set PG_KIND private
@@ -187,7 +190,7 @@ setup_postgres() {
     state_set PG_KIND reused
   else
     start_private_pg
-    PG_NOTE="private: $RUN_DIR/pg, stopped by down.sh"
+    PG_NOTE="private: $(pg_home), stopped by down.sh"
   fi
   create_database
   DATABASE_URL=${given:-$PG_URL/$DB_NAME}
