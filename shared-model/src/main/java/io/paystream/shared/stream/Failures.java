@@ -65,6 +65,11 @@ public final class Failures {
     if (reply == null) {
       return false;
     }
+    // A pipeline fails as a whole, with the first failed command's reply after its index:
+    // "ERR [3]LOADING Redis is loading…".
+    if (reply.startsWith("ERR [") && reply.indexOf(']') > 0) {
+      reply = reply.substring(reply.indexOf(']') + 1).stripLeading();
+    }
     int space = reply.indexOf(' ');
     return switch (space < 0 ? reply : reply.substring(0, space)) {
       case "LOADING",

@@ -51,5 +51,11 @@ class FailuresTest {
     assertTrue(Failures.isTransient(ErrorType.create("OOM command not allowed")));
     assertFalse(Failures.isTransient(ErrorType.create("WRONGTYPE Operation against a key")));
     assertFalse(Failures.isTransient(ErrorType.create("ERR syntax error")));
+    // A pipeline's failure, as the client reports it: its failed commands' replies by index.
+    assertTrue(
+        Failures.isTransient(
+            ErrorType.create(
+                "ERR [0]LOADING Redis is loading the dataset in memoryERR [1]LOADING Redis is")));
+    assertFalse(Failures.isTransient(ErrorType.create("ERR [2]WRONGTYPE Operation against a key")));
   }
 }
