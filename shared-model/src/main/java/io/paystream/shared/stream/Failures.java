@@ -58,20 +58,23 @@ public final class Failures {
 
   /**
    * Whether a Redis error reply says the server cannot serve now (loading its data, a read-only
-   * replica, a busy script, out of memory, no authentication yet), rather than that the command was
-   * wrong.
+   * replica, a busy script, out of memory, no authentication yet) or the connection was lost,
+   * rather than that the command was wrong.
    */
   private static boolean isTransientReply(String reply) {
     if (reply == null) {
       return false;
     }
-    // A pipeline fails as a whole, with the first failed command's reply after its index:
-    // "ERR [3]LOADING Redis is loading…".
+    // A pipeline fails as a whole, with its failed commands' replies after their indexes, one a
+    // line: "ERR [3]LOADING Redis is loading…", "ERR [0]java.io.IOException: Connection reset".
     if (reply.startsWith("ERR [") && reply.indexOf(']') > 0) {
       reply = reply.substring(reply.indexOf(']') + 1).stripLeading();
     }
-    int space = reply.indexOf(' ');
-    return switch (space < 0 ? reply : reply.substring(0, space)) {
+    String word = reply.split("[\\s:]", 2)[0];
+    if (word.startsWith("java.io.") || word.startsWith("io.netty.channel.")) {
+      return true; // the client's own report of a lost connection, inside a pipeline's
+    }
+    return switch (word) {
       case "LOADING",
           "READONLY",
           "MASTERDOWN",
@@ -82,7 +85,8 @@ public final class Failures {
           "NOAUTH",
           "WRONGPASS",
           "NOREPLICAS",
-          "MISCONF" ->
+          "MISCONF",
+          "CONNECTION_CLOSED" ->
           true;
       default -> false;
     };

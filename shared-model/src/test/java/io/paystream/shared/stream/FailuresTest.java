@@ -52,10 +52,20 @@ class FailuresTest {
     assertFalse(Failures.isTransient(ErrorType.create("WRONGTYPE Operation against a key")));
     assertFalse(Failures.isTransient(ErrorType.create("ERR syntax error")));
     // A pipeline's failure, as the client reports it: its failed commands' replies by index.
+    String line = System.lineSeparator();
     assertTrue(
         Failures.isTransient(
             ErrorType.create(
-                "ERR [0]LOADING Redis is loading the dataset in memoryERR [1]LOADING Redis is")));
+                "ERR [0]LOADING Redis is loading the dataset in memory"
+                    + line
+                    + "ERR [1]LOADING Redis is")));
+    // A connection lost under a pipeline, or under one command, as the client reports it.
+    assertTrue(
+        Failures.isTransient(ErrorType.create("ERR [0]CONNECTION_CLOSED" + line + "ERR [1]CONN")));
+    assertTrue(
+        Failures.isTransient(
+            ErrorType.create("ERR [0]java.io.IOException: Connection reset by peer")));
+    assertTrue(Failures.isTransient(ErrorType.create("CONNECTION_CLOSED")));
     assertFalse(Failures.isTransient(ErrorType.create("ERR [2]WRONGTYPE Operation against a key")));
   }
 }
