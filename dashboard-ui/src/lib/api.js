@@ -104,17 +104,17 @@ export function earlierAttemptDone(err) {
  * body, so that sending it again after a timeout or a 502 replays the first answer, or, when a
  * reason or URL was changed in between, is refused (see `earlierAttemptDone`) instead of doing the
  * work twice. A definite answer (2xx, or a 4xx other than 409) ends the action: the next attempt is
- * a new one, with a new key. So does time: an attempt made `keepMs` (15 minutes) after the last one
- * is a new action, a deliberate one, not a resend (the service would answer a reused key with the
- * first answer for a day, and do nothing).
+ * a new one, with a new key. So does time: an attempt made `keepMs` (an hour) after the last one
+ * ended without an answer is a new action, a deliberate one, not a resend (the service would answer
+ * a reused key with the first answer for a day, and do nothing).
  *
  * ```js
  * const keys = resendKeys();
  * const refund = await keys.send(paymentId, (key) => api('POST', `/payments/${paymentId}/refunds`, body, { idempotencyKey: key }));
  * ```
  */
-export function resendKeys({ keepMs = 15 * 60_000, now = () => Date.now() } = {}) {
-  // action → the key of its last attempt and when that was made, while its outcome is unknown
+export function resendKeys({ keepMs = 60 * 60_000, now = () => Date.now() } = {}) {
+  // action → the key of its last attempt and when it ended without an answer
   const keys = new Map();
   return {
     /**
@@ -124,14 +124,17 @@ export function resendKeys({ keepMs = 15 * 60_000, now = () => Date.now() } = {}
     async send(action, request) {
       const last = keys.get(action);
       const key = last && now() - last.at < keepMs ? last.key : newIdempotencyKey();
-      const attempt = { key, at: now() };
+      const attempt = { key, at: Infinity }; // running: its outcome is not known yet
       keys.set(action, attempt);
       try {
         const answer = await request(key);
         if (keys.get(action) === attempt) keys.delete(action);
         return answer;
       } catch (err) {
-        if (!outcomeUnknown(err) && keys.get(action) === attempt) keys.delete(action);
+        if (keys.get(action) === attempt) {
+          if (outcomeUnknown(err)) attempt.at = now();
+          else keys.delete(action);
+        }
         throw err;
       }
     },

@@ -86,6 +86,14 @@ test('an attempt long after one whose outcome is unknown is a new action, with a
   clock = 999 + 1000;
   await send();
   assert.notEqual(sent[2], sent[0], 'a deliberate action later: a new key');
+  // The time counts from when an attempt ended without an answer, not from when it was sent.
+  await keys.send('rotate', async (key) => {
+    sent.push(key);
+    clock += 5000; // a slow answer, lost in the end
+    throw failure(504);
+  }).catch((err) => err);
+  await send();
+  assert.equal(sent[4], sent[3], 'sent again at once after a slow attempt: the same key');
 });
 
 test('a changed request refused for its reused key means the earlier attempt was carried out', () => {
