@@ -41,20 +41,23 @@ rm -f "$PIDS/nginx.pid"
 # Private Redis: SIGTERM makes it flush its append-only file and exit.
 stop redis 10
 
-if live_pid postgres postgres >/dev/null; then
+# Where up.sh put the private PostgreSQL, as it recorded it.
+PG_HOME=$(state_get PG_HOME)
+PG_HOME=${PG_HOME:-$(pg_home)}
+if pid=$(live_pid postgres postgres); then
   log "stopping the private PostgreSQL"
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   if is_root; then
-    runuser -u postgres -- "$bin/pg_ctl" -D "$(pg_home)/data" -m fast -w stop >/dev/null || true
+    runuser -u postgres -- "$bin/pg_ctl" -D "$PG_HOME/data" -m fast -w stop >/dev/null || kill -INT "$pid" || true
   else
-    "$bin/pg_ctl" -D "$(pg_home)/data" -m fast -w stop >/dev/null || true
+    "$bin/pg_ctl" -D "$PG_HOME/data" -m fast -w stop >/dev/null || kill -INT "$pid" || true
   fi
 fi
 rm -f "$PIDS/postgres.pid"
 
 if [ "$WIPE" = yes ]; then
-  log "deleting the private data in $(pg_home) and $RUN_DIR/redis"
-  rm -rf "$(pg_home)" "$RUN_DIR/redis"
+  log "deleting the private data in $PG_HOME and $RUN_DIR/redis"
+  rm -rf "$PG_HOME" "$RUN_DIR/redis"
   rm -f "$STATE"
 fi
 log "stopped (logs stay in $LOGS)"

@@ -140,10 +140,13 @@ start_private_pg() {
   if [ -n "$pid" ]; then
     log "PostgreSQL (private, pid $pid) on 127.0.0.1:$port"
   else
-    mkdir -p "$home"
-    touch "$pglog"
     if is_root; then
       id postgres >/dev/null 2>&1 || die "no postgres user to run a private PostgreSQL as (apt-get install postgresql)"
+    fi
+    mkdir -p "$home"
+    touch "$pglog"
+    state_set PG_HOME "$home"
+    if is_root; then
       chown postgres: "$home" "$pglog"
       runuser -u postgres -- test -w "$home" \
         || die "the postgres user cannot reach $home: set PAYSTREAM_RUN_DIR elsewhere, or DATABASE_URL"
