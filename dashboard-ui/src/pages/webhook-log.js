@@ -220,24 +220,29 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
         ),
       );
       const attempts = Array.isArray(d.attempt_history) ? d.attempt_history : [];
-      replace(
-        history,
-        attempts.length
-          ? attempts.map((a, i) =>
-              h(
-                'tr',
-                { 'data-test-id': 'attempt-row' },
-                cell('#', 'attempt-index', String(i + 1)),
-                // The schedule's own count, which starts again at 1 after a manual retry.
-                cell('Attempt', 'attempt-number', String(a.attempt ?? '—')),
-                cell('When', 'attempt-at', formatDateTime(a.attempted_at)),
-                cell('Response', 'attempt-response-code', a.response_code == null ? '—' : String(a.response_code)),
-                cell('Latency', 'attempt-latency', a.latency_ms == null ? '—' : `${a.latency_ms} ms`),
-                cell('Error or response body', 'attempt-detail', h('span', { class: 'mono clip' }, a.error || a.response_body || '—')),
-              ),
-            )
-          : h('tr', {}, h('td', { colspan: '6' }, 'No attempt yet.')),
-      );
+      // Redrawn only when an attempt was added, so that an answer opened in full stays open.
+      const signature = JSON.stringify(attempts);
+      if (history.dataset.signature !== signature) {
+        history.dataset.signature = signature;
+        replace(
+          history,
+          attempts.length
+            ? attempts.map((a, i) =>
+                h(
+                  'tr',
+                  { 'data-test-id': 'attempt-row' },
+                  cell('#', 'attempt-index', String(i + 1)),
+                  // The schedule's own count, which starts again at 1 after a manual retry.
+                  cell('Attempt', 'attempt-number', String(a.attempt ?? '—')),
+                  cell('When', 'attempt-at', formatDateTime(a.attempted_at)),
+                  cell('Response', 'attempt-response-code', a.response_code == null ? '—' : String(a.response_code)),
+                  cell('Latency', 'attempt-latency', a.latency_ms == null ? '—' : `${a.latency_ms} ms`),
+                  cell('Error or response body', 'attempt-detail', attemptDetail(a.error || a.response_body || '—')),
+                ),
+              )
+            : h('tr', {}, h('td', { colspan: '6' }, 'No attempt yet.')),
+        );
+      }
       payloadText = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
       if (payload.textContent !== payloadText) payload.textContent = payloadText;
     } catch (e) {
@@ -248,4 +253,11 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
   stop = poll(load, REFRESH_MS);
   load();
   return { close, refresh: load };
+}
+
+// An attempt's error or the start of its answer (up to 1 KB): in one line, and when longer than
+// that, in full below it on request, wrapped, to be read and copied.
+function attemptDetail(text) {
+  if (text.length <= 48) return h('span', { class: 'mono clip' }, text);
+  return h('details', { class: 'attempt-body' }, h('summary', { class: 'mono clip' }, text), h('pre', { class: 'mono' }, text));
 }

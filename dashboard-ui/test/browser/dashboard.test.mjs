@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { verifySignature, verifyStandardWebhook } from '../../src/docs/verify-webhook.mjs';
 import { formatAmount, formatCount, formatRate } from '../../src/lib/format.js';
 import { createDashboardServer } from '../../server.mjs';
-import { MERCHANT, PLAIN_HTTP_HOST, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
+import { MERCHANT, PLAIN_HTTP_HOST, REFUSAL_BODY, SCREENSHOTS, eventually, merchantApi, startStack } from './harness.mjs';
 
 let stack;
 let call;
@@ -635,6 +635,11 @@ describe('dashboard', { timeout: 600_000 }, () => {
     );
     const codes = await page.locator(`${ID('attempt-row')} ${ID('attempt-response-code')}`).allTextContents();
     assert.ok(codes.every((c) => c === '500'), codes.join());
+    // An answer longer than its cell opens in full, to be read and copied.
+    const body = page.locator(`${ID('attempt-row')} ${ID('attempt-detail')}`).first();
+    await body.locator('summary').click();
+    assert.equal(await body.locator('pre').textContent(), REFUSAL_BODY);
+    assert.ok(await body.locator('pre').isVisible());
     const payload = await text(ID('webhook-payload'));
     const sent = stack.receivers.failing.received.find((r) => r.body === payload);
     assert.ok(sent, 'the payload shown is byte for byte what was sent');

@@ -156,6 +156,9 @@ async function stopProcess(child) {
  * A webhook receiver that answers `status` and keeps what it got: `{body (exact text), headers}`
  * for each request, newest last.
  */
+/** What the failing receiver answers: as long as a real error page, far longer than a table cell. */
+export const REFUSAL_BODY = `{"error":"receiver refuses on purpose","detail":"${'the signature was checked, and then '.repeat(6)}refused"}`;
+
 function receiver(status) {
   const received = [];
   const server = createServer((req, res) => {
@@ -164,7 +167,7 @@ function receiver(status) {
     req.on('end', () => {
       received.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(status, { 'Content-Type': 'text/plain' });
-      res.end(status < 300 ? 'thanks' : 'receiver refuses on purpose');
+      res.end(status < 300 ? 'thanks' : REFUSAL_BODY);
     });
   });
   return { server, received };
