@@ -52,7 +52,6 @@ import java.util.UUID;
 public final class IdempotencyStore {
   static final int MAX_BATCH = 128;
   static final int MAX_CONCURRENT = 1;
-  static final int PURGE_BATCH = 10_000;
 
   /**
    * The function in each service's schema that fails a statement completing a key whose claim it no
@@ -137,7 +136,7 @@ public final class IdempotencyStore {
             + " WHERE ctid IN (SELECT ctid FROM "
             + table
             + " WHERE expires_at < now() LIMIT "
-            + PURGE_BATCH
+            + Purge.BATCH
             + ")";
   }
 
@@ -428,9 +427,9 @@ public final class IdempotencyStore {
         .replaceWithVoid();
   }
 
-  /** Deletes every expired key, {@value #PURGE_BATCH} per statement; emits how many. */
+  /** Deletes every expired key, {@value Purge#BATCH} per statement; emits how many. */
   public Uni<Long> purgeExpired() {
-    return Purge.untilDone(() -> pool.query(purgeSql).execute().map(RowSet::rowCount), PURGE_BATCH);
+    return Purge.untilDone(() -> pool.query(purgeSql).execute().map(RowSet::rowCount), Purge.BATCH);
   }
 
   /** The error a claim that may not proceed answers with, or {@code null} for a replay. */

@@ -80,9 +80,6 @@ public final class OutboxRelay {
   /** How often, at most, a quiet lead checks that Redis still holds what the cursor records. */
   static final long SEQUENCE_CHECK_MILLIS = 1_000;
 
-  /** Rows deleted per purge statement. */
-  static final int PURGE_BATCH = 10_000;
-
   /** How long a measure of the oldest waiting event stays current for the metrics. */
   private static final long SAMPLE_FRESH_MILLIS = 30_000;
 
@@ -174,7 +171,7 @@ public final class OutboxRelay {
             + " AND (o.txid, o.id) <= "
             + from
             + " LIMIT "
-            + PURGE_BATCH
+            + Purge.BATCH
             + ")";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
     this.rewindSql = rewindSql(cursor);
@@ -590,7 +587,7 @@ public final class OutboxRelay {
   }
 
   /**
-   * Deletes every published row past retention, {@value #PURGE_BATCH} per statement, when leading;
+   * Deletes every published row past retention, {@value Purge#BATCH} per statement, when leading;
    * emits how many.
    */
   Uni<Long> purge() {
@@ -602,6 +599,6 @@ public final class OutboxRelay {
             pool.preparedQuery(purgeSql)
                 .execute(Tuple.of(options.retentionMillis()))
                 .map(RowSet::rowCount),
-        PURGE_BATCH);
+        Purge.BATCH);
   }
 }

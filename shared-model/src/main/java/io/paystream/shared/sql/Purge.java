@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * rows came faster than that, and the table would grow without end.
  */
 public final class Purge {
-  /** Rows deleted per statement by {@link #appliedEvents}. */
+  /** Rows a purge statement deletes at most: short statements, holding few locks briefly. */
   public static final int BATCH = 10_000;
 
   private Purge() {}

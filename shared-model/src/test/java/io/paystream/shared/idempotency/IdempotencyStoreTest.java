@@ -14,6 +14,7 @@ import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.sql.Purge;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
@@ -80,7 +81,7 @@ class IdempotencyStoreTest {
 
   @Test
   void purgingDeletesEveryExpiredKeyHoweverManyAndKeepsTheRest() {
-    int expired = 2 * IdempotencyStore.PURGE_BATCH + 500;
+    int expired = 2 * Purge.BATCH + 500;
     sql(
         "INSERT INTO "
             + TABLE

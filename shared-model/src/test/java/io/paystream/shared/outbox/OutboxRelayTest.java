@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paystream.shared.sql.Purge;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
@@ -389,7 +390,7 @@ class OutboxRelayTest {
   void theLeadPurgesEveryPublishedRowPastRetentionHoweverMany() throws Exception {
     // More rows past retention than one statement deletes, then rows of the last minutes, all
     // published (the cursor is past them).
-    int old = 2 * OutboxRelay.PURGE_BATCH + 500;
+    int old = 2 * Purge.BATCH + 500;
     sql(
         "INSERT INTO relaytest.outbox (streams, payloads, created_at) SELECT ARRAY['"
             + STREAM
