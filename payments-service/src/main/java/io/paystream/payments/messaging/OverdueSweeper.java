@@ -3,11 +3,13 @@ package io.paystream.payments.messaging;
 import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.payments.service.PaymentFinisher;
+import io.paystream.shared.sql.Batches;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,33 +55,30 @@ public class OverdueSweeper {
    * Sweeps batch after batch while they come full (a backlog left by a lost Redis or a dead
    * instance), up to {@value #MAX_BATCHES}; emits how many were finished.
    */
-  Uni<Integer> sweepBacklog(int batches, int finishedSoFar) {
-    return payments
-        .overdue(config.sweepGrace().toMillis(), BATCH)
-        .chain(
-            list ->
-                Multi.createFrom()
-                    .iterable(list)
-                    .onItem()
-                    .transformToUniAndMerge(p -> finisher.finish(p, null))
-                    .collect()
-                    .asList()
-                    .chain(
-                        done -> {
-                          int n =
-                              finishedSoFar
-                                  + (int) done.stream().filter(Boolean::booleanValue).count();
-                          return list.size() < BATCH || batches + 1 >= MAX_BATCHES
-                              ? Uni.createFrom().item(n)
-                              : sweepBacklog(batches + 1, n);
-                        }));
+  Uni<Long> sweepBacklog() {
+    return Batches.whileFull(
+        () ->
+            payments
+                .overdue(config.sweepGrace().toMillis(), BATCH)
+                .chain(
+                    list ->
+                        Multi.createFrom()
+                            .iterable(list)
+                            .onItem()
+                            .transformToUniAndMerge(p -> finisher.finish(p, null))
+                            .collect()
+                            .with(
+                                Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
+                            .map(finished -> new Batches.Outcome(list.size(), finished))),
+        BATCH,
+        MAX_BATCHES);
   }
 
   private void sweepQuietly() {
     if (!busy.compareAndSet(false, true)) {
       return;
     }
-    sweepBacklog(0, 0)
+    sweepBacklog()
         .subscribe()
         .with(
             n -> {

@@ -35,7 +35,7 @@ class OverdueSweeperTest {
           .execute(Tuple.of(ids.toArray(String[]::new)))
           .await()
           .atMost(Duration.ofSeconds(10));
-      int finished = sweeper.sweepBacklog(0, 0).await().atMost(Duration.ofSeconds(30));
+      long finished = sweeper.sweepBacklog().await().atMost(Duration.ofSeconds(30));
       // (A job read just before the workers stopped may have finished one or two already.)
       assertTrue(finished > 200, "finished " + finished);
       long pending =

@@ -7,6 +7,7 @@ import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.Batches;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Multi;
@@ -66,34 +67,30 @@ public class RefundFinisher {
    * batch while they come full, up to {@value #MAX_OVERDUE_BATCHES}, {@value #OVERDUE_AT_ONCE}
    * refunds at a time. Emits how many this call processed.
    */
-  public Uni<Integer> finishOverdue(long graceMillis) {
-    return overdueFrom(graceMillis, 0, 0)
+  public Uni<Long> finishOverdue(long graceMillis) {
+    return Batches.whileFull(
+            () ->
+                refunds
+                    .overdue(graceMillis, OVERDUE_BATCH)
+                    .chain(
+                        list ->
+                            Multi.createFrom()
+                                .iterable(list)
+                                .onItem()
+                                .transformToUni(job -> finish(job, null))
+                                .merge(OVERDUE_AT_ONCE)
+                                .collect()
+                                .with(
+                                    Collectors.filtering(
+                                        Boolean::booleanValue, Collectors.counting()))
+                                .map(processed -> new Batches.Outcome(list.size(), processed))),
+            OVERDUE_BATCH,
+            MAX_OVERDUE_BATCHES)
         .invoke(
             n -> {
               if (n > 0) {
                 LOG.warnf("processed %d overdue refunds whose jobs were lost", n);
               }
             });
-  }
-
-  private Uni<Integer> overdueFrom(long graceMillis, int batches, int processed) {
-    return refunds
-        .overdue(graceMillis, OVERDUE_BATCH)
-        .chain(
-            list ->
-                Multi.createFrom()
-                    .iterable(list)
-                    .onItem()
-                    .transformToUni(job -> finish(job, null))
-                    .merge(OVERDUE_AT_ONCE)
-                    .collect()
-                    .with(Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
-                    .chain(
-                        done -> {
-                          int n = processed + done.intValue();
-                          return list.size() < OVERDUE_BATCH || batches + 1 >= MAX_OVERDUE_BATCHES
-                              ? Uni.createFrom().item(n)
-                              : overdueFrom(graceMillis, batches + 1, n);
-                        }));
   }
 }

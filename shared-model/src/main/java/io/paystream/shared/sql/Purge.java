@@ -40,16 +40,7 @@ public final class Purge {
    * again and again until one deletes fewer; emits how many went in all.
    */
   public static Uni<Long> untilDone(Supplier<Uni<Integer>> batch, int batchSize) {
-    return from(batch, batchSize, 0);
-  }
-
-  private static Uni<Long> from(Supplier<Uni<Integer>> batch, int batchSize, long sofar) {
-    return batch
-        .get()
-        .chain(
-            n ->
-                n >= batchSize
-                    ? from(batch, batchSize, sofar + n)
-                    : Uni.createFrom().item(sofar + n));
+    return Batches.whileFull(
+        () -> batch.get().map(Batches.Outcome::all), batchSize, Integer.MAX_VALUE);
   }
 }

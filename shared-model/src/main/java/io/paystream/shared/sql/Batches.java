@@ -1,0 +1,54 @@
+package io.paystream.shared.sql;
+
+import io.smallrye.mutiny.Uni;
+import java.util.function.Supplier;
+
+/**
+ * Work on a backlog in bounded batches, one after another while they come full: a full batch means
+ * more may be waiting, a short one that the backlog is done.
+ *
+ * <pre>{@code
+ * Batches.whileFull(
+ *     () -> repository.overdue(200).chain(rows -> finishAll(rows)
+ *         .map(finished -> new Batches.Outcome(rows.size(), finished))),
+ *     200, 50);
+ * }</pre>
+ */
+public final class Batches {
+  private Batches() {}
+
+  /**
+   * What one batch did: {@code taken} rows read or deleted (a batch of the full size may leave more
+   * behind it) and {@code counted}, what the caller adds up (rows finished, rows deleted).
+   */
+  public record Outcome(int taken, long counted) {
+    /** A batch that counts every row it took (a delete). */
+    public static Outcome all(int taken) {
+      return new Outcome(taken, taken);
+    }
+  }
+
+  /**
+   * Runs {@code batch} again while it takes {@code batchSize} rows, {@code maxBatches} times at
+   * most; emits the sum of what the batches counted.
+   */
+  public static Uni<Long> whileFull(Supplier<Uni<Outcome>> batch, int batchSize, int maxBatches) {
+    if (batchSize < 1 || maxBatches < 1) {
+      throw new IllegalArgumentException("batchSize and maxBatches must be at least 1");
+    }
+    return from(batch, batchSize, maxBatches, 0);
+  }
+
+  private static Uni<Long> from(
+      Supplier<Uni<Outcome>> batch, int batchSize, int batchesLeft, long sofar) {
+    return batch
+        .get()
+        .chain(
+            outcome -> {
+              long counted = sofar + outcome.counted();
+              return outcome.taken() < batchSize || batchesLeft <= 1
+                  ? Uni.createFrom().item(counted)
+                  : from(batch, batchSize, batchesLeft - 1, counted);
+            });
+  }
+}

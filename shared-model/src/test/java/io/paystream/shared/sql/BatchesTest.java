@@ -1,0 +1,82 @@
+package io.paystream.shared.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchesTest {
+  /** Batches that take the given numbers of rows in turn, counting half of each (rounded down). */
+  private static final class Backlog {
+    final Deque<Integer> sizes;
+    int calls;
+
+    Backlog(Integer... sizes) {
+      this.sizes = new ArrayDeque<>(List.of(sizes));
+    }
+
+    Uni<Batches.Outcome> next() {
+      calls++;
+      int taken = sizes.isEmpty() ? 0 : sizes.poll();
+      return Uni.createFrom().item(new Batches.Outcome(taken, taken / 2));
+    }
+  }
+
+  @Test
+  void goesOnWhileBatchesComeFullAndStopsAfterTheFirstShortOne() {
+    Backlog backlog = new Backlog(10, 10, 3, 10);
+    long counted = Batches.whileFull(backlog::next, 10, 50).await().indefinitely();
+    assertEquals(3, backlog.calls);
+    assertEquals(5 + 5 + 1, counted);
+  }
+
+  @Test
+  void anEmptyFirstBatchIsTheOnlyOne() {
+    Backlog backlog = new Backlog(0, 10);
+    assertEquals(0L, Batches.whileFull(backlog::next, 10, 50).await().indefinitely());
+    assertEquals(1, backlog.calls);
+  }
+
+  @Test
+  void stopsAtTheMostBatchesEvenWhenTheyAllComeFull() {
+    Backlog backlog = new Backlog(4, 4, 4, 4, 4);
+    long counted = Batches.whileFull(backlog::next, 4, 3).await().indefinitely();
+    assertEquals(3, backlog.calls);
+    assertEquals(6, counted);
+  }
+
+  @Test
+  void aFailedBatchFailsTheWholeRunAndNoFurtherBatchRuns() {
+    int[] calls = {0};
+    Uni<Long> run =
+        Batches.whileFull(
+            () ->
+                ++calls[0] == 1
+                    ? Uni.createFrom().item(Batches.Outcome.all(5))
+                    : Uni.createFrom().failure(new IllegalStateException("gone")),
+            5,
+            50);
+    assertThrows(IllegalStateException.class, () -> run.await().indefinitely());
+    assertEquals(2, calls[0]);
+  }
+
+  @Test
+  void purgeDeletesUntilAStatementDeletesFewerThanItsBatch() {
+    Deque<Integer> deleted = new ArrayDeque<>(List.of(100, 100, 100, 42, 100));
+    long total =
+        Purge.untilDone(() -> Uni.createFrom().item(deleted.poll()), 100).await().indefinitely();
+    assertEquals(342, total);
+    assertEquals(List.of(100), List.copyOf(deleted));
+  }
+
+  @Test
+  void refusesBatchesThatCouldNeverRun() {
+    Backlog backlog = new Backlog();
+    assertThrows(IllegalArgumentException.class, () -> Batches.whileFull(backlog::next, 0, 5));
+    assertThrows(IllegalArgumentException.class, () -> Batches.whileFull(backlog::next, 5, 0));
+  }
+}
