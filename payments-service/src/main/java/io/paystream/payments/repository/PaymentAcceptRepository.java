@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +104,8 @@ public class PaymentAcceptRepository {
    * Accepts payments in one statement: reads and locks their orders (the merchant's own, not paid),
    * marks them attempted, adds each payment whose order has no pending one with the order's amount
    * and currency, and fills those into its events (one outbox row) and idempotent response. Emits
-   * one {@link Acceptance} per payment, in order. Orders must be distinct, and so must the keys of
-   * payments that claim theirs ({@link StoredResponse#claimsKey}).
+   * one {@link Acceptance} per payment, in the batch's order. Orders must be distinct, and so must
+   * the keys of payments that claim theirs ({@link StoredResponse#claimsKey}).
    *
    * <p>A payment that claims its key is made only if its statement claims the key, and the key is
    * claimed only if the payment is made: the statement reads the keys first, leaves out the
@@ -115,6 +116,10 @@ public class PaymentAcceptRepository {
    */
   public Uni<List<Acceptance>> accept(List<Accept> batch) {
     int n = batch.size();
+    // The statement locks the orders in the order of its rows: in id order, as finishing does, so
+    // that the two never wait for each other's locks in a cycle.
+    List<Accept> inIdOrder = new ArrayList<>(batch);
+    inIdOrder.sort(Comparator.comparing(a -> a.pending().payment().orderId()));
     String[] ids = new String[n];
     String[] orderIds = new String[n];
     UUID[] merchants = new UUID[n];
@@ -140,7 +145,7 @@ public class PaymentAcceptRepository {
     boolean claiming = false;
     boolean leased = false;
     for (int i = 0; i < n; i++) {
-      Accept a = batch.get(i);
+      Accept a = inIdOrder.get(i);
       PaymentView v = a.pending().payment();
       PaymentOutcome outcome = a.pending().outcome();
       ids[i] = v.id();
@@ -218,8 +223,13 @@ public class PaymentAcceptRepository {
             byId.put(r.getString("id"), r);
           }
           List<Acceptance> out = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            out.add(acceptance(byId.get(ids[i]), fingerprints[i] != null, leases[i] != null));
+          for (Accept a : batch) {
+            StoredResponse r = a.response();
+            out.add(
+                acceptance(
+                    byId.get(a.pending().payment().id()),
+                    r != null && r.claimsKey(),
+                    r != null && !r.claimsKey()));
           }
           return out;
         });

@@ -16,9 +16,11 @@ import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.TestDatabases;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,7 @@ class PaymentFinisherTest {
   @Inject PaymentFinisher finisher;
   @Inject PaymentAcceptRepository payments;
   @Inject Pool pool;
+  @Inject Vertx vertx;
 
   @Test
   void aBurstIsFinishedOnceEachWithOneEventEachInFarFewerStatements() {
@@ -115,20 +119,7 @@ class PaymentFinisherTest {
           .atMost(WAIT);
       // ... while the first payment is being finished, which marks the order paid...
       var finishing = finisher.finish(pending, null).subscribeAsCompletionStage();
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  pool.query(
-                              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                  + " AND query LIKE 'WITH b AS MATERIALIZED (SELECT *, ''pending''%'")
-                          .execute()
-                          .await()
-                          .atMost(WAIT)
-                          .iterator()
-                          .next()
-                          .getLong(0)
-                      == 1);
+      awaitWaitingForALock("WITH b AS MATERIALIZED (SELECT *, 'pending'");
       // ... then it adds the payment, which the order's pending one refuses.
       long start = System.nanoTime();
       int added =
@@ -155,6 +146,93 @@ class PaymentFinisherTest {
     }
   }
 
+  @Test
+  void aBatchLocksItsOrdersInIdOrderAsFinishingDoes() throws Exception {
+    String first = Api.order(50_000);
+    String second = Api.order(50_000);
+    if (first.compareTo(second) > 0) {
+      String t = first;
+      first = second;
+      second = t;
+    }
+    // Planned as on tables of a running service's size: the batch walked in its order, each order
+    // looked up by its key. (The few orders of a test are read whole, in the order they were
+    // written.)
+    String database =
+        pool.query("SELECT current_database()")
+            .execute()
+            .await()
+            .atMost(WAIT)
+            .iterator()
+            .next()
+            .getString(0);
+    Pool lookups =
+        TestDatabases.pool(
+            vertx,
+            database,
+            1,
+            Map.of(
+                "plan_cache_mode", "force_generic_plan",
+                "enable_seqscan", "off",
+                "enable_hashjoin", "off",
+                "enable_mergejoin", "off"));
+    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    try {
+      other.query("BEGIN").execute().await().atMost(WAIT);
+      // Another statement holds the first order, as a finishing statement would on its way to the
+      // second one...
+      lockOrder(other, first, "");
+      // ... while a batch comes in with the second order's payment ahead of the first's.
+      var accepting =
+          new PaymentAcceptRepository(lookups)
+              .accept(
+                  List.of(
+                      accept(pending(second, PaymentOutcome.SUCCESS)),
+                      accept(pending(first, PaymentOutcome.SUCCESS))))
+              .subscribeAsCompletionStage();
+      awaitWaitingForALock("WITH b AS MATERIALIZED (SELECT u.*");
+      // The batch waits for the first order without holding the second: taken in arrival order,
+      // the other statement, next wanting the second, would wait for the batch, and the batch for
+      // it.
+      lockOrder(other, second, " NOWAIT");
+      other.query("COMMIT").execute().await().atMost(WAIT);
+      assertEquals(
+          List.of(Verdict.ACCEPTED, Verdict.ACCEPTED),
+          accepting.toCompletableFuture().get(20, TimeUnit.SECONDS).stream()
+              .map(Acceptance::verdict)
+              .toList());
+    } finally {
+      other.close().await().atMost(WAIT);
+      lookups.close().await().atMost(WAIT);
+    }
+  }
+
+  /** Waits until one statement starting with {@code prefix} waits for a lock. */
+  private void awaitWaitingForALock(String prefix) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                pool.preparedQuery(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                + " AND starts_with(query, $1)")
+                        .execute(Tuple.of(prefix))
+                        .await()
+                        .atMost(WAIT)
+                        .iterator()
+                        .next()
+                        .getLong(0)
+                    == 1);
+  }
+
+  private static void lockOrder(SqlConnection connection, String orderId, String nowait) {
+    connection
+        .preparedQuery("SELECT 1 FROM payments.orders WHERE id = $1 FOR UPDATE" + nowait)
+        .execute(Tuple.of(orderId))
+        .await()
+        .atMost(WAIT);
+  }
+
   private long deadlocks() {
     // The statistics of this backend's view are read afresh.
     pool.query("SELECT pg_stat_clear_snapshot()").execute().await().atMost(WAIT);
@@ -169,6 +247,17 @@ class PaymentFinisherTest {
 
   /** A pending payment stored with no job, so only this test finishes it. */
   private PendingPayment pendingWithoutJob(String orderId, PaymentOutcome outcome) {
+    PendingPayment pending = pending(orderId, outcome);
+    assertEquals(
+        List.of(Verdict.ACCEPTED),
+        payments.accept(List.of(accept(pending))).await().atMost(WAIT).stream()
+            .map(Acceptance::verdict)
+            .toList());
+    return pending;
+  }
+
+  /** A payment of the order, due in an hour. */
+  private static PendingPayment pending(String orderId, PaymentOutcome outcome) {
     Instant now = Timestamps.now();
     PaymentView view =
         PaymentView.accepted(
@@ -182,15 +271,15 @@ class PaymentFinisherTest {
             null,
             null,
             now);
-    PendingPayment pending = new PendingPayment(view, outcome, now.plus(Duration.ofHours(1)));
+    return new PendingPayment(view, outcome, now.plus(Duration.ofHours(1)));
+  }
+
+  /** The payment to accept, with its created event and no idempotency key. */
+  private static Accept accept(PendingPayment pending) {
+    PaymentView view = pending.payment();
     OutboxSql events =
         new OutboxSql(view.merchantId(), null)
             .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData);
-    assertEquals(
-        List.of(Verdict.ACCEPTED),
-        payments.accept(List.of(new Accept(pending, events, null))).await().atMost(WAIT).stream()
-            .map(Acceptance::verdict)
-            .toList());
-    return pending;
+    return new Accept(pending, events, null);
   }
 }

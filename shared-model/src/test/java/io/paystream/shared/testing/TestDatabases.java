@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * Prepares the real local servers for a test suite: its own database (created when missing, the
@@ -28,15 +29,25 @@ public final class TestDatabases {
 
   /** A reactive pool of up to {@code maxSize} connections to {@code database}. */
   public static Pool pool(Vertx vertx, String database, int maxSize) {
+    return pool(vertx, database, maxSize, Map.of());
+  }
+
+  /**
+   * A reactive pool of up to {@code maxSize} connections to {@code database}, whose sessions start
+   * with the run-time {@code settings} given (such as {@code enable_seqscan}).
+   */
+  public static Pool pool(Vertx vertx, String database, int maxSize, Map<String, String> settings) {
     String[] hp = postgres().split(":");
+    PgConnectOptions options =
+        new PgConnectOptions()
+            .setHost(hp[0])
+            .setPort(Integer.parseInt(hp[1]))
+            .setDatabase(database)
+            .setUser(user());
+    settings.forEach(options::addProperty);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize))
-        .connectingTo(
-            new PgConnectOptions()
-                .setHost(hp[0])
-                .setPort(Integer.parseInt(hp[1]))
-                .setDatabase(database)
-                .setUser(user()))
+        .connectingTo(options)
         .using(vertx)
         .build();
   }
