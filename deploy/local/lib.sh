@@ -56,14 +56,16 @@ case "$BIND" in
   ::) LOCAL_HOST='[::1]' ;;
   *) LOCAL_HOST=$BIND_HOST ;;
 esac
-# Webhooks to this machine's own and private addresses (a receiver running beside the stack) are
-# allowed only while the stack listens on loopback alone: reached from elsewhere, the seeded test
-# merchant's public credentials would let anyone send requests into the private network and read
-# their answers in the delivery log. WEBHOOK_ALLOW_PRIVATE_TARGETS set explicitly wins.
+# Whether the stack listens on loopback alone. Then webhooks to this machine's own and private
+# addresses (a receiver running beside the stack) are allowed: reached from elsewhere, the seeded
+# test merchant's public credentials would let anyone send requests into the private network and
+# read their answers in the delivery log (WEBHOOK_ALLOW_PRIVATE_TARGETS set explicitly wins). And
+# the edge and the apps answer only to this machine's names (loopback-hosts.inc).
 case "$BIND" in
-  127.*|::1|localhost) PRIVATE_TARGETS_DEFAULT=true ;;
-  *) PRIVATE_TARGETS_DEFAULT=false ;;
+  127.*|::1|localhost) LOOPBACK_ONLY=true ;;
+  *) LOOPBACK_ONLY=false ;;
 esac
+PRIVATE_TARGETS_DEFAULT=$LOOPBACK_ONLY
 
 # name:module:port of each service, in start order.
 SERVICES=(

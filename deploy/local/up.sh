@@ -12,7 +12,7 @@
 # The services' variables of API.md pass through (TEST_MODE, TEST_PROCESSING_DELAY,
 # TEST_PAYMENT_SUCCESS, WEBHOOK_RETRY_INTERVALS_TEST, ADMIN_TOKEN, ENCRYPTION_KEY, LOG_JSON, …);
 # WEBHOOK_ALLOW_PRIVATE_TARGETS defaults to true here while PAYSTREAM_BIND is a loopback address
-# (false otherwise). Ports and the rest: see lib.sh.
+# (false otherwise); bound to loopback, the edge and the apps answer only to this machine's names. Ports and the rest: see lib.sh.
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -396,6 +396,9 @@ start_nginx() {
   local conf=$RUN_DIR/nginx pid
   mkdir -p "$conf/paystream" "$conf/tmp"
   cp "$ROOT"/deploy/edge/nginx/*.inc "$conf/paystream/"
+  if [ "$LOOPBACK_ONLY" = true ]; then
+    cp "$ROOT/deploy/local/loopback-hosts.inc" "$conf/paystream/hosts.inc"
+  fi
   export RUN_DIR
   export EDGE_LISTEN="$BIND_HOST:$EDGE_PORT" DASHBOARD_LISTEN="$BIND_HOST:$DASHBOARD_PORT" CHECKOUT_LISTEN="$BIND_HOST:$CHECKOUT_PORT"
   # The services listen on $BIND too: the edge reaches them there.

@@ -148,16 +148,18 @@ class EdgeIT {
   void malformedRequestsAreJson400And414And431(Stack stack) throws Exception {
     assertRawJsonError(stack, "GARBAGE\r\n\r\n", 400);
     assertRawJsonError(
-        stack, "GET /api/v1/orders/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400);
+        stack,
+        "GET /api/v1/orders/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        400);
     assertRawJsonError(
         stack,
         "GET /api/v1/orders/"
             + "a".repeat(20_000)
-            + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
         414);
     assertRawJsonError(
         stack,
-        "GET /api/v1/orders HTTP/1.1\r\nHost: x\r\nX-Big: "
+        "GET /api/v1/orders HTTP/1.1\r\nHost: localhost\r\nX-Big: "
             + "b".repeat(70_000)
             + "\r\nConnection: close\r\n\r\n",
         431);
@@ -165,14 +167,15 @@ class EdgeIT {
 
   @Test
   void anHttpVersionOtherThanOneIsJson505(Stack stack) throws Exception {
-    Raw answer = raw(stack, "GET /api/v1/orders HTTP/2.0\r\nHost: x\r\n\r\n");
+    Raw answer = raw(stack, "GET /api/v1/orders HTTP/2.0\r\nHost: localhost\r\n\r\n");
     assertEquals(505, answer.status(), answer.head());
     assertEquals("BAD_REQUEST_ERROR", answer.body().path("error").path("code").asText());
   }
 
   @Test
   void theEdgesErrorsCanBeReadFromAnyOrigin(Stack stack) throws Exception {
-    Raw answer = raw(stack, "GET /no/such/thing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    Raw answer =
+        raw(stack, "GET /no/such/thing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assertEquals(404, answer.status());
     assertTrue(answer.head().contains("access-control-allow-origin: *"), answer.head());
   }
@@ -193,13 +196,17 @@ class EdgeIT {
                   + path
                   + "?x="
                   + "q".repeat(15_000)
-                  + " HTTP/1.1\r\nHost: x\r\n"
+                  + " HTTP/1.1\r\nHost: localhost\r\n"
                   + "Connection: close\r\n\r\n");
       assertEquals(401, longLine.status(), path + " " + longLine.head());
       Raw manyHeaders =
           raw(
               stack,
-              "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n\r\n");
+              "GET "
+                  + path
+                  + " HTTP/1.1\r\nHost: localhost\r\n"
+                  + headers
+                  + "Connection: close\r\n\r\n");
       assertEquals(401, manyHeaders.status(), path + " " + manyHeaders.head());
     }
   }
@@ -233,7 +240,8 @@ class EdgeIT {
         } catch (URISyntaxException e) {
           valid = false;
         }
-        String request = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        String request =
+            "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
         List<Integer> ports = new ArrayList<>(List.of(stack.edgePort));
         if (piece.chars().allMatch(c -> c < 0x7f)) {
           ports.add(stack.servicePort("payments-service"));
@@ -256,6 +264,32 @@ class EdgeIT {
       }
     }
     assertTrue(refused > 60, "the probe covers refused targets: " + refused);
+  }
+
+  @Test
+  void onLoopbackTheEdgeAndTheAppsAnswerOnlyThisMachinesNames(Stack stack) throws Exception {
+    for (int port : new int[] {stack.edgePort, stack.dashboardPort, stack.checkoutPort}) {
+      // A page whose own name was pointed at 127.0.0.1 (DNS rebinding) sends that name.
+      for (String host :
+          new String[] {"attacker.example", "attacker.example:" + port, "127.0.0.1.nip.io"}) {
+        Raw refused = raw(port, merchantRequest(host));
+        assertEquals(421, refused.status(), host + " on " + port + ": " + refused.head());
+        assertEquals("BAD_REQUEST_ERROR", refused.body().path("error").path("code").asText());
+        assertTrue(refused.head().contains("x-request-id: "), refused.head());
+      }
+      for (String host :
+          new String[] {
+            "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "app.localhost"
+          }) {
+        Raw answered = raw(port, merchantRequest(host));
+        assertEquals(200, answered.status(), host + " on " + port + ": " + answered.head());
+        assertEquals(Api.KEY, answered.body().path("api_key").asText());
+      }
+    }
+  }
+
+  private static String merchantRequest(String host) {
+    return "GET /api/v1/test/merchant HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
   }
 
   @Test
