@@ -8,9 +8,13 @@ import io.paystream.shared.event.MerchantCredentials;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.status.StatusPublisher;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,17 +25,51 @@ import java.util.function.Consumer;
  * would publish to the streams, built with the same shared-model types, and waits until this
  * service's projections show them.
  */
-public final class Upstream {
+public final class Upstream implements AutoCloseable {
   public static final UUID TEST_MERCHANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
   public static final String TEST_KEY = "key_test_abc123";
   public static final String TEST_SECRET = "secret_test_xyz789";
 
+  /** How often {@link #reporting} reports: half of payments-service's default second. */
+  private static final long HEARTBEAT_MILLIS = 500;
+
   private final RedisStreams streams;
   private final Db db;
+  private StatusPublisher heartbeat;
 
   public Upstream(RedisStreams streams, Db db) {
     this.streams = streams;
     this.db = db;
+  }
+
+  /**
+   * Reports, as a payments-service instance does every second, that nothing it committed waits to
+   * be published, from now until {@link #close}: while no instance reports, this service cannot
+   * tell whether a payment it has not seen exists.
+   */
+  public Upstream reporting(Vertx vertx) {
+    close();
+    heartbeat =
+        new StatusPublisher(
+            vertx,
+            streams,
+            Streams.PAYMENTS_SERVICE,
+            "upstream-" + UUID.randomUUID(),
+            () -> true,
+            () -> Uni.createFrom().item(JobCounts.ZERO),
+            () -> Uni.createFrom().item(0L));
+    heartbeat.publish().await().atMost(Duration.ofSeconds(5));
+    heartbeat.start(HEARTBEAT_MILLIS);
+    return this;
+  }
+
+  /** Stops reporting, as an instance cut off from Redis or killed does. */
+  @Override
+  public void close() {
+    if (heartbeat != null) {
+      heartbeat.stop();
+      heartbeat = null;
+    }
   }
 
   /** Announces the test merchant (as payments-service does on its first start) and waits for it. */

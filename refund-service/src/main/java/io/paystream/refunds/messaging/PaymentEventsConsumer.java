@@ -4,6 +4,7 @@ import io.paystream.refunds.config.RefundsConfig;
 import io.paystream.refunds.repository.PaymentRepository;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusBoard;
 import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
@@ -66,7 +67,10 @@ public class PaymentEventsConsumer {
    *   <li>or an event was delivered and is not handled yet: delivered at least that long ago (to a
    *       crashed instance, say), or about this payment (being handled right now);
    *   <li>or it has not even reached the stream: payments-service reports a committed event waiting
-   *       to be published since before the request began.
+   *       to be published since before the request began;
+   *   <li>or payments-service has not reported since the request began (cut off from Redis, or
+   *       killed a moment after a commit): events it committed may be waiting unpublished, and
+   *       nothing says they are not.
    * </ul>
    */
   public Uni<Boolean> behind(String paymentId) {
@@ -75,9 +79,11 @@ public class PaymentEventsConsumer {
   }
 
   /**
-   * Whether the newest fresh report of some payments-service instance says a committed event was
-   * waiting to be published that has waited, by now, at least as long as a request waits for news
-   * (its outbox held back). A report was made up to a heartbeat ago, so its age counts too.
+   * Whether a committed payment event may still wait to be published after a request waited for
+   * news as long as requests wait ({@code projection.max-wait}): some fresh report of a
+   * payments-service instance says an event has waited, by now, at least that long (a report was
+   * made up to a heartbeat ago, so its age counts too); or no instance has reported within that
+   * time, so none has said otherwise about the events committed before the request began.
    */
   private Uni<Boolean> unpublished() {
     return reports
@@ -85,13 +91,18 @@ public class PaymentEventsConsumer {
         .map(
             latest -> {
               long now = System.currentTimeMillis();
-              return latest.values().stream()
-                  .anyMatch(
-                      s ->
-                          Streams.PAYMENTS_SERVICE.equals(s.service())
-                              && s.outboxWaitingMillis() > 0
-                              && s.outboxWaitingMillis() + Math.max(0, now - s.at().toEpochMilli())
-                                  >= stuckMillis);
+              boolean heard = false;
+              for (ServiceStatus s : latest.values()) {
+                if (!Streams.PAYMENTS_SERVICE.equals(s.service())) {
+                  continue;
+                }
+                long age = Math.max(0, now - s.at().toEpochMilli());
+                if (s.outboxWaitingMillis() > 0 && s.outboxWaitingMillis() + age >= stuckMillis) {
+                  return true;
+                }
+                heard |= age < stuckMillis;
+              }
+              return !heard;
             });
   }
 

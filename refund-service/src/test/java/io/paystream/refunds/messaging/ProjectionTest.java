@@ -212,6 +212,30 @@ class ProjectionTest extends UpstreamTest {
   }
 
   @Test
+  void whilePaymentsServiceIsSilentAnUnseenPaymentIs503RatherThan404() {
+    PaymentView p = pendingPayment();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p));
+    // payments-service stops reporting (cut off from Redis, or killed just after a commit): what it
+    // committed before a request began may not be published, and nothing says it is.
+    upstream.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> behind(p));
+    Api.refund("pay_NoSuchPayment123", 100)
+        .then()
+        .statusCode(503)
+        .header("Retry-After", notNullValue())
+        .body("error.code", equalTo("SERVICE_UNAVAILABLE"));
+    assertRefundIs503WhileBehind(p);
+    // Reporting again, with nothing waiting: unknown is unknown, pending is not refundable.
+    upstream.reporting(vertx);
+    assertFalse(behind(p));
+    Api.refund("pay_NoSuchPayment123", 100).then().statusCode(404);
+    Api.refund(p.id(), 100)
+        .then()
+        .statusCode(400)
+        .body("error.description", equalTo("Payment not in refundable state"));
+  }
+
+  @Test
   void theLastLookAtTheDeadlineReadsAgainOnlyOnceEveryPublishedEventIsHandled() {
     PaymentView p = pendingPayment();
     await().atMost(Duration.ofSeconds(5)).until(() -> !behind(p));
