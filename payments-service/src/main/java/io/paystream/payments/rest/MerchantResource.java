@@ -3,6 +3,7 @@ package io.paystream.payments.rest;
 import io.paystream.payments.service.OnboardingService;
 import io.paystream.payments.service.SecretRotationService;
 import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.json.Json;
 import io.paystream.shared.web.MerchantAuth;
 import io.paystream.shared.web.RequestIds;
 import io.paystream.shared.web.Responses;
@@ -49,8 +50,10 @@ public class MerchantResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
-      @RestHeader(RequestIds.HEADER) String requestId) {
+      @RestHeader(RequestIds.HEADER) String requestId,
+      byte[] body) {
     return auth.caller(key, secret, requestId)
+        .invoke(c -> Json.refuseUnlessEmptyOrObject(body))
         .chain(
             c ->
                 rotation.rotate(

@@ -43,6 +43,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 class MerchantTest {
@@ -496,6 +498,27 @@ class MerchantTest {
                                 && MerchantCredentials.fromEventData(e.data())
                                     .apiSecretHash()
                                     .equals(ApiSecrets.hash(fresh))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{not json", "[1]", "{\"x\":\"\\u0000\"}"})
+  void aRotationWithABodyThatIsNotAnObjectIsRefusedAndRotatesNothing(String body) {
+    String[] m = Api.newMerchant();
+    Api.as(m[1], m[2])
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/merchants/me/rotate-secret")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+    Api.as(m[1], m[2]).get("/api/v1/payments").then().statusCode(200);
+    // An object (its fields ignored) or no body at all rotates.
+    Api.as(m[1], m[2])
+        .contentType(ContentType.JSON)
+        .body("{\"reason\":\"leaked\"}")
+        .post("/api/v1/merchants/me/rotate-secret")
+        .then()
+        .statusCode(200);
   }
 
   @Test

@@ -35,6 +35,27 @@ public final class Json {
   }
 
   /**
+   * Checks the body of a request that needs none: none at all (or only whitespace), or one JSON
+   * object, its fields ignored as unknown fields are, every string of it storable text. Anything
+   * else is refused (400) like any request body, before the request changes anything.
+   */
+  public static void refuseUnlessEmptyOrObject(byte[] body) {
+    if (body == null || isBlank(body)) {
+      return;
+    }
+    parseRequest(body);
+  }
+
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Parses a request body that must be one JSON object, leaving the strings' contents to the
    * caller: one that reports the first faulty field in an order of its own checks each field with
    * {@link #refuseUnstorable} in that order.

@@ -34,6 +34,23 @@ class JsonTest {
     assertTrue(e.description().startsWith("Request body"), e.description());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", " \r\n\t", "{}", "{\"unknown\":[1,{\"x\":null}]}"})
+  void aRequestThatNeedsNoBodyTakesNoneOrAnObject(String body) {
+    Json.refuseUnlessEmptyOrObject(body.getBytes(StandardCharsets.UTF_8));
+    Json.refuseUnlessEmptyOrObject(null);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{not json", "[1]", "null", "\"s\"", "{\"x\":\"\\u0000\"}", " x"})
+  void aRequestThatNeedsNoBodyRefusesAnyOtherBody(String body) {
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () -> Json.refuseUnlessEmptyOrObject(body.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(ErrorCode.BAD_REQUEST_ERROR, e.code());
+  }
+
   @Test
   void refusesNulInAnyStringAndNamesTheTopField() {
     ApiException e =

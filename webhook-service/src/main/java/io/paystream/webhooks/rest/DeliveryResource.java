@@ -2,6 +2,7 @@ package io.paystream.webhooks.rest;
 
 import io.paystream.shared.http.Page;
 import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.json.Json;
 import io.paystream.shared.web.MerchantAuth;
 import io.paystream.shared.web.RequestIds;
 import io.paystream.shared.web.Responses;
@@ -59,9 +60,11 @@ public class DeliveryResource {
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestPath String id) {
+      @RestPath String id,
+      byte[] body) {
     String path = "/api/v1/webhooks/" + id + "/retry";
     return auth.caller(key, secret, requestId)
+        .invoke(c -> Json.refuseUnlessEmptyOrObject(body))
         .chain(c -> deliveries.retry(c, id, IdempotencyKeys.validate(idempotencyKey), path))
         .map(Responses::of);
   }

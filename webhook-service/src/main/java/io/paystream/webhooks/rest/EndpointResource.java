@@ -108,9 +108,11 @@ public class EndpointResource {
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
       @RestHeader(RequestIds.HEADER) String requestId,
-      @RestPath String id) {
+      @RestPath String id,
+      byte[] body) {
     String path = BASE + "/" + id + "/test";
     return auth.caller(key, secret, requestId)
+        .invoke(c -> Json.refuseUnlessEmptyOrObject(body))
         .chain(c -> deliveries.sendTest(c, id, IdempotencyKeys.validate(idempotencyKey), path))
         .map(Responses::of);
   }

@@ -1,6 +1,7 @@
 package io.paystream.webhooks.rest;
 
 import io.paystream.shared.idempotency.IdempotencyKeys;
+import io.paystream.shared.json.Json;
 import io.paystream.shared.web.MerchantAuth;
 import io.paystream.shared.web.RequestIds;
 import io.paystream.shared.web.Responses;
@@ -39,8 +40,10 @@ public class SecretResource {
       @RestHeader(MerchantAuth.KEY) String key,
       @RestHeader(MerchantAuth.SECRET) String secret,
       @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
-      @RestHeader(RequestIds.HEADER) String requestId) {
+      @RestHeader(RequestIds.HEADER) String requestId,
+      byte[] body) {
     return auth.caller(key, secret, requestId)
+        .invoke(c -> Json.refuseUnlessEmptyOrObject(body))
         .chain(
             c ->
                 secrets.rotate(

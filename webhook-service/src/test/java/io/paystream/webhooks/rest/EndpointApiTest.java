@@ -124,6 +124,48 @@ class EndpointApiTest {
     m.api().get("/api/v1/webhook-endpoints").then().body("total", equalTo(1));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{not json", "[1]", "{\"x\":\"\\u0000\"}"})
+  void postsThatNeedNoBodyRefuseABodyThatIsNotAnObjectAndChangeNothing(String body) {
+    Merchant m = new Publisher(streams).merchant("whsec_test_abc123");
+    String endpoint =
+        m.api()
+            .body("{\"url\":\"http://127.0.0.1:9/bodyless\"}")
+            .post("/api/v1/webhook-endpoints")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String delivery =
+        m.api()
+            .post("/api/v1/webhook-endpoints/" + endpoint + "/test")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    String secret = m.api().get("/api/v1/webhook-secret").then().extract().path("secret");
+    for (String path :
+        List.of(
+            "/api/v1/webhook-endpoints/" + endpoint + "/test",
+            "/api/v1/webhooks/" + delivery + "/retry",
+            "/api/v1/webhook-secret/rotate")) {
+      m.api()
+          .body(body)
+          .post(path)
+          .then()
+          .statusCode(400)
+          .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+    }
+    m.api().get("/api/v1/webhooks").then().body("total", equalTo(1));
+    m.api().get("/api/v1/webhook-secret").then().body("secret", equalTo(secret));
+    // An object, its fields ignored, is taken as no body.
+    m.api()
+        .body("{\"note\":\"ignored\"}")
+        .post("/api/v1/webhook-endpoints/" + endpoint + "/test")
+        .then()
+        .statusCode(202);
+  }
+
   @Test
   void badInputIsA400InOurOwnWords() {
     Merchant m = new Publisher(streams).merchant("whsec_test_abc123");
