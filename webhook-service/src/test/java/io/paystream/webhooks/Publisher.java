@@ -209,4 +209,14 @@ public final class Publisher {
         .extract()
         .path("id");
   }
+
+  /** Sends {@code webhook.test} to the endpoint (202); returns the delivery's id. */
+  public static String testEvent(Merchant m, String endpointId) {
+    return m.api()
+        .post("/api/v1/webhook-endpoints/" + endpointId + "/test")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
+  }
 }

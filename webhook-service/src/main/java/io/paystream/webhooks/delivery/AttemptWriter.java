@@ -11,8 +11,6 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -104,16 +102,18 @@ public class AttemptWriter {
     return deliveries.finish(batch).invoke(applied -> afterWrite(batch, applied)).replaceWithVoid();
   }
 
-  private void afterWrite(List<AttemptRecord> batch, Set<UUID> applied) {
+  private void afterWrite(List<AttemptRecord> batch, DeliveryRepository.Finished finished) {
     Instant next = null;
     for (AttemptRecord r : batch) {
-      if (!applied.contains(r.deliveryId())) {
+      if (!finished.applied().contains(r.deliveryId())) {
         LOG.debugf(
-            "delivery %s moved on without attempt %d (retried or taken over meanwhile)",
+            "delivery %s moved on without attempt %d (taken over meanwhile)",
             r.deliveryId(), r.attempt());
         continue;
       }
-      if (Delivery.SUCCESS.equals(r.status())) {
+      if (finished.restarted().contains(r.deliveryId())) {
+        scheduler.wake(); // retried by hand while this attempt ran: due again now
+      } else if (Delivery.SUCCESS.equals(r.status())) {
         succeeded.increment();
       } else if (Delivery.FAILED.equals(r.status())) {
         failed.increment();

@@ -56,7 +56,10 @@ public class DeliveryScheduler {
   private long timerId = -1;
   private long timerAt = Long.MAX_VALUE;
   private volatile long pollTimer = -1;
-  private volatile long lastRoundAt = System.currentTimeMillis();
+
+  /** When a claim statement or a round last succeeded. */
+  private volatile long lastProgressAt = System.currentTimeMillis();
+
   private volatile long lastStepAt = System.currentTimeMillis();
   private volatile int failuresInRow;
 
@@ -77,7 +80,7 @@ public class DeliveryScheduler {
 
   public void start() {
     if (running.compareAndSet(false, true)) {
-      lastRoundAt = System.currentTimeMillis();
+      lastProgressAt = System.currentTimeMillis();
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
       wake();
     }
@@ -100,19 +103,22 @@ public class DeliveryScheduler {
   }
 
   /**
-   * How long the scheduler has gone without beginning or ending a claim round while one was under
-   * way (0 when idle). A round under way for minutes has wedged: a statement that never returns,
-   * here or in the deliveries' creation that shares its lock.
+   * How long the scheduler has gone without a step while a claim round was under way (0 when idle):
+   * the round beginning or ending, or one of its claim statements returning. A round that makes no
+   * step for minutes has wedged: a statement that never returns, here or in the deliveries'
+   * creation that shares its lock. A long round (a large backlog being parked, statement after
+   * statement) keeps stepping.
    */
   public long millisSinceLastStep() {
     return busy.get() ? System.currentTimeMillis() - lastStepAt : 0;
   }
 
-  /** Whether claim rounds have been completing. */
+  /** Whether claim rounds, or the claim statements of a long one, have been succeeding. */
   public boolean isHealthy() {
     return running.get()
         && failuresInRow < 5
-        && System.currentTimeMillis() - lastRoundAt < 3 * config.pollInterval().toMillis() + 5_000;
+        && System.currentTimeMillis() - lastProgressAt
+            < 3 * config.pollInterval().toMillis() + 5_000;
   }
 
   /** Claims what is due now. Never blocks; rounds never overlap. */
@@ -168,8 +174,8 @@ public class DeliveryScheduler {
         .with(
             ok -> {
               failuresInRow = 0;
-              lastRoundAt = System.currentTimeMillis();
-              lastStepAt = lastRoundAt;
+              lastProgressAt = System.currentTimeMillis();
+              lastStepAt = lastProgressAt;
               idle();
             },
             err -> {
@@ -208,6 +214,8 @@ public class DeliveryScheduler {
               if (moved < 0) {
                 return Uni.createFrom().voidItem();
               }
+              lastProgressAt = System.currentTimeMillis();
+              lastStepAt = lastProgressAt;
               if (moved > 0) {
                 return running.get() ? claimUntilDry() : Uni.createFrom().voidItem();
               }

@@ -141,14 +141,18 @@ public class DeliveryLogRepository {
 
   /**
    * Starts a delivery's schedule again, whatever its status: pending, no attempts, due at {@code
-   * now}; a lease in flight is voided. A finished delivery is taken out of its outcome's count.
-   * Emits false for an unknown delivery.
+   * now}. An attempt in flight (its lease running) keeps its lease and is let finish: the delivery
+   * is marked to start again once its outcome is written ({@code restart}, see V7), so that no
+   * second attempt of the event starts beside it. A finished delivery is taken out of its outcome's
+   * count. Emits false for an unknown delivery.
    */
   public Uni<Boolean> reopen(UUID id, UUID merchantId, Instant now, StoredResponse response) {
     SqlParams p = new SqlParams();
     String at = p.add(now);
     String sql =
-        "WITH old AS (SELECT id, status FROM "
+        "WITH old AS (SELECT id, status, lease_token IS NOT NULL AND run_at > "
+            + at
+            + " AS in_flight FROM "
             + Tables.DELIVERIES
             + " WHERE id = "
             + p.add(id)
@@ -158,9 +162,10 @@ public class DeliveryLogRepository {
             + Tables.DELIVERIES
             + " d SET status = 'pending', attempts = 0, next_retry_at = "
             + at
-            + ", run_at = "
+            + ", run_at = CASE WHEN old.in_flight THEN d.run_at ELSE "
             + at
-            + ", lease_token = NULL, parked = false, updated_at = "
+            + " END, lease_token = CASE WHEN old.in_flight THEN d.lease_token END,"
+            + " restart = old.in_flight, parked = false, updated_at = "
             + at
             + " FROM old WHERE d.id = old.id RETURNING d.id), c AS (INSERT INTO "
             + Tables.OUTCOME_INCREMENTS

@@ -123,7 +123,7 @@ public class DeliveryRepository {
           + " CROSS JOIN LATERAL (SELECT d.id, d.merchant_id, d.endpoint_id, d.run_at FROM "
           + Tables.DELIVERIES
           + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
-          + " ORDER BY d.run_at LIMIT $6 FOR UPDATE SKIP LOCKED) x),"
+          + " AND d.run_at <= $1 ORDER BY d.run_at LIMIT $6 FOR UPDATE SKIP LOCKED) x),"
           // Room per endpoint, then per merchant among the rows its endpoints have room for.
           + " ke AS (SELECT c.id, c.merchant_id, c.run_at, c.parked,"
           + " c.rn <= $6 - coalesce(b.n, 0) AS fits_endpoint"
@@ -143,7 +143,8 @@ public class DeliveryRepository {
           + " RETURNING d.id),"
           + " u AS (UPDATE "
           + Tables.DELIVERIES
-          + " d SET run_at = $7, lease_token = $8, parked = false FROM r WHERE d.id = r.id"
+          + " d SET run_at = $7, lease_token = $8, parked = false, restart = false"
+          + " FROM r WHERE d.id = r.id"
           + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.payload,"
           + " d.attempts, d.request_id, d.lease_token)"
           + " SELECT q.*, n.parked_now FROM (SELECT u.*, e.url,"
@@ -193,10 +194,13 @@ public class DeliveryRepository {
   /**
    * Logs every attempt, once: an outcome written again (its first write committed, but its reply
    * was lost with the connection) finds its row; moves each delivery on only while the attempt's
-   * lease still holds (a manual retry or a take-over may have replaced it); counts deliveries that
-   * finished. A finished delivery keeps a {@code run_at} (its last attempt): were it NULL, the
-   * planner would take the share of pending rows twice when estimating the due queue, and sort the
-   * whole of it to claim a batch (see V5).
+   * lease still holds (a take-over may have replaced it); counts deliveries that finished. A
+   * delivery retried by hand while the attempt ran ({@code restart}) starts its schedule again
+   * instead: pending, no attempts, due when the retry was asked for (see V7). A delivery moved on
+   * is not parked: were it left so, the next claim with room would take it before it is due. A
+   * finished delivery keeps a {@code run_at} (its last attempt): were it NULL, the planner would
+   * take the share of pending rows twice when estimating the due queue, and sort the whole of it to
+   * claim a batch (see V5).
    */
   private static final String FINISH_SQL =
       "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[],"
@@ -213,21 +217,33 @@ public class DeliveryRepository {
           + " AND x.attempted_at = r.attempted_at)),"
           + " d AS (UPDATE "
           + Tables.DELIVERIES
-          + " d SET status = r.status, attempts = r.attempt, next_retry_at = r.next_retry_at,"
-          + " run_at = coalesce(r.next_retry_at, r.attempted_at), lease_token = NULL,"
-          + " last_attempt_at = r.attempted_at,"
-          + " response_code = r.response_code, endpoint_url = r.url, updated_at = r.attempted_at"
-          + " FROM r WHERE d.id = r.id AND d.lease_token = r.token RETURNING d.id, d.status),"
+          + " d SET status = CASE WHEN d.restart THEN 'pending' ELSE r.status END,"
+          + " attempts = CASE WHEN d.restart THEN 0 ELSE r.attempt END,"
+          + " next_retry_at = CASE WHEN d.restart THEN d.next_retry_at ELSE r.next_retry_at END,"
+          + " run_at = CASE WHEN d.restart THEN d.next_retry_at"
+          + " ELSE coalesce(r.next_retry_at, r.attempted_at) END,"
+          + " lease_token = NULL, restart = false, parked = false,"
+          + " last_attempt_at = r.attempted_at, response_code = r.response_code,"
+          + " endpoint_url = r.url, updated_at = greatest(d.updated_at, r.attempted_at)"
+          + " FROM r WHERE d.id = r.id AND d.lease_token = r.token"
+          + " RETURNING d.id, d.status, d.attempts = 0 AS restarted),"
           + " c AS (INSERT INTO "
           + Tables.OUTCOME_INCREMENTS
           + " (status, delta) SELECT status, 1 FROM d WHERE status <> 'pending')"
-          + " SELECT id FROM d";
+          + " SELECT id, restarted FROM d";
 
   private final Pool pool;
 
   public DeliveryRepository(Pool pool) {
     this.pool = pool;
   }
+
+  /**
+   * What writing attempts did: the deliveries they moved on ({@code applied}: their leases still
+   * held), and of those, the ones retried by hand meanwhile, which start their schedule again
+   * ({@code restarted}) instead of taking their attempt's outcome.
+   */
+  public record Finished(Set<UUID> applied, Set<UUID> restarted) {}
 
   /** How this instance may lease what it creates or claims. */
   public record Lease(UUID token, Instant now, Instant until) {}
@@ -364,8 +380,8 @@ public class DeliveryRepository {
         .map(rows -> Rows.instant(Rows.first(rows), "next"));
   }
 
-  /** Writes a batch of attempts; emits the deliveries they moved on (the others' leases ended). */
-  public Uni<Set<UUID>> finish(List<AttemptRecord> attempts) {
+  /** Writes a batch of attempts; emits what became of their deliveries ({@link Finished}). */
+  public Uni<Finished> finish(List<AttemptRecord> attempts) {
     int n = attempts.size();
     UUID[] ids = new UUID[n];
     UUID[] tokens = new UUID[n];
@@ -410,8 +426,14 @@ public class DeliveryRepository {
         .map(
             rows -> {
               Set<UUID> applied = new HashSet<>();
-              rows.forEach(r -> applied.add(r.getUUID("id")));
-              return applied;
+              Set<UUID> restarted = new HashSet<>();
+              for (Row r : rows) {
+                applied.add(r.getUUID("id"));
+                if (r.getBoolean("restarted")) {
+                  restarted.add(r.getUUID("id"));
+                }
+              }
+              return new Finished(applied, restarted);
             });
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.webhooks.repository.DeliveryRepository;
+import io.paystream.webhooks.repository.DeliveryRepository.Finished;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import java.net.ConnectException;
@@ -26,11 +27,12 @@ class AttemptWriterTest {
     DeliveryRepository repository =
         new DeliveryRepository(null) {
           @Override
-          public Uni<Set<UUID>> finish(List<AttemptRecord> attempts) {
+          public Uni<Finished> finish(List<AttemptRecord> attempts) {
             if (calls.incrementAndGet() <= 2) {
               return Uni.createFrom().failure(new ConnectException("database down"));
             }
-            return Uni.createFrom().item(Set.of(attempts.get(0).deliveryId()));
+            return Uni.createFrom()
+                .item(new Finished(Set.of(attempts.get(0).deliveryId()), Set.of()));
           }
         };
     SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -12,6 +12,7 @@ import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.delivery.AttemptRecord;
+import io.paystream.webhooks.delivery.AttemptWriter;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.DueDelivery;
 import io.paystream.webhooks.delivery.InFlight;
@@ -66,6 +67,7 @@ class ParkingTest {
   @Inject WebhooksConfig config;
   @Inject CountsRepository counts;
   @Inject InFlight inFlight;
+  @Inject AttemptWriter attempts;
 
   private Merchant merchant;
   private UUID slow;
@@ -154,6 +156,85 @@ class ParkingTest {
     Claimed next = claim(room(Set.of(), Map.of()));
     assertEquals(Set.copyOf(dueOrder.subList(3, 3 + Math.min(share, 17))), ids(next.leased()));
     assertEquals(17 - Math.min(share, 17), parked(slow));
+  }
+
+  @Test
+  void anAttemptWrittenAfterItsRowWasParkedMovesItOnToItsNextDueTimeNotToTheNextClaim() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    UUID id = insertDue(slow, 1, now.minusSeconds(5)).get(0);
+    // An instance leases it...
+    DueDelivery leased = claim(room(Set.of(), Map.of())).leased().get(0);
+    assertEquals(id, leased.id());
+    // ... and its lease runs out while the attempt is still being made (a long database outage),
+    // and another instance, without room for the endpoint, parks the delivery.
+    sql(
+        "UPDATE webhooks.deliveries SET run_at = now() - interval '1 second' WHERE id = $1",
+        Tuple.of(id));
+    assertEquals(1, claim(room(Set.of(slow), Map.of(slow, share()))).parked());
+    // The first instance writes its attempt, failed: the next one is due in a minute.
+    DeliveryRepository.Finished written =
+        deliveries
+            .finish(
+                List.of(
+                    new AttemptRecord(
+                        id,
+                        leased.leaseToken(),
+                        1,
+                        now,
+                        500,
+                        5,
+                        null,
+                        null,
+                        "pending",
+                        now.plus(Duration.ofMinutes(1)),
+                        "http://127.0.0.1:9/slow")))
+            .await()
+            .atMost(Duration.ofSeconds(10));
+    assertEquals(Set.of(id), written.applied());
+    // No claim with room takes it before then.
+    assertEquals(0, claim(room(Set.of(), Map.of())).leased().size());
+    assertEquals(0, parked(slow));
+    assertEquals(
+        1,
+        scalar(
+            "SELECT attempts FROM webhooks.deliveries WHERE id = $1 AND run_at > now()",
+            Tuple.of(id)));
+  }
+
+  @Test
+  void aRoundParkingALongBacklogStatementAfterStatementIsSeenStepping() throws Exception {
+    int backlog = 30_000;
+    insertDue(slow, backlog, Instant.now().minus(Duration.ofHours(1)));
+    sql("ANALYZE webhooks.deliveries", Tuple.tuple());
+    long started = System.currentTimeMillis();
+    long worstGap = 0;
+    boolean alwaysHealthy = true;
+    scheduler.start();
+    // One round goes through the whole due backlog, a claim statement at a time: it leases the
+    // endpoint's share and parks the rest (attempts that fail send their deliveries to later).
+    long checked = 0;
+    while (System.currentTimeMillis() - started < 120_000) {
+      worstGap = Math.max(worstGap, scheduler.millisSinceLastStep());
+      alwaysHealthy &= scheduler.isHealthy();
+      if (System.currentTimeMillis() - checked >= 500) {
+        checked = System.currentTimeMillis();
+        if (count("NOT parked AND run_at <= now()", slow) == 0) {
+          break;
+        }
+      }
+      Thread.sleep(10);
+    }
+    long round = System.currentTimeMillis() - started;
+    scheduler.stop();
+    // The attempts it started end and are written before the test's rows are deleted.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> inFlight.total() == 0 && attempts.waiting() == 0);
+    assertEquals(0, count("NOT parked AND run_at <= now()", slow), "due after " + round + " ms");
+    assertTrue(
+        worstGap < Math.max(500, round / 4),
+        "no step for " + worstGap + " ms in a round of " + round + " ms");
+    assertTrue(alwaysHealthy);
   }
 
   @Test
@@ -398,6 +479,7 @@ class ParkingTest {
               .finish(attempts.subList(from, to))
               .await()
               .atMost(Duration.ofSeconds(30))
+              .applied()
               .size());
     }
   }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.RefundView;
@@ -159,6 +160,47 @@ class DeliveryLogTest {
               .jsonPath()
               .getList("attempt_history.latency_ms", Integer.class);
       assertEquals(IntStream.rangeClosed(51, 1050).boxed().toList(), shown);
+    }
+  }
+
+  @Test
+  void aRetryAskedWhileAnAttemptIsInFlightStartsAgainOnceThatAttemptHasEnded() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    try (Receiver r = Receiver.start()) {
+      long slowMillis = 3_000;
+      r.answer("/slow", new Answer(200, slowMillis, "took a while"));
+      String endpoint = Publisher.endpoint(m, r.url("/slow"));
+      String id = Publisher.testEvent(m, endpoint);
+      await().atMost(Duration.ofSeconds(10)).until(() -> r.hits("/slow").size() == 1);
+      m.api()
+          .post("/api/v1/webhooks/" + id + "/retry")
+          .then()
+          .statusCode(200)
+          .body("status", equalTo("pending"));
+      m.api().get("/api/v1/webhooks/" + id).then().body("attempts", equalTo(0));
+
+      // The second attempt of the event starts after the first has ended, not beside it.
+      await().atMost(Duration.ofSeconds(15)).until(() -> r.hits("/slow").size() == 2);
+      List<Receiver.Hit> hits = r.hits("/slow");
+      long gap = hits.get(1).atMillis() - hits.get(0).atMillis();
+      assertTrue(
+          gap >= slowMillis - 100, "the second attempt began " + gap + " ms after the first");
+      assertEquals(hits.get(0).header("webhook-id"), hits.get(1).header("webhook-id"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  "success"
+                      .equals(
+                          m.api().get("/api/v1/webhooks/" + id).jsonPath().getString("status")));
+      // The history keeps both: the first round's attempt, then the new round's first.
+      JsonPath detail = m.api().get("/api/v1/webhooks/" + id).then().extract().jsonPath();
+      assertEquals(1, detail.getInt("attempts"));
+      assertEquals(List.of(1, 1), detail.getList("attempt_history.attempt", Integer.class));
+      assertEquals(
+          List.of(200, 200), detail.getList("attempt_history.response_code", Integer.class));
+      assertEquals(2, r.hits("/slow").size());
     }
   }
 

@@ -136,13 +136,7 @@ class EndpointApiTest {
             .statusCode(201)
             .extract()
             .path("id");
-    String delivery =
-        m.api()
-            .post("/api/v1/webhook-endpoints/" + endpoint + "/test")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+    String delivery = Publisher.testEvent(m, endpoint);
     String secret = m.api().get("/api/v1/webhook-secret").then().extract().path("secret");
     for (String path :
         List.of(
