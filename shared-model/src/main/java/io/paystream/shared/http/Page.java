@@ -12,12 +12,18 @@ import java.util.function.BiConsumer;
  * {"data":[…],"total","limit","offset"}}.
  *
  * @param limit 1–100
- * @param offset 0 or more (an offset beyond a 64-bit integer reads as the largest one: past the end
- *     of any list either way)
+ * @param offset 0 to {@value #MAX_OFFSET} (a larger one reads as that: past the end of any list
+ *     either way, and echoed in the envelope exactly, as JavaScript and a 64-bit reader both read
+ *     it)
  */
 public record Page(int limit, long offset) {
   public static final int DEFAULT_LIMIT = 10;
   public static final int MAX_LIMIT = 100;
+
+  /**
+   * The largest offset: 2^53 − 1, the largest integer a JSON reader in JavaScript holds exactly.
+   */
+  public static final long MAX_OFFSET = 9_007_199_254_740_991L;
 
   /**
    * Parses the query parameters; absent means the defaults.
@@ -44,7 +50,7 @@ public record Page(int limit, long offset) {
     if (o < 0) {
       throw ApiException.badRequest("offset must be 0 or more", "offset");
     }
-    return new Page((int) l, o);
+    return new Page((int) l, Math.min(o, MAX_OFFSET));
   }
 
   /**

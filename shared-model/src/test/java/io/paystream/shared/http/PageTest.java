@@ -22,8 +22,20 @@ class PageTest {
     assertEquals(new Page(5, 0), Page.of("00000000000000000005", "-0"));
     assertEquals(new Page(7, 3), Page.of(" 7 ", "3"));
     assertEquals(new Page(10, 9_999_999_999L), Page.of(null, "9999999999"));
-    // Past the end of any list, whatever its size: not a refusal, and the SQL offset is bigint.
-    assertEquals(new Page(10, Long.MAX_VALUE), Page.of(null, "99999999999999999999"));
+    // Past the end of any list, whatever its size: not a refusal.
+    assertEquals(new Page(10, Page.MAX_OFFSET), Page.of(null, "99999999999999999999"));
+    assertEquals(new Page(10, Page.MAX_OFFSET), Page.of(null, "9223372036854775807"));
+    assertEquals(new Page(10, Page.MAX_OFFSET), Page.of(null, "9007199254740993"));
+    assertEquals(new Page(10, Page.MAX_OFFSET), Page.of(null, "9007199254740991"));
+  }
+
+  @Test
+  void theEnvelopeEchoesTheLargestOffsetExactly() {
+    String body =
+        new String(
+            Page.of(null, "9223372036854775807").envelope(List.of(), 0, (i, w) -> {}),
+            StandardCharsets.UTF_8);
+    assertEquals("{\"data\":[],\"total\":0,\"limit\":10,\"offset\":9007199254740991}", body);
   }
 
   @Test
