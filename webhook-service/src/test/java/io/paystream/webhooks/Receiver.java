@@ -99,6 +99,11 @@ public final class Receiver implements AutoCloseable {
     return new ArrayList<>(hits.getOrDefault(path, List.of()));
   }
 
+  /** The requests to every path so far. */
+  public int total() {
+    return hits.values().stream().mapToInt(List::size).sum();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     long at = System.currentTimeMillis();
     String path = exchange.getRequestURI().getPath();

@@ -78,32 +78,51 @@ public class DeliveryRepository {
           + Tables.MERCHANTS
           + " m ON m.id = ins.merchant_id";
 
+  /**
+   * Due deliveries, and endpoints with parked ones, that a claim reads at least, however few it may
+   * lease: the freed slot goes to the least busy endpoint among them.
+   */
+  static final int WINDOW = 64;
+
+  /** How many due deliveries a claim reads, and how many endpoints with parked ones it visits. */
+  private static final String SEEN = "greatest($3, " + WINDOW + ")";
+
   /** How many endpoints the walk from the lowest id may still visit. */
   private static final String PB_ROOM =
-      "($3 - (SELECT count(*) FROM pa WHERE endpoint_id IS NOT NULL))";
+      "(" + SEEN + " - (SELECT count(*) FROM pa WHERE endpoint_id IS NOT NULL))";
 
   /**
-   * Leases due deliveries, oldest due first, within the room this instance has per endpoint ({@code
-   * $4}/{@code $5} in flight of {@code $6}) and per merchant ({@code $10}/{@code $11} of {@code
-   * $12}), and parks the due ones it met whose endpoint or merchant has no room. Two sources, each
-   * read through its own index and never further than one batch:
+   * Leases due deliveries within the room this instance has per endpoint ({@code $4}/{@code $5} in
+   * flight of {@code $6}) and per merchant ({@code $10}/{@code $11} of {@code $12}), and parks the
+   * due ones it met whose endpoint or merchant has no room. Of the deliveries that fit, those of
+   * the endpoints with the fewest attempts in flight go first, each endpoint's oldest due first, so
+   * that a slot an attempt frees goes round the endpoints: oldest due first alone gave every slot
+   * that endpoints hanging on a dead host freed back to their own older backlog, and other
+   * merchants got none while they had one. Two sources, each read through its own index and never
+   * further than one batch:
    *
    * <ul>
-   *   <li>{@code h}: the head of the shared queue of due deliveries (not parked), {@code $3} rows;
+   *   <li>{@code h}: the head of the shared queue of due deliveries (not parked), {@code $3} rows
+   *       and at least {@value #WINDOW};
    *   <li>{@code p}: the parked deliveries of endpoints this instance has room for (not in {@code
-   *       $2}), up to a share each, for at most {@code $3} endpoints, found by skipping from one
-   *       endpoint to the next in {@code deliveries_parked}, from the endpoint id {@code $9} up and
-   *       then, wrapping around, from the lowest. Claims start their walks at random: from the
-   *       lowest id every time, the parked backlogs of endpoints past the first {@code $3} would
-   *       never be reached while those first ones had no room here.
+   *       $2}), up to a share each and no more than {@code $3}, for at most {@code $3} endpoints
+   *       and at least {@value #WINDOW}, found by skipping from one endpoint to the next in {@code
+   *       deliveries_parked}, from the endpoint id {@code $9} up and then, wrapping around, from
+   *       the lowest. Claims start their walks at random: from the lowest id every time, the parked
+   *       backlogs of endpoints past the first ones would never be reached while those first ones
+   *       had no room here.
    * </ul>
    *
-   * Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
+   * A claim with a slot or two to fill still reads {@value #WINDOW} of each: with as many as it may
+   * lease, it saw only the oldest due delivery and one endpoint's parked ones, and a slot freed
+   * went to whichever endpoint that was.
+   *
+   * <p>Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
    * parked_now}); its delivery columns are null when nothing was leased.
    */
   static final String CLAIM_SQL =
       "WITH RECURSIVE "
-          + parkedWalk("pa", " AND endpoint_id >= $9", "", "$3")
+          + parkedWalk("pa", " AND endpoint_id >= $9", "", SEEN)
           + ", "
           // From the lowest id on, only for as many endpoints as the first walk did not find.
           + parkedWalk(
@@ -112,31 +131,37 @@ public class DeliveryRepository {
               " AND d.endpoint_id < $9",
               PB_ROOM)
           + ", pe AS (SELECT endpoint_id FROM (SELECT endpoint_id, depth AS o FROM pa"
-          + " UNION ALL SELECT endpoint_id, $3 + depth FROM pb) w"
-          + " WHERE endpoint_id IS NOT NULL ORDER BY o LIMIT $3),"
+          + " UNION ALL SELECT endpoint_id, "
+          + SEEN
+          + " + depth FROM pb) w"
+          + " WHERE endpoint_id IS NOT NULL ORDER BY o LIMIT "
+          + SEEN
+          + "),"
           + " h AS (SELECT id, merchant_id, endpoint_id, run_at, false AS parked FROM "
           + Tables.DELIVERIES
           + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
-          + " ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED),"
+          + " ORDER BY run_at LIMIT "
+          + SEEN
+          + " FOR UPDATE SKIP LOCKED),"
           + " p AS (SELECT x.id, x.merchant_id, x.endpoint_id, x.run_at, true AS parked FROM"
           + " (SELECT endpoint_id FROM pe WHERE endpoint_id <> ALL ($2::uuid[])) pe"
           + " CROSS JOIN LATERAL (SELECT d.id, d.merchant_id, d.endpoint_id, d.run_at FROM "
           + Tables.DELIVERIES
           + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
-          + " AND d.run_at <= $1 ORDER BY d.run_at LIMIT $6 FOR UPDATE SKIP LOCKED) x),"
+          + " AND d.run_at <= $1 ORDER BY d.run_at LIMIT least($6, $3) FOR UPDATE SKIP LOCKED) x),"
           // Room per endpoint, then per merchant among the rows its endpoints have room for.
           + " ke AS (SELECT c.id, c.merchant_id, c.run_at, c.parked,"
-          + " c.rn <= $6 - coalesce(b.n, 0) AS fits_endpoint"
+          + " c.rn <= $6 - coalesce(b.n, 0) AS fits_endpoint, coalesce(b.n, 0) + c.rn AS load"
           + " FROM (SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id"
           + " ORDER BY c.run_at, c.id) AS rn FROM (SELECT * FROM h UNION ALL SELECT * FROM p) c) c"
           + " LEFT JOIN unnest($4::uuid[], $5::int[]) AS b(endpoint_id, n)"
           + " ON b.endpoint_id = c.endpoint_id),"
-          + " k AS (SELECT ke.id, ke.run_at, ke.parked, ke.fits_endpoint AND row_number() OVER"
+          + " k AS (SELECT ke.id, ke.run_at, ke.parked, ke.load, ke.fits_endpoint AND row_number() OVER"
           + " (PARTITION BY ke.merchant_id, ke.fits_endpoint ORDER BY ke.run_at, ke.id)"
           + " <= $12 - coalesce(bm.n, 0) AS fits FROM ke"
           + " LEFT JOIN unnest($10::uuid[], $11::int[]) AS bm(merchant_id, n)"
           + " ON bm.merchant_id = ke.merchant_id),"
-          + " r AS (SELECT id FROM k WHERE fits ORDER BY run_at LIMIT $3),"
+          + " r AS (SELECT id FROM k WHERE fits ORDER BY load, run_at, id LIMIT $3),"
           + " pk AS (UPDATE "
           + Tables.DELIVERIES
           + " d SET parked = true FROM k WHERE d.id = k.id AND NOT k.fits AND NOT k.parked"

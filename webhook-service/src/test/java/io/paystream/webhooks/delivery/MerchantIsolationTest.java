@@ -1,5 +1,6 @@
 package io.paystream.webhooks.delivery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.stream.RedisStreams;
@@ -11,6 +12,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,42 @@ class MerchantIsolationTest {
   }
 
   @Inject RedisStreams streams;
+
+  @Test
+  void slotsFreedByHangingEndpointsGoRoundTheEndpointsNotBackToTheirBacklog() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant healthy = pub.merchant("whsec_test_abc123");
+    try (Receiver hanging = Receiver.start();
+        Receiver fine = Receiver.start()) {
+      // Three merchants whose two endpoints each hang (a dead host they share): 36 attempts at
+      // once by their shares, more than the 24 slots there are, and a backlog behind them.
+      for (int i = 0; i < 3; i++) {
+        Merchant stuck = pub.merchant("whsec_test_abc123");
+        for (int e = 0; e < 2; e++) {
+          hanging.answer("/dead-" + i + "-" + e, new Answer(200, 60_000, "too late"));
+          Publisher.endpoint(stuck, hanging.url("/dead-" + i + "-" + e));
+        }
+        for (int k = 0; k < 20; k++) {
+          pub.paymentSuccess(stuck.id());
+        }
+      }
+      Publisher.endpoint(healthy, fine.url("/alive"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> hanging.total() >= 24);
+      // Every slot hangs now: the healthy merchant's deliveries wait for the first ones to time out
+      // (5 s after they began), then go ahead of the hanging endpoints' older backlog, whose
+      // endpoints have attempts in flight again.
+      Map<String, Long> publishedAt = new HashMap<>();
+      for (int k = 0; k < 20; k++) {
+        publishedAt.put(pub.paymentSuccess(healthy.id()), System.currentTimeMillis());
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> fine.hits("/alive").size() >= 20);
+      long worst = 0;
+      for (Receiver.Hit h : fine.hits("/alive")) {
+        worst = Math.max(worst, h.atMillis() - publishedAt.get(h.header("webhook-id")));
+      }
+      assertTrue(worst < 7_000, "a healthy delivery waited " + worst + " ms for its attempt");
+    }
+  }
 
   @Test
   void aMerchantWhoseEndpointsAllHangDoesNotSlowAnotherMerchantsDeliveries() throws Exception {

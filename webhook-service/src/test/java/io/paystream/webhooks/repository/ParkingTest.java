@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -347,10 +348,11 @@ class ParkingTest {
 
   @Test
   void claimsReachTheParkedBacklogsOfEveryEndpointWhereverTheirWalksStart() {
-    // Five endpoints with parked deliveries, in the order of their ids; this instance has no room
-    // for the first two, and a claim visits two endpoints.
+    // Endpoints with parked deliveries, in the order of their ids, each due a moment after the one
+    // before; this instance has no room for as many of the first as a claim visits at least.
+    int window = DeliveryRepository.WINDOW;
     List<UUID> endpoints = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < window + 3; i++) {
       endpoints.add(UUID.fromString(Publisher.endpoint(merchant, "http://127.0.0.1:9/p" + i)));
     }
     endpoints = // in PostgreSQL's order of uuids (by their bytes), not Java's
@@ -361,27 +363,29 @@ class ParkingTest {
             .map(r -> r.getUUID("id"))
             .toList();
     Instant due = Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(60);
-    for (UUID e : endpoints) {
-      insertDue(e, 1, due);
+    for (int i = 0; i < endpoints.size(); i++) {
+      insertDue(endpoints.get(i), 1, due.plusMillis(i));
     }
     sql(
         "UPDATE webhooks.deliveries SET parked = true WHERE endpoint_id = ANY($1::uuid[])",
         Tuple.of(endpoints.toArray(UUID[]::new)));
     int share = share();
-    Set<UUID> noRoom = Set.of(endpoints.get(0), endpoints.get(1));
-    Room room = room(noRoom, Map.of(endpoints.get(0), share, endpoints.get(1), share));
+    Map<UUID, Integer> busy = new HashMap<>();
+    endpoints.subList(0, window).forEach(e -> busy.put(e, share));
+    Room room = room(busy.keySet(), busy);
 
-    // Started at the lowest id, a claim meets only the two without room, every time.
+    // Started at the lowest id, a claim meets only those without room, every time.
     assertEquals(Set.of(), endpointsOf(claim(2, room, LOWEST)));
     // Started elsewhere, it reaches the others, in id order.
     assertEquals(
-        Set.of(endpoints.get(2), endpoints.get(3)), endpointsOf(claim(2, room, endpoints.get(2))));
+        Set.of(endpoints.get(window), endpoints.get(window + 1)),
+        endpointsOf(claim(2, room, endpoints.get(window))));
     // Past the last id, it goes on from the first (here on an instance with room everywhere).
     UUID highest = new UUID(-1L, -1L);
     assertEquals(
         Set.of(endpoints.get(0), endpoints.get(1)),
         endpointsOf(claim(2, room(Set.of(), Map.of()), highest)));
-    assertEquals(1, parked(endpoints.get(4)));
+    assertEquals(1, parked(endpoints.get(window + 2)));
   }
 
   /**
