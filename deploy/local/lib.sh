@@ -60,7 +60,8 @@ esac
 # addresses (a receiver running beside the stack) are allowed: reached from elsewhere, the seeded
 # test merchant's public credentials would let anyone send requests into the private network and
 # read their answers in the delivery log (WEBHOOK_ALLOW_PRIVATE_TARGETS set explicitly wins). And
-# the edge and the apps answer only to this machine's names (loopback-hosts.inc).
+# the edge, the apps (loopback-hosts.inc) and the services (PAYSTREAM_HTTP_LOCAL_NAMES_ONLY) answer
+# only to this machine's names.
 case "$BIND" in
   127.*|::1|localhost) LOOPBACK_ONLY=true ;;
   *) LOOPBACK_ONLY=false ;;

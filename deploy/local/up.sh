@@ -12,7 +12,8 @@
 # The services' variables of API.md pass through (TEST_MODE, TEST_PROCESSING_DELAY,
 # TEST_PAYMENT_SUCCESS, WEBHOOK_RETRY_INTERVALS_TEST, ADMIN_TOKEN, ENCRYPTION_KEY, LOG_JSON, …);
 # WEBHOOK_ALLOW_PRIVATE_TARGETS defaults to true here while PAYSTREAM_BIND is a loopback address
-# (false otherwise); bound to loopback, the edge and the apps answer only to this machine's names. Ports and the rest: see lib.sh.
+# (false otherwise); bound to loopback, the edge, the apps and the services answer only to this
+# machine's names. Ports and the rest: see lib.sh.
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -356,6 +357,7 @@ start_service() { # start_service <name> <module> <port>
     INSTANCE_ID="${INSTANCE_ID:-$name-local}" \
     QUARKUS_HTTP_HOST="$BIND" \
     WEBHOOK_ALLOW_PRIVATE_TARGETS="${WEBHOOK_ALLOW_PRIVATE_TARGETS:-$PRIVATE_TARGETS_DEFAULT}" \
+    PAYSTREAM_HTTP_LOCAL_NAMES_ONLY="$LOOPBACK_ONLY" \
     LOG_JSON="${LOG_JSON:-false}" \
     QUARKUS_HTTP_ACCESS_LOG_ENABLED="${QUARKUS_HTTP_ACCESS_LOG_ENABLED:-true}" \
     QUARKUS_HTTP_RECORD_REQUEST_START_TIME="${QUARKUS_HTTP_RECORD_REQUEST_START_TIME:-true}" \

@@ -22,7 +22,19 @@ public interface CommonConfig {
 
   RateLimit rateLimit();
 
+  Http http();
+
   Outbox outbox();
+
+  /** Who may call this service over HTTP. */
+  interface Http {
+    /**
+     * {@code PAYSTREAM_HTTP_LOCAL_NAMES_ONLY}: answer only requests whose {@code Host} names this
+     * machine ({@link LocalNames}); the local run sets it while it listens on loopback only.
+     */
+    @WithDefault("false")
+    boolean localNamesOnly();
+  }
 
   /** Requests per second per merchant, per instance. */
   interface RateLimit {

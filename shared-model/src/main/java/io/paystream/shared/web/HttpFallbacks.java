@@ -22,7 +22,7 @@ public class HttpFallbacks {
   public static final long MAX_BODY_BYTES = 1024 * 1024;
 
   /** The order after Quarkus's handlers of order {@link Integer#MIN_VALUE}. */
-  private static final int FIRST_AFTER_QUARKUS = Integer.MIN_VALUE + 1;
+  static final int FIRST_AFTER_QUARKUS = Integer.MIN_VALUE + 1;
 
   private static final String NO_STORE = "no-store";
 
@@ -99,6 +99,7 @@ public class HttpFallbacks {
       case 431 -> "Request headers are too large";
       case 404 -> "No such endpoint";
       case 405 -> "Method not allowed on this endpoint";
+      case 421 -> "This server answers only to the names of this machine (localhost)";
       default -> "The request could not be understood";
     };
   }
@@ -125,7 +126,7 @@ public class HttpFallbacks {
     end(ctx, status);
   }
 
-  private static void end(RoutingContext ctx, int status) {
+  static void end(RoutingContext ctx, int status) {
     ErrorCode code = status == 404 ? ErrorCode.NOT_FOUND_ERROR : ErrorCode.BAD_REQUEST_ERROR;
     String path = ctx.request().path();
     if (path != null && RequestIds.isPublic(path)) {

@@ -16,6 +16,12 @@ record Settings(
   record Relay(Duration retention, Duration pollInterval, long streamHistory)
       implements CommonConfig.Outbox {}
 
+  /** Any name may call (the default). */
+  @Override
+  public CommonConfig.Http http() {
+    return () -> false;
+  }
+
   /** The defaults, but for the encryption key. */
   static Settings encryption(String key, boolean required) {
     return new Settings(Optional.ofNullable(key), required, defaultLimit(), defaultRelay());
