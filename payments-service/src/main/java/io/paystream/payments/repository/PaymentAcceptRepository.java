@@ -116,8 +116,9 @@ public class PaymentAcceptRepository {
    */
   public Uni<List<Acceptance>> accept(List<Accept> batch) {
     int n = batch.size();
-    // The statement locks the orders in the order of its rows: in id order, as finishing does, so
-    // that the two never wait for each other's locks in a cycle.
+    // The statement locks the orders in the order of its rows: in id order, as finishing does (by
+    // the ids' bytes: ASCII, so Java's order of code units), so that the two never wait for each
+    // other's locks in a cycle.
     List<Accept> inIdOrder = new ArrayList<>(batch);
     inIdOrder.sort(Comparator.comparing(a -> a.pending().payment().orderId()));
     String[] ids = new String[n];

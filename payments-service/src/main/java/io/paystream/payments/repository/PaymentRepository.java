@@ -70,12 +70,15 @@ public class PaymentRepository {
             // The orders to mark paid are locked first, in the order accepting takes them: an
             // accepting statement locks an order, then waits for its pending payment; were that
             // payment locked first here, each would wait for the other until the deadlock check.
+            // By their ids' bytes ("C"), as accepting sorts its batch, whatever the database's
+            // collation: in en_US, "a" comes before "B".
             + " lk AS MATERIALIZED (SELECT o.id FROM "
             + Tables.ORDERS
             + " o JOIN "
             + Tables.PAYMENTS
             + " x ON x.order_id = o.id JOIN b ON b.id = x.id"
-            + " WHERE x.status = b.was AND b.status = 'success' ORDER BY o.id FOR UPDATE OF o),"
+            + " WHERE x.status = b.was AND b.status = 'success' ORDER BY o.id COLLATE \"C\""
+            + " FOR UPDATE OF o),"
             + " p AS (UPDATE "
             + Tables.PAYMENTS
             + " x SET status = b.status, error_code = b.error_code,"
