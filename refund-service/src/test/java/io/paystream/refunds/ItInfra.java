@@ -61,8 +61,9 @@ public final class ItInfra implements AutoCloseable {
     return db;
   }
 
+  /** Plays payments-service, reporting as a running instance does until this closes. */
   public Upstream upstream() {
-    return new Upstream(streams, db);
+    return new Upstream(streams, db).reporting(vertx);
   }
 
   @Override

@@ -25,6 +25,8 @@ public abstract class UpstreamTest {
 
   @AfterEach
   void stopReporting() {
-    upstream.close();
+    if (upstream != null) {
+      upstream.close();
+    }
   }
 }

@@ -103,7 +103,12 @@ public interface PaymentsConfig {
     @WithDefault("5s")
     Duration sweepInterval();
 
-    /** How often this instance reports its heartbeat. */
+    /**
+     * How often this instance reports its heartbeat. Keep it well below refund-service's {@code
+     * paystream.projection.max-wait} (2 s): while no instance has reported for that long,
+     * refund-service cannot tell that the payment events committed before a request were published,
+     * and answers a payment it has not seen with 503 rather than 404.
+     */
     @WithDefault("1s")
     Duration heartbeatInterval();
   }

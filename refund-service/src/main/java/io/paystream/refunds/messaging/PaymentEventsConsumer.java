@@ -17,6 +17,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -83,14 +84,18 @@ public class PaymentEventsConsumer {
    * news as long as requests wait ({@code projection.max-wait}): some fresh report of a
    * payments-service instance says an event has waited, by now, at least that long (a report was
    * made up to a heartbeat ago, so its age counts too); or no instance has reported within that
-   * time, so none has said otherwise about the events committed before the request began.
+   * time, so none has said otherwise about the events committed before the request began. Ages are
+   * read on Redis' clock, which timed the reports (their entry ids), not this instance's.
    */
   private Uni<Boolean> unpublished() {
-    return reports
-        .refresh()
+    return Uni.combine()
+        .all()
+        .unis(reports.refresh(), redisMillis())
+        .asTuple()
         .map(
-            latest -> {
-              long now = System.currentTimeMillis();
+            t -> {
+              Map<String, ServiceStatus> latest = t.getItem1();
+              long now = t.getItem2();
               boolean heard = false;
               for (ServiceStatus s : latest.values()) {
                 if (!Streams.PAYMENTS_SERVICE.equals(s.service())) {
@@ -104,6 +109,14 @@ public class PaymentEventsConsumer {
               }
               return !heard;
             });
+  }
+
+  /** Redis' clock now, in milliseconds ({@code TIME}). */
+  private Uni<Long> redisMillis() {
+    return streams
+        .redis()
+        .send(Request.cmd(Command.TIME))
+        .map(reply -> reply.get(0).toLong() * 1000 + reply.get(1).toLong() / 1000);
   }
 
   private Uni<Boolean> readingBehind(String paymentId) {
