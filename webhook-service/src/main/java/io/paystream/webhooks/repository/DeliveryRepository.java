@@ -79,12 +79,12 @@ public class DeliveryRepository {
           + " m ON m.id = ins.merchant_id";
 
   /**
-   * Due deliveries, and endpoints with parked ones, that a claim reads at least, however few it may
-   * lease: the freed slot goes to the least busy endpoint among them.
+   * Due deliveries a claim reads, and endpoints with parked deliveries its walk visits, at least,
+   * however few slots it fills: the slots go to the least busy endpoints among them.
    */
   static final int WINDOW = 64;
 
-  /** How many due deliveries a claim reads, and how many endpoints with parked ones it visits. */
+  /** How many due deliveries a claim reads, and endpoints with parked ones its walk visits. */
   private static final String SEEN = "greatest($3, " + WINDOW + ")";
 
   /** How many endpoints the walk from the lowest id may still visit. */
@@ -96,28 +96,29 @@ public class DeliveryRepository {
    * flight of {@code $6}) and per merchant ({@code $10}/{@code $11} of {@code $12}), and parks the
    * due ones it met whose endpoint or merchant has no room. Of the deliveries that fit, those of
    * the endpoints with the fewest attempts in flight go first, each endpoint's oldest due first, so
-   * that a slot an attempt frees goes round the endpoints: oldest due first alone gave every slot
+   * that the slots attempts free go round the endpoints: oldest due first alone gave every slot
    * that endpoints hanging on a dead host freed back to their own older backlog, and other
    * merchants got none while they had one. Two sources, each read through its own index and never
    * further than one batch:
    *
    * <ul>
    *   <li>{@code h}: the head of the shared queue of due deliveries (not parked), {@code $3} rows
-   *       and at least {@value #WINDOW};
-   *   <li>{@code p}: the parked deliveries of endpoints this instance has room for (not in {@code
-   *       $2}), up to a share each and no more than {@code $3}, for at most {@code $3} endpoints
-   *       and at least {@value #WINDOW}, found by skipping from one endpoint to the next in {@code
-   *       deliveries_parked}, from the endpoint id {@code $9} up and then, wrapping around, from
-   *       the lowest. Claims start their walks at random: from the lowest id every time, the parked
-   *       backlogs of endpoints past the first ones would never be reached while those first ones
-   *       had no room here.
+   *       and at least {@value #WINDOW}: deliveries that fit stay there unparked when they lose to
+   *       others, and with no more rows than slots to fill, a claim saw only those of the endpoints
+   *       that had taken the slots before (a few dozen of them held the healthy ones behind them
+   *       for 15 s in {@code MerchantIsolationTest});
+   *   <li>{@code p}: the parked deliveries, up to a share each and no more than {@code $3}, of the
+   *       {@code $3} least busy endpoints this instance has room for (not in {@code $2}) among
+   *       those a walk finds, skipping from one endpoint to the next in {@code deliveries_parked},
+   *       from the endpoint id {@code $9} up and then, wrapping around, from the lowest. The walk
+   *       visits {@code $3} endpoints and at least {@value #WINDOW} (it locks nothing): with only
+   *       as many as the slots to fill, a slot freed went to whichever endpoint it met first.
+   *       Claims start their walks at random: from the lowest id every time, the parked backlogs of
+   *       endpoints past the first ones would never be reached while those first ones had no room
+   *       here.
    * </ul>
    *
-   * A claim with a slot or two to fill still reads {@value #WINDOW} of each: with as many as it may
-   * lease, it saw only the oldest due delivery and one endpoint's parked ones, and a slot freed
-   * went to whichever endpoint that was.
-   *
-   * <p>Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
+   * Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
    * parked_now}); its delivery columns are null when nothing was leased.
    */
   static final String CLAIM_SQL =
@@ -130,13 +131,13 @@ public class DeliveryRepository {
               " AND endpoint_id < $9 AND " + PB_ROOM + " > 0",
               " AND d.endpoint_id < $9",
               PB_ROOM)
-          + ", pe AS (SELECT endpoint_id FROM (SELECT endpoint_id, depth AS o FROM pa"
+          + ", pe AS (SELECT w.endpoint_id FROM (SELECT endpoint_id, depth AS o FROM pa"
           + " UNION ALL SELECT endpoint_id, "
           + SEEN
-          + " + depth FROM pb) w"
-          + " WHERE endpoint_id IS NOT NULL ORDER BY o LIMIT "
-          + SEEN
-          + "),"
+          + " + depth FROM pb) w LEFT JOIN unnest($4::uuid[], $5::int[]) AS wb(endpoint_id, n)"
+          + " ON wb.endpoint_id = w.endpoint_id"
+          + " WHERE w.endpoint_id IS NOT NULL AND w.endpoint_id <> ALL ($2::uuid[])"
+          + " ORDER BY coalesce(wb.n, 0), w.o LIMIT $3),"
           + " h AS (SELECT id, merchant_id, endpoint_id, run_at, false AS parked FROM "
           + Tables.DELIVERIES
           + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
@@ -144,7 +145,7 @@ public class DeliveryRepository {
           + SEEN
           + " FOR UPDATE SKIP LOCKED),"
           + " p AS (SELECT x.id, x.merchant_id, x.endpoint_id, x.run_at, true AS parked FROM"
-          + " (SELECT endpoint_id FROM pe WHERE endpoint_id <> ALL ($2::uuid[])) pe"
+          + " pe"
           + " CROSS JOIN LATERAL (SELECT d.id, d.merchant_id, d.endpoint_id, d.run_at FROM "
           + Tables.DELIVERIES
           + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
