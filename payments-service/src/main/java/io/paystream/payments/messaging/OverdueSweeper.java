@@ -4,12 +4,10 @@ import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.repository.PaymentRepository;
 import io.paystream.payments.service.PaymentFinisher;
 import io.paystream.shared.sql.Batches;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,16 +58,7 @@ public class OverdueSweeper {
         () ->
             payments
                 .overdue(config.sweepGrace().toMillis(), BATCH)
-                .chain(
-                    list ->
-                        Multi.createFrom()
-                            .iterable(list)
-                            .onItem()
-                            .transformToUniAndMerge(p -> finisher.finish(p, null))
-                            .collect()
-                            .with(
-                                Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
-                            .map(finished -> new Batches.Outcome(list.size(), finished))),
+                .chain(list -> Batches.each(list, p -> finisher.finish(p, null), BATCH)),
         BATCH,
         MAX_BATCHES);
   }

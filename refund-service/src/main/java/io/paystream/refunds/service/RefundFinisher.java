@@ -10,11 +10,9 @@ import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.Batches;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,18 +70,7 @@ public class RefundFinisher {
             () ->
                 refunds
                     .overdue(graceMillis, OVERDUE_BATCH)
-                    .chain(
-                        list ->
-                            Multi.createFrom()
-                                .iterable(list)
-                                .onItem()
-                                .transformToUni(job -> finish(job, null))
-                                .merge(OVERDUE_AT_ONCE)
-                                .collect()
-                                .with(
-                                    Collectors.filtering(
-                                        Boolean::booleanValue, Collectors.counting()))
-                                .map(processed -> new Batches.Outcome(list.size(), processed))),
+                    .chain(list -> Batches.each(list, job -> finish(job, null), OVERDUE_AT_ONCE)),
             OVERDUE_BATCH,
             MAX_OVERDUE_BATCHES)
         .invoke(

@@ -1,7 +1,11 @@
 package io.paystream.shared.sql;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Work on a backlog in bounded batches, one after another while they come full: a full batch means
@@ -9,8 +13,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Batches.whileFull(
- *     () -> repository.overdue(200).chain(rows -> finishAll(rows)
- *         .map(finished -> new Batches.Outcome(rows.size(), finished))),
+ *     () -> repository.overdue(200).chain(rows -> Batches.each(rows, this::finish, 4)),
  *     200, 50);
  * }</pre>
  */
@@ -26,6 +29,21 @@ public final class Batches {
     public static Outcome all(int taken) {
       return new Outcome(taken, taken);
     }
+  }
+
+  /**
+   * Runs {@code work} on every row, {@code atOnce} rows at a time; the batch's outcome: the rows it
+   * took, and how many of them {@code work} said it did (emitted true for).
+   */
+  public static <T> Uni<Outcome> each(List<T> rows, Function<T, Uni<Boolean>> work, int atOnce) {
+    return Multi.createFrom()
+        .iterable(rows)
+        .onItem()
+        .transformToUni(row -> work.apply(row))
+        .merge(atOnce)
+        .collect()
+        .with(Collectors.filtering(Boolean::booleanValue, Collectors.counting()))
+        .map(done -> new Outcome(rows.size(), done));
   }
 
   /**

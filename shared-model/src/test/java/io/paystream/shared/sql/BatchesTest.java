@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BatchesTest {
@@ -71,6 +74,30 @@ class BatchesTest {
         Purge.untilDone(() -> Uni.createFrom().item(deleted.poll()), 100).await().indefinitely();
     assertEquals(342, total);
     assertEquals(List.of(100), List.copyOf(deleted));
+  }
+
+  @Test
+  void eachRunsTheWorkOnEveryRowAtMostSoManyAtOnceAndCountsWhatItDid() {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<Integer> rows = IntStream.range(0, 20).boxed().toList();
+    Batches.Outcome outcome =
+        Batches.each(
+                rows,
+                i -> {
+                  most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  return Uni.createFrom()
+                      .item(i % 3 == 0)
+                      .onItem()
+                      .delayIt()
+                      .by(Duration.ofMillis(5))
+                      .invoke(running::decrementAndGet);
+                },
+                4)
+            .await()
+            .atMost(Duration.ofSeconds(10));
+    assertEquals(new Batches.Outcome(20, 7), outcome);
+    assertEquals(4, most.get());
   }
 
   @Test
