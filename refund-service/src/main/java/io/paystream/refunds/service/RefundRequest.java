@@ -10,7 +10,8 @@ import io.paystream.shared.json.Json;
  * A valid refund request: {@code {"amount": 1000, "reason": "Customer requested"}}. The first fault
  * is reported in the order amount, reason.
  *
- * @param amount a JSON integer greater than 0
+ * @param amount a JSON integer greater than 0; one above {@link #MAX_AMOUNT}, the largest an order
+ *     can have, exceeds what any payment has available and is refused with those words
  * @param reason an optional string of at most 255 characters
  */
 public record RefundRequest(long amount, String reason) {
@@ -35,7 +36,8 @@ public record RefundRequest(long amount, String reason) {
     if (amount.canConvertToLong()
         ? amount.longValue() > MAX_AMOUNT
         : amount.bigIntegerValue().signum() > 0) {
-      throw ApiException.badRequest("amount must be at most " + MAX_AMOUNT, "amount");
+      // No order, so no payment, is larger: the amount exceeds what any payment has available.
+      throw ApiException.badRequest(RefundService.EXCEEDS, "amount");
     }
     if (!amount.canConvertToLong() || amount.longValue() <= 0) {
       throw ApiException.badRequest("amount must be an integer greater than 0", "amount");
