@@ -3,8 +3,10 @@ package io.paystream.payments.it;
 import static io.restassured.RestAssured.given;
 
 import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
+import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.ServiceProcess;
 import io.paystream.shared.testing.TestDatabases;
 import io.restassured.http.ContentType;
@@ -16,9 +18,11 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Starts packaged payments-service instances and talks to them and to their Redis. */
 final class Instances {
@@ -106,5 +110,20 @@ final class Instances {
     } finally {
       vertx.closeAndAwait();
     }
+  }
+
+  /** The events a payment goes through when it succeeds. */
+  static final Set<EventType> LIFECYCLE =
+      EnumSet.of(EventType.PAYMENT_CREATED, EventType.PAYMENT_PENDING, EventType.PAYMENT_SUCCESS);
+
+  /** The types of the payment events about one payment that a Redis holds. */
+  static Set<EventType> eventTypesOf(String redisUrl, String paymentId) {
+    Set<EventType> types = EnumSet.noneOf(EventType.class);
+    for (EventEnvelope e : events(redisUrl, Streams.PAYMENT_EVENTS)) {
+      if (paymentId.equals(e.data().path("payment").path("id").asText())) {
+        types.add(e.type());
+      }
+    }
+    return types;
   }
 }

@@ -4,9 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paystream.shared.event.EventEnvelope;
-import io.paystream.shared.event.EventType;
-import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.RedisProcess;
 import io.paystream.shared.testing.ServiceProcess;
 import io.paystream.shared.testing.TestDatabases;
@@ -16,10 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,25 +80,15 @@ class RedisOutageIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
-              () -> payments.stream().allMatch(id -> typesOf(redis.url(), id).containsAll(all())));
+              () ->
+                  payments.stream()
+                      .allMatch(
+                          id ->
+                              Instances.eventTypesOf(redis.url(), id)
+                                  .containsAll(Instances.LIFECYCLE)));
       assertTrue(
-          typesOf(redis.url(), payments.get(0)).containsAll(all()),
+          Instances.eventTypesOf(redis.url(), payments.get(0)).containsAll(Instances.LIFECYCLE),
           "events from before the outage re-driven");
     }
-  }
-
-  private static Set<EventType> all() {
-    return EnumSet.of(
-        EventType.PAYMENT_CREATED, EventType.PAYMENT_PENDING, EventType.PAYMENT_SUCCESS);
-  }
-
-  private static Set<EventType> typesOf(String redisUrl, String paymentId) {
-    Set<EventType> types = EnumSet.noneOf(EventType.class);
-    for (EventEnvelope e : Instances.events(redisUrl, Streams.PAYMENT_EVENTS)) {
-      if (paymentId.equals(e.data().path("payment").path("id").asText())) {
-        types.add(e.type());
-      }
-    }
-    return types;
   }
 }

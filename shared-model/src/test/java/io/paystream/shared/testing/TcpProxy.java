@@ -12,13 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder a test can cut and restore, to play a dependency (PostgreSQL, Redis) going away
  * without touching the real server other tests use. Cutting closes every open connection and
- * refuses new ones; restoring listens on the same port again.
+ * refuses new ones; restoring listens on the same port again. Freezing plays a connection that died
+ * silently (a peer gone without a word, a firewall dropping it): the open connections stay open but
+ * carry nothing either way, while new ones are forwarded as before.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
 
   private TcpProxy(String targetHost, int targetPort, int port) {
@@ -48,6 +51,15 @@ public final class TcpProxy implements AutoCloseable {
       s.close();
     }
     open.clear();
+    frozen.clear();
+  }
+
+  /**
+   * Every connection open now goes silent for good: what either end sends is swallowed, and neither
+   * end is told. Connections made afterwards work.
+   */
+  public void freeze() {
+    frozen.addAll(open);
   }
 
   /** Accepts connections again. */
@@ -87,8 +99,10 @@ public final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
-                  out.write(buf, 0, n);
-                  out.flush();
+                  if (!frozen.contains(from)) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                  }
                 }
               } catch (IOException e) {
                 // either side closed
@@ -104,6 +118,7 @@ public final class TcpProxy implements AutoCloseable {
 
   private void close(Socket s) {
     open.remove(s);
+    frozen.remove(s);
     try {
       s.close();
     } catch (IOException ignored) {
