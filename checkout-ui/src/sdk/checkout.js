@@ -5,7 +5,8 @@
 //
 // The page inside the iframe talks back with postMessage. A message counts only when it comes
 // from the checkout origin AND from this modal's own iframe window; a success is believed only
-// after the public payment endpoint confirms it is a successful payment of this very order.
+// after the public payment endpoint confirms it is a successful payment of this very order (unless
+// the merchant page's Content-Security-Policy forbids asking: then the message alone counts).
 // No dependencies; it must stay under 4 KB minified (the build checks).
 
 (() => {
@@ -40,7 +41,7 @@
     if (!o.key || !o.orderId) throw new TypeError('PaymentGateway needs a key and an orderId');
     const host = new URL(o.host || defaultHost, location.href).origin;
     const html = document.documentElement;
-    let root, frame, button, before, overflow, settled;
+    let root, frame, button, before, overflow, settled, forbidden;
 
     // A merchant's callback that throws must not break the modal; its error still reaches the console.
     const call = (name, data) => {
@@ -51,9 +52,17 @@
       }
     };
 
+    const succeed = (id, modal) => {
+      if (settled || modal != root) return;
+      settled = true;
+      call('onSuccess', { paymentId: id });
+      close();
+    };
+
     // A success counts once the public endpoint says this order's payment succeeded. An answer that
     // may yet change (none, 408, 429, 5xx: a restart, a limit) is asked again 1, 2 and then every
-    // 4 s, for as long as this modal stays open; a definite "no" is final.
+    // 4 s, for as long as this modal stays open; a definite "no" is final. A page whose policy
+    // (connect-src) forbids asking would ask for ever: there the message of our own frame counts.
     const confirmSuccess = (id, wait = 1000, modal = root) => {
       if (typeof id != 'string' || settled || !modal || modal != root) return;
       fetch(`${host}/api/v1/payments/${encodeURIComponent(id)}/public`, { credentials: 'omit', cache: 'no-store' })
@@ -63,15 +72,15 @@
           return null;
         })
         .then(
-          (p) => {
-            if (p && p.status == 'success' && p.order_id == o.orderId && !settled && modal == root) {
-              settled = true;
-              call('onSuccess', { paymentId: p.id });
-              close();
-            }
-          },
-          () => setTimeout(() => confirmSuccess(id, Math.min(wait * 2, 4000), modal), wait),
+          (p) => p && p.status == 'success' && p.order_id == o.orderId && succeed(p.id, modal),
+          () =>
+            forbidden
+              ? succeed(id, modal)
+              : setTimeout(() => confirmSuccess(id, Math.min(wait * 2, 4000), modal), wait),
         );
+    };
+    const onPolicy = (e) => {
+      if (e.effectiveDirective == 'connect-src' && (e.blockedURI + '/').indexOf(host + '/') == 0) forbidden = true;
     };
 
     const onMessage = (e) => {
@@ -114,6 +123,7 @@
       })}`;
       button.onclick = close;
       addEventListener('message', onMessage);
+      document.addEventListener('securitypolicyviolation', onPolicy);
       document.addEventListener('keydown', onKey, true);
       document.addEventListener('focusin', onFocus, true);
       const sheets = document.adoptedStyleSheets;
@@ -128,6 +138,7 @@
       if (!root) return;
       if (shown == close) shown = null;
       removeEventListener('message', onMessage);
+      document.removeEventListener('securitypolicyviolation', onPolicy);
       document.removeEventListener('keydown', onKey, true);
       document.removeEventListener('focusin', onFocus, true);
       root.remove();

@@ -316,6 +316,29 @@ test('onSuccess survives the confirmation answering 503 and 429 while the API re
 test('onSuccess still fires when the confirmation gets no answer seven times in a row', () =>
   confirmedDespite(['refused', 503, 'refused', 503, 'refused', 503, 'refused'], 45_000));
 
+test("a merchant page whose policy forbids connecting to the checkout origin: onSuccess on its own frame's word", async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.addInitScript(() => {
+    window.policyViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.policyViolations.push(e.effectiveDirective));
+  });
+  // `default-src 'self'; script-src 'self' <checkout>; frame-src <checkout>`: no connect-src for it.
+  await page.goto(`${stack.closedMerchantUrl}/demo.html?order_id=${orderId}`);
+  await page.click('#open-checkout');
+  const frame = page.frameLocator(tid('payment-iframe'));
+  await frame.locator(tid('payment-methods')).waitFor();
+  await payUpi(frame, 'success@okaxis');
+
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.equal((await merchantPayment(success.data.paymentId)).status, 'success');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose']);
+  assert.ok((await page.evaluate(() => window.policyViolations)).includes('connect-src'), 'the confirmation was blocked');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('card success in the modal', async () => {
   const orderId = await newOrder(99900);
   const { context, page } = await newPage();

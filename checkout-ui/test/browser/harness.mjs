@@ -1,8 +1,9 @@
 // Everything the browser tests run against, started fresh and stopped again, also on failure:
 // the packaged payments-service (TEST_MODE, its own database and Redis index), the checkout origin
 // (server/servers.mjs over dist/), a demo shop on a second origin that plays the merchant, the same
-// shop behind a strict Content-Security-Policy on a third, a fourth origin that plays an attacker,
-// and Debian's Chromium driven by playwright-core.
+// shop behind a strict Content-Security-Policy on a third and behind one that forbids connecting to
+// the checkout origin on a fourth, a fifth origin that plays an attacker, and Debian's Chromium
+// driven by playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -158,15 +159,32 @@ export async function startStack() {
     const merchantUrl = await serve(
       createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET }),
     );
+    // The demo shop served with a Content-Security-Policy.
+    const policed = (policy) => {
+      const shop = createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET });
+      shop.prependListener('request', (req, res) => res.setHeader('Content-Security-Policy', policy));
+      return serve(shop);
+    };
     // A merchant whose pages allow no inline style or script; scripts from the checkout origin only.
-    const strict = createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET });
-    const policy = `style-src 'self'; script-src 'self' ${checkoutUrl}`;
-    strict.prependListener('request', (req, res) => res.setHeader('Content-Security-Policy', policy));
-    const strictMerchantUrl = await serve(strict);
+    const strictMerchantUrl = await policed(`style-src 'self'; script-src 'self' ${checkoutUrl}`);
+    // One that lets the checkout in as a script and a frame, but not as a place to connect to.
+    const closedMerchantUrl = await policed(
+      `default-src 'self'; script-src 'self' ${checkoutUrl}; frame-src ${checkoutUrl}`,
+    );
     const attackerUrl = await serve(attackerServer());
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     parts.push(() => browser.close());
-    return { apiUrl: api.url, checkoutUrl, merchantUrl, strictMerchantUrl, attackerUrl, browser, stop, module: MODULE };
+    return {
+      apiUrl: api.url,
+      checkoutUrl,
+      merchantUrl,
+      strictMerchantUrl,
+      closedMerchantUrl,
+      attackerUrl,
+      browser,
+      stop,
+      module: MODULE,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -105,6 +105,11 @@ function render(container, merchant, config) {
 </script>`,
       ),
       h('p', { class: 'muted' }, 'Treat the browser callback as a hint: ship the goods when your server has seen the payment succeed.'),
+      h(
+        'p',
+        { class: 'muted' },
+        `With a Content-Security-Policy, allow ${checkout} in script-src and frame-src, and in connect-src for the SDK's check of the payment before onSuccess.`,
+      ),
     ),
     section(
       'section-webhook-verification',

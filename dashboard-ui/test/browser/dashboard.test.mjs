@@ -712,6 +712,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.match(createOrder, new RegExp(`X-Api-Key: ${MERCHANT.key}`));
     assert.ok(!createOrder.includes(MERCHANT.secret), 'the secret is not printed in snippets');
     assert.match(await text(ID('code-snippet-sdk')), /new PaymentGateway\(\{[\s\S]*key: 'key_test_abc123'/);
+    assert.match(await text(ID('section-sdk-integration')), /connect-src/, 'what a Content-Security-Policy must allow');
     const node = await text(ID('code-snippet-webhook'));
     assert.match(node, /createHmac\('sha256'/);
     assert.match(node, /webhook-signature/);
