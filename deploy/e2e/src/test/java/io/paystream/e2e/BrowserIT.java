@@ -2,6 +2,7 @@ package io.paystream.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ class BrowserIT {
   }
 
   @Test
-  void aMerchantPageEmbedsTheCheckoutWithCheckoutJs(Stack stack) throws Exception {
+  void aMerchantPageOnItsOwnOriginEmbedsTheCheckoutWithCheckoutJs(Stack stack) throws Exception {
     Api api = Api.merchant(stack.edge());
     String order = api.order(25_000);
     JsonNode result =
@@ -77,6 +78,11 @@ class BrowserIT {
     assertEquals("success", api.get("/api/v1/payments/" + payment).text("status"));
     assertEquals(order, api.get("/api/v1/payments/" + payment).text("order_id"));
     assertTrue(result.path("modalGone").asBoolean(), "the modal closes after onSuccess");
+    assertEquals("[\"onSuccess\",\"onClose\"]", result.path("events").toString());
+    assertNotEquals(
+        result.path("checkoutOrigin").asText(),
+        result.path("shopOrigin").asText(),
+        "the shop is on an origin of its own");
   }
 
   @Test
