@@ -4,7 +4,7 @@
 
 import { createPayment, getOrder, getPayment, mayHaveMadePayment } from './api.js';
 import * as form from './form.js';
-import { parentMessenger } from './parent.js';
+import { onParentMessage, parentMessenger } from './parent.js';
 import { formatAmount } from './validation.js';
 import { byTestId, show, showError, showProcessing, showSuccess } from './view.js';
 
@@ -16,6 +16,16 @@ const orderId = params.get('order_id');
 const embedded = params.get('embedded') === 'true';
 const tellParent = embedded ? parentMessenger(params) : () => {};
 const payButton = byTestId('pay-button');
+
+// Shift+Tab from the modal's close button comes round to this page's last control: the SDK asks
+// for it when focus enters the frame backwards, which the frame alone cannot tell.
+function focusLast() {
+  const controls = [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')].filter(
+    (el) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0,
+  );
+  if (controls.length) controls[controls.length - 1].focus();
+}
+if (embedded) onParentMessage(params, (m) => m.type === 'focus_last' && focusLast());
 
 // The payment in progress is remembered for this tab, so a reload picks it up instead of losing it.
 const memoryKey = `paystream.checkout.${orderId}`;

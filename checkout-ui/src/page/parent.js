@@ -29,3 +29,15 @@ export function parentMessenger(params) {
     if (target) window.parent.postMessage(message, target);
   };
 }
+
+/**
+ * Calls `handler` with each message the framing page itself sends, from the parent's origin (none
+ * when there is no parent). The SDK sends only `{type: "focus_last"}`.
+ */
+export function onParentMessage(params, handler) {
+  const origin = parentOrigin(params);
+  if (!origin) return;
+  window.addEventListener('message', (e) => {
+    if (e.source === window.parent && e.origin === origin) handler(e.data || {});
+  });
+}

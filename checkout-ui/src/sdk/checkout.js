@@ -113,7 +113,11 @@
       frame = root.querySelector('iframe');
       button = root.querySelector('button');
       const [first, last] = root.querySelectorAll('i');
-      first.onfocus = () => frame.focus();
+      // Backwards into the frame: its page focuses its last control (it cannot tell the way in).
+      first.onfocus = () => {
+        frame.focus();
+        frame.contentWindow.postMessage({ type: 'focus_last' }, host);
+      };
       last.onfocus = () => button.focus();
       frame.src = `${host}/checkout?${new URLSearchParams({
         order_id: o.orderId,

@@ -872,6 +872,11 @@ test('keyboard only on a 360 px phone: focus stays in the modal, no sideways scr
 
   const own = await (await page.$(tid('payment-iframe'))).contentFrame();
   const focused = () => own.evaluate(() => document.activeElement.dataset.testId || document.activeElement.id);
+  // Backwards from the close button: the checkout's last control, not its page with nothing on it.
+  await page.focus(tid('close-modal-button'));
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testId), 'payment-iframe');
+  await eventually(async () => (await focused()) === 'method-card', 5_000, 'the last control focused');
   await own.focus(tid('method-card'));
   await page.keyboard.press('Enter');
   assert.equal(await focused(), 'card-number-input');
