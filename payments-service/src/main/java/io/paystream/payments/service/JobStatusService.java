@@ -10,6 +10,7 @@ import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusBoard;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -29,14 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * heartbeats on the status stream (published every second), and worker liveness from heartbeats
  * only: a worker is running when an instance reported, within the last few seconds, that its loops
  * are alive. Reports are followed on a {@link StatusBoard}, refreshed every few seconds and on
- * every request, so a service that went silent is remembered as such for {@link #FORGOTTEN}.
+ * every request; a service's last report is kept for {@link #FORGOTTEN}. Each of the three services
+ * must have a live worker for the whole to be running: one never heard of, or silent, is not.
  */
 @ApplicationScoped
 public class JobStatusService {
   /** A heartbeat older than this means the instance is gone. */
   static final Duration LIVE = Duration.ofSeconds(3);
 
-  /** A service not heard of for this long is no longer expected to be running. */
+  /** How long the last report of a service that went silent is kept (its counts, when it was). */
   static final Duration FORGOTTEN = Duration.ofMinutes(10);
 
   private static final Map<String, String> QUEUES =
@@ -100,8 +102,9 @@ public class JobStatusService {
             BOARD_REFRESH_MILLIS, id -> board.refresh().subscribe().with(ok -> {}, err -> {}));
   }
 
+  /** Stops reading reports when nobody asks. */
   @PreDestroy
-  void stop() {
+  public void stop() {
     vertx.cancelTimer(timer);
   }
 
@@ -205,13 +208,17 @@ public class JobStatusService {
       Queue q = e.getValue();
       JobCounts c = q.counts();
       total = total.plus(c);
-      if (q.seen && !q.running) {
-        allRunning = false;
-      }
+      allRunning &= q.running;
       perQueue.name(QUEUES.get(e.getKey())).beginObject();
       perQueue.name("pending").value(c.pending()).name("processing").value(c.processing());
       perQueue.name("completed").value(c.completed()).name("failed").value(c.failed());
       perQueue.name("worker_status").value(!q.seen ? "unknown" : q.running ? "running" : "stopped");
+      perQueue.name("reported_at");
+      if (q.newest == null) {
+        perQueue.nullValue();
+      } else {
+        perQueue.value(Timestamps.format(q.newest.at()));
+      }
       perQueue.endObject();
     }
     perQueue.endObject();
@@ -219,13 +226,16 @@ public class JobStatusService {
     JsonWriter w = new JsonWriter().beginObject();
     w.name("pending").value(total.pending()).name("processing").value(total.processing());
     w.name("completed").value(total.completed()).name("failed").value(total.failed());
-    w.name("worker_status")
-        .value(allRunning && queues.get(Streams.PAYMENTS_SERVICE).running ? "running" : "stopped");
+    w.name("worker_status").value(allRunning ? "running" : "stopped");
     w.name("queues").rawJson(perQueue.toString());
     return w.endObject().toBytes();
   }
 
-  /** One service's work: global counts from its newest report, in-flight summed over live ones. */
+  /**
+   * One service's work: global counts from its newest report, in-flight summed over live ones. Work
+   * in flight that is not pending (jobs of finished payments read again after Redis lost its data,
+   * each dropped once looked at) is no work: processing never exceeds pending.
+   */
   private static final class Queue {
     boolean seen;
     boolean running;
@@ -237,8 +247,8 @@ public class JobStatusService {
         return JobCounts.ZERO;
       }
       JobCounts n = newest.counts();
-      return new JobCounts(
-          Math.max(0, n.pending() - processing), processing, n.completed(), n.failed());
+      long held = Math.min(processing, n.pending());
+      return new JobCounts(n.pending() - held, held, n.completed(), n.failed());
     }
   }
 }

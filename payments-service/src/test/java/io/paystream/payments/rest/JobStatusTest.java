@@ -3,9 +3,12 @@ package io.paystream.payments.rest;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.messaging.Workers;
+import io.paystream.payments.repository.PaymentCountsRepository;
 import io.paystream.payments.service.JobStatusService;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
@@ -14,10 +17,12 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +47,9 @@ class JobStatusTest {
   @Inject Workers workers;
   @Inject JobStatusService jobStatus;
   @Inject Redis redis;
+  @Inject PaymentCountsRepository counts;
+  @Inject PaymentsConfig config;
+  @Inject Vertx vertx;
 
   private static final int REQUESTS_AT_ONCE = 64;
 
@@ -80,6 +89,47 @@ class JobStatusTest {
       workers.start();
     }
     awaitStatus(others, true, j -> "running".equals(j.getString("worker_status")));
+  }
+
+  @Test
+  void aServiceNeverHeardOfHasNoRunningWorker() {
+    // An instance started after refund-service's last report left the status stream (or ten
+    // minutes after it went silent): refunds are not being processed, whatever else runs.
+    send(Request.cmd(Command.DEL).arg(Streams.SERVICE_STATUS));
+    JobStatusService fresh = new JobStatusService(streams, counts, workers, config, vertx);
+    try {
+      Others others = new Others(streams);
+      others.heartbeat(Streams.WEBHOOK_SERVICE, others.webhooks(), true, JobCounts.ZERO);
+      JsonPath s =
+          new JsonPath(
+              new String(
+                  fresh.status().await().atMost(Duration.ofSeconds(10)), StandardCharsets.UTF_8));
+      assertEquals("running", s.getString("queues.payments.worker_status"), s.prettify());
+      assertEquals("running", s.getString("queues.webhooks.worker_status"), s.prettify());
+      assertEquals("unknown", s.getString("queues.refunds.worker_status"), s.prettify());
+      assertNull(s.get("queues.refunds.reported_at"), s.prettify());
+      assertEquals("stopped", s.getString("worker_status"), s.prettify());
+    } finally {
+      fresh.stop();
+    }
+  }
+
+  @Test
+  void workHeldByAWorkerIsNeverMoreThanTheWorkNotFinished() {
+    // After Redis lost its data, a worker reads again the jobs of refunds long processed: it holds
+    // three jobs while one refund is not final. One is being processed, none waits.
+    Others others = new Others(streams);
+    JsonPath s =
+        awaitStatus(
+            () -> {
+              others.heartbeat(
+                  Streams.REFUND_SERVICE, others.refunds(), true, new JobCounts(1, 3, 42, 0));
+              others.heartbeat(Streams.WEBHOOK_SERVICE, others.webhooks(), true, JobCounts.ZERO);
+            },
+            j -> j.getLong("queues.refunds.completed") == 42);
+    assertEquals(1, s.getLong("queues.refunds.processing"), s.prettify());
+    assertEquals(0, s.getLong("queues.refunds.pending"), s.prettify());
+    assertTrue(s.getString("queues.refunds.reported_at").endsWith("Z"), s.prettify());
   }
 
   @Test
@@ -141,13 +191,18 @@ class JobStatusTest {
 
   /** Reads the status, each time after fresh reports of the others, until {@code done}. */
   private static JsonPath awaitStatus(
-      Others others, boolean refundsRunning, java.util.function.Predicate<JsonPath> done) {
+      Others others, boolean refundsRunning, Predicate<JsonPath> done) {
+    return awaitStatus(() -> others.report(refundsRunning), done);
+  }
+
+  /** Reads the status, each time after {@code report}, until {@code done}. */
+  private static JsonPath awaitStatus(Runnable report, Predicate<JsonPath> done) {
     JsonPath[] read = new JsonPath[1];
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              others.report(refundsRunning);
+              report.run();
               read[0] = status();
               return done.test(read[0]);
             });
