@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Ingress' error pages (deploy/k8s/base/30-ingress-errors.conf) served by a real nginx the way
  * ingress-nginx uses a custom default backend: its own errors arrive with {@code X-Code} and leave
- * as the API's JSON error body with that status; unknown paths get the JSON 404.
+ * as the API's JSON error body with that status; requests it hands over as they came get the JSON
+ * 503 on a service's path (no ready pod) and the JSON 404 on an unknown one.
  */
 class IngressErrorPagesIT {
   @Test
@@ -72,11 +73,20 @@ class IngressErrorPagesIT {
           Thread.sleep(100);
         }
       }
-      assertError(api, "502", 502, "SERVICE_UNAVAILABLE");
-      assertError(api, "503", 503, "SERVICE_UNAVAILABLE");
-      assertError(api, "413", 413, "BAD_REQUEST_ERROR");
-      assertError(api, "494", 431, "BAD_REQUEST_ERROR");
-      assertError(api, null, 404, "NOT_FOUND_ERROR");
+      assertError(api, "/api/v1/orders", "502", 502, "SERVICE_UNAVAILABLE");
+      assertError(api, "/api/v1/orders", "503", 503, "SERVICE_UNAVAILABLE");
+      assertError(api, "/api/v1/orders", "413", 413, "BAD_REQUEST_ERROR");
+      assertError(api, "/api/v1/orders", "494", 431, "BAD_REQUEST_ERROR");
+      // Handed over as they came (no X-Code): a path whose service has no ready pod is
+      // unavailable, not missing; only a path no rule matched is unknown.
+      for (String path :
+          new String[] {"/api/v1/orders", "/api/v1/payments/pay_x/refunds", "/health"}) {
+        Api.Answer a = assertError(api, path, null, 503, "SERVICE_UNAVAILABLE");
+        assertEquals("1", a.header("Retry-After"), path);
+        assertEquals("*", a.header("Access-Control-Allow-Origin"), path);
+      }
+      assertError(api, "/no/such", null, 404, "NOT_FOUND_ERROR");
+      assertError(api, "/healthz/x", null, 404, "NOT_FOUND_ERROR");
       Api.Answer direct = api.get("/_paystream_edge/502");
       assertEquals(404, direct.status(), "the error pages cannot be asked for directly");
     } finally {
@@ -85,9 +95,9 @@ class IngressErrorPagesIT {
     }
   }
 
-  private static void assertError(Api api, String xCode, int status, String code) throws Exception {
-    HttpRequest.Builder b =
-        api.request("/api/v1/orders").header("X-Request-ID", "ingress-req-1").GET();
+  private static Api.Answer assertError(Api api, String path, String xCode, int status, String code)
+      throws Exception {
+    HttpRequest.Builder b = api.request(path).header("X-Request-ID", "ingress-req-1").GET();
     if (xCode != null) {
       b.header("X-Code", xCode);
     }
@@ -96,5 +106,6 @@ class IngressErrorPagesIT {
     assertTrue(a.header("Content-Type").startsWith("application/json"));
     assertEquals(code, a.json().path("error").path("code").asText());
     assertEquals("ingress-req-1", a.header("X-Request-Id"));
+    return a;
   }
 }
