@@ -10,11 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,13 +54,14 @@ class KubernetesManifestsTest {
       JsonNode c = pod.path("containers").path(0);
       assertEquals(
           "/q/health/started", c.path("startupProbe").path("httpGet").path("path").asText(), name);
-      // A pod started during a database outage waits for it (Flyway: 60 tries, 2 s apart) instead
-      // of being killed into a crash loop: the startup probe gives it those 120 s, native or not.
+      // A pod started during a database outage waits for it (Flyway's tries, as the service is
+      // configured) instead of being killed into a crash loop: the startup probe gives it that
+      // wait and half a minute more to start and migrate, native or not.
       JsonNode startup = c.path("startupProbe");
       assertTrue(
           startup.path("periodSeconds").asInt(10) * startup.path("failureThreshold").asInt(3)
-              >= 120,
-          name + " startup budget " + startup);
+              >= flywayWaitSeconds(name) + 30,
+          name + " startup budget " + startup + ", Flyway waits " + flywayWaitSeconds(name) + " s");
       assertEquals(
           "/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
       // Readiness is "this pod can serve": not whether Redis or PostgreSQL answer, which is the
@@ -418,5 +423,19 @@ class KubernetesManifestsTest {
   /** What a failed command's error says after the command line: its exit code and output. */
   private static String failure(AssertionError e) {
     return e.getMessage().substring(e.getMessage().lastIndexOf(" failed (") + 1);
+  }
+
+  /** How long a service's migrations wait for an unreachable database, from its settings. */
+  private static long flywayWaitSeconds(String service) throws IOException {
+    Properties p = new Properties();
+    try (Reader in =
+        Files.newBufferedReader(
+            Stack.ROOT.resolve(service + "/src/main/resources/application.properties"))) {
+      p.load(in);
+    }
+    long tries = Long.parseLong(p.getProperty("quarkus.flyway.connect-retries"));
+    Duration interval =
+        Duration.parse("PT" + p.getProperty("quarkus.flyway.connect-retries-interval"));
+    return tries * interval.toSeconds();
   }
 }
