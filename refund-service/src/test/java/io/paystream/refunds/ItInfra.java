@@ -4,7 +4,9 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.testing.RealInfraResource;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +22,7 @@ public final class ItInfra implements AutoCloseable {
   private final Redis redis;
   private final RedisStreams streams;
   private final Db db;
+  private final List<Redis> others = new ArrayList<>();
 
   private ItInfra(Map<String, String> config) {
     String pg = config.get("quarkus.datasource.reactive.url"); // postgresql://host:port/db
@@ -66,8 +69,16 @@ public final class ItInfra implements AutoCloseable {
     return new Upstream(streams, db).reporting(vertx);
   }
 
+  /** The same, on another Redis (a private server a test stops or pauses). */
+  public Upstream upstreamOn(String redisUrl) {
+    Redis other = Redis.createClient(vertx, redisUrl);
+    others.add(other);
+    return new Upstream(new RedisStreams(other), db).reporting(vertx);
+  }
+
   @Override
   public void close() {
+    others.forEach(Redis::close);
     redis.close();
     vertx.closeAndAwait();
   }

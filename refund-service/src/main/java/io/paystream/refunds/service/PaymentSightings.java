@@ -9,6 +9,7 @@ import io.paystream.shared.security.InFlightLimit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -23,6 +24,12 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class PaymentSightings {
+  /**
+   * How long the look at Redis after the wait may take (a few round trips, normally a millisecond):
+   * one that takes longer cannot tell, and the answer is 503.
+   */
+  static final Duration LAST_LOOK_WITHIN = Duration.ofSeconds(1);
+
   private static final long FIRST_PAUSE_MILLIS = 25;
   private static final long MAX_PAUSE_MILLIS = 200;
 
@@ -85,8 +92,9 @@ public class PaymentSightings {
    * caller's read made once more and final; 503 (retry shortly) while it cannot tell, because it
    * cannot read payment events or has not caught up with them (a replay, a burst, events a crashed
    * instance had read and not yet handled, an event about this payment being handled right now,
-   * events payments-service could not publish yet). The read comes after that check, not before it:
-   * an event applied while the check ran (found handled, so not behind) shows in it.
+   * events payments-service could not publish yet), or cannot learn whether it has within {@link
+   * #LAST_LOOK_WITHIN}. The read comes after that check, not before it: an event applied while the
+   * check ran (found handled, so not behind) shows in it.
    */
   public <T> Uni<T> lastLook(String paymentId, Supplier<Uni<T>> lastRead) {
     if (!paymentEvents.consumer().isHealthy()) {
@@ -94,6 +102,10 @@ public class PaymentSightings {
     }
     return paymentEvents
         .behind(paymentId)
+        // Redis that does not answer (paused, a connection dropped without a word) cannot tell.
+        .ifNoItem()
+        .after(LAST_LOOK_WITHIN)
+        .fail()
         .onFailure()
         .recoverWithItem(true)
         .chain(behind -> behind ? Uni.createFrom().failure(unavailable()) : lastRead.get());
