@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Attempts the deliveries this instance holds leases on, at once and side by side, and hands each
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class Dispatcher {
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
   private final WebhookSender sender;
   private final SigningKeys keys;
   private final RetrySchedule schedule;
@@ -74,8 +77,17 @@ public class Dispatcher {
           .subscribe()
           .with(
               result -> done(d, attemptedAt, result),
-              err ->
-                  done(d, attemptedAt, new DeliveryResult.Failed(null, null, "internal error", 0)));
+              err -> {
+                // Ours, not the endpoint's: the operator finds it here, by the ids in the log.
+                LOG.errorf(
+                    err,
+                    "delivery %s (event %s, request %s): the attempt failed here, before or while"
+                        + " sending",
+                    d.id(),
+                    d.eventId(),
+                    d.requestId());
+                done(d, attemptedAt, new DeliveryResult.Failed(null, null, "internal error", 0));
+              });
     }
   }
 
@@ -85,19 +97,24 @@ public class Dispatcher {
     }
     List<SigningSecret> secrets = keys.live(d.secrets(), at);
     if (secrets.isEmpty()) {
+      LOG.warnf(
+          "delivery %s (event %s): no signing secret of merchant %s is live; not sent",
+          d.id(), d.eventId(), d.merchantId());
       return Uni.createFrom()
           .item(new DeliveryResult.Failed(null, null, "no signing secret for the merchant yet", 0));
     }
     WebhookSignature sig =
         WebhookSignature.sign(d.payload(), d.eventId(), at.getEpochSecond(), secrets);
-    return sender.send(d.url(), d.payload(), sig);
+    // Only requests sent are timed: one refused or never sent took no time at the endpoint.
+    return sender
+        .send(d.url(), d.payload(), sig)
+        .invoke(result -> latency.record(result.latencyMs(), TimeUnit.MILLISECONDS));
   }
 
   private void done(DueDelivery d, Instant attemptedAt, DeliveryResult result) {
     if (inFlight.finish(d.merchantId(), d.endpointId())) {
       scheduler.wake();
     }
-    latency.record(result.latencyMs(), TimeUnit.MILLISECONDS);
     writer.write(record(d, attemptedAt, result));
   }
 
