@@ -306,8 +306,8 @@ public final class StreamConsumer {
               if (Failures.isTransient(err) && running.get()) {
                 if (attempt == 0 || attempt % 20 == 0) {
                   LOG.warnf(
-                      "%s: %s %s waits for infrastructure: %s",
-                      name(), event.type(), event.id(), err.getMessage());
+                      "%s: %s %s (request %s) waits for infrastructure: %s",
+                      name(), event.type(), event.id(), event.requestId(), err.getMessage());
                 }
                 vertx.setTimer(backoff(attempt + 1), id -> run(entry, event, attempt + 1));
               } else if (!running.get()) {
@@ -319,7 +319,13 @@ public final class StreamConsumer {
                 done(entry);
               } else {
                 failed.incrementAndGet();
-                LOG.errorf(err, "%s: handling %s %s failed", name(), event.type(), event.id());
+                LOG.errorf(
+                    err,
+                    "%s: handling %s %s (request %s) failed",
+                    name(),
+                    event.type(),
+                    event.id(),
+                    event.requestId());
                 done(entry); // stays pending; the claim round retries it, then dead-letters it
               }
             });
