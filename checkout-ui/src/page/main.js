@@ -25,7 +25,7 @@ function focusLast() {
   );
   if (controls.length) controls[controls.length - 1].focus();
 }
-if (embedded) onParentMessage(params, (m) => m.type === 'focus_last' && focusLast());
+if (embedded) onParentMessage(params, (m) => m.type === 'focus_last' && document.hasFocus() && focusLast());
 
 // The payment in progress is remembered for this tab, so a reload picks it up instead of losing it.
 const memoryKey = `paystream.checkout.${orderId}`;

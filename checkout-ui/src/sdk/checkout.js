@@ -62,10 +62,12 @@
     // A success counts once the public endpoint says this order's payment succeeded. An answer that
     // may yet change (none, 408, 429, 5xx: a restart, a limit) is asked again 1, 2 and then every
     // 4 s, for as long as this modal stays open; a definite "no" is final. A page whose policy
-    // (connect-src) forbids asking would ask for ever: there the message of our own frame counts.
+    // (connect-src) forbids asking would ask for ever: where the browser itself reported that it
+    // blocked this very request, and the request failed without an answer, our own frame's word counts.
     const confirmSuccess = (id, wait = 1000, modal = root) => {
       if (typeof id != 'string' || settled || !modal || modal != root) return;
-      fetch(`${host}/api/v1/payments/${encodeURIComponent(id)}/public`, { credentials: 'omit', cache: 'no-store' })
+      const url = `${host}/api/v1/payments/${encodeURIComponent(id)}/public`;
+      fetch(url, { credentials: 'omit', cache: 'no-store' })
         .then((r) => {
           if (r.ok) return r.json();
           if (r.status == 408 || r.status == 429 || r.status > 499) throw r.status;
@@ -73,14 +75,18 @@
         })
         .then(
           (p) => p && p.status == 'success' && p.order_id == o.orderId && succeed(p.id, modal),
-          () =>
-            forbidden
+          (err) =>
+            err instanceof TypeError && forbidden && url.indexOf(forbidden) == 0
               ? succeed(id, modal)
               : setTimeout(() => confirmSuccess(id, Math.min(wait * 2, 4000), modal), wait),
         );
     };
+    // Only the browser's own report of a request it refused (not one in report-only mode, nor one a
+    // script made up), and only when it names the checkout origin or a URL on it.
     const onPolicy = (e) => {
-      if (e.effectiveDirective == 'connect-src' && (e.blockedURI + '/').indexOf(host + '/') == 0) forbidden = true;
+      const uri = e.blockedURI;
+      if (e.isTrusted && e.disposition == 'enforce' && e.effectiveDirective == 'connect-src' && (uri + '/').indexOf(host + '/') == 0)
+        forbidden = uri;
     };
 
     const onMessage = (e) => {

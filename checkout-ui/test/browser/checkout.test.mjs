@@ -278,7 +278,7 @@ test('UPI success in the modal: processing state, confirmed onSuccess, then the 
 // Pays in the modal while the SDK's own confirmation (from the merchant page, not the checkout
 // frame) meets `answers` in turn ('refused': no connection; a number: that status), then the API;
 // onSuccess must still come, within `ms`, followed by onClose.
-async function confirmedDespite(answers, ms) {
+async function confirmedDespite(answers, ms, meanwhile = async () => {}) {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
   const met = [];
@@ -295,6 +295,7 @@ async function confirmedDespite(answers, ms) {
     });
   });
   const frame = await openModal(page, orderId);
+  await meanwhile(page);
   await payUpi(frame, 'success@okaxis');
   const [success] = await eventually(async () => {
     const found = await named(page, 'onSuccess');
@@ -338,6 +339,24 @@ test("a merchant page whose policy forbids connecting to the checkout origin: on
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// A script on the merchant page makes up the browser's report that the policy blocked the
+// confirmation: it stands in for nothing, and onSuccess waits for the real answer.
+test('a policy violation made up by a script does not stand in for the confirmation', () =>
+  confirmedDespite(['refused', 'refused'], 15_000, (page) =>
+    page.evaluate((checkout) => {
+      const init = {
+        effectiveDirective: 'connect-src',
+        violatedDirective: 'connect-src',
+        blockedURI: checkout,
+        documentURI: location.href,
+        originalPolicy: "connect-src 'self'",
+        disposition: 'enforce',
+        statusCode: 200,
+      };
+      document.dispatchEvent(new SecurityPolicyViolationEvent('securitypolicyviolation', init));
+    }, stack.checkoutUrl),
+  ));
 
 test('card success in the modal', async () => {
   const orderId = await newOrder(99900);
