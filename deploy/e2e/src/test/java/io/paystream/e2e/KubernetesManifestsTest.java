@@ -56,11 +56,11 @@ class KubernetesManifestsTest {
           "/q/health/started", c.path("startupProbe").path("httpGet").path("path").asText(), name);
       // A pod started during a database outage waits for it (Flyway's tries, as the service is
       // configured) instead of being killed into a crash loop: the startup probe gives it that
-      // wait and half a minute more to start and migrate, native or not.
+      // wait and a minute more to start and migrate, native or not.
       JsonNode startup = c.path("startupProbe");
       assertTrue(
           startup.path("periodSeconds").asInt(10) * startup.path("failureThreshold").asInt(3)
-              >= flywayWaitSeconds(name) + 30,
+              >= flywayWaitSeconds(name) + 60,
           name + " startup budget " + startup + ", Flyway waits " + flywayWaitSeconds(name) + " s");
       assertEquals(
           "/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
