@@ -26,13 +26,16 @@ await new Promise((resolve) => shop.listen(0, '127.0.0.1', resolve));
 const SHOP = `http://127.0.0.1:${shop.address().port}`;
 
 await run('checkout-embedded', async (page) => {
+  const asked = [];
+  page.on('request', (request) => asked.push(request.url()));
   await page.goto(`${SHOP}/`);
   await page.click('#open-checkout');
   await page.locator(tid('payment-modal')).waitFor();
   const frame = page.frameLocator(tid('payment-iframe'));
   await frame.locator(tid('method-upi')).click();
   await frame.locator(tid('vpa-input')).fill(env('VPA'));
-  // A success that the shop's own window claims is not the checkout's word: it changes nothing.
+  // A success that the shop's own window claims is not the checkout's word: the SDK does not even
+  // look it up.
   await page.evaluate(() => window.postMessage({ type: 'payment_success', data: { paymentId: 'pay_forged0000000000' } }, '*'));
   await frame.locator(tid('pay-button')).click();
   await page.waitForFunction(() => window.shopEvents.some((e) => e.name === 'onSuccess'), null, { timeout: 60_000 });
@@ -42,6 +45,7 @@ await run('checkout-embedded', async (page) => {
     paymentId: events.find((e) => e.name === 'onSuccess').data.paymentId,
     events: events.map((e) => e.name),
     modalGone,
+    forgedLookedUp: asked.some((url) => url.includes('pay_forged')),
     shopOrigin: await page.evaluate(() => location.origin),
     checkoutOrigin: new URL(env('CHECKOUT_URL')).origin,
   };

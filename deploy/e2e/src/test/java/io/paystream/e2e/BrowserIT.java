@@ -2,6 +2,7 @@ package io.paystream.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,8 @@ class BrowserIT {
     assertEquals(order, api.get("/api/v1/payments/" + payment).text("order_id"));
     assertTrue(result.path("modalGone").asBoolean(), "the modal closes after onSuccess");
     assertEquals("[\"onSuccess\",\"onClose\"]", result.path("events").toString());
+    assertFalse(
+        result.path("forgedLookedUp").asBoolean(true), "a success the shop claims is ignored");
     assertNotEquals(
         result.path("checkoutOrigin").asText(),
         result.path("shopOrigin").asText(),
