@@ -15,7 +15,10 @@ public sealed interface DeliveryResult {
   record Failed(Integer status, String body, String error, int latencyMs)
       implements DeliveryResult {}
 
-  /** Nothing was sent and nothing ever will be: the endpoint was deleted or disabled. */
+  /**
+   * Nothing was sent and nothing will be: the endpoint was deleted or disabled, or no longer takes
+   * the event.
+   */
   record Rejected(String reason) implements DeliveryResult {
     @Override
     public int latencyMs() {

@@ -92,8 +92,8 @@ public class Dispatcher {
   }
 
   private Uni<DeliveryResult> attempt(DueDelivery d, Instant at) {
-    if (!d.endpointLive()) {
-      return Uni.createFrom().item(new DeliveryResult.Rejected("endpoint was deleted or disabled"));
+    if (d.refusal() != null) {
+      return Uni.createFrom().item(new DeliveryResult.Rejected(d.refusal()));
     }
     List<SigningSecret> secrets = keys.live(d.secrets(), at);
     if (secrets.isEmpty()) {

@@ -8,7 +8,8 @@ import java.util.UUID;
  *
  * @param leaseToken what the attempt's result must present to be applied
  * @param url where the endpoint is now
- * @param endpointLive false when the endpoint was deleted or disabled since
+ * @param refusal why it is not to be sent (its endpoint was deleted or disabled, or no longer takes
+ *     its event since), or {@code null}
  * @param payload the exact body
  * @param attemptsBefore attempts made since creation or the last manual retry
  * @param secrets the merchant's signing secrets, sealed
@@ -19,7 +20,7 @@ public record DueDelivery(
     UUID merchantId,
     UUID endpointId,
     String url,
-    boolean endpointLive,
+    String refusal,
     String eventId,
     String eventType,
     byte[] payload,

@@ -26,9 +26,19 @@ public class DeliveryLogRepository {
   /** Deliveries deleted per purge statement. */
   public static final int PURGE_BATCH = 5_000;
 
+  /**
+   * A delivery's columns, from {@link #FROM}: a pending one shows where its next attempt goes (its
+   * endpoint's URL now, which a {@code PATCH} may have changed since its last attempt), a finished
+   * one where its last attempt went.
+   */
   private static final String COLUMNS =
-      "id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, created_at,"
-          + " last_attempt_at, next_retry_at, response_code";
+      "d.id, d.event_id, d.event_type, d.endpoint_id, CASE WHEN d.status = 'pending'"
+          + " THEN coalesce(e.url, d.endpoint_url) ELSE d.endpoint_url END AS endpoint_url,"
+          + " d.status, d.attempts, d.created_at, d.last_attempt_at, d.next_retry_at,"
+          + " d.response_code";
+
+  private static final String FROM =
+      Tables.DELIVERIES + " d LEFT JOIN " + Tables.ENDPOINTS + " e ON e.id = d.endpoint_id";
 
   private final Pool pool;
 
@@ -69,27 +79,28 @@ public class DeliveryLogRepository {
   /** A page of the merchant's deliveries, newest first, optionally of one status and event. */
   public Uni<Listing<Delivery>> list(UUID merchantId, String status, String event, Page page) {
     SqlParams p = new SqlParams();
-    String filter = " WHERE merchant_id = " + p.add(merchantId);
+    String filter = " WHERE d.merchant_id = " + p.add(merchantId);
     if (status != null) {
-      filter += " AND status = " + p.add(status);
+      filter += " AND d.status = " + p.add(status);
     }
     if (event != null) {
-      filter += " AND event_type = " + p.add(event);
+      filter += " AND d.event_type = " + p.add(event);
     }
     String sql =
         "SELECT (SELECT count(*) FROM "
             + Tables.DELIVERIES
+            + " d"
             + filter
-            + ") AS total, d.* FROM (SELECT 1) one LEFT JOIN (SELECT "
+            + ") AS total, page.* FROM (SELECT 1) one LEFT JOIN (SELECT "
             + COLUMNS
             + " FROM "
-            + Tables.DELIVERIES
+            + FROM
             + filter
-            + " ORDER BY created_at DESC, id DESC LIMIT "
+            + " ORDER BY d.created_at DESC, d.id DESC LIMIT "
             + p.add(page.limit())
             + " OFFSET "
             + p.add(page.offset())
-            + ") d ON true";
+            + ") page ON true";
     return pool.preparedQuery(sql)
         .execute(p.tuple())
         .map(rows -> Rows.listing(rows, DeliveryLogRepository::delivery));
@@ -103,9 +114,9 @@ public class DeliveryLogRepository {
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
-                + ", payload FROM "
-                + Tables.DELIVERIES
-                + " WHERE id = $1 AND merchant_id = $2")
+                + ", d.payload FROM "
+                + FROM
+                + " WHERE d.id = $1 AND d.merchant_id = $2")
         .execute(Tuple.of(id, merchantId))
         .map(Rows::first)
         .map(r -> r == null ? null : new Detail(delivery(r), r.getBuffer("payload").getBytes()));

@@ -174,7 +174,11 @@ public class DeliveryRepository {
           + " RETURNING d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.payload,"
           + " d.attempts, d.request_id, d.lease_token)"
           + " SELECT q.*, n.parked_now FROM (SELECT u.*, e.url,"
-          + " e.enabled AND e.deleted_at IS NULL AS live, "
+          + " CASE WHEN NOT e.enabled OR e.deleted_at IS NOT NULL"
+          + " THEN 'endpoint was deleted or disabled'"
+          + " WHEN e.events IS NOT NULL AND u.event_type <> 'webhook.test'"
+          + " AND NOT u.event_type = ANY (e.events)"
+          + " THEN 'endpoint no longer takes ' || u.event_type || ' events' END AS refusal, "
           + MERCHANT_SECRETS
           + " FROM u JOIN "
           + Tables.ENDPOINTS
@@ -324,7 +328,7 @@ public class DeliveryRepository {
               for (Row r : rows) {
                 if (r.getUUID("lease_token") != null) {
                   NewEvent e = byId.get(r.getString("event_id"));
-                  leased.add(due(r, r.getString("endpoint_url"), true, e.body(), 0));
+                  leased.add(due(r, r.getString("endpoint_url"), null, e.body(), 0));
                 }
               }
               return new Created(leased, rows.size() - leased.size());
@@ -375,7 +379,7 @@ public class DeliveryRepository {
                       due(
                           r,
                           r.getString("url"),
-                          r.getBoolean("live"),
+                          r.getString("refusal"),
                           r.getBuffer("payload").getBytes(),
                           r.getInteger("attempts")));
                 }
@@ -463,14 +467,14 @@ public class DeliveryRepository {
             });
   }
 
-  private static DueDelivery due(Row r, String url, boolean live, byte[] payload, int attempts) {
+  private static DueDelivery due(Row r, String url, String refusal, byte[] payload, int attempts) {
     return new DueDelivery(
         r.getUUID("id"),
         r.getUUID("lease_token"),
         r.getUUID("merchant_id"),
         r.getUUID("endpoint_id"),
         url,
-        live,
+        refusal,
         r.getString("event_id"),
         r.getString("event_type"),
         payload,
