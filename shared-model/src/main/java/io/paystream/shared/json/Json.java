@@ -1,6 +1,7 @@
 package io.paystream.shared.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,11 @@ public final class Json {
   /** A strict reader: no comments, no trailing tokens, no NaN; duplicate keys keep the last. */
   public static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** Valid JSON that the reader's limits (Jackson's {@code StreamReadConstraints}) refuse. */
+  static final String BEYOND_LIMITS =
+      "Request body nests arrays and objects more than 1000 deep, or holds a number of more than"
+          + " 1000 digits";
 
   private static final String NUL = "Strings must not contain U+0000";
   private static final String LONE_SURROGATE =
@@ -70,6 +76,8 @@ public final class Json {
     JsonNode node;
     try {
       node = MAPPER.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw ApiException.badRequest(BEYOND_LIMITS);
     } catch (IOException e) {
       throw ApiException.badRequest("Request body is not valid JSON");
     }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +34,33 @@ class JsonTest {
             ApiException.class, () -> Json.parseRequest(body.getBytes(StandardCharsets.UTF_8)));
     assertEquals(ErrorCode.BAD_REQUEST_ERROR, e.code());
     assertTrue(e.description().startsWith("Request body"), e.description());
+  }
+
+  @Test
+  void validJsonBeyondTheReadersLimitsIsRefusedAsSuchNotAsMalformed() {
+    for (String body :
+        List.of(
+            "{\"amount\":50000,\"unknown\":" + "[".repeat(1000) + "]".repeat(1000) + "}",
+            "{\"amount\":" + "9".repeat(1001) + "}")) {
+      ApiException e =
+          assertThrows(
+              ApiException.class, () -> Json.parseRequest(body.getBytes(StandardCharsets.UTF_8)));
+      assertEquals(
+          "Request body nests arrays and objects more than 1000 deep, or holds a number of more"
+              + " than 1000 digits",
+          e.description());
+    }
+    // Within the limits, the same shapes are read.
+    ObjectNode read =
+        Json.parseRequest(
+            ("{\"unknown\":"
+                    + "[".repeat(999)
+                    + "]".repeat(999)
+                    + ",\"n\":"
+                    + "9".repeat(1000)
+                    + "}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertEquals("9".repeat(1000), read.get("n").toString());
   }
 
   @ParameterizedTest
