@@ -319,12 +319,17 @@ class EdgeIT {
   }
 
   @Test
-  void aServiceThatIsDownIsJson502UntilItIsBack(Stack stack) throws Exception {
+  void aServiceThatIsDownIsJson503UntilItIsBack(Stack stack) throws Exception {
     Api api = Api.merchant(stack.edge());
     stack.kill9("webhook-service");
+    // Its port refuses connections: nothing reached it, so nothing was done (503, not a 502 that
+    // may have been carried out), for a POST as for a GET.
     Api.Answer down = api.get("/api/v1/webhook-endpoints");
-    assertJsonError(down, 502, "SERVICE_UNAVAILABLE");
+    assertJsonError(down, 503, "SERVICE_UNAVAILABLE");
     assertEquals("1", down.header("Retry-After"));
+    Api.Answer post = api.post("/api/v1/webhook-endpoints", "{\"url\":\"https://example.com/h\"}");
+    assertJsonError(post, 503, "SERVICE_UNAVAILABLE");
+    assertFalse(post.raw().contains("may have been carried out"), post.raw());
     // The other services do not care.
     assertEquals(200, api.get("/api/v1/orders?limit=1").status());
     stack.up();
