@@ -1,11 +1,12 @@
 package io.paystream.payments.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.PaymentOutcome;
 import io.paystream.payments.config.PaymentsConfig;
-import io.smallrye.config.WithDefault;
+import io.paystream.shared.testing.DeployedConfig;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -63,23 +64,17 @@ class BankSimulatorTest {
     assertEquals(1.0, successShare(bank, card("4111111111111111"), 1_000));
   }
 
-  /** The defaults a deployment gets are API.md's. */
+  /** The defaults a deployment gets are API.md's (the tests' profile sets test mode). */
   @Test
-  void theDefaultsAreTheContractsNumbers() throws Exception {
-    assertEquals("5s", defaultOf("minDelay"));
-    assertEquals("10s", defaultOf("maxDelay"));
-    assertEquals(0.90, Double.parseDouble(defaultOf("upiSuccessRate")));
-    assertEquals(0.95, Double.parseDouble(defaultOf("cardSuccessRate")));
-    assertEquals("false", defaultOf("testMode"));
-    assertEquals("1000", defaultOf("testDelay"));
-    assertEquals("true", defaultOf("testSuccess"));
-  }
-
-  private static String defaultOf(String property) throws NoSuchMethodException {
-    return PaymentsConfig.Processing.class
-        .getMethod(property)
-        .getAnnotation(WithDefault.class)
-        .value();
+  void theDefaultsAreTheContractsNumbers() {
+    PaymentsConfig.Processing p = DeployedConfig.of(PaymentsConfig.class).processing();
+    assertEquals(Duration.ofSeconds(5), p.minDelay());
+    assertEquals(Duration.ofSeconds(10), p.maxDelay());
+    assertEquals(0.90, p.upiSuccessRate());
+    assertEquals(0.95, p.cardSuccessRate());
+    assertFalse(p.testMode());
+    assertEquals(1000, p.testDelay());
+    assertTrue(p.testSuccess());
   }
 
   private static double successShare(BankSimulator bank, PaymentRequest request, int draws) {

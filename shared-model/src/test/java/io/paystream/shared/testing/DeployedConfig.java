@@ -1,0 +1,47 @@
+package io.paystream.shared.testing;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.time.Duration;
+
+/**
+ * The settings a deployment gets from a service's own {@code application.properties}: the prod
+ * profile, with no environment variable and no system property set, so that a test reads the
+ * defaults the contract promises and not the ones the tests' profile puts in their place.
+ *
+ * <pre>{@code
+ * WebhooksConfig deployed = DeployedConfig.of(WebhooksConfig.class);
+ * assertEquals(Duration.ofHours(24), deployed.delivery().secretOverlap());
+ * }</pre>
+ */
+public final class DeployedConfig {
+  private DeployedConfig() {}
+
+  /** The {@code @ConfigMapping} {@code mapping} as a deployment with no settings gets it. */
+  public static <T> T of(Class<T> mapping) {
+    URL properties = DeployedConfig.class.getClassLoader().getResource("application.properties");
+    if (properties == null) {
+      throw new IllegalStateException("no application.properties on the class path");
+    }
+    try {
+      SmallRyeConfig config =
+          new SmallRyeConfigBuilder()
+              .addDefaultInterceptors()
+              .withSources(new PropertiesConfigSource(properties))
+              // Quarkus' own reading of durations ("5s", "24h"), as the services get them.
+              .withConverter(Duration.class, 200, new DurationConverter())
+              .withProfile("prod")
+              .withMapping(mapping)
+              .withValidateUnknown(false)
+              .build();
+      return config.getConfigMapping(mapping);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
