@@ -217,6 +217,42 @@ class IdempotencyTest {
             key));
   }
 
+  /** The contract's 24 h, on each way a key is stored: a payment, a shopper's payment, an order. */
+  @Test
+  void aStoredAnswerIsKeptFor24Hours() {
+    String payment = "k-" + UUID.randomUUID();
+    String shopper = "k-" + UUID.randomUUID();
+    String order = "k-" + UUID.randomUUID();
+    Api.merchant()
+        .header("Idempotency-Key", payment)
+        .body(Api.upi(Api.order(50_000), "user@paytm"))
+        .post("/api/v1/payments")
+        .then()
+        .statusCode(201);
+    given()
+        .contentType("application/json")
+        .header("Idempotency-Key", shopper)
+        .body(Api.upi(Api.order(50_000), "user@paytm"))
+        .post("/api/v1/payments/public")
+        .then()
+        .statusCode(201);
+    Api.merchant()
+        .header("Idempotency-Key", order)
+        .body("{\"amount\":50000}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(201);
+    for (String key : List.of(payment, IdempotencyKeys.shopperScoped(shopper), order)) {
+      assertEquals(
+          1L,
+          count(
+              "SELECT count(*) FROM payments.idempotency_keys WHERE key = $1"
+                  + " AND response_status = 201 AND expires_at - created_at = interval '24 hours'",
+              key),
+          key);
+    }
+  }
+
   @Test
   void badKeysAreRefused() {
     Api.merchant()

@@ -63,6 +63,18 @@ class IdempotencyTest extends UpstreamTest {
   }
 
   @Test
+  void aStoredAnswerIsKeptFor24Hours() {
+    String key = "k-" + UUID.randomUUID();
+    post(key, upstream.succeeded(10_000).id(), Api.body(1_000, null)).then().statusCode(201);
+    assertEquals(
+        1,
+        db.number(
+            "SELECT count(*) FROM refunds.idempotency_keys WHERE key = ? AND response_status = 201"
+                + " AND expires_at - created_at = interval '24 hours'",
+            key));
+  }
+
+  @Test
   void sameKeyForADifferentRequestIs422() {
     PaymentView p = upstream.succeeded(10_000);
     String key = "k-" + UUID.randomUUID();
