@@ -20,6 +20,8 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,54 @@ class DeliveryLogTest {
       assertEquals(200, attempt.get("response_code"));
       assertNull(attempt.get("error"));
       assertEquals("é".repeat(512), attempt.get("response_body"), "the first 1 KB only");
+    }
+  }
+
+  @Test
+  void anyTwoHundredAnswerIsASuccessAndNoConnectionIsAFailedAttempt() throws Exception {
+    Publisher pub = new Publisher(streams);
+    Merchant m = pub.merchant("whsec_test_abc123");
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // nothing listens there once it is closed
+    }
+    try (Receiver r = Receiver.start()) {
+      r.answer("/accepted", new Answer(202, 0, "queued"));
+      r.answer("/no-content", new Answer(204, 0, ""));
+      r.answer("/partial", new Answer(299, 0, "odd but 2xx"));
+      for (String path : List.of("/accepted", "/no-content", "/partial")) {
+        Publisher.endpoint(m, r.url(path));
+      }
+      Publisher.endpoint(m, "http://127.0.0.1:" + closed + "/hooks");
+      pub.paymentSuccess(m.id());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  total(m, "/api/v1/webhooks?status=success") == 3
+                      && total(m, "/api/v1/webhooks?status=pending") == 1
+                      && m.api()
+                          .get("/api/v1/webhooks?status=pending")
+                          .then()
+                          .extract()
+                          .path("data[0].attempts")
+                          .equals(1));
+      JsonPath ok = m.api().get("/api/v1/webhooks?status=success").then().extract().jsonPath();
+      assertEquals(Set.of(202, 204, 299), Set.copyOf(ok.<Integer>getList("data.response_code")));
+
+      JsonPath pending = m.api().get("/api/v1/webhooks?status=pending").then().extract().jsonPath();
+      assertNull(pending.get("data[0].response_code"));
+      assertNotNull(pending.getString("data[0].next_retry_at"));
+      Map<String, Object> attempt =
+          m.api()
+              .get("/api/v1/webhooks/" + pending.getString("data[0].id"))
+              .then()
+              .extract()
+              .jsonPath()
+              .getMap("attempt_history[0]");
+      assertNull(attempt.get("response_code"));
+      assertNull(attempt.get("response_body"));
+      assertNotNull(attempt.get("error"));
     }
   }
 

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.stream.RedisStreams;
-import io.paystream.webhooks.Endpoint;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.paystream.webhooks.Receiver;
@@ -20,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +37,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EndpointApiTest {
   @Inject RedisStreams streams;
   @Inject Pool db;
+
+  /** API.md's events, every one of which an endpoint may ask for. */
+  private static final List<String> API_EVENTS =
+      List.of(
+          "payment.created",
+          "payment.pending",
+          "payment.success",
+          "payment.failed",
+          "payment.captured",
+          "refund.created",
+          "refund.processed",
+          "webhook.test");
+
+  @Test
+  void everyEventOfTheContractCanBeAskedFor() {
+    Merchant m = new Publisher(streams).merchant("whsec_test_abc123");
+    String body =
+        "{\"url\":\"http://127.0.0.1:9/every\",\"events\":[\""
+            + String.join("\",\"", API_EVENTS)
+            + "\"]}";
+    m.api()
+        .body(body)
+        .post("/api/v1/webhook-endpoints")
+        .then()
+        .statusCode(201)
+        .body("events", equalTo(API_EVENTS));
+  }
 
   @Test
   void createReadUpdateListAndDelete() {
@@ -63,7 +90,7 @@ class EndpointApiTest {
         .post("/api/v1/webhook-endpoints")
         .then()
         .statusCode(201)
-        .body("events", equalTo(Endpoint.ALL_EVENTS));
+        .body("events", equalTo(API_EVENTS));
 
     m.api()
         .get("/api/v1/webhook-endpoints/" + id)
@@ -93,7 +120,7 @@ class EndpointApiTest {
         .patch("/api/v1/webhook-endpoints/" + id)
         .then()
         .statusCode(200)
-        .body("events", equalTo(Endpoint.ALL_EVENTS))
+        .body("events", equalTo(API_EVENTS))
         .body("url", equalTo("http://127.0.0.1:9/c"));
     // A URL and the on/off switch cannot be removed: null for them is refused, nothing changes.
     for (String body :
@@ -259,6 +286,19 @@ class EndpointApiTest {
         .statusCode(422)
         .body("error.code", equalTo("IDEMPOTENCY_KEY_MISMATCH"));
     m.api().get("/api/v1/webhook-endpoints").then().body("total", equalTo(1));
+    // Kept for the contract's 24 h.
+    long kept =
+        db.preparedQuery(
+                "SELECT count(*) FROM webhooks.idempotency_keys WHERE merchant_id = $1"
+                    + " AND key = 'ep-1' AND response_status = 201"
+                    + " AND expires_at - created_at = interval '24 hours'")
+            .execute(Tuple.of(m.id()))
+            .await()
+            .atMost(Duration.ofSeconds(10))
+            .iterator()
+            .next()
+            .getLong(0);
+    assertEquals(1, kept);
   }
 
   @Test
