@@ -12,13 +12,15 @@ class CaptureTest {
   void capturesASuccessfulPaymentOnceForItsExactAmount() {
     String id = Api.payment("success@bank");
     Api.awaitStatus(id, "success");
-    Api.merchant()
-        .body("{\"amount\":49999}")
-        .post("/api/v1/payments/" + id + "/capture")
-        .then()
-        .statusCode(400)
-        .body("error.code", equalTo("BAD_REQUEST_ERROR"))
-        .body("error.field", equalTo("amount"));
+    for (int amount : new int[] {49_999, 50_001}) {
+      Api.merchant()
+          .body("{\"amount\":" + amount + "}")
+          .post("/api/v1/payments/" + id + "/capture")
+          .then()
+          .statusCode(400)
+          .body("error.code", equalTo("BAD_REQUEST_ERROR"))
+          .body("error.field", equalTo("amount"));
+    }
     Api.merchant()
         .body("{}")
         .post("/api/v1/payments/" + id + "/capture")

@@ -222,6 +222,7 @@ class OrderResourceTest {
         .then()
         .statusCode(200)
         .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Credentials", nullValue())
         .body("id", equalTo(id))
         .body("amount", equalTo(77700))
         .body("currency", equalTo("INR"))

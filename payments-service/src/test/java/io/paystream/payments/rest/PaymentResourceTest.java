@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,38 @@ class PaymentResourceTest {
           "amount_refunded",
           "created_at",
           "updated_at");
+
+  /** Unknown request fields are ignored, at the top and inside {@code card}, of any JSON type. */
+  @Test
+  void unknownFieldsAreIgnored() {
+    String order =
+        Api.merchant()
+            .body("{\"amount\":50000,\"customer_id\":\"c_1\",\"x\":{\"y\":[1,null,true]}}")
+            .post("/api/v1/orders")
+            .then()
+            .statusCode(201)
+            .body("amount", equalTo(50000))
+            .body("$", not(hasKey("customer_id")))
+            .extract()
+            .path("id");
+    JsonPath p =
+        Api.merchant()
+            .body(
+                "{\"order_id\":\""
+                    + order
+                    + "\",\"method\":\"card\",\"save\":true,\"card\":{\"number\":\"4111111111111111\","
+                    + "\"expiry_month\":\"12\",\"expiry_year\":\"2099\",\"cvv\":\"123\","
+                    + "\"brand\":\"visa\",\"meta\":{\"a\":[]}}}")
+            .post("/api/v1/payments")
+            .then()
+            .statusCode(201)
+            .body("card_network", equalTo("visa"))
+            .body("card_last4", equalTo("1111"))
+            .body("status", equalTo("pending"))
+            .extract()
+            .jsonPath();
+    assertEquals(FIELDS, List.copyOf(p.getMap("$").keySet()));
+  }
 
   @Test
   void upiPaymentIsPendingAtOnceWithAmountFromTheOrder() {
@@ -307,6 +340,7 @@ class PaymentResourceTest {
             .then()
             .statusCode(201)
             .header("Access-Control-Allow-Origin", "*")
+            .header("Access-Control-Allow-Credentials", nullValue())
             .body("merchant_id", equalTo("550e8400-e29b-41d4-a716-446655440000"))
             .extract()
             .path("id");
@@ -335,6 +369,7 @@ class PaymentResourceTest {
         .then()
         .statusCode(204)
         .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Credentials", nullValue())
         .header("Access-Control-Allow-Methods", org.hamcrest.Matchers.containsString("POST"));
     given()
         .contentType(ContentType.JSON)

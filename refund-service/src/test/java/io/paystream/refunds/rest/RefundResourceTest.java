@@ -65,6 +65,19 @@ class RefundResourceTest extends UpstreamTest {
   }
 
   @Test
+  void unknownFieldsAreIgnored() {
+    PaymentView p = upstream.succeeded(5_000);
+    Api.merchant()
+        .body("{\"amount\":100,\"speed\":\"optimum\",\"notes\":{\"a\":[1,null]},\"reason\":\"r\"}")
+        .post(Api.refundsOf(p.id()))
+        .then()
+        .statusCode(201)
+        .body("amount", equalTo(100))
+        .body("reason", equalTo("r"))
+        .body("status", equalTo("pending"));
+  }
+
+  @Test
   void reasonIsOptional() {
     PaymentView p = upstream.succeeded(5_000);
     Api.refund(p.id(), 100)
