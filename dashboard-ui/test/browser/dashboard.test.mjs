@@ -50,7 +50,8 @@ async function settled(payment) {
 }
 
 const row = (paymentId) => page.locator(`${ID('transaction-row')}[data-payment-id="${paymentId}"]`);
-const logRow = (deliveryId) => page.locator(`${ID('webhook-log-item')}[data-webhook-id="${deliveryId}"]`);
+const logRow = (deliveryId) =>
+  page.locator(`${ID('webhook-logs-table')} ${ID('webhook-log-item')}[data-webhook-id="${deliveryId}"]`);
 
 /** Waits until the page shows `expected` in `selector` (live updates: no reload in between). */
 async function shows(selector, expected, ms = 15_000) {
@@ -473,6 +474,9 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.locator(ID('webhook-config')).waitFor();
     await shows(ID('webhook-secret'), MERCHANT.webhookSecret);
     assert.ok(await page.locator(ID('test-webhook-button')).isDisabled(), 'nothing to test before an endpoint exists');
+    for (const inForm of ['webhook-url-input', 'save-webhook-button']) {
+      assert.equal(await page.locator(`${ID('webhook-config-form')} ${ID(inForm)}`).count(), 1, `${inForm} in the form`);
+    }
 
     // The page checks the URL before sending it.
     await page.fill(ID('webhook-url-input'), 'ftp://example.com/in');
