@@ -22,8 +22,8 @@ public final class Json {
 
   /** Valid JSON that the reader's limits (Jackson's {@code StreamReadConstraints}) refuse. */
   static final String BEYOND_LIMITS =
-      "Request body nests arrays and objects more than 1000 deep, or holds a number of more than"
-          + " 1000 digits";
+      "Request body is beyond what the API reads: arrays and objects nested more than 1000 deep, a"
+          + " number of more than 1000 digits, or a field name of more than 50000 characters";
 
   private static final String NUL = "Strings must not contain U+0000";
   private static final String LONE_SURROGATE =

@@ -41,13 +41,15 @@ class JsonTest {
     for (String body :
         List.of(
             "{\"amount\":50000,\"unknown\":" + "[".repeat(1000) + "]".repeat(1000) + "}",
-            "{\"amount\":" + "9".repeat(1001) + "}")) {
+            "{\"amount\":" + "9".repeat(1001) + "}",
+            "{\"" + "a".repeat(50_001) + "\":1}")) {
       ApiException e =
           assertThrows(
               ApiException.class, () -> Json.parseRequest(body.getBytes(StandardCharsets.UTF_8)));
       assertEquals(
-          "Request body nests arrays and objects more than 1000 deep, or holds a number of more"
-              + " than 1000 digits",
+          "Request body is beyond what the API reads: arrays and objects nested more than 1000"
+              + " deep, a number of more than 1000 digits, or a field name of more than 50000"
+              + " characters",
           e.description());
     }
     // Within the limits, the same shapes are read.
@@ -58,7 +60,9 @@ class JsonTest {
                     + "]".repeat(999)
                     + ",\"n\":"
                     + "9".repeat(1000)
-                    + "}")
+                    + ",\""
+                    + "a".repeat(50_000)
+                    + "\":1}")
                 .getBytes(StandardCharsets.UTF_8));
     assertEquals("9".repeat(1000), read.get("n").toString());
   }
