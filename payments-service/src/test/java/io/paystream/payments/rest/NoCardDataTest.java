@@ -67,9 +67,12 @@ class NoCardDataTest {
             .statusCode(400)
             .extract()
             .header("X-Request-Id");
-    // Its access-log line is the last this request writes: the log read below has all of it.
+    // Its access-log line (the only one with "request_id=") is the last this request writes: the
+    // log read below has all of it.
     Path log = Path.of("target/test-service.log");
-    await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(log).contains(refused));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Files.readString(log).contains("request_id=" + refused));
 
     for (Row table :
         pool.query(

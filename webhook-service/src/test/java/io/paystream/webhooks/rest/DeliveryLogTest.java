@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.testing.ServiceProcess;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
@@ -20,8 +21,6 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,10 +136,7 @@ class DeliveryLogTest {
   void anyTwoHundredAnswerIsASuccessAndNoConnectionIsAFailedAttempt() throws Exception {
     Publisher pub = new Publisher(streams);
     Merchant m = pub.merchant("whsec_test_abc123");
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort(); // nothing listens there once it is closed
-    }
+    int closed = ServiceProcess.freePort(); // nothing listens there
     try (Receiver r = Receiver.start()) {
       r.answer("/accepted", new Answer(202, 0, "queued"));
       r.answer("/no-content", new Answer(204, 0, ""));
