@@ -58,6 +58,7 @@ function render(container, merchant, config) {
       '1. Create an order (server side)',
       h('p', {}, 'Your server creates an order for each purchase, with the amount in paise. Send your key and secret as headers; the secret never goes to a browser.'),
       h('p', {}, 'Base URL: ', h('code', { 'data-test-id': 'api-base-url' }, api), '. Your key: ', h('code', {}, key), '. Your secret (on the Overview page): ', h('code', {}, maskSecret(merchant.api_secret)), '.'),
+      h('p', {}, 'The examples read the secret from your shell (this page never prints it): first run ', h('code', {}, 'export PAYSTREAM_API_SECRET=<your secret>'), '.'),
       snippet(
         'code-snippet-create-order',
         'Create an order with curl',

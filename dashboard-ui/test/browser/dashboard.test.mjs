@@ -715,6 +715,8 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.match(createOrder, /curl -X POST http:\/\/localhost:8000\/api\/v1\/orders/);
     assert.match(createOrder, new RegExp(`X-Api-Key: ${MERCHANT.key}`));
     assert.ok(!createOrder.includes(MERCHANT.secret), 'the secret is not printed in snippets');
+    assert.match(createOrder, /X-Api-Secret: \$PAYSTREAM_API_SECRET/);
+    assert.match(await text(ID('section-create-order')), /first run export PAYSTREAM_API_SECRET=<your secret>/, 'how the snippets get the secret');
     assert.match(await text(ID('code-snippet-sdk')), /new PaymentGateway\(\{[\s\S]*key: 'key_test_abc123'/);
     assert.match(await text(ID('section-sdk-integration')), /connect-src/, 'what a Content-Security-Policy must allow');
     const node = await text(ID('code-snippet-webhook'));
