@@ -495,7 +495,7 @@ Paystream is up.
   logs               $LOGS
   stop               ${PAYSTREAM_RUN_DIR:+PAYSTREAM_RUN_DIR=$RUN_DIR }deploy/local/down.sh
 
-Test merchant: X-Api-Key: ${key:-key_test_abc123}   X-Api-Secret: secret_test_xyz789   (webhook secret whsec_test_abc123)
+Test merchant: X-Api-Key: ${key:-key_test_abc123}   X-Api-Secret: secret_test_xyz789   (webhook secret whsec_test_abc123 until rotated)
   curl -s http://$host:$EDGE_PORT/api/v1/orders -H 'X-Api-Key: ${key:-key_test_abc123}' -H 'X-Api-Secret: secret_test_xyz789' \\
        -H 'Content-Type: application/json' -d '{"amount": 50000}'
 EOF
