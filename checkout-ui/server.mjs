@@ -9,6 +9,7 @@
 //                                   orders; unset: the demo takes an order id made with curl
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isLoopback } from './server/http.mjs';
 import { createCheckoutServer, createDemoServer } from './server/servers.mjs';
 
 const dist = fileURLToPath(new URL('./dist/', import.meta.url));
@@ -21,13 +22,15 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3001);
 const apiUrl = env.API_URL || 'http://127.0.0.1:8000';
 const demo = { key: env.DEMO_API_KEY, secret: env.DEMO_API_SECRET };
+// Listening on loopback only, requests must name this machine (server/http.mjs, refuseForeignHost).
+const localNamesOnly = isLoopback(host);
 
-createCheckoutServer({ dist, apiUrl, demo }).listen(port, host, () => {
+createCheckoutServer({ dist, apiUrl, demo, localNamesOnly }).listen(port, host, () => {
   console.log(`checkout on http://${host}:${port}/checkout?order_id=… (API ${apiUrl}); demo on http://${host}:${port}/demo.html`);
 });
 if (env.DEMO_PORT) {
   const checkoutUrl = env.CHECKOUT_URL || `http://localhost:${port}`;
-  createDemoServer({ dist, apiUrl, checkoutUrl, ...demo }).listen(Number(env.DEMO_PORT), host, () => {
+  createDemoServer({ dist, apiUrl, checkoutUrl, ...demo, localNamesOnly }).listen(Number(env.DEMO_PORT), host, () => {
     console.log(`demo shop on http://${host}:${env.DEMO_PORT}/ (checkout.js from ${checkoutUrl})`);
   });
 }

@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PAGE_HEADERS, fileIn, sendError, sendFile } from './server/http.mjs';
+import { PAGE_HEADERS, fileIn, isLoopback, refuseForeignHost, sendError, sendFile } from './server/http.mjs';
 import { apiProxy, upstreams } from './server/proxy.mjs';
 import { REDIRECTS, isAppRoute } from './server/routes.mjs';
 
@@ -18,7 +18,8 @@ const acceptsHtml = (req) => /(^|,)\s*text\/html\s*(;|,|$)/i.test(req.headers.ac
 
 /**
  * @param {{dist?: string, apiUrl?: string, paymentsUrl?: string, refundsUrl?: string,
- *   webhooksUrl?: string, publicApiUrl?: string, publicCheckoutUrl?: string}} o
+ *   webhooksUrl?: string, publicApiUrl?: string, publicCheckoutUrl?: string,
+ *   localNamesOnly?: boolean}} o (`localNamesOnly`: answer only requests naming this machine)
  */
 export function createDashboardServer(o = {}) {
   const dist = o.dist || DIST;
@@ -28,6 +29,7 @@ export function createDashboardServer(o = {}) {
     checkout_url: o.publicCheckoutUrl || 'http://localhost:3001',
   });
   return createServer((req, res) => {
+    if (refuseForeignHost(req, res, o.localNamesOnly)) return;
     let path;
     try {
       path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -66,6 +68,7 @@ export function createDashboardServer(o = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const env = process.env;
   const port = Number(env.PORT || 3000);
+  const host = env.HOST || '127.0.0.1';
   const server = createDashboardServer({
     apiUrl: env.API_URL,
     paymentsUrl: env.PAYMENTS_URL,
@@ -73,8 +76,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     webhooksUrl: env.WEBHOOKS_URL,
     publicApiUrl: env.PUBLIC_API_URL,
     publicCheckoutUrl: env.PUBLIC_CHECKOUT_URL,
+    localNamesOnly: isLoopback(host),
   });
-  server.listen(port, env.HOST || '0.0.0.0', () => {
+  server.listen(port, host, () => {
     const api = env.API_URL || `payments ${env.PAYMENTS_URL || 'http://127.0.0.1:8081'}, refunds ${env.REFUNDS_URL || 'http://127.0.0.1:8082'}, webhooks ${env.WEBHOOKS_URL || 'http://127.0.0.1:8083'}`;
     console.log(`dashboard on http://localhost:${port} (API: ${api})`);
   });

@@ -14,6 +14,27 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
+// localhost and its subdomains, a 127.x.x.x address or [::1], with an optional trailing dot and port.
+const LOCAL_NAME = /^(localhost|[a-z0-9.-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])\.?(:\d{1,5})?$/i;
+
+/** Whether a listen address (HOST) is reachable from this machine only. */
+export function isLoopback(address) {
+  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(address);
+}
+
+/**
+ * Answers 421 and returns true when `localNamesOnly` is set and the request's `Host` does not name
+ * this machine. A page the developer visits may point a name of its own at 127.0.0.1 (DNS rebinding)
+ * and call this server as a page of its origin: through /api it would reach the local API, whose
+ * test merchant's credentials are public, under the upstream's name, which the edge's and the
+ * services' own check of the name let through. The check is made here, as the edge makes it.
+ */
+export function refuseForeignHost(req, res, localNamesOnly) {
+  if (!localNamesOnly || LOCAL_NAME.test(req.headers.host || 'localhost')) return false;
+  sendError(res, 421, 'BAD_REQUEST_ERROR', 'This server answers only to the names of this machine (localhost)');
+  return true;
+}
+
 /** Sends `{"error":{"code","description"}}` (API.md, Errors). */
 export function sendError(res, status, code, description, headers = {}) {
   sendJson(res, status, { error: { code, description } }, headers);

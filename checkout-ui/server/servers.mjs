@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { demoRoutes } from './demo.mjs';
-import { fileIn, sendError, sendFile } from './http.mjs';
+import { fileIn, refuseForeignHost, sendError, sendFile } from './http.mjs';
 import { apiProxy } from './proxy.mjs';
 
 const CHECKOUT_PAGES = new Set(['/checkout', '/checkout.html']);
@@ -20,12 +20,14 @@ function pathOf(req) {
  * The checkout origin. `/checkout` and `/checkout.html` may be framed by any origin (merchants
  * embed it), so no X-Frame-Options and no frame-ancestors are sent.
  *
- * @param {{dist: string, apiUrl: string, demo?: {key?: string, secret?: string}}} o
+ * @param {{dist: string, apiUrl: string, demo?: {key?: string, secret?: string}, localNamesOnly?: boolean}} o
+ *   (`localNamesOnly`: answer only requests naming this machine)
  */
-export function createCheckoutServer({ dist, apiUrl, demo = {} }) {
+export function createCheckoutServer({ dist, apiUrl, demo = {}, localNamesOnly = false }) {
   const proxy = apiProxy(apiUrl);
   const demoPage = demoRoutes({ dist, apiUrl, checkoutUrl: '', ...demo });
   return createServer((req, res) => {
+    if (refuseForeignHost(req, res, localNamesOnly)) return;
     const path = pathOf(req);
     if (path === null) return sendError(res, 400, 'BAD_REQUEST_ERROR', 'The request address is malformed.');
     if (path.startsWith('/api/')) return proxy(req, res);
@@ -49,11 +51,13 @@ export function createCheckoutServer({ dist, apiUrl, demo = {} }) {
 /**
  * A demo shop on its own origin, loading checkout.js from `checkoutUrl`: what a merchant's site is.
  *
- * @param {{dist: string, apiUrl: string, checkoutUrl: string, key?: string, secret?: string}} o
+ * @param {{dist: string, apiUrl: string, checkoutUrl: string, key?: string, secret?: string,
+ *   localNamesOnly?: boolean}} o
  */
-export function createDemoServer({ dist, apiUrl, checkoutUrl, key, secret }) {
+export function createDemoServer({ dist, apiUrl, checkoutUrl, key, secret, localNamesOnly = false }) {
   const demoPage = demoRoutes({ dist, apiUrl, checkoutUrl, key, secret });
   return createServer((req, res) => {
+    if (refuseForeignHost(req, res, localNamesOnly)) return;
     const path = pathOf(req);
     if (path !== null && demoPage(req, res, path)) return;
     if (path === '/assets/demo.js' || path === '/assets/demo.css') return sendFile(req, res, fileIn(dist, path));

@@ -25,6 +25,28 @@ export const PAGE_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
+// localhost and its subdomains, a 127.x.x.x address or [::1], with an optional trailing dot and port.
+const LOCAL_NAME = /^(localhost|[a-z0-9.-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])\.?(:\d{1,5})?$/i;
+
+/** Whether a listen address (HOST) is reachable from this machine only. */
+export function isLoopback(address) {
+  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(address);
+}
+
+/**
+ * Answers 421 and returns true when `localNamesOnly` is set and the request's `Host` does not name
+ * this machine. A page the developer visits may point a name of its own at 127.0.0.1 (DNS rebinding)
+ * and call this server as a page of its origin: through /api it would drive the seeded merchant,
+ * whose credentials are public, and its webhooks, which a local run lets reach private addresses.
+ * The forwarded request names the upstream, so the edge's and the services' own check of the name
+ * cannot see the page's: it is made here, as the edge makes it.
+ */
+export function refuseForeignHost(req, res, localNamesOnly) {
+  if (!localNamesOnly || LOCAL_NAME.test(req.headers.host || 'localhost')) return false;
+  sendError(res, 421, 'BAD_REQUEST_ERROR', 'This server answers only to the names of this machine (localhost)');
+  return true;
+}
+
 /** Writes `{"error":{"code","description"}}` with the given status. */
 export function sendError(res, status, code, description, headers = {}) {
   const body = JSON.stringify({ error: { code, description } });

@@ -2,11 +2,12 @@
 // owns the path (three local upstreams that answer with their own name).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createDashboardServer } from '../../server.mjs';
+import { isLoopback } from '../../server/http.mjs';
 import { isAppRoute, serviceFor } from '../../server/routes.mjs';
 
 const listen = (server) =>
@@ -129,6 +130,47 @@ test('an upstream that took the request and gave no answer is a 502 that says it
     await new Promise((r) => dashboard.close(r).closeAllConnections());
     await new Promise((r) => dropping.close(r).closeAllConnections());
   }
+});
+
+/** A GET with a Host of our choosing (fetch sends the URL's own). */
+function getWithHost(url, host) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Host: host } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+test('listening on loopback, a Host that does not name this machine is refused before anything is forwarded', async () => {
+  const dashboard = createDashboardServer({ dist, apiUrl: base, localNamesOnly: true });
+  const url = await listen(dashboard);
+  try {
+    const port = new URL(url).port;
+    for (const foreign of [`rebound.example:${port}`, 'rebound.example', `127.0.0.1.nip.io:${port}`, `localhost.rebound.example:${port}`]) {
+      seen.length = 0;
+      const res = await getWithHost(`${url}/api/v1/webhooks`, foreign);
+      assert.equal(res.status, 421, foreign);
+      assert.deepEqual(JSON.parse(res.body), {
+        error: { code: 'BAD_REQUEST_ERROR', description: 'This server answers only to the names of this machine (localhost)' },
+      });
+      assert.equal(seen.length, 0, `${foreign} reached the upstream`);
+      assert.equal((await getWithHost(`${url}/dashboard`, foreign)).status, 421, foreign);
+    }
+    for (const local of [`localhost:${port}`, `127.0.0.1:${port}`, `app.localhost:${port}`, `[::1]:${port}`, 'LOCALHOST.']) {
+      assert.equal((await getWithHost(`${url}/dashboard`, local)).status, 200, local);
+    }
+  } finally {
+    await new Promise((r) => dashboard.close(r).closeAllConnections());
+  }
+});
+
+test('listening on every address (a container), any Host is answered; the default address is loopback', async () => {
+  assert.equal((await getWithHost(`${base}/dashboard`, 'dashboard.example.com')).status, 200);
+  for (const address of ['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost']) assert.ok(isLoopback(address), address);
+  for (const address of ['0.0.0.0', '::', '10.0.0.5', 'dashboard.example.com']) assert.ok(!isLoopback(address), address);
 });
 
 test('old page addresses redirect to the routes', async () => {
