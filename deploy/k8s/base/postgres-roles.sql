@@ -1,6 +1,7 @@
 -- Paystream's database and one role per service, each limited to its own schema (DESIGN.md,
--- "Data ownership"). Run as a superuser with psql; idempotent (roles and schemas that exist are
--- kept, passwords are set again):
+-- "Data ownership"). Run with psql as a superuser, or as a role with CREATEROLE and CREATEDB (a
+-- managed PostgreSQL's administrator); idempotent (roles and schemas that exist are kept,
+-- passwords are set again):
 --   psql -v ON_ERROR_STOP=1 -v payments_password=… -v refunds_password=… -v webhooks_password=… \
 --        [-v dbname=paystream] -f postgres-roles.sql
 -- Used by deploy/compose (on the first start of its PostgreSQL), by the k8s db-roles Job, and by
@@ -29,6 +30,13 @@ ALTER ROLE webhooks PASSWORD :'webhooks_password';
 REVOKE ALL ON DATABASE :"dbname" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"dbname" TO payments, refunds, webhooks;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
+
+-- Only a member of a role may give it a schema. An administrator that is no superuser (a managed
+-- PostgreSQL's) becomes one of each service's role where it is not yet; a superuser is a member of
+-- every role.
+SELECT format('GRANT %I TO %I', r, current_user)
+  FROM unnest(ARRAY['payments', 'refunds', 'webhooks']) AS r
+ WHERE NOT pg_has_role(current_user, r, 'MEMBER')\gexec
 
 CREATE SCHEMA IF NOT EXISTS payments AUTHORIZATION payments;
 CREATE SCHEMA IF NOT EXISTS refunds AUTHORIZATION refunds;
