@@ -49,7 +49,7 @@ public class RefundQueries {
    * payment that exists is never 404 here).
    */
   public Uni<byte[]> ofPayment(Caller caller, String paymentId, Page page) {
-    if (!Ids.plausible(paymentId)) {
+    if (!Ids.looksLike(Ids.PAYMENT, paymentId)) {
       return Uni.createFrom().failure(PaymentSightings.notFound());
     }
     return ofPayment(caller, paymentId, page, sightings.deadline(), false);

@@ -67,7 +67,7 @@ public class RefundService {
         fingerprint,
         storing -> {
           RefundRequest request = RefundRequest.parse(body);
-          if (!Ids.plausible(paymentId)) {
+          if (!Ids.looksLike(Ids.PAYMENT, paymentId)) {
             throw PaymentSightings.notFound();
           }
           return attempt(caller, paymentId, request, storing, deadline, false);

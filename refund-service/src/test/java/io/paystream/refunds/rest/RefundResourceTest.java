@@ -181,6 +181,24 @@ class RefundResourceTest extends UpstreamTest {
   }
 
   @Test
+  void anIdThatCanNeverBeAPaymentIs404AtOnce() {
+    Api.merchant().get("/api/v1/refunds").then().statusCode(200); // the client warmed up
+    for (String id :
+        new String[] {"order_abcdefghijklmnop", "pay_abcdefghijklmno", "pay_abcdefghijklmnopq"}) {
+      long start = System.nanoTime();
+      Api.refund(id, 100)
+          .then()
+          .statusCode(404)
+          .body("error.code", equalTo("NOT_FOUND_ERROR"))
+          .body("error.description", equalTo("Payment not found"));
+      Api.merchant().get(Api.refundsOf(id)).then().statusCode(404);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      // Waiting for news of it, as for a payment id not seen yet, would take the 2 s twice.
+      assertTrue(millis < 1_900, id + " answered after " + millis + " ms");
+    }
+  }
+
+  @Test
   void anotherMerchantsPaymentAndRefundsAreNotFound() {
     PaymentView mine = upstream.succeeded(10_000);
     String refund = Api.refund(mine.id(), 500).then().statusCode(201).extract().path("id");
