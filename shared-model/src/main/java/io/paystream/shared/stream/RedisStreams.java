@@ -49,12 +49,17 @@ public final class RedisStreams {
   /**
    * Trims a stream down to about {@code history} entries, removing only entries every consumer
    * group has acknowledged: those before each group's oldest pending entry and before the entry it
-   * read last. A stream without groups keeps about {@code history} entries. Redis trims whole
-   * nodes, so a little more may stay. Emits how many entries the stream holds afterwards.
+   * read last. While one of {@code readers} (the groups known to read the stream) has no group,
+   * nothing is trimmed: a reader that was down when Redis lost its data (groups included) makes its
+   * group anew when it is back, and finds there everything published since, the outbox's re-drive
+   * included. A stream without groups nor known readers keeps about {@code history} entries. Redis
+   * trims whole nodes, so a little more may stay. Emits how many entries the stream holds
+   * afterwards.
    */
-  public Uni<Long> trimRead(String stream, long history) {
+  public Uni<Long> trimRead(String stream, long history, List<String> readers) {
     Request req =
         Request.cmd(Command.EVAL).arg(TRIM_READ).arg(1).arg(stream).arg(Math.max(0, history));
+    readers.forEach(req::arg);
     return redis.send(req).map(Response::toLong);
   }
 
@@ -67,12 +72,15 @@ public final class RedisStreams {
           + " local bm, bs = string.match(b, '^(%d+)-(%d+)$')"
           + " am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)"
           + " return am < bm or (am == bm and as < bs) end"
-          + " local safe = nil"
+          + " local safe = nil local seen = {}"
           + " for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do"
           + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end"
+          + " seen[f['name']] = true"
           + " local at = f['last-delivered-id']"
           + " if f['pending'] > 0 then at = redis.call('XPENDING', KEYS[1], f['name'])[2] end"
           + " if safe == nil or before(at, safe) then safe = at end end"
+          + " for i = 2, #ARGV do"
+          + " if not seen[ARGV[i]] then return redis.call('XLEN', KEYS[1]) end end"
           + " if safe == nil then redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', keep)"
           + " else redis.call('XTRIM', KEYS[1], 'MINID', '~', safe, 'LIMIT', excess) end"
           + " return redis.call('XLEN', KEYS[1])";

@@ -1,5 +1,7 @@
 package io.paystream.shared.stream;
 
+import java.util.List;
+
 /**
  * Stream, consumer-group and key names in Redis. Every entry is one {@code EventEnvelope} in the
  * field {@value #FIELD}.
@@ -56,6 +58,21 @@ public final class Streams {
   public static final String WEBHOOK_SERVICE = "webhook-service";
 
   private Streams() {}
+
+  /**
+   * The consumer groups that read a stream, each named after its service (none for a stream not
+   * listed above). Trimming keeps a stream whole while one of them has no group ({@link
+   * RedisStreams#trimRead}).
+   */
+  public static List<String> readersOf(String stream) {
+    return switch (stream) {
+      case MERCHANT_EVENTS, PAYMENT_EVENTS -> List.of(REFUND_SERVICE, WEBHOOK_SERVICE);
+      case REFUND_EVENTS -> List.of(WEBHOOK_SERVICE, PAYMENTS_SERVICE);
+      case PAYMENT_JOBS -> List.of(PAYMENTS_SERVICE);
+      case REFUND_JOBS -> List.of(REFUND_SERVICE);
+      default -> List.of();
+    };
+  }
 
   /** The dead-letter stream of {@code stream}. */
   public static String deadLetters(String stream) {

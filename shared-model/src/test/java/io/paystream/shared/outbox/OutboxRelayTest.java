@@ -167,12 +167,7 @@ class OutboxRelayTest {
   void trimmingKeepsWhatAConsumerGroupHasNotReadAndAcknowledged() throws Exception {
     RedisStreams streams = new RedisStreams(redis);
     streams.ensureGroup(STREAM, "slow").await().atMost(Duration.ofSeconds(5));
-    OutboxRelay relay =
-        new OutboxRelay(
-            vertx,
-            poolA,
-            streams,
-            RelayOptions.of("relaytest.outbox").withPollIntervalMillis(20).withDefaultHistory(50));
+    OutboxRelay relay = relayKeepingFifty(streams);
     relay.start();
     for (int i = 0; i < 400; i++) {
       insert(poolA, "e-" + i).await().indefinitely();
@@ -204,6 +199,52 @@ class OutboxRelayTest {
     long length = relay.trim().await().atMost(Duration.ofSeconds(5)).get(STREAM);
     assertTrue(length >= 50 && length <= 150, "stream holds " + length);
     relay.stop();
+  }
+
+  @Test
+  void aStreamIsKeptWholeWhileOneOfItsKnownReadersHasNoGroup() throws Exception {
+    String stream = Streams.PAYMENT_EVENTS;
+    RedisStreams streams = new RedisStreams(redis);
+    OutboxRelay relay = relayKeepingFifty(streams);
+    // Redis lost its data, consumer groups included, while webhook-service was down:
+    // refund-service, up, makes its group anew and reads all that the outbox re-drives.
+    streams.ensureGroup(stream, Streams.REFUND_SERVICE).await().atMost(Duration.ofSeconds(5));
+    relay.start();
+    for (int i = 0; i < 400; i++) {
+      insert(poolA, stream, "e-" + i).await().indefinitely();
+    }
+    relay.kick();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (redis
+                .send(Request.cmd(Command.XLEN).arg(stream))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .toLong()
+            < 400
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(400, readAndAcknowledge(streams, stream, Streams.REFUND_SERVICE));
+    // With a history of 50, only webhook-service's missing group keeps the 400.
+    assertEquals(400L, relay.trim().await().atMost(Duration.ofSeconds(5)).get(stream));
+    // webhook-service comes back, makes its group from the start, and finds every event.
+    streams.ensureGroup(stream, Streams.WEBHOOK_SERVICE).await().atMost(Duration.ofSeconds(5));
+    assertEquals(400, readAndAcknowledge(streams, stream, Streams.WEBHOOK_SERVICE));
+    // Every known reader has read everything: the stream comes down to about its history.
+    long length = relay.trim().await().atMost(Duration.ofSeconds(5)).get(stream);
+    assertTrue(length >= 50 && length <= 150, "stream holds " + length);
+    relay.stop();
+  }
+
+  /** Reads everything new in the group and acknowledges it; returns how many entries. */
+  private static int readAndAcknowledge(RedisStreams streams, String stream, String group) {
+    List<StreamEntry> read =
+        streams.readGroup(stream, group, "c", 1000, 0, ">").await().atMost(Duration.ofSeconds(5));
+    streams
+        .ack(stream, group, read.stream().map(StreamEntry::id).toList())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    return read.size();
   }
 
   @Test
@@ -468,10 +509,24 @@ class OutboxRelayTest {
   }
 
   private Uni<Void> insert(io.vertx.mutiny.sqlclient.SqlClient client, String payload) {
-    OutboxSql events = new OutboxSql(null, null).addEncoded(STREAM, payload);
+    return insert(client, STREAM, payload);
+  }
+
+  private Uni<Void> insert(
+      io.vertx.mutiny.sqlclient.SqlClient client, String stream, String payload) {
+    OutboxSql events = new OutboxSql(null, null).addEncoded(stream, payload);
     SqlParams p = new SqlParams();
     String sql = events.insertInto("relaytest.outbox", p, null);
     return client.preparedQuery(sql).execute(p.tuple()).replaceWithVoid();
+  }
+
+  /** A relay on poolA whose streams keep a history of 50 entries. */
+  private OutboxRelay relayKeepingFifty(RedisStreams streams) {
+    return new OutboxRelay(
+        vertx,
+        poolA,
+        streams,
+        RelayOptions.of("relaytest.outbox").withPollIntervalMillis(20).withDefaultHistory(50));
   }
 
   private OutboxRelay relay(Pool pool) {
