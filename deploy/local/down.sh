@@ -30,7 +30,7 @@ for entry in "${SERVICES[@]}"; do
   stop "$name" 25
 done
 
-if pid=$(live_pid nginx nginx); then
+if pid=$(live_pid nginx "$(pattern_of nginx)"); then
   log "stopping the edge and apps (nginx pid $pid)"
   nginx -p "$RUN_DIR/nginx" -c nginx.conf -s quit 2>/dev/null || kill -QUIT "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -44,7 +44,7 @@ stop redis 10
 # Where up.sh put the private PostgreSQL, as it recorded it.
 PG_HOME=$(state_get PG_HOME)
 PG_HOME=${PG_HOME:-$(pg_home)}
-if pid=$(live_pid postgres postgres); then
+if pid=$(live_pid postgres "$(pattern_of postgres)"); then
   log "stopping the private PostgreSQL"
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   if is_root; then

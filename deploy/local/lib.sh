@@ -113,12 +113,21 @@ live_pid() {
   echo "$pid"
 }
 
-# What the command line of each component we start contains (see live_pid).
+# What the command line of each component we start contains, and no other program's (see
+# live_pid): after a reboot, a pid file left behind may hold the pid of the machine's own
+# PostgreSQL, Redis or nginx, which down.sh must never stop.
 pattern_of() {
+  local home port
   case "$1" in
-    postgres) echo "postgres" ;;
-    redis) echo "redis-server" ;;
-    nginx) echo "nginx" ;;
+    postgres)
+      home=$(state_get PG_HOME)
+      echo "-D ${home:-$(pg_home)}/data "
+      ;;
+    redis) # Redis shows "redis-server <address>:<port>" as its command line.
+      port=$(state_get REDIS_PORT)
+      echo "redis-server 127.0.0.1:${port:-none} "
+      ;;
+    nginx) echo "-p $RUN_DIR/nginx " ;;
     *) echo "$RUN_DIR/apps/$1/quarkus-run.jar" ;;
   esac
 }

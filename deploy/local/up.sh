@@ -7,7 +7,8 @@
 # Builds what is missing or older than its sources first, waits until everything is healthy and
 # prints the URLs and the test merchant. Running it again is harmless: what runs is left alone
 # (with the settings it started with), what died is started again. deploy/local/down.sh stops
-# what this started. Logs: .run/logs/.
+# what this started. A running service keeps its port and address: asking for others is refused
+# (down.sh first). Logs: .run/logs/.
 #
 # The services' variables of API.md pass through (TEST_MODE, TEST_PROCESSING_DELAY,
 # TEST_PAYMENT_SUCCESS, WEBHOOK_RETRY_INTERVALS_TEST, ADMIN_TOKEN, ENCRYPTION_KEY, LOG_JSON, …);
@@ -127,7 +128,7 @@ start_private_pg() {
   data=$home/data
   if [ "$home" = "$RUN_DIR/pg" ]; then pglog=$LOGS/postgres.log; else pglog=$home/postgres.log; fi
   # A running server keeps its port; otherwise PAYSTREAM_PG_PORT wins over the port of last time.
-  if pid=$(live_pid postgres postgres); then
+  if pid=$(live_pid postgres "$(pattern_of postgres)"); then
     port=$(state_get PG_PORT)
     not_applied PAYSTREAM_PG_PORT "$port" "the private PostgreSQL"
   else
@@ -265,7 +266,7 @@ start_private_redis() {
   local port pid
   # A running server keeps its port; otherwise PAYSTREAM_REDIS_PORT wins over the port of last time.
   port=$(state_get REDIS_PORT)
-  if [ -n "$port" ] && pid=$(live_pid redis redis-server) && redis_ping "$port"; then
+  if [ -n "$port" ] && pid=$(live_pid redis "$(pattern_of redis)") && redis_ping "$port"; then
     not_applied PAYSTREAM_REDIS_PORT "$port" "the private Redis"
   else
     pid=
@@ -327,6 +328,22 @@ SERVICE_SETTINGS=(TEST_MODE TEST_PROCESSING_DELAY TEST_PAYMENT_SUCCESS WEBHOOK_R
   RATE_LIMIT_BURST DB_POOL_SIZE INSTANCE_ID)
 KEPT_RUNNING=() # services found running and left alone
 
+# A service left running keeps the address and port it listens on: the edge, pointed at others,
+# would find nothing there. Asking for others is refused before anything changes.
+check_kept_places() {
+  local entry name module port key was_port was_bind
+  was_bind=$(state_get BIND)
+  for entry in "${SERVICES[@]}"; do
+    IFS=: read -r name module port <<<"$entry"
+    live_pid "$name" "$(pattern_of "$name")" >/dev/null || continue
+    key=PORT_${name//-/_}
+    was_port=$(state_get "$key")
+    if [ "${was_port:-$port}" != "$port" ] || [ "${was_bind:-$BIND}" != "$BIND" ]; then
+      die "$name runs on ${was_bind:-$BIND} port ${was_port:-$port}: stop the stack first (${PAYSTREAM_RUN_DIR:+PAYSTREAM_RUN_DIR=$RUN_DIR }deploy/local/down.sh) to start it on $BIND port $port"
+    fi
+  done
+}
+
 start_service() { # start_service <name> <module> <port>
   local name=$1 module=$2 port=$3 jar pid
   jar=$ROOT/$module/target/quarkus-app/quarkus-run.jar
@@ -364,6 +381,8 @@ start_service() { # start_service <name> <module> <port>
     QUARKUS_HTTP_ACCESS_LOG_PATTERN="${QUARKUS_HTTP_ACCESS_LOG_PATTERN:-%h \"%r\" %s %b %Dms request_id=%{o,X-Request-Id}}" \
     nohup java $JAVA_OPTS -jar "$RUN_DIR/apps/$name/quarkus-run.jar" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
+  state_set "PORT_${name//-/_}" "$port"
+  state_set BIND "$BIND"
 }
 
 # A service left running keeps the environment it started with: says so when settings are given.
@@ -434,7 +453,7 @@ start_nginx() {
   render "$ROOT/deploy/edge/nginx/apps.conf.template" "$conf/apps.conf"
   nginx -q -t -p "$conf" -c nginx.conf 2>>"$LOGS/nginx-error.log" \
     || { tail -n 10 "$LOGS/nginx-error.log" >&2; die "the nginx configuration is invalid"; }
-  if pid=$(live_pid nginx nginx); then
+  if pid=$(live_pid nginx "$(pattern_of nginx)"); then
     log "edge and apps already running (nginx pid $pid): configuration reloaded"
     nginx -p "$conf" -c nginx.conf -s reload 2>>"$LOGS/nginx-error.log"
     return
@@ -502,6 +521,7 @@ EOF
 }
 
 need_tools
+check_kept_places
 build
 setup_postgres
 setup_redis
