@@ -20,6 +20,11 @@ import org.jboss.logging.Logger;
  * token: the next check writes a new one, finds it differs from the remembered one, and in the same
  * statement marks every row published within the retention window unpublished again, so the relay
  * sends it once more. With several instances exactly one wins that statement.
+ *
+ * <p>The relay notices the same loss on its own, by its publish counter ({@link OutboxRelay}),
+ * often first: once it has re-driven, the cursor records a count no higher than Redis' counter, and
+ * the watch then only remembers the new token. Re-driving a second time would send every retained
+ * row twice more.
  */
 public final class RedisEpochWatch {
   private static final Logger LOG = Logger.getLogger(RedisEpochWatch.class);
@@ -29,6 +34,7 @@ public final class RedisEpochWatch {
   private final Redis redis;
   private final OutboxRelay relay;
   private final String redriveSql;
+  private final String sequenceKey;
   private volatile long timer = -1;
   private volatile String lastSeen;
 
@@ -56,7 +62,11 @@ public final class RedisEpochWatch {
             + " ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, seen_at = now()"
             + " WHERE t.epoch <> EXCLUDED.epoch RETURNING 1) "
             + OutboxRelay.rewindSql(relayOptions.cursorTable())
-            + " WHERE EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)";
+            + " WHERE EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)"
+            // Not re-driven yet since the loss: the cursor was moved past batches Redis lost
+            // (or, from before the counter, past rows without one).
+            + " AND (last_sequence > $2 OR (last_sequence = 0 AND last_id > 0))";
+    this.sequenceKey = Streams.relaySequenceKey(relayOptions.table());
   }
 
   /** Checks now and then every {@code intervalMillis}. */
@@ -74,16 +84,20 @@ public final class RedisEpochWatch {
     }
   }
 
-  /** Reads (or creates) the token and re-drives when it changed; emits 1 when it re-drove. */
+  /**
+   * Reads (or creates) the token and re-drives when it changed, unless the relay already did; emits
+   * 1 when it re-drove.
+   */
   public Uni<Integer> check() {
     return currentEpoch()
         .chain(
-            epoch -> {
+            now -> {
+              String epoch = now.epoch();
               if (epoch.equals(lastSeen)) {
                 return Uni.createFrom().item(0);
               }
               return pool.preparedQuery(redriveSql)
-                  .execute(Tuple.of(epoch))
+                  .execute(Tuple.of(epoch, now.sequence()))
                   .map(
                       rows -> {
                         lastSeen = epoch;
@@ -102,13 +116,23 @@ public final class RedisEpochWatch {
         .with(n -> {}, err -> LOG.debugf("epoch check failed: %s", err.getMessage()));
   }
 
-  private Uni<String> currentEpoch() {
+  /** The token, and the relay's publish counter read with it. */
+  private record Now(String epoch, long sequence) {}
+
+  private Uni<Now> currentEpoch() {
     Request set = Request.cmd(Command.SET).arg(Streams.EPOCH_KEY).arg(Ids.random(24)).arg("NX");
     Request get = Request.cmd(Command.GET).arg(Streams.EPOCH_KEY);
-    return redis.batch(java.util.List.of(set, get)).map(replies -> text(replies.get(1)));
+    Request sequence = Request.cmd(Command.GET).arg(sequenceKey);
+    return redis
+        .batch(java.util.List.of(set, get, sequence))
+        .map(replies -> new Now(text(replies.get(1)), number(replies.get(2))));
   }
 
   private static String text(Response r) {
     return r == null ? "" : r.toString();
+  }
+
+  private static long number(Response r) {
+    return r == null ? 0 : r.toLong();
   }
 }

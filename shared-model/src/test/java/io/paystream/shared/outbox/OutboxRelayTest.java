@@ -58,7 +58,9 @@ class OutboxRelayTest {
             "CREATE TABLE relaytest.outbox_cursor (id boolean PRIMARY KEY DEFAULT true,"
                 + " last_txid xid8 NOT NULL, last_id bigint NOT NULL,"
                 + " last_sequence bigint NOT NULL DEFAULT 0)",
-            "INSERT INTO relaytest.outbox_cursor (last_txid, last_id) VALUES ('0', 0)")) {
+            "INSERT INTO relaytest.outbox_cursor (last_txid, last_id) VALUES ('0', 0)",
+            "CREATE TABLE relaytest.redis_epoch (id boolean PRIMARY KEY DEFAULT true,"
+                + " epoch text NOT NULL, seen_at timestamptz NOT NULL)")) {
       poolA.query(ddl).execute().await().atMost(Duration.ofSeconds(10));
     }
   }
@@ -338,6 +340,44 @@ class OutboxRelayTest {
     relay.kick();
     awaitPublished(20);
     return relay;
+  }
+
+  @Test
+  void aLossTheRelayReDroveAlreadyIsNotReDrivenAgainByTheEpochWatch() throws Exception {
+    OutboxRelay relay = publishingTwentyRows(poolA);
+    RedisEpochWatch watch = epochWatch(relay);
+    assertEquals(0, watch.check().await().atMost(Duration.ofSeconds(5))); // its first token
+    // Redis loses everything: the quiet relay notices by its counter and sends the twenty again.
+    redis.send(Request.cmd(Command.FLUSHDB)).await().atMost(Duration.ofSeconds(5));
+    awaitPublished(20);
+    // The watch then finds a new token, for a loss the relay has made good already.
+    assertEquals(0, watch.check().await().atMost(Duration.ofSeconds(5)));
+    relay.kick();
+    Thread.sleep(2 * OutboxRelay.SEQUENCE_CHECK_MILLIS);
+    assertEquals(20, entries().size(), "every row went out once more, not twice");
+    relay.stop();
+  }
+
+  @Test
+  void aLossTheEpochWatchReDroveIsNotReDrivenAgainByTheRelay() throws Exception {
+    OutboxRelay first = publishingTwentyRows(poolA);
+    RedisEpochWatch watch = epochWatch(first);
+    assertEquals(0, watch.check().await().atMost(Duration.ofSeconds(5)));
+    first.stop();
+    redis.send(Request.cmd(Command.FLUSHDB)).await().atMost(Duration.ofSeconds(5));
+    // No relay runs: the watch is the first to notice, and re-drives.
+    assertEquals(1, watch.check().await().atMost(Duration.ofSeconds(5)));
+    OutboxRelay next = relay(poolB);
+    next.start();
+    awaitPublished(20);
+    Thread.sleep(2 * OutboxRelay.SEQUENCE_CHECK_MILLIS);
+    assertEquals(20, entries().size(), "every row went out once more, not twice");
+    next.stop();
+  }
+
+  private RedisEpochWatch epochWatch(OutboxRelay relay) {
+    return new RedisEpochWatch(
+        vertx, poolA, redis, relay, "relaytest.redis_epoch", RelayOptions.of("relaytest.outbox"));
   }
 
   /** Redis back at an earlier state: the stream and the publish counter lost, the token kept. */
