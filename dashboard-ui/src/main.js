@@ -2,6 +2,7 @@
 // that sends signed-out visitors to /login, and focus moved to each new page's heading.
 import './styles.css';
 import { whenSignedOut } from './lib/api.js';
+import { historyMoveHandled } from './lib/history.js';
 import { h, replace } from './lib/dom.js';
 import { currentMerchant, signOut } from './lib/session.js';
 import { announce } from './lib/ui.js';
@@ -145,6 +146,8 @@ document.addEventListener('click', (e) => {
   e.preventDefault();
   if (a.pathname + a.search !== location.pathname + location.search) navigate(a.pathname + a.search);
 });
-window.addEventListener('popstate', render);
+window.addEventListener('popstate', () => {
+  if (!historyMoveHandled()) render();
+});
 
 render();

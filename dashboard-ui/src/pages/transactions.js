@@ -1,8 +1,10 @@
 // /dashboard/transactions: the merchant's payments, newest first, paged and filtered by status,
-// refreshed every few seconds. /dashboard/transactions/{id} opens one payment's detail on top.
+// refreshed every few seconds. /dashboard/transactions/{id} opens one payment's detail on top;
+// opened from the list, it has a history entry of its own, so that Back closes it.
 import { query } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { formatAmount, formatDateTime } from '../lib/format.js';
+import { onHistoryMove } from '../lib/history.js';
 import { liveTable } from '../lib/live-table.js';
 import { poll } from '../lib/poll.js';
 import { badge, cell, setCell } from '../lib/ui.js';
@@ -18,6 +20,8 @@ export function transactionsPage(root, { params }) {
     limit: [10, 25, 50].includes(Number(search.get('limit'))) ? Number(search.get('limit')) : 10,
   };
   let detail = null;
+  let detailId = null;
+  let closedByHistory = false;
   let active = true;
 
   const statusSelect = h(
@@ -79,7 +83,7 @@ export function transactionsPage(root, { params }) {
 
   function buildRow(p) {
     const open = h('button', { type: 'button', class: 'link mono', 'aria-label': `Open payment ${p.id}` }, p.id);
-    open.addEventListener('click', () => showDetail(p.id));
+    open.addEventListener('click', () => showDetail(p.id, { fromList: true }));
     const row = h(
       'tr',
       { 'data-test-id': 'transaction-row', 'data-payment-id': p.id },
@@ -108,23 +112,47 @@ export function transactionsPage(root, { params }) {
     setCell(row, 'payment-notes', h('span', { class: 'muted small' }, notes.join(' · ') || '—'));
   }
 
-  function showDetail(id) {
+  function showDetail(id, { fromList = false } = {}) {
     detail?.close();
-    history.replaceState(null, '', `/dashboard/transactions/${id}${location.search}`);
+    const url = `/dashboard/transactions/${id}${location.search}`;
+    if (fromList) history.pushState({ paymentDetail: id }, '', url);
+    else if (location.pathname + location.search !== url) history.replaceState(null, '', url);
+    detailId = id;
     detail = openPaymentDetail(id, {
       onChange: () => table.load(),
       onClose: () => {
         detail = null;
-        if (active) keepInUrl();
+        detailId = null;
+        if (!active || closedByHistory) {
+          closedByHistory = false;
+        } else if (history.state?.paymentDetail === id) {
+          history.back(); // the entry it was opened with goes, as if Back had been pressed
+        } else {
+          keepInUrl();
+        }
       },
     });
   }
+
+  // Back and Forward between the list and a payment opened from it.
+  const stopHistoryMoves = onHistoryMove(() => {
+    const m = location.pathname.match(/^\/dashboard\/transactions(?:\/([A-Za-z0-9_]{1,64}))?\/?$/);
+    if (!m) return false;
+    if (m[1] && m[1] !== detailId) {
+      showDetail(m[1]);
+    } else if (!m[1] && detail) {
+      closedByHistory = true;
+      detail.close();
+    }
+    return true;
+  });
 
   const stop = poll(() => table.load(), REFRESH_MS);
   table.load(true);
   if (params[0]) showDetail(params[0]);
   return () => {
     active = false;
+    stopHistoryMoves();
     stop();
     detail?.close();
   };

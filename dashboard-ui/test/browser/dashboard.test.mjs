@@ -314,7 +314,38 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), payment.id);
-    assert.equal(new URL(page.url()).pathname, '/dashboard/transactions');
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions');
+  });
+
+  test('Back closes a payment opened from the list, and Forward opens it again', async () => {
+    const payment = await settled(await pay(12300));
+    await go('/dashboard');
+    await go('/dashboard/transactions');
+    await row(payment.id).waitFor({ timeout: 10_000 });
+    await row(payment.id).locator(`${ID('payment-id')} button`).click();
+    const dialog = page.locator(ID('payment-detail'));
+    await dialog.waitFor();
+    await page.waitForURL((u) => u.pathname === `/dashboard/transactions/${payment.id}`);
+    await page.goBack();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions');
+    await row(payment.id).waitFor();
+    await page.goForward();
+    await dialog.waitFor();
+    await shows(ID('detail-status'), 'success');
+    await page.waitForURL((u) => u.pathname === `/dashboard/transactions/${payment.id}`);
+    // Closed by its button, it takes its history entry along: Back then leaves the list.
+    await page.click(ID('close-dialog-button'));
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions');
+    await page.goBack();
+    await page.waitForURL((u) => u.pathname === '/dashboard');
+    await page.locator(ID('stats-container')).waitFor();
+    // Forward comes back to the list, without the payment.
+    await page.goForward();
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions');
+    await row(payment.id).waitFor();
+    assert.equal(await dialog.count(), 0);
   });
 
   test('a refund whose answer was lost is sent again with its key and made once', async () => {
