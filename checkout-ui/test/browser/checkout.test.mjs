@@ -944,6 +944,8 @@ test('an unknown order or a link without an order shows error-state without a re
 
 test('the demo shop creates an order on its server and pays it', async () => {
   const { context, page } = await newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} ${m.location().url}`));
   await page.goto(`${stack.merchantUrl}/`);
   assert.equal(await page.content().then((html) => html.includes('secret_test')), false, 'no secret in the page');
   await page.fill('#amount', '42');
@@ -954,5 +956,6 @@ test('the demo shop creates an order on its server and pays it', async () => {
   await payUpi(frame, 'success@okaxis');
   const [success] = await callbacks(page, 'onSuccess');
   assert.equal((await merchantPayment(success.data.paymentId)).amount, 4200);
+  assert.deepEqual(errors, [], 'the demo shop logs no error (a missing favicon, say)');
   await context.close();
 });
