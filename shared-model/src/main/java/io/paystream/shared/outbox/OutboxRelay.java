@@ -530,11 +530,11 @@ public final class OutboxRelay {
 
   /**
    * Trims each stream this instance has published to down to its history, keeping every entry a
-   * consumer group has not read and acknowledged yet, and the whole stream while one of its known
-   * readers has no group ({@link RedisStreams#trimRead}): a consumer that is down or behind finds
-   * all it missed, even when Redis lost its groups meanwhile. A capped {@code XADD} would drop such
-   * entries without trace, and nothing would publish them again. Emits the streams' lengths
-   * afterwards.
+   * consumer group has not read and acknowledged yet, and all that is younger than the outbox's
+   * retention while one of its known readers has no group ({@link RedisStreams#trimRead}): a
+   * consumer that is down or behind finds all it missed, even when Redis lost its groups meanwhile.
+   * A capped {@code XADD} would drop such entries without trace, and nothing would publish them
+   * again. Emits the streams' lengths afterwards.
    */
   Uni<Map<String, Long>> trim() {
     Map<String, Long> lengths = new ConcurrentHashMap<>();
@@ -543,7 +543,7 @@ public final class OutboxRelay {
       long history = options.history(stream);
       trims.add(
           streams
-              .trimRead(stream, history, Streams.readersOf(stream))
+              .trimRead(stream, history, options.retentionMillis(), Streams.readersOf(stream))
               .invoke(
                   length -> {
                     lengths.put(stream, length);

@@ -50,15 +50,21 @@ public final class RedisStreams {
    * Trims a stream down to about {@code history} entries, removing only entries every consumer
    * group has acknowledged: those before each group's oldest pending entry and before the entry it
    * read last. While one of {@code readers} (the groups known to read the stream) has no group,
-   * nothing is trimmed: a reader that was down when Redis lost its data (groups included) makes its
-   * group anew when it is back, and finds there everything published since, the outbox's re-drive
-   * included. A stream without groups nor known readers keeps about {@code history} entries. Redis
-   * trims whole nodes, so a little more may stay. Emits how many entries the stream holds
-   * afterwards.
+   * only entries older than {@code keepAllMillis} (by Redis' clock) go: a reader that was down when
+   * Redis lost its data (groups included) makes its group anew when it is back, and finds there
+   * everything published since, the outbox's re-drive included (which goes back as far as the
+   * outbox keeps rows: pass its retention). A stream without groups nor known readers keeps about
+   * {@code history} entries. Redis trims whole nodes, so a little more may stay. Emits how many
+   * entries the stream holds afterwards.
    */
-  public Uni<Long> trimRead(String stream, long history, List<String> readers) {
+  public Uni<Long> trimRead(String stream, long history, long keepAllMillis, List<String> readers) {
     Request req =
-        Request.cmd(Command.EVAL).arg(TRIM_READ).arg(1).arg(stream).arg(Math.max(0, history));
+        Request.cmd(Command.EVAL)
+            .arg(TRIM_READ)
+            .arg(1)
+            .arg(stream)
+            .arg(Math.max(0, history))
+            .arg(Math.max(0, keepAllMillis));
     readers.forEach(req::arg);
     return redis.send(req).map(Response::toLong);
   }
@@ -79,8 +85,12 @@ public final class RedisStreams {
           + " local at = f['last-delivered-id']"
           + " if f['pending'] > 0 then at = redis.call('XPENDING', KEYS[1], f['name'])[2] end"
           + " if safe == nil or before(at, safe) then safe = at end end"
-          + " for i = 2, #ARGV do"
-          + " if not seen[ARGV[i]] then return redis.call('XLEN', KEYS[1]) end end"
+          + " for i = 3, #ARGV do if not seen[ARGV[i]] then"
+          + " local now = redis.call('TIME')"
+          + " local oldest = tonumber(now[1]) * 1000 - tonumber(ARGV[2])"
+          + " if oldest > 0 then"
+          + " redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%.0f', oldest)) end"
+          + " return redis.call('XLEN', KEYS[1]) end end"
           + " if safe == nil then redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', keep)"
           + " else redis.call('XTRIM', KEYS[1], 'MINID', '~', safe, 'LIMIT', excess) end"
           + " return redis.call('XLEN', KEYS[1])";

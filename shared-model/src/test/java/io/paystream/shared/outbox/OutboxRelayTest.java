@@ -216,16 +216,7 @@ class OutboxRelayTest {
       insert(poolA, stream, "e-" + i).await().indefinitely();
     }
     relay.kick();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (redis
-                .send(Request.cmd(Command.XLEN).arg(stream))
-                .await()
-                .atMost(Duration.ofSeconds(5))
-                .toLong()
-            < 400
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+    awaitLength(stream, 400);
     assertEquals(400, readAndAcknowledge(streams, stream, Streams.REFUND_SERVICE));
     // With a history of 50, only webhook-service's missing group keeps the 400.
     assertEquals(400L, relay.trim().await().atMost(Duration.ofSeconds(5)).get(stream));
@@ -236,6 +227,49 @@ class OutboxRelayTest {
     long length = relay.trim().await().atMost(Duration.ofSeconds(5)).get(stream);
     assertTrue(length >= 50 && length <= 150, "stream holds " + length);
     relay.stop();
+  }
+
+  @Test
+  void aStreamWithAKnownReaderWithoutGroupKeepsOnlyWhatTheOutboxWouldReDrive() throws Exception {
+    String stream = Streams.PAYMENT_EVENTS;
+    OutboxRelay relay =
+        new OutboxRelay(
+            vertx,
+            poolA,
+            new RedisStreams(redis),
+            RelayOptions.of("relaytest.outbox")
+                .withPollIntervalMillis(20)
+                .withDefaultHistory(50)
+                .withRetentionMillis(1_000));
+    relay.start();
+    for (int i = 0; i < 400; i++) {
+      insert(poolA, stream, "e-" + i).await().indefinitely();
+    }
+    relay.kick();
+    awaitLength(stream, 400);
+    assertEquals(400L, relay.trim().await().atMost(Duration.ofSeconds(5)).get(stream));
+    // Older than the outbox's retention, they would not come back from a re-drive either: a
+    // reader that stays away does not make Redis hold them for ever.
+    Thread.sleep(1_500);
+    long length = relay.trim().await().atMost(Duration.ofSeconds(5)).get(stream);
+    assertTrue(length <= 100, "stream holds " + length);
+    relay.stop();
+  }
+
+  private void awaitLength(String stream, long n) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (length(stream) < n && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(n, length(stream));
+  }
+
+  private long length(String stream) {
+    return redis
+        .send(Request.cmd(Command.XLEN).arg(stream))
+        .await()
+        .atMost(Duration.ofSeconds(5))
+        .toLong();
   }
 
   /** Reads everything new in the group and acknowledges it; returns how many entries. */
