@@ -22,9 +22,12 @@ import org.jboss.logging.Logger;
  * sends it once more. With several instances exactly one wins that statement.
  *
  * <p>The relay notices the same loss on its own, by its publish counter ({@link OutboxRelay}),
- * often first: once it has re-driven, the cursor records a count no higher than Redis' counter, and
- * the watch then only remembers the new token. Re-driving a second time would send every retained
- * row twice more.
+ * often first; re-driving a second time would send every retained row twice more. So the watch
+ * reads the count the cursor records, then Redis' counter, and re-drives only when the cursor still
+ * records that count and it is above Redis': the cursor was moved past batches Redis lost, and has
+ * not moved since. A cursor that moved meanwhile was moved by a relay that found Redis' counter
+ * above the one it recorded: it had re-driven already (or, before the loss, it finds the loss
+ * itself at its next batch).
  */
 public final class RedisEpochWatch {
   private static final Logger LOG = Logger.getLogger(RedisEpochWatch.class);
@@ -34,6 +37,7 @@ public final class RedisEpochWatch {
   private final Redis redis;
   private final OutboxRelay relay;
   private final String redriveSql;
+  private final String recordedSql;
   private final String sequenceKey;
   private volatile long timer = -1;
   private volatile String lastSeen;
@@ -63,9 +67,11 @@ public final class RedisEpochWatch {
             + " WHERE t.epoch <> EXCLUDED.epoch RETURNING 1) "
             + OutboxRelay.rewindSql(relayOptions.cursorTable())
             + " WHERE EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)"
-            // Not re-driven yet since the loss: the cursor was moved past batches Redis lost
-            // (or, from before the counter, past rows without one).
-            + " AND (last_sequence > $2 OR (last_sequence = 0 AND last_id > 0))";
+            // $3: the count read before Redis' ($2). Past batches Redis lost (or, from before the
+            // counter, past rows without one), and not moved since.
+            + " AND last_sequence = $3::bigint"
+            + " AND ($3::bigint > $2::bigint OR ($3::bigint = 0 AND last_id > 0))";
+    this.recordedSql = "SELECT last_sequence FROM " + relayOptions.cursorTable();
     this.sequenceKey = Streams.relaySequenceKey(relayOptions.table());
   }
 
@@ -91,13 +97,20 @@ public final class RedisEpochWatch {
   public Uni<Integer> check() {
     return currentEpoch()
         .chain(
-            now -> {
-              String epoch = now.epoch();
+            epoch -> {
               if (epoch.equals(lastSeen)) {
                 return Uni.createFrom().item(0);
               }
-              return pool.preparedQuery(redriveSql)
-                  .execute(Tuple.of(epoch, now.sequence()))
+              return pool.query(recordedSql)
+                  .execute()
+                  .map(rows -> rows.iterator().next().getLong(0))
+                  .chain(
+                      recorded ->
+                          publishCount()
+                              .chain(
+                                  count ->
+                                      pool.preparedQuery(redriveSql)
+                                          .execute(Tuple.of(epoch, count, recorded))))
                   .map(
                       rows -> {
                         lastSeen = epoch;
@@ -116,23 +129,20 @@ public final class RedisEpochWatch {
         .with(n -> {}, err -> LOG.debugf("epoch check failed: %s", err.getMessage()));
   }
 
-  /** The token, and the relay's publish counter read with it. */
-  private record Now(String epoch, long sequence) {}
-
-  private Uni<Now> currentEpoch() {
+  private Uni<String> currentEpoch() {
     Request set = Request.cmd(Command.SET).arg(Streams.EPOCH_KEY).arg(Ids.random(24)).arg("NX");
     Request get = Request.cmd(Command.GET).arg(Streams.EPOCH_KEY);
-    Request sequence = Request.cmd(Command.GET).arg(sequenceKey);
+    return redis.batch(java.util.List.of(set, get)).map(replies -> text(replies.get(1)));
+  }
+
+  /** Redis' publish counter of the relay (none: 0). */
+  private Uni<Long> publishCount() {
     return redis
-        .batch(java.util.List.of(set, get, sequence))
-        .map(replies -> new Now(text(replies.get(1)), number(replies.get(2))));
+        .send(Request.cmd(Command.GET).arg(sequenceKey))
+        .map(r -> r == null ? 0 : r.toLong());
   }
 
   private static String text(Response r) {
     return r == null ? "" : r.toString();
-  }
-
-  private static long number(Response r) {
-    return r == null ? 0 : r.toLong();
   }
 }
