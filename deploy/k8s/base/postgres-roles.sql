@@ -31,12 +31,13 @@ REVOKE ALL ON DATABASE :"dbname" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"dbname" TO payments, refunds, webhooks;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 
--- Only a member of a role may give it a schema. An administrator that is no superuser (a managed
--- PostgreSQL's) becomes one of each service's role where it is not yet; a superuser is a member of
--- every role.
+-- Only a member of a role (one that may SET ROLE to it, from PostgreSQL 16) may give it a schema.
+-- An administrator that is no superuser (a managed PostgreSQL's) becomes one of each service's
+-- role where it does not have its rights yet: from PostgreSQL 16, the role's creator holds it with
+-- ADMIN OPTION only, which is not enough. A superuser has every role's rights.
 SELECT format('GRANT %I TO %I', r, current_user)
   FROM unnest(ARRAY['payments', 'refunds', 'webhooks']) AS r
- WHERE NOT pg_has_role(current_user, r, 'MEMBER')\gexec
+ WHERE NOT pg_has_role(current_user, r, 'USAGE')\gexec
 
 CREATE SCHEMA IF NOT EXISTS payments AUTHORIZATION payments;
 CREATE SCHEMA IF NOT EXISTS refunds AUTHORIZATION refunds;
