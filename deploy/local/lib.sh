@@ -105,11 +105,17 @@ pg_home() {
 # The pid in pids/<name>.pid when that process is alive and is still what we started (its
 # command line contains <pattern>: a recycled pid is never taken for ours). Fails otherwise.
 live_pid() {
-  local file=$PIDS/$1.pid pattern=$2 pid
+  local file=$PIDS/$1.pid pattern=$2 pid dir
   [ -f "$file" ] || return 1
   pid=$(head -n 1 "$file" 2>/dev/null | tr -dc 0-9)
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pattern" || return 1
+  # Redis names only its address and port, which the machine's own may share: ours also works in
+  # the run directory's redis/ (its --dir).
+  if [ "$1" = redis ]; then
+    dir=$(cd "$RUN_DIR/redis" 2>/dev/null && pwd -P) || return 1
+    [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ] || return 1
+  fi
   echo "$pid"
 }
 

@@ -36,7 +36,8 @@ class LocalRunTest {
 
   @Test
   void theMachinesOwnServersAreNeverTakenForTheStacks() throws Exception {
-    state("PG_HOME=" + run.resolve("pg"), "REDIS_PORT=56379");
+    // The stack's Redis had the standard port, free when it started: the machine's own has it now.
+    state("PG_HOME=" + run.resolve("pg"), "REDIS_PORT=6379");
     pidFile("postgres", "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main");
     pidFile("redis", "redis-server 127.0.0.1:6379");
     pidFile("nginx", "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;");
@@ -49,7 +50,7 @@ class LocalRunTest {
     pidFile(
         "postgres",
         "/usr/lib/postgresql/15/bin/postgres -D " + run.resolve("pg/data") + " -p 55432");
-    pidFile("redis", "redis-server 127.0.0.1:56379");
+    pidFile("redis", "redis-server 127.0.0.1:56379", run.resolve("redis")); // works in its --dir
     pidFile("nginx", "nginx: master process nginx -p " + run.resolve("nginx") + " -c nginx.conf");
     assertEquals("postgres=ours redis=ours nginx=ours", ours());
   }
@@ -96,9 +97,14 @@ class LocalRunTest {
 
   /** A live process whose command line holds {@code commandLine}, in pids/{@code name}.pid. */
   private void pidFile(String name, String commandLine) throws IOException {
+    pidFile(name, commandLine, run);
+  }
+
+  private void pidFile(String name, String commandLine, Path workingDirectory) throws IOException {
     List<String> command = new ArrayList<>(List.of("bash", "-c", "sleep 60; :"));
     command.addAll(List.of(commandLine.split(" ")));
-    Process p = new ProcessBuilder(command).start();
+    Files.createDirectories(workingDirectory);
+    Process p = new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
     processes.add(p);
     Files.createDirectories(run.resolve("pids"));
     Files.writeString(run.resolve("pids/" + name + ".pid"), p.pid() + "\n");
