@@ -22,6 +22,7 @@ export function transactionsPage(root, { params }) {
   let detail = null;
   let detailId = null;
   let closedByHistory = false;
+  let listSearch = location.search; // the filters the list shows, as the address has them
   let active = true;
 
   const statusSelect = h(
@@ -79,6 +80,7 @@ export function transactionsPage(root, { params }) {
     const { limit, filters } = table.state;
     const path = location.pathname.replace(/\/pay_[A-Za-z0-9]+\/?$/, '');
     history.replaceState(null, '', path + query({ status: filters.status, limit: limit === 10 ? '' : limit }));
+    listSearch = location.search;
   }
 
   function buildRow(p) {
@@ -134,10 +136,11 @@ export function transactionsPage(root, { params }) {
     });
   }
 
-  // Back and Forward between the list and a payment opened from it.
+  // Back and Forward between the list and a payment opened from it; a move to the list with
+  // other filters builds the page anew.
   const stopHistoryMoves = onHistoryMove(() => {
     const m = location.pathname.match(/^\/dashboard\/transactions(?:\/([A-Za-z0-9_]{1,64}))?\/?$/);
-    if (!m) return false;
+    if (!m || location.search !== listSearch) return false;
     if (m[1] && m[1] !== detailId) {
       showDetail(m[1]);
     } else if (!m[1] && detail) {

@@ -346,6 +346,17 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.waitForURL((u) => u.pathname === '/dashboard/transactions');
     await row(payment.id).waitFor();
     assert.equal(await dialog.count(), 0);
+    // Back to a list with other filters shows those filters.
+    await page.selectOption(ID('status-filter'), 'success');
+    await page.waitForURL((u) => u.search === '?status=success');
+    await page.click(ID('nav-transactions'));
+    await page.waitForURL((u) => u.search === '');
+    assert.equal(await page.inputValue(ID('status-filter')), '');
+    await page.goBack();
+    await page.waitForURL((u) => u.search === '?status=success');
+    await eventually(async () => (await page.inputValue(ID('status-filter'))) === 'success', 5_000, 'the filter of that list');
+    await page.click(ID('nav-transactions'));
+    await row(payment.id).waitFor();
   });
 
   test('a refund whose answer was lost is sent again with its key and made once', async () => {
