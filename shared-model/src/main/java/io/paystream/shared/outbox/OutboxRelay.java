@@ -11,6 +11,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -502,15 +503,10 @@ public final class OutboxRelay {
       return Uni.createFrom().voidItem();
     }
     sequenceCheckedAt = now;
-    return conn.query(recordedSequenceSql)
-        .execute()
-        .map(rows -> rows.iterator().next().getLong(0))
+    return recordedCount(conn)
         .chain(
             recorded ->
-                streams
-                    .redis()
-                    .send(Request.cmd(Command.GET).arg(sequenceKey))
-                    .map(current -> current == null ? 0 : current.toLong())
+                publishCount()
                     // Redis out of reach: nothing could be published now either, and a quiet
                     // relay stays healthy; the check runs again at the next quiet cycle.
                     .onFailure()
@@ -518,6 +514,22 @@ public final class OutboxRelay {
                     .chain(
                         current ->
                             current < recorded ? rewind(conn) : Uni.createFrom().voidItem()));
+  }
+
+  /** The publish counter the cursor records: that of the batch it was last moved past. */
+  Uni<Long> recordedCount(SqlClient client) {
+    return client
+        .query(recordedSequenceSql)
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Redis' publish counter of this outbox (none: 0). */
+  Uni<Long> publishCount() {
+    return streams
+        .redis()
+        .send(Request.cmd(Command.GET).arg(sequenceKey))
+        .map(current -> current == null ? 0 : current.toLong());
   }
 
   /**

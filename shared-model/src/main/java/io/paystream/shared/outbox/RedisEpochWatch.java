@@ -37,8 +37,6 @@ public final class RedisEpochWatch {
   private final Redis redis;
   private final OutboxRelay relay;
   private final String redriveSql;
-  private final String recordedSql;
-  private final String sequenceKey;
   private volatile long timer = -1;
   private volatile String lastSeen;
 
@@ -71,8 +69,6 @@ public final class RedisEpochWatch {
             // counter, past rows without one), and not moved since.
             + " AND last_sequence = $3::bigint"
             + " AND ($3::bigint > $2::bigint OR ($3::bigint = 0 AND last_id > 0))";
-    this.recordedSql = "SELECT last_sequence FROM " + relayOptions.cursorTable();
-    this.sequenceKey = Streams.relaySequenceKey(relayOptions.table());
   }
 
   /** Checks now and then every {@code intervalMillis}. */
@@ -101,12 +97,12 @@ public final class RedisEpochWatch {
               if (epoch.equals(lastSeen)) {
                 return Uni.createFrom().item(0);
               }
-              return pool.query(recordedSql)
-                  .execute()
-                  .map(rows -> rows.iterator().next().getLong(0))
+              return relay
+                  .recordedCount(pool)
                   .chain(
                       recorded ->
-                          publishCount()
+                          relay
+                              .publishCount()
                               .chain(
                                   count ->
                                       pool.preparedQuery(redriveSql)
@@ -133,13 +129,6 @@ public final class RedisEpochWatch {
     Request set = Request.cmd(Command.SET).arg(Streams.EPOCH_KEY).arg(Ids.random(24)).arg("NX");
     Request get = Request.cmd(Command.GET).arg(Streams.EPOCH_KEY);
     return redis.batch(java.util.List.of(set, get)).map(replies -> text(replies.get(1)));
-  }
-
-  /** Redis' publish counter of the relay (none: 0). */
-  private Uni<Long> publishCount() {
-    return redis
-        .send(Request.cmd(Command.GET).arg(sequenceKey))
-        .map(r -> r == null ? 0 : r.toLong());
   }
 
   private static String text(Response r) {
