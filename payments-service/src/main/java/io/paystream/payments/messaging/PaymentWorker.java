@@ -9,6 +9,7 @@ import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,9 @@ public class PaymentWorker {
     }
     PendingPayment pending = PendingPayment.read(job.data());
     long wait = finishAt(pending.dueAt().toEpochMilli()) - System.currentTimeMillis();
-    return delay(wait).chain(() -> finisher.finish(pending, job.requestId())).replaceWithVoid();
+    return Delays.after(vertx, wait)
+        .chain(() -> finisher.finish(pending, job.requestId()))
+        .replaceWithVoid();
   }
 
   /**
@@ -61,12 +64,5 @@ public class PaymentWorker {
   static long finishAt(long dueAtMillis) {
     return Math.floorDiv(dueAtMillis + FINISH_TICK_MILLIS - 1, FINISH_TICK_MILLIS)
         * FINISH_TICK_MILLIS;
-  }
-
-  private Uni<Void> delay(long millis) {
-    if (millis <= 0) {
-      return Uni.createFrom().voidItem();
-    }
-    return Uni.createFrom().emitter(e -> vertx.setTimer(millis, id -> e.complete(null)));
   }
 }

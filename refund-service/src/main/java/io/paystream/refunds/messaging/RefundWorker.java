@@ -2,7 +2,6 @@ package io.paystream.refunds.messaging;
 
 import io.paystream.refunds.RefundJob;
 import io.paystream.refunds.config.RefundsConfig;
-import io.paystream.refunds.service.Delays;
 import io.paystream.refunds.service.RefundFinisher;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
@@ -10,6 +9,7 @@ import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -6,6 +6,7 @@ import io.paystream.refunds.messaging.PaymentEventsConsumer;
 import io.paystream.refunds.repository.PaymentRepository;
 import io.paystream.shared.error.ApiException;
 import io.paystream.shared.security.InFlightLimit;
+import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;

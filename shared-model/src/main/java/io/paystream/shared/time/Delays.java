@@ -1,4 +1,4 @@
-package io.paystream.refunds.service;
+package io.paystream.shared.time;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
