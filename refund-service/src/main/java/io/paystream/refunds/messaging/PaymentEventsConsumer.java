@@ -75,8 +75,11 @@ public class PaymentEventsConsumer {
    * </ul>
    */
   public Uni<Boolean> behind(String paymentId) {
-    return readingBehind(paymentId)
-        .chain(behind -> behind ? Uni.createFrom().item(true) : unpublished());
+    // The reports first, then the stream: what a report says was published by the time it was
+    // read is in the stream when the stream is read after it. The other way round, an event
+    // published between the two reads would be in neither.
+    return unpublished()
+        .chain(waiting -> waiting ? Uni.createFrom().item(true) : readingBehind(paymentId));
   }
 
   /**

@@ -12,11 +12,14 @@ import java.time.Instant;
  *
  * @param service the service name (also the queue name in job status)
  * @param instance the instance (consumer) name
- * @param at when the report was made
+ * @param at when its counts and outbox wait were read (the status board dates a report by its
+ *     stream entry, on Redis' clock, less {@code measuredMillisAgo})
  * @param workerRunning whether every worker loop of the instance is alive
  * @param counts the service's job counts; {@code processing} is this instance's own
  * @param outboxWaitingMillis how long the oldest event the service committed has waited to be
  *     published (0: none waits); read with the counts
+ * @param measuredMillisAgo how long before the report was added to the stream its counts and outbox
+ *     wait were read: what a reader adds to the entry's age (0 once the board has done so)
  */
 public record ServiceStatus(
     String service,
@@ -24,12 +27,24 @@ public record ServiceStatus(
     Instant at,
     boolean workerRunning,
     JobCounts counts,
-    long outboxWaitingMillis) {
+    long outboxWaitingMillis,
+    long measuredMillisAgo) {
+
+  /** A report read the moment it is added. */
+  public ServiceStatus(
+      String service,
+      String instance,
+      Instant at,
+      boolean workerRunning,
+      JobCounts counts,
+      long outboxWaitingMillis) {
+    this(service, instance, at, workerRunning, counts, outboxWaitingMillis, 0);
+  }
 
   /** A report that says nothing of the outbox. */
   public ServiceStatus(
       String service, String instance, Instant at, boolean workerRunning, JobCounts counts) {
-    this(service, instance, at, workerRunning, counts, 0);
+    this(service, instance, at, workerRunning, counts, 0, 0);
   }
 
   /** The envelope written to the status stream. */
@@ -42,6 +57,7 @@ public record ServiceStatus(
     w.name("worker_running").value(workerRunning).name("counts");
     counts.write(w);
     w.name("outbox_waiting_ms").value(outboxWaitingMillis);
+    w.name("measured_ms_ago").value(measuredMillisAgo);
     w.endObject();
   }
 
@@ -54,6 +70,7 @@ public record ServiceStatus(
         envelope.createdAt(),
         d.path("worker_running").asBoolean(),
         JobCounts.read(d.path("counts")),
-        d.path("outbox_waiting_ms").asLong(0));
+        d.path("outbox_waiting_ms").asLong(0),
+        d.path("measured_ms_ago").asLong(0));
   }
 }

@@ -16,7 +16,9 @@ import java.util.Map;
  * reporting stays known, as silent, for {@code rememberMillis}, however many reports the others
  * have added since: the stream itself keeps only about {@link StatusPublisher#MAX_LEN}, a few
  * minutes of a cluster's reports. A report's time is that of its stream entry, to the millisecond
- * (the report's own time is to the second). Refresh at least every few seconds, as a timer does.
+ * (the report's own time is to the second), less the time its publisher took between reading what
+ * it reports and adding it: a report read before a slow query and added late is as old as what it
+ * says, not as old as its entry. Refresh at least every few seconds, as a timer does.
  */
 public final class StatusBoard {
   /** Entries read per refresh: more than the stream keeps. */
@@ -90,7 +92,8 @@ public final class StatusBoard {
             new ServiceStatus(
                 s.service(),
                 s.instance(),
-                Instant.ofEpochMilli(Streams.entryMillis(entry.id())),
+                Instant.ofEpochMilli(
+                    Streams.entryMillis(entry.id()) - Math.max(0, s.measuredMillisAgo())),
                 s.workerRunning(),
                 s.counts(),
                 s.outboxWaitingMillis());

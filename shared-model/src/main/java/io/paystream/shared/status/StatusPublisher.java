@@ -5,13 +5,16 @@ import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes this instance's heartbeat every {@code intervalMillis} to the capped status stream. The
- * worker flag is read live from the worker loops, never assumed.
+ * worker flag is read live from the worker loops, never assumed. One report at a time: a tick that
+ * finds the last report still being read or added is skipped, so that reports reach the stream in
+ * the order they were read; each says how long before its adding it was read.
  */
 public final class StatusPublisher {
   private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
@@ -26,6 +29,7 @@ public final class StatusPublisher {
   private final BooleanSupplier workersAlive;
   private final Supplier<Uni<JobCounts>> counts;
   private final Supplier<Uni<Long>> outboxWaiting;
+  private final AtomicBoolean publishing = new AtomicBoolean();
   private volatile long timer = -1;
 
   /**
@@ -51,8 +55,19 @@ public final class StatusPublisher {
   }
 
   public void start(long intervalMillis) {
-    timer =
-        vertx.setPeriodic(intervalMillis, id -> publish().subscribe().with(ok -> {}, err -> {}));
+    timer = vertx.setPeriodic(intervalMillis, id -> tick());
+  }
+
+  /** Publishes a report unless the last one is still on its way. */
+  void tick() {
+    if (!publishing.compareAndSet(false, true)) {
+      return;
+    }
+    publish()
+        .onTermination()
+        .invoke(() -> publishing.set(false))
+        .subscribe()
+        .with(ok -> {}, err -> {});
   }
 
   public void stop() {
@@ -63,6 +78,7 @@ public final class StatusPublisher {
 
   /** Publishes one report now. */
   public Uni<Void> publish() {
+    long reading = System.nanoTime();
     return Uni.combine()
         .all()
         .unis(counts.get(), outboxWaiting.get())
@@ -75,10 +91,16 @@ public final class StatusPublisher {
                     Timestamps.now(),
                     workersAlive.getAsBoolean(),
                     t.getItem1(),
-                    t.getItem2()))
+                    t.getItem2(),
+                    sinceMillis(reading)))
         .chain(status -> streams.add(Streams.SERVICE_STATUS, MAX_LEN, status.encode()))
         .onFailure()
         .invoke(err -> LOG.debugf("status report not published: %s", err.getMessage()))
         .replaceWithVoid();
+  }
+
+  /** Whole milliseconds since {@code nanos}, rounded up: a report is never made younger. */
+  private static long sinceMillis(long nanos) {
+    return (System.nanoTime() - nanos + 999_999) / 1_000_000;
   }
 }

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.TestRedis;
+import io.paystream.shared.time.Delays;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +79,51 @@ class StatusBoardTest {
     Map<String, ServiceStatus> now = board.refresh().await().atMost(WAIT);
     assertTrue(now.containsKey("payments-service/p1"));
     assertFalse(now.containsKey("refund-service/r1"), "r1 forgotten");
+  }
+
+  @Test
+  void aReportReadBeforeASlowQueryIsDatedWhenItWasReadNotWhenItWasAdded() {
+    StatusPublisher publisher =
+        publisher(() -> Delays.after(redis.vertx, 600).replaceWith(new JobCounts(0, 0, 1, 0)));
+    long before = System.currentTimeMillis();
+    publisher.publish().await().atMost(WAIT);
+    long added = System.currentTimeMillis();
+    assertTrue(added - before >= 600, "the counts took " + (added - before) + " ms");
+    ServiceStatus s =
+        new StatusBoard(streams, 600_000).refresh().await().atMost(WAIT).get("payments-service/p1");
+    long at = s.at().toEpochMilli();
+    // Read before the counts' 600 ms, not at their arrival (Redis' clock and ours may differ by a
+    // few milliseconds on one machine).
+    assertTrue(at <= before + 100, "dated " + (at - before) + " ms after the reading began");
+    assertTrue(at >= before - 100, "dated " + (before - at) + " ms before the reading began");
+  }
+
+  @Test
+  void aTickWhileTheLastReportIsStillOnItsWayIsSkipped() throws Exception {
+    AtomicInteger readings = new AtomicInteger();
+    StatusPublisher publisher =
+        publisher(
+            () -> {
+              readings.incrementAndGet();
+              return Delays.after(redis.vertx, 500).replaceWith(new JobCounts(0, 0, 0, 0));
+            });
+    publisher.start(20);
+    Thread.sleep(700);
+    publisher.stop();
+    // Ticks every 20 ms, each report taking 500 ms: two readings, not one per tick.
+    assertTrue(readings.get() <= 2, readings.get() + " readings");
+    assertTrue(readings.get() >= 1, "no reading at all");
+  }
+
+  private StatusPublisher publisher(Supplier<Uni<JobCounts>> counts) {
+    return new StatusPublisher(
+        redis.vertx,
+        streams,
+        "payments-service",
+        "p1",
+        () -> true,
+        counts,
+        () -> Uni.createFrom().item(0L));
   }
 
   private void report(String service, String instance, long completed) {
