@@ -1,13 +1,12 @@
 package io.paystream.shared.config;
 
+import io.smallrye.config.common.MapBackedConfigSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Maps the deployment's {@code DATABASE_URL} ({@code postgresql://user[:pass]@host:5432/db}) and
@@ -16,14 +15,16 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * <p>Its ordinal (275) sits above {@code application.properties} (250) and below environment
  * variables (300), so an explicit {@code QUARKUS_DATASOURCE_…} variable still wins.
  */
-public final class EnvUrlConfigSource implements ConfigSource {
-  private final Map<String, String> properties;
-
+public final class EnvUrlConfigSource extends MapBackedConfigSource {
   public EnvUrlConfigSource() {
     this(System.getenv());
   }
 
   EnvUrlConfigSource(Map<String, String> env) {
+    super("paystream-env-urls", properties(env), 275);
+  }
+
+  private static Map<String, String> properties(Map<String, String> env) {
     Map<String, String> p = new HashMap<>();
     String db = env.get("DATABASE_URL");
     if (db != null && !db.isBlank()) {
@@ -33,7 +34,7 @@ public final class EnvUrlConfigSource implements ConfigSource {
     if (redis != null && !redis.isBlank()) {
       p.put("quarkus.redis.hosts", redis(redis.trim()));
     }
-    this.properties = Map.copyOf(p);
+    return Map.copyOf(p);
   }
 
   /** The Quarkus datasource keys for one PostgreSQL URL. */
@@ -114,30 +115,5 @@ public final class EnvUrlConfigSource implements ConfigSource {
    */
   private static String decode(String s) {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public Map<String, String> getProperties() {
-    return properties;
-  }
-
-  @Override
-  public Set<String> getPropertyNames() {
-    return properties.keySet();
-  }
-
-  @Override
-  public String getValue(String propertyName) {
-    return properties.get(propertyName);
-  }
-
-  @Override
-  public String getName() {
-    return "paystream-env-urls";
-  }
-
-  @Override
-  public int getOrdinal() {
-    return 275;
   }
 }
