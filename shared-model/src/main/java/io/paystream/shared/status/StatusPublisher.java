@@ -20,7 +20,7 @@ public final class StatusPublisher {
   private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
 
   /** The status stream keeps about this many reports. */
-  public static final long MAX_LEN = 2_000;
+  public static final long MAX_LEN = 4_000;
 
   private final Vertx vertx;
   private final RedisStreams streams;
