@@ -128,8 +128,9 @@ export function formatCardNumber(text) {
 export function formatExpiry(text, deleting = false) {
   const raw = String(text);
   let digits = raw.replace(/\D/g, '');
-  // "1/" and "4" can only be January and April: the month gets its leading zero.
-  if (/^\s*\d\s*\//.test(raw) || /^\s*[2-9]/.test(raw)) digits = '0' + digits;
+  // "1/" and "4" can only be January and April: the month gets its leading zero ("0/" is no month
+  // and is left as it is, for the shopper to finish).
+  if (/^\s*[1-9]\s*\//.test(raw) || /^\s*[2-9]/.test(raw)) digits = '0' + digits;
   if (digits.length < 2) return digits;
   if (digits.length === 2) return deleting ? digits : digits + '/';
   const year = digits.slice(2);

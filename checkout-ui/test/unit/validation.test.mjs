@@ -124,6 +124,7 @@ test('expiry dates are shaped to MM/YY as the shopper types', () => {
   const cases = {
     '1': '1', '4': '04/', '12': '12/', '1230': '12/30', '12/30': '12/30', '12/3099': '12/30', '1/': '01/',
     '1/29': '01/29', '4/2029': '04/2029', '12/2030': '12/2030', '122030': '12/2030', '04/': '04/',
+    '0': '0', '0/': '0', '0/3': '03/', '09': '09/',
   };
   for (const [typed, shown] of Object.entries(cases)) assert.equal(formatExpiry(typed), shown, typed);
   assert.equal(formatExpiry('12', true), '12', 'deleting the slash leaves the month');
