@@ -192,4 +192,27 @@ class JsonTest {
         "\uD83D\uDE00 \uD83D\uDE00",
         Json.parseRequest(pair.getBytes(StandardCharsets.UTF_8)).path("notes").path("k").asText());
   }
+
+  @Test
+  void halfASurrogatePairInAFieldNameIsRefusedAsSuchNotAsJsonThatIsNotValid() {
+    ApiException nested =
+        assertThrows(
+            ApiException.class,
+            () ->
+                Json.parseRequest(
+                    "{\"amount\":100,\"notes\":{\"\\udc00\":\"x\"}}"
+                        .getBytes(StandardCharsets.UTF_8)));
+    assertEquals("notes", nested.field());
+    assertEquals("Strings must not contain an unpaired UTF-16 surrogate", nested.description());
+    ApiException top =
+        assertThrows(
+            ApiException.class,
+            () -> Json.parseRequest("{\"x\\ud800\":1}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("Strings must not contain an unpaired UTF-16 surrogate", top.description());
+    ApiException broken =
+        assertThrows(
+            ApiException.class,
+            () -> Json.parseRequest("{\"\\udc00\":}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("Request body is not valid JSON", broken.description());
+  }
 }
