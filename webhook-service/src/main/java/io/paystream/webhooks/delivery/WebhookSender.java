@@ -26,9 +26,10 @@ import javax.net.ssl.SSLException;
 /**
  * Makes one attempt: {@code POST} of the stored body with its signature headers, without following
  * redirects. Success is a 2xx answer complete within the timeout (5 s, DNS and connecting
- * included); only the first 1 KB of the answer is kept. An attempt that runs out of time is reset:
- * its connection is closed, so that a receiver sending its answer a byte at a time holds no
- * connection past the deadline. Never fails: every outcome is a {@link DeliveryResult}.
+ * included); only the first 1 KB of the answer is kept. An interim answer other than 100 and 103
+ * fails the attempt. An attempt that runs out of time is reset: its connection is closed, so that a
+ * receiver sending its answer a byte at a time holds no connection past the deadline. Never fails:
+ * every outcome is a {@link DeliveryResult}.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -130,6 +131,14 @@ public class WebhookSender {
 
   private static void read(
       UniEmitter<? super Answer> em, AtomicBoolean settled, HttpClientResponse response) {
+    if (response.statusCode() < 200) {
+      // An interim answer the client does not pass over (it does 100 and 103; 102 Processing, say)
+      // ends the exchange for it: the final answer after it would reach the connection as a stray
+      // message. The attempt fails in those words, and the connection is closed, not pooled.
+      response.request().connection().close();
+      fail(em, settled, new InterimAnswer(response.statusCode()));
+      return;
+    }
     FirstBytes kept = new FirstBytes(BODY_LIMIT);
     response.handler(kept);
     response.exceptionHandler(err -> fail(em, settled, err));
@@ -156,9 +165,25 @@ public class WebhookSender {
     return new DeliveryResult.Failed(status, body, null, latencyMs);
   }
 
+  /** An interim (1xx) answer taken for the final one. */
+  static final class InterimAnswer extends Exception {
+    InterimAnswer(int status) {
+      super(
+          "interim answer "
+              + status
+              + " and no final answer read (only 100 and 103 are passed over)",
+          null,
+          false,
+          false);
+    }
+  }
+
   /** The failure in our own words, for the merchant's delivery log. */
   String describe(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof InterimAnswer) {
+        return t.getMessage();
+      }
       if (t instanceof TargetGuard.Refused) {
         return "target refused: " + t.getMessage();
       }

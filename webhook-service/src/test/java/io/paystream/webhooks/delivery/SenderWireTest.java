@@ -2,6 +2,7 @@ package io.paystream.webhooks.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.signing.SigningSecret;
@@ -52,6 +53,26 @@ class SenderWireTest {
       assertEquals(500, f.status());
       assertEquals("a".repeat(1023), f.body());
       assertTrue(f.body().getBytes(StandardCharsets.UTF_8).length <= 1024);
+    }
+  }
+
+  @Test
+  void anInterimAnswerIsNotTakenForTheFinalOne() throws Exception {
+    byte[] interim = "HTTP/1.1 102 Processing\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] last = RawReceiver.answer("200 OK", "", "ok".getBytes(StandardCharsets.US_ASCII));
+    byte[] both = new byte[interim.length + last.length];
+    System.arraycopy(interim, 0, both, 0, interim.length);
+    System.arraycopy(last, 0, both, interim.length, last.length);
+    try (RawReceiver r = new RawReceiver(both)) {
+      DeliveryResult.Failed f = assertInstanceOf(DeliveryResult.Failed.class, send(r.url("/102")));
+      assertNull(f.status(), "102 is no final answer");
+      assertEquals(
+          "interim answer 102 and no final answer read (only 100 and 103 are passed over)",
+          f.error());
+    }
+    // The client's connections are sound after it: a next attempt elsewhere succeeds.
+    try (RawReceiver r = new RawReceiver(RawReceiver.answer("200 OK", "", new byte[0]))) {
+      assertInstanceOf(DeliveryResult.Delivered.class, send(r.url("/after")));
     }
   }
 
