@@ -8,6 +8,14 @@ import { apiProxy } from './proxy.mjs';
 
 const CHECKOUT_PAGES = new Set(['/checkout', '/checkout.html']);
 
+// What lets a cross-origin isolated merchant page (COEP require-corp or credentialless) frame the
+// checkout page: the page may be embedded cross-origin, and is isolated itself (everything it loads
+// is its own origin's).
+const EMBEDDABLE = {
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 function pathOf(req) {
   try {
     return new URL(req.url, 'http://x').pathname;
@@ -18,7 +26,8 @@ function pathOf(req) {
 
 /**
  * The checkout origin. `/checkout` and `/checkout.html` may be framed by any origin (merchants
- * embed it), so no X-Frame-Options and no frame-ancestors are sent.
+ * embed it), so no X-Frame-Options and no frame-ancestors are sent, and cross-origin isolated
+ * merchant pages may frame it too.
  *
  * @param {{dist: string, apiUrl: string, demo?: {key?: string, secret?: string}, localNamesOnly?: boolean}} o
  *   (`localNamesOnly`: answer only requests naming this machine)
@@ -35,7 +44,7 @@ export function createCheckoutServer({ dist, apiUrl, demo = {}, localNamesOnly =
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendError(res, 405, 'BAD_REQUEST_ERROR', 'Only GET and HEAD are served here.', { Allow: 'GET, HEAD' });
     }
-    if (CHECKOUT_PAGES.has(path)) return sendFile(req, res, join(dist, 'checkout.html'));
+    if (CHECKOUT_PAGES.has(path)) return sendFile(req, res, join(dist, 'checkout.html'), EMBEDDABLE);
     if (path === '/checkout.js') {
       // Loaded by <script> from any merchant origin, and fetched by pages that use COEP.
       return sendFile(req, res, join(dist, 'checkout.js'), {

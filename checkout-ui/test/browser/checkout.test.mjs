@@ -275,6 +275,25 @@ test('UPI success in the modal: processing state, confirmed onSuccess, then the 
   await context.close();
 });
 
+test('a cross-origin isolated merchant page (COOP + COEP) embeds the checkout and gets onSuccess', async () => {
+  for (const [coep, merchantUrl] of Object.entries(stack.isolatedMerchantUrls)) {
+    const orderId = await newOrder();
+    const { context, page, problems } = await newPage();
+    await page.goto(`${merchantUrl}/demo.html?order_id=${orderId}`);
+    assert.equal(await page.evaluate(() => window.crossOriginIsolated), true, `${coep}: the page is isolated`);
+    await page.click('#open-checkout');
+    const frame = page.frameLocator(tid('payment-iframe'));
+    await frame.locator(tid('payment-methods')).waitFor({ timeout: 10_000 });
+    await payUpi(frame, 'success@okaxis');
+    const [success] = await callbacks(page, 'onSuccess');
+    assert.equal((await merchantPayment(success.data.paymentId)).status, 'success', coep);
+    await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+    assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose'], coep);
+    assert.deepEqual(problems, [], coep);
+    await context.close();
+  }
+});
+
 // Pays in the modal while the SDK's own confirmation (from the merchant page, not the checkout
 // frame) meets `answers` in turn ('refused': no connection; a number: that status), then the API;
 // onSuccess must still come, within `ms`, followed by onClose.

@@ -159,12 +159,23 @@ export async function startStack() {
     const merchantUrl = await serve(
       createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET }),
     );
-    // The demo shop served with a Content-Security-Policy.
-    const policed = (policy) => {
+    // The demo shop served with these headers on every answer.
+    const withHeaders = (headers) => {
       const shop = createDemoServer({ dist: DIST, apiUrl: api.url, checkoutUrl, key: KEY, secret: SECRET });
-      shop.prependListener('request', (req, res) => res.setHeader('Content-Security-Policy', policy));
+      shop.prependListener('request', (req, res) => {
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      });
       return serve(shop);
     };
+    const policed = (policy) => withHeaders({ 'Content-Security-Policy': policy });
+    // Cross-origin isolated merchants (COOP + COEP), as pages using SharedArrayBuffer are.
+    const isolatedMerchantUrls = {};
+    for (const coep of ['require-corp', 'credentialless']) {
+      isolatedMerchantUrls[coep] = await withHeaders({
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': coep,
+      });
+    }
     // A merchant whose pages allow no inline style or script; scripts from the checkout origin only.
     const strictMerchantUrl = await policed(`style-src 'self'; script-src 'self' ${checkoutUrl}`);
     // One that lets the checkout in as a script and a frame, but not as a place to connect to.
@@ -180,6 +191,7 @@ export async function startStack() {
       merchantUrl,
       strictMerchantUrl,
       closedMerchantUrl,
+      isolatedMerchantUrls,
       attackerUrl,
       browser,
       stop,

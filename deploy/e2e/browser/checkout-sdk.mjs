@@ -1,7 +1,8 @@
 // A merchant page embeds the checkout with checkout.js (modal + iframe + postMessage), as on a real
 // shop: the page is on an origin of its own, so the SDK's origin checks, the page's messages to its
 // parent's origin and the SDK's confirmation (CORS through the checkout app's proxy) all cross
-// origins. The page is served here, on a port of its own; everything else is the stack's. Env:
+// origins. The page is served here, on a port of its own, cross-origin isolated (COOP + COEP);
+// everything else is the stack's. Env:
 // CHECKOUT_URL, ORDER_ID, VPA.
 import { createServer } from 'node:http';
 import { env, run, tid } from './browser.mjs';
@@ -21,7 +22,16 @@ function shopPage(checkout, orderId) {
 }
 
 const html = shopPage(env('CHECKOUT_URL'), env('ORDER_ID'));
-const shop = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(html));
+// Cross-origin isolated, as a shop using SharedArrayBuffer is: it can frame only pages that allow it.
+const shop = createServer((req, res) =>
+  res
+    .writeHead(200, {
+      'Content-Type': 'text/html',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    })
+    .end(html),
+);
 await new Promise((resolve) => shop.listen(0, '127.0.0.1', resolve));
 const SHOP = `http://127.0.0.1:${shop.address().port}`;
 
@@ -47,6 +57,7 @@ await run('checkout-embedded', async (page) => {
     modalGone,
     forgedLookedUp: asked.some((url) => url.includes('pay_forged')),
     shopOrigin: await page.evaluate(() => location.origin),
+    shopIsolated: await page.evaluate(() => window.crossOriginIsolated),
     checkoutOrigin: new URL(env('CHECKOUT_URL')).origin,
   };
 });

@@ -86,6 +86,7 @@ class BrowserIT {
         result.path("checkoutOrigin").asText(),
         result.path("shopOrigin").asText(),
         "the shop is on an origin of its own");
+    assertTrue(result.path("shopIsolated").asBoolean(), "the shop is cross-origin isolated (COEP)");
   }
 
   @Test
