@@ -15,7 +15,12 @@ import io.paystream.shared.testing.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +115,40 @@ class ErrorsTest {
         .then()
         .statusCode(413)
         .body("error.code", equalTo("BAD_REQUEST_ERROR"));
+  }
+
+  @Test
+  void aBodyOverOneMegabyteSentInChunksIs413JsonToo() throws Exception {
+    String big = "{\"amount\":100,\"receipt\":\"" + "a".repeat(1_100_000) + "\"}";
+    HttpResponse<String> merchant =
+        chunked("/api/v1/orders", big, "X-Api-Key", Api.KEY, "X-Api-Secret", Api.SECRET);
+    assertEquals(413, merchant.statusCode());
+    assertEquals(
+        "{\"error\":{\"code\":\"BAD_REQUEST_ERROR\",\"description\":\"Request body is larger than 1"
+            + " MB\"}}",
+        merchant.body());
+    HttpResponse<String> shopper = chunked("/api/v1/payments/public", big);
+    assertEquals(413, shopper.statusCode());
+    assertEquals("*", shopper.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    // Past Quarkus' own limit too it is 413, and the service answers the next request as before.
+    assertEquals(
+        413,
+        chunked("/api/v1/orders", "{\"receipt\":\"" + "a".repeat(2_200_000) + "\"}").statusCode());
+    Api.merchant().body("{\"amount\":100}").post("/api/v1/orders").then().statusCode(201);
+  }
+
+  /** A POST whose body goes in chunks, with no Content-Length to refuse it by. */
+  private static HttpResponse<String> chunked(String path, String body, String... headers)
+      throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -60,6 +60,14 @@ public final class ApiException extends RuntimeException {
     return new ApiException(ErrorCode.RATE_LIMIT_ERROR, 429, description, null, retryAfterSeconds);
   }
 
+  /** 413: a request body over the API's limit of 1 MB. */
+  public static ApiException bodyTooLarge() {
+    return new ApiException(ErrorCode.BAD_REQUEST_ERROR, 413, BODY_TOO_LARGE, null, null);
+  }
+
+  /** What {@link #bodyTooLarge} says. */
+  public static final String BODY_TOO_LARGE = "Request body is larger than 1 MB";
+
   public static ApiException unavailable(String description) {
     return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 503, description, null, 5);
   }

@@ -26,6 +26,9 @@ public final class Json {
       "Request body is beyond what the API reads: arrays and objects nested more than 1000 deep, a"
           + " number of more than 1000 digits, or a field name of more than 50000 characters";
 
+  /** The most a request body may hold: 1 MB. */
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+
   private static final String NUL = "Strings must not contain U+0000";
   private static final String LONE_SURROGATE =
       "Strings must not contain an unpaired UTF-16 surrogate";
@@ -47,10 +50,21 @@ public final class Json {
    * else is refused (400) like any request body, before the request changes anything.
    */
   public static void refuseUnlessEmptyOrObject(byte[] body) {
+    refuseOversized(body);
     if (body == null || isBlank(body)) {
       return;
     }
     parseRequest(body);
+  }
+
+  /**
+   * A body over {@link #MAX_BODY_BYTES} (413): one sent in chunks, which nothing could refuse by
+   * its announced length before it was read.
+   */
+  private static void refuseOversized(byte[] body) {
+    if (body != null && body.length > MAX_BODY_BYTES) {
+      throw ApiException.bodyTooLarge();
+    }
   }
 
   private static boolean isBlank(byte[] body) {
@@ -68,6 +82,7 @@ public final class Json {
    * {@link #refuseUnstorable} in that order.
    */
   public static ObjectNode parseObject(byte[] body) {
+    refuseOversized(body);
     if (body == null || body.length == 0) {
       throw ApiException.badRequest("Request body must be a JSON object");
     }

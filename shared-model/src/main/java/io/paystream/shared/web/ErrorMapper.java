@@ -25,6 +25,16 @@ public class ErrorMapper {
   /** One warning per 10 s while a dependency is down, however many requests meet it. */
   private static final ReportThrottle UNAVAILABLE = new ReportThrottle(10_000);
 
+  /** The failure Quarkus' reading of a body raises past {@code max-body-size}. */
+  private static boolean isBodyBeyondBackstop(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException && "Request too large".equals(t.getMessage())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @ServerExceptionMapper
   public Response api(ApiException e) {
     Response.ResponseBuilder b = Responses.error(e.status(), e.body());
@@ -66,6 +76,12 @@ public class ErrorMapper {
 
   @ServerExceptionMapper
   public Response unexpected(Throwable e) {
+    if (isBodyBeyondBackstop(e)) {
+      // A body sent in chunks past Quarkus' own limit: Quarkus has answered 413 and closed the
+      // connection. The client's doing, not a dependency's.
+      LOG.debugf("request body beyond the backstop limit: %s", e.getMessage());
+      return api(ApiException.bodyTooLarge());
+    }
     if (Failures.isTransient(e)) {
       long held = UNAVAILABLE.report();
       if (held >= 0) {

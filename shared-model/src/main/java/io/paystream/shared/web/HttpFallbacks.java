@@ -1,7 +1,9 @@
 package io.paystream.shared.web;
 
+import io.paystream.shared.error.ApiException;
 import io.paystream.shared.error.ErrorBody;
 import io.paystream.shared.error.ErrorCode;
+import io.paystream.shared.json.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -18,8 +20,12 @@ import java.net.URISyntaxException;
  */
 @ApplicationScoped
 public class HttpFallbacks {
-  /** The body limit ({@code quarkus.http.limits.max-body-size}, 1 MB). */
-  public static final long MAX_BODY_BYTES = 1024 * 1024;
+  /**
+   * The API's body limit, 1 MB: a body announced larger is refused here, before it is read; one
+   * sent in chunks, once read ({@link Json#MAX_BODY_BYTES}). Quarkus' own limit ({@code
+   * quarkus.http.limits.max-body-size}, 2 MB) is only a backstop.
+   */
+  public static final long MAX_BODY_BYTES = Json.MAX_BODY_BYTES;
 
   /** The order after Quarkus's handlers of order {@link Integer#MIN_VALUE}. */
   static final int FIRST_AFTER_QUARKUS = Integer.MIN_VALUE + 1;
@@ -94,7 +100,7 @@ public class HttpFallbacks {
   /** Our words for an HTTP error status. */
   public static String describe(int status) {
     return switch (status) {
-      case 413 -> "Request body is larger than 1 MB";
+      case 413 -> ApiException.BODY_TOO_LARGE;
       case 414 -> "Request URI is too long";
       case 431 -> "Request headers are too large";
       case 404 -> "No such endpoint";
