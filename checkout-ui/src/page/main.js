@@ -28,9 +28,12 @@ function focusLast() {
 if (embedded) onParentMessage(params, (m) => m.type === 'focus_last' && document.hasFocus() && focusLast());
 
 // The payment in progress is remembered for this tab, so a reload picks it up instead of losing it.
+// Framed, the SDK keeps it too (`payment_created`) and hands it back (`payment_id`) when it opens
+// the checkout again: a page framed by another site may be denied storage of its own.
 const memoryKey = `paystream.checkout.${orderId}`;
+const handedBack = embedded ? params.get('payment_id') : null;
 const remember = (id) => { try { sessionStorage.setItem(memoryKey, id); } catch { /* storage off: no resume */ } };
-const remembered = () => { try { return sessionStorage.getItem(memoryKey); } catch { return null; } };
+const remembered = () => { try { return sessionStorage.getItem(memoryKey) || handedBack; } catch { return handedBack; } };
 const forget = () => { try { sessionStorage.removeItem(memoryKey); } catch { /* nothing kept */ } };
 // A UPI request on its way (its key and body, which hold no card data): a reload before its answer
 // sends it again with its key, and follows the payment it made. Card requests are never kept.
@@ -145,6 +148,7 @@ async function resend() {
 function answered(payment) {
   unanswered = null;
   remember(payment.id);
+  tellParent({ type: 'payment_created', data: { paymentId: payment.id } });
   sent();
   form.markFault(null);
   return payment;

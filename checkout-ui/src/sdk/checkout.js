@@ -42,6 +42,15 @@
     const host = new URL(o.host || defaultHost, location.href).origin;
     const html = document.documentElement;
     let root, frame, button, before, overflow, settled, forbidden;
+    // The payment the page made, kept by this tab for the order: a checkout opened again after the
+    // merchant page reloads follows it, where the frame may keep nothing (storage that browsers deny
+    // to pages framed by another site). `keep()` forgets it.
+    const memory = 'paystream.checkout.' + o.orderId;
+    const keep = (id) => {
+      try {
+        typeof id == 'string' ? sessionStorage.setItem(memory, id) : sessionStorage.removeItem(memory);
+      } catch (e) {}
+    };
 
     // A merchant's callback that throws must not break the modal; its error still reaches the console.
     const call = (name, data) => {
@@ -55,6 +64,7 @@
     const succeed = (id, modal) => {
       if (settled || modal != root) return;
       settled = true;
+      keep();
       call('onSuccess', { paymentId: id });
       close();
     };
@@ -93,7 +103,8 @@
       if (!frame || e.origin != host || e.source != frame.contentWindow) return;
       const m = e.data || {};
       if (m.type == 'payment_success') confirmSuccess((m.data || {}).paymentId);
-      else if (m.type == 'payment_failed') call('onFailure', m.data);
+      else if (m.type == 'payment_created') keep((m.data || {}).paymentId);
+      else if (m.type == 'payment_failed') keep(), call('onFailure', m.data);
       else if (m.type == 'close_modal') close();
     };
 
@@ -125,12 +136,17 @@
         frame.contentWindow.postMessage({ type: 'focus_last' }, host);
       };
       last.onfocus = () => button.focus();
-      frame.src = `${host}/checkout?${new URLSearchParams({
+      const query = new URLSearchParams({
         order_id: o.orderId,
         key: o.key,
         embedded: 'true',
         parent_origin: location.origin,
-      })}`;
+      });
+      try {
+        const kept = sessionStorage.getItem(memory);
+        if (kept) query.set('payment_id', kept);
+      } catch (e) {}
+      frame.src = `${host}/checkout?${query}`;
       button.onclick = close;
       addEventListener('message', onMessage);
       document.addEventListener('securitypolicyviolation', onPolicy);

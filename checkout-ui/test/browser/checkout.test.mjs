@@ -851,6 +851,44 @@ test('forged payment_success messages never fire onSuccess; the genuine one does
   await context.close();
 });
 
+test('a merchant page on another site reloaded while its payment is processed: the checkout opened again follows it to onSuccess', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // localhost and 127.0.0.1 are two sites: the checkout frame is a third party, which this browser
+  // denies storage of its own.
+  const shop = `${stack.merchantUrl.replace('127.0.0.1', 'localhost')}/demo.html?order_id=${orderId}`;
+  await page.goto(shop);
+  await page.click('#open-checkout');
+  let frame = page.frameLocator(tid('payment-iframe'));
+  assert.equal(
+    await frame.locator('body').evaluate(() => {
+      try {
+        sessionStorage.setItem('probe', '1');
+        return 'kept';
+      } catch {
+        return 'denied';
+      }
+    }),
+    'denied',
+    'the framed page has no storage of its own here',
+  );
+  await payUpi(frame, 'success@okaxis');
+  await frame.locator(tid('processing-state')).waitFor();
+  await page.reload();
+  await page.click('#open-checkout');
+  frame = page.frameLocator(tid('payment-iframe'));
+  const [success] = await callbacks(page, 'onSuccess');
+  const payment = await merchantPayment(success.data.paymentId);
+  assert.equal(payment.status, 'success');
+  assert.equal(payment.order_id, orderId);
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose']);
+  // Paid and closed: the tab keeps nothing of it for the next checkout.
+  assert.equal(await page.evaluate((key) => sessionStorage.getItem(key), `paystream.checkout.${orderId}`), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('standalone: the result stays on the page and survives a reload; a declined card shows error-state', async () => {
   const orderId = await newOrder(25000);
   const { context, page } = await newPage();
