@@ -1,6 +1,6 @@
 package io.paystream.shared.config;
 
-import io.smallrye.config.common.MapBackedConfigSource;
+import io.smallrye.config.EnvConfigSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -13,15 +13,18 @@ import java.util.Map;
  * {@code REDIS_URL} ({@code redis://host:6379[/db]}) onto Quarkus' datasource and Redis keys.
  *
  * <p>Its ordinal (275) sits above {@code application.properties} (250) and below environment
- * variables (300), so an explicit {@code QUARKUS_DATASOURCE_…} variable still wins.
+ * variables (300), so an explicit {@code QUARKUS_DATASOURCE_…} variable still wins. It is an
+ * environment source, which Quarkus does not record into the package at build time as it does other
+ * sources' values: the building machine's URLs, credentials included, would otherwise become the
+ * package's defaults.
  */
-public final class EnvUrlConfigSource extends MapBackedConfigSource {
+public final class EnvUrlConfigSource extends EnvConfigSource {
   public EnvUrlConfigSource() {
     this(System.getenv());
   }
 
   EnvUrlConfigSource(Map<String, String> env) {
-    super("paystream-env-urls", properties(env), 275);
+    super(properties(env), 275);
   }
 
   private static Map<String, String> properties(Map<String, String> env) {

@@ -1,6 +1,6 @@
 package io.paystream.shared.config;
 
-import io.smallrye.config.common.MapBackedConfigSource;
+import io.smallrye.config.EnvConfigSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,12 @@ import java.util.function.Supplier;
  * HOSTNAME} is not exported to the programs it starts, so it is only the first place looked at (a
  * container's runtime sets it); then the kernel's own name, then the resolver's.
  *
- * <p>Its ordinal (100) sits below {@code application.properties}: it only fills a gap.
+ * <p>Its ordinal (100) sits below {@code application.properties}: it only fills a gap. It is an
+ * environment source, which Quarkus does not record into the package at build time as it does other
+ * sources' values: the package would otherwise name every instance after the building machine where
+ * no name can be read.
  */
-public final class HostNameConfigSource extends MapBackedConfigSource {
+public final class HostNameConfigSource extends EnvConfigSource {
   static final String KEY = "paystream-host-name";
   private static final Path KERNEL_HOST_NAME = Path.of("/proc/sys/kernel/hostname");
 
@@ -28,7 +31,7 @@ public final class HostNameConfigSource extends MapBackedConfigSource {
 
   HostNameConfigSource(
       Map<String, String> env, Function<Path, String> files, Supplier<String> resolver) {
-    super("paystream-host-name", properties(env, files, resolver), 100);
+    super(properties(env, files, resolver), 100);
   }
 
   private static Map<String, String> properties(
