@@ -30,7 +30,7 @@ public final class Upstream implements AutoCloseable {
   public static final String TEST_KEY = "key_test_abc123";
   public static final String TEST_SECRET = "secret_test_xyz789";
 
-  /** How often {@link #reporting} reports: half of payments-service's default second. */
+  /** How often {@link #reporting} reports: as payments-service does by default. */
   private static final long HEARTBEAT_MILLIS = 500;
 
   private final RedisStreams streams;
@@ -43,8 +43,8 @@ public final class Upstream implements AutoCloseable {
   }
 
   /**
-   * Reports, as a payments-service instance does every second, that nothing it committed waits to
-   * be published, from now until {@link #close}: while no instance reports, this service cannot
+   * Reports, as a payments-service instance does every half second, that nothing it committed waits
+   * to be published, from now until {@link #close}: while no instance reports, this service cannot
    * tell whether a payment it has not seen exists.
    */
   public Upstream reporting(Vertx vertx) {

@@ -105,10 +105,11 @@ public interface PaymentsConfig {
 
     /**
      * How often this instance reports its heartbeat: half a second, so that the counts {@code
-     * /api/v1/test/jobs/status} serves from it are never a second old. Keep it well below
-     * refund-service's {@code paystream.projection.max-wait} (2 s): while no instance has reported
-     * for that long, refund-service cannot tell that the payment events committed before a request
-     * were published, and answers a payment it has not seen with 503 rather than 404.
+     * /api/v1/test/jobs/status} serves from it are under a second old (while a report takes under
+     * half a second to read and add). Keep it well below refund-service's {@code
+     * paystream.projection.max-wait} (2 s): while no instance has reported for that long,
+     * refund-service cannot tell that the payment events committed before a request were published,
+     * and answers a payment it has not seen with 503 rather than 404.
      */
     @WithDefault("500ms")
     Duration heartbeatInterval();

@@ -27,11 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Job status across the three services: this service's counts read live, the others' from their
- * heartbeats on the status stream (published every second), and worker liveness from heartbeats
- * only: a worker is running when an instance reported, within the last few seconds, that its loops
- * are alive. Reports are followed on a {@link StatusBoard}, refreshed every few seconds and on
- * every request; a service's last report is kept for {@link #FORGOTTEN}. Each of the three services
- * must have a live worker for the whole to be running: one never heard of, or silent, is not.
+ * heartbeats on the status stream (published every half second), and worker liveness from
+ * heartbeats only: a worker is running when an instance reported, within the last few seconds, that
+ * its loops are alive. Reports are followed on a {@link StatusBoard}, refreshed every few seconds
+ * and on every request; a service's last report is kept for {@link #FORGOTTEN}. Each of the three
+ * services must have a live worker for the whole to be running: one never heard of, or silent, is
+ * not.
  */
 @ApplicationScoped
 public class JobStatusService {
@@ -172,7 +173,7 @@ public class JobStatusService {
                         s ->
                             Streams.PAYMENTS_SERVICE.equals(s.service())
                                 && s.workerRunning()
-                                && s.at().isAfter(Instant.now().minus(LIVE))));
+                                && s.addedAt().isAfter(Instant.now().minus(LIVE))));
   }
 
   private byte[] render(JobCounts own, Map<String, ServiceStatus> reports, Instant now) {
@@ -195,7 +196,9 @@ public class JobStatusService {
       if (q.newest == null || s.at().isAfter(q.newest.at())) {
         q.newest = s;
       }
-      if (s.at().isAfter(now.minus(LIVE))) {
+      // Liveness by when the report was added (its worker flag was read then), not by when its
+      // counts were read: a slow count says nothing of the workers.
+      if (s.addedAt().isAfter(now.minus(LIVE))) {
         q.processing += s.counts().processing();
         q.running |= s.workerRunning();
       }

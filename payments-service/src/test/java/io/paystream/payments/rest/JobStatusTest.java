@@ -94,6 +94,36 @@ class JobStatusTest {
   }
 
   @Test
+  void workersThatReportedJustNowRunEvenWhenTheirCountsTookLongToRead() {
+    Others others = new Others(streams);
+    String refunds = others.refunds();
+    JsonPath s =
+        awaitStatus(
+            () -> {
+              others.heartbeat(Streams.WEBHOOK_SERVICE, others.webhooks(), true, JobCounts.ZERO);
+              // refund-service's only report: its counts were read 4 s before it was added (a slow
+              // query); its workers were alive when it was added, a moment ago.
+              streams
+                  .add(
+                      Streams.SERVICE_STATUS,
+                      StatusPublisher.MAX_LEN,
+                      new ServiceStatus(
+                              Streams.REFUND_SERVICE,
+                              refunds,
+                              Instant.now(),
+                              true,
+                              new JobCounts(7, 2, 5, 1),
+                              0,
+                              4_000)
+                          .encode())
+                  .await()
+                  .atMost(Duration.ofSeconds(5));
+            },
+            read -> "running".equals(read.getString("queues.refunds.worker_status")));
+    assertEquals("running", s.getString("worker_status"), s.prettify());
+  }
+
+  @Test
   void aServiceNeverHeardOfHasNoRunningWorker() {
     // An instance started after refund-service's last report left the status stream (or ten
     // minutes after it went silent): refunds are not being processed, whatever else runs.

@@ -59,7 +59,8 @@ public interface RefundsConfig {
 
     /**
      * How often this instance reports its heartbeat: half a second, so that the counts {@code
-     * /api/v1/test/jobs/status} serves from it are never a second old.
+     * /api/v1/test/jobs/status} serves from it are under a second old (while a report takes under
+     * half a second to read and add).
      */
     @WithDefault("500ms")
     Duration heartbeatInterval();

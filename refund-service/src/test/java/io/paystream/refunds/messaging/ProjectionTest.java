@@ -276,7 +276,7 @@ class ProjectionTest extends UpstreamTest {
       // began, so that request did not depend on it.
       report(instance, 1_000);
       assertFalse(behind(p));
-      // The same report 1.3 s later (reports come every second): by now that event has waited
+      // The same report 1.3 s later (reports come every half second): by now that event has waited
       // 2.3 s, so it was committed before such a request began, and may be what its client read.
       Thread.sleep(1_300);
       assertRefundIs503WhileBehind(p);

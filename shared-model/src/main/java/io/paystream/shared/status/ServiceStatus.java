@@ -47,6 +47,14 @@ public record ServiceStatus(
     this(service, instance, at, workerRunning, counts, 0, 0);
   }
 
+  /**
+   * When the report was added to the stream: its worker flag was read then, its counts {@code
+   * measuredMillisAgo} before ({@link #at}).
+   */
+  public Instant addedAt() {
+    return at.plusMillis(measuredMillisAgo);
+  }
+
   /** The envelope written to the status stream. */
   public String encode() {
     return EventEnvelope.encodeNew(EventType.SERVICE_STATUS, null, null, this::writeData);

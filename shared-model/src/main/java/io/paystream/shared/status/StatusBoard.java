@@ -15,10 +15,12 @@ import java.util.Map;
  * {@link #refresh} reads only the entries added since the one before, so an instance that stopped
  * reporting stays known, as silent, for {@code rememberMillis}, however many reports the others
  * have added since: the stream itself keeps only about {@link StatusPublisher#MAX_LEN}, a few
- * minutes of a cluster's reports. A report's time is that of its stream entry, to the millisecond
- * (the report's own time is to the second), less the time its publisher took between reading what
- * it reports and adding it: a report read before a slow query and added late is as old as what it
- * says, not as old as its entry. Refresh at least every few seconds, as a timer does.
+ * minutes of a cluster's reports. A report's time ({@link ServiceStatus#at}) is that of its stream
+ * entry, to the millisecond (the report's own time is to the second), less the time its publisher
+ * took between reading what it reports and adding it: a report read before a slow query and added
+ * late is as old as what it says, not as old as its entry ({@link ServiceStatus#addedAt}). Of an
+ * instance's reports, the one read last is its newest. Refresh at least every few seconds, as a
+ * timer does.
  */
 public final class StatusBoard {
   /** Entries read per refresh: more than the stream keeps. */
@@ -86,17 +88,22 @@ public final class StatusBoard {
         continue;
       }
       String key = s.service() + "/" + s.instance();
+      long measured = Math.max(0, s.measuredMillisAgo());
+      ServiceStatus timed =
+          new ServiceStatus(
+              s.service(),
+              s.instance(),
+              Instant.ofEpochMilli(Streams.entryMillis(entry.id()) - measured),
+              s.workerRunning(),
+              s.counts(),
+              s.outboxWaitingMillis(),
+              measured);
       Seen seen = newest.get(key);
-      if (seen == null || Streams.compareIds(entry.id(), seen.entryId()) > 0) {
-        ServiceStatus timed =
-            new ServiceStatus(
-                s.service(),
-                s.instance(),
-                Instant.ofEpochMilli(
-                    Streams.entryMillis(entry.id()) - Math.max(0, s.measuredMillisAgo())),
-                s.workerRunning(),
-                s.counts(),
-                s.outboxWaitingMillis());
+      // The most recently read report: one read before a slower one may be added after it.
+      if (seen == null
+          || timed.at().isAfter(seen.status().at())
+          || timed.at().equals(seen.status().at())
+              && Streams.compareIds(entry.id(), seen.entryId()) > 0) {
         newest.put(key, new Seen(entry.id(), timed));
       }
     }

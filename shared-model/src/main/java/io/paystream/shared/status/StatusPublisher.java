@@ -5,16 +5,15 @@ import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes this instance's heartbeat every {@code intervalMillis} to the capped status stream. The
- * worker flag is read live from the worker loops, never assumed. One report at a time: a tick that
- * finds the last report still being read or added is skipped, so that reports reach the stream in
- * the order they were read; each says how long before its adding it was read.
+ * worker flag is read live from the worker loops, never assumed. Each tick reports on its own, so a
+ * report held up (a query on a dead connection) holds up no other; each says how long before its
+ * adding its counts were read, and readers take an instance's most recently read report.
  */
 public final class StatusPublisher {
   private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
@@ -29,7 +28,6 @@ public final class StatusPublisher {
   private final BooleanSupplier workersAlive;
   private final Supplier<Uni<JobCounts>> counts;
   private final Supplier<Uni<Long>> outboxWaiting;
-  private final AtomicBoolean publishing = new AtomicBoolean();
   private volatile long timer = -1;
 
   /**
@@ -55,19 +53,10 @@ public final class StatusPublisher {
   }
 
   public void start(long intervalMillis) {
-    timer = vertx.setPeriodic(intervalMillis, id -> tick());
-  }
-
-  /** Publishes a report unless the last one is still on its way. */
-  void tick() {
-    if (!publishing.compareAndSet(false, true)) {
-      return;
-    }
-    publish()
-        .onTermination()
-        .invoke(() -> publishing.set(false))
-        .subscribe()
-        .with(ok -> {}, err -> {});
+    timer =
+        vertx.setPeriodic(
+            intervalMillis,
+            id -> Uni.createFrom().deferred(this::publish).subscribe().with(ok -> {}, err -> {}));
   }
 
   public void stop() {

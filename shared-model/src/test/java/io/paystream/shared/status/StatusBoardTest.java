@@ -1,5 +1,6 @@
 package io.paystream.shared.status;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,20 +100,55 @@ class StatusBoardTest {
   }
 
   @Test
-  void aTickWhileTheLastReportIsStillOnItsWayIsSkipped() throws Exception {
+  void aReportReadBeforeASlowerOneButAddedAfterItDoesNotReplaceIt() {
     AtomicInteger readings = new AtomicInteger();
     StatusPublisher publisher =
         publisher(
             () -> {
-              readings.incrementAndGet();
-              return Delays.after(redis.vertx, 500).replaceWith(new JobCounts(0, 0, 0, 0));
+              int n = readings.incrementAndGet(); // the first reading is slow
+              return Delays.after(redis.vertx, n == 1 ? 700 : 0)
+                  .replaceWith(new JobCounts(0, 0, n, 0));
             });
-    publisher.start(20);
-    Thread.sleep(700);
-    publisher.stop();
-    // Ticks every 20 ms, each report taking 500 ms: two readings, not one per tick.
-    assertTrue(readings.get() <= 2, readings.get() + " readings");
-    assertTrue(readings.get() >= 1, "no reading at all");
+    Uni<Void> slow = publisher.publish();
+    Uni<Void> first = slow.memoize().indefinitely();
+    first.subscribe().with(v -> {}, e -> {});
+    Delays.after(redis.vertx, 100).await().atMost(WAIT);
+    publisher.publish().await().atMost(WAIT); // read 100 ms later, added 600 ms sooner
+    first.await().atMost(WAIT);
+    ServiceStatus newest =
+        new StatusBoard(streams, 600_000).refresh().await().atMost(WAIT).get("payments-service/p1");
+    assertEquals(2, newest.counts().completed(), "the report read last");
+    assertTrue(
+        newest.addedAt().isBefore(Instant.now().minusMillis(300)),
+        "added before the slow one: " + newest.addedAt());
+  }
+
+  @Test
+  void aReportThatNeverFinishesHoldsUpNoOther() throws Exception {
+    AtomicInteger readings = new AtomicInteger();
+    StatusPublisher publisher =
+        publisher(
+            () ->
+                readings.incrementAndGet() == 1
+                    ? Uni.createFrom().nothing() // a query on a connection that died unseen
+                    : Uni.createFrom().item(new JobCounts(0, 0, readings.get(), 0)));
+    publisher.start(50);
+    try {
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                ServiceStatus s =
+                    new StatusBoard(streams, 600_000)
+                        .refresh()
+                        .await()
+                        .atMost(WAIT)
+                        .get("payments-service/p1");
+                return s != null && s.counts().completed() >= 5;
+              });
+    } finally {
+      publisher.stop();
+    }
   }
 
   private StatusPublisher publisher(Supplier<Uni<JobCounts>> counts) {
