@@ -9,9 +9,15 @@ import io.paystream.shared.signing.SigningSecret;
 import io.paystream.shared.signing.WebhookSignature;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What goes on the wire to an endpoint, and what of its answer is understood. */
@@ -57,22 +63,60 @@ class SenderWireTest {
   }
 
   @Test
-  void anInterimAnswerIsNotTakenForTheFinalOne() throws Exception {
-    byte[] interim = "HTTP/1.1 102 Processing\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    byte[] last = RawReceiver.answer("200 OK", "", "ok".getBytes(StandardCharsets.US_ASCII));
-    byte[] both = new byte[interim.length + last.length];
-    System.arraycopy(interim, 0, both, 0, interim.length);
-    System.arraycopy(last, 0, both, interim.length, last.length);
-    try (RawReceiver r = new RawReceiver(both)) {
-      DeliveryResult.Failed f = assertInstanceOf(DeliveryResult.Failed.class, send(r.url("/102")));
+  void anInterimAnswerIsNotTakenForTheFinalOneAndItsConnectionIsNotUsedAgain() throws Exception {
+    // The first connection answers 102, then 200 (which the client cannot take for its request),
+    // and would answer any request sent on it after that with 500; other connections answer 204.
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      AtomicInteger connections = new AtomicInteger();
+      Thread accepting =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket s = server.accept();
+                    int n = connections.incrementAndGet();
+                    Thread t = new Thread(() -> answer(s, n == 1));
+                    t.setDaemon(true);
+                    t.start();
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              });
+      accepting.setDaemon(true);
+      accepting.start();
+      String url = "http://127.0.0.1:" + server.getLocalPort() + "/102";
+      DeliveryResult.Failed f = assertInstanceOf(DeliveryResult.Failed.class, send(url));
       assertNull(f.status(), "102 is no final answer");
       assertEquals(
           "interim answer 102 and no final answer read (only 100 and 103 are passed over)",
           f.error());
+      DeliveryResult next = send(url);
+      assertInstanceOf(DeliveryResult.Delivered.class, next, "on a new connection: " + next);
+      assertEquals(204, ((DeliveryResult.Delivered) next).status());
+      assertEquals(2, connections.get());
     }
-    // The client's connections are sound after it: a next attempt elsewhere succeeds.
-    try (RawReceiver r = new RawReceiver(RawReceiver.answer("200 OK", "", new byte[0]))) {
-      assertInstanceOf(DeliveryResult.Delivered.class, send(r.url("/after")));
+  }
+
+  /** Answers requests on one connection, kept alive, until the client closes it. */
+  private static void answer(Socket s, boolean interimFirst) {
+    try (s) {
+      OutputStream out = s.getOutputStream();
+      boolean first = true;
+      while (true) {
+        RawReceiver.readRequest(s.getInputStream());
+        String answer =
+            interimFirst && first
+                ? "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                : interimFirst
+                    ? "HTTP/1.1 500 Stray\r\nContent-Length: 0\r\n\r\n"
+                    : "HTTP/1.1 204 No Content\r\n\r\n";
+        out.write(answer.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        first = false;
+      }
+    } catch (IOException closedByTheClient) {
+      // the client is done with this connection
     }
   }
 
