@@ -11,6 +11,9 @@ package io.paystream.shared.error;
 public final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** What {@link #bodyTooLarge} says. */
+  public static final String BODY_TOO_LARGE = "Request body is larger than 1 MB";
+
   private final ErrorCode code;
   private final int status;
   private final String field;
@@ -64,9 +67,6 @@ public final class ApiException extends RuntimeException {
   public static ApiException bodyTooLarge() {
     return new ApiException(ErrorCode.BAD_REQUEST_ERROR, 413, BODY_TOO_LARGE, null, null);
   }
-
-  /** What {@link #bodyTooLarge} says. */
-  public static final String BODY_TOO_LARGE = "Request body is larger than 1 MB";
 
   public static ApiException unavailable(String description) {
     return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 503, description, null, 5);

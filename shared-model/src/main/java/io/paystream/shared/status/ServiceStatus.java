@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param outboxWaitingMillis how long the oldest event the service committed has waited to be
  *     published (0: none waits); read with the counts
  * @param measuredMillisAgo how long before the report was added to the stream its counts and outbox
- *     wait were read: what a reader adds to the entry's age (0 once the board has done so)
+ *     wait were read ({@link #addedAt})
  */
 public record ServiceStatus(
     String service,

@@ -10,6 +10,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -28,7 +29,7 @@ public class ErrorMapper {
   /** The failure Quarkus' reading of a body raises past {@code max-body-size}. */
   private static boolean isBodyBeyondBackstop(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.io.IOException && "Request too large".equals(t.getMessage())) {
+      if (t instanceof IOException && "Request too large".equals(t.getMessage())) {
         return true;
       }
     }

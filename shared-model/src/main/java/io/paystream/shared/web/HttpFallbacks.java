@@ -20,13 +20,6 @@ import java.net.URISyntaxException;
  */
 @ApplicationScoped
 public class HttpFallbacks {
-  /**
-   * The API's body limit, 1 MB: a body announced larger is refused here, before it is read; one
-   * sent in chunks, once read ({@link Json#MAX_BODY_BYTES}). Quarkus' own limit ({@code
-   * quarkus.http.limits.max-body-size}, 2 MB) is only a backstop.
-   */
-  public static final long MAX_BODY_BYTES = Json.MAX_BODY_BYTES;
-
   /** The order after Quarkus's handlers of order {@link Integer#MIN_VALUE}. */
   static final int FIRST_AFTER_QUARKUS = Integer.MIN_VALUE + 1;
 
@@ -110,13 +103,17 @@ public class HttpFallbacks {
     };
   }
 
-  /** Answers an announced oversized body before anything reads it. */
+  /**
+   * Answers a body announced larger than the API's limit ({@link Json#MAX_BODY_BYTES}) before
+   * anything reads it; one sent in chunks is refused once read, by {@link Json}. Quarkus' own limit
+   * ({@code quarkus.http.limits.max-body-size}, 2 MB) is only a backstop.
+   */
   private static void refuseOversized(RoutingContext ctx) {
     String length = ctx.request().getHeader("Content-Length");
     if (length != null
         && length.length() < 19
         && length.chars().allMatch(Character::isDigit)
-        && Long.parseLong(length) > MAX_BODY_BYTES) {
+        && Long.parseLong(length) > Json.MAX_BODY_BYTES) {
       refuse(ctx, 413);
       return;
     }
