@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Maps the deployment's {@code DATABASE_URL} ({@code postgresql://user[:pass]@host:5432/db}) and
- * {@code REDIS_URL} ({@code redis://host:6379[/db]}) onto Quarkus' datasource and Redis keys.
+ * {@code REDIS_URL} ({@code redis://host:6379[/db]}) onto Quarkus' datasource and Redis keys. The
+ * URL's {@code sslmode} and {@code sslrootcert} mean what they mean to {@code psql}, for both of
+ * the service's PostgreSQL drivers ({@link DatabaseTls}).
  *
  * <p>Its ordinal (275) sits above {@code application.properties} (250) and below environment
  * variables (300), so an explicit {@code QUARKUS_DATASOURCE_…} variable still wins. It is an
@@ -51,12 +53,13 @@ public final class EnvUrlConfigSource extends EnvConfigSource {
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();
     String path =
         uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
-    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-    String address = host + ":" + port + path + query;
+    String address = host + ":" + port + path;
 
     Map<String, String> p = new HashMap<>();
-    p.put("quarkus.datasource.reactive.url", "postgresql://" + address);
-    p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + address);
+    DatabaseTls tls = DatabaseTls.of(uri.getRawQuery());
+    p.put("quarkus.datasource.reactive.url", "postgresql://" + address + tls.reactiveQuery());
+    p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + address + tls.jdbcQuery());
+    p.putAll(tls.reactiveProperties());
     String userInfo = uri.getRawUserInfo();
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');
@@ -116,7 +119,7 @@ public final class EnvUrlConfigSource extends EnvConfigSource {
    * Percent-decodes a URL's user or password. A {@code +} there is itself (form encoding's "space"
    * does not apply), as for libpq: a generated password with {@code +} in it stays the same.
    */
-  private static String decode(String s) {
+  static String decode(String s) {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

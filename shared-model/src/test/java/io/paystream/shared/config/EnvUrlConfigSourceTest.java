@@ -16,8 +16,12 @@ class EnvUrlConfigSourceTest {
         new EnvUrlConfigSource(
                 Map.of("DATABASE_URL", "postgresql://app:p%40ss@db.internal:6543/pay"))
             .getProperties();
-    assertEquals("postgresql://db.internal:6543/pay", p.get("quarkus.datasource.reactive.url"));
-    assertEquals("jdbc:postgresql://db.internal:6543/pay", p.get("quarkus.datasource.jdbc.url"));
+    assertEquals(
+        "postgresql://db.internal:6543/pay?sslmode=disable",
+        p.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "jdbc:postgresql://db.internal:6543/pay?sslmode=disable",
+        p.get("quarkus.datasource.jdbc.url"));
     assertEquals("app", p.get("quarkus.datasource.username"));
     assertEquals("p@ss", p.get("quarkus.datasource.password"));
 
@@ -31,7 +35,9 @@ class EnvUrlConfigSourceTest {
     var q =
         new EnvUrlConfigSource(Map.of("DATABASE_URL", "postgres://app@localhost/pay"))
             .getProperties();
-    assertEquals("postgresql://localhost:5432/pay", q.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "postgresql://localhost:5432/pay?sslmode=disable",
+        q.get("quarkus.datasource.reactive.url"));
     assertFalse(q.containsKey("quarkus.datasource.password"));
   }
 
@@ -76,7 +82,7 @@ class EnvUrlConfigSourceTest {
         () -> new EnvUrlConfigSource(Map.of("REDIS_URL", "redis://cache host:6379")));
     // Without a host at all, the local default stands, as before.
     assertEquals(
-        "postgresql://localhost:5432/pay",
+        "postgresql://localhost:5432/pay?sslmode=disable",
         new EnvUrlConfigSource(Map.of("DATABASE_URL", "postgresql:///pay"))
             .getProperties()
             .get("quarkus.datasource.reactive.url"));
@@ -87,5 +93,88 @@ class EnvUrlConfigSourceTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new EnvUrlConfigSource(Map.of("DATABASE_URL", "mysql://x/y")));
+  }
+
+  private static Map<String, String> db(String url) {
+    return new EnvUrlConfigSource(Map.of("DATABASE_URL", url)).getProperties();
+  }
+
+  @Test
+  void withoutAnSslmodeNeitherDriverTriesTls() {
+    var p = db("postgresql://app@db:5432/pay");
+    assertEquals(
+        "postgresql://db:5432/pay?sslmode=disable", p.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "jdbc:postgresql://db:5432/pay?sslmode=disable", p.get("quarkus.datasource.jdbc.url"));
+    assertFalse(p.containsKey("quarkus.datasource.reactive.trust-all"));
+  }
+
+  @Test
+  void sslmodeRequireEncryptsWithoutCheckingTheCertificateInBothDrivers() {
+    var p = db("postgresql://app@db:5432/pay?sslmode=require");
+    assertEquals(
+        "postgresql://db:5432/pay?sslmode=require", p.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "jdbc:postgresql://db:5432/pay?sslmode=require", p.get("quarkus.datasource.jdbc.url"));
+    assertEquals("true", p.get("quarkus.datasource.reactive.trust-all"));
+    assertEquals(
+        "true",
+        db("postgresql://db/pay?sslmode=PREFER").get("quarkus.datasource.reactive.trust-all"));
+  }
+
+  @Test
+  void verifyFullChecksTheCaOfSslrootcertAndTheHostName() {
+    var p = db("postgresql://app@db:5432/pay?sslmode=verify-full&sslrootcert=%2Fetc%2Fpg%2Fca.pem");
+    assertEquals(
+        "postgresql://db:5432/pay?sslmode=verify-full", p.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "jdbc:postgresql://db:5432/pay?sslrootcert=%2Fetc%2Fpg%2Fca.pem&sslmode=verify-full",
+        p.get("quarkus.datasource.jdbc.url"));
+    assertEquals("true", p.get("quarkus.datasource.reactive.trust-certificate-pem"));
+    assertEquals(
+        "/etc/pg/ca.pem", p.get("quarkus.datasource.reactive.trust-certificate-pem.certs"));
+    assertEquals("HTTPS", p.get("quarkus.datasource.reactive.hostname-verification-algorithm"));
+    assertFalse(p.containsKey("quarkus.datasource.reactive.trust-all"));
+
+    var ca = db("postgresql://db/pay?sslrootcert=/ca.pem&sslmode=verify-ca");
+    assertEquals("/ca.pem", ca.get("quarkus.datasource.reactive.trust-certificate-pem.certs"));
+    assertFalse(ca.containsKey("quarkus.datasource.reactive.hostname-verification-algorithm"));
+    // As for libpq, require with a CA given checks the certificate against it.
+    var require = db("postgresql://db/pay?sslmode=require&sslrootcert=/ca.pem");
+    assertEquals("/ca.pem", require.get("quarkus.datasource.reactive.trust-certificate-pem.certs"));
+    assertFalse(require.containsKey("quarkus.datasource.reactive.trust-all"));
+  }
+
+  @Test
+  void theReactiveClientGetsOnlyTheParametersItReads() {
+    // Any other would reach the server as a setting, and the server would refuse the connection.
+    var p =
+        db(
+            "postgresql://db/pay?connect_timeout=10&application_name=payments&target_session_attrs=read-write");
+    assertEquals(
+        "postgresql://db:5432/pay?application_name=payments&sslmode=disable",
+        p.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "jdbc:postgresql://db:5432/pay?connect_timeout=10&application_name=payments"
+            + "&target_session_attrs=read-write&sslmode=disable",
+        p.get("quarkus.datasource.jdbc.url"));
+  }
+
+  @Test
+  void refusesWhatEitherDriverWouldMisreadByName() {
+    for (String[] c :
+        new String[][] {
+          {"?sslmode=verify", "sslmode must be one of"},
+          {"?sslmode=verify-full", "sslmode=verify-full needs sslrootcert"},
+          {"?sslmode=verify-ca&sslrootcert=", "sslrootcert must name a PEM file"},
+          {"?sslrootcert=/ca.pem", "sslrootcert is given without an sslmode"},
+          {"?sslmode=require&sslcert=/c.pem&sslkey=/k.pem", "client certificates (sslcert)"},
+        }) {
+      var e =
+          assertThrows(
+              IllegalArgumentException.class, () -> db("postgresql://app:s3cret@db/pay" + c[0]));
+      assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+      assertFalse(e.getMessage().contains("s3cret"));
+    }
   }
 }
