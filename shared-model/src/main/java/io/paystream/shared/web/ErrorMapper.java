@@ -14,6 +14,7 @@ import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /**
  * Renders every failure as the error body of the API. Our own {@link ApiException}s carry their
@@ -76,7 +77,20 @@ public class ErrorMapper {
   }
 
   @ServerExceptionMapper
-  public Response unexpected(Throwable e) {
+  public Response unexpected(Throwable e, ServerRequestContext request) {
+    if (request != null && request.serverResponse().closed()) {
+      // The client went away first (a timeout of its own, say), and the request's work was
+      // cancelled
+      // with it: no one reads this answer, and nothing failed on our side.
+      LOG.debugf(
+          "request %s ended by its client before the answer: %s",
+          MDC.get(RequestIds.MDC_KEY), String.valueOf(e));
+      return Responses.error(500, ErrorBody.serverError(null)).build();
+    }
+    return unexpected(e);
+  }
+
+  private Response unexpected(Throwable e) {
     if (isBodyBeyondBackstop(e)) {
       // A body sent in chunks past Quarkus' own limit: Quarkus has answered 413 and closed the
       // connection. The client's doing, not a dependency's.
