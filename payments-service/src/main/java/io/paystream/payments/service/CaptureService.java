@@ -101,9 +101,11 @@ public class CaptureService {
     if (amount == null || amount.isNull()) {
       throw ApiException.badRequest("amount is required", "amount");
     }
-    if (!amount.isIntegralNumber()
-        || !amount.canConvertToLong()
-        || amount.longValue() != expected) {
+    if (!amount.isIntegralNumber()) {
+      // "50000" or 50000.5: that it is not the payment's amount would not say what is wrong.
+      throw ApiException.badRequest("amount must be an integer", "amount");
+    }
+    if (!amount.canConvertToLong() || amount.longValue() != expected) {
       throw ApiException.badRequest(
           "amount must equal the payment amount of " + expected, "amount");
     }

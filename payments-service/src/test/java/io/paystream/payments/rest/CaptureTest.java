@@ -19,7 +19,17 @@ class CaptureTest {
           .then()
           .statusCode(400)
           .body("error.code", equalTo("BAD_REQUEST_ERROR"))
-          .body("error.field", equalTo("amount"));
+          .body("error.field", equalTo("amount"))
+          .body("error.description", equalTo("amount must equal the payment amount of 50000"));
+    }
+    for (String amount : new String[] {"\"50000\"", "50000.5", "5e4"}) {
+      Api.merchant()
+          .body("{\"amount\":" + amount + "}")
+          .post("/api/v1/payments/" + id + "/capture")
+          .then()
+          .statusCode(400)
+          .body("error.field", equalTo("amount"))
+          .body("error.description", equalTo("amount must be an integer"));
     }
     Api.merchant()
         .body("{}")
