@@ -35,7 +35,13 @@ final class Instances {
       String name, String databaseUrl, String redisUrl, Map<String, String> extra)
       throws IOException, InterruptedException {
     ServiceProcess p = launch(name, databaseUrl, redisUrl, extra);
-    p.awaitHttp("/q/health/ready", Duration.ofSeconds(90));
+    try {
+      p.awaitHttp("/q/health/ready", Duration.ofSeconds(90));
+    } catch (RuntimeException | InterruptedException e) {
+      // Never ready: stopped here, or it would go on reading the test's streams after the test.
+      p.close();
+      throw e;
+    }
     return p;
   }
 
