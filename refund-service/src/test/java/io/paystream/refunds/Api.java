@@ -8,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Calls the API as the test merchant (or anyone), for the tests of this module. */
 public final class Api {
@@ -48,13 +49,27 @@ public final class Api {
 
   /** Waits until the refund has the status and returns it. */
   public static JsonPath awaitStatus(String refundId, String status) {
+    return awaitStatus(Api::merchant, refundId, status, Duration.ofSeconds(15));
+  }
+
+  /**
+   * Waits, for at most {@code atMost}, until the refund read from the instance at {@code baseUri}
+   * has the status, and returns it.
+   */
+  public static JsonPath awaitStatusAt(
+      String baseUri, String refundId, String status, Duration atMost) {
+    return awaitStatus(() -> merchantAt(baseUri), refundId, status, atMost);
+  }
+
+  private static JsonPath awaitStatus(
+      Supplier<RequestSpecification> as, String refundId, String status, Duration atMost) {
     JsonPath[] last = new JsonPath[1];
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(atMost)
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              last[0] = merchant().get("/api/v1/refunds/" + refundId).then().extract().jsonPath();
+              last[0] = as.get().get("/api/v1/refunds/" + refundId).then().extract().jsonPath();
               return status.equals(last[0].getString("status"));
             });
     return last[0];

@@ -2,8 +2,11 @@ package io.paystream.refunds;
 
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.testing.RealInfraResource;
+import io.paystream.shared.testing.TcpProxy;
+import io.paystream.shared.testing.TestDatabases;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,17 +19,19 @@ import java.util.Map;
  */
 public final class ItInfra implements AutoCloseable {
   public static final int REDIS_DB = 5;
+  private static final String DATABASE = "paystream_refunds_it";
 
   private final Map<String, String> env = new HashMap<>();
   private final Vertx vertx = Vertx.vertx();
   private final Redis redis;
   private final RedisStreams streams;
   private final Db db;
+  private final String user;
   private final List<Redis> others = new ArrayList<>();
 
   private ItInfra(Map<String, String> config) {
     String pg = config.get("quarkus.datasource.reactive.url"); // postgresql://host:port/db
-    String user = config.get("quarkus.datasource.username");
+    user = config.get("quarkus.datasource.username");
     String redisUrl = config.get("quarkus.redis.hosts");
     env.put("DATABASE_URL", pg.replace("postgresql://", "postgresql://" + user + "@"));
     env.put("REDIS_URL", redisUrl);
@@ -42,10 +47,7 @@ public final class ItInfra implements AutoCloseable {
   public static ItInfra prepare() {
     RealInfraResource resource = new RealInfraResource();
     resource.init(
-        Map.of(
-            "database", "paystream_refunds_it",
-            "schemas", "refunds",
-            "redisDb", Integer.toString(REDIS_DB)));
+        Map.of("database", DATABASE, "schemas", "refunds", "redisDb", Integer.toString(REDIS_DB)));
     return new ItInfra(resource.start());
   }
 
@@ -54,6 +56,17 @@ public final class ItInfra implements AutoCloseable {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(extra);
     return ServiceProcess.start(name, all);
+  }
+
+  /** A proxy in front of the PostgreSQL server, for a test to cut ({@link #databaseUrlVia}). */
+  public static TcpProxy databaseProxy() throws IOException {
+    String[] pg = TestDatabases.postgres().split(":");
+    return TcpProxy.start(pg[0], Integer.parseInt(pg[1]));
+  }
+
+  /** {@code DATABASE_URL} of this database reached through {@code proxy}. */
+  public String databaseUrlVia(TcpProxy proxy) {
+    return "postgresql://" + user + "@127.0.0.1:" + proxy.port() + "/" + DATABASE;
   }
 
   public RedisStreams streams() {

@@ -104,21 +104,7 @@ class WorkerCrashIT {
   }
 
   private JsonPath awaitProcessed(String id) {
-    JsonPath[] last = new JsonPath[1];
-    await()
-        .atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              last[0] =
-                  Api.merchantAt(survivor.url())
-                      .get("/api/v1/refunds/" + id)
-                      .then()
-                      .extract()
-                      .jsonPath();
-              return "processed".equals(last[0].getString("status"));
-            });
-    return last[0];
+    return Api.awaitStatusAt(survivor.url(), id, "processed", Duration.ofSeconds(40));
   }
 
   /** Jobs delivered to a consumer and not yet acknowledged. */

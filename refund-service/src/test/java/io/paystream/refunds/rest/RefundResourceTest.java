@@ -199,30 +199,6 @@ class RefundResourceTest extends UpstreamTest {
   }
 
   @Test
-  void anotherMerchantsPaymentAndRefundsAreNotFound() {
-    PaymentView mine = upstream.succeeded(10_000);
-    String refund = Api.refund(mine.id(), 500).then().statusCode(201).extract().path("id");
-    java.util.UUID other = java.util.UUID.randomUUID();
-    upstream.merchant(other, "Other Shop", "key_other_" + other, "secret_other");
-    var as = Api.as("key_other_" + other, "secret_other");
-    as.body(Api.body(100, null)).post(Api.refundsOf(mine.id())).then().statusCode(404);
-    Api.as("key_other_" + other, "secret_other")
-        .get("/api/v1/refunds/" + refund)
-        .then()
-        .statusCode(404);
-    Api.as("key_other_" + other, "secret_other")
-        .get(Api.refundsOf(mine.id()))
-        .then()
-        .statusCode(404);
-    Api.as("key_other_" + other, "secret_other")
-        .get("/api/v1/refunds")
-        .then()
-        .statusCode(200)
-        .body("total", equalTo(0));
-    Api.merchant().get("/api/v1/refunds/rfnd_doesnotexist0000").then().statusCode(404);
-  }
-
-  @Test
   void listsArePagedNewestFirst() {
     PaymentView p = upstream.succeeded(10_000);
     for (int amount = 100; amount <= 500; amount += 100) {
