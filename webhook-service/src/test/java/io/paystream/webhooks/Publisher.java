@@ -48,6 +48,29 @@ public final class Publisher {
     public RequestSpecification api(String baseUri) {
       return api().baseUri(baseUri).port(-1);
     }
+
+    /**
+     * All the merchant has, as it reads it from the service at {@code baseUri} (null: the test's
+     * own app): its endpoints, its deliveries with the detail of {@code delivery}, and its secret.
+     * The same before and after a request: that request changed nothing.
+     */
+    public String holdings(String baseUri, String delivery) {
+      return String.join(
+          "\n",
+          read(baseUri, "/api/v1/webhook-endpoints?limit=100"),
+          read(baseUri, "/api/v1/webhooks?limit=100"),
+          read(baseUri, "/api/v1/webhooks/" + delivery),
+          read(baseUri, "/api/v1/webhook-secret"));
+    }
+
+    private String read(String baseUri, String path) {
+      return (baseUri == null ? api() : api(baseUri))
+          .get(path)
+          .then()
+          .statusCode(200)
+          .extract()
+          .asString();
+    }
   }
 
   /**

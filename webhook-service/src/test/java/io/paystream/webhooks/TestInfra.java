@@ -11,10 +11,13 @@ import io.quarkus.test.common.ResourceArg;
 @QuarkusTestResource(
     value = RealInfraResource.class,
     initArgs = {
-      @ResourceArg(name = "database", value = "paystream_webhooks_test"),
+      @ResourceArg(name = "database", value = TestInfra.DATABASE),
       @ResourceArg(name = "schemas", value = "webhooks"),
       @ResourceArg(name = "redisDb", value = "3")
     })
 public final class TestInfra {
+  /** The database of this module's {@code @QuarkusTest}s. */
+  public static final String DATABASE = "paystream_webhooks_test";
+
   private TestInfra() {}
 }

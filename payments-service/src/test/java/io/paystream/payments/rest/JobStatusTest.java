@@ -10,12 +10,12 @@ import io.paystream.payments.config.PaymentsConfig;
 import io.paystream.payments.messaging.Workers;
 import io.paystream.payments.repository.PaymentCountsRepository;
 import io.paystream.payments.service.JobStatusService;
-import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusPublisher;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.StatusAssertions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.core.Vertx;
@@ -217,26 +217,8 @@ class JobStatusTest {
 
   @Test
   void theCountsAnInstanceReportsAreNeverASecondOld() throws Exception {
-    long from = System.currentTimeMillis();
-    Thread.sleep(3_500);
-    List<Long> readAt = new ArrayList<>();
-    for (var entry :
-        streams
-            .range(Streams.SERVICE_STATUS, Long.toString(from), "+", 10_000)
-            .await()
-            .atMost(Duration.ofSeconds(5))) {
-      ServiceStatus s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
-      if (s.instance().equals(config.instanceId())) {
-        readAt.add(Streams.entryMillis(entry.id()) - s.measuredMillisAgo());
-      }
-    }
-    assertTrue(readAt.size() >= 3, readAt.size() + " reports in 3.5 s");
-    // A reader shown the newest report sees counts read at most one interval before, plus the
-    // report's own reading: half a second between readings keeps that below a second.
-    for (int i = 1; i < readAt.size(); i++) {
-      long gap = readAt.get(i) - readAt.get(i - 1);
-      assertTrue(gap < 900, "counts read " + gap + " ms after the ones before: " + readAt);
-    }
+    StatusAssertions.assertCountsReadEveryHalfSecond(
+        streams, Streams.PAYMENTS_SERVICE, config.instanceId());
   }
 
   private static int statusCode() {

@@ -17,14 +17,13 @@ import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.status.ServiceStatus;
-import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.StatusAssertions;
 import io.paystream.shared.time.Timestamps;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -118,26 +117,8 @@ class RefundEventsTest extends UpstreamTest {
 
   @Test
   void theCountsThisInstanceReportsAreReadEveryHalfSecond() throws Exception {
-    long from = System.currentTimeMillis();
-    Thread.sleep(3_500);
-    List<Long> readAt = new ArrayList<>();
-    for (StreamEntry entry :
-        streams
-            .range(Streams.SERVICE_STATUS, Long.toString(from), "+", 10_000)
-            .await()
-            .atMost(Duration.ofSeconds(5))) {
-      ServiceStatus s = ServiceStatus.read(EventEnvelope.decode(entry.payload()));
-      if (Streams.REFUND_SERVICE.equals(s.service()) && s.instance().equals(config.instanceId())) {
-        readAt.add(Streams.entryMillis(entry.id()) - s.measuredMillisAgo());
-      }
-    }
-    assertTrue(readAt.size() >= 3, readAt.size() + " reports in 3.5 s");
-    // GET /api/v1/test/jobs/status serves counts at most a second old from the newest report:
-    // readings half a second apart (plus the time one takes) keep them so.
-    for (int i = 1; i < readAt.size(); i++) {
-      long gap = readAt.get(i) - readAt.get(i - 1);
-      assertTrue(gap < 900, "counts read " + gap + " ms after the ones before: " + readAt);
-    }
+    StatusAssertions.assertCountsReadEveryHalfSecond(
+        streams, Streams.REFUND_SERVICE, config.instanceId());
   }
 
   private long count(String status) {

@@ -17,7 +17,10 @@ import java.util.function.ToLongFunction;
  */
 @ApplicationScoped
 public class WorkStatus {
-  /** How long figures read stand for the present: a few heartbeats (every 5 s by default). */
+  /**
+   * How long figures read stand for the present: well past a slow reading or two (heartbeats come
+   * every 500 ms by default).
+   */
   public static final long FRESH_MILLIS = 30_000;
 
   private final CountsRepository counts;

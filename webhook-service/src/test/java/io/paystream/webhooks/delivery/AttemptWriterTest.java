@@ -1,75 +1,116 @@
 package io.paystream.webhooks.delivery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paystream.shared.id.Ids;
+import io.paystream.shared.testing.TcpProxy;
+import io.paystream.shared.testing.TestDatabases;
+import io.paystream.webhooks.TestInfra;
 import io.paystream.webhooks.repository.DeliveryRepository;
-import io.paystream.webhooks.repository.DeliveryRepository.Finished;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import java.net.ConnectException;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * An outcome whose write the database refused counts as waiting until it is written, also while it
  * waits to be tried again: the drain at shutdown waits for it, or its delivery would be attempted
- * again once its lease ran out.
+ * again once its lease ran out. The database goes away for real: the writer reaches PostgreSQL
+ * through a proxy that the test cuts and restores.
  */
+@QuarkusTest
 class AttemptWriterTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String URL = "http://127.0.0.1:9/attempt-writer";
+
+  @Inject Vertx vertx;
+  @Inject Pool pool;
+  @Inject DeliveryScheduler scheduler;
+
   @Test
   void anOutcomeWaitingToBeTriedAgainCountsAsWaiting() throws Exception {
-    AtomicInteger calls = new AtomicInteger();
-    DeliveryRepository repository =
-        new DeliveryRepository(null) {
-          @Override
-          public Uni<Finished> finish(List<AttemptRecord> attempts) {
-            if (calls.incrementAndGet() <= 2) {
-              return Uni.createFrom().failure(new ConnectException("database down"));
-            }
-            return Uni.createFrom()
-                .item(new Finished(Set.of(attempts.get(0).deliveryId()), Set.of()));
-          }
-        };
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Vertx vertx = Vertx.vertx();
-    try {
-      AttemptWriter writer = new AttemptWriter(vertx, repository, null, registry);
-      UUID delivery = UUID.randomUUID();
-      writer.write(
-          new AttemptRecord(
-              delivery,
-              UUID.randomUUID(),
-              1,
-              Instant.now(),
-              200,
-              12,
-              "ok",
-              null,
-              "success",
-              null,
-              "https://example.com/hook"));
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (calls.get() < 3 && System.currentTimeMillis() < deadline) {
-        if (calls.get() > 0) {
-          assertEquals(1, writer.waiting(), "after " + calls.get() + " refused writes");
+    UUID id = UUID.randomUUID();
+    UUID token = UUID.randomUUID();
+    // A delivery in flight, leased to this instance for an hour (no claim takes it meanwhile).
+    sql(
+        "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
+            + " event_type, payload, status, attempts, run_at, lease_token, created_at,"
+            + " updated_at) VALUES ($1, $2, $3, $4, $5, 'webhook.test', '{}', 'pending', 0,"
+            + " now() + interval '1 hour', $6, now(), now())",
+        Tuple.tuple(List.of(id, UUID.randomUUID(), UUID.randomUUID(), URL, Ids.event(), token)));
+    String[] pg = TestDatabases.postgres().split(":");
+    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]))) {
+      Pool throughProxy =
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(1))
+              .connectingTo(
+                  new PgConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(proxy.port())
+                      .setDatabase(TestInfra.DATABASE)
+                      .setUser(TestDatabases.user()))
+              .using(vertx)
+              .build();
+      try {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AttemptWriter writer =
+            new AttemptWriter(vertx, new DeliveryRepository(throughProxy), scheduler, registry);
+        proxy.cut();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        writer.write(
+            new AttemptRecord(id, token, 1, at, 200, 12, "ok", null, "success", null, URL));
+        // Refused at once, then again after 0.2, 0.4 and 0.8 s: waiting all along.
+        long until = System.currentTimeMillis() + 1_500;
+        while (System.currentTimeMillis() < until) {
+          assertEquals(1, writer.waiting(), "while the database is away");
+          Thread.sleep(5);
         }
-        Thread.sleep(5);
+        assertEquals(0, attemptsLogged(id));
+
+        proxy.restore();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> writer.waiting() == 0);
+        assertEquals(1, attemptsLogged(id));
+        assertEquals(
+            1.0,
+            registry
+                .get("paystream.webhook.deliveries")
+                .tag("outcome", "success")
+                .counter()
+                .count());
+      } finally {
+        throughProxy.closeAndAwait();
       }
-      assertEquals(3, calls.get());
-      while (writer.waiting() > 0 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(5);
-      }
-      assertEquals(0, writer.waiting());
-      assertEquals(
-          1.0,
-          registry.get("paystream.webhook.deliveries").tag("outcome", "success").counter().count());
     } finally {
-      vertx.closeAndAwait();
+      sql("DELETE FROM webhooks.delivery_attempts WHERE delivery_id = $1", Tuple.of(id));
+      sql("DELETE FROM webhooks.deliveries WHERE id = $1", Tuple.of(id));
     }
+  }
+
+  /** Attempts of the delivery in the log, read straight from PostgreSQL. */
+  private long attemptsLogged(UUID id) {
+    return pool.preparedQuery(
+            "SELECT count(*) FROM webhooks.delivery_attempts WHERE delivery_id = $1")
+        .execute(Tuple.of(id))
+        .await()
+        .atMost(WAIT)
+        .iterator()
+        .next()
+        .getLong(0);
+  }
+
+  private void sql(String sql, Tuple args) {
+    pool.preparedQuery(sql).execute(args).await().atMost(WAIT);
   }
 }

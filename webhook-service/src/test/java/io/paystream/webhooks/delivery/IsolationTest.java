@@ -22,12 +22,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * An endpoint that hangs holds at most its own share of this instance's attempts (8 in tests), and
- * deliveries to another endpoint go on at full speed meanwhile, on another host or the same.
+ * An endpoint that hangs holds its own share of this instance's attempts (8 in tests), and no more,
+ * and deliveries to another endpoint go on at full speed meanwhile, on another host or the same.
  */
 @QuarkusTest
 class IsolationTest {
   private static final int EVENTS = 300;
+
+  /** Attempts at once to one endpoint ({@code max-in-flight-per-endpoint} in tests). */
+  static final int SHARE = 8;
 
   @Inject RedisStreams streams;
 
@@ -43,10 +46,9 @@ class IsolationTest {
 
       long start = System.currentTimeMillis();
       assertDeliveredPromptly(pub, m, healthy, "/fast", EVENTS);
-      // While its first attempts hang (5 s), the hanging endpoint holds no more than its share.
-      int hangingAtOnce =
-          (int) hanging.hits("/hang").stream().filter(h -> h.atMillis() < start + 4_000).count();
-      assertTrue(hangingAtOnce <= 8, hangingAtOnce + " attempts at once at the hanging endpoint");
+      // While its first attempts hang (5 s), the hanging endpoint holds its share, and no more.
+      assertEquals(
+          SHARE, startedBefore(hanging, "/hang", start + 4_000), "attempts at once at /hang");
     }
   }
 
@@ -63,23 +65,38 @@ class IsolationTest {
         Publisher.endpoint(m, host.url("/hang-" + i));
       }
       Publisher.endpoint(m, host.url("/fast"));
+      long start = System.currentTimeMillis();
       assertDeliveredPromptly(pub, m, host, "/fast", 60);
+      // Meanwhile every hanging endpoint held its whole share of attempts on that host at once.
+      for (int i = 0; i < hangingEndpoints; i++) {
+        assertEquals(
+            SHARE,
+            startedBefore(host, "/hang-" + i, start + 4_000),
+            "attempts at once at /hang-" + i);
+      }
     }
   }
 
   /**
+   * The requests to {@code path} that began before {@code until}: with the sender's 5 s timeout and
+   * nothing begun before the events were published, those begun within 4 s of that ran at once.
+   */
+  static long startedBefore(Receiver receiver, String path, long until) {
+    return receiver.hits(path).stream().filter(h -> h.atMillis() < until).count();
+  }
+
+  /**
    * Publishes {@code events} payment events of {@code m} and checks each reached {@code path} once,
-   * all within 10 s and 99 % within 3 s of being published.
+   * 99 % within 3 s of being published (each attempt is due when its event arrives, and is to be
+   * made within a second of that).
    */
   static void assertDeliveredPromptly(
       Publisher pub, Merchant m, Receiver receiver, String path, int events) {
     Map<String, Long> publishedAt = new HashMap<>();
-    long start = System.currentTimeMillis();
     for (int i = 0; i < events; i++) {
       publishedAt.put(pub.paymentSuccess(m.id()), System.currentTimeMillis());
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> receiver.hits(path).size() >= events);
-    long allDelivered = System.currentTimeMillis() - start;
 
     List<Long> latencies = new ArrayList<>();
     for (Hit h : receiver.hits(path)) {
@@ -92,6 +109,5 @@ class IsolationTest {
         new HashSet<>(receiver.hits(path).stream().map(h -> h.header("webhook-id")).toList())
             .size());
     assertTrue(p99 < 3_000, "event → first attempt p99 at the healthy endpoint was " + p99 + " ms");
-    assertTrue(allDelivered < 10_000, "all delivered after " + allDelivered + " ms");
   }
 }

@@ -13,9 +13,11 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.LivenessAssertions;
+import io.paystream.shared.testing.StatusAssertions;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.paystream.webhooks.Receiver;
+import io.paystream.webhooks.config.WebhooksConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OperationsTest {
   @Inject RedisStreams streams;
+  @Inject WebhooksConfig config;
 
   @Test
   void readinessHasOneCheckPerLoop() throws Exception {
@@ -78,6 +81,12 @@ class OperationsTest {
         .body(containsString("paystream_stream_lag{stream=\"paystream:payment-events\"}"));
   }
 
+  @Test
+  void theCountsThisInstanceReportsAreNeverASecondOld() throws Exception {
+    StatusAssertions.assertCountsReadEveryHalfSecond(
+        streams, Streams.WEBHOOK_SERVICE, config.instanceId());
+  }
+
   private io.paystream.shared.status.JobCounts newestCounts() {
     return newest().counts();
   }
@@ -87,7 +96,7 @@ class OperationsTest {
         streams.latest(Streams.SERVICE_STATUS, 50).await().atMost(Duration.ofSeconds(5));
     for (StreamEntry e : entries) {
       ServiceStatus s = ServiceStatus.read(EventEnvelope.decode(e.payload()));
-      if (Streams.WEBHOOK_SERVICE.equals(s.service()) && "webhooks-test".equals(s.instance())) {
+      if (Streams.WEBHOOK_SERVICE.equals(s.service()) && config.instanceId().equals(s.instance())) {
         return s;
       }
     }
