@@ -1,5 +1,6 @@
 package io.paystream.webhooks.delivery;
 
+import java.net.IDN;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -8,6 +9,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -63,7 +65,7 @@ public final class TargetGuard {
     }
     URI uri;
     try {
-      uri = new URI(url);
+      uri = new URI(asciiHost(url));
     } catch (URISyntaxException e) {
       throw new Refused("url is not a valid URL");
     }
@@ -76,6 +78,12 @@ public final class TargetGuard {
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
+      // A port that is no number (or too long a one) leaves URI without a host as well.
+      Matcher port =
+          HOST_AND_PORT.matcher(uri.getRawAuthority() == null ? "" : uri.getRawAuthority());
+      if (port.matches()) {
+        throw new Refused("url must have a port between 1 and 65535");
+      }
       throw new Refused("url must have a valid host name");
     }
     host = host.toLowerCase(Locale.ROOT);
@@ -87,6 +95,40 @@ public final class TargetGuard {
     }
     int port = uri.getPort() < 0 ? (scheme.equals("https") ? 443 : 80) : uri.getPort();
     return new Target(uri, host, port, literal(host));
+  }
+
+  /** A host name, then a port that is not 1–65535 digits. */
+  private static final Pattern HOST_AND_PORT = Pattern.compile("[A-Za-z0-9.-]+:(?![0-9]{1,5}$).*");
+
+  /**
+   * The URL with an internationalized host name ({@code bücher.example}) in its ASCII form ({@code
+   * xn--bcher-kva.example}), the form DNS and the HTTP request know; any other URL as it is.
+   */
+  static String asciiHost(String url) throws Refused {
+    int start = url.indexOf("://");
+    if (start < 0 || url.chars().allMatch(c -> c < 0x80)) {
+      return url;
+    }
+    start += 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    int hostStart = Math.max(start, url.lastIndexOf('@', end - 1) + 1);
+    if (hostStart < end && url.charAt(hostStart) == '[') {
+      return url;
+    }
+    int hostEnd = url.indexOf(':', hostStart);
+    hostEnd = hostEnd < 0 || hostEnd > end ? end : hostEnd;
+    String host = url.substring(hostStart, hostEnd);
+    if (host.chars().allMatch(c -> c < 0x80)) {
+      return url;
+    }
+    try {
+      return url.substring(0, hostStart) + IDN.toASCII(host) + url.substring(hostEnd);
+    } catch (IllegalArgumentException e) {
+      throw new Refused("url must have a valid host name");
+    }
   }
 
   /** Why a target's host may not be used when private targets are not allowed, or {@code null}. */

@@ -99,4 +99,29 @@ class TargetGuardTest {
     assertThrows(
         TargetGuard.Refused.class, () -> TargetGuard.parse("http://e.com/" + "x".repeat(2048)));
   }
+
+  @org.junit.jupiter.api.Test
+  void anInternationalizedHostNameIsTakenInItsAsciiForm() throws Exception {
+    TargetGuard.Target t = TargetGuard.parse("https://Bücher.example:8443/ü?q=ä#f");
+    assertEquals("https://xn--bcher-kva.example:8443/ü?q=ä#f", t.uri().toString());
+    assertEquals("xn--bcher-kva.example", t.host());
+    assertEquals(8443, t.port());
+    assertEquals("http://a.example/ü", TargetGuard.parse("http://a.example/ü").uri().toString());
+    // Still checked as any host: one without a dot is internal.
+    assertNotNull(TargetGuard.refusedHost(TargetGuard.parse("http://bücher/")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://example.com:99999999999/",
+        "http://example.com:-1/",
+        "http://example.com:abc/",
+        "http://example.com:65536/"
+      })
+  void aPortThatIsNoPortIsNamedAsSuch(String url) {
+    TargetGuard.Refused r =
+        assertThrows(TargetGuard.Refused.class, () -> TargetGuard.parse(url), url);
+    assertEquals("url must have a port between 1 and 65535", r.getMessage());
+  }
 }
