@@ -1,6 +1,5 @@
 // Small HTTP helpers: JSON errors in the API's shape and static files from dist/.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
 const TYPES = {
@@ -69,16 +68,48 @@ export function fileIn(root, path) {
   return file.startsWith(normalize(root + sep)) ? file : null;
 }
 
-/** Streams a file with `status` (HEAD: headers only); 404 JSON when it does not exist. */
+/**
+ * Streams a file with `status` (HEAD: headers only); 404 JSON when it does not exist. The file is
+ * opened first and its size taken from the open file, so one replaced or removed meanwhile (`npm
+ * run build` while serving) is either sent whole as it was opened or not at all. A file that fails
+ * to read answers 500 when nothing was sent yet, and otherwise cuts the response short (its
+ * Content-Length then tells the client it is incomplete); the server carries on either way.
+ */
 export async function sendFile(req, res, file, headers = {}, status = 200) {
-  const info = file && (await stat(file).catch(() => null));
-  if (!info || !info.isFile()) return sendError(res, 404, 'NOT_FOUND_ERROR', 'There is nothing at this address.');
-  res.writeHead(status, {
-    'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
-    'Content-Length': info.size,
-    ...PAGE_HEADERS,
-    ...headers,
+  let handle = null;
+  let info = null;
+  try {
+    handle = file ? await open(file, 'r') : null;
+    info = handle && (await handle.stat());
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    if (!MISSING.has(err.code)) return sendError(res, 500, 'SERVER_ERROR', 'This file could not be read.');
+    info = null;
+  }
+  if (!info || !info.isFile() || res.destroyed) {
+    await handle?.close().catch(() => {});
+    if (res.destroyed) return; // the client left while the file was opened
+    return sendError(res, 404, 'NOT_FOUND_ERROR', 'There is nothing at this address.');
+  }
+  const head = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Content-Length': info.size, ...PAGE_HEADERS, ...headers };
+  if (req.method === 'HEAD') {
+    await handle.close().catch(() => {});
+    res.writeHead(status, head);
+    return res.end();
+  }
+  // Set, not written yet: until the first bytes go out, a failed read can still answer 500.
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(head)) res.setHeader(name, value);
+  const stream = handle.createReadStream(); // closes the file when done, failed or destroyed
+  stream.on('error', () => {
+    stream.unpipe(res);
+    if (res.headersSent) return res.destroy();
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    sendError(res, 500, 'SERVER_ERROR', 'This file could not be read.');
   });
-  if (req.method === 'HEAD') return res.end();
-  createReadStream(file).pipe(res);
+  res.on('close', () => stream.destroy()); // the client left: stop reading
+  stream.pipe(res);
 }
+
+// What opening a path that names no file fails with.
+const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP']);

@@ -1,8 +1,9 @@
 // server.mjs: redirects for old links, the app's routes, assets, and /api/… to the service that
 // owns the path (three local upstreams that answer with their own name).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -241,4 +242,61 @@ test('the app answers its routes with index.html, never framed, and 404s elsewhe
   assert.equal(post.status, 405);
   const config = await (await fetch(`${base}/dashboard-config.json`)).json();
   assert.deepEqual(config, { api_base_url: 'http://localhost:8000', checkout_url: 'http://localhost:3001' });
+});
+
+test('a file that cannot be read answers 500 and the server keeps serving', { skip: !existsSync('/proc/self/mem') && 'needs Linux /proc' }, async () => {
+  // A regular file to stat, whose read fails (EIO), even for root: as a file that breaks while it
+  // is served. Its error must not take the whole server down.
+  const broken = join(dist, 'assets', 'broken-1234.js');
+  symlinkSync('/proc/self/mem', broken);
+  try {
+    const res = await fetch(`${base}/assets/broken-1234.js`);
+    assert.equal(res.status, 500);
+    assert.deepEqual(await res.json(), { error: { code: 'SERVER_ERROR', description: 'This file could not be read.' } });
+    assert.equal(res.headers.get('cache-control'), 'no-store', 'none of the file\'s own headers');
+  } finally {
+    unlinkSync(broken);
+  }
+  const after = await fetch(`${base}/assets/app-1234.js`);
+  assert.equal(after.status, 200);
+  assert.equal(await after.text(), 'console.log(1)');
+});
+
+test('a file removed while it is being served (npm run build meanwhile) does not take the server down', async () => {
+  // Right after the server looks the file up (stat or open), it is removed, as a build replacing
+  // dist/ would. The server answers the file it found, whole, or 404, and keeps serving.
+  const file = join(dist, 'assets', 'going-1234.js');
+  const fsp = createRequire(import.meta.url)('node:fs/promises');
+  const original = { stat: fsp.stat, open: fsp.open };
+  let removed = false;
+  const removing = (fn) =>
+    async function (path, ...rest) {
+      const answer = await fn.call(this, path, ...rest);
+      if (path === file && !removed) {
+        removed = true;
+        unlinkSync(file);
+      }
+      return answer;
+    };
+  const body = 'console.log("going")'.repeat(5000);
+  writeFileSync(file, body);
+  fsp.stat = removing(original.stat);
+  fsp.open = removing(original.open);
+  syncBuiltinESMExports();
+  try {
+    const res = await fetch(`${base}/assets/going-1234.js`);
+    assert.ok(removed, 'the file was removed while served');
+    if (res.status === 200) {
+      assert.equal(await res.text(), body, 'the whole file, as it was found');
+    } else {
+      assert.equal(res.status, 404);
+      assert.equal((await res.json()).error.code, 'NOT_FOUND_ERROR');
+    }
+  } finally {
+    Object.assign(fsp, original);
+    syncBuiltinESMExports();
+    rmSync(file, { force: true });
+  }
+  const after = await fetch(`${base}/assets/app-1234.js`);
+  assert.equal(after.status, 200);
 });
