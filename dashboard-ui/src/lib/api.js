@@ -1,14 +1,32 @@
 // Calls the Paystream API through this origin's /api proxy, as the signed-in merchant.
 import { currentMerchant, signOut } from './session.js';
 
-/** An error answer from the API (or none at all: status 0, code NETWORK_ERROR). */
+/**
+ * An error answer from the API (or none at all: status 0, code NETWORK_ERROR). `retryAfter`: the
+ * seconds its `Retry-After` asked to wait before trying again (429, 503), or null.
+ */
 export class ApiError extends Error {
-  constructor(status, code, description, field) {
+  constructor(status, code, description, field, retryAfter = null) {
     super(description);
     this.status = status;
     this.code = code;
     this.field = field || null;
+    this.retryAfter = retryAfter;
   }
+}
+
+/**
+ * A `Retry-After` header in seconds (whole, rounded up): delay-seconds (`30`) or an HTTP date
+ * (`Wed, 21 Oct 2026 07:28:00 GMT`, counted from `now`). Null when absent or unreadable; a date
+ * already past is 0.
+ */
+export function parseRetryAfter(value, now = Date.now()) {
+  const text = String(value ?? '').trim();
+  if (!text) return null;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (!/[a-z]/i.test(text) || Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 let onSignedOut = () => {};
@@ -67,6 +85,7 @@ export async function api(method, path, body, { auth = true, idempotencyKey, sig
     error.code || 'HTTP_' + res.status,
     error.description || `The request failed (HTTP ${res.status}).`,
     error.field,
+    parseRetryAfter(res.headers.get('Retry-After')),
   );
 }
 

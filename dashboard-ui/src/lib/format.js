@@ -182,3 +182,12 @@ export function pageOffset(offset, limit, total, direction) {
   if (direction < 0) return offset > 0 ? Math.max(0, offset - limit) : null;
   return offset + limit < total ? offset + limit : null;
 }
+
+/** A wait in seconds, rounded up, for "try again in …": `45` → `45 seconds`, `900` → `15 minutes`, `7200` → `2 hours`. */
+export function formatWait(seconds) {
+  const s = Math.max(1, Math.ceil(seconds));
+  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s < 60) return unit(s, 'second');
+  if (s <= 90 * 60) return unit(Math.ceil(s / 60), 'minute');
+  return unit(Math.ceil(s / 3600), 'hour');
+}

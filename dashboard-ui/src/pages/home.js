@@ -55,6 +55,7 @@ export function homePage(root, { merchant }) {
       replace(error);
     } catch (e) {
       showState(error, 'error', `Totals could not be loaded: ${e.message}`, loadStats);
+      return e; // for poll(), which waits out its Retry-After
     }
   }
 
@@ -99,6 +100,7 @@ export function homePage(root, { merchant }) {
     } catch (e) {
       list.dataset.signature = '';
       showState(list, 'error', `The latest payments could not be loaded: ${e.message}`, loadRecent);
+      return e; // for poll(), which waits out its Retry-After
     }
   }
 }

@@ -2,6 +2,7 @@
 // and secret, which this tab keeps for the rest of the session.
 import { api } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
+import { formatWait } from '../lib/format.js';
 import { signIn } from '../lib/session.js';
 import { message } from '../lib/ui.js';
 
@@ -51,7 +52,12 @@ export function loginPage(root, { flash, onSignedIn }) {
       signIn(merchant);
       onSignedIn();
     } catch (err) {
-      const text = err.status === 401 ? 'That email and password do not match an account.' : err.message;
+      const text =
+        err.status === 401
+          ? 'That email and password do not match an account.'
+          : err.status === 429 && err.retryAfter !== null
+            ? `Too many sign-in attempts for now. Try again in ${formatWait(err.retryAfter)}${until(err.retryAfter)}.`
+            : err.message;
       message(note, text, 'error');
       password.value = '';
       password.focus();
@@ -72,4 +78,12 @@ export function loginPage(root, { flash, onSignedIn }) {
   );
   email.focus();
   return null;
+}
+
+// ` (at 16:20)`: when a wait of a minute or more ends, in the browser's time, so that the message
+// still says when after a while on screen.
+function until(seconds) {
+  if (seconds < 60) return '';
+  const at = new Date(Math.ceil((Date.now() + seconds * 1000) / 60_000) * 60_000); // not a minute early
+  return ` (at ${at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })})`;
 }

@@ -247,6 +247,7 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
       if (payload.textContent !== payloadText) payload.textContent = payloadText;
     } catch (e) {
       showState(summary, 'error', `The delivery could not be loaded: ${e.message}`, load);
+      return e; // for poll(), which waits out its Retry-After
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, earlierAttemptDone, outcomeUnknown, resendKeys } from '../../src/lib/api.js';
+import { ApiError, api, earlierAttemptDone, outcomeUnknown, parseRetryAfter, resendKeys } from '../../src/lib/api.js';
 
 const failure = (status) => new ApiError(status, 'X', 'x');
 
@@ -101,4 +101,40 @@ test('a changed request refused for its reused key means the earlier attempt was
   assert.equal(earlierAttemptDone(new ApiError(422, 'BAD_REQUEST_ERROR', 'x')), false);
   assert.equal(earlierAttemptDone(new ApiError(409, 'CONFLICT_ERROR', 'x')), false);
   assert.equal(earlierAttemptDone(new ApiError(502, 'SERVICE_UNAVAILABLE', 'x')), false);
+});
+
+test('an error answer carries its Retry-After, in seconds', async () => {
+  const realFetch = globalThis.fetch;
+  const answers = [
+    [429, { 'Retry-After': '30' }, 30],
+    [503, { 'Retry-After': new Date(Date.now() + 120_000).toUTCString() }, 120],
+    [503, {}, null],
+    [400, {}, null],
+  ];
+  try {
+    for (const [status, headers, expected] of answers) {
+      globalThis.fetch = async () =>
+        new Response(JSON.stringify({ error: { code: 'RATE_LIMIT_ERROR', description: 'Slow down' } }), {
+          status,
+          headers: { 'Content-Type': 'application/json', ...headers },
+        });
+      const err = await api('POST', '/auth/login', { email: 'a@b.c', password: 'x' }, { auth: false }).catch((e) => e);
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.status, status);
+      assert.equal(err.message, 'Slow down');
+      if (expected === 120) assert.ok(err.retryAfter >= 119 && err.retryAfter <= 120, `${err.retryAfter}`);
+      else assert.equal(err.retryAfter, expected, `HTTP ${status} ${JSON.stringify(headers)}`);
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+test('Retry-After is read as seconds or as an HTTP date', () => {
+  const now = Date.parse('2026-01-15T10:00:00Z');
+  assert.equal(parseRetryAfter('30', now), 30);
+  assert.equal(parseRetryAfter(' 0 ', now), 0);
+  assert.equal(parseRetryAfter('Thu, 15 Jan 2026 10:15:00 GMT', now), 900);
+  assert.equal(parseRetryAfter('Thu, 15 Jan 2026 09:00:00 GMT', now), 0, 'a time already past');
+  for (const bad of [null, undefined, '', '-5', '1.5', 'soon', 'Thursday']) assert.equal(parseRetryAfter(bad, now), null, String(bad));
 });

@@ -7,6 +7,7 @@ import {
   formatCount,
   formatDateTime,
   formatRate,
+  formatWait,
   maskSecret,
   minorUnits,
   pageOffset,
@@ -133,4 +134,15 @@ test('paging moves by a page and stops at both ends', () => {
   assert.equal(pageOffset(5, 10, 42, -1), 0);
   assert.equal(pageOffset(30, 10, 42, -1), 20);
   assert.equal(pageOffset(0, 10, 10, 1), null);
+});
+
+test('a wait is said in seconds, minutes or hours, rounded up', () => {
+  assert.equal(formatWait(1), '1 second');
+  assert.equal(formatWait(45), '45 seconds');
+  assert.equal(formatWait(60), '1 minute');
+  assert.equal(formatWait(61), '2 minutes');
+  assert.equal(formatWait(900), '15 minutes');
+  assert.equal(formatWait(90 * 60), '90 minutes');
+  assert.equal(formatWait(2 * 3600), '2 hours');
+  assert.equal(formatWait(0), '1 second');
 });
