@@ -72,6 +72,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         else showState(refundsState, 'empty', 'No refunds yet.');
       }
       form.update();
+      return r instanceof Error ? r : undefined; // for poll(), which waits out a Retry-After
     } catch (e) {
       if (e.status === 404) {
         stop();
@@ -81,6 +82,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         return;
       }
       showState(summary, 'error', `The payment could not be loaded: ${e.message}`, load);
+      return e;
     }
   }
 
@@ -176,7 +178,21 @@ export function openPaymentDetail(id, { onChange, onClose }) {
     const available = h('p', { id: 'refund-available', class: 'muted small', 'data-test-id': 'refund-available' });
     const submit = h('button', { type: 'submit', class: 'primary', 'data-test-id': 'refund-button' }, 'Refund');
     const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'refund-message' });
-    const closed = h('p', { class: 'muted', 'data-test-id': 'refund-unavailable', hidden: true });
+    // A refund cannot be undone: Refund first asks, naming the amount and the payment, and only
+    // Confirm sends it. The question comes below the button (a double click on Refund does not
+    // reach Confirm) and takes the focus (Enter held down in the amount does not confirm either).
+    const question = h('p', { id: 'refund-confirm-text', class: 'confirm-text', tabindex: '-1', 'data-test-id': 'refund-confirm-message' });
+    const confirmButton = h('button', { type: 'button', class: 'primary danger-fill', 'data-test-id': 'refund-confirm-button' }, 'Confirm refund');
+    const cancelButton = h('button', { type: 'button', class: 'ghost', 'data-test-id': 'refund-cancel-button' }, 'Cancel');
+    const confirmBox = h(
+      'div',
+      { class: 'confirm-box', role: 'group', 'aria-labelledby': 'refund-confirm-text', hidden: true, 'data-test-id': 'refund-confirm' },
+      question,
+      h('div', { class: 'actions' }, confirmButton, cancelButton),
+    );
+    let pending = null; // the refund asked about: {amount, reason}
+    let sending = false;
+    const closed = h('p', { class: 'muted', 'data-test-id': 'refund-unavailable', hidden: true, tabindex: '-1' });
     const element = h(
       'form',
       { 'data-test-id': 'refund-form', class: 'refund-form', novalidate: true, hidden: true, 'aria-labelledby': 'refund-form-title' },
@@ -186,6 +202,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       h('div', { class: 'field' }, h('label', { for: 'refund-reason' }, 'Reason (optional)'), reason),
       note,
       submit,
+      confirmBox,
     );
     const wrapper = h('div', {}, closed, element);
 
@@ -202,8 +219,9 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       amount.select();
     });
 
-    element.addEventListener('submit', async (e) => {
+    element.addEventListener('submit', (e) => {
       e.preventDefault();
+      if (pending) return;
       const minor = full.checked ? remaining() : parseAmount(amount.value, payment.currency);
       if (minor === null) {
         const digits = minorUnits(payment.currency);
@@ -212,8 +230,52 @@ export function openPaymentDetail(id, { onChange, onClose }) {
         amount.focus();
         return;
       }
-      const request = { amount: minor, reason: reason.value.trim() || null };
-      submit.disabled = true;
+      ask({ amount: minor, reason: reason.value.trim() || null });
+    });
+
+    // Shows the question; the form stays as it is (and cannot be changed) until it is answered.
+    function ask(request) {
+      pending = request;
+      message(note, '');
+      const whole = request.amount >= payment.amount ? ' That is the whole payment.' : request.amount >= remaining() ? ' That is all that is left of it.' : '';
+      question.textContent = `Refund ${formatAmount(request.amount, payment.currency)} of payment ${id}?${whole} A refund cannot be undone.`;
+      confirmButton.textContent = `Confirm refund of ${formatAmount(request.amount, payment.currency)}`;
+      lock(true);
+      confirmBox.hidden = false;
+      question.focus();
+    }
+
+    function lock(locked) {
+      for (const control of [full, partial, reason, submit]) control.disabled = locked;
+      amount.disabled = locked || full.checked;
+    }
+
+    // Back to the form, as it was; the focus to Refund when the person said no.
+    function dismiss({ focus = false } = {}) {
+      pending = null;
+      confirmBox.hidden = true;
+      confirmButton.disabled = false;
+      cancelButton.disabled = false;
+      lock(false);
+      if (focus && !element.hidden) submit.focus();
+    }
+
+    cancelButton.addEventListener('click', () => dismiss({ focus: true }));
+    // Escape answers the question (no), rather than closing the whole payment.
+    confirmBox.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape' || sending) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dismiss({ focus: true });
+    });
+
+    confirmButton.addEventListener('click', async () => {
+      if (!pending || sending) return;
+      const request = pending;
+      sending = true;
+      confirmButton.disabled = true; // at once: a second click of a double click sends nothing
+      cancelButton.disabled = true;
+      confirmButton.textContent = 'Refunding…';
       element.setAttribute('aria-busy', 'true');
       try {
         const refund = await refundKeys.send(id, (key) =>
@@ -238,9 +300,12 @@ export function openPaymentDetail(id, { onChange, onClose }) {
           message(note, err.message, 'error');
         }
       } finally {
-        submit.disabled = false;
+        sending = false;
         element.removeAttribute('aria-busy');
+        dismiss();
         update();
+        // The focus was on Confirm, which is gone: to Refund, or to the note that no more can be.
+        (element.hidden ? closed : submit).focus();
       }
     });
 
@@ -250,6 +315,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       const open = payment.status === 'success' && left > 0;
       element.hidden = !open;
       closed.hidden = open;
+      if (!open && pending && !sending) dismiss(); // refunded in full meanwhile: nothing to ask
       if (!open) {
         closed.textContent =
           payment.status !== 'success'
