@@ -3,9 +3,14 @@
 import { api, earlierAttemptDone, query, resendKeys } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { formatDateTime, validateWebhookUrl } from '../lib/format.js';
-import { announce, copyButton, message, stateBox } from '../lib/ui.js';
+import { poll } from '../lib/poll.js';
+import { announce, copyButton, message, showState, stateBox } from '../lib/ui.js';
 import { EVENTS } from '../lib/events.js';
 import { deliveryLog } from './webhook-log.js';
+
+// The endpoints and the signing secret change elsewhere too (another tab, a colleague, the API):
+// looked at again this often while the page is visible, and at once when it becomes visible again.
+const CONFIG_REFRESH_MS = 10_000;
 
 // Keys of the page's actions (a new endpoint, a test event, a rotation) whose outcome is unknown,
 // kept while the dashboard stays open, also when the page is left and opened again.
@@ -23,12 +28,20 @@ export function webhooksPage(root) {
   config.load();
   secret.load();
   log.start();
-  return () => log.stop();
+  const stopRefresh = poll(async () => (await Promise.all([config.refresh(), secret.refresh()])).filter(Boolean), CONFIG_REFRESH_MS);
+  return () => {
+    stopRefresh();
+    log.stop();
+  };
 }
 
 function endpointConfig({ onTestSent }) {
   let endpoints = [];
   let selected = null; // the endpoint the form edits; null: a new one
+  let pristine = ''; // what the form held when it was last filled in (see formState)
+  let changes = 0; // saves and deletions made here: a list asked for before one of them is out of date
+  let loaded = false;
+  let addingNew = false; // "Add another endpoint" was pressed: the form stays a new one
 
   const list = h('ul', { class: 'endpoint-list', 'data-test-id': 'webhook-endpoints' });
   const listState = h('div', {}, stateBox('loading', 'Loading your endpoints…'));
@@ -81,6 +94,7 @@ function endpointConfig({ onTestSent }) {
   boxes.forEach((b) => b.addEventListener('change', () => (all.checked = boxes.every((x) => x.checked))));
   addNew.addEventListener('click', () => {
     edit(null);
+    addingNew = true;
     url.focus();
   });
 
@@ -108,6 +122,7 @@ function endpointConfig({ onTestSent }) {
       const saved = editing
         ? await api('PATCH', `/webhook-endpoints/${editing.id}`, body)
         : await keys.send('new endpoint', (key) => api('POST', '/webhook-endpoints', body, { idempotencyKey: key }));
+      changes += 1;
       endpoints = [saved, ...endpoints.filter((x) => x.id !== saved.id)];
       edit(saved);
       renderList();
@@ -153,6 +168,7 @@ function endpointConfig({ onTestSent }) {
     if (!target || !confirm(`Stop sending webhooks to ${target.url}?`)) return;
     try {
       await api('DELETE', `/webhook-endpoints/${target.id}`);
+      changes += 1;
       endpoints = endpoints.filter((x) => x.id !== target.id);
       message(note, `Deleted ${target.url}.`, 'ok');
       if (selected === target) edit(endpoints[0] || null);
@@ -164,6 +180,7 @@ function endpointConfig({ onTestSent }) {
 
   function edit(endpoint) {
     selected = endpoint;
+    addingNew = false;
     url.value = endpoint ? endpoint.url : '';
     const chosen = endpoint && Array.isArray(endpoint.events) && endpoint.events.length ? endpoint.events : EVENTS;
     boxes.forEach((b) => (b.checked = chosen.includes(b.value)));
@@ -174,11 +191,24 @@ function endpointConfig({ onTestSent }) {
     addNew.hidden = !endpoint;
     test.disabled = !endpoint;
     test.title = endpoint ? '' : 'Save an endpoint first';
+    pristine = formState();
     renderList();
   }
 
+  // The form's values: while they differ from what it was filled in with, the person is editing.
+  function formState() {
+    return JSON.stringify([url.value, boxes.map((b) => b.checked), enabled.checked]);
+  }
+
+  // Redrawn only when something shown changed, and then with the focus kept on the same
+  // endpoint's button, so that a refresh does not take it away.
   function renderList() {
-    replace(listState, endpoints.length ? null : stateBox('empty', 'No endpoint yet: no webhooks are sent until you add one.'));
+    if (endpoints.length) replace(listState);
+    else showState(listState, 'empty', 'No endpoint yet: no webhooks are sent until you add one.');
+    const signature = JSON.stringify([endpoints, selected?.id ?? null]);
+    if (list.dataset.signature === signature) return;
+    list.dataset.signature = signature;
+    const focused = list.contains(document.activeElement) ? document.activeElement.closest('li')?.dataset.endpointId : null;
     replace(
       list,
       endpoints.map((x) =>
@@ -195,18 +225,62 @@ function endpointConfig({ onTestSent }) {
         ),
       ),
     );
+    if (focused) [...list.children].find((li) => li.dataset.endpointId === focused)?.querySelector('button')?.focus();
   }
 
   async function load() {
+    const mine = changes;
     try {
       const page = await api('GET', `/webhook-endpoints${query({ limit: 100 })}`);
+      if (mine !== changes) return; // a save or deletion since: its own answer is newer
+      loaded = true;
       endpoints = page.data;
       // A URL typed while the list was loading is kept (as a new endpoint), not wiped.
       if (url.value) renderList();
       else edit(endpoints[0] || null);
     } catch (e) {
-      replace(listState, stateBox('error', `Your endpoints could not be loaded: ${e.message}`, load));
+      showState(listState, 'error', `Your endpoints could not be loaded: ${e.message}`, load);
+      return e;
     }
+  }
+
+  /**
+   * The list as the service has it now (changed elsewhere, say). The form follows it only while
+   * nobody is at it: not while it has the focus, holds changes of its own or is being saved.
+   */
+  async function refresh() {
+    if (!loaded) return load();
+    const mine = changes;
+    let page;
+    try {
+      page = await api('GET', `/webhook-endpoints${query({ limit: 100 })}`);
+    } catch (e) {
+      if (mine === changes) showState(listState, 'error', `Your endpoints could not be refreshed: ${e.message}`, refresh);
+      return e;
+    }
+    if (mine !== changes) return;
+    endpoints = page.data;
+    const current = selected && endpoints.find((x) => x.id === selected.id);
+    const untouched = formState() === pristine && !form.contains(document.activeElement) && !save.disabled;
+    if (untouched) {
+      if (!selected && addingNew) renderList();
+      else edit(current || endpoints[0] || null);
+      return;
+    }
+    if (selected && !current) {
+      // Deleted elsewhere while being edited here: what the form holds is kept, to be added anew.
+      const gone = selected;
+      selected = null;
+      heading.textContent = 'Add an endpoint';
+      remove.hidden = true;
+      addNew.hidden = true;
+      test.disabled = true;
+      test.title = 'Save an endpoint first';
+      message(note, `${gone.url} was deleted elsewhere. Save adds what the form holds as a new endpoint.`, 'error');
+    } else if (current) {
+      selected = current;
+    }
+    renderList();
   }
 
   const element = h(
@@ -217,7 +291,7 @@ function endpointConfig({ onTestSent }) {
     listState,
     form,
   );
-  return { element, load };
+  return { element, load, refresh };
 }
 
 function describeEvents(events) {
@@ -243,21 +317,44 @@ function secretCard() {
     rotated.textContent = parts.join(' ');
   }
 
+  let generation = 0; // a rotation or a newer look makes an answer still on its way out of date
+  let failing = false; // the note says the secret could not be loaded
+
+  /** The secret as the service has it now: rotated elsewhere, it is shown (and copied) anew, and the note says so. */
   async function load() {
+    if (rotate.disabled) return; // a rotation on its way here answers with the current secret
+    const mine = ++generation;
     try {
-      show(await api('GET', '/webhook-secret'));
-      note.hidden = true;
+      const s = await api('GET', '/webhook-secret');
+      if (mine !== generation) return;
+      const changed = current !== '' && s.secret !== current;
+      show(s);
+      if (changed) {
+        message(note, `The secret was rotated elsewhere${s.rotated_at ? ` (${formatDateTime(s.rotated_at)})` : ''}. The one shown now is the current one: copy it again where you use it.`, 'ok');
+        announce('The webhook secret was rotated elsewhere');
+      } else if (failing) {
+        note.hidden = true;
+      }
+      failing = false;
     } catch (e) {
-      value.textContent = '—';
-      message(note, `The secret could not be loaded: ${e.message}`, 'error');
+      if (mine !== generation) return e;
+      const text = current
+        ? `The secret could not be refreshed: ${e.message} The one shown may be out of date.`
+        : `The secret could not be loaded: ${e.message}`;
+      if (!current) value.textContent = '—';
+      if (!failing || note.textContent !== text) message(note, text, 'error');
+      failing = true;
+      return e;
     }
   }
 
   rotate.addEventListener('click', async () => {
     rotate.disabled = true;
     rotate.textContent = 'Rotating…';
+    generation += 1;
     try {
       show(await keys.send('rotate secret', (key) => api('POST', '/webhook-secret/rotate', {}, { idempotencyKey: key })));
+      failing = false;
       message(
         note,
         'New secret in force: X-Webhook-Signature uses it from now on. For 24 hours webhook-signature also carries a signature made with the old one.',
@@ -282,5 +379,5 @@ function secretCard() {
     note,
     h('div', { class: 'actions' }, rotate),
   );
-  return { element, load };
+  return { element, load, refresh: load };
 }
