@@ -8,12 +8,14 @@ import { showState, stateBox, syncRows } from './ui.js';
 /**
  * @param {{testId: string, caption: string, columns: string[], pagerIds: string[],
  *   url: (state) => string, keyOf: (item) => string, build: (item) => HTMLTableRowElement,
- *   update: (row, item) => void, what: string, empty: (state) => string, limit?: number}} o
+ *   update: (row, item) => void, what: string, empty: (state) => string, limit?: number,
+ *   offset?: number, onOffset?: (state) => void}} o
  *   `pagerIds`: the data-test-ids of the summary, previous and next controls; `url` the API
- *   path for the current state (`{limit, offset, total, filters}`).
+ *   path for the current state (`{limit, offset, total, filters}`); `onOffset` runs when the table
+ *   moves to another page by itself (the pager, or a page that no longer exists).
  */
 export function liveTable(o) {
-  const state = { limit: o.limit || 10, offset: 0, total: 0, filters: {} };
+  const state = { limit: o.limit || 10, offset: o.offset || 0, total: 0, filters: {} };
   const [summaryId, prevId, nextId] = o.pagerIds;
   const summary = h('span', { class: 'muted', 'data-test-id': summaryId, 'aria-live': 'polite' });
   const prev = h('button', { type: 'button', class: 'ghost small', 'data-test-id': prevId, disabled: true }, 'Previous');
@@ -32,6 +34,7 @@ export function liveTable(o) {
     const offset = pageOffset(state.offset, state.limit, state.total, direction);
     if (offset === null) return;
     state.offset = offset;
+    o.onOffset?.(state);
     load(true);
   };
   prev.addEventListener('click', () => turn(-1));
@@ -50,6 +53,7 @@ export function liveTable(o) {
       if (page.data.length === 0 && state.offset > 0 && page.total > 0) {
         // The page we were on no longer exists (fewer items): show the last one.
         state.offset = Math.floor((page.total - 1) / state.limit) * state.limit;
+        o.onOffset?.(state);
         return load(true);
       }
       state.total = page.total;
@@ -65,6 +69,7 @@ export function liveTable(o) {
       if (mine !== generation) return;
       table.removeAttribute('aria-busy');
       showState(status, 'error', `${o.what[0].toUpperCase()}${o.what.slice(1)} could not be loaded: ${e.message}`, () => load(true));
+      return e; // for poll(), which waits out its Retry-After
     }
   }
 

@@ -19,6 +19,9 @@ export function transactionsPage(root, { params }) {
     status: STATUSES.includes(search.get('status')) ? search.get('status') : '',
     limit: [10, 25, 50].includes(Number(search.get('limit'))) ? Number(search.get('limit')) : 10,
   };
+  // The page, as a whole page of that size (a page past the end shows the last one once loaded).
+  const askedOffset = /^\d{1,9}$/.test(search.get('offset') || '') ? Number(search.get('offset')) : 0;
+  initial.offset = askedOffset - (askedOffset % initial.limit);
   let detail = null;
   let detailId = null;
   let closedByHistory = false;
@@ -41,6 +44,8 @@ export function transactionsPage(root, { params }) {
     columns: ['Payment', 'Order', 'Amount', 'Method', 'Status', 'Created', 'Notes'],
     pagerIds: ['page-summary', 'prev-page-button', 'next-page-button'],
     limit: initial.limit,
+    offset: initial.offset,
+    onOffset: () => keepInUrl(),
     url: (t) => `/payments${query({ limit: t.limit, offset: t.offset, status: t.filters.status })}`,
     keyOf: (p) => p.id,
     build: buildRow,
@@ -77,9 +82,11 @@ export function transactionsPage(root, { params }) {
   });
 
   function keepInUrl() {
-    const { limit, filters } = table.state;
-    const path = location.pathname.replace(/\/pay_[A-Za-z0-9]+\/?$/, '');
-    history.replaceState(null, '', path + query({ status: filters.status, limit: limit === 10 ? '' : limit }));
+    const { limit, offset, filters } = table.state;
+    const search = query({ status: filters.status, limit: limit === 10 ? '' : limit, offset: offset || '' });
+    // With a payment open (the list moved under it), its address and history entry stay.
+    if (detailId) history.replaceState(history.state, '', location.pathname + search);
+    else history.replaceState(null, '', location.pathname.replace(/\/pay_[A-Za-z0-9]+\/?$/, '') + search);
     listSearch = location.search;
   }
 

@@ -76,6 +76,15 @@ async function loseFirstAnswer(path) {
   return sent;
 }
 
+/** Presses Refund, which asks first, and confirms; returns the question asked. */
+async function refundConfirmed() {
+  await page.click(ID('refund-button'));
+  await page.locator(ID('refund-confirm')).waitFor();
+  const question = await text(ID('refund-confirm-message'));
+  await page.click(ID('refund-confirm-button'));
+  return question;
+}
+
 describe('dashboard', { timeout: 600_000 }, () => {
   before(async () => {
     stack = await startStack();
@@ -132,6 +141,30 @@ describe('dashboard', { timeout: 600_000 }, () => {
     const res = await call('POST', '/auth/login', { email: MERCHANT.email, password: 'not-the-password' });
     assert.equal(res.status, 401);
     await shot('login-refused');
+  });
+
+  test('a login refused for too many attempts says when to try again, from Retry-After', async () => {
+    const login = '**/api/v1/auth/login';
+    await page.route(login, (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '900' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'RATE_LIMIT_ERROR', description: 'Too many failed logins for this account; try again later' } }),
+      }),
+    );
+    try {
+      await go('/login');
+      await page.fill(ID('email-input'), MERCHANT.email);
+      await page.fill(ID('password-input'), 'one-guess-too-many');
+      await page.click(ID('login-button'));
+      await shows(ID('login-message'), /Try again in/);
+      assert.match(await text(ID('login-message')), /^Too many sign-in attempts for now\. Try again in 15 minutes \(at \d{2}:\d{2}\)\.$/);
+      assert.equal(await page.getAttribute(ID('login-message'), 'role'), 'alert');
+      assert.ok(await page.locator(ID('login-button')).isEnabled(), 'another account can still sign in');
+    } finally {
+      await page.unroute(login);
+    }
   });
 
   test('login with the test merchant, by keyboard alone', async () => {
@@ -255,6 +288,31 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await shows(ID('page-summary'), '11–11 of 11');
     assert.deepEqual(await page.locator(ID('transaction-row')).evaluateAll((rows) => rows.map((r) => r.dataset.paymentId)), [all.data[10].id]);
     assert.ok(await page.locator(ID('next-page-button')).isDisabled());
+    // The page is in the address: a reload, and Back from a payment or from another page, return to it.
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions' && u.search === '?offset=10');
+    await page.reload();
+    await shows(ID('page-summary'), '11–11 of 11');
+    const last = all.data[10].id;
+    await row(last).locator(`${ID('payment-id')} button`).click();
+    await page.locator(ID('payment-detail')).waitFor();
+    await page.waitForURL((u) => u.pathname === `/dashboard/transactions/${last}` && u.search === '?offset=10');
+    await go('/dashboard');
+    await page.locator(ID('stats-container')).waitFor();
+    await page.goBack();
+    await page.locator(ID('payment-detail')).waitFor();
+    await page.waitForURL((u) => u.pathname === `/dashboard/transactions/${last}` && u.search === '?offset=10');
+    await page.goBack();
+    await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions' && u.search === '?offset=10');
+    await shows(ID('page-summary'), '11–11 of 11');
+    await row(last).waitFor();
+    await page.click(ID('prev-page-button'));
+    await shows(ID('page-summary'), '1–10 of 11');
+    await page.waitForURL((u) => u.pathname === '/dashboard/transactions' && u.search === '');
+    // An offset past the end shows the last page, and the address says which.
+    await go('/dashboard/transactions?offset=990');
+    await shows(ID('page-summary'), '11–11 of 11');
+    await page.waitForURL((u) => u.search === '?offset=10');
     await page.click(ID('prev-page-button'));
     await shows(ID('page-summary'), '1–10 of 11');
   });
@@ -275,13 +333,13 @@ describe('dashboard', { timeout: 600_000 }, () => {
     // More than the payment: the refund service says no, in its words.
     await page.check(ID('refund-partial-radio'));
     await page.fill(ID('refund-amount-input'), '600');
-    await page.click(ID('refund-button'));
+    await refundConfirmed();
     await shows(ID('refund-message'), 'Refund amount exceeds available amount');
 
     // A partial refund of ₹200.
     await page.fill(ID('refund-amount-input'), '200');
     await page.fill(ID('refund-reason-input'), 'Customer returned one item');
-    await page.click(ID('refund-button'));
+    assert.equal(await refundConfirmed(), `Refund ₹200.00 of payment ${payment.id}? A refund cannot be undone.`);
     await shows(ID('refund-message'), /created/);
     const refunds = await ok('GET', `/payments/${payment.id}/refunds`);
     assert.equal(refunds.total, 1);
@@ -296,7 +354,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     // The rest in full: ₹300 left.
     await page.check(ID('refund-full-radio'));
     assert.equal(await page.inputValue(ID('refund-amount-input')), '300.00');
-    await page.click(ID('refund-button'));
+    assert.equal(await refundConfirmed(), `Refund ₹300.00 of payment ${payment.id}? That is all that is left of it. A refund cannot be undone.`);
     await page.locator(ID('refund-unavailable')).waitFor();
     assert.match(await text(ID('refund-unavailable')), /refunded in full/);
     const after = await ok('GET', `/payments/${payment.id}/refunds`);
@@ -315,6 +373,76 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), payment.id);
     await page.waitForURL((u) => u.pathname === '/dashboard/transactions');
+  });
+
+  test('a refund is sent only once confirmed: the question names the amount and the payment; Cancel and Escape send nothing', async () => {
+    const payment = await settled(await pay(40000));
+    await go('/dashboard/transactions');
+    await row(payment.id).waitFor({ timeout: 10_000 });
+    await row(payment.id).locator(`${ID('payment-id')} button`).click();
+    await page.locator(ID('refund-form')).waitFor();
+    const confirm = page.locator(ID('refund-confirm'));
+    const focused = () => page.evaluate(() => document.activeElement?.dataset.testId);
+    const posts = [];
+    const watch = (r) => r.method() === 'POST' && new URL(r.url()).pathname === `/api/v1/payments/${payment.id}/refunds` && posts.push(r.headers()['idempotency-key']);
+    page.on('request', watch);
+    try {
+      // Full is preselected: one press of Refund only asks, naming the amount and the payment.
+      assert.ok(await page.locator(ID('refund-full-radio')).isChecked());
+      await page.click(ID('refund-button'));
+      await confirm.waitFor();
+      assert.equal(await text(ID('refund-confirm-message')), `Refund ₹400.00 of payment ${payment.id}? That is the whole payment. A refund cannot be undone.`);
+      assert.equal(await focused(), 'refund-confirm-message', 'the question takes the focus');
+      assert.ok(await page.locator(ID('refund-button')).isDisabled(), 'the form waits for the answer');
+      assert.ok(await page.locator(ID('refund-reason-input')).isDisabled());
+      await shot('refund-confirm', false);
+      await page.waitForTimeout(1000);
+      assert.deepEqual(posts, [], 'nothing is sent before Confirm');
+
+      // Cancel: the form again, the focus on Refund.
+      await page.click(ID('refund-cancel-button'));
+      await confirm.waitFor({ state: 'hidden' });
+      assert.equal(await focused(), 'refund-button');
+      // By keyboard: Enter asks again, Escape says no and leaves the payment open.
+      await page.keyboard.press('Enter');
+      await confirm.waitFor();
+      await page.keyboard.press('Escape');
+      await confirm.waitFor({ state: 'hidden' });
+      assert.ok(await page.locator(ID('payment-detail')).isVisible(), 'the payment stays open');
+      assert.equal(await focused(), 'refund-button');
+      assert.deepEqual(posts, []);
+      assert.equal((await ok('GET', `/payments/${payment.id}/refunds`)).total, 0, 'no refund');
+
+      // A partial refund, by keyboard: Refund, Tab to Confirm, Enter.
+      await page.check(ID('refund-partial-radio'));
+      await page.fill(ID('refund-amount-input'), '150');
+      await page.keyboard.press('Enter');
+      await confirm.waitFor();
+      assert.equal(await text(ID('refund-confirm-message')), `Refund ₹150.00 of payment ${payment.id}? A refund cannot be undone.`);
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'refund-confirm-button');
+      await page.keyboard.press('Enter');
+      await shows(ID('refund-message'), /of ₹150\.00 created/);
+      assert.equal(posts.length, 1);
+
+      // Double clicks: on Refund it only asks; on Confirm it refunds once.
+      await page.fill(ID('refund-amount-input'), '50');
+      await page.dblclick(ID('refund-button'));
+      await confirm.waitFor();
+      await page.waitForTimeout(500);
+      assert.equal(posts.length, 1, 'a double click on Refund sends nothing');
+      await page.dblclick(ID('refund-confirm-button'));
+      await shows(ID('refund-message'), /of ₹50\.00 created/);
+      await page.waitForTimeout(1000);
+      assert.equal(posts.length, 2, 'a double click on Confirm sends one request');
+      assert.notEqual(posts[1], posts[0], 'each refund with a key of its own');
+    } finally {
+      page.off('request', watch);
+    }
+    const refunds = await ok('GET', `/payments/${payment.id}/refunds`);
+    assert.deepEqual(refunds.data.map((r) => r.amount).sort((a, b) => a - b), [5000, 15000]);
+    await page.keyboard.press('Escape');
+    await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
   });
 
   test('Back closes a payment opened from the list, and Forward opens it again', async () => {
@@ -371,9 +499,9 @@ describe('dashboard', { timeout: 600_000 }, () => {
     try {
       await page.check(ID('refund-partial-radio'));
       await page.fill(ID('refund-amount-input'), '100');
-      await page.click(ID('refund-button'));
+      await refundConfirmed();
       await shows(ID('refund-message'), /not answering/);
-      await page.click(ID('refund-button'));
+      await refundConfirmed();
       await shows(ID('refund-message'), /created/);
     } finally {
       await page.unroute(refundsPath);
@@ -390,7 +518,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     page.on('request', watch);
     try {
       await page.fill(ID('refund-amount-input'), '100');
-      await page.click(ID('refund-button'));
+      await refundConfirmed();
       await eventually(async () => (await ok('GET', `/payments/${payment.id}/refunds`)).total === 2, 10_000, 'a second refund');
     } finally {
       page.off('request', watch);
@@ -415,14 +543,14 @@ describe('dashboard', { timeout: 600_000 }, () => {
     try {
       await open();
       await page.fill(ID('refund-reason-input'), 'Damaged');
-      await page.click(ID('refund-button'));
+      await refundConfirmed();
       await shows(ID('refund-message'), /not answering/);
       // The dialog closed and opened again, the reason corrected, and Refund pressed again.
       await page.keyboard.press('Escape');
       await page.locator(ID('payment-detail')).waitFor({ state: 'detached' });
       await open();
       await page.fill(ID('refund-reason-input'), 'Damaged in transit');
-      await page.click(ID('refund-button'));
+      await refundConfirmed();
       await shows(ID('refund-message'), /earlier refund request reached the service/);
     } finally {
       await page.unroute(refundsPath);
@@ -621,6 +749,37 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.ok(verifyStandardWebhook(got.body, got.headers, shown));
     assert.ok(verifyStandardWebhook(got.body, got.headers, before), 'the old secret still verifies for a while');
     await shot('webhooks-rotated');
+  });
+
+  test('a secret rotated and an endpoint added elsewhere show without a reload; a URL being typed is kept', async () => {
+    await page.locator(ID('webhook-endpoint')).first().waitFor();
+    const before = await text(ID('webhook-secret'));
+    await page.evaluate(() => (window.__notReloaded = true));
+    const typed = 'https://typed.example/while-it-changes';
+    await page.fill(ID('webhook-url-input'), typed); // the focus stays in it
+    // Elsewhere (another tab, a colleague, the API): a rotation and a new endpoint.
+    const rotated = await ok('POST', '/webhook-secret/rotate', {});
+    assert.notEqual(rotated.secret, before);
+    const added = await ok('POST', '/webhook-endpoints', { url: `${stack.receivers.ok.url}/added-elsewhere` });
+    const addedItem = page.locator(`${ID('webhook-endpoint')}[data-endpoint-id="${added.id}"]`);
+    try {
+      await shows(ID('webhook-secret'), rotated.secret, 25_000);
+      assert.match(await text(ID('webhook-secret-message')), /rotated elsewhere.*copy it again/);
+      await addedItem.waitFor({ timeout: 25_000 });
+      assert.equal(await page.inputValue(ID('webhook-url-input')), typed, 'what is being typed stays');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testId), 'webhook-url-input', 'and keeps the focus');
+      // Copy gives the secret that signs now.
+      await page.getByRole('button', { name: 'Copy webhook secret' }).click();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), rotated.secret);
+      assert.ok(await page.evaluate(() => window.__notReloaded), 'no reload');
+    } finally {
+      await ok('DELETE', `/webhook-endpoints/${added.id}`);
+    }
+    // Deleted elsewhere: gone here too; the form, changed and no longer focused, still holds its text.
+    await addedItem.waitFor({ state: 'detached', timeout: 25_000 });
+    assert.equal(await page.inputValue(ID('webhook-url-input')), typed);
+    await page.reload();
+    await shows(ID('webhook-secret'), rotated.secret);
   });
 
   test('a manual retry makes a new attempt and the row follows', async () => {
@@ -884,6 +1043,33 @@ describe('dashboard', { timeout: 600_000 }, () => {
     };
     await steady('/dashboard/transactions', '/api/v1/payments', 3000);
     await steady('/dashboard', '/api/v1/payments/stats', 4000);
+  });
+
+  test('a poll refused with Retry-After waits that long before asking again', async () => {
+    await go('/dashboard/transactions');
+    await page.locator(ID('transaction-row')).first().waitFor();
+    let refused = 0;
+    const down = (url) => url.pathname === '/api/v1/payments';
+    await page.route(down, (route) => {
+      refused += 1;
+      return route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '30' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'RATE_LIMIT_ERROR', description: 'Too many requests' } }),
+      });
+    });
+    try {
+      await page.locator(ID('error-state')).waitFor({ timeout: 10_000 });
+      const first = refused;
+      await page.waitForTimeout(3 * 3000 + 1000); // three of the page's usual poll intervals
+      assert.equal(refused, first, `no poll within the 30 s asked for (${refused - first} more)`);
+    } finally {
+      await page.unroute(down);
+    }
+    // "Try again" is the person's own choice: at once.
+    await page.locator(ID('error-state')).getByRole('button', { name: 'Try again' }).click();
+    await page.locator(ID('error-state')).waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   test('a stale session on the webhooks page signs out to /login?next=, and signing in returns there', async () => {
