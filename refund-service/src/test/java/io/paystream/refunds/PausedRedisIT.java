@@ -45,6 +45,38 @@ class PausedRedisIT {
     }
   }
 
+  /**
+   * While Redis is down, news of a rotated secret cannot arrive: once the copy of the credentials
+   * is older than a credential may be cached, no secret is taken (a 503 to retry, not the old
+   * secret's 201), and they are taken again once merchant events are read again.
+   */
+  @Test
+  void noSecretIsTakenWhileMerchantNewsCannotBeRead() throws Exception {
+    try (ItInfra infra = ItInfra.prepare();
+        RedisProcess redis = RedisProcess.start();
+        Upstream upstream = infra.upstreamOn(redis.url());
+        ServiceProcess app = infra.start("redis-gone-auth", Map.of("REDIS_URL", redis.url()))) {
+      upstream.withTestMerchant();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
+
+      redis.stop();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() != 200);
+      Response r = Api.merchantAt(app.url()).get("/api/v1/refunds");
+      assertEquals(503, r.statusCode(), r.asString());
+      assertEquals("SERVICE_UNAVAILABLE", r.path("error.code"));
+      assertEquals("5", r.header("Retry-After"));
+
+      redis.startAgain();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
+    }
+  }
+
   private static Response refundOfUnseenPayment(ServiceProcess app) {
     return Api.merchantAt(app.url())
         .body(Api.body(100, null))

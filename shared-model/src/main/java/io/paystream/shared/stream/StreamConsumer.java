@@ -162,6 +162,14 @@ public final class StreamConsumer {
     return running.get() ? System.currentTimeMillis() - lastStepAt : 0;
   }
 
+  /**
+   * How long ago a read of the stream last returned (with entries or none): at most about {@code
+   * blockMillis} while Redis answers and the loop has room. {@link Long#MAX_VALUE} when stopped.
+   */
+  public long millisSinceLastRead() {
+    return running.get() ? System.currentTimeMillis() - lastPollAt : Long.MAX_VALUE;
+  }
+
   /** Entries being handled right now. */
   public int inFlight() {
     return inFlight.get();

@@ -43,7 +43,7 @@ public class CommonProducers {
    * How long a known API key is trusted from cache: a rotated secret stops working everywhere
    * within this time (at once on the instance that learnt of the rotation).
    */
-  private static final Duration CREDENTIAL_TTL = Duration.ofSeconds(5);
+  static final Duration CREDENTIAL_TTL = Duration.ofSeconds(5);
 
   /** The contract's floor: a merchant may always make this many requests per second. */
   private static final double MIN_RATE_LIMIT = 100;

@@ -5,6 +5,8 @@ import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.RateLimiter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 /**
  * Resolves the merchant behind {@code X-Api-Key}/{@code X-Api-Secret} under the merchant's rate
@@ -22,10 +24,19 @@ public class MerchantAuth {
 
   private final ApiKeyAuthenticator authenticator;
   private final RateLimiter limiter;
+  private final CredentialFeed feed;
 
-  public MerchantAuth(ApiKeyAuthenticator authenticator, RateLimiter limiter) {
+  @Inject
+  public MerchantAuth(
+      ApiKeyAuthenticator authenticator, RateLimiter limiter, Instance<CredentialFeed> feeds) {
+    this(authenticator, limiter, feeds.isResolvable() ? feeds.get() : null);
+  }
+
+  /** With {@code feed} {@code null} for the service that owns the credentials. */
+  public MerchantAuth(ApiKeyAuthenticator authenticator, RateLimiter limiter, CredentialFeed feed) {
     this.authenticator = authenticator;
     this.limiter = limiter;
+    this.feed = feed;
   }
 
   public Uni<Caller> caller(String apiKey, String apiSecret, String requestId) {
@@ -33,6 +44,13 @@ public class MerchantAuth {
       // No bucket for headers that name no merchant: every distinct key would keep one for
       // minutes, and keys of kilobytes each would fill the heap.
       return Uni.createFrom().failure(ApiException.unauthenticated());
+    }
+    if (feed != null && feed.millisSinceLastRead() > CommonProducers.CREDENTIAL_TTL.toMillis()) {
+      // A secret rotated since the feed was last read would still be taken here.
+      return Uni.createFrom()
+          .failure(
+              ApiException.unavailable(
+                  "Merchant credentials cannot be confirmed right now; retry shortly"));
     }
     return authenticator
         .authenticate(apiKey, apiSecret)

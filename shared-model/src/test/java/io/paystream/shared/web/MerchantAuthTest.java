@@ -27,22 +27,21 @@ class MerchantAuthTest {
   private final AtomicInteger lookups = new AtomicInteger();
   private final RateLimiter limiter = new RateLimiter(1, 5);
 
-  private final MerchantAuth auth =
-      new MerchantAuth(
-          new ApiKeyAuthenticator(
-              key -> {
-                lookups.incrementAndGet();
-                return Uni.createFrom()
-                    .item(
-                        key.equals(KEY)
-                            ? new ApiKeyAuthenticator.Credential(
-                                MERCHANT, "Merchant", ApiSecrets.parseHash(ApiSecrets.hash(SECRET)))
-                            : null);
-              },
-              Duration.ofMinutes(1),
-              Duration.ofSeconds(5),
-              1_000),
-          limiter);
+  private final ApiKeyAuthenticator authenticator =
+      new ApiKeyAuthenticator(
+          key -> {
+            lookups.incrementAndGet();
+            return Uni.createFrom()
+                .item(
+                    key.equals(KEY)
+                        ? new ApiKeyAuthenticator.Credential(
+                            MERCHANT, "Merchant", ApiSecrets.parseHash(ApiSecrets.hash(SECRET)))
+                        : null);
+          },
+          Duration.ofMinutes(1),
+          Duration.ofSeconds(5),
+          1_000);
+  private final MerchantAuth auth = new MerchantAuth(authenticator, limiter, (CredentialFeed) null);
 
   @Test
   void oversizedKeysKeepNoBucketAndLoadNothing() {
@@ -80,6 +79,33 @@ class MerchantAuthTest {
           MERCHANT, auth.caller(KEY, SECRET, "req_" + i).await().atMost(WAIT).merchantId());
     }
     assertEquals(429, refusal(KEY, SECRET).status());
+  }
+
+  @Test
+  void aCopyOfTheCredentialsWhoseFeedIsNotReadIsNotVouchedFor() {
+    AtomicInteger sinceRead = new AtomicInteger(400);
+    MerchantAuth copy = new MerchantAuth(authenticator, limiter, sinceRead::get);
+    assertEquals(MERCHANT, copy.caller(KEY, SECRET, "req_1").await().atMost(WAIT).merchantId());
+
+    // The feed unread for longer than a credential is cached: a secret rotated meanwhile would
+    // still be taken, so none is, right or wrong, until the feed is read again.
+    sinceRead.set(5_001);
+    for (String secret : new String[] {SECRET, "wrong"}) {
+      ApiException e =
+          assertThrows(
+              ApiException.class, () -> copy.caller(KEY, secret, "req_2").await().atMost(WAIT));
+      assertEquals(503, e.status());
+      assertEquals("SERVICE_UNAVAILABLE", e.code().name());
+      assertEquals(5, e.retryAfterSeconds());
+    }
+    // Headers that name no merchant are still a 401.
+    assertEquals(
+        401,
+        assertThrows(ApiException.class, () -> copy.caller(null, SECRET, "r").await().atMost(WAIT))
+            .status());
+
+    sinceRead.set(100);
+    assertEquals(MERCHANT, copy.caller(KEY, SECRET, "req_3").await().atMost(WAIT).merchantId());
   }
 
   private ApiException refusal(String key, String secret) {
