@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Idempotency keys in a service's own {@code idempotency_keys} table, scoped by merchant.
@@ -415,16 +417,40 @@ public final class IdempotencyStore {
    * Releases a key claimed with {@code lease} after a failed request; the same request may then run
    * again. A key another request has taken over since is left to it. The key stays, free to claim:
    * a request that held it before and stalled still finds it no longer under its lease.
+   *
+   * <p>A release that fails (the request failed because PostgreSQL is away, say) is tried again in
+   * the background until it succeeds or the lease is over, without holding up the answer: else the
+   * client's retry, which the answer invites, would meet its own key "still in flight" until the
+   * lease ran out.
    */
   public Uni<Void> release(UUID merchantId, String key, OffsetDateTime lease) {
     if (key == null) {
       return Uni.createFrom().voidItem();
     }
-    return pool.preparedQuery(releaseSql)
-        .execute(Tuple.of(merchantId, key, lease))
+    Supplier<Uni<Void>> once =
+        () ->
+            pool.preparedQuery(releaseSql)
+                .execute(Tuple.of(merchantId, key, lease))
+                .replaceWithVoid();
+    return once.get()
         .onFailure()
-        .recoverWithNull()
-        .replaceWithVoid();
+        .invoke(failed -> releaseLater(once, lease))
+        .onFailure()
+        .recoverWithNull();
+  }
+
+  private static void releaseLater(Supplier<Uni<Void>> once, OffsetDateTime lease) {
+    if (lease == null) {
+      return;
+    }
+    Uni.createFrom()
+        .deferred(once::get)
+        .onFailure()
+        .retry()
+        .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(2))
+        .expireAt(lease.toInstant().toEpochMilli())
+        .subscribe()
+        .with(ok -> {}, failed -> {}); // the lease ends it anyway
   }
 
   /** Deletes every expired key, {@value Purge#BATCH} per statement; emits how many. */

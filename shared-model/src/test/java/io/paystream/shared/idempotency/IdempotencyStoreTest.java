@@ -16,6 +16,7 @@ import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.sql.Purge;
 import io.paystream.shared.sql.SqlParams;
+import io.paystream.shared.testing.TcpProxy;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,9 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -194,6 +198,53 @@ class IdempotencyStoreTest {
       assertSame(IdempotencyClaim.IN_FLIGHT, copy.toCompletableFuture().get(20, SECONDS));
     } finally {
       other.close().await().atMost(WAIT);
+    }
+  }
+
+  /**
+   * A request fails because PostgreSQL is away, and so does the release of its key: the release is
+   * made once PostgreSQL is back, so the client's retry is not told "still in flight" until the
+   * lease runs out.
+   */
+  @Test
+  void aKeyWhoseReleaseFailedIsReleasedOncePostgresIsBack() throws Exception {
+    String[] pg = TestDatabases.postgres().split(":");
+    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]))) {
+      io.vertx.sqlclient.Pool cutOff =
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(1))
+              .connectingTo(
+                  new PgConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(proxy.port())
+                      .setDatabase(DB)
+                      .setUser(TestDatabases.user()))
+              .using(vertx.getDelegate())
+              .build();
+      try {
+        IdempotencyStore away = new IdempotencyStore(new Pool(cutOff), TABLE, 86_400_000, 30_000);
+        IdempotencyClaim claim = away.claim(MERCHANT, "cut", A).await().atMost(WAIT);
+        OffsetDateTime lease = assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease();
+
+        proxy.cut();
+        away.release(MERCHANT, "cut", lease).await().atMost(WAIT); // answers at once, all the same
+        assertInstanceOf(
+            IdempotencyClaim.InFlight.class,
+            store.claim(MERCHANT, "cut", A).await().atMost(WAIT),
+            "not released while PostgreSQL is away");
+
+        proxy.restore();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        IdempotencyClaim retry = store.claim(MERCHANT, "cut", A).await().atMost(WAIT);
+        while (!(retry instanceof IdempotencyClaim.Claimed) && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+          retry = store.claim(MERCHANT, "cut", A).await().atMost(WAIT);
+        }
+        assertInstanceOf(
+            IdempotencyClaim.Claimed.class, retry, "released once back, well in lease");
+      } finally {
+        cutOff.close().toCompletionStage().toCompletableFuture().get(10, SECONDS);
+      }
     }
   }
 
