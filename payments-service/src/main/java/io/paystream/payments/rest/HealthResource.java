@@ -5,6 +5,7 @@ import io.paystream.shared.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 /** {@code GET /health}: 200 when the database, Redis and the payment worker are up, else 503. */
@@ -18,6 +19,13 @@ public class HealthResource {
 
   @GET
   public Uni<Response> health() {
-    return health.report().map(r -> Responses.json(r.healthy() ? 200 : 503, r.body()));
+    return health
+        .report()
+        .map(
+            r ->
+                r.healthy()
+                    ? Responses.ok(r.body())
+                    // As every 503 of the API: when to look again.
+                    : Responses.error(503, r.body()).header(HttpHeaders.RETRY_AFTER, 5).build());
   }
 }

@@ -63,7 +63,10 @@ class RedisOutageIT {
       for (int i = 0; i < 10; i++) {
         payments.add(Instances.pay(app, "success@bank")); // still 201: nothing needs Redis here
       }
-      assertEquals(503, Instances.merchant(app).get("/health").statusCode());
+      var health = Instances.merchant(app).get("/health");
+      assertEquals(503, health.statusCode());
+      assertEquals("disconnected", health.path("redis"));
+      assertEquals("5", health.header("Retry-After"));
       // Readiness for traffic (Kubernetes' probe) stays up: this instance still takes payments.
       // The full readiness report tells Redis is gone.
       await()
