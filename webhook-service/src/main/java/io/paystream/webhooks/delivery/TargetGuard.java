@@ -1,6 +1,5 @@
 package io.paystream.webhooks.delivery;
 
-import java.net.IDN;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -101,8 +100,11 @@ public final class TargetGuard {
   private static final Pattern HOST_AND_PORT = Pattern.compile("[A-Za-z0-9.-]+:(?![0-9]{1,5}$).*");
 
   /**
-   * The URL with an internationalized host name ({@code bücher.example}) in its ASCII form ({@code
-   * xn--bcher-kva.example}), the form DNS and the HTTP request know; any other URL as it is.
+   * Refuses a URL whose host name is not ASCII ({@code bücher.example}), asking for its ASCII form
+   * ({@code xn--bcher-kva.example}) by name: the two standards for converting one (IDNA 2003, which
+   * the JDK implements, and UTS 46, which browsers do) give different domains for some names
+   * ({@code straße.de} is {@code strasse.de} to one, {@code xn--strae-oqa.de} to the other), and
+   * events signed for a merchant must never go to a domain it did not name.
    */
   static String asciiHost(String url) throws Refused {
     int start = url.indexOf("://");
@@ -114,21 +116,12 @@ public final class TargetGuard {
     while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
       end++;
     }
-    int hostStart = Math.max(start, url.lastIndexOf('@', end - 1) + 1);
-    if (hostStart < end && url.charAt(hostStart) == '[') {
-      return url;
+    if (url.substring(start, end).chars().anyMatch(c -> c >= 0x80)) {
+      throw new Refused(
+          "url must give an internationalized host name in its ASCII form (xn--…), as the"
+              + " merchant's DNS names it");
     }
-    int hostEnd = url.indexOf(':', hostStart);
-    hostEnd = hostEnd < 0 || hostEnd > end ? end : hostEnd;
-    String host = url.substring(hostStart, hostEnd);
-    if (host.chars().allMatch(c -> c < 0x80)) {
-      return url;
-    }
-    try {
-      return url.substring(0, hostStart) + IDN.toASCII(host) + url.substring(hostEnd);
-    } catch (IllegalArgumentException e) {
-      throw new Refused("url must have a valid host name");
-    }
+    return url;
   }
 
   /** Why a target's host may not be used when private targets are not allowed, or {@code null}. */

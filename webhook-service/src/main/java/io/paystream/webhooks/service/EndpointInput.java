@@ -47,12 +47,13 @@ record EndpointInput(String url, boolean eventsGiven, List<String> events, Boole
     if (!u.isTextual() || u.textValue().isBlank()) {
       throw ApiException.badRequest("url must be a non-empty string", "url");
     }
+    String url = u.textValue().trim();
     try {
-      // Kept as parsed: an internationalized host name in its ASCII form, which is what is sent.
-      return TargetGuard.parse(u.textValue().trim()).uri().toString();
+      TargetGuard.parse(url);
     } catch (TargetGuard.Refused r) {
       throw ApiException.badRequest(r.getMessage(), "url");
     }
+    return url;
   }
 
   private static List<String> events(JsonNode e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,15 +101,19 @@ class TargetGuardTest {
         TargetGuard.Refused.class, () -> TargetGuard.parse("http://e.com/" + "x".repeat(2048)));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"https://Bücher.example/h", "https://straße.de:8443/h", "http://bücher/"})
+  void anInternationalizedHostNameIsAskedForInItsAsciiForm(String url) {
+    TargetGuard.Refused r =
+        assertThrows(TargetGuard.Refused.class, () -> TargetGuard.parse(url), url);
+    assertTrue(r.getMessage().contains("in its ASCII form (xn--…)"), r.getMessage());
+  }
+
   @org.junit.jupiter.api.Test
-  void anInternationalizedHostNameIsTakenInItsAsciiForm() throws Exception {
-    TargetGuard.Target t = TargetGuard.parse("https://Bücher.example:8443/ü?q=ä#f");
+  void anAsciiHostNameIsTakenWithAnyPath() throws Exception {
+    TargetGuard.Target t = TargetGuard.parse("https://xn--bcher-kva.example:8443/ü?q=ä#f");
     assertEquals("https://xn--bcher-kva.example:8443/ü?q=ä#f", t.uri().toString());
     assertEquals("xn--bcher-kva.example", t.host());
-    assertEquals(8443, t.port());
-    assertEquals("http://a.example/ü", TargetGuard.parse("http://a.example/ü").uri().toString());
-    // Still checked as any host: one without a dot is internal.
-    assertNotNull(TargetGuard.refusedHost(TargetGuard.parse("http://bücher/")));
   }
 
   @ParameterizedTest
