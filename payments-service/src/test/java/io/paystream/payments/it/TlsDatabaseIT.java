@@ -31,7 +31,9 @@ class TlsDatabaseIT {
 
   @AfterAll
   static void stop() throws Exception {
-    pg.close();
+    if (pg != null) {
+      pg.close();
+    }
   }
 
   private static String url(String query) {

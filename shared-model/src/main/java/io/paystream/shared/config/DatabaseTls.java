@@ -104,6 +104,10 @@ final class DatabaseTls {
       }
       mode = "disable";
     }
+    if (mode.equals("require") && rootCert != null) {
+      // libpq checks the certificate then, as verify-ca does; JDBC would not, unless told so.
+      mode = "verify-ca";
+    }
     if (mode.startsWith("verify-") && rootCert == null) {
       throw new IllegalArgumentException(
           "DATABASE_URL: sslmode=" + mode + " needs sslrootcert, the PEM file of the CA to check");
@@ -117,7 +121,7 @@ final class DatabaseTls {
   }
 
   private static Map<String, String> reactiveProperties(String mode, String rootCert) {
-    boolean checks = mode.startsWith("verify-") || (mode.equals("require") && rootCert != null);
+    boolean checks = mode.startsWith("verify-");
     if (mode.equals("disable")) {
       return Map.of();
     }

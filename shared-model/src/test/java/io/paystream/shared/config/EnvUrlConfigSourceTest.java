@@ -139,10 +139,17 @@ class EnvUrlConfigSourceTest {
     var ca = db("postgresql://db/pay?sslrootcert=/ca.pem&sslmode=verify-ca");
     assertEquals("/ca.pem", ca.get("quarkus.datasource.reactive.trust-certificate-pem.certs"));
     assertFalse(ca.containsKey("quarkus.datasource.reactive.hostname-verification-algorithm"));
-    // As for libpq, require with a CA given checks the certificate against it.
+    // As for libpq, require with a CA given checks the certificate against it: verify-ca, for
+    // both drivers (JDBC's require would not check it).
     var require = db("postgresql://db/pay?sslmode=require&sslrootcert=/ca.pem");
     assertEquals("/ca.pem", require.get("quarkus.datasource.reactive.trust-certificate-pem.certs"));
     assertFalse(require.containsKey("quarkus.datasource.reactive.trust-all"));
+    assertEquals(
+        "postgresql://db:5432/pay?sslmode=verify-ca",
+        require.get("quarkus.datasource.reactive.url"));
+    assertEquals(
+        "jdbc:postgresql://db:5432/pay?sslrootcert=/ca.pem&sslmode=verify-ca",
+        require.get("quarkus.datasource.jdbc.url"));
   }
 
   @Test
