@@ -184,12 +184,14 @@ public final class TlsPostgres implements AutoCloseable {
     }
   }
 
-  /** Stops the server and removes everything it had. */
+  /** Stops the server and removes everything it had; an interrupt is kept on the thread. */
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     try {
       asServerUser(
           bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "stop");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

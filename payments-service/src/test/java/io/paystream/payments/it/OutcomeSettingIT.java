@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * TEST_PAYMENT_SUCCESS=false} an ordinary instrument fails, after {@code TEST_PROCESSING_DELAY},
  * while the test instruments still decide their own outcome.
  */
-class TestModeOutcomeIT {
+class OutcomeSettingIT {
   private static final String DB = "paystream_payments_testmode_it";
   private static final int REDIS_DB = 15;
 
