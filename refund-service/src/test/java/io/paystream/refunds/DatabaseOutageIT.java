@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.testing.TcpProxy;
+import io.paystream.shared.testing.TestDatabases;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class DatabaseOutageIT {
   @Test
   void aMissingDatabaseIs503AndAcceptedRefundsAreProcessedAfterwards() throws Exception {
     try (ItInfra infra = ItInfra.prepare();
-        TcpProxy proxy = ItInfra.databaseProxy();
+        TcpProxy proxy = TestDatabases.proxy();
         Upstream upstream = infra.upstream();
         ServiceProcess app =
             infra.start(

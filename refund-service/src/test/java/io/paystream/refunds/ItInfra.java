@@ -3,10 +3,8 @@ package io.paystream.refunds;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.testing.RealInfraResource;
 import io.paystream.shared.testing.TcpProxy;
-import io.paystream.shared.testing.TestDatabases;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,12 +54,6 @@ public final class ItInfra implements AutoCloseable {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(extra);
     return ServiceProcess.start(name, all);
-  }
-
-  /** A proxy in front of the PostgreSQL server, for a test to cut ({@link #databaseUrlVia}). */
-  public static TcpProxy databaseProxy() throws IOException {
-    String[] pg = TestDatabases.postgres().split(":");
-    return TcpProxy.start(pg[0], Integer.parseInt(pg[1]));
   }
 
   /** {@code DATABASE_URL} of this database reached through {@code proxy}. */

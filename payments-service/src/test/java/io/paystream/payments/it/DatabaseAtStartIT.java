@@ -21,8 +21,7 @@ class DatabaseAtStartIT {
   void anInstanceStartedWithoutItsDatabaseWaitsForIt() throws Exception {
     TestDatabases.recreate(DB, "payments");
     TestDatabases.flushRedis(REDIS_DB);
-    String[] pg = TestDatabases.postgres().split(":");
-    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]))) {
+    try (TcpProxy proxy = TestDatabases.proxy()) {
       proxy.cut();
       try (ServiceProcess app =
           Instances.launch(

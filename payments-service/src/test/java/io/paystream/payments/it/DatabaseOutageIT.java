@@ -24,8 +24,7 @@ class DatabaseOutageIT {
   void aMissingDatabaseIs503AndAcceptedPaymentsFinishAfterwards() throws Exception {
     TestDatabases.recreate(DB, "payments");
     TestDatabases.flushRedis(REDIS_DB);
-    String[] pg = TestDatabases.postgres().split(":");
-    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]));
+    try (TcpProxy proxy = TestDatabases.proxy();
         ServiceProcess app =
             Instances.start(
                 "dbdown",

@@ -24,9 +24,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -208,21 +205,10 @@ class IdempotencyStoreTest {
    */
   @Test
   void aKeyWhoseReleaseFailedIsReleasedOncePostgresIsBack() throws Exception {
-    String[] pg = TestDatabases.postgres().split(":");
-    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]))) {
-      io.vertx.sqlclient.Pool cutOff =
-          PgBuilder.pool()
-              .with(new PoolOptions().setMaxSize(1))
-              .connectingTo(
-                  new PgConnectOptions()
-                      .setHost("127.0.0.1")
-                      .setPort(proxy.port())
-                      .setDatabase(DB)
-                      .setUser(TestDatabases.user()))
-              .using(vertx.getDelegate())
-              .build();
+    try (TcpProxy proxy = TestDatabases.proxy()) {
+      Pool cutOff = TestDatabases.pool(vertx, proxy, DB, 1);
       try {
-        IdempotencyStore away = new IdempotencyStore(new Pool(cutOff), TABLE, 86_400_000, 30_000);
+        IdempotencyStore away = new IdempotencyStore(cutOff, TABLE, 86_400_000, 30_000);
         IdempotencyClaim claim = away.claim(MERCHANT, "cut", A).await().atMost(WAIT);
         OffsetDateTime lease = assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease();
 
@@ -243,7 +229,7 @@ class IdempotencyStoreTest {
         assertInstanceOf(
             IdempotencyClaim.Claimed.class, retry, "released once back, well in lease");
       } finally {
-        cutOff.close().toCompletionStage().toCompletableFuture().get(10, SECONDS);
+        cutOff.closeAndAwait();
       }
     }
   }

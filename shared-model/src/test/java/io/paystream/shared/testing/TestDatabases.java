@@ -38,12 +38,31 @@ public final class TestDatabases {
    */
   public static Pool pool(Vertx vertx, String database, int maxSize, Map<String, String> settings) {
     String[] hp = postgres().split(":");
+    return pool(vertx, hp[0], Integer.parseInt(hp[1]), database, maxSize, settings);
+  }
+
+  /** A proxy in front of the test PostgreSQL, which a test cuts off and restores at will. */
+  public static TcpProxy proxy() throws IOException {
+    String[] hp = postgres().split(":");
+    return TcpProxy.start(hp[0], Integer.parseInt(hp[1]));
+  }
+
+  /**
+   * A reactive pool of up to {@code maxSize} connections to {@code database} through {@code proxy}.
+   */
+  public static Pool pool(Vertx vertx, TcpProxy proxy, String database, int maxSize) {
+    return pool(vertx, "127.0.0.1", proxy.port(), database, maxSize, Map.of());
+  }
+
+  private static Pool pool(
+      Vertx vertx,
+      String host,
+      int port,
+      String database,
+      int maxSize,
+      Map<String, String> settings) {
     PgConnectOptions options =
-        new PgConnectOptions()
-            .setHost(hp[0])
-            .setPort(Integer.parseInt(hp[1]))
-            .setDatabase(database)
-            .setUser(user());
+        new PgConnectOptions().setHost(host).setPort(port).setDatabase(database).setUser(user());
     settings.forEach(options::addProperty);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize))

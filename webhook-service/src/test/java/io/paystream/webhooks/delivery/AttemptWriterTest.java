@@ -11,11 +11,8 @@ import io.paystream.webhooks.TestInfra;
 import io.paystream.webhooks.repository.DeliveryRepository;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,19 +47,8 @@ class AttemptWriterTest {
             + " updated_at) VALUES ($1, $2, $3, $4, $5, 'webhook.test', '{}', 'pending', 0,"
             + " now() + interval '1 hour', $6, now(), now())",
         Tuple.tuple(List.of(id, UUID.randomUUID(), UUID.randomUUID(), URL, Ids.event(), token)));
-    String[] pg = TestDatabases.postgres().split(":");
-    try (TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]))) {
-      Pool throughProxy =
-          PgBuilder.pool()
-              .with(new PoolOptions().setMaxSize(1))
-              .connectingTo(
-                  new PgConnectOptions()
-                      .setHost("127.0.0.1")
-                      .setPort(proxy.port())
-                      .setDatabase(TestInfra.DATABASE)
-                      .setUser(TestDatabases.user()))
-              .using(vertx)
-              .build();
+    try (TcpProxy proxy = TestDatabases.proxy()) {
+      Pool throughProxy = TestDatabases.pool(vertx, proxy, TestInfra.DATABASE, 1);
       try {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AttemptWriter writer =

@@ -46,10 +46,9 @@ class DatabaseOutageIT {
 
   @Test
   void aMissingDatabaseIs503AndRefusedRequestsLeaveNothingBehind() throws Exception {
-    String[] pg = TestDatabases.postgres().split(":");
     try (Replicas replicas = Replicas.fresh();
         Receiver receiver = Receiver.start();
-        TcpProxy proxy = TcpProxy.start(pg[0], Integer.parseInt(pg[1]));
+        TcpProxy proxy = TestDatabases.proxy();
         ServiceProcess app =
             replicas.start(
                 "dbdown",
