@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -64,7 +63,7 @@ public final class TargetGuard {
     }
     URI uri;
     try {
-      uri = new URI(asciiHost(url));
+      uri = new URI(url);
     } catch (URISyntaxException e) {
       throw new Refused("url is not a valid URL");
     }
@@ -77,10 +76,18 @@ public final class TargetGuard {
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
-      // A port that is no number (or too long a one) leaves URI without a host as well.
-      Matcher port =
-          HOST_AND_PORT.matcher(uri.getRawAuthority() == null ? "" : uri.getRawAuthority());
-      if (port.matches()) {
+      // Why URI found no host: a host name that is not ASCII, or a port that is no number (or too
+      // long a one), leave it without one as well as a malformed name does.
+      String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+      if (authority.chars().anyMatch(c -> c >= 0x80)) {
+        // Converting it is not ours to do: IDNA 2003 (the JDK's) and UTS 46 (browsers') give
+        // different domains for some names (straße.de is strasse.de to one, xn--strae-oqa.de to the
+        // other), and events signed for a merchant must never go to a domain it did not name.
+        throw new Refused(
+            "url must give an internationalized host name in its ASCII form (xn--…), as the"
+                + " merchant's DNS names it");
+      }
+      if (HOST_AND_PORT.matcher(authority).matches()) {
         throw new Refused("url must have a port between 1 and 65535");
       }
       throw new Refused("url must have a valid host name");
@@ -98,31 +105,6 @@ public final class TargetGuard {
 
   /** A host name, then a port that is not 1–65535 digits. */
   private static final Pattern HOST_AND_PORT = Pattern.compile("[A-Za-z0-9.-]+:(?![0-9]{1,5}$).*");
-
-  /**
-   * Refuses a URL whose host name is not ASCII ({@code bücher.example}), asking for its ASCII form
-   * ({@code xn--bcher-kva.example}) by name: the two standards for converting one (IDNA 2003, which
-   * the JDK implements, and UTS 46, which browsers do) give different domains for some names
-   * ({@code straße.de} is {@code strasse.de} to one, {@code xn--strae-oqa.de} to the other), and
-   * events signed for a merchant must never go to a domain it did not name.
-   */
-  static String asciiHost(String url) throws Refused {
-    int start = url.indexOf("://");
-    if (start < 0 || url.chars().allMatch(c -> c < 0x80)) {
-      return url;
-    }
-    start += 3;
-    int end = start;
-    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-      end++;
-    }
-    if (url.substring(start, end).chars().anyMatch(c -> c >= 0x80)) {
-      throw new Refused(
-          "url must give an internationalized host name in its ASCII form (xn--…), as the"
-              + " merchant's DNS names it");
-    }
-    return url;
-  }
 
   /** Why a target's host may not be used when private targets are not allowed, or {@code null}. */
   public static String refusedHost(Target t) {
