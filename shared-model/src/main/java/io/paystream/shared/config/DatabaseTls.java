@@ -121,11 +121,10 @@ final class DatabaseTls {
   }
 
   private static Map<String, String> reactiveProperties(String mode, String rootCert) {
-    boolean checks = mode.startsWith("verify-");
     if (mode.equals("disable")) {
       return Map.of();
     }
-    if (!checks) {
+    if (!mode.startsWith("verify-")) {
       return Map.of("quarkus.datasource.reactive.trust-all", "true");
     }
     Map<String, String> p = new HashMap<>();
