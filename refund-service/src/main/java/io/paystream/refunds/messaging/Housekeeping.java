@@ -5,14 +5,9 @@ import io.paystream.refunds.repository.ProjectionStateRepository;
 import io.paystream.refunds.repository.RefundCountsRepository;
 import io.paystream.refunds.service.RefundFinisher;
 import io.paystream.shared.idempotency.IdempotencyStore;
-import io.smallrye.mutiny.Uni;
+import io.paystream.shared.time.Chores;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * Periodic work on Vert.x timers, each task at most once at a time: the overdue sweep (refunds
@@ -21,15 +16,12 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class Housekeeping {
-  private static final Logger LOG = Logger.getLogger(Housekeeping.class);
-
-  private final Vertx vertx;
+  private final Chores chores;
   private final RefundFinisher finisher;
   private final RefundCountsRepository counts;
   private final IdempotencyStore idempotency;
   private final ProjectionStateRepository projection;
   private final RefundsConfig config;
-  private final List<Long> timers = new ArrayList<>();
 
   public Housekeeping(
       Vertx vertx,
@@ -38,7 +30,7 @@ public class Housekeeping {
       IdempotencyStore idempotency,
       ProjectionStateRepository projection,
       RefundsConfig config) {
-    this.vertx = vertx;
+    this.chores = new Chores(vertx);
     this.finisher = finisher;
     this.counts = counts;
     this.idempotency = idempotency;
@@ -49,33 +41,14 @@ public class Housekeeping {
   public void start() {
     long grace = config.worker().sweepGrace().toMillis();
     long eventRetention = config.projection().eventRetention().toMillis();
-    every(config.worker().sweepInterval().toMillis(), "sweep", () -> finisher.finishOverdue(grace));
-    every(10_000, "fold", counts::fold);
-    every(60_000, "idempotency purge", idempotency::purgeExpired);
-    every(60_000, "event id purge", () -> projection.purgeAppliedEvents(eventRetention));
+    chores.every(
+        config.worker().sweepInterval().toMillis(), "sweep", () -> finisher.finishOverdue(grace));
+    chores.every(10_000, "fold", counts::fold);
+    chores.every(60_000, "idempotency purge", idempotency::purgeExpired);
+    chores.every(60_000, "event id purge", () -> projection.purgeAppliedEvents(eventRetention));
   }
 
   public void stop() {
-    timers.forEach(vertx::cancelTimer);
-    timers.clear();
-  }
-
-  private void every(long millis, String what, Supplier<? extends Uni<?>> task) {
-    AtomicBoolean busy = new AtomicBoolean();
-    timers.add(
-        vertx.setPeriodic(
-            millis,
-            id -> {
-              if (busy.compareAndSet(false, true)) {
-                task.get()
-                    .subscribe()
-                    .with(
-                        n -> busy.set(false),
-                        e -> {
-                          busy.set(false);
-                          LOG.debugf("%s failed: %s", what, e.getMessage());
-                        });
-              }
-            }));
+    chores.cancel();
   }
 }
