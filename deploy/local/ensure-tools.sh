@@ -5,10 +5,11 @@
 #   wrk, hey  load generators for the benchmarks, and python3 (their scripts use it)
 #   node/npm  front-end builds: Node.js 20 or later must be on the machine already (Debian 12's
 #             nodejs is 18, too old for the apps); checked, never installed
+#   cc        a C compiler (gcc): tests build a small library that steps a service's wall clock
 #   promtool  checks and unit-tests the Prometheus alerts (deploy/k8s/components/monitoring):
 #             taken out of Debian's prometheus package into /usr/local/bin, without installing
 #             the package, whose server would start and listen on port 9090
-# Usage: ensure-tools.sh [chromium] [nginx] [load] [node] [promtool]   (no argument: all of them)
+# Usage: ensure-tools.sh [chromium] [nginx] [load] [node] [cc] [promtool]   (no argument: all)
 set -euo pipefail
 # Debian installs nginx under /usr/sbin, which is not on an ordinary user's PATH.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
@@ -49,13 +50,14 @@ install_promtool() {
 node_unfit=no
 promtool_missing=no
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(chromium nginx load node promtool)
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium nginx load node cc promtool)
 for w in "${wanted[@]}"; do
   case "$w" in
     chromium) want chromium chromium ;;
     nginx) want nginx nginx-light ;;
     load) want wrk wrk; want hey hey; want python3 python3 ;;
     node) node_ok || node_unfit=yes ;;
+    cc) want cc gcc ;;
     promtool) command -v promtool >/dev/null 2>&1 || promtool_missing=yes ;;
     *) log "unknown tool group: $w"; exit 2 ;;
   esac

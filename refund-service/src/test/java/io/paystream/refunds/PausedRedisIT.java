@@ -61,20 +61,29 @@ class PausedRedisIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
 
-      redis.stop();
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() != 200);
-      Response r = Api.merchantAt(app.url()).get("/api/v1/refunds");
-      assertEquals(503, r.statusCode(), r.asString());
-      assertEquals("SERVICE_UNAVAILABLE", r.path("error.code"));
-      assertEquals("5", r.header("Retry-After"));
-
-      redis.startAgain();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
+      assertNoSecretTakenWhileRedisIsDown(app, redis);
     }
+  }
+
+  /**
+   * Stops {@code redis}: within 15 s {@code app} takes no secret (503 with Retry-After), and takes
+   * them again once {@code redis} is back.
+   */
+  static void assertNoSecretTakenWhileRedisIsDown(ServiceProcess app, RedisProcess redis)
+      throws Exception {
+    redis.stop();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() != 200);
+    Response r = Api.merchantAt(app.url()).get("/api/v1/refunds");
+    assertEquals(503, r.statusCode(), r.asString());
+    assertEquals("SERVICE_UNAVAILABLE", r.path("error.code"));
+    assertEquals("5", r.header("Retry-After"));
+
+    redis.startAgain();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
   }
 
   private static Response refundOfUnseenPayment(ServiceProcess app) {

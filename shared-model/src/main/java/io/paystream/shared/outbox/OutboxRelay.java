@@ -4,6 +4,7 @@ import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.sql.Purge;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Monotonic;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -106,10 +107,10 @@ public final class OutboxRelay {
   private final Set<String> publishedTo = ConcurrentHashMap.newKeySet();
   private final AtomicLong cycles = new AtomicLong();
   private volatile SqlConnection leader;
-  private volatile long lastKickAt;
-  private volatile long lastCycleAt;
-  private volatile long lastSuccessAt = System.currentTimeMillis();
-  private volatile long lastStepAt = System.currentTimeMillis();
+  // Monotonic.millis() values; "long ago" until set (its origin is arbitrary, maybe negative).
+  private volatile long lastKickAt = Long.MIN_VALUE / 2;
+  private volatile long lastCycleAt = Long.MIN_VALUE / 2;
+  private volatile long lastStepAt = Monotonic.millis();
   private volatile long sampledWaitingMillis;
   private volatile long sampledAt = Long.MIN_VALUE / 2;
   private volatile int failuresInRow;
@@ -218,7 +219,7 @@ public final class OutboxRelay {
 
   /** Publishes soon: call after committing rows to the outbox. Never fails, never blocks. */
   public void kick() {
-    lastKickAt = System.currentTimeMillis();
+    lastKickAt = Monotonic.millis();
     kickQuietly();
   }
 
@@ -234,7 +235,7 @@ public final class OutboxRelay {
 
   /** Runs a cycle once {@value #MIN_CYCLE_GAP_MILLIS} ms have passed since the last one began. */
   private void paced() {
-    long wait = lastCycleAt + MIN_CYCLE_GAP_MILLIS - System.currentTimeMillis();
+    long wait = lastCycleAt + MIN_CYCLE_GAP_MILLIS - Monotonic.millis();
     if (wait <= 0) {
       cycle();
     } else {
@@ -274,7 +275,7 @@ public final class OutboxRelay {
         .invoke(
             millis -> {
               sampledWaitingMillis = millis;
-              sampledAt = System.currentTimeMillis();
+              sampledAt = Monotonic.millis();
             });
   }
 
@@ -283,7 +284,7 @@ public final class OutboxRelay {
    * the last 30 s (the database unreachable, say), so that a stale figure never looks like news.
    */
   public double lastOldestWaitingSeconds() {
-    return System.currentTimeMillis() - sampledAt > SAMPLE_FRESH_MILLIS
+    return Monotonic.millis() - sampledAt > SAMPLE_FRESH_MILLIS
         ? Double.NaN
         : sampledWaitingMillis / 1000.0;
   }
@@ -299,12 +300,7 @@ public final class OutboxRelay {
    * returns).
    */
   public long millisSinceLastStep() {
-    return busy.get() ? System.currentTimeMillis() - lastStepAt : 0;
-  }
-
-  /** When the relay last completed a cycle without error (epoch millis). */
-  public long lastSuccessAt() {
-    return lastSuccessAt;
+    return busy.get() ? Monotonic.millis() - lastStepAt : 0;
   }
 
   private void cycle() {
@@ -315,7 +311,7 @@ public final class OutboxRelay {
       return;
     }
     again.set(false);
-    lastCycleAt = System.currentTimeMillis();
+    lastCycleAt = Monotonic.millis();
     lastStepAt = lastCycleAt;
     cycles.incrementAndGet();
     lead()
@@ -323,18 +319,16 @@ public final class OutboxRelay {
         .subscribe()
         .with(
             count -> {
-              lastStepAt = System.currentTimeMillis();
+              lastStepAt = Monotonic.millis();
               if (!running.get()) {
                 cycle();
                 return;
               }
               failuresInRow = 0;
-              lastSuccessAt = System.currentTimeMillis();
               if (count >= options.batchSize()) {
                 cycle();
               } else if ((count > 0 && again.get())
-                  || (leader != null
-                      && System.currentTimeMillis() - lastKickAt < KICK_WINDOW_MILLIS)) {
+                  || (leader != null && Monotonic.millis() - lastKickAt < KICK_WINDOW_MILLIS)) {
                 // More was committed, or, just kicked, the new rows may be waiting for earlier
                 // transactions to end.
                 paced();
@@ -343,7 +337,7 @@ public final class OutboxRelay {
               }
             },
             err -> {
-              lastStepAt = System.currentTimeMillis();
+              lastStepAt = Monotonic.millis();
               int failures = ++failuresInRow;
               if (failures == 1 || failures % 30 == 0) {
                 LOG.warnf(
@@ -498,7 +492,7 @@ public final class OutboxRelay {
    * lead, between batches), at most every {@value #SEQUENCE_CHECK_MILLIS} ms.
    */
   private Uni<Void> checkSequence(SqlConnection conn) {
-    long now = System.currentTimeMillis();
+    long now = Monotonic.millis();
     if (now - sequenceCheckedAt < SEQUENCE_CHECK_MILLIS) {
       return Uni.createFrom().voidItem();
     }

@@ -1,6 +1,7 @@
 package io.paystream.shared.stream;
 
 import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.time.Monotonic;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
@@ -67,9 +68,9 @@ public final class StreamConsumer {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile long lastPollAt;
-  private volatile long lastStepAt = System.currentTimeMillis();
+  private volatile long lastStepAt = Monotonic.millis();
   private volatile long claimTimer = -1;
-  private volatile long nextForgetAt;
+  private volatile long nextForgetAt = Long.MIN_VALUE;
   private volatile int readFailures;
 
   public StreamConsumer(
@@ -85,7 +86,7 @@ public final class StreamConsumer {
     if (!running.compareAndSet(false, true)) {
       return;
     }
-    lastPollAt = System.currentTimeMillis();
+    lastPollAt = Monotonic.millis();
     lastStepAt = lastPollAt;
     claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claimRound());
     readOwnPendingThenPoll();
@@ -143,7 +144,7 @@ public final class StreamConsumer {
   /** Whether the read loop has returned from Redis recently. */
   public boolean isHealthy() {
     return running.get()
-        && System.currentTimeMillis() - lastPollAt
+        && Monotonic.millis() - lastPollAt
             < options.blockMillis() + options.claimIntervalMillis() + 5_000;
   }
 
@@ -159,7 +160,7 @@ public final class StreamConsumer {
    * holds. 0 when stopped.
    */
   public long millisSinceLastStep() {
-    return running.get() ? System.currentTimeMillis() - lastStepAt : 0;
+    return running.get() ? Monotonic.millis() - lastStepAt : 0;
   }
 
   /**
@@ -167,7 +168,7 @@ public final class StreamConsumer {
    * blockMillis} while Redis answers and the loop has room. {@link Long#MAX_VALUE} when stopped.
    */
   public long millisSinceLastRead() {
-    return running.get() ? System.currentTimeMillis() - lastPollAt : Long.MAX_VALUE;
+    return running.get() ? Monotonic.millis() - lastPollAt : Long.MAX_VALUE;
   }
 
   /** Entries being handled right now. */
@@ -235,7 +236,7 @@ public final class StreamConsumer {
         .subscribe()
         .with(
             entries -> {
-              lastPollAt = System.currentTimeMillis();
+              lastPollAt = Monotonic.millis();
               lastStepAt = lastPollAt;
               readFailures = 0;
               polling.set(false);
@@ -243,7 +244,7 @@ public final class StreamConsumer {
               poll();
             },
             err -> {
-              lastStepAt = System.currentTimeMillis();
+              lastStepAt = Monotonic.millis();
               polling.set(false);
               if (!running.get()) {
                 return; // stopping: the connection closing under us is expected
@@ -304,13 +305,13 @@ public final class StreamConsumer {
     work.subscribe()
         .with(
             ok -> {
-              lastStepAt = System.currentTimeMillis();
+              lastStepAt = Monotonic.millis();
               handled.incrementAndGet();
               ack(entry.id());
               done(entry);
             },
             err -> {
-              lastStepAt = System.currentTimeMillis();
+              lastStepAt = Monotonic.millis();
               if (Failures.isTransient(err) && running.get()) {
                 if (attempt == 0 || attempt % 20 == 0) {
                   LOG.warnf(
@@ -411,7 +412,7 @@ public final class StreamConsumer {
    * consumers that have been silent for {@code forgetIdle} with nothing pending.
    */
   private Uni<Void> forgetDeparted() {
-    long now = System.currentTimeMillis();
+    long now = Monotonic.millis();
     if (now < nextForgetAt) {
       return Uni.createFrom().voidItem();
     }

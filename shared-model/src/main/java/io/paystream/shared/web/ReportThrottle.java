@@ -1,5 +1,6 @@
 package io.paystream.shared.web;
 
+import io.paystream.shared.time.Monotonic;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -15,7 +16,7 @@ public final class ReportThrottle {
   private final AtomicLong held = new AtomicLong();
 
   public ReportThrottle(long periodMillis) {
-    this(periodMillis, System::currentTimeMillis);
+    this(periodMillis, Monotonic::millis);
   }
 
   ReportThrottle(long periodMillis, LongSupplier clock) {

@@ -1,5 +1,6 @@
 package io.paystream.webhooks.delivery;
 
+import io.paystream.shared.time.Monotonic;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.DeliveryRepository;
 import io.paystream.webhooks.repository.DeliveryRepository.Claimed;
@@ -58,9 +59,9 @@ public class DeliveryScheduler {
   private volatile long pollTimer = -1;
 
   /** When a claim statement or a round last succeeded. */
-  private volatile long lastProgressAt = System.currentTimeMillis();
+  private volatile long lastProgressAt = Monotonic.millis();
 
-  private volatile long lastStepAt = System.currentTimeMillis();
+  private volatile long lastStepAt = Monotonic.millis();
   private volatile int failuresInRow;
 
   public DeliveryScheduler(
@@ -80,7 +81,7 @@ public class DeliveryScheduler {
 
   public void start() {
     if (running.compareAndSet(false, true)) {
-      lastProgressAt = System.currentTimeMillis();
+      lastProgressAt = Monotonic.millis();
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
       wake();
     }
@@ -110,15 +111,14 @@ public class DeliveryScheduler {
    * statement) keeps stepping.
    */
   public long millisSinceLastStep() {
-    return busy.get() ? System.currentTimeMillis() - lastStepAt : 0;
+    return busy.get() ? Monotonic.millis() - lastStepAt : 0;
   }
 
   /** Whether claim rounds, or the claim statements of a long one, have been succeeding. */
   public boolean isHealthy() {
     return running.get()
         && failuresInRow < 5
-        && System.currentTimeMillis() - lastProgressAt
-            < 3 * config.pollInterval().toMillis() + 5_000;
+        && Monotonic.millis() - lastProgressAt < 3 * config.pollInterval().toMillis() + 5_000;
   }
 
   /** Claims what is due now. Never blocks; rounds never overlap. */
@@ -167,19 +167,19 @@ public class DeliveryScheduler {
   }
 
   private void round() {
-    lastStepAt = System.currentTimeMillis();
+    lastStepAt = Monotonic.millis();
     again.set(false);
     claimUntilDry()
         .subscribe()
         .with(
             ok -> {
               failuresInRow = 0;
-              lastProgressAt = System.currentTimeMillis();
+              lastProgressAt = Monotonic.millis();
               lastStepAt = lastProgressAt;
               idle();
             },
             err -> {
-              lastStepAt = System.currentTimeMillis();
+              lastStepAt = Monotonic.millis();
               int n = ++failuresInRow;
               if (n == 1 || n % 30 == 0) {
                 LOG.warnf("claiming due deliveries failed (%d in a row): %s", n, err.getMessage());
@@ -214,7 +214,7 @@ public class DeliveryScheduler {
               if (moved < 0) {
                 return Uni.createFrom().voidItem();
               }
-              lastProgressAt = System.currentTimeMillis();
+              lastProgressAt = Monotonic.millis();
               lastStepAt = lastProgressAt;
               if (moved > 0) {
                 return running.get() ? claimUntilDry() : Uni.createFrom().voidItem();

@@ -3,6 +3,7 @@ package io.paystream.webhooks.messaging;
 import io.paystream.shared.status.StatusPublisher;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Monotonic;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.delivery.AttemptWriter;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
@@ -85,10 +86,9 @@ public class Background {
   }
 
   private void awaitAttemptsLogged() {
-    long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
+    long deadline = Monotonic.millis() + DRAIN_MILLIS;
     try {
-      while ((inFlight.total() > 0 || writer.waiting() > 0)
-          && System.currentTimeMillis() < deadline) {
+      while ((inFlight.total() > 0 || writer.waiting() > 0) && Monotonic.millis() < deadline) {
         Thread.sleep(50); // the shutdown thread, never an event loop
       }
     } catch (InterruptedException e) {

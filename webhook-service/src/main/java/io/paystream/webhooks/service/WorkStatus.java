@@ -1,6 +1,7 @@
 package io.paystream.webhooks.service;
 
 import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.time.Monotonic;
 import io.paystream.webhooks.delivery.InFlight;
 import io.paystream.webhooks.repository.CountsRepository;
 import io.smallrye.mutiny.Uni;
@@ -34,7 +35,7 @@ public class WorkStatus {
 
   @Inject
   public WorkStatus(CountsRepository counts, InFlight inFlight) {
-    this(counts, inFlight, System::currentTimeMillis);
+    this(counts, inFlight, Monotonic::millis);
   }
 
   /** With a clock of its own (milliseconds), which dates the figures read. */

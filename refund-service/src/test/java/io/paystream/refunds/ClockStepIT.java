@@ -1,0 +1,55 @@
+package io.paystream.refunds;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paystream.shared.testing.RedisProcess;
+import io.paystream.shared.testing.WallClock;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The system clock is stepped under a running instance (NTP correcting a drift, a virtual machine
+ * resumed): how long ago its loops last moved is measured on the monotonic clock, so a step forward
+ * neither refuses credentials nor fails liveness, and a step back does not hide a merchant feed
+ * that has stopped (a secret rotated meanwhile would be taken for as long as the step).
+ */
+class ClockStepIT {
+  @Test
+  void aWallClockStepNeitherRefusesCredentialsNorHidesAFeedThatStopped() throws Exception {
+    try (ItInfra infra = ItInfra.prepare();
+        RedisProcess redis = RedisProcess.start();
+        Upstream upstream = infra.upstreamOn(redis.url());
+        WallClock clock = WallClock.create()) {
+      Map<String, String> env = new HashMap<>(clock.env());
+      env.put("REDIS_URL", redis.url());
+      try (ServiceProcess app = infra.start("clock-step", env)) {
+        upstream.withTestMerchant();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
+
+        clock.step(Duration.ofMinutes(10));
+        // The step takes effect within 100 ms; the merchant feed is read every 2 s at least.
+        for (int i = 0; i < 40; i++) {
+          Response r = Api.merchantAt(app.url()).get("/api/v1/refunds");
+          assertEquals(200, r.statusCode(), "request " + i + " after the step: " + r.asString());
+          assertEquals(200, status(app, "/q/health/live"), "liveness after the step");
+          assertEquals(200, status(app, "/q/health/ready"), "readiness after the step");
+          Thread.sleep(100);
+        }
+
+        clock.step(Duration.ofHours(-1));
+        PausedRedisIT.assertNoSecretTakenWhileRedisIsDown(app, redis);
+      }
+    }
+  }
+
+  private static int status(ServiceProcess app, String path) {
+    return RestAssured.given().baseUri(app.url()).get(path).statusCode();
+  }
+}
