@@ -193,6 +193,9 @@ public final class StreamConsumer {
   }
 
   private void readOwnPendingThenPoll() {
+    if (!running.get()) {
+      return;
+    }
     streams
         .ensureGroup(options.stream(), options.group())
         .chain(
@@ -211,6 +214,9 @@ public final class StreamConsumer {
         .with(
             ok -> poll(),
             err -> {
+              // A try that failed is a step too: a loop retrying while Redis is out of reach
+              // has not wedged, and restarting the instance would not bring Redis back.
+              lastStepAt = Monotonic.millis();
               LOG.warnf("%s: cannot read own pending entries yet: %s", name(), err.getMessage());
               vertx.setTimer(backoff(++readFailures), id -> readOwnPendingThenPoll());
             });

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.stream.ConsumerOptions;
+import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.testing.TestRedis;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,31 @@ class LoopLivenessTest {
     } finally {
       wedged.stop();
       idle.stop();
+    }
+  }
+
+  /**
+   * An instance that starts while Redis is out of reach retries reading its own pending entries
+   * without end: each try is a step, so liveness stays up (a restart would not bring Redis back).
+   */
+  @Test
+  void aConsumerThatCannotReachRedisAtItsStartKeepsSteppingWhileItRetries() throws Exception {
+    Redis unreachable = Redis.createClient(redis.vertx, "redis://127.0.0.1:1");
+    StreamConsumer c =
+        new StreamConsumer(
+            redis.vertx,
+            new RedisStreams(unreachable),
+            ConsumerOptions.of("test:unreachable", "test-group", "c"),
+            event -> Uni.createFrom().voidItem());
+    c.start();
+    try {
+      // Retries back off to one every 5 s: past the first few, each must still count.
+      Thread.sleep(8_000);
+      long sinceStep = c.millisSinceLastStep();
+      assertTrue(sinceStep < 6_000, "last step " + sinceStep + " ms ago");
+    } finally {
+      c.stop().await().atMost(WAIT);
+      unreachable.close();
     }
   }
 
