@@ -42,8 +42,13 @@ public class MerchantAuth {
   public Uni<Caller> caller(String apiKey, String apiSecret, String requestId) {
     if (!ApiKeyAuthenticator.presentable(apiKey, apiSecret)) {
       // No bucket for headers that name no merchant: every distinct key would keep one for
-      // minutes, and keys of kilobytes each would fill the heap.
-      return Uni.createFrom().failure(ApiException.unauthenticated());
+      // minutes, and keys of kilobytes each would fill the heap. A plausible key without its
+      // secret is a failed attempt on that key, limited as a wrong secret is.
+      ApiException limited =
+          apiSecret == null && ApiKeyAuthenticator.presentable(apiKey, "")
+              ? limited(FAILED + apiKey)
+              : null;
+      return Uni.createFrom().failure(limited != null ? limited : ApiException.unauthenticated());
     }
     if (feed != null && feed.millisSinceLastRead() > CommonProducers.CREDENTIAL_TTL.toMillis()) {
       // A secret rotated since the feed was last read would still be taken here.

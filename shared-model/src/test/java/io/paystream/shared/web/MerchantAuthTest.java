@@ -51,7 +51,6 @@ class MerchantAuthTest {
     }
     assertEquals(401, refusal(null, "secret").status());
     assertEquals(401, refusal("", "secret").status());
-    assertEquals(401, refusal("key_live_abc", null).status());
     assertEquals(0, limiter.tracked(), "no bucket for headers that name no merchant");
     assertEquals(0, lookups.get(), "no lookup either");
   }
@@ -62,6 +61,17 @@ class MerchantAuthTest {
     assertEquals(401, refusal(key, "wrong").status());
     assertEquals(1, limiter.tracked());
     assertEquals(1, lookups.get());
+  }
+
+  @Test
+  void aMerchantsKeyWithoutASecretIsAFailedAttemptLimitedLikeAWrongSecret() {
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, refusal(KEY, null).status(), "attempt " + i);
+    }
+    assertEquals(429, refusal(KEY, null).status(), "a flood of keys without secrets is limited");
+    assertEquals(0, lookups.get(), "a key without a secret costs no lookup");
+    assertEquals(429, refusal(KEY, "guess").status(), "the same bucket as wrong secrets");
+    assertEquals(MERCHANT, auth.caller(KEY, SECRET, "req_1").await().atMost(WAIT).merchantId());
   }
 
   @Test
