@@ -97,7 +97,9 @@ async function start() {
   payButton.textContent = payLabel;
 
   form.setUp(submit);
-  if (order.status !== 'created' && ((await resume()) || (await resend()))) return;
+  if (order.status !== 'created' && (await resume())) return;
+  // Also while the order still reads `created`: the request may reach the service after this read.
+  if (await resend()) return;
   if (order.status === 'paid') {
     return alreadyPaid();
   }

@@ -717,6 +717,42 @@ test('a reload while a UPI payment request is on its way: the page sends it agai
   await context.close();
 });
 
+test('a UPI payment request that reaches the service only after a reload has read the order: the page sends it again and follows it', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  const keys = [];
+  let original = null;
+  await page.route('**/api/v1/payments/public', (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length > 1) return route.continue();
+    // A slow network holds the request: it is not answered here, and reaches the service later.
+    original = { key: keys[0], body: route.request().postData() };
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await eventually(async () => original, 10_000, 'the payment request');
+  const orderRead = page.waitForResponse((r) => /\/api\/v1\/orders\/[^/]+\/public$/.test(r.url()));
+  await page.reload();
+  assert.equal((await (await orderRead).json()).status, 'created', 'the reload read the order before the request arrived');
+  const arrived = await fetch(`${stack.apiUrl}/api/v1/payments/public`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': original.key },
+    body: original.body,
+  });
+  assert.ok([201, 409].includes(arrived.status), `the held request: ${arrived.status}`);
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  const made = body.data.filter((p) => p.order_id === orderId).map((p) => p.id);
+  assert.equal(made.length, 1, 'one payment');
+  assert.equal(await page.locator(tid('payment-id')).textContent(), made[0]);
+  assert.equal(keys.length, 2);
+  assert.equal(keys[1], keys[0], 'sent again with its key');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('Pay with changed details after a try without an answer: the order is taken by that try, which the page picks up', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
