@@ -173,6 +173,25 @@ class EdgeIT {
   }
 
   @Test
+  void aTransferEncodingOtherThanChunkedIsJson501OnTheEdgeAndTheAppsOrigins(Stack stack)
+      throws Exception {
+    for (int port : new int[] {stack.edgePort, stack.dashboardPort, stack.checkoutPort}) {
+      for (String encoding : new String[] {"gzip", "identity", "chunked, gzip"}) {
+        Raw answer =
+            raw(
+                port,
+                "POST /api/v1/orders HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: "
+                    + encoding
+                    + "\r\nConnection: close\r\n\r\n0\r\n\r\n");
+        assertEquals(501, answer.status(), encoding + " on " + port + ": " + answer.head());
+        assertTrue(answer.head().contains("content-type: application/json"), answer.head());
+        assertTrue(answer.head().contains("x-request-id: "), answer.head());
+        assertEquals("BAD_REQUEST_ERROR", answer.body().path("error").path("code").asText());
+      }
+    }
+  }
+
+  @Test
   void theEdgesErrorsCanBeReadFromAnyOrigin(Stack stack) throws Exception {
     Raw answer =
         raw(stack, "GET /no/such/thing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
