@@ -164,25 +164,29 @@ public final class OutboxRelay {
             + " SET last_txid = $1::text::xid8, last_id = $2, last_sequence = $5 FROM "
             + AsyncCommit.NAME
             + " WHERE last_txid = $3::text::xid8 AND last_id = $4";
+    // The oldest published rows, in commit order along its index, of which those past retention
+    // go: a purge reads at most a batch, where a filter on created_at (which has no index) read
+    // every published row each minute while none was old enough (0.4 s for a million rows).
     this.purgeSql =
         "DELETE FROM "
             + t
-            + " WHERE id IN (SELECT o.id FROM "
+            + " WHERE id IN (SELECT h.id FROM (SELECT o.id, o.created_at FROM "
             + t
-            + " o WHERE o.created_at < now() - $1 * interval '1 millisecond'"
-            + " AND (o.txid, o.id) <= "
+            + " o WHERE (o.txid, o.id) <= "
             + from
-            + " LIMIT "
+            + " ORDER BY o.txid, o.id LIMIT "
             + Purge.BATCH
-            + ")";
+            + ") h WHERE h.created_at < now() - $1 * interval '1 millisecond')";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
     this.rewindSql = rewindSql(cursor);
+    // The next row to publish, along the commit-order index (not min(created_at), which read
+    // the whole backlog twice a second while it was large).
     this.waitingSql =
-        "SELECT COALESCE((extract(epoch FROM clock_timestamp() - min(o.created_at)) * 1000)::bigint,"
-            + " 0) FROM "
+        "SELECT COALESCE((extract(epoch FROM clock_timestamp() - (SELECT o.created_at FROM "
             + t
             + " o WHERE (o.txid, o.id) > "
-            + from;
+            + from
+            + " ORDER BY o.txid, o.id LIMIT 1)) * 1000)::bigint, 0)";
     this.recordedSequenceSql = "SELECT last_sequence FROM " + cursor;
     this.sequenceKey = Streams.relaySequenceKey(t);
   }
@@ -264,9 +268,10 @@ public final class OutboxRelay {
   }
 
   /**
-   * How long the oldest committed row not yet published has waited, in milliseconds (0 when none
-   * waits). Normally a few; seconds mean publishing is held back (by a long transaction anywhere in
-   * the cluster, say), and readers of these events cannot tell what they have not received yet.
+   * How long the next row to publish (the first not yet published, in commit order) has waited, in
+   * milliseconds (0 when none waits). Normally a few; seconds mean publishing is held back (by a
+   * long transaction anywhere in the cluster, say), and readers of these events cannot tell what
+   * they have not received yet.
    */
   public Uni<Long> oldestWaitingMillis() {
     return pool.query(waitingSql)
