@@ -99,6 +99,27 @@ class JsonTest {
   }
 
   @Test
+  void refusesNulInANestedKeyAndNamesTheTopField() {
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () ->
+                Json.parseRequest(
+                    "{\"amount\":100,\"notes\":{\"a\\u0000\":\"x\"}}"
+                        .getBytes(StandardCharsets.UTF_8)));
+    assertEquals(ErrorCode.BAD_REQUEST_ERROR, e.code());
+    assertEquals("notes", e.field());
+    assertEquals("Strings must not contain U+0000", e.description());
+    ApiException deeper =
+        assertThrows(
+            ApiException.class,
+            () ->
+                Json.parseRequest(
+                    "{\"x\":[{\"y\":{\"\\u0000\":null}}]}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("x", deeper.field());
+  }
+
+  @Test
   void refusesInvalidUtf8() {
     byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
     assertThrows(ApiException.class, () -> Json.parseRequest(body));

@@ -1,5 +1,6 @@
 package io.paystream.shared.outbox;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import io.paystream.shared.sql.SqlParams;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.TcpProxy;
 import io.paystream.shared.testing.TestDatabases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -21,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -362,6 +365,60 @@ class OutboxRelayTest {
       relay.stop();
       unreachable.close();
     }
+  }
+
+  @Test
+  void rowsWrittenWhileRedisIsOutOfReachGoOutOnceEachInOrderWhenItIsBack() throws Exception {
+    // Redis keeps its data; only the way to it is cut, for a while.
+    String[] hostPort = TestDatabases.redis().split(":");
+    try (TcpProxy proxy = TcpProxy.start(hostPort[0], Integer.parseInt(hostPort[1]))) {
+      Redis throughProxy =
+          Redis.createClient(vertx, "redis://127.0.0.1:" + proxy.port() + "/" + REDIS_DB);
+      OutboxRelay relay =
+          new OutboxRelay(
+              vertx,
+              poolA,
+              new RedisStreams(throughProxy),
+              RelayOptions.of("relaytest.outbox").withPollIntervalMillis(20));
+      relay.start();
+      try {
+        insert(poolA, "before").await().indefinitely();
+        relay.kick();
+        awaitPublished(1);
+        proxy.cut();
+        List<String> whileCut = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          whileCut.add("while-cut-" + i);
+          insert(poolA, "while-cut-" + i).await().indefinitely();
+        }
+        long cyclesAtCut = relay.cycleCount();
+        relay.kick();
+        // The relay tries again and again, and nothing gets through.
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.cycleCount() >= cyclesAtCut + 3);
+        assertEquals(List.of("before"), oldestFirst());
+        proxy.restore();
+        List<String> expected = new ArrayList<>(List.of("before"));
+        expected.addAll(whileCut);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(50))
+            .untilAsserted(
+                () -> assertEquals(expected, oldestFirst(), "each once, in commit order"));
+        assertEquals(0L, relay.backlog().await().atMost(Duration.ofSeconds(5)));
+        assertEquals(expected, oldestFirst(), "each once, in commit order");
+        assertTrue(relay.isHealthy());
+      } finally {
+        relay.stop();
+        throughProxy.close();
+      }
+    }
+  }
+
+  /** The payloads of the stream, oldest first. */
+  private List<String> oldestFirst() {
+    List<String> out = new ArrayList<>();
+    entries().forEach(e -> out.add(0, e.payload()));
+    return out;
   }
 
   /** A relay on {@code pool}, started, that has published 20 rows. */
