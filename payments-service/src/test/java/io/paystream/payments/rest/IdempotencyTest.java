@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,11 +63,75 @@ class IdempotencyTest {
     String body = Api.upi(Api.order(50_000), "success@paytm");
     Response first =
         Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
+    assertEquals(201, first.statusCode(), first.asString());
+    assertNull(first.header("Idempotent-Replayed"));
     Api.awaitStatus(first.path("id"), "success"); // the order is now paid
     Response again =
         Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
     assertEquals(201, again.statusCode());
+    assertEquals("true", again.header("Idempotent-Replayed"));
     assertArrayEquals(first.asByteArray(), again.asByteArray());
+  }
+
+  /** A key is the merchant's own: another merchant's request under the same key is new. */
+  @Test
+  void theSameKeyOfAnotherMerchantIsAnotherKey() {
+    String key = "k-" + UUID.randomUUID();
+    String[] other = Api.newMerchant();
+    Response mine =
+        Api.merchant()
+            .header("Idempotency-Key", key)
+            .body("{\"amount\":50000}")
+            .post("/api/v1/orders");
+    assertEquals(201, mine.statusCode(), mine.asString());
+    assertNull(mine.header("Idempotent-Replayed"));
+    Response theirs =
+        Api.as(other[1], other[2])
+            .header("Idempotency-Key", key)
+            .body("{\"amount\":50000}")
+            .post("/api/v1/orders");
+    assertEquals(201, theirs.statusCode(), theirs.asString());
+    assertNull(theirs.header("Idempotent-Replayed"));
+    String myOrder = mine.path("id");
+    String theirOrder = theirs.path("id");
+    assertNotEquals(myOrder, theirOrder);
+    Api.merchant().get("/api/v1/orders/" + myOrder).then().statusCode(200);
+    Api.merchant().get("/api/v1/orders/" + theirOrder).then().statusCode(404);
+    Api.as(other[1], other[2]).get("/api/v1/orders/" + theirOrder).then().statusCode(200);
+
+    // And a payment under one more shared key, each for its own merchant's order.
+    String paymentKey = "k-" + UUID.randomUUID();
+    Response myPayment =
+        Api.merchant()
+            .header("Idempotency-Key", paymentKey)
+            .body(Api.upi(myOrder, "user@paytm"))
+            .post("/api/v1/payments");
+    assertEquals(201, myPayment.statusCode(), myPayment.asString());
+    assertNull(myPayment.header("Idempotent-Replayed"));
+    Response theirPayment =
+        Api.as(other[1], other[2])
+            .header("Idempotency-Key", paymentKey)
+            .body(Api.upi(theirOrder, "user@paytm"))
+            .post("/api/v1/payments");
+    assertEquals(201, theirPayment.statusCode(), theirPayment.asString());
+    assertNull(theirPayment.header("Idempotent-Replayed"));
+    assertNotEquals(myPayment.<String>path("id"), theirPayment.<String>path("id"));
+    assertEquals(theirOrder, theirPayment.path("order_id"));
+    assertEquals(1, paymentsOf(myOrder));
+    assertEquals(1, paymentsOf(theirOrder));
+    Api.merchant()
+        .get("/api/v1/payments/" + myPayment.path("id"))
+        .then()
+        .statusCode(200)
+        .body("order_id", equalTo(myOrder))
+        .body("merchant_id", equalTo(TEST_MERCHANT.toString()));
+    Api.merchant().get("/api/v1/payments/" + theirPayment.path("id")).then().statusCode(404);
+    Api.as(other[1], other[2])
+        .get("/api/v1/payments/" + theirPayment.path("id"))
+        .then()
+        .statusCode(200)
+        .body("order_id", equalTo(theirOrder))
+        .body("merchant_id", equalTo(other[0]));
   }
 
   /**
@@ -305,12 +370,15 @@ class IdempotencyTest {
             .header("Idempotency-Key", key)
             .body("{\"amount\":1234}")
             .post("/api/v1/orders");
+    assertEquals(201, a.statusCode(), a.asString());
+    assertNull(a.header("Idempotent-Replayed"));
     Response b =
         Api.merchant()
             .header("Idempotency-Key", key)
             .body("{\"amount\":1234}")
             .post("/api/v1/orders");
     assertEquals(201, b.statusCode());
+    assertEquals("true", b.header("Idempotent-Replayed"));
     assertArrayEquals(a.asByteArray(), b.asByteArray());
     String id = Api.payment("success@bank");
     Api.awaitStatus(id, "success");
@@ -320,12 +388,15 @@ class IdempotencyTest {
             .header("Idempotency-Key", captureKey)
             .body("{\"amount\":50000}")
             .post("/api/v1/payments/" + id + "/capture");
+    assertEquals(200, c1.statusCode(), c1.asString());
+    assertNull(c1.header("Idempotent-Replayed"));
     Response c2 =
         Api.merchant()
             .header("Idempotency-Key", captureKey)
             .body("{\"amount\":50000}")
             .post("/api/v1/payments/" + id + "/capture");
     assertEquals(200, c2.statusCode());
+    assertEquals("true", c2.header("Idempotent-Replayed"));
     assertArrayEquals(c1.asByteArray(), c2.asByteArray());
   }
 

@@ -111,6 +111,8 @@ class OrderResourceTest {
         "{\"notes\":{\"a\":\"\\u0000\"},\"currency\":\"inr\",\"amount\":100}|currency|currency must be 3 uppercase letters",
         "{\"x\":\"\\u0000\",\"notes\":{\"a\":\"\\u0000\"},\"amount\":100}|notes|Strings must not contain U+0000",
         "{\"amount\":100,\"extra\":\"\\u0000\"}|extra|Strings must not contain U+0000",
+        "{\"amount\":100,\"notes\":{\"a\\u0000\":\"x\"}}|notes|Strings must not contain U+0000",
+        "{\"amount\":100,\"notes\":{\"a\":{\"\\u0000\":1}}}|notes|Strings must not contain U+0000",
         "{\"amount\":90071992547409920}|amount|amount must be at most 9007199254740991",
         "{\"amount\":-99999999999999999999}|amount|amount must be at least 100",
         "{\"amount\":100,\"notes\":{\"id\":9007199254740993}}|notes|notes must not hold numbers JavaScript cannot read exactly (integers beyond 9007199254740991 in size); send them as strings",

@@ -74,6 +74,28 @@ class PaymentResourceTest {
     assertEquals(FIELDS, List.copyOf(p.getMap("$").keySet()));
   }
 
+  /** An unknown field is ignored, but not when it holds U+0000, even in a key deep inside. */
+  @Test
+  void anUnknownFieldWithNulInANestedKeyIsRefused() {
+    String order = Api.order(50_000);
+    for (String extra : new String[] {"{\"a\\u0000\":1}", "{\"a\":[{\"\\u0000\":\"x\"}]}"}) {
+      Api.merchant()
+          .body(
+              "{\"order_id\":\""
+                  + order
+                  + "\",\"method\":\"upi\",\"vpa\":\"user@paytm\",\"meta\":"
+                  + extra
+                  + "}")
+          .post("/api/v1/payments")
+          .then()
+          .statusCode(400)
+          .body("error.code", equalTo("BAD_REQUEST_ERROR"))
+          .body("error.field", equalTo("meta"))
+          .body("error.description", equalTo("Strings must not contain U+0000"));
+    }
+    Api.merchant().get("/api/v1/orders/" + order).then().body("status", equalTo("created"));
+  }
+
   @Test
   void upiPaymentIsPendingAtOnceWithAmountFromTheOrder() {
     String order = Api.order(50_000);
@@ -180,6 +202,14 @@ class PaymentResourceTest {
     expect(Api.card(order, "4111111111111112", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "411111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
     expect(Api.card(order, "4111x111111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
+    // 13 and 19 digits, each failing the Luhn check.
+    expect(Api.card(order, "4222222222223", "12", "30", "123"), "INVALID_CARD", "card.number");
+    expect(
+        Api.card(order, "4111111111111111111", "12", "30", "123"), "INVALID_CARD", "card.number");
+    expect(
+        Api.card(order, "4111 1111 1111 1111 111", "12", "30", "123"),
+        "INVALID_CARD",
+        "card.number");
     // 20 digits, though the Luhn check passes.
     expect(
         Api.card(order, "65211111111111111114", "12", "30", "123"), "INVALID_CARD", "card.number");
@@ -201,6 +231,21 @@ class PaymentResourceTest {
         last.getYear() == now.getYear() ? "card.expiry_month" : "card.expiry_year");
     expect(
         Api.card(order, "4111111111111111", "13", "30", "123"),
+        "BAD_REQUEST_ERROR",
+        "card.expiry_month");
+    expect(
+        Api.card(order, "4111111111111111", "0", "30", "123"),
+        "BAD_REQUEST_ERROR",
+        "card.expiry_month");
+    expect(
+        Api.card(order, "4111111111111111", "00", "30", "123"),
+        "BAD_REQUEST_ERROR",
+        "card.expiry_month");
+    expect(
+        "{\"order_id\":\""
+            + order
+            + "\",\"method\":\"card\",\"card\":{\"number\":\"4111111111111111\","
+            + "\"expiry_month\":0,\"expiry_year\":\"30\",\"cvv\":\"123\"}}",
         "BAD_REQUEST_ERROR",
         "card.expiry_month");
     expect(

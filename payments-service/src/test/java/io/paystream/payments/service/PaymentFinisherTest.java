@@ -2,6 +2,8 @@ package io.paystream.payments.service;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
@@ -101,6 +103,48 @@ class PaymentFinisherTest {
     assertTrue(
         statements <= PAYMENTS / 5,
         "finishing " + PAYMENTS + " payments due together took " + statements + " statements");
+  }
+
+  @Test
+  void aPaymentFinishedAlreadyIsLeftAsItIsByALaterFinish() {
+    PendingPayment pending = pendingWithoutJob(Api.order(50_000), PaymentOutcome.SUCCESS);
+    assertTrue(finisher.finish(pending, "req_first").await().atMost(WAIT));
+    // The first finish has committed; a later one (the sweeper, a job run again) comes with
+    // another outcome drawn.
+    PendingPayment again =
+        new PendingPayment(
+            pending.payment(),
+            PaymentOutcome.failed("PAYMENT_FAILED", "declined"),
+            pending.dueAt());
+    assertFalse(finisher.finish(again, "req_again").await().atMost(WAIT));
+
+    Row row =
+        pool.preparedQuery(
+                "SELECT p.status, p.error_code, o.status AS order_status"
+                    + " FROM payments.payments p JOIN payments.orders o ON o.id = p.order_id"
+                    + " WHERE p.id = $1")
+            .execute(Tuple.of(pending.payment().id()))
+            .await()
+            .atMost(WAIT)
+            .iterator()
+            .next();
+    assertEquals("success", row.getString("status"));
+    assertNull(row.getString("error_code"));
+    assertEquals("paid", row.getString("order_status"));
+    Row events =
+        pool.preparedQuery(
+                "SELECT count(*) FILTER (WHERE e.payload LIKE '%\"type\":\"payment.success\"%')"
+                    + " AS successes,"
+                    + " count(*) FILTER (WHERE e.payload LIKE '%\"type\":\"payment.failed\"%')"
+                    + " AS failures FROM payments.outbox o, unnest(o.payloads) AS e(payload)"
+                    + " WHERE e.payload LIKE '%\"id\":\"' || $1 || '\"%'")
+            .execute(Tuple.of(pending.payment().id()))
+            .await()
+            .atMost(WAIT)
+            .iterator()
+            .next();
+    assertEquals(1, events.getLong("successes"), "one payment.success event");
+    assertEquals(0, events.getLong("failures"), "no payment.failed event");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.paystream.shared.json.Json;
 import java.time.YearMonth;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PaymentRequestTest {
   private static final YearMonth NOW = YearMonth.of(2026, 6);
@@ -32,6 +33,22 @@ class PaymentRequestTest {
   @CsvSource({"6, 2026", "6, 26", "1, 2027"})
   void aCardIsValidThroughItsExpiryMonth(int month, String year) {
     assertEquals("card", PaymentRequest.parse(card(month, year), NOW).method());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"0\"", "\"00\"", "0", "\"13\"", "13"})
+  void aMonthOutside1To12IsRefusedNamingTheMonth(String month) {
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse(
+                ("{\"order_id\":\"order_1\",\"method\":\"card\",\"card\":{\"number\":"
+                        + "\"4111111111111111\",\"expiry_month\":%s,\"expiry_year\":\"2030\","
+                        + "\"cvv\":\"123\"}}")
+                    .formatted(month));
+    ApiException e = assertThrows(ApiException.class, () -> PaymentRequest.parse(body, NOW));
+    assertEquals(ErrorCode.BAD_REQUEST_ERROR, e.code());
+    assertEquals("card.expiry_month", e.field());
+    assertEquals("expiry_month must be 1 to 12", e.description());
   }
 
   private static ObjectNode card(int month, String year) {
