@@ -43,12 +43,14 @@ export function cardNetwork(number) {
   return 'unknown';
 }
 
+const EXPIRY = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/;
+
 /**
  * Reads an expiry typed as MM/YY (or MM/YYYY): `{month, year}` with the 4-digit year, or null.
  * A 2-digit year means 20YY, as on the server.
  */
 export function parseExpiry(text) {
-  const m = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/.exec(String(text));
+  const m = EXPIRY.exec(String(text));
   if (!m) return null;
   const month = Number(m[1]);
   if (month < 1 || month > 12) return null;
@@ -86,6 +88,8 @@ export function checkCardField(field, { number, expiry, cvv, name }, now = new D
   if (field === 'expiry') {
     if (!String(expiry ?? '').trim()) return 'Enter the expiry date as MM/YY.';
     const exp = parseExpiry(expiry);
+    // In MM/YY form with no such month ("13/30", "00/30"): the month is what to fix, not the form.
+    if (!exp && EXPIRY.test(String(expiry))) return 'The expiry month must be between 01 and 12.';
     if (!exp) return 'Write the expiry date as MM/YY, for example 08/29.';
     return isExpired(exp.month, exp.year, now) ? 'This card has expired: please use another card.' : null;
   }

@@ -12,7 +12,8 @@
 (() => {
   if (window.PaymentGateway) return; // included twice: the first copy stays in charge
 
-  const script = document.currentScript;
+  const D = document;
+  const script = D.currentScript;
   const defaultHost = script && script.src ? script.src : location.href;
   const ID = 'payment-gateway-modal';
   // Every element of the modal starts from initial values, so a merchant's rules (`button{padding:…}`,
@@ -30,18 +31,35 @@
     `@media(max-width:480px){#${ID}>[role=dialog]{width:100%;height:100%;border-radius:0}}`;
   // A constructed stylesheet, which a merchant's Content-Security-Policy without 'unsafe-inline'
   // in style-src does not block; a browser without one gets a <style> element in the modal.
-  const sheet = document.adoptedStyleSheets && new CSSStyleSheet();
+  const sheet = D.adoptedStyleSheets && new CSSStyleSheet();
   if (sheet) sheet.replaceSync(CSS);
   // The close function of the modal on screen: one at a time, whichever instance opened it (two
-  // would share one element id and pull focus from each other).
-  let shown;
+  // would share one element id and pull focus from each other). While one opens, another open()
+  // (from the onClose of the modal it replaces, or a focus handler) does nothing: the modal opening
+  // stays the only one, whatever the callbacks do.
+  let shown, opening;
+
+  // The merchant page does not scroll under the modal. Whichever of html and body scrolls it (a
+  // computed overflow other than visible: body's is the page's where html's is visible, or body
+  // scrolls itself, as with html{height:100%} body{height:100%;overflow:auto}) gets overflow hidden;
+  // html where neither does. An element that does not scroll is left alone: hiding its overflow
+  // would make it clip, or scroll on its own, and the page jump to its top. Returns what puts their
+  // own inline overflow (values and !important) back exactly.
+  const lock = () => {
+    const kept = [];
+    const html = D.documentElement;
+    const scrolling = [html, D.body].filter((e) => getComputedStyle(e).overflowY != 'visible');
+    for (const { style } of scrolling.length ? scrolling : [html])
+      for (const p of ['overflow-x', 'overflow-y'])
+        kept.push([style, p, style.getPropertyValue(p), style.getPropertyPriority(p)]), style.setProperty(p, 'hidden', 'important');
+    return () => kept.map(([style, ...was]) => style.setProperty(...was));
+  };
 
   function PaymentGateway(options) {
     const o = options || {};
     if (!o.key || !o.orderId) throw new TypeError('PaymentGateway needs a key and an orderId');
     const host = new URL(o.host || defaultHost, location.href).origin;
-    const html = document.documentElement;
-    let root, frame, button, before, overflow, settled, forbidden;
+    let root, frame, button, before, unlock, settled, forbidden;
     // The payment the page made, kept by this tab for the order: a checkout opened again after the
     // merchant page reloads follows it, where the frame may keep nothing (storage that browsers deny
     // to pages framed by another site). `keep()` forgets it.
@@ -113,13 +131,23 @@
     const onKey = (e) => e.key == 'Escape' && close();
     const onFocus = (e) => root && !root.contains(e.target) && button.focus();
 
+    // Adds (or removes) every listener the modal needs.
+    const listen = (how) =>
+      [
+        [window, 'message', onMessage],
+        [D, 'securitypolicyviolation', onPolicy],
+        [D, 'keydown', onKey, true],
+        [D, 'focusin', onFocus, true],
+      ].map(([target, ...args]) => target[how + 'EventListener'](...args));
+
     const open = () => {
-      if (root) return;
+      if (root || opening) return;
+      opening = 1;
       if (shown) shown(); // another instance's modal closes first, with its onClose
       shown = close;
       settled = false;
-      before = document.activeElement;
-      root = document.createElement('div');
+      before = D.activeElement;
+      root = D.createElement('div');
       root.id = ID;
       root.setAttribute('data-test-id', 'payment-modal');
       root.innerHTML =
@@ -148,28 +176,22 @@
       } catch (e) {}
       frame.src = `${host}/checkout?${query}`;
       button.onclick = close;
-      addEventListener('message', onMessage);
-      document.addEventListener('securitypolicyviolation', onPolicy);
-      document.addEventListener('keydown', onKey, true);
-      document.addEventListener('focusin', onFocus, true);
-      const sheets = document.adoptedStyleSheets;
-      if (sheet && sheets.indexOf(sheet) < 0) document.adoptedStyleSheets = [...sheets, sheet];
-      overflow = html.style.overflow;
-      html.style.overflow = 'hidden';
-      document.body.appendChild(root);
+      listen('add');
+      const sheets = D.adoptedStyleSheets;
+      if (sheet && sheets.indexOf(sheet) < 0) D.adoptedStyleSheets = [...sheets, sheet];
+      unlock = lock();
+      D.body.appendChild(root);
       frame.focus();
+      opening = 0;
     };
 
     const close = () => {
       if (!root) return;
       if (shown == close) shown = null;
-      removeEventListener('message', onMessage);
-      document.removeEventListener('securitypolicyviolation', onPolicy);
-      document.removeEventListener('keydown', onKey, true);
-      document.removeEventListener('focusin', onFocus, true);
+      listen('remove');
       root.remove();
       root = frame = button = null;
-      html.style.overflow = overflow;
+      unlock();
       if (before && before.focus) before.focus();
       call('onClose');
     };

@@ -131,6 +131,100 @@ test('a second PaymentGateway opened while another is open closes the first, wit
   await context.close();
 });
 
+test("a modal's onClose that opens a checkout while another PaymentGateway opens: one modal, the one just opened", async () => {
+  const orders = [await newOrder(), await newOrder(), await newOrder()];
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.merchantUrl}/demo.html`);
+  const modal = page.locator('#payment-gateway-modal');
+  const shownOrder = async () => new URL(await modal.locator(tid('payment-iframe')).getAttribute('src')).searchParams.get('order_id');
+  // The first modal's onClose opens (once) itself, the instance being opened, or a third one.
+  for (const reopened of [0, 1, 2]) {
+    await page.evaluate(([orders, key, reopened]) => {
+      window.closedOrders = [];
+      let again = true;
+      window.gateways = orders.map(
+        (orderId, i) =>
+          new window.PaymentGateway({
+            key,
+            orderId,
+            onClose: () => {
+              window.closedOrders.push(orderId);
+              if (i === 0 && again) {
+                again = false;
+                window.gateways[reopened].open();
+              }
+            },
+          }),
+      );
+      window.gateways[0].open();
+      window.gateways[1].open();
+    }, [orders, KEY, reopened]);
+    assert.equal(await modal.count(), 1, `onClose opening gateway ${reopened}: one modal`);
+    assert.equal(await shownOrder(), orders[1], `onClose opening gateway ${reopened}: the modal of the open() called`);
+    assert.deepEqual(await page.evaluate(() => window.closedOrders), [orders[0]]);
+    // Nothing is left blocked: the next open() replaces it as usual.
+    await page.evaluate(() => window.gateways[2].open());
+    assert.equal(await modal.count(), 1);
+    assert.equal(await shownOrder(), orders[2]);
+    assert.deepEqual(await page.evaluate(() => window.closedOrders), [orders[0], orders[1]]);
+    await page.evaluate(() => window.gateways[2].close());
+    assert.equal(await modal.count(), 0);
+    assert.equal(await page.evaluate(() => document.documentElement.style.cssText + document.body.style.cssText), '');
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a merchant page scrolled by its body: the modal neither moves nor lets it scroll, and close gives back the page's own overflow", async () => {
+  // The page's scroller is the body (its overflow reaches the viewport, or html clips and body scrolls
+  // itself); the second page sets its overflow inline, one declaration !important.
+  const merchantPages = [
+    { css: 'html{height:100%} body{height:100%;overflow:auto}' },
+    { css: 'html,body{height:100%}', html: 'overflow: hidden;', body: 'overflow-y: auto !important;' },
+  ];
+  for (const { css, html = null, body = null } of merchantPages) {
+    const orderId = await newOrder();
+    const { context, page, problems } = await newPage({ viewport: { width: 1000, height: 600 } });
+    await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+    await page.addStyleTag({ content: `${css} main{padding-bottom:3000px}` });
+    await page.evaluate(([html, body]) => {
+      if (html) document.documentElement.setAttribute('style', html);
+      if (body) document.body.setAttribute('style', body);
+    }, [html, body]);
+    const inline = () => page.evaluate(() => [document.documentElement.style.cssText, document.body.style.cssText]);
+    const ownStyles = await inline();
+    // Where the merchant's content is on screen, and how far each element is scrolled.
+    const place = () =>
+      page.evaluate(() => ({
+        top: document.querySelector('main').getBoundingClientRect().top,
+        body: document.body.scrollTop,
+        html: document.documentElement.scrollTop,
+      }));
+    await page.mouse.move(500, 300);
+    await page.mouse.wheel(0, 400);
+    const scrolled = await eventually(async () => {
+      const now = await place();
+      return now.top < -300 && now;
+    }, 5_000, `${css}: the page scrolled by the wheel`);
+    await page.evaluate(() => document.getElementById('open-checkout').click());
+    await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
+    assert.deepEqual(await place(), scrolled, `${css}: opening the modal does not move the page`);
+
+    await page.mouse.move(10, 10); // the overlay, beside the dialog
+    await page.mouse.wheel(0, 400);
+    await page.mouse.wheel(0, 400);
+    await new Promise((r) => setTimeout(r, 500)); // time for a scroll that must not happen
+    assert.deepEqual(await place(), scrolled, `${css}: the wheel over the overlay scrolls nothing`);
+
+    await page.click(tid('close-modal-button'));
+    await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+    assert.deepEqual(await inline(), ownStyles, `${css}: the page's own inline styles, exactly`);
+    assert.deepEqual(await place(), scrolled, `${css}: the page where it was`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
 test('open() shows the modal, iframe and close button of API.md, moves focus into it, and the order summary', async () => {
   const orderId = await newOrder(123456);
   const { context, page, problems } = await newPage();
@@ -490,7 +584,8 @@ test('the page refuses a bad VPA, card number, expiry and CVV with a visible rea
     [['4111 1111 1111 1112', FUTURE_EXPIRY, '123'], /card number is not valid/],
     [['4111 1111 111', FUTURE_EXPIRY, '123'], /card number is not valid/],
     [['4111-1111-1111-1111', '01/20', '123'], /expired/],
-    [['4111 1111 1111 1111', '13/30', '123'], /MM\/YY/],
+    [['4111 1111 1111 1111', '13/30', '123'], /expiry month must be between 01 and 12/],
+    [['4111 1111 1111 1111', '12/3', '123'], /MM\/YY/],
     [['4111 1111 1111 1111', FUTURE_EXPIRY, '12'], /CVV/],
   ];
   for (const [[number, expiry, cvv], reason] of refusals) {
@@ -1010,6 +1105,59 @@ test('keyboard only on a 360 px phone: focus stays in the modal, no sideways scr
   assert.ok(await noSideways(page.mainFrame()), 'the merchant page does not scroll sideways');
   await shot(page, '10-mobile-360-processing');
   await callbacks(page, 'onSuccess');
+  await context.close();
+});
+
+test('a large amount and a merchant name of one long word fit a 320 px screen, standalone and in the modal, without sideways scrolling', async () => {
+  const orderId = await newOrder(10_000_000_000);
+  const { context, page, problems } = await newPage({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  // Nothing in the summary sticks out of its box or out of the screen, and nothing scrolls sideways.
+  const fits = (frame) =>
+    frame.evaluate(() => {
+      const root = document.documentElement;
+      const amount = document.querySelector('[data-test-id="order-amount"]');
+      const outside = [amount, amount.parentElement, document.getElementById('merchant-name')]
+        .filter((el) => {
+          const box = el.getBoundingClientRect();
+          return box.left < 0 || box.right > root.clientWidth || el.scrollWidth > el.clientWidth;
+        })
+        .map((el) => el.dataset.testId || el.id);
+      return { amount: amount.textContent, outside, sideways: root.scrollWidth > root.clientWidth };
+    });
+  const expected = (amount) => ({ amount, outside: [], sideways: false });
+
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.locator(tid('payment-methods')).waitFor();
+  assert.deepEqual(await fits(page.mainFrame()), expected('₹10,00,00,000.00'), 'standalone');
+
+  await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+  await page.click('#open-checkout');
+  await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
+  const framed = await (await page.$(tid('payment-iframe'))).contentFrame();
+  assert.deepEqual(await fits(framed), expected('₹10,00,00,000.00'), 'in the modal');
+  await shot(page, '13-mobile-320-large-amount');
+
+  // The largest amount an order takes, from a merchant whose name is one long word.
+  const name = 'Chaiwallahsandsnacksandsweetsemporiumofbengaluru';
+  await page.route('**/api/v1/orders/*/public', async (route) => {
+    const answer = await route.fetch();
+    route.fulfill({ response: answer, json: { ...(await answer.json()), amount: 9007199254740991, merchant_name: name } });
+  });
+  for (const frame of [page.mainFrame(), null]) {
+    if (frame) await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+    else {
+      await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+      await page.click('#open-checkout');
+    }
+    const where = frame ? 'standalone' : 'in the modal';
+    const view = frame || page.frameLocator(tid('payment-iframe'));
+    await view.locator(tid('payment-methods')).waitFor();
+    const checked = frame || (await (await page.$(tid('payment-iframe'))).contentFrame());
+    assert.equal(await checked.locator('#merchant-name').textContent(), name);
+    assert.deepEqual(await fits(checked), expected('₹9,00,71,99,25,47,409.91'), `long name, ${where}`);
+  }
+  await shot(page, '14-mobile-320-long-name');
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

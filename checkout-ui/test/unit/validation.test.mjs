@@ -73,6 +73,22 @@ test('expiry: MM/YY with 20YY, valid through the expiry month (UTC)', () => {
   assert.ok(isExpired(6, 2026, new Date(Date.UTC(2026, 6, 1, 0, 0, 0))));
 });
 
+test('expiry: a month outside 01–12 in MM/YY form is refused for its month, anything else for its form', () => {
+  const form = 'Write the expiry date as MM/YY, for example 08/29.';
+  const month = 'The expiry month must be between 01 and 12.';
+  const expected = {
+    '13/30': month, '00/30': month, '0/30': month, '99/2030': month, ' 13 / 30 ': month,
+    '1330': form, '13/3': form, '13-30': form, 'ab/cd': form, '12/300': form,
+  };
+  for (const [expiry, message] of Object.entries(expected)) {
+    assert.equal(checkCardField('expiry', { expiry }, MID_2026), message, expiry);
+  }
+  const good = { number: '4111 1111 1111 1111', expiry: '13/30', cvv: '123' };
+  assert.deepEqual(checkCard(good, MID_2026), { field: 'expiry', message: month }, 'the form check says the same');
+  assert.equal(checkCardField('expiry', { expiry: '12/30' }, MID_2026), null);
+  assert.equal(checkCardField('expiry', { expiry: '01/30' }, MID_2026), null);
+});
+
 test('CVV: 3 or 4 digits', () => {
   for (const ok of ['123', '0000', '9999']) assert.ok(isValidCvv(ok), ok);
   for (const bad of ['', '12', '12345', '12a', ' 123']) assert.ok(!isValidCvv(bad), bad);
