@@ -36,9 +36,14 @@ const remember = (id) => { try { sessionStorage.setItem(memoryKey, id); } catch 
 const remembered = () => { try { return sessionStorage.getItem(memoryKey) || handedBack; } catch { return handedBack; } };
 const forget = () => { try { sessionStorage.removeItem(memoryKey); } catch { /* nothing kept */ } };
 // A UPI request on its way (its key and body, which hold no card data): a reload before its answer
-// sends it again with its key, and follows the payment it made. Card requests are never kept.
+// sends it again with its key, and follows the payment it made. One answered without a clear answer
+// (`answered`: the shopper was told so, and may have changed their mind) is sent again on a reload
+// only where the order shows it took a payment. Card requests are never kept.
 const sendingKey = `${memoryKey}.sending`;
-const keepSending = (key, body) => { try { sessionStorage.setItem(sendingKey, JSON.stringify({ key, body })); } catch { /* no resume */ } };
+const RESEND_WITHIN_MS = 60 * 60 * 1000; // well within the 24 h the service keeps a key
+const keepSending = (key, body, answered = false) => {
+  try { sessionStorage.setItem(sendingKey, JSON.stringify({ key, body, answered, at: Date.now() })); } catch { /* no resume */ }
+};
 const sending = () => { try { return JSON.parse(sessionStorage.getItem(sendingKey)); } catch { return null; } };
 const sent = () => { try { sessionStorage.removeItem(sendingKey); } catch { /* nothing kept */ } };
 
@@ -98,8 +103,7 @@ async function start() {
 
   form.setUp(submit);
   if (order.status !== 'created' && (await resume())) return;
-  // Also while the order still reads `created`: the request may reach the service after this read.
-  if (await resend()) return;
+  if (await resend(order.status)) return;
   if (order.status === 'paid') {
     return alreadyPaid();
   }
@@ -130,17 +134,30 @@ async function resume() {
 }
 
 // Sends again, with its key, the UPI request a reload cut off: answered with the payment it made
-// (a replay, even once the order is paid), which the page follows. False when there is none, or
-// when it still gets no payment (the form is shown, and Pay with the same details keeps the key).
-async function resend() {
+// (a replay, even once the order is paid), which the page follows. A request still on its way is
+// sent even while the order reads `created` (it may reach the service after that read); one already
+// answered without a clear answer only where the order took a payment, which may be its own:
+// otherwise Pay with the same details sends it with its key. False when there is none to send, or
+// when it still gets no payment (the form is shown).
+async function resend(orderStatus) {
   const request = sending();
   if (!request || typeof request.key !== 'string' || typeof request.body !== 'string') return false;
+  if (!(Date.now() - request.at < RESEND_WITHIN_MS)) {
+    sent(); // too old to send again unasked: its key may be forgotten by now
+    return false;
+  }
+  if (request.answered && orderStatus === 'created') {
+    unanswered = request;
+    return false;
+  }
   try {
     settle(answered(await createPayment(JSON.parse(request.body), request.key)));
     return true;
   } catch (e) {
-    if (mayHaveMadePayment(e)) unanswered = request;
-    else sent();
+    if (mayHaveMadePayment(e)) {
+      unanswered = request;
+      keepSending(request.key, request.body, true);
+    } else sent();
     return false;
   }
 }
@@ -179,6 +196,7 @@ async function submit() {
   } catch (e) {
     unanswered = mayHaveMadePayment(e) ? { key, body: text } : null;
     if (!unanswered) sent();
+    else if (body.method === 'upi') keepSending(key, text, true);
     if (e.status === 400 && e.field === 'order_id') await orderTaken(earlier && earlier.body !== text ? earlier : null);
     else form.markServerFault(e.field, refusal(e));
   } finally {

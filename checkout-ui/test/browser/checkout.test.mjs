@@ -848,6 +848,41 @@ test('a UPI payment request that reaches the service only after a reload has rea
   await context.close();
 });
 
+test('a UPI request answered 503 is not sent again by a reload while the order took no payment; Pay with the same details sends its key', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  const keys = [];
+  let cut = true;
+  await page.route('**/api/v1/payments/public', (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    return cut ? route.fulfill(PROXY_503) : route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('error-message')).waitFor();
+  const triedBefore = keys.length;
+  // The shopper, told the payment did not go through, turns to card and reloads.
+  await page.click(tid('method-card'));
+  cut = false;
+  await page.reload();
+  await page.locator(tid('method-upi')).waitFor(); // the form, not the processing state
+  await page.waitForTimeout(1500); // a request sent unasked would have gone by now
+  assert.equal(keys.length, triedBefore, 'nothing sent without Pay');
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId), []);
+
+  // Pay with the same UPI details sends the kept key (which made nothing: a new payment).
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(keys[keys.length - 1], keys[0], 'the kept key');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('Pay with changed details after a try without an answer: the order is taken by that try, which the page picks up', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
