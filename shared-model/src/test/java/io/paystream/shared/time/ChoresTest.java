@@ -46,6 +46,24 @@ class ChoresTest {
   }
 
   @Test
+  void aRunThatNeverEndsIsGivenUpAndTheChoreRunsAgain() {
+    Chores quick = new Chores(vertx, 200);
+    AtomicInteger starts = new AtomicInteger();
+    quick.every(
+        20,
+        "hung",
+        () -> {
+          starts.incrementAndGet();
+          return Uni.createFrom().nothing(); // a statement on a connection that died silently
+        });
+    try {
+      await().atMost(Duration.ofSeconds(5)).until(() -> starts.get() >= 3);
+    } finally {
+      quick.cancel();
+    }
+  }
+
+  @Test
   void aChoreThatFailsOrThrowsRunsAgainAtItsNextTick() {
     AtomicInteger failing = new AtomicInteger();
     AtomicInteger throwing = new AtomicInteger();
