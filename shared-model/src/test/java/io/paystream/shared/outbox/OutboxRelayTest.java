@@ -600,6 +600,44 @@ class OutboxRelayTest {
     }
   }
 
+  @Test
+  void aYoungRowAtTheHeadOfTheCommitOrderHoldsBackOnlyItselfFromThePurge() throws Exception {
+    // First in commit order, a row not yet past retention (written when the database clock was
+    // behind), then more rows past it than several statements delete, all published.
+    sql(
+        "INSERT INTO relaytest.outbox (streams, payloads, created_at) VALUES (ARRAY['"
+            + STREAM
+            + "'], ARRAY['young'], now() - interval '23 hours')");
+    int old = 2 * Purge.BATCH + 500;
+    sql(
+        "INSERT INTO relaytest.outbox (streams, payloads, created_at) SELECT ARRAY['"
+            + STREAM
+            + "'], ARRAY['old-' || i], now() - interval '2 days' FROM generate_series(1, "
+            + old
+            + ") i");
+    sql(
+        "UPDATE relaytest.outbox_cursor SET last_txid = m.txid, last_id = m.id FROM (SELECT txid,"
+            + " id FROM relaytest.outbox ORDER BY txid DESC, id DESC LIMIT 1) m");
+    OutboxRelay relay = relay(poolA);
+    relay.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+      assertEquals((long) old, relay.purge().await().atMost(Duration.ofSeconds(60)));
+      assertEquals(
+          List.of("young"),
+          poolA
+              .query("SELECT payloads[1] AS p FROM relaytest.outbox")
+              .execute()
+              .await()
+              .atMost(Duration.ofSeconds(10))
+              .stream()
+              .map(r -> r.getString("p"))
+              .toList());
+    } finally {
+      relay.stop();
+    }
+  }
+
   private void sql(String statement) {
     poolA.query(statement).execute().await().atMost(Duration.ofSeconds(30));
   }
