@@ -563,19 +563,12 @@ class OutboxRelayTest {
     // More rows past retention than one statement deletes, then rows of the last minutes, all
     // published (the cursor is past them).
     int old = 2 * Purge.BATCH + 500;
-    sql(
-        "INSERT INTO relaytest.outbox (streams, payloads, created_at) SELECT ARRAY['"
-            + STREAM
-            + "'], ARRAY['old-' || i], now() - interval '2 days' FROM generate_series(1, "
-            + old
-            + ") i");
+    insertPastRetention(old);
     sql(
         "INSERT INTO relaytest.outbox (streams, payloads) SELECT ARRAY['"
             + STREAM
             + "'], ARRAY['young-' || i] FROM generate_series(1, 10) i");
-    sql(
-        "UPDATE relaytest.outbox_cursor SET last_txid = m.txid, last_id = m.id FROM (SELECT txid,"
-            + " id FROM relaytest.outbox ORDER BY txid DESC, id DESC LIMIT 1) m");
+    publishedAll();
     OutboxRelay relay = relay(poolA);
     assertEquals(0L, relay.purge().await().atMost(Duration.ofSeconds(10)), "only the lead purges");
     relay.start();
@@ -609,15 +602,8 @@ class OutboxRelayTest {
             + STREAM
             + "'], ARRAY['young'], now() - interval '23 hours')");
     int old = 2 * Purge.BATCH + 500;
-    sql(
-        "INSERT INTO relaytest.outbox (streams, payloads, created_at) SELECT ARRAY['"
-            + STREAM
-            + "'], ARRAY['old-' || i], now() - interval '2 days' FROM generate_series(1, "
-            + old
-            + ") i");
-    sql(
-        "UPDATE relaytest.outbox_cursor SET last_txid = m.txid, last_id = m.id FROM (SELECT txid,"
-            + " id FROM relaytest.outbox ORDER BY txid DESC, id DESC LIMIT 1) m");
+    insertPastRetention(old);
+    publishedAll();
     OutboxRelay relay = relay(poolA);
     relay.start();
     try {
@@ -640,6 +626,23 @@ class OutboxRelayTest {
 
   private void sql(String statement) {
     poolA.query(statement).execute().await().atMost(Duration.ofSeconds(30));
+  }
+
+  /** {@code n} rows written two days ago, in one transaction. */
+  private void insertPastRetention(int n) {
+    sql(
+        "INSERT INTO relaytest.outbox (streams, payloads, created_at) SELECT ARRAY['"
+            + STREAM
+            + "'], ARRAY['old-' || i], now() - interval '2 days' FROM generate_series(1, "
+            + n
+            + ") i");
+  }
+
+  /** Moves the cursor past every row, as if all were published. */
+  private void publishedAll() {
+    sql(
+        "UPDATE relaytest.outbox_cursor SET last_txid = m.txid, last_id = m.id FROM (SELECT txid,"
+            + " id FROM relaytest.outbox ORDER BY txid DESC, id DESC LIMIT 1) m");
   }
 
   @Test
