@@ -2,7 +2,7 @@
  * Preloaded into a process under test (LD_PRELOAD), it moves that process's wall clock by the
  * number of seconds written in the file named by WALLCLOCK_OFFSET_FILE (re-read at most every
  * 100 ms), as NTP stepping the system time would. Only CLOCK_REALTIME readings move: the monotonic
- * clock, and every wait and timer, run on untouched. See WallClock.java.
+ * clock, and waits for a duration, run on untouched. See WallClock.java.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -57,16 +57,15 @@ int clock_gettime(clockid_t id, struct timespec *ts) {
   return r;
 }
 
+/* glibc declares tv non-null. */
 int gettimeofday(struct timeval *tv, void *tz) {
   struct timespec ts;
   (void)tz;
   if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
     return -1;
   }
-  if (tv) {
-    tv->tv_sec = ts.tv_sec;
-    tv->tv_usec = ts.tv_nsec / 1000;
-  }
+  tv->tv_sec = ts.tv_sec;
+  tv->tv_usec = ts.tv_nsec / 1000;
   return 0;
 }
 

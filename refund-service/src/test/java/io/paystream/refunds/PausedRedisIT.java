@@ -61,17 +61,18 @@ class PausedRedisIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() == 200);
 
-      assertNoSecretTakenWhileRedisIsDown(app, redis);
+      assertNoSecretTakenWhileRedisIsDown(app, redis, () -> {});
     }
   }
 
   /**
-   * Stops {@code redis}: within 15 s {@code app} takes no secret (503 with Retry-After), and takes
-   * them again once {@code redis} is back.
+   * Stops {@code redis} (then runs {@code whenStopped}): within 15 s {@code app} takes no secret
+   * (503 with Retry-After), and takes them again once {@code redis} is back.
    */
-  static void assertNoSecretTakenWhileRedisIsDown(ServiceProcess app, RedisProcess redis)
-      throws Exception {
+  static void assertNoSecretTakenWhileRedisIsDown(
+      ServiceProcess app, RedisProcess redis, Runnable whenStopped) throws Exception {
     redis.stop();
+    whenStopped.run();
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> Api.merchantAt(app.url()).get("/api/v1/refunds").statusCode() != 200);

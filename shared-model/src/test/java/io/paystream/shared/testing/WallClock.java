@@ -14,7 +14,8 @@ import java.util.Map;
  * machine resumed from a pause would. A small library preloaded into the process ({@code
  * wallclock/wallclock.c}, compiled here with the machine's C compiler) adds the offset this class
  * writes to every reading of the real-time clock; the monotonic clock ({@code System.nanoTime()},
- * Vert.x timers) and every wait run on untouched. A step takes effect in the process within 100 ms.
+ * Vert.x timers) and waits for a duration run on untouched (a wait until a wall-clock deadline does
+ * not: after a step back it ends at once). A step takes effect in the process within 100 ms.
  * (libfaketime does the same and more, but its handling of timed waits makes a JVM spin once the
  * offset is not zero.) {@code deploy/local/ensure-tools.sh cc} installs the compiler where it is
  * missing.
