@@ -36,11 +36,18 @@ public final class Purge {
   }
 
   /**
+   * Statements one run makes at most ({@value}, ten million rows at {@link #BATCH}): each one nests
+   * a step of the run's result, which a deeper nesting would overflow the stack with; the next run
+   * goes on where it stopped.
+   */
+  public static final int MAX_BATCHES = 1_000;
+
+  /**
    * Runs {@code batch}, a delete of at most {@code batchSize} rows that emits how many it deleted,
-   * again and again until one deletes fewer; emits how many went in all.
+   * again and again until one deletes fewer, {@value #MAX_BATCHES} times at most; emits how many
+   * went in all.
    */
   public static Uni<Long> untilDone(Supplier<Uni<Integer>> batch, int batchSize) {
-    return Batches.whileFull(
-        () -> batch.get().map(Batches.Outcome::all), batchSize, Integer.MAX_VALUE);
+    return Batches.whileFull(() -> batch.get().map(Batches.Outcome::all), batchSize, MAX_BATCHES);
   }
 }

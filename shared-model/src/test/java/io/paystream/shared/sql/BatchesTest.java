@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -74,6 +75,28 @@ class BatchesTest {
         Purge.untilDone(() -> Uni.createFrom().item(deleted.poll()), 100).await().indefinitely();
     assertEquals(342, total);
     assertEquals(List.of(100), List.copyOf(deleted));
+  }
+
+  @Test
+  void aPurgeOfAVeryLongBacklogStopsAfterItsLastAllowedStatementAndEndsNormally() {
+    // Statements that answer later, as the database does: each nests a step of the result.
+    Vertx vertx = Vertx.vertx();
+    try {
+      AtomicInteger statements = new AtomicInteger();
+      long total =
+          Purge.untilDone(
+                  () -> {
+                    statements.incrementAndGet();
+                    return Uni.createFrom().emitter(e -> vertx.runOnContext(() -> e.complete(10)));
+                  },
+                  10)
+              .await()
+              .atMost(Duration.ofSeconds(60));
+      assertEquals(Purge.MAX_BATCHES, statements.get());
+      assertEquals(10L * Purge.MAX_BATCHES, total);
+    } finally {
+      vertx.closeAndAwait();
+    }
   }
 
   @Test
