@@ -35,15 +35,18 @@ const handedBack = embedded ? params.get('payment_id') : null;
 const remember = (id) => { try { sessionStorage.setItem(memoryKey, id); } catch { /* storage off: no resume */ } };
 const remembered = () => { try { return sessionStorage.getItem(memoryKey) || handedBack; } catch { return handedBack; } };
 const forget = () => { try { sessionStorage.removeItem(memoryKey); } catch { /* nothing kept */ } };
-// A UPI request on its way (its key and body, which hold no card data): a reload before its answer
-// sends it again with its key, and follows the payment it made. One answered without a clear answer
+// A UPI request on its way (`key` and `body`, which hold no card data; `at`, when Pay was pressed;
+// `attempted`, whether the order had taken a payment before): a reload before its answer sends it
+// again with its key, and follows the payment it made. One answered without a clear answer
 // (`answered`: the shopper was told so, and may have changed their mind) is sent again on a reload
-// only where the order shows it took a payment. Card requests are never kept.
+// only where the order shows that it took a payment since. Card requests are never kept.
 const sendingKey = `${memoryKey}.sending`;
 const RESEND_WITHIN_MS = 60 * 60 * 1000; // well within the 24 h the service keeps a key
-const keepSending = (key, body, answered = false) => {
-  try { sessionStorage.setItem(sendingKey, JSON.stringify({ key, body, answered, at: Date.now() })); } catch { /* no resume */ }
+const keepSending = (request) => {
+  try { sessionStorage.setItem(sendingKey, JSON.stringify(request)); } catch { /* no resume */ }
 };
+// Whether the order has taken a payment as far as this page knows (one that failed included).
+let orderAttempted = false;
 const sending = () => { try { return JSON.parse(sessionStorage.getItem(sendingKey)); } catch { return null; } };
 const sent = () => { try { sessionStorage.removeItem(sendingKey); } catch { /* nothing kept */ } };
 
@@ -102,7 +105,8 @@ async function start() {
   payButton.textContent = payLabel;
 
   form.setUp(submit);
-  if (order.status !== 'created' && (await resume())) return;
+  orderAttempted = order.status !== 'created';
+  if (orderAttempted && (await resume())) return;
   if (await resend(order.status)) return;
   if (order.status === 'paid') {
     return alreadyPaid();
@@ -136,8 +140,9 @@ async function resume() {
 // Sends again, with its key, the UPI request a reload cut off: answered with the payment it made
 // (a replay, even once the order is paid), which the page follows. A request still on its way is
 // sent even while the order reads `created` (it may reach the service after that read); one already
-// answered without a clear answer only where the order took a payment, which may be its own:
-// otherwise Pay with the same details sends it with its key. False when there is none to send, or
+// answered without a clear answer only where the order took a payment since Pay was pressed (paid,
+// or attempted where it was not), which may be its own: otherwise Pay with the same details sends
+// it with its key. False when there is none to send, or
 // when it still gets no payment (the form is shown).
 async function resend(orderStatus) {
   const request = sending();
@@ -146,7 +151,8 @@ async function resend(orderStatus) {
     sent(); // too old to send again unasked: its key may be forgotten by now
     return false;
   }
-  if (request.answered && orderStatus === 'created') {
+  const tookOneSince = orderStatus === 'paid' || (orderStatus === 'attempted' && !request.attempted);
+  if (request.answered && !tookOneSince) {
     unanswered = request;
     return false;
   }
@@ -156,7 +162,7 @@ async function resend(orderStatus) {
   } catch (e) {
     if (mayHaveMadePayment(e)) {
       unanswered = request;
-      keepSending(request.key, request.body, true);
+      keepSending({ ...request, answered: true });
     } else sent();
     return false;
   }
@@ -166,6 +172,7 @@ async function resend(orderStatus) {
 // left to send again.
 function answered(payment) {
   unanswered = null;
+  orderAttempted = true;
   remember(payment.id);
   tellParent({ type: 'payment_created', data: { paymentId: payment.id } });
   sent();
@@ -189,14 +196,15 @@ async function submit() {
   const text = JSON.stringify(body);
   const earlier = unanswered;
   const key = earlier && earlier.body === text ? earlier.key : newIdempotencyKey();
-  if (body.method === 'upi') keepSending(key, text);
+  const kept = { key, body: text, answered: false, at: Date.now(), attempted: orderAttempted };
+  if (body.method === 'upi') keepSending(kept);
   else sent(); // a UPI request left unanswered before is not sent again on a reload
   try {
     track(answered(await createPayment(body, key)).id);
   } catch (e) {
     unanswered = mayHaveMadePayment(e) ? { key, body: text } : null;
     if (!unanswered) sent();
-    else if (body.method === 'upi') keepSending(key, text, true);
+    else if (body.method === 'upi') keepSending({ ...kept, answered: true });
     if (e.status === 400 && e.field === 'order_id') await orderTaken(earlier && earlier.body !== text ? earlier : null);
     else form.markServerFault(e.field, refusal(e));
   } finally {

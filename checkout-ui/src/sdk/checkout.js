@@ -39,27 +39,12 @@
   // stays the only one, whatever the callbacks do.
   let shown, opening;
 
-  // The merchant page does not scroll under the modal. Whichever of html and body scrolls it (a
-  // computed overflow other than visible: body's is the page's where html's is visible, or body
-  // scrolls itself, as with html{height:100%} body{height:100%;overflow:auto}) gets overflow hidden;
-  // html where neither does. An element that does not scroll is left alone: hiding its overflow
-  // would make it clip, or scroll on its own, and the page jump to its top. Returns what puts their
-  // own inline overflow (values and !important) back exactly.
-  const lock = () => {
-    const kept = [];
-    const html = D.documentElement;
-    const scrolling = [html, D.body].filter((e) => getComputedStyle(e).overflowY != 'visible');
-    for (const { style } of scrolling.length ? scrolling : [html])
-      for (const p of ['overflow-x', 'overflow-y'])
-        kept.push([style, p, style.getPropertyValue(p), style.getPropertyPriority(p)]), style.setProperty(p, 'hidden', 'important');
-    return () => kept.map(([style, ...was]) => style.setProperty(...was));
-  };
-
   function PaymentGateway(options) {
     const o = options || {};
     if (!o.key || !o.orderId) throw new TypeError('PaymentGateway needs a key and an orderId');
     const host = new URL(o.host || defaultHost, location.href).origin;
-    let root, frame, button, before, unlock, settled, forbidden;
+    const html = D.documentElement;
+    let root, frame, button, before, overflow, settled, forbidden;
     // The payment the page made, kept by this tab for the order: a checkout opened again after the
     // merchant page reloads follows it, where the frame may keep nothing (storage that browsers deny
     // to pages framed by another site). `keep()` forgets it.
@@ -143,46 +128,51 @@
     const open = () => {
       if (root || opening) return;
       opening = 1;
-      if (shown) shown(); // another instance's modal closes first, with its onClose
-      shown = close;
-      settled = false;
-      before = D.activeElement;
-      root = D.createElement('div');
-      root.id = ID;
-      root.setAttribute('data-test-id', 'payment-modal');
-      root.innerHTML =
-        (sheet ? '' : `<style>${CSS}</style>`) +
-        '<div></div><div role="dialog" aria-modal="true" aria-label="Checkout">' +
-        '<i tabindex="0"></i><button type="button" data-test-id="close-modal-button" aria-label="Close checkout">&times;</button>' +
-        '<iframe data-test-id="payment-iframe" title="Checkout" allow="payment"></iframe><i tabindex="0"></i></div>';
-      frame = root.querySelector('iframe');
-      button = root.querySelector('button');
-      const [first, last] = root.querySelectorAll('i');
-      // Backwards into the frame: its page focuses its last control (it cannot tell the way in).
-      first.onfocus = () => {
-        frame.focus();
-        frame.contentWindow.postMessage({ type: 'focus_last' }, host);
-      };
-      last.onfocus = () => button.focus();
-      const query = new URLSearchParams({
-        order_id: o.orderId,
-        key: o.key,
-        embedded: 'true',
-        parent_origin: location.origin,
-      });
       try {
-        const kept = sessionStorage.getItem(memory);
-        if (kept) query.set('payment_id', kept);
-      } catch (e) {}
-      frame.src = `${host}/checkout?${query}`;
-      button.onclick = close;
-      listen('add');
-      const sheets = D.adoptedStyleSheets;
-      if (sheet && sheets.indexOf(sheet) < 0) D.adoptedStyleSheets = [...sheets, sheet];
-      unlock = lock();
-      D.body.appendChild(root);
-      frame.focus();
-      opening = 0;
+        if (shown) shown(); // another instance's modal closes first, with its onClose
+        shown = close;
+        settled = false;
+        before = D.activeElement;
+        root = D.createElement('div');
+        root.id = ID;
+        root.setAttribute('data-test-id', 'payment-modal');
+        root.innerHTML =
+          (sheet ? '' : `<style>${CSS}</style>`) +
+          '<div></div><div role="dialog" aria-modal="true" aria-label="Checkout">' +
+          '<i tabindex="0"></i><button type="button" data-test-id="close-modal-button" aria-label="Close checkout">&times;</button>' +
+          '<iframe data-test-id="payment-iframe" title="Checkout" allow="payment"></iframe><i tabindex="0"></i></div>';
+        frame = root.querySelector('iframe');
+        button = root.querySelector('button');
+        const [first, last] = root.querySelectorAll('i');
+        // Backwards into the frame: its page focuses its last control (it cannot tell the way in).
+        first.onfocus = () => {
+          frame.focus();
+          frame.contentWindow.postMessage({ type: 'focus_last' }, host);
+        };
+        last.onfocus = () => button.focus();
+        const query = new URLSearchParams({
+          order_id: o.orderId,
+          key: o.key,
+          embedded: 'true',
+          parent_origin: location.origin,
+        });
+        try {
+          const kept = sessionStorage.getItem(memory);
+          if (kept) query.set('payment_id', kept);
+        } catch (e) {}
+        frame.src = `${host}/checkout?${query}`;
+        button.onclick = close;
+        listen('add');
+        const sheets = D.adoptedStyleSheets;
+        if (sheet && sheets.indexOf(sheet) < 0) D.adoptedStyleSheets = [...sheets, sheet];
+        // The merchant page does not scroll under the modal.
+        overflow = html.style.overflow;
+        html.style.overflow = 'hidden';
+        D.body.appendChild(root);
+        frame.focus();
+      } finally {
+        opening = 0; // a throw (open() before <body> exists) must not stop every later open()
+      }
     };
 
     const close = () => {
@@ -191,7 +181,7 @@
       listen('remove');
       root.remove();
       root = frame = button = null;
-      unlock();
+      html.style.overflow = overflow;
       if (before && before.focus) before.focus();
       call('onClose');
     };
