@@ -4,6 +4,7 @@ import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.sql.Purge;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Chores;
 import io.paystream.shared.time.Monotonic;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -86,6 +87,7 @@ public final class OutboxRelay {
   private static final long SAMPLE_FRESH_MILLIS = 30_000;
 
   private final Vertx vertx;
+  private final Chores chores;
   private final Pool pool;
   private final RedisStreams streams;
   private final RelayOptions options;
@@ -102,7 +104,6 @@ public final class OutboxRelay {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
-  private final AtomicBoolean purging = new AtomicBoolean();
   private final AtomicLong publishedRows = new AtomicLong();
   private final Set<String> publishedTo = ConcurrentHashMap.newKeySet();
   private final AtomicLong cycles = new AtomicLong();
@@ -115,12 +116,11 @@ public final class OutboxRelay {
   private volatile long sampledAt = Long.MIN_VALUE / 2;
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
-  private volatile long purgeTimer = -1;
-  private volatile long trimTimer = -1;
   private volatile long sequenceCheckedAt = Long.MIN_VALUE / 2;
 
   public OutboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
     this.vertx = vertx;
+    this.chores = new Chores(vertx);
     this.pool = pool;
     this.streams = streams;
     this.options = options;
@@ -197,8 +197,11 @@ public final class OutboxRelay {
       return;
     }
     pollTimer = vertx.setPeriodic(options.pollIntervalMillis(), id -> kickQuietly());
-    purgeTimer = vertx.setPeriodic(60_000, id -> purgeQuietly());
-    trimTimer = vertx.setPeriodic(TRIM_INTERVAL_MILLIS, id -> trimQuietly());
+    chores.every(60_000, "outbox purge", this::purgeLogged);
+    chores.every(
+        TRIM_INTERVAL_MILLIS,
+        "outbox trim",
+        () -> leader == null ? Uni.createFrom().voidItem() : trim());
     kick();
   }
 
@@ -208,12 +211,7 @@ public final class OutboxRelay {
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
     }
-    if (purgeTimer >= 0) {
-      vertx.cancelTimer(purgeTimer);
-    }
-    if (trimTimer >= 0) {
-      vertx.cancelTimer(trimTimer);
-    }
+    chores.cancel();
     // A cycle under way still uses the lead's connection: it gives the lead back when it ends.
     if (busy.compareAndSet(false, true)) {
       resign();
@@ -572,31 +570,14 @@ public final class OutboxRelay {
         : Uni.join().all(trims).andCollectFailures().replaceWith(lengths);
   }
 
-  private void trimQuietly() {
-    if (leader == null) {
-      return;
-    }
-    trim()
-        .subscribe()
-        .with(
-            lengths -> {},
-            err -> LOG.debugf("outbox %s: trim failed: %s", options.table(), err.getMessage()));
-  }
-
-  private void purgeQuietly() {
-    if (purging.compareAndSet(false, true)) {
-      purge()
-          .onTermination()
-          .invoke(() -> purging.set(false))
-          .subscribe()
-          .with(
-              n -> {
-                if (n > 0) {
-                  LOG.debugf("outbox %s: purged %d published rows", options.table(), n);
-                }
-              },
-              err -> LOG.debugf("outbox %s: purge failed: %s", options.table(), err.getMessage()));
-    }
+  private Uni<Long> purgeLogged() {
+    return purge()
+        .invoke(
+            n -> {
+              if (n > 0) {
+                LOG.debugf("outbox %s: purged %d published rows", options.table(), n);
+              }
+            });
   }
 
   /**
