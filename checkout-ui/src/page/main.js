@@ -9,6 +9,9 @@ import { formatAmount } from './validation.js';
 import { byTestId, show, showError, showProcessing, showSuccess } from './view.js';
 
 const POLL_MS = 2000;
+// A payment request without an answer after this long says so under the button (the edge gives up
+// only after 30 s).
+const SLOW_SEND_MS = 5000;
 const SLOW_AFTER_POLLS = 15;
 
 const params = new URLSearchParams(location.search);
@@ -16,6 +19,7 @@ const orderId = params.get('order_id');
 const embedded = params.get('embedded') === 'true';
 const tellParent = embedded ? parentMessenger(params) : () => {};
 const payButton = byTestId('pay-button');
+const sendingNote = document.getElementById('sending-note');
 
 // Shift+Tab from the modal's close button comes round to this page's last control: the SDK asks
 // for it when focus enters the frame backwards, which the frame alone cannot tell.
@@ -193,6 +197,7 @@ async function submit() {
   submitting = true;
   payButton.disabled = true;
   payButton.textContent = 'Sending…';
+  const slow = setTimeout(() => (sendingNote.hidden = false), SLOW_SEND_MS);
   const text = JSON.stringify(body);
   const earlier = unanswered;
   const key = earlier && earlier.body === text ? earlier.key : newIdempotencyKey();
@@ -208,6 +213,8 @@ async function submit() {
     if (e.status === 400 && e.field === 'order_id') await orderTaken(earlier && earlier.body !== text ? earlier : null);
     else form.markServerFault(e.field, refusal(e));
   } finally {
+    clearTimeout(slow);
+    sendingNote.hidden = true;
     submitting = false;
     payButton.disabled = false;
     payButton.textContent = payLabel;

@@ -756,6 +756,30 @@ test('a success whose body arrives cut short: the page sends the key again and f
     return { response: made, body: text.slice(0, text.length / 2) };
   }));
 
+test('a payment request still unanswered after 5 s says so under the button, and the note goes once it is answered', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.route('**/api/v1/payments/public', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 7000)); // a slow payment service
+    await route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  const pressed = Date.now();
+  await page.click(tid('pay-button'));
+  const note = page.locator('#sending-note');
+  await note.waitFor({ state: 'visible', timeout: 6500 });
+  assert.ok(Date.now() - pressed >= 4500, 'not before 5 s');
+  assert.match(await note.textContent(), /Still waiting for the payment service/);
+  assert.equal(await note.getAttribute('role'), 'status');
+  await page.locator(tid('processing-state')).or(page.locator(tid('success-state'))).first().waitFor({ timeout: 15_000 });
+  assert.ok(await note.isHidden(), 'gone once answered');
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a reload while a UPI payment request is on its way: the page sends it again with its key and follows that payment', async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
