@@ -5,13 +5,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.RowSet;
 
 /**
- * Counts of finished work by outcome, kept so that job status never counts a large table and
- * finishing work never waits on a shared counter row.
+ * Counts of work by state (finished work by outcome, or pending work by kind), kept so that job
+ * status never counts a large table and changing work never waits on a shared counter row.
  *
- * <p>Finishing work appends a row {@code (status, delta)} to an increments table (in the same
- * statement as the change); {@link #fold} moves increments into a totals table now and then
- * (several instances may fold at once: each takes disjoint rows). A count is the total plus what is
- * not yet folded.
+ * <p>A change appends a row {@code (status, delta)} to an increments table (in the same statement
+ * as the change, or from a statement trigger on the changed table); {@link #fold} moves increments
+ * into a totals table now and then (several instances may fold at once: each takes disjoint rows).
+ * A count is the total plus what is not yet folded.
  *
  * <p>Tables (each service's migration): {@code totals (status text PRIMARY KEY, n bigint)} and
  * {@code increments (id bigserial PRIMARY KEY, status text, delta int DEFAULT 1)}.

@@ -7,30 +7,33 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Deliveries by state, for job status and metrics: pending ones are counted directly (the partial
- * indexes {@code deliveries_due} and {@code deliveries_parked} hold only them, parked ones all
- * due); finished ones come from totals plus not yet folded increments.
+ * Deliveries by state, for job status and metrics. Pending ones (waiting or parked) and finished
+ * ones come from totals plus not yet folded increments, never from counting the table (see V8);
+ * only the due ones are counted, from the start of the partial index {@code deliveries_due} (they
+ * are what instances take next), parked ones being all due.
  */
 @ApplicationScoped
 public class CountsRepository {
 
   private final Pool pool;
   private final OutcomeTally tally;
+  private final OutcomeTally pendingTally;
   private final String countsSql;
 
   public CountsRepository(Pool pool) {
     this.pool = pool;
     this.tally = new OutcomeTally(pool, Tables.OUTCOME_TOTALS, Tables.OUTCOME_INCREMENTS);
+    this.pendingTally = new OutcomeTally(pool, Tables.PENDING_TOTALS, Tables.PENDING_INCREMENTS);
     this.countsSql =
         "SELECT w.waiting + w.parked AS pending, d.due + w.parked AS due, d.unclaimed, "
             + tally.countSql("success")
             + " AS completed, "
             + tally.countSql("failed")
-            + " AS failed FROM (SELECT (SELECT count(*) FROM "
-            + Tables.DELIVERIES
-            + " WHERE status = 'pending' AND NOT parked) AS waiting, (SELECT count(*) FROM "
-            + Tables.DELIVERIES
-            + " WHERE status = 'pending' AND parked) AS parked) w,"
+            + " AS failed FROM (SELECT "
+            + pendingTally.countSql("waiting")
+            + " AS waiting, "
+            + pendingTally.countSql("parked")
+            + " AS parked) w,"
             // one read of the due ones; the unclaimed are among them
             + " (SELECT count(*) AS due,"
             + " count(*) FILTER (WHERE run_at <= now() - interval '1 second') AS unclaimed FROM "
@@ -62,6 +65,6 @@ public class CountsRepository {
 
   /** Folds increments into the totals; emits how many totals it changed. */
   public Uni<Integer> fold() {
-    return tally.fold();
+    return tally.fold().flatMap(finished -> pendingTally.fold().map(pending -> finished + pending));
   }
 }

@@ -8,6 +8,8 @@ public final class Tables {
   public static final String ATTEMPTS = "webhooks.delivery_attempts";
   public static final String OUTCOME_TOTALS = "webhooks.delivery_outcome_totals";
   public static final String OUTCOME_INCREMENTS = "webhooks.delivery_outcome_increments";
+  public static final String PENDING_TOTALS = "webhooks.delivery_pending_totals";
+  public static final String PENDING_INCREMENTS = "webhooks.delivery_pending_increments";
   public static final String IDEMPOTENCY_KEYS = "webhooks.idempotency_keys";
 
   private Tables() {}
