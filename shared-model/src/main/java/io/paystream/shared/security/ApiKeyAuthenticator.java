@@ -92,15 +92,18 @@ public final class ApiKeyAuthenticator {
       return Uni.createFrom().failure(ApiException.unauthenticated());
     }
     long arrived = nanoClock.getAsLong();
+    // Reads of a key are shared by every request for it, and a request whose client goes away
+    // cancels what it waits on: each waits on a copy, so that it never cancels the others' read.
     return Uni.createFrom()
-        .completionStage(() -> cache.get(apiKey))
+        .completionStage(() -> cache.get(apiKey).copy())
         .chain(
             entry -> {
               if (entry.accepts(apiSecret) || entry.loadedAt() - arrived >= 0) {
                 return Uni.createFrom().item(entry);
               }
               long young = RECHECK_AFTER_NANOS - (nanoClock.getAsLong() - entry.loadedAt());
-              Uni<Entry> recheck = Uni.createFrom().completionStage(() -> reread(apiKey, arrived));
+              Uni<Entry> recheck =
+                  Uni.createFrom().completionStage(() -> reread(apiKey, arrived).copy());
               return young <= 0
                   ? recheck
                   : Uni.createFrom()

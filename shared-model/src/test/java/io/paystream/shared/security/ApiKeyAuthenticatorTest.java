@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.error.ApiException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +136,60 @@ class ApiKeyAuthenticatorTest {
     now.addAndGet(Duration.ofSeconds(5).toNanos());
     accepted(KEY, "secret_live");
     assertEquals(2, loads.get());
+  }
+
+  /**
+   * Requests for one key share its read: one whose client went away (its subscription cancelled)
+   * leaves the read to the others, which would otherwise fail (a 500) with the cancelled read.
+   */
+  @Test
+  void aRequestCancelledWhileItsKeyIsReadLeavesTheReadToTheOthers() {
+    CompletableFuture<ApiKeyAuthenticator.Credential> read = new CompletableFuture<>();
+    ApiKeyAuthenticator slow = slowReads(read);
+    Cancellable gone = slow.authenticate(KEY, "secret_live").subscribe().with(c -> {}, f -> {});
+    CompletableFuture<ApiKeyAuthenticator.Credential> waiting =
+        slow.authenticate(KEY, "secret_live").subscribeAsCompletionStage();
+    gone.cancel();
+    read.complete(credential("secret_live"));
+    assertEquals(MERCHANT, waiting.join().merchantId());
+  }
+
+  /** The same for requests waiting on a recheck of a refused secret. */
+  @Test
+  void aRequestCancelledWhileItsSecretIsRecheckedLeavesTheRecheckToTheOthers() {
+    AtomicReference<CompletableFuture<ApiKeyAuthenticator.Credential>> read =
+        new AtomicReference<>(CompletableFuture.completedFuture(credential("secret_old")));
+    ApiKeyAuthenticator slow =
+        new ApiKeyAuthenticator(
+            key -> Uni.createFrom().completionStage(read.get()),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            1_000,
+            now::get);
+    assertEquals(MERCHANT, slow.authenticate(KEY, "secret_old").await().atMost(WAIT).merchantId());
+    now.addAndGet(RECHECK_NANOS);
+    CompletableFuture<ApiKeyAuthenticator.Credential> reread = new CompletableFuture<>();
+    read.set(reread);
+    Cancellable gone = slow.authenticate(KEY, "secret_new").subscribe().with(c -> {}, f -> {});
+    CompletableFuture<ApiKeyAuthenticator.Credential> waiting =
+        slow.authenticate(KEY, "secret_new").subscribeAsCompletionStage();
+    gone.cancel();
+    reread.complete(credential("secret_new"));
+    assertEquals(MERCHANT, waiting.join().merchantId());
+  }
+
+  private ApiKeyAuthenticator slowReads(CompletableFuture<ApiKeyAuthenticator.Credential> read) {
+    return new ApiKeyAuthenticator(
+        key -> Uni.createFrom().completionStage(read),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        1_000,
+        now::get);
+  }
+
+  private static ApiKeyAuthenticator.Credential credential(String secret) {
+    return new ApiKeyAuthenticator.Credential(
+        MERCHANT, "Merchant", ApiSecrets.parseHash(ApiSecrets.hash(secret)));
   }
 
   private UUID accepted(String key, String secret) {

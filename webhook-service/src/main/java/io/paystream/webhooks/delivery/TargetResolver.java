@@ -143,9 +143,11 @@ public class TargetResolver {
   }
 
   private Uni<InetAddress[]> resolve(String host) {
+    // Attempts to one host share its lookup, and one given up cancels what it waits on: each
+    // waits on a copy, so that it never cancels the others' lookup.
     return Uni.createFrom()
         .completionStage(
-            () -> dns.get(host, (h, executor) -> lookup.apply(h).toCompletableFuture()));
+            () -> dns.get(host, (h, executor) -> lookup.apply(h).toCompletableFuture()).copy());
   }
 
   /**

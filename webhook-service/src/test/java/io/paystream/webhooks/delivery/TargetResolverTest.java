@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.error.ApiException;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.spi.resolver.ResolverProvider;
+import io.vertx.mutiny.core.net.SocketAddress;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -89,6 +91,23 @@ class TargetResolverTest {
       }
     }
     assertTrue(verdict != null && verdict.contains("private address"), verdict);
+  }
+
+  /**
+   * Attempts to one host share its lookup: one given up while the name server has not answered (its
+   * subscription cancelled, as an attempt's deadline does) leaves the lookup to the others.
+   */
+  @Test
+  void anAttemptGivenUpDuringItsLookupLeavesTheLookupToTheOthers() throws Exception {
+    CompletableFuture<InetAddress[]> answer = new CompletableFuture<>();
+    TargetResolver resolver = new TargetResolver(false, host -> answer, WAIT);
+    Cancellable gone =
+        resolver.connectTo("https://shared.example/hook").subscribe().with(a -> {}, f -> {});
+    CompletableFuture<SocketAddress> waiting =
+        resolver.connectTo("https://shared.example/hook").subscribeAsCompletionStage();
+    gone.cancel();
+    answer.complete(new InetAddress[] {address("93.184.216.34")});
+    assertEquals("93.184.216.34", waiting.get(5, TimeUnit.SECONDS).hostAddress());
   }
 
   @Test
