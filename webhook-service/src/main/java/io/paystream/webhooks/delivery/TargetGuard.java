@@ -148,7 +148,16 @@ public final class TargetGuard {
               && (b[3] & 0xff) == 0x9b
               && b[4] == 0
               && b[5] == 1;
-      if (documentation || localNat64) {
+      // 2001::/23, IETF protocol assignments (Teredo, 2001::/32, among them: its address carries
+      // an IPv4 address of any kind, obfuscated), and 100::/64, discard-only: no endpoint lives
+      // there.
+      boolean protocolAssignments =
+          (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xfe) == 0;
+      boolean discardOnly = b[0] == 1 && b[1] == 0;
+      for (int i = 2; discardOnly && i < 8; i++) {
+        discardOnly = b[i] == 0;
+      }
+      if (documentation || localNat64 || protocolAssignments || discardOnly) {
         return "url must not point to a reserved address";
       }
     }

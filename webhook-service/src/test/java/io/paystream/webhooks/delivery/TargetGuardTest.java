@@ -41,6 +41,9 @@ class TargetGuardTest {
         "http://[64:ff9b:1::5db8:d70e]/",
         "http://[2002:7f00:1::1]/",
         "http://[2001:db8::1]/",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+        "http://[2001:1ff:ffff::1]/",
+        "http://[100::1]/",
         "http://localhost/",
         "http://a.localhost/",
         "http://printer.local/",
@@ -59,7 +62,8 @@ class TargetGuardTest {
       strings = {
         "https://hooks.example.com/stripe", "http://93.184.215.14/", "https://[2606:4700::1111]/x",
         "http://8.8.8.8:8080/a?b=c", "https://cafe.be/hook", "https://shop.io./hook",
-        "http://172.32.0.1/", "http://100.128.0.1/", "http://11.0.0.1/"
+        "http://172.32.0.1/", "http://100.128.0.1/", "http://11.0.0.1/",
+        "http://[2001:200::1]/", "http://[100:0:0:1::1]/"
       })
   void publicTargetsAreAllowed(String url) throws Exception {
     assertNull(TargetGuard.refusedHost(TargetGuard.parse(url)), url);
