@@ -5,9 +5,17 @@ import { request as httpsRequest } from 'node:https';
 import { sendError } from './http.mjs';
 import { serviceFor } from './routes.mjs';
 
-/** What a request that reached the service and got no answer may have done. */
-const UNKNOWN_OUTCOME =
-  'The service behind this page did not answer; the request may have been carried out. Send it again with the same Idempotency-Key.';
+/**
+ * What a request that reached the service and got no answer may have done, by method: a read did
+ * nothing and is simply asked again; a POST (which creates) is sent again with its Idempotency-Key.
+ */
+function unknownOutcome(method) {
+  if (method === 'GET' || method === 'HEAD') return 'The service behind this page did not answer. Try again.';
+  if (method === 'POST') {
+    return 'The service behind this page did not answer; the request may have been carried out. Send it again with the same Idempotency-Key.';
+  }
+  return 'The service behind this page did not answer; the request may have been carried out. Check before sending it again.';
+}
 
 // Headers that belong to one connection and are never forwarded.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
@@ -75,7 +83,7 @@ export function apiProxy(targets) {
           'Retry-After': '1',
         });
       } else {
-        sendError(res, timedOut ? 504 : 502, 'SERVICE_UNAVAILABLE', UNKNOWN_OUTCOME, { 'Retry-After': '1' });
+        sendError(res, timedOut ? 504 : 502, 'SERVICE_UNAVAILABLE', unknownOutcome(req.method), { 'Retry-After': '1' });
       }
     });
     req.pipe(out);

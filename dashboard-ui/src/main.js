@@ -3,6 +3,7 @@
 import './styles.css';
 import { whenSignedOut } from './lib/api.js';
 import { historyMoveHandled } from './lib/history.js';
+import { nextParam, safeNext } from './lib/next.js';
 import { h, replace } from './lib/dom.js';
 import { currentMerchant, signOut } from './lib/session.js';
 import { announce } from './lib/ui.js';
@@ -35,11 +36,11 @@ const onLoginPage = () => location.pathname === '/login' || location.pathname ==
 
 // Several requests refused at once (a page starts a few) each sign out: the first goes to the
 // login page, the others find it there and leave its address (with `next`) and its form alone.
+// `next` keeps the list's filters and page (its query), so signing in returns to the same view.
 whenSignedOut((text) => {
   if (onLoginPage()) return;
   flash = text;
-  const back = location.pathname.startsWith('/dashboard') ? `?next=${encodeURIComponent(location.pathname)}` : '';
-  navigate(`/login${back}`, { replace: true });
+  navigate(`/login${nextParam(decodedPath(), location.search)}`, { replace: true });
 });
 
 function render() {
@@ -52,9 +53,8 @@ function render() {
   if (onLoginPage()) {
     if (merchant) return navigate('/dashboard', { replace: true });
     document.title = 'Sign in · Paystream';
-    const next = new URLSearchParams(location.search).get('next');
-    const safeNext = next && /^\/dashboard(\/[A-Za-z0-9_/-]*)?$/.test(next) ? next : '/dashboard';
-    cleanup = loginPage(app, { flash: takeFlash(), onSignedIn: () => navigate(safeNext, { replace: true }) });
+    const next = safeNext(new URLSearchParams(location.search).get('next')) || '/dashboard';
+    cleanup = loginPage(app, { flash: takeFlash(), onSignedIn: () => navigate(next, { replace: true }) });
     return;
   }
   if (path === '/' || path === '') return navigate(merchant ? '/dashboard' : '/login', { replace: true });
@@ -67,7 +67,7 @@ function render() {
     announce('Page not found');
     return;
   }
-  if (!merchant) return navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
+  if (!merchant) return navigate(`/login${nextParam(path, location.search)}`, { replace: true });
 
   document.title = `${match.p.title} · Paystream`;
   const main = h('main', { id: 'main', class: 'page', tabindex: '-1' });

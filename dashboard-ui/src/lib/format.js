@@ -50,6 +50,34 @@ export function formatAmounts(byCurrency, total) {
   return shown.map((c) => formatAmount(c.total_amount, c.currency)).join(' + ');
 }
 
+/**
+ * What the "Amount collected" tile shows: `{text, state, figures}`. `stats` is the answer of
+ * /payments/stats; `byCurrency` the per-currency figures read with it (`data` of
+ * /payments/stats/currencies), or null when they could not be read; `last` the per-currency figures
+ * shown before, or null.
+ *
+ * `stats.total_amount` adds up the minor units of every currency (paise, cents and dong together),
+ * so it is shown only where it is known to be in one currency: when the payments are still those of
+ * `last` (as many as then: payments are never removed) and `last` had one currency, or when it
+ * still equals the sum of `last` (nothing changed). Otherwise the figures of `last` stay, as
+ * possibly out of date (`state` stale), or there is no figure (`state` unavailable).
+ */
+export function collectedAmount(stats, byCurrency, last) {
+  if (Array.isArray(byCurrency)) return { text: formatAmounts(byCurrency, 0), state: 'current', figures: byCurrency };
+  const total = stats?.total_amount;
+  if (total === 0) return { text: formatAmounts(last || [], 0), state: 'current', figures: last };
+  if (!Array.isArray(last) || !Number.isSafeInteger(total)) return { text: 'Unavailable', state: 'unavailable', figures: null };
+  const count = last.reduce((n, c) => n + (c.total_transactions || 0), 0);
+  const sum = last.reduce((n, c) => n + (c.total_amount || 0), 0);
+  const samePayments = count === stats.total_transactions;
+  if (samePayments && last.length === 1) {
+    const figures = [{ ...last[0], total_amount: total }];
+    return { text: formatAmounts(figures, 0), state: 'current', figures };
+  }
+  if (samePayments && sum === total) return { text: formatAmounts(last, 0), state: 'current', figures: last };
+  return { text: formatAmounts(last, 0), state: 'stale', figures: last };
+}
+
 // An integer number of minor units as an exact decimal string (9007199254740991, 2 →
 // "90071992547409.91"). Intl.NumberFormat reads such a string exactly, where dividing a number
 // that large by 100 would round its last digit.

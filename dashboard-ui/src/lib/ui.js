@@ -47,11 +47,12 @@ export function announce(message) {
 
 /**
  * A modal dialog (native <dialog>: focus stays inside, Escape closes). Focus goes to its heading
- * and back to whatever opened it when it closes.
+ * and back to whatever opened it when it closes; when nothing did (opened by its address, on
+ * arrival or a reload) or that is gone, to `returnFocus()`, if given (a row, the page's heading).
  *
  * @returns {{dialog: HTMLDialogElement, body: HTMLElement, close: () => void}}
  */
-export function openDialog({ title, testId, onClose }) {
+export function openDialog({ title, testId, onClose, returnFocus }) {
   const opener = document.activeElement;
   const heading = h('h2', { id: `dlg-${Date.now()}`, tabindex: '-1' }, title);
   const body = h('div', { class: 'dialog-body' });
@@ -70,7 +71,8 @@ export function openDialog({ title, testId, onClose }) {
   dialog.addEventListener('close', () => {
     dialog.remove();
     onClose?.();
-    if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+    const back = opener && opener !== document.body && opener.isConnected && typeof opener.focus === 'function' ? opener : returnFocus?.();
+    back?.focus();
   });
   document.body.append(dialog);
   dialog.showModal();

@@ -1,7 +1,7 @@
 // /dashboard: the merchant's API credentials and totals over its payments, kept up to date.
 import { api, query } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
-import { formatAmount, formatAmounts, formatCount, formatDateTime, formatRate } from '../lib/format.js';
+import { collectedAmount, formatAmount, formatCount, formatDateTime, formatRate } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
 import { badge, copyButton, showState, stateBox } from '../lib/ui.js';
 
@@ -13,6 +13,7 @@ export function homePage(root, { merchant }) {
     h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), h('p', { class: 'muted' }, `Signed in as ${merchant.email}`)),
     h('div', { 'data-test-id': 'dashboard', class: 'stack' }, credentials(merchant), stats(), recent()),
   );
+  let shownByCurrency = null; // the amounts per currency last read: `{data, at}`
   const stopStats = poll(loadStats, REFRESH_MS);
   const stopRecent = poll(loadRecent, REFRESH_MS);
   loadStats();
@@ -23,8 +24,14 @@ export function homePage(root, { merchant }) {
   };
 
   function stats() {
-    const tile = (label, testId) =>
-      h('div', { class: 'tile' }, h('p', { class: 'tile-label', id: `${testId}-label` }, label), h('p', { class: 'tile-value', 'data-test-id': testId, 'aria-labelledby': `${testId}-label` }, '…'));
+    const tile = (label, testId, note) =>
+      h(
+        'div',
+        { class: 'tile' },
+        h('p', { class: 'tile-label', id: `${testId}-label` }, label),
+        h('p', { class: 'tile-value', 'data-test-id': testId, 'aria-labelledby': `${testId}-label`, 'aria-describedby': note ? `${testId}-note` : null }, '…'),
+        note ? h('p', { class: 'tile-note muted small', id: `${testId}-note`, 'data-test-id': `${testId}-note`, hidden: true }) : null,
+      );
     return h(
       'section',
       { class: 'card', 'aria-labelledby': 'stats-title' },
@@ -33,7 +40,7 @@ export function homePage(root, { merchant }) {
         'div',
         { class: 'tiles', 'data-test-id': 'stats-container', 'aria-busy': 'true' },
         tile('Transactions', 'total-transactions'),
-        tile('Amount collected', 'total-amount'),
+        tile('Amount collected', 'total-amount', true),
         tile('Success rate', 'success-rate'),
       ),
       h('p', { class: 'muted small', 'data-test-id': 'stats-note' }, 'All payments in any status; the amount counts successful ones.'),
@@ -45,18 +52,39 @@ export function homePage(root, { merchant }) {
     const box = root.querySelector('[data-test-id="stats-container"]');
     const error = root.querySelector('.stats-error');
     try {
-      // The amount per currency is extra: without it (a service of an earlier release, say), the
-      // totals are shown as they are.
-      const [s, byCurrency] = await Promise.all([api('GET', '/payments/stats'), api('GET', '/payments/stats/currencies').catch(() => null)]);
+      // The amount is shown per currency: the total of /payments/stats adds paise to cents. When the
+      // amounts per currency cannot be read, the last ones stay (marked) or none is shown.
+      const [s, byCurrency] = await Promise.all([api('GET', '/payments/stats'), api('GET', '/payments/stats/currencies').catch((e) => e)]);
       box.querySelector('[data-test-id="total-transactions"]').textContent = formatCount(s.total_transactions);
-      box.querySelector('[data-test-id="total-amount"]').textContent = byCurrency ? formatAmounts(byCurrency.data, s.total_amount) : formatAmount(s.total_amount);
+      const failed = byCurrency instanceof Error ? byCurrency : null;
+      showCollected(s, failed ? null : byCurrency.data, failed);
       box.querySelector('[data-test-id="success-rate"]').textContent = formatRate(s.success_rate);
       box.removeAttribute('aria-busy');
       replace(error);
+      return failed || undefined; // for poll(), which waits out its Retry-After
     } catch (e) {
       showState(error, 'error', `Totals could not be loaded: ${e.message}`, loadStats);
       return e; // for poll(), which waits out its Retry-After
     }
+  }
+
+  function showCollected(stats, byCurrency, failure) {
+    const value = root.querySelector('[data-test-id="total-amount"]');
+    const note = root.querySelector('[data-test-id="total-amount-note"]');
+    const shown = collectedAmount(stats, byCurrency, shownByCurrency?.data || null);
+    if (shown.state === 'current' && shown.figures) shownByCurrency = { data: shown.figures, at: new Date().toISOString() };
+    value.textContent = shown.text;
+    value.classList.toggle('stale', shown.state !== 'current');
+    value.dataset.state = shown.state;
+    const reason = failure ? ` (${failure.message.replace(/\.$/, '')})` : '';
+    const text =
+      shown.state === 'stale'
+        ? `As of ${formatDateTime(shownByCurrency.at)}, possibly out of date: the amounts per currency could not be refreshed${reason}.`
+        : shown.state === 'unavailable'
+          ? `Not available right now: the amounts per currency could not be loaded${reason}, and amounts in different currencies are not added up.`
+          : '';
+    if (note.textContent !== text) note.textContent = text;
+    note.hidden = !text;
   }
 
   function recent() {

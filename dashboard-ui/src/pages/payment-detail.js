@@ -12,11 +12,12 @@ const REFRESH_MS = 3000;
 const refundKeys = resendKeys();
 
 /** Opens the dialog; `onChange` runs after a capture or refund so the list can refresh too. */
-export function openPaymentDetail(id, { onChange, onClose }) {
+export function openPaymentDetail(id, { onChange, onClose, returnFocus }) {
   let stop = () => {};
   const { body, close } = openDialog({
     title: `Payment ${id}`,
     testId: 'payment-detail',
+    returnFocus,
     onClose: () => {
       stop();
       onClose?.();
@@ -31,7 +32,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
   const refundsBody = h('tbody');
   const refundsTable = h(
     'table',
-    { class: 'data-table compact', 'data-test-id': 'refunds-table', hidden: true },
+    { class: 'data-table compact cards', 'data-test-id': 'refunds-table', hidden: true },
     h('caption', { class: 'offscreen' }, 'Refunds of this payment, newest first'),
     h('thead', {}, h('tr', {}, ['Refund', 'Amount', 'Status', 'Reason', 'Created', 'Processed'].map((t) => h('th', { scope: 'col' }, t)))),
     refundsBody,
@@ -170,9 +171,11 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       inputmode: 'decimal',
       autocomplete: 'off',
       'data-test-id': 'refund-amount-input',
-      'aria-describedby': 'refund-available',
+      'aria-describedby': 'refund-available refund-amount-error',
       disabled: true,
     });
+    // What is wrong with the amount typed, next to it (read out at once).
+    const amountError = h('p', { id: 'refund-amount-error', class: 'field-error', role: 'alert', 'data-test-id': 'refund-amount-error', hidden: true });
     const reason = h('input', { id: 'refund-reason', maxlength: '255', autocomplete: 'off', 'data-test-id': 'refund-reason-input', placeholder: 'Customer requested' });
     const amountLabel = h('label', { for: 'refund-amount' }, 'Amount');
     const available = h('p', { id: 'refund-available', class: 'muted small', 'data-test-id': 'refund-available' });
@@ -198,7 +201,7 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       { 'data-test-id': 'refund-form', class: 'refund-form', novalidate: true, hidden: true, 'aria-labelledby': 'refund-form-title' },
       h('h4', { id: 'refund-form-title' }, 'New refund'),
       h('fieldset', { class: 'choice' }, h('legend', {}, 'How much'), h('span', {}, full, fullLabel), h('span', {}, partial, h('label', { for: 'refund-partial' }, 'Partial refund'))),
-      h('div', { class: 'field' }, amountLabel, amount, available),
+      h('div', { class: 'field' }, amountLabel, amount, amountError, available),
       h('div', { class: 'field' }, h('label', { for: 'refund-reason' }, 'Reason (optional)'), reason),
       note,
       submit,
@@ -212,8 +215,19 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       if (full.checked && payment) amount.value = amountInput(remaining(), payment.currency);
       submit.textContent = full.checked && payment ? `Refund ${formatAmount(remaining(), payment.currency)}` : 'Refund';
     };
-    full.addEventListener('change', syncKind);
+    const amountProblem = (text) => {
+      amountError.textContent = text || '';
+      amountError.hidden = !text;
+      if (text) amount.setAttribute('aria-invalid', 'true');
+      else amount.removeAttribute('aria-invalid');
+    };
+    amount.addEventListener('input', () => amountProblem(''));
+    full.addEventListener('change', () => {
+      amountProblem('');
+      syncKind();
+    });
     partial.addEventListener('change', () => {
+      amountProblem('');
       syncKind();
       amount.focus();
       amount.select();
@@ -223,13 +237,23 @@ export function openPaymentDetail(id, { onChange, onClose }) {
       e.preventDefault();
       if (pending) return;
       const minor = full.checked ? remaining() : parseAmount(amount.value, payment.currency);
+      // Refused here, before asking: an amount that is not one, or more than can still be
+      // refunded (the service would refuse it too). Nothing is sent.
+      let problem = '';
       if (minor === null) {
         const digits = minorUnits(payment.currency);
         const example = digits === 0 ? '' : ` or 99.${'5'.padEnd(digits, '0')}`;
-        message(note, `Enter an amount in ${payment.currency}, such as 250${example}.`, 'error');
-        amount.focus();
+        problem = `Enter an amount in ${payment.currency}, such as 250${example}.`;
+      } else if (minor > remaining()) {
+        problem = `${formatAmount(minor, payment.currency)} is more than can still be refunded: at most ${formatAmount(remaining(), payment.currency)}.`;
+      }
+      if (problem) {
+        message(note, '');
+        amountProblem(problem);
+        if (!amount.disabled) amount.focus();
         return;
       }
+      amountProblem('');
       ask({ amount: minor, reason: reason.value.trim() || null });
     });
 
@@ -237,7 +261,8 @@ export function openPaymentDetail(id, { onChange, onClose }) {
     function ask(request) {
       pending = request;
       message(note, '');
-      const whole = request.amount >= payment.amount ? ' That is the whole payment.' : request.amount >= remaining() ? ' That is all that is left of it.' : '';
+      // Said only when exactly so (a larger amount never gets here).
+      const whole = request.amount === payment.amount ? ' That is the whole payment.' : request.amount === remaining() ? ' That is all that is left of it.' : '';
       question.textContent = `Refund ${formatAmount(request.amount, payment.currency)} of payment ${id}?${whole} A refund cannot be undone.`;
       confirmButton.textContent = `Confirm refund of ${formatAmount(request.amount, payment.currency)}`;
       lock(true);

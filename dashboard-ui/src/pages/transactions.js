@@ -22,6 +22,10 @@ export function transactionsPage(root, { params }) {
   // The page, as a whole page of that size (a page past the end shows the last one once loaded).
   const askedOffset = /^\d{1,9}$/.test(search.get('offset') || '') ? Number(search.get('offset')) : 0;
   initial.offset = askedOffset - (askedOffset % initial.limit);
+  // The address says what the list shows: values it ignores or rounds (?limit=7, ?offset=-5,
+  // ?status=bogus, an offset inside a page) are rewritten, the payment's path kept.
+  const shownSearch = listQuery(initial.status, initial.limit, initial.offset);
+  if (location.search !== shownSearch) history.replaceState(history.state, '', location.pathname + shownSearch);
   let detail = null;
   let detailId = null;
   let closedByHistory = false;
@@ -83,10 +87,11 @@ export function transactionsPage(root, { params }) {
 
   function keepInUrl() {
     const { limit, offset, filters } = table.state;
-    const search = query({ status: filters.status, limit: limit === 10 ? '' : limit, offset: offset || '' });
-    // With a payment open (the list moved under it), its address and history entry stay.
+    const search = listQuery(filters.status, limit, offset);
+    // With a payment open (the list moved under it), its address and history entry stay; without
+    // one, the list's own address (whatever id the path named, a payment or not).
     if (detailId) history.replaceState(history.state, '', location.pathname + search);
-    else history.replaceState(null, '', location.pathname.replace(/\/pay_[A-Za-z0-9]+\/?$/, '') + search);
+    else history.replaceState(null, '', LIST_PATH + search);
     listSearch = location.search;
   }
 
@@ -128,6 +133,8 @@ export function transactionsPage(root, { params }) {
     else if (location.pathname + location.search !== url) history.replaceState(null, '', url);
     detailId = id;
     detail = openPaymentDetail(id, {
+      // Opened by its address (no button opened it): the focus goes to its row, or the heading.
+      returnFocus: () => root.querySelector(`tr[data-payment-id="${id}"] [data-test-id="payment-id"] button`) || root.querySelector('h1'),
       onChange: () => table.load(),
       onClose: () => {
         detail = null;
@@ -166,6 +173,13 @@ export function transactionsPage(root, { params }) {
     stop();
     detail?.close();
   };
+}
+
+const LIST_PATH = '/dashboard/transactions';
+
+/** The list's query as the address has it: `?status=failed&limit=25&offset=50`, defaults left out. */
+function listQuery(status, limit, offset) {
+  return query({ status, limit: limit === 10 ? '' : limit, offset: offset || '' });
 }
 
 /** `success@upi` for UPI, `visa •••• 1111` for cards. */

@@ -6,7 +6,7 @@ import { h, replace } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import { liveTable } from '../lib/live-table.js';
 import { poll } from '../lib/poll.js';
-import { announce, badge, cell, copyButton, openDialog, setCell, showState, stateBox } from '../lib/ui.js';
+import { announce, badge, cell, copyButton, message, openDialog, setCell, showState, stateBox } from '../lib/ui.js';
 import { EVENTS } from '../lib/events.js';
 
 const REFRESH_MS = 3000;
@@ -164,7 +164,7 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
   const history = h('tbody');
   const historyTable = h(
     'table',
-    { class: 'data-table compact', 'data-test-id': 'webhook-attempts-table' },
+    { class: 'data-table compact cards', 'data-test-id': 'webhook-attempts-table' },
     h('caption', { class: 'offscreen' }, 'Attempts, in order'),
     h('thead', {}, h('tr', {}, ['#', 'Attempt', 'When', 'Response', 'Latency', 'Error or response body'].map((t) => h('th', { scope: 'col' }, t)))),
     history,
@@ -172,18 +172,16 @@ function openDeliveryDetail(id, { onRetry, onClose }) {
   const payload = h('pre', { class: 'code', 'data-test-id': 'webhook-payload', tabindex: '0', 'aria-label': 'Payload as sent' });
   let payloadText = '';
   const retry = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'detail-retry-button' }, 'Retry now');
-  const note = h('p', { class: 'form-message', hidden: true, role: 'status' });
+  const note = h('p', { class: 'form-message', hidden: true, role: 'status', 'data-test-id': 'detail-retry-message' });
   retry.addEventListener('click', async () => {
     retry.disabled = true;
     try {
       const answer = await api('POST', `/webhooks/${id}/retry`, {}, { idempotencyKey: newIdempotencyKey() });
-      note.hidden = false;
-      note.textContent = answer.message || 'Retry scheduled';
+      message(note, answer.message || 'Retry scheduled', 'ok');
       onRetry();
       await load();
     } catch (e) {
-      note.hidden = false;
-      note.textContent = e.message;
+      message(note, e.message, 'error');
     } finally {
       retry.disabled = false;
     }

@@ -136,7 +136,10 @@ function endpointConfig({ onTestSent }) {
         return;
       }
       message(note, err.message, 'error');
-      if (err.field === 'url') url.focus();
+      if (err.field === 'url') {
+        url.setAttribute('aria-invalid', 'true');
+        url.focus();
+      }
     } finally {
       save.disabled = false;
       save.textContent = 'Save';
@@ -182,6 +185,7 @@ function endpointConfig({ onTestSent }) {
     selected = endpoint;
     addingNew = false;
     url.value = endpoint ? endpoint.url : '';
+    url.removeAttribute('aria-invalid');
     const chosen = endpoint && Array.isArray(endpoint.events) && endpoint.events.length ? endpoint.events : EVENTS;
     boxes.forEach((b) => (b.checked = chosen.includes(b.value)));
     all.checked = boxes.every((b) => b.checked);
@@ -339,7 +343,7 @@ function secretCard() {
     } catch (e) {
       if (mine !== generation) return e;
       const text = current
-        ? `The secret could not be refreshed: ${e.message} The one shown may be out of date.`
+        ? `The secret could not be refreshed: ${sentence(e.message)} The one shown may be out of date.`
         : `The secret could not be loaded: ${e.message}`;
       if (!current) value.textContent = '—';
       if (!failing || note.textContent !== text) message(note, text, 'error');
@@ -349,6 +353,14 @@ function secretCard() {
   }
 
   rotate.addEventListener('click', async () => {
+    // Asked first, as deleting an endpoint is: receivers checking X-Webhook-Signature with the old
+    // secret refuse deliveries until they have the new one.
+    const sure = confirm(
+      'Rotate the webhook signing secret?\n\n' +
+        'X-Webhook-Signature is made with the new secret at once: receivers that check it with the old one refuse deliveries until they use the new one. ' +
+        'webhook-signature keeps carrying a signature made with the old secret for 24 hours.',
+    );
+    if (!sure || rotate.disabled) return;
     rotate.disabled = true;
     rotate.textContent = 'Rotating…';
     generation += 1;
@@ -380,4 +392,10 @@ function secretCard() {
     h('div', { class: 'actions' }, rotate),
   );
   return { element, load, refresh: load };
+}
+
+/** A message as a sentence of its own: with its full stop, so that another can follow it. */
+function sentence(text) {
+  const t = String(text ?? '').trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }

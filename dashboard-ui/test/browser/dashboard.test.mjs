@@ -54,9 +54,23 @@ const logRow = (deliveryId) =>
   page.locator(`${ID('webhook-logs-table')} ${ID('webhook-log-item')}[data-webhook-id="${deliveryId}"]`);
 
 /** Waits until the page shows `expected` in `selector` (live updates: no reload in between). */
-async function shows(selector, expected, ms = 15_000) {
+async function shows(selector, expected, ms = 15_000, root = page) {
   const match = (t) => (expected instanceof RegExp ? expected.test(t) : t === expected);
-  await eventually(async () => match(await text(selector).catch(() => '')), ms, `${selector} to show ${expected}`);
+  await eventually(async () => match(await text(selector, root).catch(() => '')), ms, `${selector} to show ${expected}`);
+}
+
+/** A new tab signed in as the test merchant (the session set as signing in sets it), at `viewport`. */
+async function signedInPage(viewport = { width: 1280, height: 900 }) {
+  const p = await context.newPage();
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  await p.setViewportSize(viewport);
+  await p.goto(`${stack.dashboardUrl}/login`);
+  await p.evaluate(
+    ({ key, secret, email }) =>
+      sessionStorage.setItem('paystream.dashboard.session', JSON.stringify({ name: 'Test Merchant', email, api_key: key, api_secret: secret })),
+    { key: MERCHANT.key, secret: MERCHANT.secret, email: MERCHANT.email },
+  );
+  return p;
 }
 
 /** Answers the first POST to `path` with a 502 after the service has carried it out, as a proxy that gave up would; later ones go through. Returns what was sent, in order: `{key, body}`. */
@@ -330,11 +344,15 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.locator(ID('refund-form')).waitFor();
     await page.locator(ID('empty-state'), { hasText: 'No refunds yet' }).waitFor();
 
-    // More than the payment: the refund service says no, in its words.
+    // More than the payment: refused before asking, and nothing sent (the service would say no
+    // too, in its words: see the end).
     await page.check(ID('refund-partial-radio'));
     await page.fill(ID('refund-amount-input'), '600');
-    await refundConfirmed();
-    await shows(ID('refund-message'), 'Refund amount exceeds available amount');
+    await page.click(ID('refund-button'));
+    await shows(ID('refund-amount-error'), '₹600.00 is more than can still be refunded: at most ₹500.00.');
+    assert.equal(await page.getAttribute(ID('refund-amount-input'), 'aria-invalid'), 'true');
+    assert.ok(await page.locator(ID('refund-confirm')).isHidden());
+    assert.equal((await ok('GET', `/payments/${payment.id}/refunds`)).total, 0);
 
     // A partial refund of ₹200.
     await page.fill(ID('refund-amount-input'), '200');
@@ -730,6 +748,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
   test('rotating the secret changes it, and deliveries are signed with the new one', async () => {
     const before = await text(ID('webhook-secret'));
     assert.equal(before, MERCHANT.webhookSecret);
+    page.once('dialog', (d) => d.accept()); // it asks first
     await page.click(ID('regenerate-secret-button'));
     await eventually(async () => (await text(ID('webhook-secret'))) !== before, 10_000, 'a new secret');
     const shown = await text(ID('webhook-secret'));
@@ -1115,6 +1134,323 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await settled(dollars);
     const inr = (await ok('GET', '/payments/stats/currencies')).data.find((c) => c.currency === 'INR');
     await shows(ID('total-amount'), `${formatAmount(inr.total_amount)} + $25.00`);
+  });
+
+  // Tests of their own, each in a tab of its own signed in as the test merchant, so that any of them
+  // can run alone (--test-name-pattern) as well as after the ones above.
+
+  test('the amount collected is never a sum across currencies when the amounts per currency cannot be read', async () => {
+    const p = await signedInPage();
+    const currencies = (url) => url.pathname === '/api/v1/payments/stats/currencies';
+    const refuse = (status) => (route) =>
+      route.fulfill({
+        status,
+        headers: { 'Retry-After': '1' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'Try again later' } }),
+      });
+    try {
+      await Promise.all([settled(await pay(3000)), settled(await pay(1500, 'success@upi', 'USD'))]);
+      // Never read: no figure at all (the total adds paise to cents).
+      await p.route(currencies, refuse(503));
+      await p.goto(`${stack.dashboardUrl}/dashboard`);
+      await eventually(async () => /^\d/.test(await text(ID('total-transactions'), p)), 10_000, 'the totals');
+      const stats = await ok('GET', '/payments/stats');
+      assert.notEqual(await text(ID('total-amount'), p), formatAmount(stats.total_amount), 'not the sum shown as rupees');
+      assert.equal(await text(ID('total-amount'), p), 'Unavailable');
+      assert.match(await text(ID('total-amount-note'), p), /amounts per currency could not be loaded/);
+      assert.equal(await p.getAttribute(ID('total-amount'), 'aria-describedby'), 'total-amount-note');
+      // Read: each currency in its own.
+      await p.unroute(currencies);
+      const byCurrency = (await ok('GET', '/payments/stats/currencies')).data.filter((c) => c.total_amount > 0);
+      const figures = byCurrency.map((c) => formatAmount(c.total_amount, c.currency)).join(' + ');
+      assert.match(figures, /\$/);
+      await shows(ID('total-amount'), figures, 10_000, p);
+      assert.ok(await p.locator(ID('total-amount-note')).isHidden());
+      // Then refused (429) while a payment comes in: the figures shown stay, marked as possibly out of date.
+      await p.route(currencies, refuse(429));
+      const count = await text(ID('total-transactions'), p);
+      await settled(await pay(700));
+      await eventually(async () => (await text(ID('total-transactions'), p)) !== count, 15_000, 'the new payment counted');
+      await shows(ID('total-amount-note'), /possibly out of date/, 10_000, p);
+      assert.equal(await text(ID('total-amount'), p), figures);
+      assert.equal(await p.getAttribute(ID('total-amount'), 'data-state'), 'stale');
+      assert.ok(await p.locator(ID('total-amount')).isVisible(), 'the figure stays in its place');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('signing in again returns to the list with its filters and page, never off the dashboard', async () => {
+    const login = async (p) => {
+      await p.fill(ID('email-input'), MERCHANT.email);
+      await p.fill(ID('password-input'), MERCHANT.password);
+      await p.click(ID('login-button'));
+    };
+    const p = await context.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      // Signed out: to the login page and back, the query kept.
+      await p.goto(`${stack.dashboardUrl}/dashboard/transactions?status=failed&limit=25`);
+      await p.waitForURL(`${stack.dashboardUrl}/login?next=%2Fdashboard%2Ftransactions%3Fstatus%3Dfailed%26limit%3D25`);
+      await login(p);
+      await p.waitForURL(`${stack.dashboardUrl}/dashboard/transactions?status=failed&limit=25`);
+      assert.equal(await p.inputValue(ID('status-filter')), 'failed');
+      assert.equal(await p.inputValue(ID('page-size')), '25');
+      // The session ended (credentials no longer taken) on a filtered list: the same.
+      await p.evaluate(() => {
+        const s = JSON.parse(sessionStorage.getItem('paystream.dashboard.session'));
+        sessionStorage.setItem('paystream.dashboard.session', JSON.stringify({ ...s, api_secret: 'secret_no_longer_valid' }));
+      });
+      await p.goto(`${stack.dashboardUrl}/dashboard/transactions?status=success&limit=50`);
+      await p.waitForURL(`${stack.dashboardUrl}/login?next=%2Fdashboard%2Ftransactions%3Fstatus%3Dsuccess%26limit%3D50`);
+      assert.match(await text(ID('login-message'), p), /session has ended/);
+      await login(p);
+      await p.waitForURL(`${stack.dashboardUrl}/dashboard/transactions?status=success&limit=50`);
+      assert.equal(await p.inputValue(ID('status-filter')), 'success');
+      // A next that would leave the dashboard or this origin goes to the overview instead.
+      for (const next of ['//evil.example/dashboard', '/dashboard//evil.example', '/dashboard/transactions?x=\\evil', 'https://evil.example/dashboard']) {
+        await p.evaluate(() => sessionStorage.clear());
+        await p.goto(`${stack.dashboardUrl}/login?next=${encodeURIComponent(next)}`);
+        await login(p);
+        await p.waitForURL(`${stack.dashboardUrl}/dashboard`);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a refund above what is left is refused before asking, and the question says "whole" or "all that is left" only when so', async () => {
+    const payment = await settled(await pay(50000));
+    const p = await signedInPage();
+    const posts = [];
+    p.on('request', (r) => r.method() === 'POST' && r.url().endsWith(`/payments/${payment.id}/refunds`) && posts.push(r));
+    try {
+      await p.goto(`${stack.dashboardUrl}/dashboard/transactions/${payment.id}`);
+      await p.locator(ID('refund-form')).waitFor();
+      await shows(ID('refund-available'), 'Up to ₹500.00 can still be refunded.', 10_000, p);
+      const amount = p.locator(ID('refund-amount-input'));
+      const refusedBeforeAsking = async (typed, expected) => {
+        await amount.fill(typed);
+        await p.click(ID('refund-button'));
+        await p.locator(ID('refund-amount-error')).waitFor();
+        assert.equal(await text(ID('refund-amount-error'), p), expected);
+        assert.equal(await amount.getAttribute('aria-invalid'), 'true');
+        assert.match(await amount.getAttribute('aria-describedby'), /refund-amount-error/);
+        assert.ok(await p.locator(ID('refund-confirm')).isHidden(), 'nothing asked');
+        assert.equal(await p.evaluate(() => document.activeElement?.dataset.testId), 'refund-amount-input');
+      };
+      const asked = async (typed) => {
+        await amount.fill(typed);
+        assert.equal(await amount.getAttribute('aria-invalid'), null, 'typing clears the error');
+        await p.click(ID('refund-button'));
+        await p.locator(ID('refund-confirm')).waitFor();
+        const question = await text(ID('refund-confirm-message'), p);
+        await p.click(ID('refund-cancel-button'));
+        await p.locator(ID('refund-confirm')).waitFor({ state: 'hidden' });
+        return question;
+      };
+      await p.check(ID('refund-partial-radio'));
+      await refusedBeforeAsking('600', '₹600.00 is more than can still be refunded: at most ₹500.00.');
+      assert.equal(await asked('500'), `Refund ₹500.00 of payment ${payment.id}? That is the whole payment. A refund cannot be undone.`);
+      assert.equal(await asked('499.99'), `Refund ₹499.99 of payment ${payment.id}? A refund cannot be undone.`);
+      // ₹200 refunded elsewhere: ₹300 left.
+      await ok('POST', `/payments/${payment.id}/refunds`, { amount: 20000 });
+      await shows(ID('refund-available'), 'Up to ₹300.00 can still be refunded.', 10_000, p);
+      await refusedBeforeAsking('400', '₹400.00 is more than can still be refunded: at most ₹300.00.');
+      await refusedBeforeAsking('500', '₹500.00 is more than can still be refunded: at most ₹300.00.');
+      assert.equal(await asked('300'), `Refund ₹300.00 of payment ${payment.id}? That is all that is left of it. A refund cannot be undone.`);
+      assert.equal(await asked('100'), `Refund ₹100.00 of payment ${payment.id}? A refund cannot be undone.`);
+      assert.deepEqual(posts, [], 'nothing sent');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('at 360 px the refunds and attempts in the payment and delivery dialogs fit without sideways scrolling; a failed "Retry now" is an error', async () => {
+    const payment = await settled(await pay(90000));
+    await ok('POST', `/payments/${payment.id}/refunds`, { amount: 10000, reason: 'A reason long enough to take some room in a narrow table cell' });
+    await ok('POST', `/payments/${payment.id}/refunds`, { amount: 20000 });
+    const endpoint = await ok('POST', '/webhook-endpoints', { url: `${stack.receivers.failing.url}/narrow-screen`, events: ['payment.captured'] });
+    const p = await signedInPage({ width: 360, height: 740 });
+    const fits = (selector) =>
+      p.locator(selector).evaluate((dialog) =>
+        [dialog, ...dialog.querySelectorAll('.table-wrap, table')].map((el) => ({ what: el.dataset.testId || el.className || el.tagName, scroll: el.scrollWidth, client: el.clientWidth })),
+      );
+    const assertFits = async (selector) => {
+      for (const { what, scroll, client } of await fits(selector)) assert.ok(scroll <= client, `${selector} ${what}: ${scroll} px in ${client} px`);
+      assert.ok((await p.evaluate(() => document.documentElement.scrollWidth)) <= 360);
+    };
+    try {
+      await p.goto(`${stack.dashboardUrl}/dashboard/transactions/${payment.id}`);
+      await eventually(async () => (await p.locator(ID('refund-row')).count()) === 2, 10_000, 'the two refunds');
+      await assertFits(ID('payment-detail'));
+      await p.screenshot({ path: `${SCREENSHOTS}payment-refunds-360.png` });
+      await p.keyboard.press('Escape');
+
+      const answer = await ok('POST', `/webhook-endpoints/${endpoint.id}/test`, {});
+      const deliveryId = answer.delivery_id || answer.id;
+      await eventually(async () => (await ok('GET', `/webhooks/${deliveryId}`)).attempt_history.length >= 1, 15_000, 'a failed attempt');
+      await p.goto(`${stack.dashboardUrl}/dashboard/webhooks`);
+      const item = p.locator(`${ID('webhook-logs-table')} ${ID('webhook-log-item')}[data-webhook-id="${deliveryId}"]`);
+      await item.waitFor({ timeout: 10_000 });
+      await item.locator(ID('webhook-details-button')).click();
+      await p.locator(ID('attempt-row')).first().waitFor();
+      await p.locator(`${ID('attempt-detail')} summary`).first().click(); // the answer opened in full
+      await assertFits(ID('webhook-detail'));
+      await p.screenshot({ path: `${SCREENSHOTS}webhook-attempts-360.png` });
+
+      // "Retry now" refused: said as an error, as the other forms say theirs.
+      const retry = `**/api/v1/webhooks/${deliveryId}/retry`;
+      await p.route(retry, (route) =>
+        route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'CONFLICT_ERROR', description: 'A retry of this delivery is already running' } }) }),
+      );
+      await p.click(ID('detail-retry-button'));
+      const note = p.locator(ID('detail-retry-message'));
+      await shows(ID('detail-retry-message'), 'A retry of this delivery is already running', 10_000, p);
+      assert.equal(await note.getAttribute('role'), 'alert');
+      assert.match(await note.getAttribute('class'), /\berror\b/);
+      await p.unroute(retry);
+    } finally {
+      await ok('DELETE', `/webhook-endpoints/${endpoint.id}`);
+      await p.close();
+    }
+  });
+
+  test('at 320 px the menu shows every link, wrapping rather than scrolling sideways', async () => {
+    const p = await signedInPage({ width: 320, height: 640 });
+    try {
+      await p.goto(`${stack.dashboardUrl}/dashboard/webhooks`);
+      await p.locator(ID('webhook-config')).waitFor();
+      const nav = await p.locator('nav[aria-label="Main"]').evaluate((n) => ({
+        scroll: n.scrollWidth,
+        client: n.clientWidth,
+        links: [...n.querySelectorAll('a')].map((a) => {
+          const r = a.getBoundingClientRect();
+          return { text: a.textContent, left: r.left, right: r.right, visible: r.width > 0 };
+        }),
+      }));
+      assert.ok(nav.scroll <= nav.client, `the menu is ${nav.scroll} px in ${nav.client} px`);
+      assert.deepEqual(nav.links.map((l) => l.text), ['Overview', 'Transactions', 'Webhooks', 'Docs']);
+      for (const l of nav.links) assert.ok(l.visible && l.left >= 0 && l.right <= 320, `${l.text} is in view (${l.left}–${l.right} px)`);
+      assert.ok((await p.evaluate(() => document.documentElement.scrollWidth)) <= 320);
+      await p.screenshot({ path: `${SCREENSHOTS}webhooks-320.png` });
+      await p.click(ID('nav-docs'));
+      await p.locator(ID('api-docs')).waitFor();
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('"Rotate secret" asks first: dismissed, nothing changes; confirmed, the secret is rotated', async () => {
+    const p = await signedInPage();
+    const rotations = [];
+    p.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/webhook-secret/rotate') && rotations.push(r));
+    try {
+      await p.goto(`${stack.dashboardUrl}/dashboard/webhooks`);
+      await eventually(async () => (await text(ID('webhook-secret'), p)).startsWith('whsec_'), 10_000, 'the secret');
+      const before = await text(ID('webhook-secret'), p);
+      const questions = [];
+      const answer = (accept) => p.once('dialog', (d) => (questions.push({ type: d.type(), message: d.message() }), accept ? d.accept() : d.dismiss()));
+      answer(false);
+      await p.click(ID('regenerate-secret-button'));
+      await eventually(() => questions.length === 1, 5_000, 'the question');
+      assert.equal(questions[0].type, 'confirm');
+      assert.match(questions[0].message, /X-Webhook-Signature .*new secret at once/s);
+      assert.match(questions[0].message, /webhook-signature .*old secret for 24 hours/s);
+      await p.waitForTimeout(1000);
+      assert.equal(rotations.length, 0, 'nothing sent when the question is dismissed');
+      assert.equal(await text(ID('webhook-secret'), p), before);
+      answer(true);
+      await p.click(ID('regenerate-secret-button'));
+      await eventually(async () => (await text(ID('webhook-secret'), p)) !== before, 10_000, 'a new secret');
+      assert.equal(rotations.length, 1);
+      assert.equal((await ok('GET', '/webhook-secret')).secret, await text(ID('webhook-secret'), p));
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a list address with values it ignores or rounds is rewritten to what it shows', async () => {
+    // More than one page of ten, so that ?offset=15 names a page that exists.
+    const have = (await ok('GET', '/payments')).total;
+    await Promise.all(Array.from({ length: Math.max(0, 12 - have) }, (_, i) => pay(1100 + i)));
+    const p = await signedInPage();
+    try {
+      for (const [asked, shown] of [
+        ['?limit=7&offset=-5&status=bogus', ''],
+        ['?limit=50&offset=30', '?limit=50'],
+        ['?offset=15&limit=10', '?offset=10'],
+        ['?status=success&limit=25&utm=x', '?status=success&limit=25'],
+      ]) {
+        await p.goto(`${stack.dashboardUrl}/dashboard/transactions${asked}`);
+        await p.locator(`${ID('transaction-row')}, ${ID('empty-state')}`).first().waitFor();
+        await p.waitForURL((u) => u.pathname === '/dashboard/transactions' && u.search === shown, { timeout: 5_000 });
+      }
+      assert.equal(await p.inputValue(ID('page-size')), '25');
+      assert.equal(await p.inputValue(ID('status-filter')), 'success');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a payment opened by its address: closing it leaves the list\'s address and puts the focus on its row', async () => {
+    const payment = await settled(await pay(4400));
+    const p = await signedInPage();
+    try {
+      // No such payment: closed, the address is the list's.
+      await p.goto(`${stack.dashboardUrl}/dashboard/transactions/foo_bar?status=success`);
+      await p.locator(ID('payment-detail')).getByText('There is no payment with this id').waitFor();
+      await p.click(ID('close-dialog-button'));
+      await p.waitForURL((u) => u.pathname === '/dashboard/transactions' && u.search === '?status=success', { timeout: 5_000 });
+      assert.equal(await p.evaluate(() => document.activeElement?.tagName), 'H1', 'the focus on the page heading, not lost');
+
+      // Opened by link (or a reload), closed with Escape: the focus goes to its row.
+      await p.goto(`${stack.dashboardUrl}/dashboard/transactions/${payment.id}`);
+      await p.locator(ID('refund-form')).waitFor();
+      await p.locator(`${ID('transaction-row')}[data-payment-id="${payment.id}"]`).waitFor();
+      await p.keyboard.press('Escape');
+      await p.locator(ID('payment-detail')).waitFor({ state: 'detached' });
+      await p.waitForURL((u) => u.pathname === '/dashboard/transactions');
+      assert.equal(await p.evaluate(() => document.activeElement?.closest('tr')?.dataset.paymentId), payment.id);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a webhook URL the service refuses is marked invalid; a secret that cannot be refreshed says so in sentences', async () => {
+    const p = await signedInPage();
+    const endpoints = '**/api/v1/webhook-endpoints';
+    const secret = '**/api/v1/webhook-secret';
+    try {
+      await p.goto(`${stack.dashboardUrl}/dashboard/webhooks`);
+      await eventually(async () => (await text(ID('webhook-secret'), p)).startsWith('whsec_'), 10_000, 'the secret');
+      await p.locator(`${ID('webhook-endpoints')}[data-signature]`).waitFor({ state: 'attached' }); // the endpoints loaded
+      await p.route(endpoints, (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'BAD_REQUEST_ERROR', description: 'url must not point at this service', field: 'url' } }) })
+          : route.continue(),
+      );
+      if (await p.locator(ID('new-endpoint-button')).isVisible()) await p.click(ID('new-endpoint-button'));
+      await p.fill(ID('webhook-url-input'), 'https://refused.example/hooks');
+      await p.click(ID('save-webhook-button'));
+      await shows(ID('webhook-config-message'), 'url must not point at this service', 10_000, p);
+      assert.equal(await p.getAttribute(ID('webhook-url-input'), 'aria-invalid'), 'true');
+      assert.equal(await p.evaluate(() => document.activeElement?.dataset.testId), 'webhook-url-input');
+      await p.unroute(endpoints);
+
+      // The secret's refresh refused with a description without a full stop: two sentences still.
+      await p.route(secret, (route) =>
+        route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', description: 'Webhooks are resting; try again shortly' } }) }),
+      );
+      await p.evaluate(() => document.dispatchEvent(new Event('visibilitychange'))); // look again now
+      await shows(ID('webhook-secret-message'), /could not be refreshed/, 15_000, p);
+      assert.equal(await text(ID('webhook-secret-message'), p), 'The secret could not be refreshed: Webhooks are resting; try again shortly. The one shown may be out of date.');
+    } finally {
+      await p.unroute(endpoints).catch(() => {});
+      await p.unroute(secret).catch(() => {});
+      await p.close();
+    }
   });
 
   test('the session belongs to this tab, and signing out ends it', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   amountInput,
+  collectedAmount,
   formatAmount,
   formatAmounts,
   formatCount,
@@ -25,6 +26,31 @@ test('amounts collected in several currencies are each shown in their own', () =
   assert.equal(formatAmounts([usd], 2500), '$25.00');
   assert.equal(formatAmounts([jpy], 0), '¥0', 'nothing collected yet, in the currency of its payments');
   assert.equal(formatAmounts([], 0), '₹0.00');
+});
+
+test('the amount collected is never a sum across currencies shown as one of them', () => {
+  const inr = { currency: 'INR', total_transactions: 3, total_amount: 75000, success_rate: 66.7 };
+  const usd = { currency: 'USD', total_transactions: 1, total_amount: 2500, success_rate: 100 };
+  const stats = (total_transactions, total_amount) => ({ total_transactions, total_amount, success_rate: 50 });
+  // Read: each in its own currency.
+  assert.deepEqual(collectedAmount(stats(4, 77500), [inr, usd], null), { text: '₹750.00 + $25.00', state: 'current', figures: [inr, usd] });
+  // Not read, nothing shown before: no figure (77500 is paise and cents added together).
+  assert.deepEqual(collectedAmount(stats(4, 77500), null, null), { text: 'Unavailable', state: 'unavailable', figures: null });
+  // Not read, shown before: those figures stay, possibly out of date once anything may have changed.
+  assert.deepEqual(collectedAmount(stats(5, 87500), null, [inr, usd]), { text: '₹750.00 + $25.00', state: 'stale', figures: [inr, usd] });
+  assert.equal(collectedAmount(stats(4, 80000), null, [inr, usd]).state, 'stale', 'a payment of one of them succeeded since: which one is not known');
+  assert.equal(collectedAmount(stats(4, 77500), null, [inr, usd]).state, 'current', 'the same payments, the same sum: nothing changed');
+  // One currency, and the same payments as then: the total is in that currency.
+  const single = collectedAmount(stats(3, 85000), null, [inr]);
+  assert.equal(single.text, '₹850.00');
+  assert.equal(single.state, 'current');
+  assert.deepEqual(single.figures, [{ ...inr, total_amount: 85000 }]);
+  assert.equal(collectedAmount(stats(3, 1000), null, [{ ...usd, total_transactions: 3 }]).text, '$10.00');
+  // A payment more since then: it may be in another currency.
+  assert.deepEqual(collectedAmount(stats(4, 85000), null, [inr]), { text: '₹750.00', state: 'stale', figures: [inr] });
+  // Nothing collected is nothing in any currency.
+  assert.equal(collectedAmount(stats(0, 0), null, null).text, '₹0.00');
+  assert.equal(collectedAmount(stats(2, 0), null, null).state, 'current');
 });
 
 test('amounts in paise are shown in rupees with Indian grouping', () => {

@@ -127,6 +127,13 @@ test('an upstream that took the request and gave no answer is a 502 that says it
     const body = await res.json();
     assert.equal(body.error.code, 'SERVICE_UNAVAILABLE');
     assert.match(body.error.description, /may have been carried out\. Send it again with the same Idempotency-Key/);
+    // A read did nothing: it is simply asked again, with no word of keys.
+    const read = await fetch(`${url}/api/v1/payments/pay_x`);
+    assert.equal(read.status, 502);
+    const readBody = await read.json();
+    assert.equal(readBody.error.description, 'The service behind this page did not answer. Try again.');
+    const patch = await fetch(`${url}/api/v1/webhook-endpoints/wh_x`, { method: 'PATCH', body: '{}' });
+    assert.doesNotMatch((await patch.json()).error.description, /Idempotency-Key/);
   } finally {
     await new Promise((r) => dashboard.close(r).closeAllConnections());
     await new Promise((r) => dropping.close(r).closeAllConnections());
