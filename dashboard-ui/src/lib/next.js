@@ -9,7 +9,8 @@ const QUERY = /^\?[A-Za-z0-9_.~%=&+-]*$/;
 
 /** The address `/login?next=…` should carry for `path` (decoded pathname) and `search`. */
 export function nextParam(path, search = '') {
-  const target = safeNext(`${path}${search === '?' ? '' : search}`);
+  // A query it cannot take (a character outside the plain set) still leaves the path.
+  const target = safeNext(`${path}${search === '?' ? '' : search}`) || safeNext(path);
   return target ? `?next=${encodeURIComponent(target)}` : '';
 }
 

@@ -39,5 +39,7 @@ test('only same-origin dashboard addresses are returned to', () => {
     assert.equal(safeNext(next), null, JSON.stringify(next));
   }
   assert.equal(nextParam('/login', '?next=%2Fdashboard'), '', 'the login page is no place to return to');
-  assert.equal(nextParam('/dashboard/transactions', '?x=//evil'), '', 'an address that is not safe is left out');
+  assert.equal(nextParam('/dashboard/transactions', '?x=//evil'), '?next=%2Fdashboard%2Ftransactions', 'a query that is not plain is left out, the path kept');
+  assert.equal(nextParam('/dashboard/transactions', '?status=failed&utm=a:b'), '?next=%2Fdashboard%2Ftransactions');
+  assert.equal(nextParam('//evil.example/dashboard', ''), '', 'an address that is not safe is left out');
 });

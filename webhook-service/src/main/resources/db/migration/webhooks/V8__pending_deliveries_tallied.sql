@@ -4,9 +4,11 @@
 -- for a few hours at a hundred events a second), more with replicas and dead tuples.
 --
 -- The increments are written by statement triggers from the rows each statement changed, so that
--- no statement that creates, parks, claims, finishes, retries or purges deliveries can forget
--- them (a tally that drifted once would stay wrong for good). Kinds: 'waiting' (pending, not
--- parked) and 'parked' (pending, parked behind its endpoint's share).
+-- no statement of the service that creates, parks, claims, finishes, retries or purges deliveries
+-- can forget them (a tally that drifted once would stay wrong); a TRUNCATE empties the tally too.
+-- Writes that skip triggers (session_replication_role = replica, disabled triggers, a data-only
+-- restore) leave it wrong: docs/deploy.md has the statement that counts it again. Kinds:
+-- 'waiting' (pending, not parked) and 'parked' (pending, parked behind its endpoint's share).
 CREATE TABLE delivery_pending_totals (
     status text   PRIMARY KEY,
     n      bigint NOT NULL
@@ -51,6 +53,16 @@ CREATE TRIGGER deliveries_pending_on_update AFTER UPDATE ON deliveries
     FOR EACH STATEMENT EXECUTE FUNCTION deliveries_pending_tally();
 CREATE TRIGGER deliveries_pending_on_delete AFTER DELETE ON deliveries
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION deliveries_pending_tally();
+
+CREATE FUNCTION deliveries_pending_tally_emptied() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  DELETE FROM delivery_pending_increments;
+  UPDATE delivery_pending_totals SET n = 0;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER deliveries_pending_on_truncate AFTER TRUNCATE ON deliveries
+    FOR EACH STATEMENT EXECUTE FUNCTION deliveries_pending_tally_emptied();
 
 INSERT INTO delivery_pending_totals (status, n)
 SELECT 'waiting', count(*) FROM deliveries WHERE status = 'pending' AND NOT parked

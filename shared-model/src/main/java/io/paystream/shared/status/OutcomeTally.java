@@ -34,7 +34,8 @@ public final class OutcomeTally {
             + " ORDER BY id LIMIT 100000 FOR UPDATE SKIP LOCKED) RETURNING status, delta)"
             + " INSERT INTO "
             + totalsTable
-            + " AS t (status, n) SELECT status, sum(delta) FROM d GROUP BY status"
+            // In one order, so that instances folding at once never lock two totals crosswise.
+            + " AS t (status, n) SELECT status, sum(delta) FROM d GROUP BY status ORDER BY status"
             + " ON CONFLICT (status) DO UPDATE SET n = t.n + EXCLUDED.n";
   }
 

@@ -149,15 +149,10 @@ public final class TargetGuard {
               && b[4] == 0
               && b[5] == 1;
       // 2001::/23, IETF protocol assignments (Teredo, 2001::/32, among them: its address carries
-      // an IPv4 address of any kind, obfuscated), and 100::/64, discard-only: no endpoint lives
-      // there.
+      // an IPv4 address of any kind, obfuscated): no endpoint lives there.
       boolean protocolAssignments =
           (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xfe) == 0;
-      boolean discardOnly = b[0] == 1 && b[1] == 0;
-      for (int i = 2; discardOnly && i < 8; i++) {
-        discardOnly = b[i] == 0;
-      }
-      if (documentation || localNat64 || protocolAssignments || discardOnly) {
+      if (documentation || localNat64 || protocolAssignments) {
         return "url must not point to a reserved address";
       }
     }
@@ -176,7 +171,20 @@ public final class TargetGuard {
     if (a.isMulticastAddress()) {
       return "url must not point to a multicast address";
     }
-    return a instanceof Inet4Address ? refusedV4(b[0] & 0xff, b[1] & 0xff, b[2] & 0xff) : null;
+    return a instanceof Inet4Address
+        ? refusedV4(b[0] & 0xff, b[1] & 0xff, b[2] & 0xff)
+        : refusedV6(b);
+  }
+
+  /**
+   * Global unicast is 2000::/3; the rest of the IPv6 space not refused above is reserved (100::/64
+   * discard-only, 5f00::/16 SRv6, unassigned blocks), as is 3fff::/20 (documentation).
+   */
+  private static String refusedV6(byte[] b) {
+    boolean documentation = (b[0] & 0xff) == 0x3f && (b[1] & 0xff) == 0xff && (b[2] & 0xf0) == 0;
+    return (b[0] & 0xe0) != 0x20 || documentation
+        ? "url must not point to a reserved address"
+        : null;
   }
 
   private static String refusedV4(int a, int b, int c) {

@@ -44,6 +44,10 @@ class TargetGuardTest {
         "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
         "http://[2001:1ff:ffff::1]/",
         "http://[100::1]/",
+        "http://[100:0:0:1::1]/",
+        "http://[5f00::1]/",
+        "http://[3fff::1]/",
+        "http://[4000::1]/",
         "http://localhost/",
         "http://a.localhost/",
         "http://printer.local/",
@@ -63,7 +67,7 @@ class TargetGuardTest {
         "https://hooks.example.com/stripe", "http://93.184.215.14/", "https://[2606:4700::1111]/x",
         "http://8.8.8.8:8080/a?b=c", "https://cafe.be/hook", "https://shop.io./hook",
         "http://172.32.0.1/", "http://100.128.0.1/", "http://11.0.0.1/",
-        "http://[2001:200::1]/", "http://[100:0:0:1::1]/"
+        "http://[2001:200::1]/", "http://[3ffe::1]/", "http://[2a00:1450::1]/"
       })
   void publicTargetsAreAllowed(String url) throws Exception {
     assertNull(TargetGuard.refusedHost(TargetGuard.parse(url)), url);

@@ -9,6 +9,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,47 @@ class PendingTallyTest {
     change("DELETE FROM %s WHERE %s", "-5");
     await(counts.fold());
     assertAgreement("after deleting some and folding");
+  }
+
+  /** Emptied by TRUNCATE (inside a transaction rolled back: the suite's other rows stay). */
+  @Test
+  void aTruncatedTableLeavesAnEmptyTally() {
+    insert(3, "pending", false);
+    insert(2, "pending", true);
+    List<Long> tallied =
+        pool.withTransaction(
+                c ->
+                    c.query("TRUNCATE " + Tables.DELIVERIES)
+                        .execute()
+                        .flatMap(r -> c.query(AGREEMENT).execute())
+                        .map(
+                            rows -> {
+                              List<Long> each = new ArrayList<>();
+                              rows.forEach(
+                                  r -> {
+                                    assertEquals(0, r.getLong("counted"));
+                                    each.add(r.getLong("tallied"));
+                                  });
+                              return each;
+                            })
+                        .flatMap(
+                            each -> Uni.createFrom().<List<Long>>failure(new RolledBack(each))))
+            .onFailure(RolledBack.class)
+            .recoverWithItem(f -> ((RolledBack) f).tallied)
+            .await()
+            .atMost(WAIT);
+    assertEquals(List.of(0L, 0L), tallied, "waiting and parked after TRUNCATE");
+    assertAgreement("after the TRUNCATE was rolled back");
+  }
+
+  /** Ends a transaction by rolling it back, carrying what it read. */
+  private static final class RolledBack extends RuntimeException {
+    private final transient List<Long> tallied;
+
+    RolledBack(List<Long> tallied) {
+      super(null, null, false, false);
+      this.tallied = tallied;
+    }
   }
 
   private void insert(int n, String status, boolean parked) {
