@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -265,6 +267,30 @@ class KubernetesManifestsTest {
     assertEquals(
         "cpu", hpa.path("spec").path("metrics").path(0).path("resource").path("name").asText());
     assertTrue(objects.stream().noneMatch(o -> o.path("kind").asText().equals("ScaledObject")));
+    // A new pod's JIT compiling is no load: scaling up waits for CPU that lasts.
+    assertTrue(
+        hpa.path("spec").path("behavior").path("scaleUp").path("stabilizationWindowSeconds").asInt()
+            >= 60,
+        hpa.toString());
+  }
+
+  /** A request the Ingress retries on another pod gives up retrying when the edge's does. */
+  @org.junit.jupiter.api.Test
+  void theIngressRetriesOnAnotherPodAsTheEdgeDoes() throws Exception {
+    JsonNode annotations =
+        find(render("jvm"), "Ingress", "paystream").path("metadata").path("annotations");
+    String edge = Files.readString(Stack.ROOT.resolve("deploy/edge/nginx/proxy.inc"));
+    for (String[] pair :
+        new String[][] {
+          {"proxy-next-upstream", "proxy_next_upstream (.+);"},
+          {"proxy-next-upstream-tries", "proxy_next_upstream_tries (\\d+);"},
+          {"proxy-next-upstream-timeout", "proxy_next_upstream_timeout (\\d+)s;"}
+        }) {
+      Matcher m = Pattern.compile(pair[1]).matcher(edge);
+      assertTrue(m.find(), pair[1]);
+      assertEquals(
+          m.group(1), annotations.path("nginx.ingress.kubernetes.io/" + pair[0]).asText(), pair[0]);
+    }
   }
 
   @org.junit.jupiter.api.Test
