@@ -106,7 +106,7 @@ class PendingTallyTest {
                         .flatMap(
                             each -> Uni.createFrom().<List<Long>>failure(new RolledBack(each))))
             .onFailure(RolledBack.class)
-            .recoverWithItem(f -> ((RolledBack) f).tallied)
+            .recoverWithItem(f -> f.tallied)
             .await()
             .atMost(WAIT);
     assertEquals(List.of(0L, 0L), tallied, "waiting and parked after TRUNCATE");
