@@ -134,27 +134,6 @@ public final class TargetGuard {
       if ((b[0] & 0xfe) == 0xfc || (b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0xc0) {
         return "url must not point to a private address";
       }
-      boolean documentation =
-          (b[0] & 0xff) == 0x20
-              && (b[1] & 0xff) == 0x01
-              && (b[2] & 0xff) == 0x0d
-              && (b[3] & 0xff) == 0xb8;
-      // 64:ff9b:1::/48, NAT64 for local use (RFC 8215): whatever IPv4 address it carries is one
-      // of the network's own.
-      boolean localNat64 =
-          b[0] == 0
-              && (b[1] & 0xff) == 0x64
-              && (b[2] & 0xff) == 0xff
-              && (b[3] & 0xff) == 0x9b
-              && b[4] == 0
-              && b[5] == 1;
-      // 2001::/23, IETF protocol assignments (Teredo, 2001::/32, among them: its address carries
-      // an IPv4 address of any kind, obfuscated): no endpoint lives there.
-      boolean protocolAssignments =
-          (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xfe) == 0;
-      if (documentation || localNat64 || protocolAssignments) {
-        return "url must not point to a reserved address";
-      }
     }
     if (a.isAnyLocalAddress()) {
       return "url must not point to an unspecified address";
@@ -178,13 +157,19 @@ public final class TargetGuard {
 
   /**
    * Global unicast is 2000::/3; the rest of the IPv6 space not refused above is reserved (100::/64
-   * discard-only, 5f00::/16 SRv6, unassigned blocks), as is 3fff::/20 (documentation).
+   * discard-only, 5f00::/16 SRv6, 64:ff9b:1::/48 NAT64 for local use, whose IPv4 address is one of
+   * the network's own, unassigned blocks). Within it: 2001::/23, IETF protocol assignments (Teredo,
+   * 2001::/32, among them: its address carries an IPv4 address of any kind, obfuscated), and
+   * documentation, 2001:db8::/32 and 3fff::/20. No endpoint lives in any of them.
    */
   private static String refusedV6(byte[] b) {
-    boolean documentation = (b[0] & 0xff) == 0x3f && (b[1] & 0xff) == 0xff && (b[2] & 0xf0) == 0;
-    return (b[0] & 0xe0) != 0x20 || documentation
-        ? "url must not point to a reserved address"
-        : null;
+    int first = (b[0] & 0xff) << 8 | b[1] & 0xff;
+    int second = (b[2] & 0xff) << 8 | b[3] & 0xff;
+    boolean reserved =
+        (b[0] & 0xe0) != 0x20
+            || first == 0x2001 && (second < 0x0200 || second == 0x0db8)
+            || first == 0x3fff && second < 0x1000;
+    return reserved ? "url must not point to a reserved address" : null;
   }
 
   private static String refusedV4(int a, int b, int c) {
