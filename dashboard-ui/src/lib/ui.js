@@ -152,3 +152,9 @@ export function message(el, text, tone = 'ok') {
   el.setAttribute('role', tone === 'error' ? 'alert' : 'status');
   el.textContent = text || '';
 }
+
+/** Marks an input as refused (or no longer), which assistive technology reads out and the styles show. */
+export function markInvalid(input, invalid) {
+  if (invalid) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}

@@ -4,7 +4,7 @@ import { api, earlierAttemptDone, newIdempotencyKey, query, resendKeys } from '.
 import { h, replace } from '../lib/dom.js';
 import { amountInput, formatAmount, formatDateTime, minorUnits, parseAmount } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
-import { announce, badge, cell, message, openDialog, setCell, showState, stateBox, syncRows } from '../lib/ui.js';
+import { announce, badge, cell, markInvalid, message, openDialog, setCell, showState, stateBox, syncRows } from '../lib/ui.js';
 
 const REFRESH_MS = 3000;
 // A payment's refund whose outcome is unknown keeps its key (by payment id) while the dashboard
@@ -218,8 +218,7 @@ export function openPaymentDetail(id, { onChange, onClose, returnFocus }) {
     const amountProblem = (text) => {
       amountError.textContent = text || '';
       amountError.hidden = !text;
-      if (text) amount.setAttribute('aria-invalid', 'true');
-      else amount.removeAttribute('aria-invalid');
+      markInvalid(amount, Boolean(text));
     };
     amount.addEventListener('input', () => amountProblem(''));
     full.addEventListener('change', () => {

@@ -4,7 +4,7 @@ import { api, earlierAttemptDone, query, resendKeys } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { formatDateTime, validateWebhookUrl } from '../lib/format.js';
 import { poll } from '../lib/poll.js';
-import { announce, copyButton, message, showState, stateBox } from '../lib/ui.js';
+import { announce, copyButton, markInvalid, message, showState, stateBox } from '../lib/ui.js';
 import { EVENTS } from '../lib/events.js';
 import { deliveryLog } from './webhook-log.js';
 
@@ -103,11 +103,11 @@ function endpointConfig({ onTestSent }) {
     const problem = validateWebhookUrl(url.value);
     if (problem) {
       message(note, problem, 'error');
-      url.setAttribute('aria-invalid', 'true');
+      markInvalid(url, true);
       url.focus();
       return;
     }
-    url.removeAttribute('aria-invalid');
+    markInvalid(url, false);
     const events = boxes.filter((b) => b.checked).map((b) => b.value);
     if (events.length === 0) {
       message(note, 'Choose at least one event, or all of them.', 'error');
@@ -137,7 +137,7 @@ function endpointConfig({ onTestSent }) {
       }
       message(note, err.message, 'error');
       if (err.field === 'url') {
-        url.setAttribute('aria-invalid', 'true');
+        markInvalid(url, true);
         url.focus();
       }
     } finally {
@@ -185,7 +185,7 @@ function endpointConfig({ onTestSent }) {
     selected = endpoint;
     addingNew = false;
     url.value = endpoint ? endpoint.url : '';
-    url.removeAttribute('aria-invalid');
+    markInvalid(url, false);
     const chosen = endpoint && Array.isArray(endpoint.events) && endpoint.events.length ? endpoint.events : EVENTS;
     boxes.forEach((b) => (b.checked = chosen.includes(b.value)));
     all.checked = boxes.every((b) => b.checked);
