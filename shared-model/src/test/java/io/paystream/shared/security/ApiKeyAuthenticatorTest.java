@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,7 +146,7 @@ class ApiKeyAuthenticatorTest {
   @Test
   void aRequestCancelledWhileItsKeyIsReadLeavesTheReadToTheOthers() {
     CompletableFuture<ApiKeyAuthenticator.Credential> read = new CompletableFuture<>();
-    ApiKeyAuthenticator slow = slowReads(read);
+    ApiKeyAuthenticator slow = slowReads(() -> read);
     Cancellable gone = slow.authenticate(KEY, "secret_live").subscribe().with(c -> {}, f -> {});
     CompletableFuture<ApiKeyAuthenticator.Credential> waiting =
         slow.authenticate(KEY, "secret_live").subscribeAsCompletionStage();
@@ -159,13 +160,7 @@ class ApiKeyAuthenticatorTest {
   void aRequestCancelledWhileItsSecretIsRecheckedLeavesTheRecheckToTheOthers() {
     AtomicReference<CompletableFuture<ApiKeyAuthenticator.Credential>> read =
         new AtomicReference<>(CompletableFuture.completedFuture(credential("secret_old")));
-    ApiKeyAuthenticator slow =
-        new ApiKeyAuthenticator(
-            key -> Uni.createFrom().completionStage(read.get()),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(1),
-            1_000,
-            now::get);
+    ApiKeyAuthenticator slow = slowReads(read::get);
     assertEquals(MERCHANT, slow.authenticate(KEY, "secret_old").await().atMost(WAIT).merchantId());
     now.addAndGet(RECHECK_NANOS);
     CompletableFuture<ApiKeyAuthenticator.Credential> reread = new CompletableFuture<>();
@@ -178,9 +173,11 @@ class ApiKeyAuthenticatorTest {
     assertEquals(MERCHANT, waiting.join().merchantId());
   }
 
-  private ApiKeyAuthenticator slowReads(CompletableFuture<ApiKeyAuthenticator.Credential> read) {
+  /** An authenticator whose every read waits on the future {@code read} gives at that moment. */
+  private ApiKeyAuthenticator slowReads(
+      Supplier<CompletableFuture<ApiKeyAuthenticator.Credential>> read) {
     return new ApiKeyAuthenticator(
-        key -> Uni.createFrom().completionStage(read),
+        key -> Uni.createFrom().completionStage(read.get()),
         Duration.ofSeconds(5),
         Duration.ofSeconds(1),
         1_000,
