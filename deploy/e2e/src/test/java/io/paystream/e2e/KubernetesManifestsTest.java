@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,12 +78,32 @@ class KubernetesManifestsTest {
         assertTrue(c.path("resources").path(kind).has("cpu"), name + " " + kind + " cpu");
         assertTrue(c.path("resources").path(kind).has("memory"), name + " " + kind + " memory");
       }
-      if (!overlay.equals("native")) {
-        // A JVM keeps the heap it was given: its memory is requested in full.
+      // Memory is requested in full, native or not: a pod using more than it requested is among
+      // the first evicted when its node runs short of memory.
+      assertEquals(
+          c.path("resources").path("limits").path("memory").asText(),
+          c.path("resources").path("requests").path("memory").asText(),
+          name + " requests its memory limit");
+      long limitMiB = mebibytes(c.path("resources").path("limits").path("memory").asText());
+      int ratio = javaMaxMemRatio(name);
+      if (overlay.equals("native")) {
+        // A native executable's heap is capped as the JVM image caps its own (JAVA_MAX_MEM_RATIO
+        // of the limit): left to itself, its serial GC would take 80 % of the memory it sees.
+        List<String> heap = new ArrayList<>();
+        c.path("args").forEach(a -> heap.add(a.asText()));
         assertEquals(
-            c.path("resources").path("limits").path("memory").asText(),
-            c.path("resources").path("requests").path("memory").asText(),
-            name + " requests its memory limit");
+            List.of("-Xmx" + limitMiB * ratio / 100 + "m"),
+            heap.stream().filter(a -> a.startsWith("-Xmx")).toList(),
+            name
+                + ": -Xmx at "
+                + ratio
+                + " % of its "
+                + limitMiB
+                + " MiB limit, in "
+                + c.path("args"));
+      } else {
+        // The JVM image's launcher sizes the heap from the limit: no heap flag of the pod's own.
+        assertTrue(c.path("args").isMissingNode(), name + " args " + c.path("args"));
       }
       assertTrue(
           c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt() > 0, name);
@@ -244,7 +265,25 @@ class KubernetesManifestsTest {
         assertTrue(t.path("metadata").path("stream").asText().startsWith("paystream:"));
       }
       if (t.path("type").asText().equals("postgresql")) {
-        assertTrue(t.path("metadata").path("query").asText().contains("webhooks.deliveries"));
+        String query = t.path("metadata").path("query").asText();
+        assertTrue(query.contains("webhooks.deliveries"));
+        // What one more replica could take: the shared queue of due deliveries as the workers'
+        // claim reads it, and never the deliveries parked behind an endpoint's (or merchant's)
+        // share, which each replica added would only send to that endpoint once more.
+        assertTrue(
+            query.contains(claimedQueue().replace("$1", "now()")),
+            "the claim's own queue (" + claimedQueue() + "): " + query);
+        assertFalse(
+            Pattern.compile("(?<!NOT )\\bparked\\b").matcher(query).find(),
+            "counts no parked delivery: " + query);
+        // Cheap at every poll: read no further than the count that asks for the most replicas.
+        Matcher limit = Pattern.compile("\\bLIMIT (\\d+)\\b").matcher(query);
+        assertTrue(limit.find(), "the count stops somewhere: " + query);
+        assertEquals(
+            scaled.path("spec").path("maxReplicaCount").asLong()
+                * t.path("metadata").path("targetQueryValue").asLong(),
+            Long.parseLong(limit.group(1)),
+            "stops at maxReplicaCount x targetQueryValue, no sooner (and no later)");
       }
     }
     assertTrue(types.containsAll(List.of("redis-streams", "postgresql")), types.toString());
@@ -254,12 +293,38 @@ class KubernetesManifestsTest {
       JsonNode secret = find(objects, "Secret", ref.path("name").asText());
       assertTrue(secret.path("data").has(ref.path("key").asText()), ref.toString());
     }
+    // The database trigger connects as webhook-service does: its whole DATABASE_URL, the one
+    // Secret key the service itself reads, and no password of its own for KEDA to quote.
+    JsonNode deployment = find(objects, "Deployment", "webhook-service");
+    String databaseUrlSecret = "";
+    for (JsonNode e :
+        deployment
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .path(0)
+            .path("env")) {
+      if (e.path("name").asText().equals("DATABASE_URL")) {
+        databaseUrlSecret = e.path("valueFrom").path("secretKeyRef").path("name").asText();
+      }
+    }
+    Map<String, String> parameters = new TreeMap<>();
+    for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+      parameters.put(
+          ref.path("parameter").asText(),
+          ref.path("name").asText() + "/" + ref.path("key").asText());
+    }
+    assertEquals(
+        Map.of("connection", databaseUrlSecret + "/DATABASE_URL"),
+        parameters,
+        "the trigger's connection is webhook-service's own DATABASE_URL, and nothing else");
     assertTrue(
         objects.stream().noneMatch(o -> o.path("kind").asText().equals("HorizontalPodAutoscaler")),
         "KEDA owns the HPA: no second one");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theHpaAlternativeScalesWebhookServiceOnCpu() throws Exception {
     List<JsonNode> objects = render("jvm-hpa");
     JsonNode hpa = find(objects, "HorizontalPodAutoscaler", "webhook-service");
@@ -275,7 +340,7 @@ class KubernetesManifestsTest {
   }
 
   /** A request the Ingress retries on another pod gives up retrying when the edge's does. */
-  @org.junit.jupiter.api.Test
+  @Test
   void theIngressRetriesOnAnotherPodAsTheEdgeDoes() throws Exception {
     JsonNode annotations =
         find(render("jvm"), "Ingress", "paystream").path("metadata").path("annotations");
@@ -293,7 +358,7 @@ class KubernetesManifestsTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theIngressRoutesEveryPathAsTheEdgeDoes() throws Exception {
     List<JsonNode> objects = render("jvm");
     JsonNode ingress = find(objects, "Ingress", "paystream");
@@ -336,7 +401,89 @@ class KubernetesManifestsTest {
       }
       assertEquals(
           "web", Routes.ingressRoute(paths, "/no/such/thing"), "the rest: the app or the JSON 404");
+      // Paths match with their case, as at the edge: /API/V1/PAYMENTS is an unknown path there
+      // (its JSON 404; on the apps' origins, the app), not payments-service's.
+      for (String sample : Routes.OTHER_CASES) {
+        String atEdge = Routes.edgeRoute(edge, sample);
+        assertEquals(
+            atEdge.equals("edge-404") ? "web" : atEdge,
+            Routes.ingressRoute(paths, sample),
+            rule.path("host").asText() + " routes " + sample + " as the edge does");
+      }
     }
+  }
+
+  /**
+   * Unknown paths on the API host, /healthz among them, get the JSON 404 from a server that reads
+   * nothing the client sent: never the error server, which takes the code to answer from X-Code
+   * (the controller's own errors) and answers /healthz for the kubelet.
+   */
+  @Test
+  void unknownPathsOnTheApiHostNeverReachTheErrorServer() throws Exception {
+    List<JsonNode> objects = render("jvm");
+    JsonNode ingress = find(objects, "Ingress", "paystream");
+    JsonNode api = ingress.path("spec").path("rules").path(0);
+    assertEquals("api.paystream.example", api.path("host").asText());
+    JsonNode catchAll = null;
+    for (JsonNode p : api.path("http").path("paths")) {
+      if (p.path("path").asText().equals("/")) {
+        catchAll = p.path("backend").path("service");
+      }
+    }
+    assertTrue(catchAll != null, "the API host has a catch-all path");
+    int unknown = containerPort(objects, catchAll.path("name").asText(), catchAll.path("port"));
+    JsonNode errorsService =
+        find(
+            objects,
+            "Service",
+            ingress
+                .path("metadata")
+                .path("annotations")
+                .path("nginx.ingress.kubernetes.io/default-backend")
+                .asText());
+    // ingress-nginx sends a default backend's requests to its Service's first port.
+    int errors =
+        containerPort(
+            objects,
+            errorsService.path("metadata").path("name").asText(),
+            errorsService.path("spec").path("ports").path(0));
+    assertFalse(unknown == errors, "unknown paths go to the error server's port " + errors);
+    String conf = Files.readString(Stack.ROOT.resolve("deploy/k8s/base/30-ingress-errors.conf"));
+    // The unknown paths' server reads nothing of the request (no variable at all): its answer is
+    // the same whatever a client sends. The error server takes its code from X-Code.
+    String server = IngressErrorPagesIT.server(conf, unknown);
+    assertFalse(server.contains("$"), "the unknown-path server reads no variable: " + server);
+    assertFalse(server.contains("healthz"), "and has no /healthz of its own: " + server);
+    assertTrue(
+        IngressErrorPagesIT.server(conf, errors).contains("$"), "the error server reads X-Code");
+  }
+
+  /**
+   * The container port of the web pods that a Service port (by name or number) leads to: the
+   * Service's targetPort, by name in the pods' ports or as a number.
+   */
+  private static int containerPort(List<JsonNode> objects, String service, JsonNode port) {
+    JsonNode servicePort = null;
+    for (JsonNode p : find(objects, "Service", service).path("spec").path("ports")) {
+      if (port.has("name") && p.path("name").asText().equals(port.path("name").asText())
+          || port.has("number") && p.path("port").asInt() == port.path("number").asInt()
+          || port.has("port") && p.path("port").asInt() == port.path("port").asInt()) {
+        servicePort = p;
+      }
+    }
+    assertTrue(servicePort != null, service + " has the port " + port);
+    JsonNode target = servicePort.path("targetPort");
+    if (target.isInt()) {
+      return target.asInt();
+    }
+    JsonNode web = find(objects, "Deployment", "web");
+    for (JsonNode p :
+        web.path("spec").path("template").path("spec").path("containers").path(0).path("ports")) {
+      if (p.path("name").asText().equals(target.asText())) {
+        return p.path("containerPort").asInt();
+      }
+    }
+    throw new AssertionError("no container port " + target + " in the web pods");
   }
 
   /**
@@ -449,6 +596,41 @@ class KubernetesManifestsTest {
   /** What a failed command's error says after the command line: its exit code and output. */
   private static String failure(AssertionError e) {
     return e.getMessage().substring(e.getMessage().lastIndexOf(" failed (") + 1);
+  }
+
+  /**
+   * The condition of the shared queue of due deliveries in webhook-service's claim ({@code h} in
+   * {@code DeliveryRepository.CLAIM_SQL}), {@code $1} being the claim's "now".
+   */
+  static String claimedQueue() throws IOException {
+    String source =
+        Files.readString(
+            Stack.ROOT.resolve(
+                "webhook-service/src/main/java/io/paystream/webhooks/repository/"
+                    + "DeliveryRepository.java"));
+    Matcher m =
+        Pattern.compile(
+                "\" h AS \\(SELECT [^\"]*\"\\s*\\+\\s*Tables\\.DELIVERIES\\s*\\+\\s*\" WHERE ([^\"]+)\"")
+            .matcher(source);
+    assertTrue(m.find(), "the claim's shared queue in DeliveryRepository.CLAIM_SQL");
+    return m.group(1);
+  }
+
+  /** A memory quantity in MiB ({@code 192Mi}, {@code 1Gi}). */
+  private static long mebibytes(String quantity) {
+    Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
+    assertTrue(m.matches(), "a memory quantity in Mi or Gi: " + quantity);
+    return Long.parseLong(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
+  }
+
+  /** The share of its memory limit a service's JVM image gives the heap, in percent. */
+  private static int javaMaxMemRatio(String service) throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^ENV JAVA_MAX_MEM_RATIO=(\\d+)$")
+            .matcher(
+                Files.readString(Stack.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm")));
+    assertTrue(m.find(), service + "'s Dockerfile.jvm sets JAVA_MAX_MEM_RATIO");
+    return Integer.parseInt(m.group(1));
   }
 
   /** How long a service's migrations wait for an unreachable database, from its settings. */

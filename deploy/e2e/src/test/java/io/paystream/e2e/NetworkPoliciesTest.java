@@ -28,7 +28,13 @@ class NetworkPoliciesTest {
       Peer.pod("default", Map.of("app", "something-else"), "10.244.7.3");
   private static final Peer POSTGRES = Peer.outside("10.0.5.5");
   private static final Peer REDIS = Peer.outside("10.0.5.6");
-  private static final Peer DNS = Peer.outside("10.96.0.10");
+
+  /**
+   * The cluster's DNS: a CoreDNS pod of kube-system (lookups sent to the kube-dns Service's address
+   * reach the policies translated to the pod's).
+   */
+  private static final Peer DNS =
+      Peer.pod("kube-system", Map.of("k8s-app", "kube-dns"), "10.244.9.10");
 
   private static NetworkPolicyModel model;
   private static Map<String, Peer> pods;
@@ -99,7 +105,7 @@ class NetworkPoliciesTest {
   @Test
   void theWebPodsAnswerOnlyTheIngress() {
     Peer web = pods.get("web");
-    for (String port : List.of("dashboard", "checkout", "errors")) {
+    for (String port : List.of("dashboard", "checkout", "errors", "not-found")) {
       int number = web.ports().get(port);
       assertTrue(model.allows(INGRESS, web, "TCP", number), port + " from the Ingress");
       assertFalse(model.allows(STRANGER, web, "TCP", number), port + " from another namespace");
@@ -117,6 +123,36 @@ class NetworkPoliciesTest {
       assertEquals(
           data, model.allows(pod.getValue(), POSTGRES, "TCP", 5432), pod.getKey() + " PostgreSQL");
       assertEquals(data, model.allows(pod.getValue(), REDIS, "TCP", 6379), pod.getKey() + " Redis");
+    }
+  }
+
+  /**
+   * Name lookups go to the cluster's DNS only: not to a resolver a pod picks (an address outside
+   * the cluster, a pod of another namespace, another kube-system pod), over either protocol.
+   */
+  @Test
+  void nameLookupsGoToTheClustersDnsOnly() {
+    List<Peer> others =
+        List.of(
+            Peer.outside("10.0.0.53"),
+            Peer.outside("192.168.1.53"),
+            Peer.pod("default", Map.of("k8s-app", "kube-dns"), "10.244.7.53"),
+            Peer.pod("kube-system", Map.of("k8s-app", "metrics-server"), "10.244.9.11"));
+    for (var pod : pods.entrySet()) {
+      for (String protocol : List.of("UDP", "TCP")) {
+        assertTrue(model.allows(pod.getValue(), DNS, protocol, 53), pod.getKey() + " " + protocol);
+        for (Peer other : others) {
+          assertFalse(
+              model.allows(pod.getValue(), other, protocol, 53),
+              pod.getKey() + " looks names up at " + other + " over " + protocol);
+        }
+        if (!pod.getKey().equals("webhook-service")) {
+          // webhook-service alone reaches public addresses (merchants' endpoints, any port).
+          assertFalse(
+              model.allows(pod.getValue(), Peer.outside("8.8.8.8"), protocol, 53),
+              pod.getKey() + " looks names up at a public resolver over " + protocol);
+        }
+      }
     }
   }
 

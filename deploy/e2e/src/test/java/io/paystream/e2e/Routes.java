@@ -41,6 +41,23 @@ final class Routes {
           "/api/v1/merchants",
           "/health");
 
+  /**
+   * The rules' paths in other cases: the edge's nginx locations are case-sensitive, so none of
+   * these is what it is in lower case (an unknown path, or the path of another rule).
+   */
+  static final List<String> OTHER_CASES =
+      List.of(
+          "/API/V1/PAYMENTS",
+          "/Api/v1/payments/pay_1",
+          "/api/v1/payments/pay_1/REFUNDS",
+          "/API/v1/payments/pay_1/refunds",
+          "/api/V1/refunds",
+          "/API/V1/REFUNDS/rfnd_1",
+          "/api/v1/Webhooks",
+          "/API/V1/WEBHOOK-ENDPOINTS",
+          "/HEALTH",
+          "/Health");
+
   private Routes() {}
 
   /** One nginx location: how it matches, and the service it proxies to. */
@@ -79,7 +96,11 @@ final class Routes {
         .orElse("edge-404");
   }
 
-  /** ingress-nginx with use-regex: longest path first, each a case-insensitive regex prefix. */
+  /**
+   * ingress-nginx with use-regex: longest path first, each a case-insensitive regex prefix ({@code
+   * ~* "^<path>"}; an inline {@code (?-i)} in the path turns case sensitivity back on, in PCRE as
+   * in Java).
+   */
   static String ingressRoute(List<Location> paths, String path) {
     return paths.stream()
         .sorted(Comparator.comparingInt((Location l) -> l.path().length()).reversed())
