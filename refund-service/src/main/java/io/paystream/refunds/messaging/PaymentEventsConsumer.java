@@ -93,7 +93,7 @@ public class PaymentEventsConsumer {
   private Uni<Boolean> unpublished() {
     return Uni.combine()
         .all()
-        .unis(reports.refresh(), redisMillis())
+        .unis(reports.refresh(), streams.serverMillis())
         .asTuple()
         .map(
             t -> {
@@ -112,14 +112,6 @@ public class PaymentEventsConsumer {
               }
               return !heard;
             });
-  }
-
-  /** Redis' clock now, in milliseconds ({@code TIME}). */
-  private Uni<Long> redisMillis() {
-    return streams
-        .redis()
-        .send(Request.cmd(Command.TIME))
-        .map(reply -> reply.get(0).toLong() * 1000 + reply.get(1).toLong() / 1000);
   }
 
   private Uni<Boolean> readingBehind(String paymentId) {

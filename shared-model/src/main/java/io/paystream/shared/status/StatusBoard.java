@@ -19,8 +19,9 @@ import java.util.Map;
  * entry, to the millisecond (the report's own time is to the second), less the time its publisher
  * took between reading what it reports and adding it: a report read before a slow query and added
  * late is as old as what it says, not as old as its entry ({@link ServiceStatus#addedAt}). Of an
- * instance's reports, the one read last is its newest. Refresh at least every few seconds, as a
- * timer does.
+ * instance's reports, the one read last is its newest. How long ago an instance was last heard of
+ * is measured on Redis' clock, which timed its reports, so that this instance's clock running ahead
+ * forgets no one early. Refresh at least every few seconds, as a timer does.
  */
 public final class StatusBoard {
   /** Entries read per refresh: more than the stream keeps. */
@@ -49,10 +50,15 @@ public final class StatusBoard {
     synchronized (this) {
       from = lastId == null ? "-" : "(" + lastId;
     }
-    return streams
-        .range(Streams.SERVICE_STATUS, from, "+", READ)
-        .chain(entries -> entries.isEmpty() ? wentBack() : Uni.createFrom().item(entries))
-        .map(this::fold);
+    Uni<List<StreamEntry>> entries =
+        streams
+            .range(Streams.SERVICE_STATUS, from, "+", READ)
+            .chain(read -> read.isEmpty() ? wentBack() : Uni.createFrom().item(read));
+    return Uni.combine()
+        .all()
+        .unis(entries, streams.serverMillis())
+        .asTuple()
+        .map(t -> fold(t.getItem1(), t.getItem2()));
   }
 
   /**
@@ -76,7 +82,7 @@ public final class StatusBoard {
             });
   }
 
-  private synchronized Map<String, ServiceStatus> fold(List<StreamEntry> entries) {
+  private synchronized Map<String, ServiceStatus> fold(List<StreamEntry> entries, long nowMillis) {
     for (StreamEntry entry : entries) {
       if (lastId == null || Streams.compareIds(entry.id(), lastId) > 0) {
         lastId = entry.id();
@@ -107,7 +113,7 @@ public final class StatusBoard {
         newest.put(key, new Seen(entry.id(), timed));
       }
     }
-    long forgotten = System.currentTimeMillis() - rememberMillis;
+    long forgotten = nowMillis - rememberMillis;
     newest.values().removeIf(seen -> Streams.entryMillis(seen.entryId()) < forgotten);
     Map<String, ServiceStatus> out = new HashMap<>();
     newest.forEach((key, seen) -> out.put(key, seen.status()));

@@ -376,6 +376,16 @@ public final class RedisStreams {
           + " 'ENTRIESREAD', s['entries-added']) return 1 end"
           + " return 0 end end return 0";
 
+  /**
+   * Redis' clock now, in milliseconds ({@code TIME}): the clock that times stream entries (their
+   * ids), where this instance's own may be ahead or behind.
+   */
+  public Uni<Long> serverMillis() {
+    return redis
+        .send(Request.cmd(Command.TIME))
+        .map(reply -> reply.get(0).toLong() * 1000 + reply.get(1).toLong() / 1000);
+  }
+
   /** The newest {@code count} entries of a stream, newest first ({@code XREVRANGE}). */
   public Uni<List<StreamEntry>> latest(String stream, int count) {
     Request req =
