@@ -13,10 +13,30 @@ export class ApiError extends Error {
   }
 }
 
-async function call(path, init = {}) {
+// How long a request may go unanswered before the page gives up on it and says so: a network that
+// drops packets, or a proxy that holds the request, would otherwise leave the shopper on a spinner
+// for good. A payment request gets longer (the edge itself gives up after 30 s); it is sent again
+// with its key, so one given up on cannot pay twice.
+const DEADLINE_MS = 10_000;
+const PAY_DEADLINE_MS = 15_000;
+
+async function call(path, init = {}, deadline = DEADLINE_MS) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), deadline);
+  try {
+    return await answer(path, { ...init, cache: 'no-store', credentials: 'omit', signal: abort.signal });
+  } catch (e) {
+    if (!abort.signal.aborted || e.status !== 0) throw e;
+    throw new ApiError(0, 'TIMEOUT', 'The payment service did not answer in time. Please try again.');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answer(path, init) {
   let res;
   try {
-    res = await fetch(BASE + path, { ...init, cache: 'no-store', credentials: 'omit' });
+    res = await fetch(BASE + path, init);
   } catch {
     throw new ApiError(0, 'NETWORK_ERROR', 'We could not reach the payment service. Check your connection and try again.');
   }
@@ -62,10 +82,10 @@ export async function createPayment(body, idempotencyKey) {
     body: JSON.stringify(body),
   };
   try {
-    return await call('/payments/public', init);
+    return await call('/payments/public', init, PAY_DEADLINE_MS);
   } catch (e) {
     if (!mayHaveMadePayment(e)) throw e;
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    return call('/payments/public', init);
+    return call('/payments/public', init, PAY_DEADLINE_MS);
   }
 }

@@ -2,6 +2,7 @@
 
 import {
   cardDigits,
+  cardNetwork,
   checkCard,
   checkCardField,
   checkUpi,
@@ -20,6 +21,12 @@ const inputs = {
   cvv: byTestId('cvv-input'),
   name: byTestId('cardholder-name-input'),
 };
+// What each input is described by besides a refusal (the card number: its network).
+const describedBy = Object.fromEntries(
+  Object.entries(inputs).map(([name, input]) => [name, input.getAttribute('aria-describedby')]),
+);
+const networkNote = document.getElementById('card-network');
+const NETWORKS = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', rupay: 'RuPay' };
 // The server names fields as in its request body (API.md); the page names them by input.
 const SERVER_FIELDS = {
   vpa: 'vpa',
@@ -56,13 +63,11 @@ export function choose(next, { focus = true } = {}) {
 /** Marks one field as refused (null: none) and shows why. */
 export function markFault(field, message) {
   for (const [name, input] of Object.entries(inputs)) {
-    if (name === field) {
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', 'error-message');
-    } else {
-      input.removeAttribute('aria-invalid');
-      input.removeAttribute('aria-describedby');
-    }
+    const described = [name === field && 'error-message', describedBy[name]].filter(Boolean).join(' ');
+    if (name === field) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    if (described) input.setAttribute('aria-describedby', described);
+    else input.removeAttribute('aria-describedby');
   }
   faultyField = field;
   if (message) showFormError(message);
@@ -108,6 +113,20 @@ function refuse(fault) {
   return null;
 }
 
+// Names the network that the number's first digits tell (API.md), in words beside the field: read
+// out once when it changes (a status) and with the field (its description). Nothing while unknown.
+function showNetwork() {
+  const network = cardNetwork(inputs.number.value);
+  if (networkNote.dataset.network === network) return;
+  networkNote.dataset.network = network;
+  networkNote.replaceChildren();
+  if (!NETWORKS[network]) return;
+  const what = document.createElement('span');
+  what.className = 'visually-hidden';
+  what.textContent = 'Card network: ';
+  networkNote.append(what, NETWORKS[network]);
+}
+
 /** Clears the CVV (asked for again after a failure) and shows the form of the last method. */
 export function resetForRetry() {
   inputs.cvv.value = '';
@@ -139,7 +158,11 @@ export function setUp(onSubmit) {
     });
   }
   const deleting = (e) => (e.inputType || '').startsWith('delete');
-  inputs.number.addEventListener('input', (e) => reformat(inputs.number, formatCardNumber, deleting(e)));
+  inputs.number.addEventListener('input', (e) => {
+    reformat(inputs.number, formatCardNumber, deleting(e));
+    showNetwork();
+  });
+  showNetwork(); // a number the browser put back (a reload) has no input event
   inputs.expiry.addEventListener('input', (e) => reformat(inputs.expiry, formatExpiry, deleting(e)));
   inputs.cvv.addEventListener('input', () => (inputs.cvv.value = inputs.cvv.value.replace(/\D/g, '').slice(0, 4)));
   // Leaving a field by pressing Pay (pointer down on it) submits, and the submit checks every

@@ -32,7 +32,6 @@
   // A constructed stylesheet, which a merchant's Content-Security-Policy without 'unsafe-inline'
   // in style-src does not block; a browser without one gets a <style> element in the modal.
   const sheet = D.adoptedStyleSheets && new CSSStyleSheet();
-  if (sheet) sheet.replaceSync(CSS);
   // The close function of the modal on screen: one at a time, whichever instance opened it (two
   // would share one element id and pull focus from each other). While one opens, another open()
   // (from the onClose of the modal it replaces, or a focus handler) does nothing: the modal opening
@@ -43,8 +42,7 @@
     const o = options || {};
     if (!o.key || !o.orderId) throw new TypeError('PaymentGateway needs a key and an orderId');
     const host = new URL(o.host || defaultHost, location.href).origin;
-    const html = D.documentElement;
-    let root, frame, button, before, overflow, settled, forbidden;
+    let root, frame, button, before, settled, forbidden;
     // The payment the page made, kept by this tab for the order: a checkout opened again after the
     // merchant page reloads follows it, where the frame may keep nothing (storage that browsers deny
     // to pages framed by another site). `keep()` forgets it.
@@ -73,14 +71,17 @@
     };
 
     // A success counts once the public endpoint says this order's payment succeeded. An answer that
-    // may yet change (none, 408, 429, 5xx: a restart, a limit) is asked again 1, 2 and then every
-    // 4 s, for as long as this modal stays open; a definite "no" is final. A page whose policy
+    // may yet change (none, 408, 429, 5xx: a restart, a limit; none within 10 s counts as none, so
+    // a request the network holds for good does not stop the asking) is asked again 1, 2 and then
+    // every 4 s, for as long as this modal stays open; a definite "no" is final. A page whose policy
     // (connect-src) forbids asking would ask for ever: where the browser itself reported that it
     // blocked this very request, and the request failed without an answer, our own frame's word counts.
     const confirmSuccess = (id, wait = 1000, modal = root) => {
       if (typeof id != 'string' || settled || !modal || modal != root) return;
       const url = `${host}/api/v1/payments/${encodeURIComponent(id)}/public`;
-      fetch(url, { credentials: 'omit', cache: 'no-store' })
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 1e4);
+      fetch(url, { credentials: 'omit', cache: 'no-store', signal: stop.signal })
         .then((r) => {
           if (r.ok) return r.json();
           if (r.status == 408 || r.status == 429 || r.status > 499) throw r.status;
@@ -136,8 +137,17 @@
         root = D.createElement('div');
         root.id = ID;
         root.setAttribute('data-test-id', 'payment-modal');
+        // The merchant page does not scroll under the modal. Whichever of html and body scrolls it
+        // (a computed overflow other than visible: body's is the page's where html's is visible, or
+        // body scrolls itself, as with html{overflow:hidden} body{height:100%;overflow:auto}) gets
+        // overflow hidden, html where neither does, by a rule of the modal's own styles: the page's
+        // own inline overflow is never touched, so whatever the page sets while the modal is open
+        // (its own locks, or their release) is what holds once it closes.
+        const scrollers = [D.documentElement, D.body].filter((e) => getComputedStyle(e).overflowY != 'visible');
+        const css = CSS + (scrollers.length ? scrollers.map((e) => e.localName) : 'html') + '{overflow:hidden!important}';
+        if (sheet) sheet.replaceSync(css);
         root.innerHTML =
-          (sheet ? '' : `<style>${CSS}</style>`) +
+          (sheet ? '' : `<style>${css}</style>`) +
           '<div></div><div role="dialog" aria-modal="true" aria-label="Checkout">' +
           '<i tabindex="0"></i><button type="button" data-test-id="close-modal-button" aria-label="Close checkout">&times;</button>' +
           '<iframe data-test-id="payment-iframe" title="Checkout" allow="payment"></iframe><i tabindex="0"></i></div>';
@@ -165,9 +175,6 @@
         listen('add');
         const sheets = D.adoptedStyleSheets;
         if (sheet && sheets.indexOf(sheet) < 0) D.adoptedStyleSheets = [...sheets, sheet];
-        // The merchant page does not scroll under the modal.
-        overflow = html.style.overflow;
-        html.style.overflow = 'hidden';
         D.body.appendChild(root);
         frame.focus();
       } finally {
@@ -181,7 +188,7 @@
       listen('remove');
       root.remove();
       root = frame = button = null;
-      html.style.overflow = overflow;
+      if (sheet) sheet.replaceSync('');
       if (before && before.focus) before.focus();
       call('onClose');
     };

@@ -198,6 +198,76 @@ test("a modal's onClose that opens a checkout while another PaymentGateway opens
   await context.close();
 });
 
+test("a merchant page scrolled by its body: the modal neither moves it nor lets it scroll, and never touches the page's own inline overflow", async () => {
+  // The page's scroller is the body: html clips and body scrolls itself (the first two), or body's
+  // overflow is the viewport's, which scrolls (the third: `locked`, the element whose overflow
+  // holds the page, is not the one scrolled). The last scrolls by html as most pages do, and locks
+  // itself while the modal is open (its own drawer, say): that lock is its own to release.
+  const merchantPages = [
+    { css: 'html{overflow:hidden;height:100%} body{overflow:auto;height:100%}', scroller: 'body' },
+    { css: 'html,body{height:100%}', html: 'overflow: hidden;', body: 'overflow-y: auto;', scroller: 'body' },
+    { css: 'html{height:100%} body{height:100%;overflow:auto}', scroller: 'html', locked: 'body' },
+    { css: '', scroller: 'html', ownLock: 'overflow: clip;' },
+  ];
+  for (const { css, html = null, body = null, scroller, locked = scroller, ownLock = null } of merchantPages) {
+    const orderId = await newOrder();
+    const { context, page, problems } = await newPage({ viewport: { width: 1000, height: 600 } });
+    await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
+    await page.addStyleTag({ content: `${css} main{padding-bottom:3000px}` });
+    await page.evaluate(([html, body]) => {
+      if (html) document.documentElement.setAttribute('style', html);
+      if (body) document.body.setAttribute('style', body);
+      window.wheels = 0;
+      addEventListener('wheel', () => window.wheels++, { capture: true, passive: true });
+    }, [html, body]);
+    const inline = () => page.evaluate(() => [document.documentElement.style.cssText, document.body.style.cssText]);
+    const ownStyles = await inline();
+    // Where the merchant's content is on screen, and how far each element is scrolled.
+    const place = () =>
+      page.evaluate(() => ({
+        top: document.querySelector('main').getBoundingClientRect().top,
+        body: document.body.scrollTop,
+        html: document.documentElement.scrollTop,
+      }));
+    // Two wheel turns at (x, y), resolved once the page has had them and painted twice since.
+    const wheel = async (x, y) => {
+      const before = await page.evaluate(() => window.wheels);
+      await page.mouse.move(x, y);
+      await page.mouse.wheel(0, 400);
+      await page.mouse.wheel(0, 400);
+      await eventually(async () => (await page.evaluate(() => window.wheels)) >= before + 2, 5_000, 'the wheel events');
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    };
+    await wheel(500, 300);
+    const scrolled = await eventually(async () => {
+      const now = await place();
+      return now.top < -300 && now;
+    }, 5_000, `${css}: the page scrolled by the wheel`);
+    assert.ok(scrolled[scroller] > 300, `${css}: ${scroller} is the scroller`);
+    await page.evaluate(() => document.getElementById('open-checkout').click());
+    await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
+    assert.deepEqual(await place(), scrolled, `${css}: opening the modal does not move the page`);
+    const overflowOf = (name) => page.evaluate((name) => getComputedStyle(document.querySelector(name)).overflowY, name);
+    assert.equal(await overflowOf(locked), 'hidden', `${css}: ${locked} locked`);
+    assert.deepEqual(await inline(), ownStyles, `${css}: the page's inline styles untouched while open`);
+
+    await wheel(10, 10); // the overlay, beside the dialog
+    assert.deepEqual(await place(), scrolled, `${css}: the wheel over the overlay scrolls nothing`);
+
+    if (ownLock) await page.evaluate((lock) => document.documentElement.setAttribute('style', lock), ownLock);
+    await page.click(tid('close-modal-button'));
+    await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+    assert.deepEqual(await inline(), ownLock ? [ownLock, ''] : ownStyles, `${css}: the page's own inline styles, exactly`);
+    assert.deepEqual(await place(), scrolled, `${css}: the page where it was`);
+    if (!ownLock) {
+      await wheel(500, 300);
+      await eventually(async () => (await place()).top < scrolled.top, 5_000, `${css}: the page scrolls again once closed`);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
 test('open() shows the modal, iframe and close button of API.md, moves focus into it, and the order summary', async () => {
   const orderId = await newOrder(123456);
   const { context, page, problems } = await newPage();
@@ -403,6 +473,27 @@ test('onSuccess survives the confirmation answering 503 and 429 while the API re
 test('onSuccess still fires when the confirmation gets no answer seven times in a row', () =>
   confirmedDespite(['refused', 503, 'refused', 503, 'refused', 503, 'refused'], 45_000));
 
+test('onSuccess still fires when the network holds the confirmation and never answers it', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.clock.install(); // time runs as usual; fastForward() skips the wait for the deadline
+  let held = 0;
+  await page.route('**/api/v1/payments/*/public', (route) => {
+    if (route.request().frame() !== page.mainFrame() || held) return route.continue();
+    held += 1; // neither answered nor failed
+  });
+  const frame = await openModal(page, orderId);
+  await payUpi(frame, 'success@okaxis');
+  await eventually(async () => held === 1, 15_000, "the SDK's confirmation");
+  await page.clock.fastForward(10_000);
+  const [success] = await callbacks(page, 'onSuccess');
+  assert.equal((await merchantPayment(success.data.paymentId)).status, 'success');
+  await page.locator(tid('payment-modal')).waitFor({ state: 'detached' });
+  assert.deepEqual((await events(page)).map((e) => e.name), ['onSuccess', 'onClose']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a merchant page whose policy forbids connecting to the checkout origin: onSuccess on its own frame's word", async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
@@ -480,6 +571,58 @@ test('a 16-digit card number that starts 37 is shown and sent with every digit',
   const payment = await merchantPayment(await page.locator(tid('payment-id')).textContent());
   assert.equal(payment.card_network, 'amex');
   assert.equal(payment.card_last4, '4314');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the card number names its network as it is typed, in words that describe the field', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-card'));
+  const input = page.locator(tid('card-number-input'));
+  const network = page.locator('#card-network');
+  assert.equal(await network.getAttribute('role'), 'status', 'a change is read out');
+  // The input's accessible description, as the browser computes it for screen readers.
+  const cdp = await context.newCDPSession(page);
+  const description = async () => {
+    const { nodes } = await cdp.send('Accessibility.queryAXTree', {
+      backendNodeId: (await cdp.send('DOM.describeNode', { objectId: (await cdp.send('Runtime.evaluate', { expression: 'document.getElementById("card-number")' })).result.objectId })).node.backendNodeId,
+    });
+    return nodes[0].description?.value ?? '';
+  };
+  const typed = [
+    ['4', 'Visa'],
+    ['41', 'Visa'],
+    ['5', ''],
+    ['51', 'Mastercard'],
+    ['5599', 'Mastercard'],
+    ['56', ''],
+    ['34', 'American Express'],
+    ['3782 822463 10005', 'American Express'],
+    ['60', 'RuPay'],
+    ['6522', 'RuPay'],
+    ['8123', 'RuPay'],
+    ['89', 'RuPay'],
+    ['90', ''],
+    ['', ''],
+  ];
+  for (const [digits, name] of typed) {
+    await input.fill('');
+    if (digits) await input.pressSequentially(digits);
+    assert.equal(await network.textContent(), name && `Card network: ${name}`, `${digits}: the note`);
+    assert.equal(await network.isVisible(), Boolean(name), `${digits}: shown only when known`);
+    assert.equal(await description(), name && `Card network: ${name}`, `${digits}: the field's description`);
+  }
+  await input.pressSequentially('4111 1111 1111 1112'); // fails Luhn
+  await page.click(tid('pay-button'));
+  await page.locator(tid('error-message')).waitFor();
+  assert.equal(await input.getAttribute('aria-describedby'), 'error-message card-network', 'the refusal first, the network still');
+  await shot(page, '15-card-network');
+  await input.fill('');
+  await input.pressSequentially('4111 1111 1111 1111');
+  assert.equal(await input.getAttribute('aria-describedby'), 'card-network');
+  assert.equal(await input.getAttribute('aria-invalid'), null);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -631,6 +774,125 @@ test('a payment of the order still being processed elsewhere: the refusal is exp
   await context.close();
 });
 
+test('a second tab on an order whose payment the first tab started follows that payment instead of offering the form', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // The first tab never hears how its payment ends, so it keeps it as pending for the other tabs.
+  await page.route('**/api/v1/payments/*/public', (route) => route.abort('connectionrefused'));
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/payments/public'));
+  await page.click(tid('pay-button'));
+  const made = await (await created).json();
+  await page.locator(tid('processing-state')).waitFor();
+
+  const second = await context.newPage();
+  second.on('pageerror', (e) => problems.push(e.message));
+  await second.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await second.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await second.locator(tid('payment-id')).textContent(), made.id);
+  // Final: nothing is left shared for later tabs.
+  assert.equal(await second.evaluate((key) => localStorage.getItem(key), `paystream.checkout.${orderId}`), null);
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a payment of the order in progress on another device: the form keeps what was typed, and the page says so once the order is paid', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'shopper@okaxis');
+  // Just before the page's request reaches the service, another device pays the order: that
+  // payment is pending (for the 1 s bank delay) when the page's request arrives, then succeeds.
+  // The page's next read of the order gets what the order said just then (pending elsewhere),
+  // however long a busy machine takes to get there; later reads are live.
+  let other = null;
+  let snapshot = null;
+  await page.route('**/api/v1/payments/public', async (route) => {
+    const res = await fetch(`${stack.apiUrl}/api/v1/payments/public`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ order_id: orderId, method: 'upi', vpa: 'success@okhdfc' }),
+    });
+    other = await res.json();
+    snapshot = { body: await (await fetch(`${stack.apiUrl}/api/v1/orders/${orderId}/public`)).text(), served: false };
+    await route.continue();
+  });
+  await page.route(`**/api/v1/orders/${orderId}/public`, (route) => {
+    if (!snapshot || snapshot.served) return route.continue();
+    snapshot.served = true;
+    return route.fulfill({ status: 200, contentType: 'application/json', body: snapshot.body });
+  });
+  await page.click(tid('pay-button'));
+  const error = page.locator(tid('error-message'));
+  await error.waitFor();
+  assert.ok(snapshot.served, 'the page read the order after the refusal');
+  assert.equal(JSON.parse(snapshot.body).status, 'attempted', 'as it was while that payment was pending');
+  assert.match(await error.textContent(), /already being processed, perhaps in another window/);
+  assert.equal(await page.inputValue(tid('vpa-input')), 'shopper@okaxis', 'nothing typed is lost');
+  assert.ok(await page.locator(tid('pay-button')).isEnabled());
+  await page.locator(tid('error-state')).waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#error-title').textContent(), /Already paid/);
+  assert.ok(await page.locator(tid('retry-button')).isHidden());
+  assert.equal((await merchantPayment(other.id)).status, 'success');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/**
+ * A first try (UPI) makes the payment but gets no answer (504, its resend too); a second try with
+ * another UPI ID gets none either (503, it never reached the service). Then Pay is pressed again
+ * with the second try's details (`reload`: after reloading the page): the order is refused to that
+ * try, and the page must find the first try's payment, not drop it as a stranger's.
+ */
+async function earlierTryNotDropped(reload) {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  const keys = [];
+  let made = null;
+  await page.route('**/api/v1/payments/public', async (route) => {
+    const n = keys.push(route.request().headers()['idempotency-key']);
+    if (n <= 2) {
+      made = await (await route.fetch()).json(); // made (and replayed), but never answered
+      return route.fulfill({ status: 504, contentType: 'application/json', body: '{"error":{"code":"SERVICE_UNAVAILABLE","description":"timeout"}}' });
+    }
+    if (n <= 4) return route.fulfill(PROXY_503);
+    return route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  const error = page.locator(tid('error-message'));
+  await eventually(async () => (await error.textContent()) === PRESS_AGAIN, 10_000, 'the first try told');
+  await page.fill(tid('vpa-input'), 'shopper@okicici');
+  await page.click(tid('pay-button'));
+  await eventually(async () => keys.length === 4 && (await page.locator(tid('pay-button')).isEnabled()), 10_000, 'the second try told');
+  assert.match(await error.textContent(), /Payments are unavailable right now/);
+  assert.notEqual(keys[2], keys[0], 'other details, another key');
+  if (reload) {
+    await page.reload();
+  } else {
+    await page.click(tid('pay-button'));
+  }
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator(tid('payment-id')).textContent(), made.id);
+  assert.deepEqual(keys.slice(4), [keys[2], keys[0]], 'the second try again, then the first asked with its key');
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
+  assert.deepEqual(problems, []);
+  await context.close();
+}
+
+test('Pay pressed again after a later try with other details also went unanswered: the first try\'s payment is still found', () =>
+  earlierTryNotDropped(false));
+
+test('the same on a reload: the earlier UPI try is kept with the later one, and asked about', () => earlierTryNotDropped(true));
+
 /**
  * Pays on a new order whose first try makes the payment, while `lose(route)` loses the answers
  * of the first two tries (the page's own resend included): the page says `said`, and Pay pressed
@@ -713,6 +975,94 @@ test('the order answered 502 and a payment answered 503: the page says so in its
   await error.waitFor();
   assert.equal(await error.textContent(), 'Payments are unavailable right now. Please try again in a moment.');
   assert.ok(await page.locator(tid('upi-form')).isVisible());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a payment request that is never answered: the page gives up, says to press Pay again, and Pay follows the one payment made', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.clock.install(); // time runs as usual; fastForward() skips the waits for a deadline
+  const keys = [];
+  let made = null;
+  await page.route('**/api/v1/payments/public', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    // The first try makes the payment and its answer never comes; the page's own second try is
+    // held on the way and never answered either.
+    if (keys.length === 1) made = await (await route.fetch()).json();
+    else if (keys.length > 2) await route.continue();
+  });
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await eventually(async () => made, 10_000, 'the payment of the first try');
+  await page.clock.fastForward(15_000);
+  await eventually(async () => keys.length === 2, 10_000, "the page's second try");
+  await page.clock.fastForward(15_000);
+  const error = page.locator(tid('error-message'));
+  await error.waitFor({ timeout: 10_000 });
+  assert.equal(await error.textContent(), PRESS_AGAIN);
+  assert.equal(await page.locator(tid('pay-button')).isEnabled(), true);
+  assert.ok(await page.locator('#sending-note').isHidden());
+
+  await page.click(tid('pay-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator(tid('payment-id')).textContent(), made.id);
+  assert.equal(keys.length, 3);
+  assert.equal(new Set(keys).size, 1, `one key for the three requests: ${keys}`);
+  const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
+  assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an order, a payment check or a payment picked up again that is never answered: a message and a way forward, never an endless wait', async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  await page.clock.install();
+  // Each request is held (no answer, ever) while its flag is set; `held` counts those held.
+  const hold = { order: true, payment: false };
+  const held = { order: 0, payment: 0 };
+  await page.route(`**/api/v1/orders/${orderId}/public`, (route) => (hold.order ? held.order++ : route.continue()));
+  await page.route('**/api/v1/payments/*/public', (route) => (hold.payment ? held.payment++ : route.continue()));
+  await page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+  await eventually(async () => held.order === 1, 10_000, 'the order request');
+  await page.clock.fastForward(10_000);
+  await page.locator(tid('error-state')).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#error-title').textContent(), 'Could not load the order');
+  assert.match(await page.locator(tid('error-message')).textContent(), /did not answer in time/);
+  hold.order = false;
+  await page.click(tid('retry-button'));
+
+  // The payment's status is asked for and never answered: the processing state says so.
+  hold.payment = true;
+  await page.click(tid('method-upi'));
+  await page.fill(tid('vpa-input'), 'success@okaxis');
+  await page.click(tid('pay-button'));
+  await page.locator(tid('processing-state')).waitFor();
+  await eventually(async () => held.payment === 1, 10_000, 'the first check of the payment');
+  await page.clock.fastForward(10_000);
+  const message = page.locator(tid('processing-message'));
+  await eventually(async () => /cannot reach the payment service/.test(await message.textContent()), 10_000, 'the unreachable message');
+  hold.payment = false;
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  const paymentId = await page.locator(tid('payment-id')).textContent();
+
+  // A reload picks the payment up again, and that check is not answered either.
+  hold.payment = true;
+  const before = held.payment;
+  await page.reload();
+  await eventually(async () => held.payment > before, 10_000, 'the check of the payment picked up');
+  await page.clock.fastForward(10_000);
+  await page.locator(tid('error-state')).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#error-title').textContent(), 'Could not check your payment');
+  assert.match(await page.locator(tid('error-message')).textContent(), /did not answer in time/);
+  assert.ok(await page.locator(tid('upi-form')).isHidden(), 'no form to pay again with meanwhile');
+  hold.payment = false;
+  await page.click(tid('retry-button'));
+  await page.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator(tid('payment-id')).textContent(), paymentId);
   assert.deepEqual(problems, []);
   await context.close();
 });
