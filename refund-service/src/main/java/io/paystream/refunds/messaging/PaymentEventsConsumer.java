@@ -11,6 +11,7 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -28,10 +29,20 @@ public class PaymentEventsConsumer {
   /** Reports older than this are not believed: their instance may be gone. */
   private static final long STATUS_FRESH_MILLIS = 10_000;
 
+  /**
+   * How long, in steps, the group may take to reach the stream's newest entry of a check: a relay
+   * adding events and the group reading them cross all the time under steady traffic, so that a
+   * check finds the group a few entries short about as often as a few percent of the time.
+   */
+  private static final int CATCH_UP_STEPS = 15;
+
+  private static final long CATCH_UP_STEP_MILLIS = 20;
+
   /** How many entries between the oldest and the newest pending one are looked through. */
   private static final int PENDING_READ = 1_000;
 
   private final StreamConsumer consumer;
+  private final Vertx vertx;
   private final RedisStreams streams;
   private final PaymentRepository payments;
   private final long stuckMillis;
@@ -39,6 +50,7 @@ public class PaymentEventsConsumer {
 
   public PaymentEventsConsumer(
       Vertx vertx, RedisStreams streams, PaymentRepository payments, RefundsConfig config) {
+    this.vertx = vertx;
     this.streams = streams;
     this.payments = payments;
     this.stuckMillis = config.projection().maxWait().toMillis();
@@ -128,16 +140,43 @@ public class PaymentEventsConsumer {
                 return Uni.createFrom().item(true); // no group yet: nothing has been read
               }
               List<StreamEntry> newest = t.getItem2();
-              if (!newest.isEmpty()
-                  && Streams.compareIds(group.lastDeliveredId(), newest.get(0).id()) < 0) {
-                return Uni.createFrom().item(true);
+              if (newest.isEmpty()
+                  || Streams.compareIds(group.lastDeliveredId(), newest.get(0).id()) >= 0) {
+                return handlingBehind(group, paymentId);
               }
-              return group.pending() == 0
-                  ? Uni.createFrom().item(false)
-                  : stuckEntries()
-                      .chain(
-                          stuck -> stuck ? Uni.createFrom().item(true) : pendingAbout(paymentId));
+              // Only the entries in the stream at this read matter (the reports, read before it,
+              // vouch for what came after), and the group may be a moment from reaching them.
+              return deliveredUpTo(newest.get(0).id(), CATCH_UP_STEPS)
+                  .chain(
+                      caughtUp ->
+                          caughtUp == null
+                              ? Uni.createFrom().item(true)
+                              : handlingBehind(caughtUp, paymentId));
             });
+  }
+
+  /**
+   * The group once it has been delivered every entry up to {@code id}, asked again every {@link
+   * #CATCH_UP_STEP_MILLIS} up to {@code steps} times; {@code null} if it has not by then.
+   */
+  private Uni<RedisStreams.GroupInfo> deliveredUpTo(String id, int steps) {
+    return Delays.after(vertx, CATCH_UP_STEP_MILLIS)
+        .chain(() -> streams.group(Streams.PAYMENT_EVENTS, Streams.REFUND_SERVICE))
+        .chain(
+            group -> {
+              if (group != null && Streams.compareIds(group.lastDeliveredId(), id) >= 0) {
+                return Uni.createFrom().item(group);
+              }
+              return steps > 1 ? deliveredUpTo(id, steps - 1) : Uni.createFrom().nullItem();
+            });
+  }
+
+  /** Whether an event delivered to the group is not handled yet, as far as it matters here. */
+  private Uni<Boolean> handlingBehind(RedisStreams.GroupInfo group, String paymentId) {
+    return group.pending() == 0
+        ? Uni.createFrom().item(false)
+        : stuckEntries()
+            .chain(stuck -> stuck ? Uni.createFrom().item(true) : pendingAbout(paymentId));
   }
 
   /** Whether some pending entry was delivered at least {@code stuckMillis} ago. */
