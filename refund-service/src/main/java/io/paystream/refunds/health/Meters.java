@@ -28,7 +28,7 @@ public class Meters {
     LoopMeters.relay(registry, relay);
     LoopMeters.consumers(registry, workers.all());
     for (String outcome :
-        new String[] {"created", "exceeds", "not_refundable", "unknown_payment"}) {
+        new String[] {"created", "exceeds", "not_refundable", "unknown_payment", "in_doubt"}) {
       registry.counter("paystream.refunds.requests", "outcome", outcome);
     }
     registry.counter("paystream.refunds.processed");

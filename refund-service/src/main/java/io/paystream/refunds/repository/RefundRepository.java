@@ -98,6 +98,34 @@ public class RefundRepository {
   }
 
   /**
+   * Whether the refund {@code refundId} of {@code merchantId} exists: asked about a {@link #create}
+   * statement whose answer was lost with its connection, which PostgreSQL may have committed or may
+   * still be running. A transaction on a connection of its own first locks the payment's row (that
+   * statement's guarded UPDATE holds it until it commits or aborts), so that the refund is read
+   * only once such a statement has ended; waiting at most {@code lockWaitMillis} for it.
+   */
+  public Uni<Boolean> exists(
+      String refundId, String paymentId, UUID merchantId, long lockWaitMillis) {
+    return pool.withTransaction(
+        conn ->
+            conn.query("SET LOCAL lock_timeout = " + Math.max(1, lockWaitMillis))
+                .execute()
+                .chain(
+                    () ->
+                        conn.preparedQuery(
+                                "SELECT 1 FROM " + Tables.PAYMENTS + " WHERE id = $1 FOR SHARE")
+                            .execute(Tuple.of(paymentId)))
+                .chain(
+                    () ->
+                        conn.preparedQuery(
+                                "SELECT 1 FROM "
+                                    + Tables.REFUNDS
+                                    + " WHERE id = $1 AND merchant_id = $2")
+                            .execute(Tuple.of(refundId, merchantId)))
+                .map(rows -> rows.size() == 1));
+  }
+
+  /**
    * Marks a pending refund processed, once however many workers try, counting it and writing its
    * event in the same statement. Emits false when it was already processed.
    */

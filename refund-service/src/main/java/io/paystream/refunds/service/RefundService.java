@@ -27,6 +27,9 @@ import java.time.Instant;
  * response. When the guard refuses, the payment as that statement saw it tells why; a payment this
  * service has not heard of yet, or still sees pending, is waited for (see {@link PaymentSightings})
  * before the answer is final.
+ *
+ * <p>When that statement's answer is lost with its connection, PostgreSQL may have committed it:
+ * {@link LostAnswers} finds out before the answer.
  */
 @ApplicationScoped
 public class RefundService {
@@ -39,6 +42,7 @@ public class RefundService {
   private final ProcessingSchedule schedule;
   private final OutboxRelay relay;
   private final MeterRegistry metrics;
+  private final LostAnswers lostAnswers;
 
   public RefundService(
       RefundRepository refunds,
@@ -46,13 +50,15 @@ public class RefundService {
       PaymentSightings sightings,
       ProcessingSchedule schedule,
       OutboxRelay relay,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      LostAnswers lostAnswers) {
     this.refunds = refunds;
     this.idempotent = idempotent;
     this.sightings = sightings;
     this.schedule = schedule;
     this.relay = relay;
     this.metrics = metrics;
+    this.lostAnswers = lostAnswers;
   }
 
   /** {@code POST /api/v1/payments/{id}/refunds}. */
@@ -100,6 +106,8 @@ public class RefundService {
             .add(Streams.REFUND_JOBS, EventType.REFUND_PROCESS, job::write);
     return refunds
         .create(job, events, storing.response(201, response))
+        .onFailure(LostAnswers::inDoubt)
+        .recoverWithUni(failure -> lostAnswers.settle(refund, caller.merchantId(), failure))
         .chain(
             admission -> {
               if (admission.created()) {
