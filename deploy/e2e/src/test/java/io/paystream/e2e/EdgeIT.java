@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,34 @@ class EdgeIT {
       // nginx times requests in seconds (to the millisecond), and the field says so.
       assertTrue(logged.path("duration_s").isNumber(), line);
     }
+  }
+
+  /**
+   * A request the edge answers itself is logged with the method the client sent: its error page is
+   * reached by an internal redirect, which nginx makes a GET.
+   */
+  @Test
+  void theAccessLogKeepsTheMethodOfARequestTheEdgeAnsweredItself(Stack stack) throws Exception {
+    String id = "edge-post-" + UUID.randomUUID();
+    Api api = Api.anonymous(stack.edge());
+    Api.Answer a =
+        api.send(
+            api.request("/api")
+                .header("X-Request-Id", id)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertJsonError(a, 404, "NOT_FOUND_ERROR");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> stack.log("edge-access").contains("\"request_id\":\"" + id + "\""));
+    String line =
+        stack
+            .log("edge-access")
+            .lines()
+            .filter(l -> l.contains("\"request_id\":\"" + id + "\""))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("POST", Api.JSON.readTree(line).path("method").asText(), line);
   }
 
   @Test
