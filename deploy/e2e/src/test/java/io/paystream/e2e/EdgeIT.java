@@ -57,13 +57,7 @@ class EdgeIT {
           assertFalse(stack.log(other).contains(id), e.getKey() + " must not reach " + other);
         }
       }
-      String line =
-          stack
-              .log("edge-access")
-              .lines()
-              .filter(l -> l.contains("\"request_id\":\"" + id + "\""))
-              .findFirst()
-              .orElseThrow();
+      String line = accessLogLine(stack, id);
       JsonNode logged = Api.JSON.readTree(line);
       // nginx times requests in seconds (to the millisecond), and the field says so.
       assertTrue(logged.path("duration_s").isNumber(), line);
@@ -88,14 +82,18 @@ class EdgeIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> stack.log("edge-access").contains("\"request_id\":\"" + id + "\""));
-    String line =
-        stack
-            .log("edge-access")
-            .lines()
-            .filter(l -> l.contains("\"request_id\":\"" + id + "\""))
-            .findFirst()
-            .orElseThrow();
+    String line = accessLogLine(stack, id);
     assertEquals("POST", Api.JSON.readTree(line).path("method").asText(), line);
+  }
+
+  /** The edge's access log line of the request with this id. */
+  private static String accessLogLine(Stack stack, String requestId) throws IOException {
+    return stack
+        .log("edge-access")
+        .lines()
+        .filter(l -> l.contains("\"request_id\":\"" + requestId + "\""))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
