@@ -74,12 +74,27 @@ public final class EnvUrlConfigSource extends EnvConfigSource {
   }
 
   /**
-   * The Redis URL as the client is to read it. The client form-decodes its user and password, where
-   * a {@code +} would become a space: it is sent as {@code %2B}, so that a password reads the same
-   * as in {@code DATABASE_URL} (a generated one with {@code +} in it works in both).
+   * The Redis URL as the client is to read it: {@code redis://} or {@code rediss://} (TLS), and a
+   * database number or none, refused here by name otherwise (the client would fail later with an
+   * error that names neither). The client form-decodes its user and password, where a {@code +}
+   * would become a space: it is sent as {@code %2B}, so that a password reads the same as in {@code
+   * DATABASE_URL} (a generated one with {@code +} in it works in both).
    */
   static String redis(String url) {
-    String userInfo = parse("REDIS_URL", url).getRawUserInfo();
+    URI uri = parse("REDIS_URL", url);
+    String scheme = uri.getScheme();
+    if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+      throw new IllegalArgumentException(
+          "REDIS_URL must start with redis:// or rediss:// (redis://host:6379[/db])");
+    }
+    String path = uri.getRawPath();
+    if (path != null && !path.isEmpty() && !path.matches("/[0-9]{0,9}")) {
+      throw new IllegalArgumentException(
+          "REDIS_URL: the path names the database by its number (redis://host:6379/2), not '"
+              + path
+              + "'");
+    }
+    String userInfo = uri.getRawUserInfo();
     if (userInfo == null || userInfo.indexOf('+') < 0) {
       return url;
     }

@@ -95,6 +95,29 @@ class EnvUrlConfigSourceTest {
         () -> new EnvUrlConfigSource(Map.of("DATABASE_URL", "mysql://x/y")));
   }
 
+  @Test
+  void refusesARedisUrlThatIsNoneNamingTheVariable() {
+    for (String url :
+        new String[] {
+          "garbage", "rediss//cache", "localhost:6379", "http://cache:6379", "redis://cache/x"
+        }) {
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new EnvUrlConfigSource(Map.of("REDIS_URL", url)),
+              url);
+      assertTrue(e.getMessage().startsWith("REDIS_URL"), url + ": " + e.getMessage());
+    }
+    for (String url :
+        new String[] {"redis://cache", "redis://cache:6379/", "rediss://cache:6380/15"}) {
+      assertEquals(
+          url,
+          new EnvUrlConfigSource(Map.of("REDIS_URL", url))
+              .getProperties()
+              .get("quarkus.redis.hosts"));
+    }
+  }
+
   private static Map<String, String> db(String url) {
     return new EnvUrlConfigSource(Map.of("DATABASE_URL", url)).getProperties();
   }
