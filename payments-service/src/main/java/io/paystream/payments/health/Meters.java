@@ -1,5 +1,6 @@
 package io.paystream.payments.health;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,8 +26,14 @@ public class Meters {
         .register(registry);
     LoopMeters.relay(registry, relay);
     LoopMeters.consumers(registry, workers.all());
-    registry.counter("paystream.payments.finished", "status", "success");
-    registry.counter("paystream.payments.finished", "status", "failed");
+    for (String status : new String[] {"success", "failed"}) {
+      Counter.builder("paystream.payments.finished")
+          .description(
+              "Payments this instance finished with the bank's answer, by final status (success,"
+                  + " failed)")
+          .tag("status", status)
+          .register(registry);
+    }
     FunctionCounter.builder("paystream.job_status.reads", jobStatus, JobStatusService::readsMade)
         .description("Reads made for GET /api/v1/test/jobs/status; requests at once share one")
         .register(registry);

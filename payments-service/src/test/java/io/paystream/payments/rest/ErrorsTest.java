@@ -320,6 +320,20 @@ class ErrorsTest {
   }
 
   @Test
+  void everyConsumerGroupsLagIsExported() {
+    MetricsAssertions.assertGroupBacklogsExported(
+        RestAssured.port, "paystream:payment-jobs", "paystream:refund-events");
+  }
+
+  @Test
+  void theServicesMetersSayWhatTheyCount() throws Exception {
+    MetricsAssertions.assertHelp(
+        RestAssured.port, "paystream_payments_finished_total", "Payments this instance finished");
+    MetricsAssertions.assertHelp(
+        RestAssured.port, "paystream_outbox_published_total", "Outbox rows published");
+  }
+
+  @Test
   void requestsAsLargeAsTheEdgeLetThroughReachTheApi() throws IOException {
     // The edge accepts a request line up to 16 KB and headers up to 4 x 16 KB: the service must
     // not refuse what the edge passed on (here: 401, as there is no key).

@@ -1,5 +1,6 @@
 package io.paystream.refunds.health;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.refunds.messaging.Workers;
@@ -29,8 +30,15 @@ public class Meters {
     LoopMeters.consumers(registry, workers.all());
     for (String outcome :
         new String[] {"created", "exceeds", "not_refundable", "unknown_payment", "in_doubt"}) {
-      registry.counter("paystream.refunds.requests", "outcome", outcome);
+      Counter.builder("paystream.refunds.requests")
+          .description(
+              "Refund requests answered by this instance, by outcome (created; refused as"
+                  + " exceeds, not_refundable, unknown_payment; in_doubt when the answer was lost)")
+          .tag("outcome", outcome)
+          .register(registry);
     }
-    registry.counter("paystream.refunds.processed");
+    Counter.builder("paystream.refunds.processed")
+        .description("Refunds this instance processed (finished) at their due time")
+        .register(registry);
   }
 }

@@ -9,7 +9,9 @@ import static org.hamcrest.Matchers.hasItems;
 import io.paystream.refunds.Api;
 import io.paystream.refunds.UpstreamTest;
 import io.paystream.shared.testing.LivenessAssertions;
+import io.paystream.shared.testing.MetricsAssertions;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +59,24 @@ class HealthTest extends UpstreamTest {
         .body(containsString("paystream_worker_in_flight"))
         .body(
             containsString("paystream_stream_handled_total{stream=\"paystream:payment-events\"}"));
+  }
+
+  @Test
+  void everyConsumerGroupsLagIsExported() {
+    MetricsAssertions.assertGroupBacklogsExported(
+        RestAssured.port,
+        "paystream:payment-events",
+        "paystream:merchant-events",
+        "paystream:refund-jobs");
+  }
+
+  @Test
+  void theServicesMetersSayWhatTheyCount() throws Exception {
+    MetricsAssertions.assertHelp(
+        RestAssured.port, "paystream_refunds_requests_total", "Refund requests answered");
+    MetricsAssertions.assertHelp(
+        RestAssured.port, "paystream_refunds_processed_total", "Refunds this instance processed");
+    MetricsAssertions.assertHelp(
+        RestAssured.port, "paystream_outbox_published_total", "Outbox rows published");
   }
 }

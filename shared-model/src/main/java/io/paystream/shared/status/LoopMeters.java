@@ -11,7 +11,11 @@ import java.util.List;
 public final class LoopMeters {
   private LoopMeters() {}
 
-  /** Handled, failed and dead-lettered entries and entries in flight, per consumer. */
+  /**
+   * Handled, failed and dead-lettered entries and entries in flight, per consumer; and the lag and
+   * pending count of the consumer's group (the same for every instance of the service: aggregate
+   * with {@code max}, not {@code sum}), read by the consumer every 5 s, never on a scrape.
+   */
   public static void consumers(MeterRegistry registry, List<StreamConsumer> consumers) {
     for (StreamConsumer c : consumers) {
       String stream = c.options().stream();
@@ -32,16 +36,31 @@ public final class LoopMeters {
           .description("Stream entries this instance is handling now")
           .tag("stream", stream)
           .register(registry);
+      Gauge.builder("paystream.stream.lag", c, StreamConsumer::groupLag)
+          .description(
+              "Entries this service's group has not read yet (XINFO GROUPS, read every 5 s; NaN"
+                  + " when unknown)")
+          .tag("stream", stream)
+          .register(registry);
+      Gauge.builder("paystream.stream.pending", c, StreamConsumer::groupPending)
+          .description(
+              "Entries this service's group read and has not acknowledged yet (XINFO GROUPS, read"
+                  + " every 5 s; NaN when unknown)")
+          .tag("stream", stream)
+          .register(registry);
     }
   }
 
   /**
-   * Events published, and how long the oldest committed event not yet published has waited (as last
+   * Outbox rows published (a row holds every event one statement wrote: one or more, each added to
+   * its stream), and how long the oldest committed event not yet published has waited (as last
    * measured, by the heartbeat; NaN when that measure is missing or older than 30 s).
    */
   public static void relay(MeterRegistry registry, OutboxRelay relay) {
     FunctionCounter.builder("paystream.outbox.published", relay, OutboxRelay::publishedCount)
-        .description("Outbox events published to Redis by this instance")
+        .description(
+            "Outbox rows published to Redis by this instance; not events: a row holds every event"
+                + " one statement wrote (one or more), each added to its stream")
         .register(registry);
     Gauge.builder("paystream.outbox.oldest_waiting", relay, r -> r.lastOldestWaitingSeconds())
         .description("How long the oldest committed event not yet published has waited")

@@ -1,6 +1,7 @@
 package io.paystream.shared.stream;
 
 import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.time.Chores;
 import io.paystream.shared.time.Monotonic;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -38,6 +39,9 @@ import org.jboss.logging.Logger;
  *   <li>Consumers of replicas that are gone (silent for {@code forgetIdle}, nothing pending: their
  *       entries were taken over) are removed from the group, so that a group scaled up and down, or
  *       rolled out, many times does not keep a consumer per pod that ever ran.
+ *   <li>Every 5 s, on a timer and never on a metrics scrape, the group's {@code lag} and {@code
+ *       pending} are read ({@code XINFO GROUPS}) and kept for {@link #groupLag()} and {@link
+ *       #groupPending()}.
  * </ul>
  *
  * Handlers must be idempotent by event id: an entry may be handled more than once.
@@ -46,6 +50,13 @@ public final class StreamConsumer {
   private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
   private static final long FORGET_CHECK_MILLIS = 5 * 60_000;
   private static final Duration STOP_WAIT = Duration.ofSeconds(3);
+  private static final long BACKLOG_READ_MILLIS = 5_000;
+
+  /** The group's figures on the stream, as last read. */
+  private record Backlog(double lag, double pending) {}
+
+  private static final Backlog UNKNOWN = new Backlog(Double.NaN, Double.NaN);
+  private static final Backlog NONE = new Backlog(0, 0);
 
   /** Handles one event; the returned Uni completes once the handler's effects are committed. */
   @FunctionalInterface
@@ -72,6 +83,8 @@ public final class StreamConsumer {
   private volatile long claimTimer = -1;
   private volatile long nextForgetAt = Long.MIN_VALUE;
   private volatile int readFailures;
+  private final Chores backlogReads;
+  private volatile Backlog backlog = UNKNOWN;
 
   public StreamConsumer(
       Vertx vertx, RedisStreams streams, ConsumerOptions options, Handler handler) {
@@ -79,6 +92,7 @@ public final class StreamConsumer {
     this.streams = streams;
     this.options = options;
     this.handler = handler;
+    this.backlogReads = new Chores(vertx);
   }
 
   /** Starts reading: first this consumer's own pending entries, then new ones. */
@@ -89,6 +103,8 @@ public final class StreamConsumer {
     lastPollAt = Monotonic.millis();
     lastStepAt = lastPollAt;
     claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claimRound());
+    backlogReads.every(BACKLOG_READ_MILLIS, name() + " backlog", this::readBacklog);
+    readBacklog().subscribe().with(done -> {}, e -> {});
     readOwnPendingThenPoll();
   }
 
@@ -103,6 +119,7 @@ public final class StreamConsumer {
     if (claimTimer >= 0) {
       vertx.cancelTimer(claimTimer);
     }
+    backlogReads.cancel();
     List<String> held = new ArrayList<>(inFlightIds);
     return streams
         .release(
@@ -190,6 +207,44 @@ public final class StreamConsumer {
 
   public ConsumerOptions options() {
     return options;
+  }
+
+  /**
+   * Entries of the stream the group (every instance of the service) has not read yet, as Redis
+   * counted them at the last read (at most about 5 s ago): 0 when there is no stream yet or Redis
+   * cannot tell, NaN when the last read failed or found no group (unknown, not 0).
+   */
+  public double groupLag() {
+    return backlog.lag();
+  }
+
+  /**
+   * Entries the group (every instance of the service) has read and not acknowledged yet, as of the
+   * last read; NaN when unknown, as {@link #groupLag()}.
+   */
+  public double groupPending() {
+    return backlog.pending();
+  }
+
+  /** Reads the group's lag and pending count again ({@code XINFO GROUPS}); never fails. */
+  Uni<Void> readBacklog() {
+    return streams
+        .groups(options.stream())
+        .map(
+            groups -> {
+              if (groups.isEmpty()) {
+                return NONE; // no stream yet: nothing to read
+              }
+              RedisStreams.GroupInfo g = groups.get(options.group());
+              if (g == null) {
+                return UNKNOWN; // created again, from the start, by the next read
+              }
+              return new Backlog(g.lag() == null ? 0 : g.lag(), g.pending());
+            })
+        .onFailure()
+        .recoverWithItem(UNKNOWN)
+        .invoke(b -> backlog = b)
+        .replaceWithVoid();
   }
 
   private void readOwnPendingThenPoll() {

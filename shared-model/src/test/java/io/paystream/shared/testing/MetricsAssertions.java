@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /** Checks of a service's {@code /q/metrics}. */
 public final class MetricsAssertions {
@@ -34,6 +37,63 @@ public final class MetricsAssertions {
             .body();
     assertTrue(metrics.contains("http_server_requests"), "no HTTP metrics at all");
     assertFalse(metrics.contains("sprayed"), "a metric series carries a path that was sent");
+  }
+
+  /**
+   * Each stream's consumer group lag and pending count are exported ({@code
+   * paystream_stream_lag{stream}}, {@code paystream_stream_pending{stream}}) and, within 10 s,
+   * measured (a number, not NaN).
+   */
+  public static void assertGroupBacklogsExported(int port, String... streams) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String metrics = scrape(port);
+              for (String stream : streams) {
+                for (String name :
+                    new String[] {"paystream_stream_lag", "paystream_stream_pending"}) {
+                  Pattern sample =
+                      Pattern.compile(
+                          "(?m)^"
+                              + Pattern.quote(name)
+                              + "\\{[^}]*stream=\""
+                              + Pattern.quote(stream)
+                              + "\"[^}]*\\} [0-9.E+-]+$");
+                  assertTrue(
+                      sample.matcher(metrics).find(), "no measured " + name + " of " + stream);
+                }
+              }
+            });
+  }
+
+  /**
+   * The meter's {@code # HELP} line (of {@code name}, or of its family without {@code _total})
+   * starts with {@code text}: it says what the meter counts.
+   */
+  public static void assertHelp(int port, String name, String text)
+      throws IOException, InterruptedException {
+    // A counter's family is named without its _total in the newer exposition formats.
+    String family = name.replaceFirst("_total$", "");
+    String help =
+        scrape(port)
+            .lines()
+            .filter(
+                l -> l.startsWith("# HELP " + name + " ") || l.startsWith("# HELP " + family + " "))
+            .findFirst()
+            .orElse("no help line");
+    assertTrue(
+        help.replaceFirst("^# HELP [a-z_]+ ", "").startsWith(text),
+        "the help of " + name + " does not start with " + text + ": " + help);
+  }
+
+  /** The service's {@code /q/metrics}, as a scraper reads it. */
+  public static String scrape(int port) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static void assertStatus(int port, String requestLine, int status) throws IOException {

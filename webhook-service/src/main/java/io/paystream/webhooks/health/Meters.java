@@ -21,7 +21,6 @@ public class Meters {
       MeterRegistry registry,
       InFlight inFlight,
       WorkStatus status,
-      StreamLag lag,
       Consumers consumers) {
     LoopMeters.consumers(registry, consumers.all());
     Gauge.builder("paystream.webhook.in_flight", inFlight, InFlight::total)
@@ -38,15 +37,5 @@ public class Meters {
             "Deliveries more than a second past their due time waiting for any instance to"
                 + " claim them (not those held back behind their endpoint's share of attempts)")
         .register(registry);
-    for (String stream : StreamLag.STREAMS) {
-      Gauge.builder("paystream.stream.lag", lag, l -> l.of(stream).lag())
-          .description("Entries this service's group has not read yet")
-          .tag("stream", stream)
-          .register(registry);
-      Gauge.builder("paystream.stream.pending", lag, l -> l.of(stream).pending())
-          .description("Entries this service's group read and has not acknowledged yet")
-          .tag("stream", stream)
-          .register(registry);
-    }
   }
 }

@@ -3,7 +3,6 @@ package io.paystream.webhooks.messaging;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.time.Chores;
 import io.paystream.webhooks.config.WebhooksConfig;
-import io.paystream.webhooks.health.StreamLag;
 import io.paystream.webhooks.repository.CountsRepository;
 import io.paystream.webhooks.repository.DeliveryLogRepository;
 import io.vertx.mutiny.core.Vertx;
@@ -12,14 +11,13 @@ import java.time.Duration;
 
 /**
  * Periodic upkeep: folding outcome counts, purging expired idempotency keys and old finished
- * deliveries, reading stream lag.
+ * deliveries. Stream lag is read by the consumers themselves ({@code StreamConsumer}).
  */
 @ApplicationScoped
 public class Housekeeping {
   private final Chores chores;
   private final CountsRepository counts;
   private final IdempotencyStore idempotency;
-  private final StreamLag lag;
   private final DeliveryLogRepository log;
   private final long retentionMillis;
 
@@ -27,13 +25,11 @@ public class Housekeeping {
       Vertx vertx,
       CountsRepository counts,
       IdempotencyStore idempotency,
-      StreamLag lag,
       DeliveryLogRepository log,
       WebhooksConfig config) {
     this.chores = new Chores(vertx);
     this.counts = counts;
     this.idempotency = idempotency;
-    this.lag = lag;
     this.log = log;
     this.retentionMillis =
         Math.max(Duration.ofDays(2).toMillis(), config.delivery().retention().toMillis());
@@ -43,7 +39,6 @@ public class Housekeeping {
     // Often enough that the heartbeat's sum over unfolded increments stays small at full speed.
     chores.every(2_000, "fold", counts::fold);
     chores.every(60_000, "purge", idempotency::purgeExpired);
-    chores.every(5_000, "stream lag", lag::refresh);
     chores.every(60_000, "delivery retention", () -> log.purgeFinished(retentionMillis));
   }
 

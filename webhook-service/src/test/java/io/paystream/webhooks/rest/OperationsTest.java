@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.event.EventEnvelope;
@@ -75,7 +76,11 @@ class OperationsTest {
         .statusCode(200)
         .body(containsString("paystream_webhook_attempts_total{result=\"delivered\"}"))
         .body(containsString("paystream_webhook_deliveries_total{outcome=\"success\"}"))
-        .body(containsString("paystream_webhook_attempt_latency_seconds"))
+        .body(
+            matchesPattern(
+                "(?s).*\\npaystream_webhook_attempt_latency_seconds_bucket\\{"
+                    + "(le=\"5\\.0\",result=\"delivered\"|result=\"delivered\",le=\"5\\.0\")"
+                    + "\\} [1-9].*"))
         .body(containsString("paystream_webhook_due_backlog"))
         .body(containsString("paystream_webhook_in_flight"))
         .body(containsString("paystream_stream_lag{stream=\"paystream:payment-events\"}"));
