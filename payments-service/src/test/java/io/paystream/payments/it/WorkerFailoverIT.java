@@ -56,10 +56,12 @@ class WorkerFailoverIT {
     Map<String, String> settings = settings("20000", "3s");
 
     List<String> payments = new ArrayList<>();
+    long allDueBy;
     try (ServiceProcess a = Instances.start("worker-a", dbUrl, redisUrl, settings)) {
       for (int i = 0; i < 20; i++) {
         payments.add(Instances.pay(a, i % 4 == 0 ? "failure@bank" : "success@bank"));
       }
+      allDueBy = System.currentTimeMillis() + 20_000;
       // Wait until instance a holds every job, waiting for the bank, then kill it.
       awaitProcessing(a, 20);
       a.kill();
@@ -69,10 +71,15 @@ class WorkerFailoverIT {
     }
 
     try (ServiceProcess b = Instances.start("worker-b", dbUrl, redisUrl, settings)) {
+      long readyAt = System.currentTimeMillis();
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> payments.stream().noneMatch(id -> "pending".equals(Instances.status(b, id))));
+      // Taken over once idle for the configured 3 s (claim rounds every second), not for some
+      // longer default: finished soon after they fell due, or after b was ready if that was later.
+      long late = System.currentTimeMillis() - Math.max(allDueBy, readyAt);
+      assertTrue(late < 8_000, "finished " + late + " ms after they were due and b was ready");
       for (int i = 0; i < payments.size(); i++) {
         assertEquals(i % 4 == 0 ? "failed" : "success", Instances.status(b, payments.get(i)));
       }

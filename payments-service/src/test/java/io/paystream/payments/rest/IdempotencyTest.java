@@ -143,19 +143,7 @@ class IdempotencyTest {
     String key = "k-" + UUID.randomUUID();
     String body = Api.card(Api.order(50_000), "4111111111111111", "01", "20", "123");
     byte[] stored = "{\"id\":\"pay_storedEarlier1234\",\"status\":\"pending\"}".getBytes(UTF_8);
-    pool.preparedQuery(
-            "INSERT INTO payments.idempotency_keys (merchant_id, key, fingerprint,"
-                + " response_status, response_body, created_at, expires_at)"
-                + " VALUES ($1, $2, $3, 201, $4, now(), now() + interval '1 day')")
-        .execute(
-            Tuple.of(
-                TEST_MERCHANT,
-                IdempotencyKeys.shopperScoped(key),
-                Buffer.buffer(
-                    idempotent.fingerprint("POST", "/api/v1/payments/public", Json.parse(body))),
-                Buffer.buffer(stored)))
-        .await()
-        .indefinitely();
+    storeAnswer(IdempotencyKeys.shopperScoped(key), "/api/v1/payments/public", body, stored);
     Response again =
         given()
             .contentType("application/json")
@@ -170,6 +158,29 @@ class IdempotencyTest {
         .contentType("application/json")
         .body(body)
         .post("/api/v1/payments/public")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("EXPIRED_CARD"));
+  }
+
+  /**
+   * A merchant's payment too: a stored answer is replayed although the card, checked again, has
+   * expired since (a month ends between the two), and so is refused without the key.
+   */
+  @Test
+  void aMerchantReplayIsAnsweredBeforeTheCardIsCheckedAgain() {
+    String key = "k-" + UUID.randomUUID();
+    String body = Api.card(Api.order(50_000), "4111111111111111", "01", "20", "123");
+    byte[] stored = "{\"id\":\"pay_storedEarlier5678\",\"status\":\"pending\"}".getBytes(UTF_8);
+    storeAnswer(key, "/api/v1/payments", body, stored);
+    Response again =
+        Api.merchant().header("Idempotency-Key", key).body(body).post("/api/v1/payments");
+    assertEquals(201, again.statusCode(), again.asString());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertArrayEquals(stored, again.asByteArray());
+    Api.merchant()
+        .body(body)
+        .post("/api/v1/payments")
         .then()
         .statusCode(400)
         .body("error.code", equalTo("EXPIRED_CARD"));
@@ -452,5 +463,21 @@ class IdempotencyTest {
         .iterator()
         .next()
         .getLong(0);
+  }
+
+  /** A 201 stored under {@code key} for a POST of {@code body} to {@code path}, as if answered. */
+  private void storeAnswer(String key, String path, String body, byte[] stored) {
+    pool.preparedQuery(
+            "INSERT INTO payments.idempotency_keys (merchant_id, key, fingerprint,"
+                + " response_status, response_body, created_at, expires_at)"
+                + " VALUES ($1, $2, $3, 201, $4, now(), now() + interval '1 day')")
+        .execute(
+            Tuple.of(
+                TEST_MERCHANT,
+                key,
+                Buffer.buffer(idempotent.fingerprint("POST", path, Json.parse(body))),
+                Buffer.buffer(stored)))
+        .await()
+        .indefinitely();
   }
 }

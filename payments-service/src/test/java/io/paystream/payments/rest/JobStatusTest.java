@@ -149,6 +149,20 @@ class JobStatusTest {
   }
 
   @Test
+  void aWorkerWhoseInstanceFellSilentIsStoppedWithinSeconds() {
+    // refund-service's only instance reports running workers, then dies without a word: its last
+    // report says running, but it is older than a live heartbeat may be.
+    Others others = new Others(streams);
+    awaitStatus(others, true, j -> "running".equals(j.getString("worker_status")));
+    JsonPath s =
+        awaitStatus(
+            () ->
+                others.heartbeat(Streams.WEBHOOK_SERVICE, others.webhooks(), true, JobCounts.ZERO),
+            j -> "stopped".equals(j.getString("queues.refunds.worker_status")));
+    assertEquals("stopped", s.getString("worker_status"), s.prettify());
+  }
+
+  @Test
   void workHeldByAWorkerIsNeverMoreThanTheWorkNotFinished() {
     // After Redis lost its data, a worker reads again the jobs of refunds long processed: it holds
     // three jobs while one refund is not final. One is being processed, none waits.

@@ -346,6 +346,35 @@ class PaymentResourceTest {
   }
 
   @Test
+  void listsPaymentsNewestFirstWithPaging() {
+    String[] m = Api.newMerchant();
+    String first = pay(m, "failure@bank");
+    String second = pay(m, "failure@bank");
+    String third = pay(m, "failure@bank");
+    JsonPath page =
+        Api.as(m[1], m[2])
+            .get("/api/v1/payments?limit=2&offset=1")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(List.of(second, first), page.getList("data.id"));
+    assertEquals(3, page.getInt("total"));
+    assertEquals(2, page.getInt("limit"));
+    assertEquals(1, page.getInt("offset"));
+    Api.as(m[1], m[2])
+        .get("/api/v1/payments?limit=1")
+        .then()
+        .body("data.id", equalTo(List.of(third)))
+        .body("offset", equalTo(0));
+    Api.as(m[1], m[2])
+        .get("/api/v1/payments?offset=3")
+        .then()
+        .body("data", equalTo(List.of()))
+        .body("total", equalTo(3));
+  }
+
+  @Test
   void statsCountEveryPaymentAndSumTheSuccessfulOnes() {
     String[] m = Api.newMerchant();
     Api.as(m[1], m[2])
