@@ -14,6 +14,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -48,11 +49,20 @@ public class LostAnswers {
   }
 
   /**
+   * What PostgreSQL may answer a statement it had (perhaps) committed, as it ends the connection: a
+   * lost connection, or the server shutting down (by an administrator, or after a crash). Not those
+   * a connection gets before anything was sent on it: "cannot connect now" (57P03: starting up, in
+   * recovery), "unable to establish" (08001) or "rejected" (08004).
+   */
+  private static final Set<String> ENDED_AFTER_SENDING =
+      Set.of("08000", "08003", "08006", "08007", "57P01", "57P02");
+
+  /**
    * Whether a creation statement that failed with {@code failure} may have been committed: its
    * connection was lost after it was sent. Not when it was never sent (no connection could be made
-   * or had from the pool, or the connection was already closed), nor when PostgreSQL answered it
-   * with an error, which aborted it, unless that error is the server ending the connection
-   * (shutting down, a lost connection), which it may do after the commit and before the answer.
+   * or had from the pool, the connection was already closed, or it closed with the statement still
+   * waiting to be written), nor when PostgreSQL answered it with an error, which aborted it, unless
+   * that error is the server ending the connection ({@link #ENDED_AFTER_SENDING}).
    */
   static boolean inDoubt(Throwable failure) {
     if (!Failures.isTransient(failure)) {
@@ -60,19 +70,23 @@ public class LostAnswers {
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
-        String state = String.valueOf(pg.getSqlState());
-        return state.startsWith("08") || state.startsWith("57P");
+        return ENDED_AFTER_SENDING.contains(String.valueOf(pg.getSqlState()));
       }
       if (t instanceof ConnectException) {
         return false;
       }
-      if (t instanceof NoStackTraceThrowable
-          && ("Timeout".equals(t.getMessage())
-              || String.valueOf(t.getMessage()).startsWith("Connection is not active now"))) {
+      if (t instanceof NoStackTraceThrowable && neverSent(String.valueOf(t.getMessage()))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The pool's and the connection's own words for a statement that was not written. */
+  private static boolean neverSent(String message) {
+    return message.equals("Timeout")
+        || message.startsWith("Connection is not active now")
+        || message.startsWith("Pending requests failed to be sent");
   }
 
   /**
@@ -80,7 +94,7 @@ public class LostAnswers {
    * three times over about 2 s, each look waiting for the statement to end should PostgreSQL still
    * be running it. Found, the statement was committed, with its events, its job and the key's
    * response: the request succeeded. Not found, nothing was done, and {@code failure} stands (503).
-   * When no look gets an answer, the refund may or may not exist: 504, which tells the client so,
+   * When no look gets an answer, the refund may or may not exist: a 500 that tells the client so,
    * rather than the 503 that would invite it to send the refund again.
    */
   Uni<Admission> settle(RefundView refund, UUID merchantId, Throwable failure) {
@@ -90,7 +104,7 @@ public class LostAnswers {
             lookFailed -> {
               LOG.warnf(
                   "refund %s: the answer to its creation was lost (%s) and whether it was created"
-                      + " could not be learnt (%s): answered 504",
+                      + " could not be learnt (%s): answered 500",
                   refund.id(), failure.getMessage(), lookFailed.getMessage());
               metrics.counter("paystream.refunds.requests", "outcome", "in_doubt").increment();
               return inDoubtAnswer(refund.id());
@@ -114,11 +128,15 @@ public class LostAnswers {
         .recoverWithUni(() -> lookFor(refund, merchantId, look + 1));
   }
 
-  /** 504: the refund may have been created; the client is told how to find out. */
+  /**
+   * The refund may have been created; the client is told how to find out. A 500 (a failure on our
+   * side, outcome unknown), not a 504, which the Kubernetes Ingress would replace with its own
+   * generic page (custom-http-errors), losing the refund's id and inviting the request again.
+   */
   static ApiException inDoubtAnswer(String refundId) {
     return new ApiException(
-        ErrorCode.SERVICE_UNAVAILABLE,
-        504,
+        ErrorCode.SERVER_ERROR,
+        500,
         "The database did not confirm the outcome: refund "
             + refundId
             + " may have been created. Look it up with GET /api/v1/refunds/"

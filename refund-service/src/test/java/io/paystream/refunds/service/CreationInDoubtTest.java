@@ -31,6 +31,14 @@ class CreationInDoubtTest {
     assertFalse(
         LostAnswers.inDoubt(
             new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
+    // Refused before anything was sent: starting up or in recovery, unable to connect, rejected.
+    assertFalse(LostAnswers.inDoubt(new PgException("starting up", "FATAL", "57P03", null)));
+    assertFalse(LostAnswers.inDoubt(new PgException("unable", "FATAL", "08001", null)));
+    assertFalse(LostAnswers.inDoubt(new PgException("rejected", "FATAL", "08004", null)));
+    assertFalse(
+        LostAnswers.inDoubt(
+            new NoStackTraceThrowable(
+                "Pending requests failed to be sent due to connection has been closed.")));
     assertFalse(LostAnswers.inDoubt(new PgException("deadlock", "ERROR", "40P01", null)));
     assertFalse(LostAnswers.inDoubt(new PgException("canceled", "ERROR", "57014", null)));
     assertFalse(LostAnswers.inDoubt(new PgException("read only", "ERROR", "25006", null)));
@@ -39,10 +47,10 @@ class CreationInDoubtTest {
   }
 
   @Test
-  void theInDoubtAnswerIsA504ThatNamesTheRefund() {
+  void theInDoubtAnswerIsA500ThatNamesTheRefund() {
     var e = LostAnswers.inDoubtAnswer("rfnd_0123456789abcdef");
-    assertEquals(504, e.status());
-    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
+    assertEquals(500, e.status(), "no 504, which the Ingress replaces with its own page");
+    assertEquals(ErrorCode.SERVER_ERROR, e.code());
     assertNull(e.retryAfterSeconds());
     assertTrue(e.description().contains("rfnd_0123456789abcdef may have been created"));
   }
