@@ -191,8 +191,15 @@ public final class Publisher {
     String id = Ids.event();
     add(
         Streams.PAYMENT_EVENTS,
-        EventEnvelope.encode(id, type, at, p.merchantId(), null, p::writeEventData));
+        EventEnvelope.encode(id, type, at, p.merchantId(), requestOf(id), p::writeEventData));
     return id;
+  }
+
+  /**
+   * The id of the request that caused the event {@code eventId}, as payments-service records it.
+   */
+  public static String requestOf(String eventId) {
+    return "req-" + eventId;
   }
 
   /** Publishes a {@code payment.success} event for a new payment; returns its event id. */

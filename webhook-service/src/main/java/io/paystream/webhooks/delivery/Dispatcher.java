@@ -146,7 +146,30 @@ public class Dispatcher {
     if (inFlight.finish(d.merchantId(), d.endpointId())) {
       scheduler.wake();
     }
-    writer.write(record(d, attemptedAt, result));
+    AttemptRecord outcome = record(d, attemptedAt, result);
+    if (Delivery.FAILED.equals(outcome.status())) {
+      gaveUp(d, outcome);
+    }
+    writer.write(outcome);
+  }
+
+  /**
+   * One line for a delivery that will not be attempted again unless retried by hand, with the ids
+   * an operator follows it by: the request that caused its event among them. Not the endpoint's
+   * URL, which may carry a merchant's token.
+   */
+  private static void gaveUp(DueDelivery d, AttemptRecord outcome) {
+    LOG.infof(
+        "delivery %s failed after attempt %d and is not tried again (event %s %s, request %s,"
+            + " endpoint %s, merchant %s): %s",
+        d.id(),
+        outcome.attempt(),
+        d.eventType(),
+        d.eventId(),
+        d.requestId(),
+        d.endpointId(),
+        d.merchantId(),
+        outcome.error() != null ? outcome.error() : "answered " + outcome.responseCode());
   }
 
   /**

@@ -40,7 +40,8 @@ class RetryScheduleTest {
   @Test
   void failingTimingOutAndRetriedDeliveriesFollowTheSchedule() throws Exception {
     Publisher pub = new Publisher(streams);
-    try (Receiver receiver = Receiver.start()) {
+    try (Receiver receiver = Receiver.start();
+        LogCapture log = LogCapture.of(Dispatcher.class)) {
       // A: always 500 → attempts at +5/+10/+15/+20 s, then failed; a manual retry then succeeds.
       Merchant a = pub.merchant(SECRET);
       receiver.answer("/fail", new Answer(500, 0, "{\"error\":\"down\"}"));
@@ -56,7 +57,7 @@ class RetryScheduleTest {
       Merchant c = pub.merchant(SECRET);
       Publisher.endpoint(c, receiver.url("/ok"));
 
-      pub.paymentSuccess(a.id());
+      String aEvent = pub.paymentSuccess(a.id());
       pub.paymentSuccess(b.id());
       pub.paymentSuccess(c.id());
 
@@ -125,6 +126,16 @@ class RetryScheduleTest {
       assertEquals("{\"error\":\"down\"}", aFailed.getString("attempt_history[4].response_body"));
       Thread.sleep(2_000);
       assertEquals(5, receiver.hits("/fail").size(), "no attempt after the fifth");
+      // One log line says so, with the ids an operator follows it by.
+      List<String> gaveUp =
+          log.messages().stream().filter(m -> m.startsWith("delivery " + aId + " failed")).toList();
+      assertEquals(1, gaveUp.size(), String.valueOf(log.messages()));
+      assertTrue(
+          gaveUp.get(0).contains("after attempt 5")
+              && gaveUp.get(0).contains(aEvent)
+              && gaveUp.get(0).contains("request " + Publisher.requestOf(aEvent))
+              && gaveUp.get(0).endsWith(": answered 500"),
+          gaveUp.get(0));
 
       // A manual retry of the failed delivery starts again from attempt 1.
       receiver.answer("/fail", Answer.OK);
