@@ -18,7 +18,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Keeps the payments projection from payment events: merchant, amount, currency, status and
@@ -103,16 +102,13 @@ public class PaymentEventsConsumer {
    * read on Redis' clock, which timed the reports (their entry ids), not this instance's.
    */
   private Uni<Boolean> unpublished() {
-    return Uni.combine()
-        .all()
-        .unis(reports.refresh(), streams.serverMillis())
-        .asTuple()
+    return reports
+        .read()
         .map(
-            t -> {
-              Map<String, ServiceStatus> latest = t.getItem1();
-              long now = t.getItem2();
+            reading -> {
+              long now = reading.redisMillis();
               boolean heard = false;
-              for (ServiceStatus s : latest.values()) {
+              for (ServiceStatus s : reading.reports().values()) {
                 if (!Streams.PAYMENTS_SERVICE.equals(s.service())) {
                   continue;
                 }

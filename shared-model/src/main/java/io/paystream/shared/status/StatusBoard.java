@@ -42,10 +42,22 @@ public final class StatusBoard {
   }
 
   /**
+   * The reports after a refresh, and Redis' clock when they were read, which ages them.
+   *
+   * @param reports the newest report of each instance heard of, keyed {@code service/instance}
+   */
+  public record Reading(Map<String, ServiceStatus> reports, long redisMillis) {}
+
+  /**
    * Reads the reports added since the last refresh; emits the newest report of each instance heard
    * of within {@code rememberMillis}, keyed {@code service/instance}.
    */
   public Uni<Map<String, ServiceStatus>> refresh() {
+    return read().map(Reading::reports);
+  }
+
+  /** As {@link #refresh}, with the time on Redis' clock that the reports were measured against. */
+  public Uni<Reading> read() {
     String from;
     synchronized (this) {
       from = lastId == null ? "-" : "(" + lastId;
@@ -58,7 +70,7 @@ public final class StatusBoard {
         .all()
         .unis(entries, streams.serverMillis())
         .asTuple()
-        .map(t -> fold(t.getItem1(), t.getItem2()));
+        .map(t -> new Reading(fold(t.getItem1(), t.getItem2()), t.getItem2()));
   }
 
   /**
