@@ -9,11 +9,9 @@ import io.paystream.shared.event.RefundView;
 import io.paystream.shared.stream.Failures;
 import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.ConnectException;
 import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -59,34 +57,20 @@ public class LostAnswers {
 
   /**
    * Whether a creation statement that failed with {@code failure} may have been committed: its
-   * connection was lost after it was sent. Not when it was never sent (no connection could be made
-   * or had from the pool, the connection was already closed, or it closed with the statement still
-   * waiting to be written), nor when PostgreSQL answered it with an error, which aborted it, unless
-   * that error is the server ending the connection ({@link #ENDED_AFTER_SENDING}).
+   * connection was lost after it was sent. Not when it was never sent ({@link Failures#isUnsent}),
+   * nor when PostgreSQL answered it with an error, which aborted it, unless that error is the
+   * server ending the connection ({@link #ENDED_AFTER_SENDING}).
    */
   static boolean inDoubt(Throwable failure) {
-    if (!Failures.isTransient(failure)) {
+    if (!Failures.isTransient(failure) || Failures.isUnsent(failure)) {
       return false;
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
         return ENDED_AFTER_SENDING.contains(String.valueOf(pg.getSqlState()));
       }
-      if (t instanceof ConnectException) {
-        return false;
-      }
-      if (t instanceof NoStackTraceThrowable && neverSent(String.valueOf(t.getMessage()))) {
-        return false;
-      }
     }
     return true;
-  }
-
-  /** The pool's and the connection's own words for a statement that was not written. */
-  private static boolean neverSent(String message) {
-    return message.equals("Timeout")
-        || message.startsWith("Connection is not active now")
-        || message.startsWith("Pending requests failed to be sent");
   }
 
   /**

@@ -4,6 +4,7 @@ import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -99,6 +100,26 @@ public final class Failures {
   private static boolean isConnectionLoss(String message) {
     return message != null
         && (message.startsWith("Connection is not active now") || message.equals("Timeout"));
+  }
+
+  /**
+   * Whether {@code failure} shows that a command never left this instance, so that it cannot have
+   * taken effect: no connection could be made ({@link ConnectException}), or none had from the
+   * pool, or the connection was closed before the command was written ({@link #isConnectionLoss}'s
+   * messages, and the SQL client's for commands still queued when their connection closed).
+   */
+  public static boolean isUnsent(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return true;
+      }
+      if (t instanceof NoStackTraceThrowable
+          && (isConnectionLoss(t.getMessage())
+              || String.valueOf(t.getMessage()).startsWith("Pending requests failed to be sent"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

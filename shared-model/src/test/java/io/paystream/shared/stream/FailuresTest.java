@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.impl.types.ErrorType;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,22 @@ class FailuresTest {
             new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
     assertTrue(Failures.isTransient(new CompletionException(new NoStackTraceThrowable("Timeout"))));
     assertFalse(Failures.isTransient(new NoStackTraceThrowable("Something else")));
+  }
+
+  @Test
+  void aCommandThatNeverLeftIsUnsentAndOneLostOnTheWayIsNot() {
+    assertTrue(Failures.isUnsent(new ConnectException("Connection refused")));
+    assertTrue(Failures.isUnsent(new CompletionException(new ConnectException("refused"))));
+    assertTrue(Failures.isUnsent(new NoStackTraceThrowable("Timeout")));
+    assertTrue(
+        Failures.isUnsent(
+            new NoStackTraceThrowable("Connection is not active now, current status")));
+    assertTrue(
+        Failures.isUnsent(
+            new NoStackTraceThrowable(
+                "Pending requests failed to be sent due to connection has been closed.")));
+    assertFalse(Failures.isUnsent(new IOException("Connection reset by peer")));
+    assertFalse(Failures.isUnsent(new PgException("terminating", "FATAL", "57P01", null)));
   }
 
   @Test
