@@ -1,27 +1,18 @@
 package io.paystream.refunds;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.event.PaymentView;
-import io.paystream.shared.testing.TestDatabases;
+import io.paystream.shared.testing.StatementBreaker;
 import io.restassured.response.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,22 +33,14 @@ class LostCreateAnswerIT {
     final ServiceProcess app;
 
     App(String name) throws Exception {
-      String pg = TestDatabases.postgres(); // host:port
-      breaker =
-          new StatementBreaker(
-              pg.substring(0, pg.lastIndexOf(':')),
-              Integer.parseInt(pg.substring(pg.lastIndexOf(':') + 1)));
+      breaker = new StatementBreaker();
       upstream = infra.upstream();
       app =
           infra.start(
               name,
               Map.of(
                   "DATABASE_URL",
-                  "postgresql://"
-                      + TestDatabases.user()
-                      + "@127.0.0.1:"
-                      + breaker.port()
-                      + "/paystream_refunds_it",
+                  breaker.databaseUrl("paystream_refunds_it"),
                   "TEST_PROCESSING_DELAY",
                   "500"));
       upstream.withTestMerchant(); // once the service has made its tables
@@ -150,7 +133,7 @@ class LostCreateAnswerIT {
       assertEquals(1, a.breaker.broken());
       assertEquals(201, first.statusCode(), first.asString());
       assertNull(first.header("Idempotent-Replayed"));
-      Response replay = a.post(p.id(), key, a.breaker.lastReason());
+      Response replay = a.post(p.id(), key, a.breaker.lastMarker());
       assertEquals(201, replay.statusCode(), replay.asString());
       assertEquals("true", replay.header("Idempotent-Replayed"));
       assertEquals(first.asString(), replay.asString(), "the same bytes");
@@ -198,7 +181,7 @@ class LostCreateAnswerIT {
       assertEquals(1, a.refunds(p.id()));
       assertEquals(
           id, a.infra.db().value("SELECT id FROM refunds.refunds WHERE payment_id = ?", p.id()));
-      Response replay = a.post(p.id(), key, a.breaker.lastReason());
+      Response replay = a.post(p.id(), key, a.breaker.lastMarker());
       assertEquals(201, replay.statusCode(), replay.asString());
       assertEquals("true", replay.header("Idempotent-Replayed"));
       assertEquals(id, replay.path("id"));
@@ -211,190 +194,5 @@ class LostCreateAnswerIT {
     assertEquals(status, r.statusCode(), r.asString());
     assertEquals(Set.of("error"), r.jsonPath().getMap("$").keySet());
     assertEquals(code, r.path("error.code"));
-  }
-
-  /**
-   * Forwards to PostgreSQL. Armed with a marker (the refund's reason, sent in its statement's
-   * parameters), it breaks the connection that carries it: with {@link Fault#ANSWER_LOST} the
-   * statement goes through and its answer is dropped, the connection reset 300 ms later (by when
-   * PostgreSQL has committed); with {@link Fault#REQUEST_LOST} the statement is dropped and the
-   * connection reset at once; with {@link Fault#DATABASE_GONE}, as with an answer lost, and every
-   * connection is then reset and new ones refused for {@link #GONE_MILLIS}.
-   */
-  static final class StatementBreaker implements AutoCloseable {
-    enum Fault {
-      ANSWER_LOST,
-      REQUEST_LOST,
-      DATABASE_GONE
-    }
-
-    static final long GONE_MILLIS = 5_000;
-
-    private final String host;
-    private final int port;
-    private final ServerSocket server;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<String> marker = new AtomicReference<>();
-    private volatile Fault fault;
-    private volatile String lastReason;
-    private volatile long refuseUntil;
-    private final AtomicInteger broken = new AtomicInteger();
-
-    StatementBreaker(String host, int port) throws IOException {
-      this.host = host;
-      this.port = port;
-      server = new ServerSocket();
-      server.bind(new InetSocketAddress("127.0.0.1", 0));
-      daemon(this::accept);
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    void arm(String reason, Fault fault) {
-      this.fault = fault;
-      this.lastReason = reason;
-      marker.set(reason);
-    }
-
-    String lastReason() {
-      return lastReason;
-    }
-
-    /** How many statements it broke. */
-    int broken() {
-      return broken.get();
-    }
-
-    private void accept() {
-      while (!server.isClosed()) {
-        try {
-          Socket client = server.accept();
-          if (System.currentTimeMillis() < refuseUntil) {
-            reset(client);
-            continue;
-          }
-          Socket db = new Socket(host, port);
-          open.add(client);
-          open.add(db);
-          Connection c = new Connection(client, db);
-          daemon(c::requests);
-          daemon(c::answers);
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }
-
-    private final class Connection {
-      final Socket client;
-      final Socket db;
-      volatile boolean answersDropped;
-
-      Connection(Socket client, Socket db) {
-        this.client = client;
-        this.db = db;
-      }
-
-      void requests() {
-        byte[] buf = new byte[16 * 1024];
-        try (InputStream in = client.getInputStream();
-            OutputStream out = db.getOutputStream()) {
-          for (int n; (n = in.read(buf)) >= 0; ) {
-            String m = marker.get();
-            if (m != null
-                && new String(buf, 0, n, ISO_8859_1).contains(m)
-                && marker.compareAndSet(m, null)) {
-              broken.incrementAndGet();
-              if (fault == Fault.REQUEST_LOST) {
-                reset(client);
-                db.close();
-                return;
-              }
-              answersDropped = true;
-              out.write(buf, 0, n);
-              out.flush();
-              daemon(
-                  () -> {
-                    pause(300);
-                    if (fault == Fault.DATABASE_GONE) {
-                      refuseUntil = System.currentTimeMillis() + GONE_MILLIS;
-                      open.forEach(StatementBreaker::reset);
-                    } else {
-                      reset(client);
-                      reset(db);
-                    }
-                  });
-              continue;
-            }
-            out.write(buf, 0, n);
-            out.flush();
-          }
-        } catch (IOException e) {
-          // closed
-        } finally {
-          close(client, db);
-        }
-      }
-
-      void answers() {
-        byte[] buf = new byte[16 * 1024];
-        try (InputStream in = db.getInputStream();
-            OutputStream out = client.getOutputStream()) {
-          for (int n; (n = in.read(buf)) >= 0; ) {
-            if (!answersDropped) {
-              out.write(buf, 0, n);
-              out.flush();
-            }
-          }
-        } catch (IOException e) {
-          // closed
-        } finally {
-          close(client, db);
-        }
-      }
-
-      private void close(Socket a, Socket b) {
-        try {
-          a.close();
-          b.close();
-        } catch (IOException ignored) {
-          // closing anyway
-        }
-        open.remove(a);
-        open.remove(b);
-      }
-    }
-
-    /** Closes with a TCP reset, as a peer that crashed or a proxy restarting does. */
-    static void reset(Socket s) {
-      try {
-        s.setSoLinger(true, 0);
-        s.close();
-      } catch (IOException ignored) {
-        // closed already
-      }
-    }
-
-    private static void pause(long millis) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private static void daemon(Runnable r) {
-      Thread t = new Thread(r, "statement-breaker");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-      open.forEach(StatementBreaker::reset);
-    }
   }
 }

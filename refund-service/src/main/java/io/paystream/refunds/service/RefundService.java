@@ -14,12 +14,15 @@ import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Accepting refunds: validate, then one statement that raises the payment's refunded total under
@@ -29,7 +32,8 @@ import java.time.Instant;
  * before the answer is final.
  *
  * <p>When that statement's answer is lost with its connection, PostgreSQL may have committed it:
- * {@link LostAnswers} finds out before the answer.
+ * the refund is looked for by its id before the answer ({@link InDoubt}), the payment's row locked
+ * first, so that a creation PostgreSQL is still running ends before the look.
  */
 @ApplicationScoped
 public class RefundService {
@@ -42,7 +46,7 @@ public class RefundService {
   private final ProcessingSchedule schedule;
   private final OutboxRelay relay;
   private final MeterRegistry metrics;
-  private final LostAnswers lostAnswers;
+  private final Vertx vertx;
 
   public RefundService(
       RefundRepository refunds,
@@ -51,14 +55,14 @@ public class RefundService {
       ProcessingSchedule schedule,
       OutboxRelay relay,
       MeterRegistry metrics,
-      LostAnswers lostAnswers) {
+      Vertx vertx) {
     this.refunds = refunds;
     this.idempotent = idempotent;
     this.sightings = sightings;
     this.schedule = schedule;
     this.relay = relay;
     this.metrics = metrics;
-    this.lostAnswers = lostAnswers;
+    this.vertx = vertx;
   }
 
   /** {@code POST /api/v1/payments/{id}/refunds}. */
@@ -106,8 +110,8 @@ public class RefundService {
             .add(Streams.REFUND_JOBS, EventType.REFUND_PROCESS, job::write);
     return refunds
         .create(job, events, storing.response(201, response))
-        .onFailure(LostAnswers::inDoubt)
-        .recoverWithUni(failure -> lostAnswers.settle(refund, caller.merchantId(), failure))
+        .onFailure(InDoubt::isInDoubt)
+        .recoverWithUni(failure -> settle(refund, caller.merchantId(), failure))
         .chain(
             admission -> {
               if (admission.created()) {
@@ -133,6 +137,23 @@ public class RefundService {
                   .awaitNews(paymentId, caller.merchantId(), true, deadline)
                   .chain(() -> attempt(caller, paymentId, request, storing, deadline, false));
             });
+  }
+
+  /**
+   * A creation whose answer was lost: found, it was committed, with its events, its job and its
+   * key's response, and the refund was created; else {@link InDoubt#settle}'s failure.
+   */
+  private Uni<Admission> settle(RefundView refund, UUID merchantId, Throwable failure) {
+    return InDoubt.settle(
+            vertx,
+            failure,
+            new InDoubt.Subject("refund", refund.id(), "/api/v1/refunds/"),
+            () ->
+                refunds.exists(
+                    refund.id(), refund.paymentId(), merchantId, InDoubt.LOCK_WAIT_MILLIS))
+        .onFailure(InDoubt::isUnknownOutcome)
+        .invoke(() -> count("in_doubt"))
+        .map(created -> new Admission(true, merchantId, "success"));
   }
 
   /** Why the guard refused a payment that is known and settled. */

@@ -1,0 +1,156 @@
+package io.paystream.shared.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.error.ApiException;
+import io.paystream.shared.error.ErrorCode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.pgclient.PgException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Which failed creations are looked up, and what the looks make of the answer. */
+class InDoubtTest {
+  private static final InDoubt.Subject REFUND =
+      new InDoubt.Subject("refund", "rfnd_0123456789abcdef", "/api/v1/refunds/");
+  private static final IOException LOST = new IOException("Connection reset");
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.closeAndAwait();
+  }
+
+  @Test
+  void aConnectionLostWithTheStatementSentIsInDoubt() {
+    assertTrue(InDoubt.isInDoubt(LOST));
+    assertTrue(InDoubt.isInDoubt(new VertxException("Connection was closed", true)));
+    assertTrue(InDoubt.isInDoubt(new PgException("terminating", "FATAL", "57P01", null)));
+    assertTrue(InDoubt.isInDoubt(new PgException("lost", "FATAL", "08006", null)));
+  }
+
+  @Test
+  void aStatementNeverSentOrAnsweredWithAnErrorIsNot() {
+    assertFalse(InDoubt.isInDoubt(new ConnectException("Connection refused")));
+    assertFalse(InDoubt.isInDoubt(new VertxException(new ConnectException("refused"))));
+    assertFalse(InDoubt.isInDoubt(new NoStackTraceThrowable("Timeout")));
+    assertFalse(
+        InDoubt.isInDoubt(
+            new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
+    // Refused before anything was sent: starting up or in recovery, unable to connect, rejected.
+    assertFalse(InDoubt.isInDoubt(new PgException("starting up", "FATAL", "57P03", null)));
+    assertFalse(InDoubt.isInDoubt(new PgException("unable", "FATAL", "08001", null)));
+    assertFalse(InDoubt.isInDoubt(new PgException("rejected", "FATAL", "08004", null)));
+    assertFalse(
+        InDoubt.isInDoubt(
+            new NoStackTraceThrowable(
+                "Pending requests failed to be sent due to connection has been closed.")));
+    assertFalse(InDoubt.isInDoubt(new PgException("deadlock", "ERROR", "40P01", null)));
+    assertFalse(InDoubt.isInDoubt(new PgException("canceled", "ERROR", "57014", null)));
+    assertFalse(InDoubt.isInDoubt(new PgException("read only", "ERROR", "25006", null)));
+    assertFalse(InDoubt.isInDoubt(new PgException("bad", "ERROR", "22003", null)));
+    assertFalse(InDoubt.isInDoubt(new IllegalArgumentException("a bug")));
+  }
+
+  @Test
+  void theUnknownOutcomeIsA500ThatNamesWhatMayExistAndWhereToLook() {
+    ApiException e = InDoubt.unknownOutcome(REFUND);
+    assertEquals(500, e.status(), "no 504, which the Ingress replaces with its own page");
+    assertEquals(ErrorCode.SERVER_ERROR, e.code());
+    assertNull(e.retryAfterSeconds());
+    assertTrue(e.description().contains("refund rfnd_0123456789abcdef may have been created"));
+    assertTrue(e.description().contains("GET /api/v1/refunds/rfnd_0123456789abcdef "));
+    assertTrue(InDoubt.isUnknownOutcome(e));
+    assertFalse(InDoubt.isUnknownOutcome(ApiException.unavailable("Database unavailable")));
+  }
+
+  @Test
+  void foundAtTheFirstLookTheCreationStands() {
+    Looks looks = new Looks(Uni.createFrom().item(true));
+    assertNull(failure(looks));
+    assertEquals(1, looks.asked.get());
+  }
+
+  @Test
+  void notFoundTheLostAnswersOwnFailureStands() {
+    Looks looks = new Looks(Uni.createFrom().item(false));
+    assertSame(LOST, failure(looks), "the 503 of a creation that was not made");
+    assertEquals(1, looks.asked.get());
+  }
+
+  @Test
+  void looksThatFailForAMomentAreMadeAgainAfterLongerPauses() {
+    Looks looks =
+        new Looks(
+            Uni.createFrom().failure(new IOException("refused")),
+            Uni.createFrom().failure(new NoStackTraceThrowable("Timeout")),
+            Uni.createFrom().item(true));
+    long started = System.nanoTime();
+    assertNull(failure(looks));
+    long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertEquals(3, looks.asked.get());
+    assertTrue(
+        tookMillis >= 1_600, "three looks after pauses of 100, 500 and 1000 ms: " + tookMillis);
+  }
+
+  @Test
+  void withNoLookAnsweredTheOutcomeIsUnknown() {
+    Looks looks = new Looks(Uni.createFrom().failure(new IOException("refused")));
+    assertUnknownOutcome(failure(looks));
+    assertEquals(3, looks.asked.get());
+  }
+
+  @Test
+  void aLookThatFailsForGoodIsNotMadeAgainAndLeavesTheOutcomeUnknown() {
+    Looks looks = new Looks(Uni.createFrom().failure(new IllegalStateException("a bug")));
+    assertUnknownOutcome(failure(looks));
+    assertEquals(1, looks.asked.get());
+  }
+
+  /** How the looks settle the lost answer: {@code null} when the creation stands. */
+  private Throwable failure(Looks looks) {
+    return InDoubt.settle(vertx, LOST, REFUND, looks)
+        .map(ignored -> (Throwable) null)
+        .onFailure()
+        .recoverWithItem(f -> f)
+        .await()
+        .atMost(Duration.ofSeconds(10));
+  }
+
+  private static void assertUnknownOutcome(Throwable failure) {
+    assertTrue(InDoubt.isUnknownOutcome(failure), String.valueOf(failure));
+  }
+
+  /** Answers each look with the next of its answers, the last one again once they run out. */
+  private static final class Looks implements Supplier<Uni<Boolean>> {
+    final Deque<Uni<Boolean>> answers;
+    final AtomicInteger asked = new AtomicInteger();
+
+    @SafeVarargs
+    Looks(Uni<Boolean>... answers) {
+      this.answers = new ArrayDeque<>(List.of(answers));
+    }
+
+    @Override
+    public Uni<Boolean> get() {
+      asked.incrementAndGet();
+      return answers.size() > 1 ? answers.poll() : answers.peek();
+    }
+  }
+}
