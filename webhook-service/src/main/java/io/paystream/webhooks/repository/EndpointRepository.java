@@ -8,6 +8,8 @@ import io.paystream.webhooks.Endpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -61,10 +63,38 @@ public class EndpointRepository {
     // room for one more.
     return pool.withTransaction(
             conn ->
-                conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                    .execute(Tuple.of("webhook-endpoints:" + e.merchantId()))
+                creatorsTurn(conn, e.merchantId())
                     .chain(() -> conn.preparedQuery(sql).execute(p.tuple())))
         .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Whether the endpoint {@code id} of {@code merchantId} was created: asked about an {@link
+   * #insert} whose answer was lost with its connection, which PostgreSQL may have committed or may
+   * still be running. A transaction of its own first takes the merchant's turn (held by such an
+   * insert until it commits or aborts), so that the endpoint is read only once that insert has
+   * ended; waiting at most {@code lockWaitMillis} for it.
+   */
+  public Uni<Boolean> exists(UUID id, UUID merchantId, long lockWaitMillis) {
+    return pool.withTransaction(
+        conn ->
+            conn.query("SET LOCAL lock_timeout = " + Math.max(1, lockWaitMillis))
+                .execute()
+                .chain(() -> creatorsTurn(conn, merchantId))
+                .chain(
+                    () ->
+                        conn.preparedQuery(
+                                "SELECT 1 FROM "
+                                    + Tables.ENDPOINTS
+                                    + " WHERE id = $1 AND merchant_id = $2")
+                            .execute(Tuple.of(id, merchantId)))
+                .map(rows -> rows.size() == 1));
+  }
+
+  /** Waits for the merchant's turn to create endpoints, held until the transaction ends. */
+  private static Uni<RowSet<Row>> creatorsTurn(SqlConnection conn, UUID merchantId) {
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .execute(Tuple.of("webhook-endpoints:" + merchantId));
   }
 
   /** The merchant's live endpoint, or {@code null}. */

@@ -6,12 +6,14 @@ import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotentRun;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.Endpoint;
 import io.paystream.webhooks.delivery.TargetResolver;
 import io.paystream.webhooks.repository.EndpointRepository;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.UUID;
@@ -25,11 +27,14 @@ public class EndpointService {
   private final EndpointRepository endpoints;
   private final TargetResolver targets;
   private final IdempotentRun run;
+  private final Vertx vertx;
 
-  public EndpointService(EndpointRepository endpoints, TargetResolver targets, IdempotentRun run) {
+  public EndpointService(
+      EndpointRepository endpoints, TargetResolver targets, IdempotentRun run, Vertx vertx) {
     this.endpoints = endpoints;
     this.targets = targets;
     this.run = run;
+    this.vertx = vertx;
   }
 
   static ApiException notFound() {
@@ -70,6 +75,8 @@ public class EndpointService {
                     byte[] bytes = e.toBytes();
                     return endpoints
                         .insert(e, MAX_PER_MERCHANT, storing.response(201, bytes))
+                        .onFailure(InDoubt::isInDoubt)
+                        .recoverWithUni(failure -> settle(e, failure))
                         .map(
                             added -> {
                               if (!added) {
@@ -82,6 +89,22 @@ public class EndpointService {
                             });
                   });
         });
+  }
+
+  /**
+   * An insert whose answer was lost: found, it was committed, with its key's response, and the
+   * endpoint was created (true); else {@link InDoubt#settle}'s failure. Sent again without a key
+   * after a 503 that was not true, the request would make a second endpoint, which would get every
+   * event again.
+   */
+  private Uni<Boolean> settle(Endpoint e, Throwable failure) {
+    return InDoubt.settle(
+            vertx,
+            failure,
+            new InDoubt.Subject(
+                "webhook endpoint", e.id().toString(), "/api/v1/webhook-endpoints/"),
+            () -> endpoints.exists(e.id(), e.merchantId(), InDoubt.LOCK_WAIT_MILLIS))
+        .map(created -> true);
   }
 
   public Uni<byte[]> list(Caller c, Page page) {
