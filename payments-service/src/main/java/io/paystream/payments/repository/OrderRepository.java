@@ -4,6 +4,7 @@ import io.paystream.payments.Order;
 import io.paystream.shared.http.Listing;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -54,6 +55,19 @@ public class OrderRepository {
             + StoredResponse.cte(response, p, "o")
             + " SELECT count(*) FROM o";
     return pool.preparedQuery(sql).execute(p.tuple()).replaceWithVoid();
+  }
+
+  /**
+   * Whether the order {@code id} of {@code merchantId} was created: asked about an {@link #insert}
+   * whose answer was lost with its connection. That insert holds no lock a reader could wait on
+   * (its row is new); its statement commits by itself within milliseconds of reaching PostgreSQL,
+   * which the pauses between looks leave it ({@link InDoubt}).
+   */
+  public Uni<Boolean> exists(String id, UUID merchantId) {
+    return pool.preparedQuery(
+            "SELECT 1 FROM " + Tables.ORDERS + " WHERE id = $1 AND merchant_id = $2")
+        .execute(Tuple.of(id, merchantId))
+        .map(rows -> rows.size() == 1);
   }
 
   /** The merchant's order, or {@code null} (also for another merchant's order). */

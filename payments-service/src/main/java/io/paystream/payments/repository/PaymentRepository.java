@@ -5,6 +5,7 @@ import io.paystream.payments.PendingPayment;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -137,6 +138,28 @@ public class PaymentRepository {
     return pool.preparedQuery(sql)
         .execute(p.tuple())
         .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Whether the {@link #capture} at {@code at} of the payment {@code paymentId} was made: asked
+   * about a capture whose answer was lost with its connection, which PostgreSQL may have committed
+   * or may still be running. The payment's row is locked first (that capture's UPDATE holds it
+   * until it commits or aborts); the capture is known by its time, which only the capture that was
+   * made wrote.
+   */
+  public Uni<Boolean> captured(String paymentId, Instant at) {
+    return InDoubt.lockingLook(
+        pool,
+        conn ->
+            conn.preparedQuery(
+                    "SELECT captured_at = $2 AS ours FROM "
+                        + Tables.PAYMENTS
+                        + " WHERE id = $1 FOR SHARE")
+                .execute(Tuple.of(paymentId, Rows.timestamp(at)))
+                .map(
+                    rows ->
+                        rows.size() == 1
+                            && Boolean.TRUE.equals(Rows.first(rows).getBoolean("ours"))));
   }
 
   /**

@@ -13,10 +13,12 @@ import io.paystream.shared.idempotency.IdempotencyKeys;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
@@ -29,16 +31,19 @@ public class CaptureService {
   private final PaymentReadRepository reads;
   private final IdempotentRun idempotent;
   private final OutboxRelay relay;
+  private final Vertx vertx;
 
   public CaptureService(
       PaymentRepository payments,
       PaymentReadRepository reads,
       IdempotentRun idempotent,
-      OutboxRelay relay) {
+      OutboxRelay relay,
+      Vertx vertx) {
     this.payments = payments;
     this.reads = reads;
     this.idempotent = idempotent;
     this.relay = relay;
+    this.vertx = vertx;
   }
 
   public Uni<ApiResponse> capture(
@@ -82,6 +87,16 @@ public class CaptureService {
                           captured::writeEventData);
               return payments
                   .capture(seen, now, events, storing.response(200, response))
+                  .plug(
+                      InDoubt.lookedUp(
+                          vertx,
+                          new InDoubt.Subject(
+                              "payment " + paymentId,
+                              "captured",
+                              "/api/v1/payments/" + paymentId,
+                              "\"captured\": false if it was not"),
+                          () -> payments.captured(paymentId, now),
+                          true))
                   .chain(
                       done -> {
                         if (done) {

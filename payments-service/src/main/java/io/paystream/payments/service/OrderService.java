@@ -14,9 +14,11 @@ import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsNumber;
 import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -41,10 +43,12 @@ public class OrderService {
 
   private final OrderRepository orders;
   private final IdempotentRun idempotent;
+  private final Vertx vertx;
 
-  public OrderService(OrderRepository orders, IdempotentRun idempotent) {
+  public OrderService(OrderRepository orders, IdempotentRun idempotent, Vertx vertx) {
     this.orders = orders;
     this.idempotent = idempotent;
+    this.vertx = vertx;
   }
 
   /**
@@ -63,6 +67,12 @@ public class OrderService {
           byte[] response = order.toBytes();
           return orders
               .insert(order, storing.response(201, response))
+              .plug(
+                  InDoubt.lookedUp(
+                      vertx,
+                      InDoubt.Subject.creation("order", order.id(), "/api/v1/orders/"),
+                      () -> orders.exists(order.id(), order.merchantId()),
+                      null))
               .map(done -> ApiResponse.created(response));
         });
   }

@@ -4,6 +4,7 @@ import io.paystream.refunds.RefundJob;
 import io.paystream.shared.event.RefundView;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -100,21 +101,15 @@ public class RefundRepository {
   /**
    * Whether the refund {@code refundId} of {@code merchantId} exists: asked about a {@link #create}
    * statement whose answer was lost with its connection, which PostgreSQL may have committed or may
-   * still be running. A transaction on a connection of its own first locks the payment's row (that
-   * statement's guarded UPDATE holds it until it commits or aborts), so that the refund is read
-   * only once such a statement has ended; waiting at most {@code lockWaitMillis} for it.
+   * still be running. The payment's row is locked first (that statement's guarded UPDATE holds it
+   * until it commits or aborts), so that the refund is read only once such a statement has ended.
    */
-  public Uni<Boolean> exists(
-      String refundId, String paymentId, UUID merchantId, long lockWaitMillis) {
-    return pool.withTransaction(
+  public Uni<Boolean> exists(String refundId, String paymentId, UUID merchantId) {
+    return InDoubt.lockingLook(
+        pool,
         conn ->
-            conn.query("SET LOCAL lock_timeout = " + Math.max(1, lockWaitMillis))
-                .execute()
-                .chain(
-                    () ->
-                        conn.preparedQuery(
-                                "SELECT 1 FROM " + Tables.PAYMENTS + " WHERE id = $1 FOR SHARE")
-                            .execute(Tuple.of(paymentId)))
+            conn.preparedQuery("SELECT 1 FROM " + Tables.PAYMENTS + " WHERE id = $1 FOR SHARE")
+                .execute(Tuple.of(paymentId))
                 .chain(
                     () ->
                         conn.preparedQuery(

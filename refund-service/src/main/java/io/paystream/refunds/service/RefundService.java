@@ -23,6 +23,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Accepting refunds: validate, then one statement that raises the payment's refunded total under
@@ -110,8 +111,7 @@ public class RefundService {
             .add(Streams.REFUND_JOBS, EventType.REFUND_PROCESS, job::write);
     return refunds
         .create(job, events, storing.response(201, response))
-        .onFailure(InDoubt::isInDoubt)
-        .recoverWithUni(failure -> settle(refund, caller.merchantId(), failure))
+        .plug(lookedUp(refund, caller.merchantId()))
         .chain(
             admission -> {
               if (admission.created()) {
@@ -141,19 +141,20 @@ public class RefundService {
 
   /**
    * A creation whose answer was lost: found, it was committed, with its events, its job and its
-   * key's response, and the refund was created; else {@link InDoubt#settle}'s failure.
+   * key's response, and the refund was created (see {@link InDoubt}).
    */
-  private Uni<Admission> settle(RefundView refund, UUID merchantId, Throwable failure) {
-    return InDoubt.settle(
+  private Function<Uni<Admission>, Uni<Admission>> lookedUp(RefundView refund, UUID merchantId) {
+    Function<Uni<Admission>, Uni<Admission>> lookedUp =
+        InDoubt.lookedUp(
             vertx,
-            failure,
-            new InDoubt.Subject("refund", refund.id(), "/api/v1/refunds/"),
-            () ->
-                refunds.exists(
-                    refund.id(), refund.paymentId(), merchantId, InDoubt.LOCK_WAIT_MILLIS))
-        .onFailure(InDoubt::isUnknownOutcome)
-        .invoke(() -> count("in_doubt"))
-        .map(created -> new Admission(true, merchantId, "success"));
+            InDoubt.Subject.creation("refund", refund.id(), "/api/v1/refunds/"),
+            () -> refunds.exists(refund.id(), refund.paymentId(), merchantId),
+            new Admission(true, merchantId, "success"));
+    return statement ->
+        lookedUp
+            .apply(statement)
+            .onFailure(InDoubt::isUnknownOutcome)
+            .invoke(() -> count("in_doubt"));
   }
 
   /** Why the guard refused a payment that is known and settled. */

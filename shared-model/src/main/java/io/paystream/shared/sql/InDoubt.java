@@ -6,24 +6,29 @@ import io.paystream.shared.stream.Failures;
 import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * A creation whose answer was lost with its connection (a failover, a proxy restarting, a reset):
- * PostgreSQL may have committed it. What was created is looked for before the client is answered,
- * so that a 503, which tells the client nothing was done, is never sent for something that exists
- * (and, sent again without a key, would be made twice: a second refund, a second endpoint that gets
- * every event again).
+ * A creation (or a change) whose answer was lost with its connection (a failover, a proxy
+ * restarting, a reset): PostgreSQL may have committed it. What it made is looked for before the
+ * client is answered, so that a 503, which tells the client nothing was done, is never sent for
+ * something that exists (and, sent again without a key, would be made twice: a second refund, a
+ * second endpoint that gets every event again).
  *
  * <pre>{@code
  * return repository.create(refund, …)
- *     .onFailure(InDoubt::isInDoubt)
- *     .recoverWithUni(failure -> InDoubt.settle(vertx, failure, new InDoubt.Subject(
- *         "refund", refund.id(), "/api/v1/refunds/"), () -> repository.exists(refund.id(), …)))
+ *     .plug(InDoubt.lookedUp(vertx, Subject.creation("refund", refund.id(), "/api/v1/refunds/"),
+ *         () -> repository.exists(refund.id(), …), true))
  *     .map(ignored -> created(refund));
+ *
+ * // in the repository: waits for the creation's lock, then reads
+ * return InDoubt.lockingLook(pool, conn -> conn.preparedQuery("SELECT 1 … FOR SHARE")…);
  * }</pre>
  */
 public final class InDoubt {
@@ -54,10 +59,16 @@ public final class InDoubt {
   private InDoubt() {}
 
   /**
-   * What a creation made: its kind and id, and the path its id is looked up under ({@code
-   * "/api/v1/refunds/"}), for the answer that tells the client how to find out.
+   * What a request may have done, for the answer that tells the client how to find out: {@code
+   * name} ("refund rfnd_…") may have been {@code outcome} ("created"); {@code GET lookup} tells, by
+   * {@code sign} ("404 if it was not").
    */
-  public record Subject(String kind, String id, String lookupPath) {}
+  public record Subject(String name, String outcome, String lookup, String sign) {
+    /** A creation of a {@code kind} with this {@code id}, found at {@code collection + id}. */
+    public static Subject creation(String kind, String id, String collection) {
+      return new Subject(kind + " " + id, "created", collection + id, "404 if it was not");
+    }
+  }
 
   /**
    * Whether a creation that failed with {@code failure} may have been committed: its connection was
@@ -78,6 +89,31 @@ public final class InDoubt {
   }
 
   /**
+   * Lets a request's statement fail as it does unless its answer was lost ({@link #isInDoubt});
+   * then it is {@link #settle}d: emits {@code made} when {@code look} finds it was made.
+   */
+  public static <T> Function<Uni<T>, Uni<T>> lookedUp(
+      Vertx vertx, Subject subject, Supplier<Uni<Boolean>> look, T made) {
+    return statement ->
+        statement
+            .onFailure(InDoubt::isInDoubt)
+            .recoverWithUni(failure -> settle(vertx, failure, subject, look).replaceWith(made));
+  }
+
+  /**
+   * A look in a transaction of its own whose lock waits last at most {@link #LOCK_WAIT_MILLIS}: it
+   * first takes the lock the request's statement held until it committed or aborted, so that it
+   * reads only once that statement has ended.
+   */
+  public static Uni<Boolean> lockingLook(Pool pool, Function<SqlConnection, Uni<Boolean>> look) {
+    return pool.withTransaction(
+        conn ->
+            conn.query("SET LOCAL lock_timeout = " + LOCK_WAIT_MILLIS)
+                .execute()
+                .chain(() -> look.apply(conn)));
+  }
+
+  /**
    * Settles a creation whose answer was lost ({@code failure}): {@code look} asked up to three
    * times over about 2 s whether it exists, each look waiting (at most {@link #LOCK_WAIT_MILLIS})
    * for the creation to end should PostgreSQL still be running it. Completes when it exists: the
@@ -86,26 +122,23 @@ public final class InDoubt {
    * not exist: fails with {@link #unknownOutcome}, a 500 that says so, rather than the 503 that
    * would invite the request again.
    */
-  public static Uni<Void> settle(
+  static Uni<Void> settle(
       Vertx vertx, Throwable failure, Subject subject, Supplier<Uni<Boolean>> look) {
     return lookFor(vertx, look, 0)
         .onFailure()
         .transform(
             lookFailed -> {
               LOG.warnf(
-                  "%s %s: the answer to its creation was lost (%s) and whether it was created"
-                      + " could not be learnt (%s): answered 500",
-                  subject.kind(), subject.id(), failure.getMessage(), lookFailed.getMessage());
+                  "%s: the answer to the request was lost (%s) and whether it was %s could not be"
+                      + " learnt (%s): answered 500",
+                  subject.name(), failure.getMessage(), subject.outcome(), lookFailed.getMessage());
               return unknownOutcome(subject);
             })
         .chain(
             found -> {
               LOG.infof(
-                  "%s %s: the answer to its creation was lost (%s); it was %s",
-                  subject.kind(),
-                  subject.id(),
-                  failure.getMessage(),
-                  found ? "created" : "not created");
+                  "%s: the answer to the request was lost (%s); it was %s%s",
+                  subject.name(), failure.getMessage(), found ? "" : "not ", subject.outcome());
               return found ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure);
             });
   }
@@ -123,18 +156,19 @@ public final class InDoubt {
    * generic page (custom-http-errors), losing the id and inviting the request again.
    */
   public static ApiException unknownOutcome(Subject subject) {
-    String lookup = subject.lookupPath() + subject.id();
     return new ApiException(
         ErrorCode.SERVER_ERROR,
         500,
         "The database did not confirm the outcome: "
-            + subject.kind()
-            + " "
-            + subject.id()
-            + " may have been created. Look it up with GET "
-            + lookup
-            + " (404 if it was not) before sending the request again, or send it again with the"
-            + " same Idempotency-Key",
+            + subject.name()
+            + " may have been "
+            + subject.outcome()
+            + ". Look it up with GET "
+            + subject.lookup()
+            + " ("
+            + subject.sign()
+            + ") before sending the request again, or send it again with the same"
+            + " Idempotency-Key",
         null,
         null);
   }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Which failed creations are looked up, and what the looks make of the answer. */
 class InDoubtTest {
   private static final InDoubt.Subject REFUND =
-      new InDoubt.Subject("refund", "rfnd_0123456789abcdef", "/api/v1/refunds/");
+      InDoubt.Subject.creation("refund", "rfnd_0123456789abcdef", "/api/v1/refunds/");
   private static final IOException LOST = new IOException("Connection reset");
 
   private final Vertx vertx = Vertx.vertx();
@@ -75,7 +75,23 @@ class InDoubtTest {
     assertEquals(ErrorCode.SERVER_ERROR, e.code());
     assertNull(e.retryAfterSeconds());
     assertTrue(e.description().contains("refund rfnd_0123456789abcdef may have been created"));
-    assertTrue(e.description().contains("GET /api/v1/refunds/rfnd_0123456789abcdef "));
+    assertTrue(
+        e.description()
+            .contains(
+                "Look it up with GET /api/v1/refunds/rfnd_0123456789abcdef (404 if it was not)"),
+        e.description());
+    var capture =
+        new InDoubt.Subject(
+            "payment pay_0123456789abcdef",
+            "captured",
+            "/api/v1/payments/pay_0123456789abcdef",
+            "\"captured\": false if it was not");
+    assertTrue(
+        InDoubt.unknownOutcome(capture)
+            .description()
+            .contains(
+                "payment pay_0123456789abcdef may have been captured. Look it up with GET"
+                    + " /api/v1/payments/pay_0123456789abcdef (\"captured\": false if it was not)"));
     assertTrue(InDoubt.isUnknownOutcome(e));
     assertFalse(InDoubt.isUnknownOutcome(ApiException.unavailable("Database unavailable")));
   }
@@ -123,10 +139,24 @@ class InDoubtTest {
     assertEquals(1, looks.asked.get());
   }
 
+  @Test
+  void aFailureNotInDoubtStandsWithoutALook() {
+    Looks looks = new Looks(Uni.createFrom().item(true));
+    ConnectException refused = new ConnectException("Connection refused");
+    assertSame(refused, failure(refused, looks));
+    assertEquals(0, looks.asked.get());
+  }
+
   /** How the looks settle the lost answer: {@code null} when the creation stands. */
   private Throwable failure(Looks looks) {
-    return InDoubt.settle(vertx, LOST, REFUND, looks)
-        .map(ignored -> (Throwable) null)
+    return failure(LOST, looks);
+  }
+
+  private Throwable failure(Throwable statementFailure, Looks looks) {
+    return Uni.createFrom()
+        .<Boolean>failure(statementFailure)
+        .plug(InDoubt.lookedUp(vertx, REFUND, looks, true))
+        .map(made -> made ? null : (Throwable) new AssertionError("made is true"))
         .onFailure()
         .recoverWithItem(f -> f)
         .await()

@@ -3,6 +3,7 @@ package io.paystream.webhooks.repository;
 import io.paystream.shared.http.Listing;
 import io.paystream.shared.http.Page;
 import io.paystream.shared.idempotency.StoredResponse;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.webhooks.Endpoint;
 import io.smallrye.mutiny.Uni;
@@ -73,14 +74,13 @@ public class EndpointRepository {
    * #insert} whose answer was lost with its connection, which PostgreSQL may have committed or may
    * still be running. A transaction of its own first takes the merchant's turn (held by such an
    * insert until it commits or aborts), so that the endpoint is read only once that insert has
-   * ended; waiting at most {@code lockWaitMillis} for it.
+   * ended.
    */
-  public Uni<Boolean> exists(UUID id, UUID merchantId, long lockWaitMillis) {
-    return pool.withTransaction(
+  public Uni<Boolean> exists(UUID id, UUID merchantId) {
+    return InDoubt.lockingLook(
+        pool,
         conn ->
-            conn.query("SET LOCAL lock_timeout = " + Math.max(1, lockWaitMillis))
-                .execute()
-                .chain(() -> creatorsTurn(conn, merchantId))
+            creatorsTurn(conn, merchantId)
                 .chain(
                     () ->
                         conn.preparedQuery(

@@ -75,8 +75,17 @@ public class EndpointService {
                     byte[] bytes = e.toBytes();
                     return endpoints
                         .insert(e, MAX_PER_MERCHANT, storing.response(201, bytes))
-                        .onFailure(InDoubt::isInDoubt)
-                        .recoverWithUni(failure -> settle(e, failure))
+                        // An insert whose answer was lost is looked for: a 503 that was not
+                        // true would invite a second endpoint, which would get every event again.
+                        .plug(
+                            InDoubt.lookedUp(
+                                vertx,
+                                InDoubt.Subject.creation(
+                                    "webhook endpoint",
+                                    e.id().toString(),
+                                    "/api/v1/webhook-endpoints/"),
+                                () -> endpoints.exists(e.id(), e.merchantId()),
+                                true))
                         .map(
                             added -> {
                               if (!added) {
@@ -89,22 +98,6 @@ public class EndpointService {
                             });
                   });
         });
-  }
-
-  /**
-   * An insert whose answer was lost: found, it was committed, with its key's response, and the
-   * endpoint was created (true); else {@link InDoubt#settle}'s failure. Sent again without a key
-   * after a 503 that was not true, the request would make a second endpoint, which would get every
-   * event again.
-   */
-  private Uni<Boolean> settle(Endpoint e, Throwable failure) {
-    return InDoubt.settle(
-            vertx,
-            failure,
-            new InDoubt.Subject(
-                "webhook endpoint", e.id().toString(), "/api/v1/webhook-endpoints/"),
-            () -> endpoints.exists(e.id(), e.merchantId(), InDoubt.LOCK_WAIT_MILLIS))
-        .map(created -> true);
   }
 
   public Uni<byte[]> list(Caller c, Page page) {

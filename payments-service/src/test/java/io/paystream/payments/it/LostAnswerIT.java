@@ -1,0 +1,197 @@
+package io.paystream.payments.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paystream.shared.testing.ServiceProcess;
+import io.paystream.shared.testing.StatementBreaker;
+import io.paystream.shared.testing.StatementBreaker.Fault;
+import io.paystream.shared.testing.TestDatabases;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection to PostgreSQL breaks around an order's creation statement. When PostgreSQL
+ * committed it and only its answer was lost, the client gets the order (201), never a 503 that
+ * would invite it to create a second order for the same purchase; when the statement never reached
+ * PostgreSQL, 503 and nothing made; when the outcome cannot be learnt, a 500 naming the order.
+ */
+class LostAnswerIT {
+  private static final String DB = "paystream_payments_lost_answer_it";
+  private static final int REDIS_DB = 11;
+
+  private StatementBreaker breaker;
+  private ServiceProcess app;
+
+  @BeforeEach
+  void start() throws Exception {
+    TestDatabases.recreate(DB, "payments");
+    TestDatabases.flushRedis(REDIS_DB);
+    breaker = new StatementBreaker();
+    app =
+        Instances.start(
+            "lost-answer", breaker.databaseUrl(DB), TestDatabases.redisUrl(REDIS_DB), Map.of());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    app.close();
+    breaker.close();
+  }
+
+  /** POSTs an order whose statement the breaker breaks as {@code fault} says. */
+  private Response createBroken(String key, Fault fault) {
+    // The merchant's credentials read now: the request below reaches its statement.
+    Instances.merchant(app).get("/api/v1/orders").then().statusCode(200);
+    String receipt = "broken-" + UUID.randomUUID();
+    breaker.arm(receipt, fault);
+    return create(receipt, key);
+  }
+
+  private Response create(String receipt, String key) {
+    var spec = Instances.merchant(app).body("{\"amount\":5000,\"receipt\":\"" + receipt + "\"}");
+    if (key != null) {
+      spec = spec.header("Idempotency-Key", key);
+    }
+    return spec.post("/api/v1/orders");
+  }
+
+  private long orders() throws Exception {
+    return Long.parseLong(
+        TestDatabases.queryOne(
+            DB, "SELECT count(*) FROM payments.orders WHERE receipt LIKE ?", "broken-%"));
+  }
+
+  @Test
+  void aCommittedOrderWhoseAnswerIsLostIsAnswered201AndMadeOnce() throws Exception {
+    String key = "lost-order-" + UUID.randomUUID();
+    Response first = createBroken(key, Fault.ANSWER_LOST);
+    assertEquals(1, breaker.broken(), "the statement's answer was lost");
+    assertEquals(201, first.statusCode(), first.asString());
+    assertNull(first.header("Idempotent-Replayed"));
+    assertEquals(breaker.lastMarker(), first.path("receipt"));
+    assertEquals(1, orders());
+    Response read = Instances.merchant(app).get("/api/v1/orders/" + first.path("id"));
+    assertEquals(first.asString(), read.asString(), "the order as stored");
+    Response replay = create(breaker.lastMarker(), key);
+    assertEquals("true", replay.header("Idempotent-Replayed"));
+    assertEquals(first.asString(), replay.asString(), "the same bytes");
+    assertEquals(1, orders());
+  }
+
+  @Test
+  void aStatementThatNeverReachedTheDatabaseIs503AndNothingMade() throws Exception {
+    Response first = createBroken(null, Fault.REQUEST_LOST);
+    assertEquals(1, breaker.broken());
+    assertEquals(503, first.statusCode(), first.asString());
+    assertEquals("SERVICE_UNAVAILABLE", first.path("error.code"));
+    assertEquals(0, orders());
+  }
+
+  @Test
+  void anOutcomeThatCannotBeLearntIs500NamingTheOrderToLookUp() throws Exception {
+    long started = System.nanoTime();
+    Response first = createBroken(null, Fault.DATABASE_GONE);
+    long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertEquals(1, breaker.broken());
+    assertEquals(500, first.statusCode(), first.asString());
+    assertEquals("SERVER_ERROR", first.path("error.code"));
+    assertNull(first.header("Retry-After"));
+    assertTrue(tookMillis < 10_000, "answered after " + tookMillis + " ms");
+    String description = first.path("error.description");
+    String id = description.replaceAll("(?s).*order (order_\\S+) may have been.*", "$1");
+    assertTrue(description.contains("GET /api/v1/orders/" + id + " "), description);
+    // The look-up the description names tells the truth once the database is back: the statement
+    // reached PostgreSQL, which committed it.
+    Thread.sleep(StatementBreaker.GONE_MILLIS);
+    Response lookup = Instances.merchant(app).get("/api/v1/orders/" + id);
+    assertEquals(200, lookup.statusCode(), lookup.asString());
+    assertEquals(breaker.lastMarker(), lookup.path("receipt"));
+    assertEquals(1, orders());
+  }
+
+  /** A successful payment, then its capture with the statement broken as {@code fault} says. */
+  private Response captureBroken(String paymentId, Fault fault) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "success".equals(Instances.status(app, paymentId)));
+    // The statement that captures carries the request's id in its event: the mark to break it by.
+    String requestId = "capture-" + UUID.randomUUID();
+    breaker.arm(requestId, fault);
+    return Instances.merchant(app)
+        .header("X-Request-Id", requestId)
+        .body("{\"amount\":10000}")
+        .post("/api/v1/payments/" + paymentId + "/capture");
+  }
+
+  private String capturedInDatabase(String paymentId) throws Exception {
+    return TestDatabases.queryOne(
+        DB, "SELECT captured FROM payments.payments WHERE id = ?", paymentId);
+  }
+
+  @Test
+  void aCommittedCaptureWhoseAnswerIsLostIsAnswered200() throws Exception {
+    String paymentId = Instances.pay(app, "success@bank");
+    Response first = captureBroken(paymentId, Fault.ANSWER_LOST);
+    assertEquals(1, breaker.broken(), "the statement's answer was lost");
+    assertEquals(200, first.statusCode(), first.asString());
+    assertEquals(Boolean.TRUE, first.path("captured"));
+    assertEquals(paymentId, first.path("id"));
+    assertEquals("t", capturedInDatabase(paymentId));
+    // Captured once: its event was written once, with the capture.
+    assertEquals(
+        "1",
+        TestDatabases.queryOne(
+            DB,
+            "SELECT count(*) FROM payments.outbox WHERE array_to_string(payloads, ' ') LIKE"
+                + " '%' || ? || '%'",
+            breaker.lastMarker()));
+  }
+
+  @Test
+  void aCaptureThatNeverReachedTheDatabaseIs503AndTheCaptureCanBeMade() throws Exception {
+    String paymentId = Instances.pay(app, "success@bank");
+    Response first = captureBroken(paymentId, Fault.REQUEST_LOST);
+    assertEquals(1, breaker.broken());
+    assertEquals(503, first.statusCode(), first.asString());
+    assertEquals("f", capturedInDatabase(paymentId));
+    Instances.merchant(app)
+        .body("{\"amount\":10000}")
+        .post("/api/v1/payments/" + paymentId + "/capture")
+        .then()
+        .statusCode(200);
+  }
+
+  @Test
+  void aCaptureWhoseOutcomeCannotBeLearntIs500SayingHowToTell() throws Exception {
+    String paymentId = Instances.pay(app, "success@bank");
+    Response first = captureBroken(paymentId, Fault.DATABASE_GONE);
+    assertEquals(1, breaker.broken());
+    assertEquals(500, first.statusCode(), first.asString());
+    assertEquals("SERVER_ERROR", first.path("error.code"));
+    String description = first.path("error.description");
+    assertTrue(
+        description.contains(
+            "payment "
+                + paymentId
+                + " may have been captured. Look it up with GET /api/v1/payments/"
+                + paymentId),
+        description);
+    Thread.sleep(StatementBreaker.GONE_MILLIS);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> Instances.merchant(app).get("/api/v1/payments/" + paymentId).statusCode() == 200);
+    assertEquals(
+        Boolean.TRUE,
+        Instances.merchant(app).get("/api/v1/payments/" + paymentId).path("captured"),
+        "the statement reached PostgreSQL, which committed it");
+  }
+}
