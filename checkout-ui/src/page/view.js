@@ -28,6 +28,17 @@ export function focusOn(el) {
   el.focus();
 }
 
+/**
+ * Focuses the page's last control. Shift+Tab from the modal's close button comes round to it: the
+ * SDK asks for it when focus enters the frame backwards, which the frame alone cannot tell.
+ */
+export function focusLast() {
+  const controls = [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')].filter(
+    (el) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0,
+  );
+  if (controls.length) controls[controls.length - 1].focus();
+}
+
 /** Shows why the form was refused, under the form. */
 export function showFormError(message) {
   paySection.insertBefore(errorMessage, payButton);

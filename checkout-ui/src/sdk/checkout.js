@@ -80,13 +80,15 @@
       if (typeof id != 'string' || settled || !modal || modal != root) return;
       const url = `${host}/api/v1/payments/${encodeURIComponent(id)}/public`;
       const stop = new AbortController();
-      setTimeout(() => stop.abort(), 1e4);
+      const deadline = setTimeout(() => stop.abort(), 1e4);
       fetch(url, { credentials: 'omit', cache: 'no-store', signal: stop.signal })
         .then((r) => {
           if (r.ok) return r.json();
           if (r.status == 408 || r.status == 429 || r.status > 499) throw r.status;
           return null;
         })
+        // Once the answer (its body too) is in, nothing is left to give up on.
+        .finally(() => clearTimeout(deadline))
         .then(
           (p) => p && p.status == 'success' && p.order_id == o.orderId && succeed(p.id, modal),
           (err) =>

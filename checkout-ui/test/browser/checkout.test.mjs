@@ -494,6 +494,48 @@ test('onSuccess still fires when the network holds the confirmation and never an
   await context.close();
 });
 
+test("the SDK's confirmation leaves no deadline running on the merchant page once it is answered", async () => {
+  const orderId = await newOrder();
+  const { context, page, problems } = await newPage();
+  // What became of each 10 s timer the merchant page starts (the deadline of each confirmation).
+  await page.addInitScript(() => {
+    if (window !== window.top) return;
+    const set = window.setTimeout;
+    const clear = window.clearTimeout;
+    window.deadlines = {};
+    window.setTimeout = (fn, ms, ...args) => {
+      const id = set(() => {
+        if (id in window.deadlines) window.deadlines[id] = 'fired';
+        fn(...args);
+      }, ms);
+      if (ms === 10_000) window.deadlines[id] = 'running';
+      return id;
+    };
+    window.clearTimeout = (id) => {
+      if (window.deadlines[id] === 'running') window.deadlines[id] = 'cleared';
+      clear(id);
+    };
+  });
+  // The first confirmation is answered 503 (asked again a second later), the second by the API.
+  let refused = 0;
+  await page.route('**/api/v1/payments/*/public', (route) => {
+    if (route.request().frame() !== page.mainFrame() || refused++) return route.continue();
+    return route.fulfill({
+      status: 503,
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      contentType: 'application/json',
+      body: '{}',
+    });
+  });
+  const frame = await openModal(page, orderId);
+  await payUpi(frame, 'success@okaxis');
+  await callbacks(page, 'onSuccess');
+  assert.equal(refused, 2);
+  assert.deepEqual(Object.values(await page.evaluate(() => window.deadlines)), ['cleared', 'cleared']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a merchant page whose policy forbids connecting to the checkout origin: onSuccess on its own frame's word", async () => {
   const orderId = await newOrder();
   const { context, page, problems } = await newPage();
@@ -796,6 +838,58 @@ test('a second tab on an order whose payment the first tab started follows that 
   assert.equal(await second.evaluate((key) => localStorage.getItem(key), `paystream.checkout.${orderId}`), null);
   const { body } = await merchantApi(stack.apiUrl, 'GET', '/payments?limit=100');
   assert.deepEqual(body.data.filter((p) => p.order_id === orderId).map((p) => p.id), [made.id]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a tab closed while its payment was pending leaves its entry for an hour at most; a tab still following its payment keeps its own', async () => {
+  const [left, followed, opened] = [await newOrder(), await newOrder(), await newOrder()];
+  const context = await stack.browser.newContext();
+  const problems = [];
+  await context.clock.install(); // time runs as usual; fastForward() jumps it for every tab
+  const shared = (page, orderId) => page.evaluate((key) => localStorage.getItem(key), `paystream.checkout.${orderId}`);
+  async function newTab() {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(e.message));
+    return page;
+  }
+  // A tab that pays the order, every check of the payment telling it that it is still pending.
+  async function payPending(orderId) {
+    const tab = { page: await newTab(), made: null, checks: 0 };
+    await tab.page.route('**/api/v1/payments/*/public', (route) => {
+      tab.checks += 1;
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...tab.made, status: 'pending' }) });
+    });
+    await tab.page.goto(`${stack.checkoutUrl}/checkout?order_id=${orderId}`);
+    await tab.page.click(tid('method-upi'));
+    await tab.page.fill(tid('vpa-input'), 'success@okaxis');
+    const created = tab.page.waitForResponse((r) => r.url().endsWith('/api/v1/payments/public'));
+    await tab.page.click(tid('pay-button'));
+    tab.made = await (await created).json();
+    await tab.page.locator(tid('processing-state')).waitFor();
+    await eventually(async () => tab.checks > 0, 10_000, 'a check of the payment');
+    return tab;
+  }
+  const closed = await payPending(left);
+  await closed.page.close();
+  const following = await payPending(followed);
+  assert.notEqual(await shared(following.page, left), null, 'the closed tab left its entry behind');
+
+  // Two hours later, once the tab still open has checked its payment again, a tab opens on another order.
+  await context.clock.fastForward('02:00:00');
+  const checks = following.checks;
+  await eventually(async () => following.checks > checks + 1, 10_000, 'the following tab to check again');
+  const third = await newTab();
+  await third.goto(`${stack.checkoutUrl}/checkout?order_id=${opened}`);
+  await third.locator(tid('payment-methods')).waitFor();
+  assert.equal(await shared(third, left), null, "the closed tab's entry is gone");
+  assert.notEqual(await shared(third, followed), null, 'the entry of the tab following its payment stays');
+
+  // What a second tab on that order relies on: it follows the payment (which succeeded meanwhile).
+  const second = await newTab();
+  await second.goto(`${stack.checkoutUrl}/checkout?order_id=${followed}`);
+  await second.locator(tid('success-state')).waitFor({ timeout: 15_000 });
+  assert.equal(await second.locator(tid('payment-id')).textContent(), following.made.id);
   assert.deepEqual(problems, []);
   await context.close();
 });
