@@ -52,9 +52,15 @@ class ErrorsTest {
   @Test
   void wrongMethodIsJson405() {
     assertNotAllowed("DELETE", "/api/v1/orders", "GET, HEAD, POST");
-    // A literal path wins over a template, as in routing: /payments/stats is not /payments/{id}.
     assertNotAllowed("PUT", "/api/v1/payments/stats", "GET, HEAD");
-    assertNotAllowed("DELETE", "/api/v1/payments/public", "OPTIONS, POST");
+    // A method the literal path lacks goes to the template: GET /payments/public reads the payment
+    // "public" (404), so GET is one of the methods the path answers.
+    assertNotAllowed("DELETE", "/api/v1/payments/public", "GET, HEAD, OPTIONS, POST");
+    Api.merchant()
+        .get("/api/v1/payments/public")
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("NOT_FOUND_ERROR"));
     assertNotAllowed("POST", "/api/v1/orders/order_x/public", "GET, HEAD, OPTIONS");
   }
 

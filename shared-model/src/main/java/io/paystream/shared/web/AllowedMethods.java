@@ -19,27 +19,30 @@ import java.util.regex.Pattern;
 /**
  * The methods a path answers, for the {@code Allow} header of a 405: read once from the service's
  * own resource classes ({@code @Path} and the method annotations of their declared methods, which
- * the native build registers for reflection) and matched as JAX-RS matches, the template with the
- * most literal characters winning ({@code /payments/stats} over {@code /payments/{id}}).
+ * the native build registers for reflection) and matched against every template.
  */
 final class AllowedMethods {
   private static final Pattern PARAM = Pattern.compile("\\{\\s*\\w[\\w.-]*\\s*(?::\\s*([^}]+))?}");
 
-  private record Route(String template, Pattern pattern, int literals, Set<String> methods) {}
+  private record Route(String template, Pattern pattern, Set<String> methods) {}
 
   private static volatile List<Route> routes;
 
   private AllowedMethods() {}
 
-  /** {@code "GET, POST"} for {@code path}, or {@code null} when no resource matches it. */
+  /**
+   * {@code "GET, POST"} for {@code path}, or {@code null} when no resource matches it: the methods
+   * of every template it matches, since a request whose method the most literal template lacks is
+   * routed to the next that has it ({@code GET /payments/public} reads a payment of that id).
+   */
   static String of(String path) {
-    Route best = null;
+    Set<String> methods = new TreeSet<>();
     for (Route r : routes()) {
-      if (r.pattern().matcher(path).matches() && (best == null || r.literals() > best.literals())) {
-        best = r;
+      if (r.pattern().matcher(path).matches()) {
+        methods.addAll(r.methods());
       }
     }
-    return best == null ? null : String.join(", ", best.methods());
+    return methods.isEmpty() ? null : String.join(", ", methods);
   }
 
   private static List<Route> routes() {
@@ -90,18 +93,15 @@ final class AllowedMethods {
 
   private static Route route(String template, Set<String> methods) {
     StringBuilder regex = new StringBuilder();
-    int literals = 0;
     int at = 0;
     Matcher m = PARAM.matcher(template);
     while (m.find()) {
       regex.append(Pattern.quote(template.substring(at, m.start())));
-      literals += m.start() - at;
       regex.append('(').append(m.group(1) == null ? "[^/]+" : m.group(1).trim()).append(')');
       at = m.end();
     }
     regex.append(Pattern.quote(template.substring(at))).append("/?");
-    literals += template.length() - at;
-    return new Route(template, Pattern.compile(regex.toString()), literals, methods);
+    return new Route(template, Pattern.compile(regex.toString()), methods);
   }
 
   private static String httpMethod(Method m) {
