@@ -6,6 +6,7 @@ import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.InDoubt;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -95,6 +96,36 @@ public class PaymentAcceptRepository {
     public static Acceptance refused(Verdict verdict) {
       return new Acceptance(verdict, 0, null, null);
     }
+  }
+
+  /**
+   * The acceptance of the payment {@code paymentId} on the order {@code orderId}, or {@code null}
+   * when it was not made: asked about an {@link #accept} statement whose answer was lost with its
+   * connection, which PostgreSQL may have committed or may still be running. The order's row is
+   * locked first (that statement's UPDATE holds it until it commits or aborts), so that the payment
+   * is read only once such a statement has ended.
+   */
+  public Uni<Acceptance> accepted(String paymentId, String orderId, UUID merchantId) {
+    return InDoubt.lockingLook(
+        pool,
+        conn ->
+            conn.preparedQuery("SELECT 1 FROM " + Tables.ORDERS + " WHERE id = $1 FOR SHARE")
+                .execute(Tuple.of(orderId))
+                .chain(
+                    () ->
+                        conn.preparedQuery(
+                                "SELECT amount, currency FROM "
+                                    + Tables.PAYMENTS
+                                    + " WHERE id = $1 AND merchant_id = $2")
+                            .execute(Tuple.of(paymentId, merchantId)))
+                .map(
+                    rows -> {
+                      Row r = rows.size() == 1 ? rows.iterator().next() : null;
+                      return r == null
+                          ? null
+                          : new Acceptance(
+                              Verdict.ACCEPTED, r.getLong("amount"), r.getString("currency"), null);
+                    }));
   }
 
   /** How many times a statement claiming keys runs again after losing a race for one. */

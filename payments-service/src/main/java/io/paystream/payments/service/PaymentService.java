@@ -22,10 +22,12 @@ import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.Batcher;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,16 +64,19 @@ public class PaymentService {
   private final OutboxRelay relay;
   private final Batcher<String, UUID> merchants;
   private final Batcher<Accept, Acceptance> accepts;
+  private final Vertx vertx;
 
   public PaymentService(
       PaymentAcceptRepository payments,
       IdempotentRun idempotent,
       BankSimulator bank,
-      OutboxRelay relay) {
+      OutboxRelay relay,
+      Vertx vertx) {
     this.payments = payments;
     this.idempotent = idempotent;
     this.bank = bank;
     this.relay = relay;
+    this.vertx = vertx;
     this.merchants =
         new Batcher<>(
             MAX_BATCH,
@@ -192,7 +197,7 @@ public class PaymentService {
     // The stored response has the slots too; the one sent is written once the order is read.
     StoredResponse stored =
         storing.response(201, () -> view.writeAwaitingOrder(new JsonWriter()).toBytes());
-    return submitted(new Accept(pending, events, stored))
+    return lookedUpIfLost(submitted(new Accept(pending, events, stored)), view, merchantId)
         .map(
             acceptance ->
                 switch (acceptance.verdict()) {
@@ -213,6 +218,20 @@ public class PaymentService {
                   case ORDER_UNKNOWN -> throw OrderService.notFound();
                   case NOT_TRIED -> throw new IllegalStateException("submitted until tried");
                 });
+  }
+
+  /**
+   * The acceptance a statement gave, or, when its answer was lost with its connection, the one a
+   * look for the payment finds ({@link InDoubt}): a 503 for a payment that was made would tell the
+   * merchant nothing was done while the shopper is charged.
+   */
+  private Uni<Acceptance> lookedUpIfLost(
+      Uni<Acceptance> statement, PaymentView view, UUID merchantId) {
+    return statement.plug(
+        InDoubt.lookedUp(
+            vertx,
+            InDoubt.Subject.creation("payment", view.id(), "/api/v1/payments/"),
+            () -> payments.accepted(view.id(), view.orderId(), merchantId)));
   }
 
   /**

@@ -72,16 +72,20 @@ final class Instances {
         .contentType(ContentType.JSON);
   }
 
+  /** Creates an order of 10000; returns its id. */
+  static String order(ServiceProcess p) {
+    return merchant(p)
+        .body("{\"amount\":10000}")
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
   /** Creates an order and a UPI payment on it; returns the payment id. */
   static String pay(ServiceProcess p, String vpa) {
-    String order =
-        merchant(p)
-            .body("{\"amount\":10000}")
-            .post("/api/v1/orders")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
+    String order = order(p);
     return merchant(p)
         .body("{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":\"" + vpa + "\"}")
         .post("/api/v1/payments")

@@ -194,4 +194,64 @@ class LostAnswerIT {
         Instances.merchant(app).get("/api/v1/payments/" + paymentId).path("captured"),
         "the statement reached PostgreSQL, which committed it");
   }
+
+  /** The order of the last {@link #payBroken}. */
+  private String order;
+
+  /** A new order's payment by UPI whose statement the breaker breaks as {@code fault} says. */
+  private Response payBroken(String key, Fault fault) {
+    order = Instances.order(app);
+    // The VPA is sent in the accepting statement only: the mark to break it by.
+    String vpa = "lost" + UUID.randomUUID().toString().replace("-", "") + "@bank";
+    breaker.arm(vpa, fault);
+    return pay(order, vpa, key);
+  }
+
+  private Response pay(String order, String vpa, String key) {
+    var spec =
+        Instances.merchant(app)
+            .body("{\"order_id\":\"" + order + "\",\"method\":\"upi\",\"vpa\":\"" + vpa + "\"}");
+    if (key != null) {
+      spec = spec.header("Idempotency-Key", key);
+    }
+    return spec.post("/api/v1/payments");
+  }
+
+  private long paymentsWith(String vpa) throws Exception {
+    return Long.parseLong(
+        TestDatabases.queryOne(DB, "SELECT count(*) FROM payments.payments WHERE vpa = ?", vpa));
+  }
+
+  @Test
+  void anAcceptedPaymentWhoseAnswerIsLostIsAnswered201AndProcessedOnce() throws Exception {
+    String key = "lost-payment-" + UUID.randomUUID();
+    Response first = payBroken(key, Fault.ANSWER_LOST);
+    assertEquals(1, breaker.broken(), "the statement's answer was lost");
+    assertEquals(201, first.statusCode(), first.asString());
+    assertNull(first.header("Idempotent-Replayed"));
+    assertEquals("pending", first.path("status"));
+    assertEquals(10000, first.jsonPath().getLong("amount"), "the order's amount");
+    assertEquals("INR", first.path("currency"));
+    assertEquals(breaker.lastMarker(), first.path("vpa"));
+    assertEquals(1, paymentsWith(breaker.lastMarker()));
+    assertEquals(order, first.path("order_id"));
+    Response replay = pay(order, breaker.lastMarker(), key);
+    assertEquals("true", replay.header("Idempotent-Replayed"));
+    assertEquals(first.asString(), replay.asString(), "the same bytes");
+    // Its job was stored with it: it is processed, once.
+    String id = first.path("id");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "success".equals(Instances.status(app, id)));
+    assertEquals(1, paymentsWith(breaker.lastMarker()));
+  }
+
+  @Test
+  void aPaymentThatNeverReachedTheDatabaseIs503AndCanBeMadeAgain() throws Exception {
+    Response first = payBroken(null, Fault.REQUEST_LOST);
+    assertEquals(1, breaker.broken());
+    assertEquals(503, first.statusCode(), first.asString());
+    assertEquals(0, paymentsWith(breaker.lastMarker()));
+    Response again = pay(order, breaker.lastMarker(), null);
+    assertEquals(201, again.statusCode(), again.asString());
+    assertEquals(1, paymentsWith(breaker.lastMarker()));
+  }
 }

@@ -94,10 +94,23 @@ public final class InDoubt {
    */
   public static <T> Function<Uni<T>, Uni<T>> lookedUp(
       Vertx vertx, Subject subject, Supplier<Uni<Boolean>> look, T made) {
+    Supplier<Uni<Boolean>> find = () -> look.get().map(found -> found ? Boolean.TRUE : null);
     return statement ->
         statement
             .onFailure(InDoubt::isInDoubt)
-            .recoverWithUni(failure -> settle(vertx, failure, subject, look).replaceWith(made));
+            .recoverWithUni(failure -> settle(vertx, failure, subject, find).replaceWith(made));
+  }
+
+  /**
+   * As {@link #lookedUp(Vertx, Subject, Supplier, Object)}, for a statement whose answer the look
+   * reads back: {@code find} emits it, or {@code null} when nothing was made.
+   */
+  public static <T> Function<Uni<T>, Uni<T>> lookedUp(
+      Vertx vertx, Subject subject, Supplier<Uni<T>> find) {
+    return statement ->
+        statement
+            .onFailure(InDoubt::isInDoubt)
+            .recoverWithUni(failure -> settle(vertx, failure, subject, find));
   }
 
   /**
@@ -105,7 +118,7 @@ public final class InDoubt {
    * first takes the lock the request's statement held until it committed or aborted, so that it
    * reads only once that statement has ended.
    */
-  public static Uni<Boolean> lockingLook(Pool pool, Function<SqlConnection, Uni<Boolean>> look) {
+  public static <T> Uni<T> lockingLook(Pool pool, Function<SqlConnection, Uni<T>> look) {
     return pool.withTransaction(
         conn ->
             conn.query("SET LOCAL lock_timeout = " + LOCK_WAIT_MILLIS)
@@ -114,17 +127,16 @@ public final class InDoubt {
   }
 
   /**
-   * Settles a creation whose answer was lost ({@code failure}): {@code look} asked up to three
-   * times over about 2 s whether it exists, each look waiting (at most {@link #LOCK_WAIT_MILLIS})
-   * for the creation to end should PostgreSQL still be running it. Completes when it exists: the
+   * Settles a creation whose answer was lost ({@code failure}): {@code find} asked up to three
+   * times over about 2 s for what it made, each look waiting (at most {@link #LOCK_WAIT_MILLIS})
+   * for the creation to end should PostgreSQL still be running it. Emits what it finds: the
    * creation was committed, with all it wrote, and the request succeeded. Fails with {@code
-   * failure} (a 503) when it does not: nothing was done. When no look gets an answer, it may or may
-   * not exist: fails with {@link #unknownOutcome}, a 500 that says so, rather than the 503 that
-   * would invite the request again.
+   * failure} (a 503) when it finds nothing ({@code null}): nothing was done. When no look gets an
+   * answer, it may or may not exist: fails with {@link #unknownOutcome}, a 500 that says so, rather
+   * than the 503 that would invite the request again.
    */
-  static Uni<Void> settle(
-      Vertx vertx, Throwable failure, Subject subject, Supplier<Uni<Boolean>> look) {
-    return lookFor(vertx, look, 0)
+  static <T> Uni<T> settle(Vertx vertx, Throwable failure, Subject subject, Supplier<Uni<T>> find) {
+    return lookFor(vertx, find, 0)
         .onFailure()
         .transform(
             lookFailed -> {
@@ -138,16 +150,21 @@ public final class InDoubt {
             found -> {
               LOG.infof(
                   "%s: the answer to the request was lost (%s); it was %s%s",
-                  subject.name(), failure.getMessage(), found ? "" : "not ", subject.outcome());
-              return found ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure);
+                  subject.name(),
+                  failure.getMessage(),
+                  found != null ? "" : "not ",
+                  subject.outcome());
+              return found != null
+                  ? Uni.createFrom().item(found)
+                  : Uni.createFrom().<T>failure(failure);
             });
   }
 
-  private static Uni<Boolean> lookFor(Vertx vertx, Supplier<Uni<Boolean>> look, int n) {
+  private static <T> Uni<T> lookFor(Vertx vertx, Supplier<Uni<T>> find, int n) {
     return Delays.after(vertx, LOOK_PAUSES_MILLIS[n])
-        .chain(look::get)
+        .chain(find::get)
         .onFailure(failed -> Failures.isTransient(failed) && n + 1 < LOOK_PAUSES_MILLIS.length)
-        .recoverWithUni(() -> lookFor(vertx, look, n + 1));
+        .recoverWithUni(() -> lookFor(vertx, find, n + 1));
   }
 
   /**
