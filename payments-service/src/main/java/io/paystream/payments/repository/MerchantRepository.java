@@ -3,8 +3,10 @@ package io.paystream.payments.repository;
 import io.paystream.payments.Merchant;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.outbox.OutboxSql;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.sql.SqlParams;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -206,6 +208,27 @@ public class MerchantRepository {
     return pool.preparedQuery(sql)
         .execute(p.tuple())
         .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Whether the merchant's API secret is the one hashed as {@code secretHash}: asked about a {@link
+   * #replaceSecret} whose answer was lost with its connection. The merchant's row is locked first
+   * (that statement's UPDATE holds it until it commits or aborts), so that the secret is read only
+   * once such a statement has ended.
+   */
+  public Uni<Boolean> secretIs(UUID id, byte[] secretHash) {
+    return InDoubt.lockingLook(
+        pool,
+        conn ->
+            conn.preparedQuery(
+                    "SELECT api_secret_hash = $2 AS ours FROM "
+                        + Tables.MERCHANTS
+                        + " WHERE id = $1 FOR SHARE")
+                .execute(Tuple.of(id, Buffer.buffer(secretHash)))
+                .map(
+                    rows ->
+                        rows.size() == 1
+                            && Boolean.TRUE.equals(Rows.first(rows).getBoolean("ours"))));
   }
 
   private static Merchant merchant(Row row) {

@@ -93,8 +93,9 @@ public class CaptureService {
                           new InDoubt.Subject(
                               "payment " + paymentId,
                               "captured",
-                              "/api/v1/payments/" + paymentId,
-                              "\"captured\": false if it was not"),
+                              InDoubt.Subject.lookUp(
+                                  "/api/v1/payments/" + paymentId,
+                                  "\"captured\": false if it was not")),
                           () -> payments.captured(paymentId, now),
                           true))
                   .chain(

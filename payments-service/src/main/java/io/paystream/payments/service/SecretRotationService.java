@@ -12,9 +12,11 @@ import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Replacing a merchant's API secret, and announcing it to the other services. */
@@ -26,6 +28,7 @@ public class SecretRotationService {
   private final ApiKeyAuthenticator authenticator;
   private final IdempotentRun idempotent;
   private final CredentialsReach reach;
+  private final Vertx vertx;
 
   public SecretRotationService(
       MerchantRepository merchants,
@@ -33,13 +36,15 @@ public class SecretRotationService {
       OutboxRelay relay,
       ApiKeyAuthenticator authenticator,
       IdempotentRun idempotent,
-      CredentialsReach reach) {
+      CredentialsReach reach,
+      Vertx vertx) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
     this.authenticator = authenticator;
     this.idempotent = idempotent;
     this.reach = reach;
+    this.vertx = vertx;
   }
 
   /**
@@ -84,6 +89,18 @@ public class SecretRotationService {
                               secretBox.seal(secret),
                               events,
                               storing.response(200, response))
+                          // A rotation whose answer was lost is looked for: the secret in force
+                          // is then one only this answer tells.
+                          .plug(
+                              InDoubt.lookedUp(
+                                  vertx,
+                                  new InDoubt.Subject(
+                                      "the API secret",
+                                      "rotated",
+                                      "Log in to the dashboard (POST /api/v1/auth/login) to see"
+                                          + " the secret in force"),
+                                  () -> merchants.secretIs(m.id(), hash),
+                                  true))
                           .chain(
                               replaced -> {
                                 if (!replaced) {

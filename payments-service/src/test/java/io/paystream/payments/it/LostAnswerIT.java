@@ -1,5 +1,6 @@
 package io.paystream.payments.it;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -253,5 +254,28 @@ class LostAnswerIT {
     Response again = pay(order, breaker.lastMarker(), null);
     assertEquals(201, again.statusCode(), again.asString());
     assertEquals(1, paymentsWith(breaker.lastMarker()));
+  }
+
+  @Test
+  void aRotationWhoseAnswerIsLostIsAnswered200WithTheSecretInForce() throws Exception {
+    // The rotating statement carries the request's id in its event: the mark to break it by.
+    String requestId = "rotate-" + UUID.randomUUID();
+    breaker.arm(requestId, Fault.ANSWER_LOST);
+    Response first =
+        Instances.merchant(app)
+            .header("X-Request-Id", requestId)
+            .post("/api/v1/merchants/me/rotate-secret");
+    assertEquals(1, breaker.broken(), "the statement's answer was lost");
+    assertEquals(200, first.statusCode(), first.asString());
+    String secret = first.path("api_secret");
+    // The secret answered is the one in force: without it the merchant would be locked out.
+    given()
+        .baseUri(app.baseUrl())
+        .header("X-Api-Key", "key_test_abc123")
+        .header("X-Api-Secret", secret)
+        .get("/api/v1/orders")
+        .then()
+        .statusCode(200);
+    Instances.merchant(app).get("/api/v1/orders").then().statusCode(401);
   }
 }

@@ -60,13 +60,18 @@ public final class InDoubt {
 
   /**
    * What a request may have done, for the answer that tells the client how to find out: {@code
-   * name} ("refund rfnd_…") may have been {@code outcome} ("created"); {@code GET lookup} tells, by
-   * {@code sign} ("404 if it was not").
+   * name} ("refund rfnd_…") may have been {@code outcome} ("created"); {@code howToTell} says how
+   * ("Look it up with GET /api/v1/refunds/rfnd_… (404 if it was not)").
    */
-  public record Subject(String name, String outcome, String lookup, String sign) {
+  public record Subject(String name, String outcome, String howToTell) {
     /** A creation of a {@code kind} with this {@code id}, found at {@code collection + id}. */
     public static Subject creation(String kind, String id, String collection) {
-      return new Subject(kind + " " + id, "created", collection + id, "404 if it was not");
+      return new Subject(kind + " " + id, "created", lookUp(collection + id, "404 if it was not"));
+    }
+
+    /** "Look it up with GET {@code path} ({@code sign})". */
+    public static String lookUp(String path, String sign) {
+      return "Look it up with GET " + path + " (" + sign + ")";
     }
   }
 
@@ -180,11 +185,9 @@ public final class InDoubt {
             + subject.name()
             + " may have been "
             + subject.outcome()
-            + ". Look it up with GET "
-            + subject.lookup()
-            + " ("
-            + subject.sign()
-            + ") before sending the request again, or send it again with the same"
+            + ". "
+            + subject.howToTell()
+            + " before sending the request again, or send it again with the same"
             + " Idempotency-Key",
         null,
         null);

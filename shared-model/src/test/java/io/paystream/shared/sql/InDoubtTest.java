@@ -84,16 +84,15 @@ class InDoubtTest {
         new InDoubt.Subject(
             "payment pay_0123456789abcdef",
             "captured",
-            "/api/v1/payments/pay_0123456789abcdef",
-            "\"captured\": false if it was not");
+            InDoubt.Subject.lookUp(
+                "/api/v1/payments/pay_0123456789abcdef", "\"captured\": false if it was not"));
     assertTrue(
         InDoubt.unknownOutcome(capture)
             .description()
             .contains(
                 "payment pay_0123456789abcdef may have been captured. Look it up with GET"
-                    + " /api/v1/payments/pay_0123456789abcdef (\"captured\": false if it was not)"));
-    assertTrue(InDoubt.isUnknownOutcome(e));
-    assertFalse(InDoubt.isUnknownOutcome(ApiException.unavailable("Database unavailable")));
+                    + " /api/v1/payments/pay_0123456789abcdef (\"captured\": false if it was"
+                    + " not) before sending the request again"));
   }
 
   @Test
