@@ -217,18 +217,10 @@ public class MerchantRepository {
    * once such a statement has ended.
    */
   public Uni<Boolean> secretIs(UUID id, byte[] secretHash) {
-    return InDoubt.lockingLook(
+    return InDoubt.lockedRowHolds(
         pool,
-        conn ->
-            conn.preparedQuery(
-                    "SELECT api_secret_hash = $2 AS ours FROM "
-                        + Tables.MERCHANTS
-                        + " WHERE id = $1 FOR SHARE")
-                .execute(Tuple.of(id, Buffer.buffer(secretHash)))
-                .map(
-                    rows ->
-                        rows.size() == 1
-                            && Boolean.TRUE.equals(Rows.first(rows).getBoolean("ours"))));
+        "SELECT api_secret_hash = $2 FROM " + Tables.MERCHANTS + " WHERE id = $1 FOR SHARE",
+        Tuple.of(id, Buffer.buffer(secretHash)));
   }
 
   private static Merchant merchant(Row row) {

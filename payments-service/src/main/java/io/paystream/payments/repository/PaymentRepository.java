@@ -148,18 +148,10 @@ public class PaymentRepository {
    * made wrote.
    */
   public Uni<Boolean> captured(String paymentId, Instant at) {
-    return InDoubt.lockingLook(
+    return InDoubt.lockedRowHolds(
         pool,
-        conn ->
-            conn.preparedQuery(
-                    "SELECT captured_at = $2 AS ours FROM "
-                        + Tables.PAYMENTS
-                        + " WHERE id = $1 FOR SHARE")
-                .execute(Tuple.of(paymentId, Rows.timestamp(at)))
-                .map(
-                    rows ->
-                        rows.size() == 1
-                            && Boolean.TRUE.equals(Rows.first(rows).getBoolean("ours"))));
+        "SELECT captured_at = $2 FROM " + Tables.PAYMENTS + " WHERE id = $1 FOR SHARE",
+        Tuple.of(paymentId, Rows.timestamp(at)));
   }
 
   /**

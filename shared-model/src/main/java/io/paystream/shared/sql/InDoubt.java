@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import java.util.Set;
 import java.util.function.Function;
@@ -129,6 +130,24 @@ public final class InDoubt {
             conn.query("SET LOCAL lock_timeout = " + LOCK_WAIT_MILLIS)
                 .execute()
                 .chain(() -> look.apply(conn)));
+  }
+
+  /**
+   * A {@link #lockingLook} of one row: {@code sql} reads, {@code FOR SHARE}, whether the row holds
+   * what the request wrote ({@code SELECT col = $2 FROM t WHERE id = $1 FOR SHARE}); false when it
+   * does not, or when there is no such row.
+   */
+  public static Uni<Boolean> lockedRowHolds(Pool pool, String sql, Tuple args) {
+    return lockingLook(
+        pool,
+        conn ->
+            conn.preparedQuery(sql)
+                .execute(args)
+                .map(
+                    rows -> {
+                      var row = rows.iterator();
+                      return row.hasNext() && Boolean.TRUE.equals(row.next().getBoolean(0));
+                    }));
   }
 
   /**

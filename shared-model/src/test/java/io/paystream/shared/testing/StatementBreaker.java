@@ -27,10 +27,12 @@ public final class StatementBreaker implements AutoCloseable {
      */
     ANSWER_LOST,
     /**
-     * The statement goes through and is answered; the next one on the connection (its transaction's
-     * COMMIT) goes through too, and its answer is dropped, as with {@link #ANSWER_LOST}.
+     * The message that carries the marker goes through and is answered; the next one on the
+     * connection goes through too, and its answer is dropped, as with {@link #ANSWER_LOST}: the
+     * COMMIT of the marked statement's transaction, or the execution of a statement whose text
+     * (sent alone, to be prepared) holds the marker.
      */
-    COMMIT_ANSWER_LOST,
+    NEXT_ANSWER_LOST,
     /** The statement is dropped and the connection reset at once. */
     REQUEST_LOST,
     /**
@@ -136,7 +138,7 @@ public final class StatementBreaker implements AutoCloseable {
               return;
             }
           }
-          if (marked && fault == Fault.COMMIT_ANSWER_LOST) {
+          if (marked && fault == Fault.NEXT_ANSWER_LOST) {
             breakNext = true;
           } else if (marked || breakNext) {
             breakNext = false;

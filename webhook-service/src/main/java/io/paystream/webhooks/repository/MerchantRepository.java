@@ -3,6 +3,7 @@ package io.paystream.webhooks.repository;
 import io.paystream.shared.event.MerchantCredentials;
 import io.paystream.shared.idempotency.StoredResponse;
 import io.paystream.shared.security.ApiSecrets;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.sql.SqlParams;
 import io.paystream.webhooks.MerchantSecrets;
 import io.smallrye.mutiny.Uni;
@@ -131,6 +132,19 @@ public class MerchantRepository {
     return pool.preparedQuery(sql)
         .execute(p.tuple())
         .map(rows -> Rows.first(rows).getLong("n") == 1);
+  }
+
+  /**
+   * Whether the merchant's signing secret is {@code sealed}: asked about a {@link #rotate} whose
+   * answer was lost with its connection. The merchant's row is locked first (that statement's
+   * UPDATE holds it until it commits or aborts), so that the secret is read only once such a
+   * statement has ended.
+   */
+  public Uni<Boolean> secretIs(UUID merchantId, String sealed) {
+    return InDoubt.lockedRowHolds(
+        pool,
+        "SELECT signing_secret_sealed = $2 FROM " + Tables.MERCHANTS + " WHERE id = $1 FOR SHARE",
+        Tuple.of(merchantId, sealed));
   }
 
   /** Reads the secrets columns of a row. */

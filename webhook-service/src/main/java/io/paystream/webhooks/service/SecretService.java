@@ -5,6 +5,7 @@ import io.paystream.shared.http.ApiResponse;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.signing.SigningSecret;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.MerchantSecrets;
@@ -12,6 +13,7 @@ import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.MerchantRepository;
 import io.paystream.webhooks.signing.SigningKeys;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,13 +29,19 @@ public class SecretService {
   private final SigningKeys keys;
   private final IdempotentRun run;
   private final Duration overlap;
+  private final Vertx vertx;
 
   public SecretService(
-      MerchantRepository merchants, SigningKeys keys, IdempotentRun run, WebhooksConfig config) {
+      MerchantRepository merchants,
+      SigningKeys keys,
+      IdempotentRun run,
+      WebhooksConfig config,
+      Vertx vertx) {
     this.merchants = merchants;
     this.keys = keys;
     this.run = run;
     this.overlap = config.delivery().secretOverlap();
+    this.vertx = vertx;
   }
 
   /** {@code {"secret","rotated_at","previous_secret_valid_until"}}. */
@@ -69,13 +77,21 @@ public class SecretService {
                       Instant now = Timestamps.now();
                       Instant until = now.plus(overlap);
                       byte[] bytes = body(secret, now, before.current() == null ? null : until);
+                      String sealed = keys.seal(secret);
                       return merchants
-                          .rotate(
-                              c.merchantId(),
-                              keys.seal(secret),
-                              now,
-                              until,
-                              storing.response(200, bytes))
+                          .rotate(c.merchantId(), sealed, now, until, storing.response(200, bytes))
+                          // A rotation whose answer was lost is looked for: the new secret is
+                          // then one only this answer tells in full.
+                          .plug(
+                              InDoubt.lookedUp(
+                                  vertx,
+                                  new InDoubt.Subject(
+                                      "the webhook secret",
+                                      "rotated",
+                                      InDoubt.Subject.lookUp(
+                                          "/api/v1/webhook-secret", "the secret in force")),
+                                  () -> merchants.secretIs(c.merchantId(), sealed),
+                                  true))
                           .map(ok -> ApiResponse.ok(bytes));
                     }));
   }

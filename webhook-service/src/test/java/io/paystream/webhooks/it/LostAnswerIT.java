@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * committed, 503 and nothing made; when the outcome cannot be learnt, a 500 that names the endpoint
  * that may exist.
  */
-class LostEndpointAnswerIT {
+class LostAnswerIT {
   /** An instance whose PostgreSQL connections go through a breaker. */
   private record App(
       Replicas replicas, StatementBreaker breaker, ServiceProcess process, Merchant m)
@@ -69,7 +69,7 @@ class LostEndpointAnswerIT {
   @Test
   void aCommittedEndpointWhoseAnswerIsLostIsAnswered201AndMadeOnce() throws Exception {
     try (App a = App.start("lost-endpoint-answer")) {
-      Response first = a.createBroken(null, Fault.COMMIT_ANSWER_LOST);
+      Response first = a.createBroken(null, Fault.NEXT_ANSWER_LOST);
       assertEquals(1, a.breaker.broken(), "the commit's answer was lost");
       assertEquals(201, first.statusCode(), first.asString());
       assertNull(first.header("Idempotent-Replayed"));
@@ -86,7 +86,7 @@ class LostEndpointAnswerIT {
   void withAKeyTheLostAnswerIsTheOneItsReplayGives() throws Exception {
     try (App a = App.start("lost-endpoint-key")) {
       String key = "lost-endpoint-" + UUID.randomUUID();
-      Response first = a.createBroken(key, Fault.COMMIT_ANSWER_LOST);
+      Response first = a.createBroken(key, Fault.NEXT_ANSWER_LOST);
       assertEquals(1, a.breaker.broken());
       assertEquals(201, first.statusCode(), first.asString());
       Response replay = a.create(a.breaker.lastMarker(), key);
@@ -133,6 +133,25 @@ class LostEndpointAnswerIT {
       Response lookup = a.m.api(a.process.baseUrl()).get("/api/v1/webhook-endpoints/" + id);
       assertEquals(404, lookup.statusCode(), lookup.asString());
       assertEquals(0, a.endpoints());
+    }
+  }
+
+  @Test
+  void aRotationWhoseAnswerIsLostIsAnswered200WithTheSecretInForce() throws Exception {
+    try (App a = App.start("lost-rotation-answer")) {
+      String base = a.process.baseUrl();
+      String before = a.m.api(base).get("/api/v1/webhook-secret").path("secret");
+      // The rotating statement's text, sent alone to be prepared, is the mark: the execution that
+      // follows it is the message whose answer is lost.
+      a.breaker.arm("earlier_secrets = (SELECT", Fault.NEXT_ANSWER_LOST);
+      Response first = a.m.api(base).post("/api/v1/webhook-secret/rotate");
+      assertEquals(1, a.breaker.broken(), "the statement's answer was lost");
+      assertEquals(200, first.statusCode(), first.asString());
+      String secret = first.path("secret");
+      assertTrue(!secret.equals(before), "a new secret");
+      Response now = a.m.api(base).get("/api/v1/webhook-secret");
+      assertEquals(secret, now.path("secret"), "the secret answered is the one in force");
+      assertEquals((String) first.path("rotated_at"), now.path("rotated_at"));
     }
   }
 
