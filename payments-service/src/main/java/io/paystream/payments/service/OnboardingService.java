@@ -18,15 +18,18 @@ import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.security.ApiKeyAuthenticator;
 import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.security.SecretBox;
+import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -53,6 +56,7 @@ public class OnboardingService {
   private final PasswordChecks passwords;
   private final IdempotentRun idempotent;
   private final CredentialsReach reach;
+  private final Vertx vertx;
 
   public OnboardingService(
       MerchantRepository merchants,
@@ -62,7 +66,8 @@ public class OnboardingService {
       PaymentsConfig config,
       PasswordChecks passwords,
       IdempotentRun idempotent,
-      CredentialsReach reach) {
+      CredentialsReach reach,
+      Vertx vertx) {
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
@@ -71,6 +76,7 @@ public class OnboardingService {
     this.passwords = passwords;
     this.idempotent = idempotent;
     this.reach = reach;
+    this.vertx = vertx;
   }
 
   /**
@@ -192,6 +198,17 @@ public class OnboardingService {
                     ::writeEventData);
     return merchants
         .insert(m, ApiSecrets.parseHash(ApiSecrets.hash(apiSecret)), events, response)
+        // An insert whose answer was lost is looked for: the credentials it made are shown in
+        // full only in this answer, and sent again, the request would find the email taken.
+        .plug(
+            InDoubt.lookedUp(
+                vertx,
+                new InDoubt.Subject(
+                    "merchant " + m.id(),
+                    "created",
+                    "Log in as it (POST /api/v1/auth/login, 401 if it was not) to tell"),
+                () -> merchants.byId(m.id()).map(Objects::nonNull),
+                true))
         .invoke(inserted -> relay.kick())
         .map(inserted -> inserted ? events.eventIds().get(0) : null);
   }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class LostAnswerIT {
   private static final String DB = "paystream_payments_lost_answer_it";
   private static final int REDIS_DB = 11;
+  private static final String ADMIN_TOKEN = "lost-answer-admin";
 
   private StatementBreaker breaker;
   private ServiceProcess app;
@@ -38,7 +39,10 @@ class LostAnswerIT {
     breaker = new StatementBreaker();
     app =
         Instances.start(
-            "lost-answer", breaker.databaseUrl(DB), TestDatabases.redisUrl(REDIS_DB), Map.of());
+            "lost-answer",
+            breaker.databaseUrl(DB),
+            TestDatabases.redisUrl(REDIS_DB),
+            Map.of("ADMIN_TOKEN", ADMIN_TOKEN));
   }
 
   @AfterEach
@@ -277,5 +281,30 @@ class LostAnswerIT {
         .then()
         .statusCode(200);
     Instances.merchant(app).get("/api/v1/orders").then().statusCode(401);
+  }
+
+  @Test
+  void anOnboardingWhoseAnswerIsLostIsAnswered201WithTheCredentials() throws Exception {
+    // The merchant's email is sent in the inserting statement only: the mark to break it by.
+    String email = "lost-" + UUID.randomUUID() + "@example.com";
+    breaker.arm(email, Fault.ANSWER_LOST);
+    Response first =
+        given()
+            .baseUri(app.baseUrl())
+            .header("X-Admin-Token", ADMIN_TOKEN)
+            .contentType("application/json")
+            .body("{\"name\":\"Lost\",\"email\":\"" + email + "\",\"password\":\"a-password\"}")
+            .post("/api/v1/merchants");
+    assertEquals(1, breaker.broken(), "the statement's answer was lost");
+    assertEquals(201, first.statusCode(), first.asString());
+    assertEquals(email, first.path("email"));
+    // The credentials answered are the merchant's: shown in full only here.
+    given()
+        .baseUri(app.baseUrl())
+        .header("X-Api-Key", (String) first.path("api_key"))
+        .header("X-Api-Secret", (String) first.path("api_secret"))
+        .get("/api/v1/orders")
+        .then()
+        .statusCode(200);
   }
 }
