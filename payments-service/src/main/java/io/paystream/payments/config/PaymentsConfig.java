@@ -1,11 +1,19 @@
 package io.paystream.payments.config;
 
+import io.paystream.shared.config.Flag;
+import io.paystream.shared.config.WholeNumber;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import org.eclipse.microprofile.config.spi.Converter;
 
-/** payments-service settings; the environment names of the API docs map onto these. */
+/**
+ * payments-service settings; the environment names of the API docs map onto these. Those of them
+ * that are true-or-false or whole numbers are read strictly ({@link Flag}, {@link WholeNumber}): a
+ * mistyped or out-of-range value stops the service at start, naming the variable.
+ */
 @ConfigMapping(prefix = "paystream")
 public interface PaymentsConfig {
   /** This instance's name: its consumer name in every group, and its name in heartbeats. */
@@ -14,8 +22,12 @@ public interface PaymentsConfig {
   /** {@code ADMIN_TOKEN}: enables merchant onboarding; empty turns it off. */
   Optional<String> adminToken();
 
-  /** Whether the test merchant is created (and announced) on first start. */
+  /**
+   * {@code SEED_TEST_MERCHANT}: whether the test merchant is created (and announced) on first
+   * start.
+   */
   @WithDefault("true")
+  @WithConverter(SeedTestMerchant.class)
   boolean seedTestMerchant();
 
   /**
@@ -33,6 +45,7 @@ public interface PaymentsConfig {
   interface Passwords {
     /** How many run at once ({@code PASSWORD_CHECKS_PARALLEL}). */
     @WithDefault("1")
+    @WithConverter(PasswordChecksParallel.class)
     int parallel();
 
     /** How many more wait; beyond that a login is refused with 429. */
@@ -54,14 +67,17 @@ public interface PaymentsConfig {
   interface Processing {
     /** {@code TEST_MODE}: a fixed delay and outcome. */
     @WithDefault("false")
+    @WithConverter(TestMode.class)
     boolean testMode();
 
-    /** {@code TEST_PROCESSING_DELAY}, milliseconds. */
+    /** {@code TEST_PROCESSING_DELAY}, milliseconds, at most an hour. */
     @WithDefault("1000")
+    @WithConverter(TestProcessingDelay.class)
     long testDelay();
 
     /** {@code TEST_PAYMENT_SUCCESS}: the outcome in test mode. */
     @WithDefault("true")
+    @WithConverter(TestPaymentSuccess.class)
     boolean testSuccess();
 
     /** Shortest bank delay in normal mode. */
@@ -113,5 +129,53 @@ public interface PaymentsConfig {
      */
     @WithDefault("500ms")
     Duration heartbeatInterval();
+  }
+
+  /** {@code SEED_TEST_MERCHANT}, read strictly. */
+  final class SeedTestMerchant extends Flag {
+    public SeedTestMerchant() {
+      super("SEED_TEST_MERCHANT");
+    }
+  }
+
+  /** {@code TEST_MODE}, read strictly. */
+  final class TestMode extends Flag {
+    public TestMode() {
+      super("TEST_MODE");
+    }
+  }
+
+  /** {@code TEST_PAYMENT_SUCCESS}, read strictly. */
+  final class TestPaymentSuccess extends Flag {
+    public TestPaymentSuccess() {
+      super("TEST_PAYMENT_SUCCESS");
+    }
+  }
+
+  /**
+   * {@code TEST_PROCESSING_DELAY}: 0 to an hour. Longer is no test but a mistyped value (three
+   * zeros too many), which would hold every payment of a test run pending for as long.
+   */
+  final class TestProcessingDelay extends WholeNumber implements Converter<Long> {
+    public TestProcessingDelay() {
+      super("TEST_PROCESSING_DELAY", "milliseconds", 0, 3_600_000);
+    }
+
+    @Override
+    public Long convert(String value) {
+      return read(value);
+    }
+  }
+
+  /** {@code PASSWORD_CHECKS_PARALLEL}: at least 1 (with none, no login could be checked). */
+  final class PasswordChecksParallel extends WholeNumber implements Converter<Integer> {
+    public PasswordChecksParallel() {
+      super("PASSWORD_CHECKS_PARALLEL", null, 1, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Integer convert(String value) {
+      return (int) read(value);
+    }
   }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged service stops at start, with a message that says why, when its settings break a
  * promise: told that a key is required ({@code REQUIRE_ENCRYPTION_KEY=true}) and given none,
- * instead of sealing secrets under the public development key; or told to limit merchants below the
- * contract's 100 requests/s.
+ * instead of sealing secrets under the public development key; told to limit merchants below the
+ * contract's 100 requests/s; or given a value it would otherwise have to guess at ({@code
+ * TEST_MODE=maybe} ran as false, {@code TEST_PROCESSING_DELAY=-5} as 0).
  */
 class RefusedSettingsIT {
   private static final String DB = "paystream_payments_it";
@@ -34,6 +35,23 @@ class RefusedSettingsIT {
         "rate-limit-below-floor",
         Map.of("RATE_LIMIT_PER_SECOND", "50"),
         "RATE_LIMIT_PER_SECOND must be 0 (no limit) or at least 100, not 50.0");
+  }
+
+  @Test
+  void withAMistypedFlagTheServiceDoesNotStart() throws Exception {
+    assertRefused(
+        "test-mode-mistyped",
+        Map.of("TEST_MODE", "maybe"),
+        "TEST_MODE must be true or false (in any case), not \"maybe\"");
+  }
+
+  @Test
+  void withANegativeDelayTheServiceDoesNotStart() throws Exception {
+    assertRefused(
+        "test-delay-negative",
+        Map.of("TEST_PROCESSING_DELAY", "-5"),
+        "TEST_PROCESSING_DELAY must be a whole number of milliseconds from 0 to 3600000, not"
+            + " \"-5\"");
   }
 
   private static void assertRefused(String name, Map<String, String> settings, String why)

@@ -1,10 +1,18 @@
 package io.paystream.refunds.config;
 
+import io.paystream.shared.config.Flag;
+import io.paystream.shared.config.WholeNumber;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import org.eclipse.microprofile.config.spi.Converter;
 
-/** refund-service settings; the environment names of the API docs map onto these. */
+/**
+ * refund-service settings; the environment names of the API docs map onto these. Those of them that
+ * are true-or-false or whole numbers are read strictly ({@link Flag}, {@link WholeNumber}): a
+ * mistyped or out-of-range value stops the service at start, naming the variable.
+ */
 @ConfigMapping(prefix = "paystream")
 public interface RefundsConfig {
   /** This instance's name: its consumer name in every group, and its name in heartbeats. */
@@ -20,10 +28,12 @@ public interface RefundsConfig {
   interface Processing {
     /** {@code TEST_MODE}: a fixed delay. */
     @WithDefault("false")
+    @WithConverter(TestMode.class)
     boolean testMode();
 
-    /** {@code TEST_PROCESSING_DELAY}, milliseconds. */
+    /** {@code TEST_PROCESSING_DELAY}, milliseconds, at most an hour. */
     @WithDefault("1000")
+    @WithConverter(TestProcessingDelay.class)
     long testDelay();
 
     /** Shortest processing delay in normal mode. */
@@ -86,10 +96,40 @@ public interface RefundsConfig {
 
     /** {@code PROJECTION_REBUILD}: replay the merchant and payment streams from their start. */
     @WithDefault("false")
+    @WithConverter(ProjectionRebuildFlag.class)
     boolean rebuild();
 
     /** How long applied event ids are remembered (replays older than this are merged again). */
     @WithDefault("48h")
     Duration eventRetention();
+  }
+
+  /** {@code TEST_MODE}, read strictly. */
+  final class TestMode extends Flag {
+    public TestMode() {
+      super("TEST_MODE");
+    }
+  }
+
+  /**
+   * {@code TEST_PROCESSING_DELAY}: 0 to an hour. Longer is no test but a mistyped value (three
+   * zeros too many), which would hold every refund of a test run pending for as long.
+   */
+  final class TestProcessingDelay extends WholeNumber implements Converter<Long> {
+    public TestProcessingDelay() {
+      super("TEST_PROCESSING_DELAY", "milliseconds", 0, 3_600_000);
+    }
+
+    @Override
+    public Long convert(String value) {
+      return read(value);
+    }
+  }
+
+  /** {@code PROJECTION_REBUILD}, read strictly (not the messaging bean that rebuilds). */
+  final class ProjectionRebuildFlag extends Flag {
+    public ProjectionRebuildFlag() {
+      super("PROJECTION_REBUILD");
+    }
   }
 }

@@ -1,11 +1,17 @@
 package io.paystream.shared.web;
 
+import io.paystream.shared.config.Flag;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The settings every service reads the same way; each service maps its own beside these. */
+/**
+ * The settings every service reads the same way; each service maps its own beside these. A
+ * true-or-false setting is read strictly ({@link Flag}): a mistyped value stops the service at
+ * start.
+ */
 @ConfigMapping(prefix = "paystream")
 public interface CommonConfig {
   /**
@@ -18,6 +24,7 @@ public interface CommonConfig {
    * fall back to the public development key (production manifests set it).
    */
   @WithDefault("false")
+  @WithConverter(RequireEncryptionKey.class)
   boolean requireEncryptionKey();
 
   RateLimit rateLimit();
@@ -33,6 +40,7 @@ public interface CommonConfig {
      * machine ({@link LocalNames}); the local run sets it while it listens on loopback only.
      */
     @WithDefault("false")
+    @WithConverter(LocalNamesOnly.class)
     boolean localNamesOnly();
   }
 
@@ -68,5 +76,19 @@ public interface CommonConfig {
      */
     @WithDefault("1000000")
     long streamHistory();
+  }
+
+  /** {@code REQUIRE_ENCRYPTION_KEY}, read strictly. */
+  final class RequireEncryptionKey extends Flag {
+    public RequireEncryptionKey() {
+      super("REQUIRE_ENCRYPTION_KEY");
+    }
+  }
+
+  /** {@code PAYSTREAM_HTTP_LOCAL_NAMES_ONLY}, read strictly. */
+  final class LocalNamesOnly extends Flag {
+    public LocalNamesOnly() {
+      super("PAYSTREAM_HTTP_LOCAL_NAMES_ONLY");
+    }
   }
 }

@@ -1,11 +1,19 @@
 package io.paystream.webhooks.config;
 
+import io.paystream.shared.config.Flag;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.OptionalInt;
+import org.eclipse.microprofile.config.spi.Converter;
 
-/** webhook-service settings; the environment names of the API docs map onto these. */
+/**
+ * webhook-service settings; the environment names of the API docs map onto these. Those of them
+ * that are true-or-false ({@link Flag}) or the delivery log's retention are read strictly: a
+ * mistyped or out-of-range value stops the service at start, naming the variable.
+ */
 @ConfigMapping(prefix = "paystream")
 public interface WebhooksConfig {
   /** This instance's name: its consumer name in every group, and its name in heartbeats. */
@@ -19,10 +27,12 @@ public interface WebhooksConfig {
   interface Delivery {
     /** {@code WEBHOOK_ALLOW_PRIVATE_TARGETS}: allow loopback, private and link-local targets. */
     @WithDefault("false")
+    @WithConverter(AllowPrivateTargets.class)
     boolean allowPrivateTargets();
 
     /** {@code WEBHOOK_RETRY_INTERVALS_TEST}: the 5/10/15/20 s schedule. */
     @WithDefault("false")
+    @WithConverter(RetryIntervalsTest.class)
     boolean retryIntervalsTest();
 
     /** An attempt that has no complete answer within this is a failed attempt. */
@@ -78,9 +88,10 @@ public interface WebhooksConfig {
     /**
      * How long finished deliveries and their attempts stay in the log ({@code DELIVERY_RETENTION});
      * never less than 2 days, so that an event re-driven from an outbox (kept 24 h) still finds its
-     * delivery and is not sent twice.
+     * delivery and is not sent twice: less stops the service at start.
      */
     @WithDefault("30d")
+    @WithConverter(DeliveryRetention.class)
     Duration retention();
   }
 
@@ -97,5 +108,46 @@ public interface WebhooksConfig {
     /** How often pending events are looked at (and ours kept fresh). */
     @WithDefault("3s")
     Duration claimInterval();
+  }
+
+  /** {@code WEBHOOK_ALLOW_PRIVATE_TARGETS}, read strictly. */
+  final class AllowPrivateTargets extends Flag {
+    public AllowPrivateTargets() {
+      super("WEBHOOK_ALLOW_PRIVATE_TARGETS");
+    }
+  }
+
+  /** {@code WEBHOOK_RETRY_INTERVALS_TEST}, read strictly. */
+  final class RetryIntervalsTest extends Flag {
+    public RetryIntervalsTest() {
+      super("WEBHOOK_RETRY_INTERVALS_TEST");
+    }
+  }
+
+  /**
+   * {@code DELIVERY_RETENTION}: a duration as Quarkus reads one ({@code 30d}, {@code 72h}, {@code
+   * P30D}), of at least 2 days. A bare number is seconds, so {@code 30} meant as days is refused
+   * here rather than kept for 2 days.
+   */
+  final class DeliveryRetention implements Converter<Duration> {
+    /** The shortest retention: an outbox's re-drive window (24 h) and a day of margin. */
+    private static final Duration MIN = Duration.ofDays(2);
+
+    @Override
+    public Duration convert(String value) {
+      Duration retention;
+      try {
+        retention = DurationConverter.parseDuration(value.strip());
+      } catch (RuntimeException notADuration) {
+        retention = null;
+      }
+      if (retention == null || retention.compareTo(MIN) < 0) {
+        throw new IllegalArgumentException(
+            "DELIVERY_RETENTION must be a duration of at least 2 days (30d, 72h), not \""
+                + value
+                + "\"");
+      }
+      return retention;
+    }
   }
 }

@@ -7,7 +7,6 @@ import io.paystream.webhooks.repository.CountsRepository;
 import io.paystream.webhooks.repository.DeliveryLogRepository;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 
 /**
  * Periodic upkeep: folding outcome counts, purging expired idempotency keys and old finished
@@ -31,8 +30,7 @@ public class Housekeeping {
     this.counts = counts;
     this.idempotency = idempotency;
     this.log = log;
-    this.retentionMillis =
-        Math.max(Duration.ofDays(2).toMillis(), config.delivery().retention().toMillis());
+    this.retentionMillis = config.delivery().retention().toMillis();
   }
 
   public void start() {
