@@ -11,14 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -58,13 +56,18 @@ class KubernetesManifestsTest {
       assertEquals(
           "/q/health/started", c.path("startupProbe").path("httpGet").path("path").asText(), name);
       // A pod started during a database outage waits for it (Flyway's tries, as the service is
-      // configured) instead of being killed into a crash loop: the startup probe gives it that
-      // wait and a minute more to start and migrate, native or not.
+      // configured) instead of being killed into a crash loop, and one whose database is wrong for
+      // good exits saying why before the probe kills it: the startup probe gives the longest wait
+      // and a minute more to start and migrate, native or not (StartupBudgetTest).
       JsonNode startup = c.path("startupProbe");
+      FlywayRetryWindow window = FlywayRetryWindow.of(name);
       assertTrue(
-          startup.path("periodSeconds").asInt(10) * startup.path("failureThreshold").asInt(3)
-              >= flywayWaitSeconds(name) + 60,
-          name + " startup budget " + startup + ", Flyway waits " + flywayWaitSeconds(name) + " s");
+          window
+                  .longest()
+                  .plus(StartupBudgetTest.START_AND_MIGRATE)
+                  .compareTo(StartupBudgetTest.budget(startup))
+              <= 0,
+          name + " startup budget " + startup + ", Flyway tries for up to " + window.longest());
       assertEquals(
           "/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
       // Readiness is "this pod can serve": not whether Redis or PostgreSQL answer, which is the
@@ -631,19 +634,5 @@ class KubernetesManifestsTest {
                 Files.readString(Stack.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm")));
     assertTrue(m.find(), service + "'s Dockerfile.jvm sets JAVA_MAX_MEM_RATIO");
     return Integer.parseInt(m.group(1));
-  }
-
-  /** How long a service's migrations wait for an unreachable database, from its settings. */
-  private static long flywayWaitSeconds(String service) throws IOException {
-    Properties p = new Properties();
-    try (Reader in =
-        Files.newBufferedReader(
-            Stack.ROOT.resolve(service + "/src/main/resources/application.properties"))) {
-      p.load(in);
-    }
-    long tries = Long.parseLong(p.getProperty("quarkus.flyway.connect-retries"));
-    Duration interval =
-        Duration.parse("PT" + p.getProperty("quarkus.flyway.connect-retries-interval"));
-    return tries * interval.toSeconds();
   }
 }
