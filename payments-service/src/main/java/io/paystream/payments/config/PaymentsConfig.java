@@ -1,6 +1,7 @@
 package io.paystream.payments.config;
 
 import io.paystream.shared.config.Flag;
+import io.paystream.shared.config.TestProcessing;
 import io.paystream.shared.config.WholeNumber;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -67,12 +68,12 @@ public interface PaymentsConfig {
   interface Processing {
     /** {@code TEST_MODE}: a fixed delay and outcome. */
     @WithDefault("false")
-    @WithConverter(TestMode.class)
+    @WithConverter(TestProcessing.Mode.class)
     boolean testMode();
 
     /** {@code TEST_PROCESSING_DELAY}, milliseconds, at most an hour. */
     @WithDefault("1000")
-    @WithConverter(TestProcessingDelay.class)
+    @WithConverter(TestProcessing.Delay.class)
     long testDelay();
 
     /** {@code TEST_PAYMENT_SUCCESS}: the outcome in test mode. */
@@ -138,32 +139,10 @@ public interface PaymentsConfig {
     }
   }
 
-  /** {@code TEST_MODE}, read strictly. */
-  final class TestMode extends Flag {
-    public TestMode() {
-      super("TEST_MODE");
-    }
-  }
-
   /** {@code TEST_PAYMENT_SUCCESS}, read strictly. */
   final class TestPaymentSuccess extends Flag {
     public TestPaymentSuccess() {
       super("TEST_PAYMENT_SUCCESS");
-    }
-  }
-
-  /**
-   * {@code TEST_PROCESSING_DELAY}: 0 to an hour. Longer is no test but a mistyped value (three
-   * zeros too many), which would hold every payment of a test run pending for as long.
-   */
-  final class TestProcessingDelay extends WholeNumber implements Converter<Long> {
-    public TestProcessingDelay() {
-      super("TEST_PROCESSING_DELAY", "milliseconds", 0, 3_600_000);
-    }
-
-    @Override
-    public Long convert(String value) {
-      return read(value);
     }
   }
 

@@ -2,12 +2,10 @@ package io.paystream.payments.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.testing.DeployedConfig;
 import io.paystream.shared.web.CommonConfig;
-import io.smallrye.config.ConfigValidationException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,16 +26,7 @@ class StrictSettingsTest {
 
   @Test
   void aFlagOtherThanTrueOrFalseStopsTheService() {
-    FLAGS.forEach(
-        (variable, mapping) -> {
-          for (String value : List.of("maybe", "ture", "1", "yes", "off", "")) {
-            assertRefused(
-                mapping,
-                variable,
-                value,
-                variable + " must be true or false (in any case), not \"" + value + "\"");
-          }
-        });
+    DeployedConfig.assertFlagsStrict(FLAGS);
   }
 
   @Test
@@ -79,7 +68,7 @@ class StrictSettingsTest {
   @Test
   void aNumberOutOfItsRangeStopsTheService() {
     for (String value : List.of("-5", "-1", "3600001", "5s", "1.5", "")) {
-      assertRefused(
+      DeployedConfig.assertRefused(
           PaymentsConfig.class,
           "TEST_PROCESSING_DELAY",
           value,
@@ -88,7 +77,7 @@ class StrictSettingsTest {
               + "\"");
     }
     for (String value : List.of("0", "-1", "two", "")) {
-      assertRefused(
+      DeployedConfig.assertRefused(
           PaymentsConfig.class,
           "PASSWORD_CHECKS_PARALLEL",
           value,
@@ -104,15 +93,5 @@ class StrictSettingsTest {
             Map.of("TEST_PROCESSING_DELAY", "0", "PASSWORD_CHECKS_PARALLEL", "4"));
     assertEquals(0, config.processing().testDelay());
     assertEquals(4, config.passwords().parallel());
-  }
-
-  private static void assertRefused(
-      Class<?> mapping, String variable, String value, String message) {
-    ConfigValidationException refused =
-        assertThrows(
-            ConfigValidationException.class,
-            () -> DeployedConfig.of(mapping, Map.of(variable, value)),
-            variable + "=" + value);
-    assertTrue(refused.getMessage().contains(message), refused.getMessage());
   }
 }

@@ -1,12 +1,12 @@
 package io.paystream.refunds.config;
 
 import io.paystream.shared.config.Flag;
+import io.paystream.shared.config.TestProcessing;
 import io.paystream.shared.config.WholeNumber;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * refund-service settings; the environment names of the API docs map onto these. Those of them that
@@ -28,12 +28,12 @@ public interface RefundsConfig {
   interface Processing {
     /** {@code TEST_MODE}: a fixed delay. */
     @WithDefault("false")
-    @WithConverter(TestMode.class)
+    @WithConverter(TestProcessing.Mode.class)
     boolean testMode();
 
     /** {@code TEST_PROCESSING_DELAY}, milliseconds, at most an hour. */
     @WithDefault("1000")
-    @WithConverter(TestProcessingDelay.class)
+    @WithConverter(TestProcessing.Delay.class)
     long testDelay();
 
     /** Shortest processing delay in normal mode. */
@@ -102,28 +102,6 @@ public interface RefundsConfig {
     /** How long applied event ids are remembered (replays older than this are merged again). */
     @WithDefault("48h")
     Duration eventRetention();
-  }
-
-  /** {@code TEST_MODE}, read strictly. */
-  final class TestMode extends Flag {
-    public TestMode() {
-      super("TEST_MODE");
-    }
-  }
-
-  /**
-   * {@code TEST_PROCESSING_DELAY}: 0 to an hour. Longer is no test but a mistyped value (three
-   * zeros too many), which would hold every refund of a test run pending for as long.
-   */
-  final class TestProcessingDelay extends WholeNumber implements Converter<Long> {
-    public TestProcessingDelay() {
-      super("TEST_PROCESSING_DELAY", "milliseconds", 0, 3_600_000);
-    }
-
-    @Override
-    public Long convert(String value) {
-      return read(value);
-    }
   }
 
   /** {@code PROJECTION_REBUILD}, read strictly (not the messaging bean that rebuilds). */

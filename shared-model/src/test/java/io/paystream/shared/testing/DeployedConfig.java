@@ -1,6 +1,10 @@
 package io.paystream.shared.testing;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -9,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,5 +64,36 @@ public final class DeployedConfig {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Asserts that a deployment with {@code variable=value} does not start, the refusal saying {@code
+   * message}.
+   */
+  public static void assertRefused(
+      Class<?> mapping, String variable, String value, String message) {
+    ConfigValidationException refused =
+        assertThrows(
+            ConfigValidationException.class,
+            () -> of(mapping, Map.of(variable, value)),
+            variable + "=" + value);
+    assertTrue(refused.getMessage().contains(message), refused.getMessage());
+  }
+
+  /**
+   * Asserts that each flag (its variable, and the mapping that reads it) refuses anything but true
+   * or false: a typo, a shorthand, an empty value.
+   */
+  public static void assertFlagsStrict(Map<String, Class<?>> flags) {
+    flags.forEach(
+        (variable, mapping) -> {
+          for (String value : List.of("maybe", "ture", "1", "yes", "off", "")) {
+            assertRefused(
+                mapping,
+                variable,
+                value,
+                variable + " must be true or false (in any case), not \"" + value + "\"");
+          }
+        });
   }
 }
