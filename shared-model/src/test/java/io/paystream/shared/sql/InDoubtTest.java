@@ -18,7 +18,6 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -168,12 +167,14 @@ class InDoubtTest {
 
   /** Answers each look with the next of its answers, the last one again once they run out. */
   private static final class Looks implements Supplier<Uni<Boolean>> {
-    final Deque<Uni<Boolean>> answers;
+    final Deque<Uni<Boolean>> answers = new ArrayDeque<>();
     final AtomicInteger asked = new AtomicInteger();
 
     @SafeVarargs
     Looks(Uni<Boolean>... answers) {
-      this.answers = new ArrayDeque<>(List.of(answers));
+      for (Uni<Boolean> answer : answers) {
+        this.answers.add(answer);
+      }
     }
 
     @Override

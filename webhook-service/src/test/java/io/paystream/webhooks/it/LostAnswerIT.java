@@ -10,6 +10,7 @@ import io.paystream.shared.testing.StatementBreaker.Fault;
 import io.paystream.webhooks.Publisher;
 import io.paystream.webhooks.Publisher.Merchant;
 import io.restassured.response.Response;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -59,7 +60,7 @@ class LostAnswerIT {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       process.close();
       breaker.close();
       replicas.close();
