@@ -2,13 +2,13 @@ package io.paystream.payments.config;
 
 import io.paystream.shared.config.Flag;
 import io.paystream.shared.config.TestProcessing;
+import io.paystream.shared.config.WholeInt;
 import io.paystream.shared.config.WholeNumber;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
-import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * payments-service settings; the environment names of the API docs map onto these. Those of them
@@ -147,14 +147,9 @@ public interface PaymentsConfig {
   }
 
   /** {@code PASSWORD_CHECKS_PARALLEL}: at least 1 (with none, no login could be checked). */
-  final class PasswordChecksParallel extends WholeNumber implements Converter<Integer> {
+  final class PasswordChecksParallel extends WholeInt {
     public PasswordChecksParallel() {
-      super("PASSWORD_CHECKS_PARALLEL", null, 1, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public Integer convert(String value) {
-      return (int) read(value);
+      super("PASSWORD_CHECKS_PARALLEL", 1, Integer.MAX_VALUE);
     }
   }
 }

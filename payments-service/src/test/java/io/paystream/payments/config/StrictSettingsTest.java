@@ -30,6 +30,11 @@ class StrictSettingsTest {
   }
 
   @Test
+  void theVariablesOfQuarkusOwnSettingsAreReadStrictlyAndReachThem() {
+    DeployedConfig.assertServerSettingsStrict();
+  }
+
+  @Test
   void flagsAreReadInAnyCase() {
     PaymentsConfig on =
         DeployedConfig.of(

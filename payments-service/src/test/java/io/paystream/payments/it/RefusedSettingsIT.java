@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * promise: told that a key is required ({@code REQUIRE_ENCRYPTION_KEY=true}) and given none,
  * instead of sealing secrets under the public development key; told to limit merchants below the
  * contract's 100 requests/s; or given a value it would otherwise have to guess at ({@code
- * TEST_MODE=maybe} ran as false, {@code TEST_PROCESSING_DELAY=-5} as 0).
+ * TEST_MODE=maybe} ran as false, {@code TEST_PROCESSING_DELAY=-5} as 0, {@code LOG_JSON=ture} as
+ * false; {@code PORT=70000} failed deep in the start-up, behind a dozen unrelated errors).
  */
 class RefusedSettingsIT {
   private static final String DB = "paystream_payments_it";
@@ -43,6 +44,18 @@ class RefusedSettingsIT {
         "test-mode-mistyped",
         Map.of("TEST_MODE", "maybe"),
         "TEST_MODE must be true or false (in any case), not \"maybe\"");
+  }
+
+  @Test
+  void withAMistypedSettingOfQuarkusOwnTheServiceDoesNotStart() throws Exception {
+    assertRefused(
+        "log-json-mistyped",
+        Map.of("LOG_JSON", "ture"),
+        "LOG_JSON must be true or false (in any case), not \"ture\"");
+    assertRefused(
+        "port-out-of-range",
+        Map.of("PORT", "70000"),
+        "PORT must be a whole number from 1 to 65535, not \"70000\"");
   }
 
   @Test

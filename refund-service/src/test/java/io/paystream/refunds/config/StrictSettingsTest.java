@@ -29,6 +29,11 @@ class StrictSettingsTest {
   }
 
   @Test
+  void theVariablesOfQuarkusOwnSettingsAreReadStrictlyAndReachThem() {
+    DeployedConfig.assertServerSettingsStrict();
+  }
+
+  @Test
   void flagsAreReadInAnyCase() {
     RefundsConfig config =
         DeployedConfig.of(

@@ -1,8 +1,11 @@
 package io.paystream.shared.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paystream.shared.web.CommonConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
@@ -45,22 +48,24 @@ public final class DeployedConfig {
    *     service would at start
    */
   public static <T> T of(Class<T> mapping, Map<String, String> env) {
+    return build(mapping, env).getConfigMapping(mapping);
+  }
+
+  private static SmallRyeConfig build(Class<?> mapping, Map<String, String> env) {
     URL properties = DeployedConfig.class.getClassLoader().getResource("application.properties");
     if (properties == null) {
       throw new IllegalStateException("no application.properties on the class path");
     }
     try {
-      SmallRyeConfig config =
-          new SmallRyeConfigBuilder()
-              .addDefaultInterceptors()
-              .withSources(new PropertiesConfigSource(properties), new EnvConfigSource(env, 300))
-              // Quarkus' own reading of durations ("5s", "24h"), as the services get them.
-              .withConverter(Duration.class, 200, new DurationConverter())
-              .withProfile("prod")
-              .withMapping(mapping)
-              .withValidateUnknown(false)
-              .build();
-      return config.getConfigMapping(mapping);
+      return new SmallRyeConfigBuilder()
+          .addDefaultInterceptors()
+          .withSources(new PropertiesConfigSource(properties), new EnvConfigSource(env, 300))
+          // Quarkus' own reading of durations ("5s", "24h"), as the services get them.
+          .withConverter(Duration.class, 200, new DurationConverter())
+          .withProfile("prod")
+          .withMapping(mapping)
+          .withValidateUnknown(false)
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -95,5 +100,63 @@ public final class DeployedConfig {
                 variable + " must be true or false (in any case), not \"" + value + "\"");
           }
         });
+  }
+
+  /**
+   * Asserts that the variables setting Quarkus' own settings are read strictly ({@link
+   * CommonConfig.Server}, the rate limits) and that Quarkus' settings take what they say: each
+   * refuses a value Quarkus would guess at or choke on, naming the variable; values read well reach
+   * {@code quarkus.http.port} and the others.
+   */
+  public static void assertServerSettingsStrict() {
+    assertFlagsStrict(Map.of("ACCESS_LOG", CommonConfig.class, "LOG_JSON", CommonConfig.class));
+    Map<String, List<String>> refusedNumbers =
+        Map.of(
+            "PORT", List.of("0", "65536", "-1", "http", "80.5", ""),
+            "EVENT_LOOPS", List.of("0", "-2", "two", ""),
+            "DB_POOL_SIZE", List.of("0", "-1", "16 connections", ""));
+    refusedNumbers.forEach(
+        (variable, values) -> {
+          for (String value : values) {
+            assertRefused(
+                CommonConfig.class, variable, value, variable + " must be a whole number");
+          }
+        });
+    for (String variable : List.of("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST")) {
+      for (String value : List.of("abc", "NaN", "Infinity", "1e3", "-100", "")) {
+        assertRefused(
+            CommonConfig.class,
+            variable,
+            value,
+            variable + " must be a number (such as 1000 or 150.5), not \"" + value + "\"");
+      }
+    }
+    SmallRyeConfig config =
+        build(
+            CommonConfig.class,
+            Map.of(
+                "PORT", "9123",
+                "EVENT_LOOPS", "3",
+                "DB_POOL_SIZE", " 7 ",
+                "ACCESS_LOG", "FALSE",
+                "LOG_JSON", "False",
+                "RATE_LIMIT_PER_SECOND", "150.5"));
+    CommonConfig.Server server = config.getConfigMapping(CommonConfig.class).server();
+    assertEquals(9123, server.port());
+    assertEquals(3, server.eventLoops());
+    assertEquals(7, server.dbPoolSize());
+    assertFalse(server.accessLog());
+    assertFalse(server.logJson());
+    assertEquals(150.5, config.getConfigMapping(CommonConfig.class).rateLimit().perSecond());
+    assertEquals(9123, config.getValue("quarkus.http.port", Integer.class));
+    assertEquals(3, config.getValue("quarkus.vertx.event-loops-pool-size", Integer.class));
+    assertEquals(7, config.getValue("quarkus.datasource.reactive.max-size", Integer.class));
+    assertFalse(config.getValue("quarkus.http.access-log.enabled", Boolean.class));
+    assertFalse(config.getValue("quarkus.log.console.json.enabled", Boolean.class));
+    CommonConfig.Server unset = of(CommonConfig.class).server();
+    assertTrue(unset.accessLog());
+    assertTrue(unset.logJson());
+    assertEquals(2, unset.eventLoops());
+    assertEquals(16, unset.dbPoolSize());
   }
 }

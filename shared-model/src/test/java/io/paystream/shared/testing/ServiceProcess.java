@@ -40,7 +40,10 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code java -jar jar} with {@code env} added and {@code PORT} set to a free port. */
+  /**
+   * Starts {@code java -jar jar} with {@code env} added and {@code PORT} set to a free port, unless
+   * {@code env} sets it (to a port {@link #port()} does not know of, for a start meant to fail).
+   */
   public static ServiceProcess start(String name, Path jar, Map<String, String> env)
       throws IOException {
     int port = freePort();
@@ -51,7 +54,7 @@ public final class ServiceProcess implements AutoCloseable {
     ProcessBuilder pb =
         new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString());
     Map<String, String> vars = new HashMap<>(env);
-    vars.put("PORT", Integer.toString(port));
+    vars.putIfAbsent("PORT", Integer.toString(port));
     vars.putIfAbsent("LOG_JSON", "false");
     vars.putIfAbsent("INSTANCE_ID", name);
     pb.environment().putAll(vars);

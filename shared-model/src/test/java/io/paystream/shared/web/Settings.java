@@ -22,6 +22,12 @@ record Settings(
     return () -> false;
   }
 
+  /** Read by Quarkus' own settings, never by the producers. */
+  @Override
+  public CommonConfig.Server server() {
+    throw new UnsupportedOperationException("the producers do not read the server's settings");
+  }
+
   /** The defaults, but for the encryption key. */
   static Settings encryption(String key, boolean required) {
     return new Settings(Optional.ofNullable(key), required, defaultLimit(), defaultRelay());
