@@ -9,8 +9,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -38,7 +36,10 @@ public final class InDoubt {
   /**
    * Pauses before each look: three looks within about 2 s, each on a connection of its own from the
    * pool. The first pause gives a statement still on its way to PostgreSQL the time to get there
-   * and take its locks first.
+   * and take its locks first; a look that finds nothing is made again after the next pause, so that
+   * "not made" is answered only after the last, about 1.6 s after the loss: a creation still on its
+   * way, waiting for another's lock (a batch of payments on an earlier order of its batch), or
+   * committed but not yet seen (a commit waiting for a synchronous standby) is found then.
    */
   static final long[] LOOK_PAUSES_MILLIS = {100, 500, 1_000};
 
@@ -47,15 +48,6 @@ public final class InDoubt {
    * reads only once a creation PostgreSQL may still be running has ended.
    */
   public static final long LOCK_WAIT_MILLIS = 500;
-
-  /**
-   * What PostgreSQL may answer a statement it had (perhaps) committed, as it ends the connection: a
-   * lost connection, or the server shutting down (by an administrator, or after a crash). Not those
-   * a connection gets before anything was sent on it: "cannot connect now" (57P03: starting up, in
-   * recovery), "unable to establish" (08001) or "rejected" (08004).
-   */
-  private static final Set<String> ENDED_AFTER_SENDING =
-      Set.of("08000", "08003", "08006", "08007", "57P01", "57P02");
 
   private InDoubt() {}
 
@@ -77,33 +69,16 @@ public final class InDoubt {
   }
 
   /**
-   * Whether a creation that failed with {@code failure} may have been committed: its connection was
-   * lost after it was sent. Not when it was never sent ({@link Failures#isUnsent}), nor when
-   * PostgreSQL answered it with an error, which aborted it, unless that error is the server ending
-   * the connection ({@link #ENDED_AFTER_SENDING}).
-   */
-  public static boolean isInDoubt(Throwable failure) {
-    if (!Failures.isTransient(failure) || Failures.isUnsent(failure)) {
-      return false;
-    }
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof PgException pg) {
-        return ENDED_AFTER_SENDING.contains(String.valueOf(pg.getSqlState()));
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Lets a request's statement fail as it does unless its answer was lost ({@link #isInDoubt});
-   * then it is {@link #settle}d: emits {@code made} when {@code look} finds it was made.
+   * Lets a request's statement fail as it does unless its answer was lost ({@link
+   * LostConnection#mayHaveCommitted}); then it is {@link #settle}d: emits {@code made} when {@code
+   * look} finds it was made.
    */
   public static <T> Function<Uni<T>, Uni<T>> lookedUp(
       Vertx vertx, Subject subject, Supplier<Uni<Boolean>> look, T made) {
     Supplier<Uni<Boolean>> find = () -> look.get().map(found -> found ? Boolean.TRUE : null);
     return statement ->
         statement
-            .onFailure(InDoubt::isInDoubt)
+            .onFailure(LostConnection::mayHaveCommitted)
             .recoverWithUni(failure -> settle(vertx, failure, subject, find).replaceWith(made));
   }
 
@@ -115,7 +90,7 @@ public final class InDoubt {
       Vertx vertx, Subject subject, Supplier<Uni<T>> find) {
     return statement ->
         statement
-            .onFailure(InDoubt::isInDoubt)
+            .onFailure(LostConnection::mayHaveCommitted)
             .recoverWithUni(failure -> settle(vertx, failure, subject, find));
   }
 
@@ -153,11 +128,11 @@ public final class InDoubt {
   /**
    * Settles a creation whose answer was lost ({@code failure}): {@code find} asked up to three
    * times over about 2 s for what it made, each look waiting (at most {@link #LOCK_WAIT_MILLIS})
-   * for the creation to end should PostgreSQL still be running it. Emits what it finds: the
+   * for the creation to end should PostgreSQL still be running it. Emits what a look finds: the
    * creation was committed, with all it wrote, and the request succeeded. Fails with {@code
-   * failure} (a 503) when it finds nothing ({@code null}): nothing was done. When no look gets an
-   * answer, it may or may not exist: fails with {@link #unknownOutcome}, a 500 that says so, rather
-   * than the 503 that would invite the request again.
+   * failure} (a 503) when the last look finds nothing ({@code null}) either: nothing was done. When
+   * a look fails for good, or the last fails, it may or may not exist: fails with {@link
+   * #unknownOutcome}, a 500 that says so, rather than the 503 that would invite the request again.
    */
   static <T> Uni<T> settle(Vertx vertx, Throwable failure, Subject subject, Supplier<Uni<T>> find) {
     return lookFor(vertx, find, 0)
@@ -184,11 +159,26 @@ public final class InDoubt {
             });
   }
 
+  /**
+   * The {@code n}th look and, unless it is the last, the next when it finds nothing or fails for a
+   * moment; a look that fails for good ends the looking.
+   */
   private static <T> Uni<T> lookFor(Vertx vertx, Supplier<Uni<T>> find, int n) {
-    return Delays.after(vertx, LOOK_PAUSES_MILLIS[n])
-        .chain(find::get)
-        .onFailure(failed -> Failures.isTransient(failed) && n + 1 < LOOK_PAUSES_MILLIS.length)
-        .recoverWithUni(() -> lookFor(vertx, find, n + 1));
+    Uni<T> look = Delays.after(vertx, LOOK_PAUSES_MILLIS[n]).chain(find::get);
+    if (n + 1 == LOOK_PAUSES_MILLIS.length) {
+      return look;
+    }
+    return look.onItemOrFailure()
+        .transformToUni(
+            (found, failed) -> {
+              if (failed == null && found != null) {
+                return Uni.createFrom().item(found);
+              }
+              if (failed != null && !Failures.isTransient(failed)) {
+                return Uni.createFrom().failure(failed);
+              }
+              return lookFor(vertx, find, n + 1);
+            });
   }
 
   /**
