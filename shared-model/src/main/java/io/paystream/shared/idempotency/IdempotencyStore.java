@@ -72,6 +72,10 @@ public final class IdempotencyStore {
   private final long lockMillis;
   private final String claimSql;
   private final String readSql;
+
+  /** How long a failed request's answer waits at most for its key's {@link #release}. */
+  static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
+
   private final String releaseSql;
   private final String takenOverSql;
   private final String purgeSql;
@@ -421,7 +425,10 @@ public final class IdempotencyStore {
    * <p>A release that fails (the request failed because PostgreSQL is away, say) is tried again in
    * the background until it succeeds or the lease is over, without holding up the answer: else the
    * client's retry, which the answer invites, would meet its own key "still in flight" until the
-   * lease ran out.
+   * lease ran out. Nor does the answer wait more than {@link #RELEASE_WAIT} for one that waits for
+   * the key's row: a transaction that wrote it and lost its client (a statement whose answer was
+   * lost, still running or left open) holds that lock until PostgreSQL learns of it; the release
+   * lands once it is let go.
    */
   public Uni<Void> release(UUID merchantId, String key, OffsetDateTime lease) {
     if (key == null) {
@@ -436,7 +443,10 @@ public final class IdempotencyStore {
         .onFailure()
         .invoke(failed -> releaseLater(once, lease))
         .onFailure()
-        .recoverWithNull();
+        .recoverWithNull()
+        .ifNoItem()
+        .after(RELEASE_WAIT)
+        .recoverWithItem(() -> null);
   }
 
   private static void releaseLater(Supplier<Uni<Void>> once, OffsetDateTime lease) {

@@ -199,6 +199,47 @@ class IdempotencyStoreTest {
   }
 
   /**
+   * A failed request's key is released while a transaction that lost its client still holds the
+   * key's row: the answer does not wait for it (PostgreSQL may take hours to learn the client is
+   * gone), and the release lands once the lock is let go.
+   */
+  @Test
+  void aReleaseWaitingForTheKeysRowDoesNotHoldUpTheAnswer() throws Exception {
+    IdempotencyClaim claim = store.claim(MERCHANT, "locked", A).await().atMost(WAIT);
+    OffsetDateTime lease = assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease();
+    SqlConnection holder = pool.getConnection().await().atMost(WAIT);
+    try {
+      holder.query("BEGIN").execute().await().atMost(WAIT);
+      holder
+          .query("SELECT 1 FROM " + TABLE + " WHERE key = 'locked' FOR UPDATE")
+          .execute()
+          .await()
+          .atMost(WAIT);
+      long started = System.nanoTime();
+      store.release(MERCHANT, "locked", lease).await().atMost(WAIT);
+      long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      assertTrue(
+          tookMillis < IdempotencyStore.RELEASE_WAIT.toMillis() + 1_000,
+          "answered after " + tookMillis + " ms, the key's row still locked");
+      holder.query("ROLLBACK").execute().await().atMost(WAIT);
+      assertClaimedWithin10s("locked", "released once the lock was let go, in lease");
+    } finally {
+      holder.close().await().atMost(WAIT);
+    }
+  }
+
+  /** Asserts that a retry of the request that left {@code key} claims it within 10 s. */
+  private void assertClaimedWithin10s(String key, String why) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    IdempotencyClaim retry = store.claim(MERCHANT, key, A).await().atMost(WAIT);
+    while (!(retry instanceof IdempotencyClaim.Claimed) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      retry = store.claim(MERCHANT, key, A).await().atMost(WAIT);
+    }
+    assertInstanceOf(IdempotencyClaim.Claimed.class, retry, why);
+  }
+
+  /**
    * A request fails because PostgreSQL is away, and so does the release of its key: the release is
    * made once PostgreSQL is back, so the client's retry is not told "still in flight" until the
    * lease runs out.
@@ -220,14 +261,7 @@ class IdempotencyStoreTest {
             "not released while PostgreSQL is away");
 
         proxy.restore();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        IdempotencyClaim retry = store.claim(MERCHANT, "cut", A).await().atMost(WAIT);
-        while (!(retry instanceof IdempotencyClaim.Claimed) && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-          retry = store.claim(MERCHANT, "cut", A).await().atMost(WAIT);
-        }
-        assertInstanceOf(
-            IdempotencyClaim.Claimed.class, retry, "released once back, well in lease");
+        assertClaimedWithin10s("cut", "released once back, well in lease");
       } finally {
         cutOff.closeAndAwait();
       }
