@@ -52,9 +52,23 @@ public class PaymentAcceptRepository {
    * idempotency key, the response to store. The payment's amount and currency are its order's, read
    * by the accepting statement: those it carries are ignored, and its events and response are
    * written with {@link PaymentView#AMOUNT_SLOT} and {@link PaymentView#CURRENCY_SLOT} where the
-   * order's amount and currency go.
+   * order's amount and currency go. {@code sentIn} is the statement it was last sent in, for the
+   * look made should that statement's answer be lost ({@link #accepted}).
    */
-  public record Accept(PendingPayment pending, OutboxSql events, StoredResponse response) {}
+  public record Accept(
+      PendingPayment pending, OutboxSql events, StoredResponse response, SentIn sentIn) {
+    public Accept(PendingPayment pending, OutboxSql events, StoredResponse response) {
+      this(pending, events, response, new SentIn());
+    }
+  }
+
+  /**
+   * The orders of the accepting statement a payment was last sent in, in the order that statement
+   * locks them: the payment's own and those of the rest of its batch.
+   */
+  public static final class SentIn {
+    private volatile String[] orderIds = {};
+  }
 
   /** What became of a payment to accept. */
   public enum Verdict {
@@ -99,18 +113,26 @@ public class PaymentAcceptRepository {
   }
 
   /**
-   * The acceptance of the payment {@code paymentId} on the order {@code orderId}, or {@code null}
-   * when it was not made: asked about an {@link #accept} statement whose answer was lost with its
-   * connection, which PostgreSQL may have committed or may still be running. The order's row is
-   * locked first (that statement's UPDATE holds it until it commits or aborts), so that the payment
-   * is read only once such a statement has ended.
+   * The acceptance of the payment {@code a} (of id {@code paymentId}), or {@code null} when it was
+   * not made: asked about the {@link #accept} statement it was last sent in, whose answer was lost
+   * with its connection, which PostgreSQL may have committed or may still be running. Every order
+   * of that statement is locked first, in the order it locks them (its UPDATE holds each until it
+   * commits or aborts), so that the payment is read only once such a statement has ended: the
+   * payment's own order alone would not do, for a statement that still waits for an earlier order
+   * of its batch, held by another transaction, has not reached it yet.
    */
-  public Uni<Acceptance> accepted(String paymentId, String orderId, UUID merchantId) {
+  public Uni<Acceptance> accepted(Accept a, String paymentId, UUID merchantId) {
+    String[] sentWith = a.sentIn().orderIds;
+    String[] orders =
+        sentWith.length > 0 ? sentWith : new String[] {a.pending().payment().orderId()};
     return InDoubt.lockingLook(
         pool,
         conn ->
-            conn.preparedQuery("SELECT 1 FROM " + Tables.ORDERS + " WHERE id = $1 FOR SHARE")
-                .execute(Tuple.of(orderId))
+            conn.preparedQuery(
+                    "SELECT 1 FROM "
+                        + Tables.ORDERS
+                        + " WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR SHARE")
+                .execute(Tuple.of(orders))
                 .chain(
                     () ->
                         conn.preparedQuery(
@@ -214,6 +236,9 @@ public class PaymentAcceptRepository {
         eventStreams.add(streams[e]);
         eventPayloads.add(payloads[e]);
       }
+    }
+    for (Accept a : batch) {
+      a.sentIn().orderIds = orderIds;
     }
     List<Object> args =
         new ArrayList<>(

@@ -197,7 +197,8 @@ public class PaymentService {
     // The stored response has the slots too; the one sent is written once the order is read.
     StoredResponse stored =
         storing.response(201, () -> view.writeAwaitingOrder(new JsonWriter()).toBytes());
-    return lookedUpIfLost(submitted(new Accept(pending, events, stored)), view, merchantId)
+    Accept accept = new Accept(pending, events, stored);
+    return lookedUpIfLost(submitted(accept), accept, merchantId)
         .map(
             acceptance ->
                 switch (acceptance.verdict()) {
@@ -225,13 +226,13 @@ public class PaymentService {
    * look for the payment finds ({@link InDoubt}): a 503 for a payment that was made would tell the
    * merchant nothing was done while the shopper is charged.
    */
-  private Uni<Acceptance> lookedUpIfLost(
-      Uni<Acceptance> statement, PaymentView view, UUID merchantId) {
+  private Uni<Acceptance> lookedUpIfLost(Uni<Acceptance> statement, Accept a, UUID merchantId) {
+    String id = a.pending().payment().id();
     return statement.plug(
         InDoubt.lookedUp(
             vertx,
-            InDoubt.Subject.creation("payment", view.id(), "/api/v1/payments/"),
-            () -> payments.accepted(view.id(), view.orderId(), merchantId)));
+            InDoubt.Subject.creation("payment", id, "/api/v1/payments/"),
+            () -> payments.accepted(a, id, merchantId)));
   }
 
   /**

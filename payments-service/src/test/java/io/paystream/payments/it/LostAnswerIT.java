@@ -1,6 +1,7 @@
 package io.paystream.payments.it;
 
 import static io.restassured.RestAssured.given;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,9 +12,15 @@ import io.paystream.shared.testing.StatementBreaker;
 import io.paystream.shared.testing.StatementBreaker.Fault;
 import io.paystream.shared.testing.TestDatabases;
 import io.restassured.response.Response;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -258,6 +265,87 @@ class LostAnswerIT {
     Response again = pay(order, breaker.lastMarker(), null);
     assertEquals(201, again.statusCode(), again.asString());
     assertEquals(1, paymentsWith(breaker.lastMarker()));
+  }
+
+  /**
+   * Two payments go in one accepting statement, which waits for the lock of the first one's order
+   * (held by another transaction) when its answer is lost: it has not reached the second one's
+   * order yet, and makes both once the lock is let go. Neither is answered 503, "nothing was done":
+   * the looks wait for every order of the statement, and while the lock is held they cannot tell,
+   * so each is answered the 500 that names the payment to look up.
+   */
+  @Test
+  void noPaymentOfABatchStillWaitingForALockIsAnswered503() throws Exception {
+    String blocker = Instances.order(app);
+    // The statement reaches the first order before the second whatever its plan: first in id
+    // order (the batch's) and in the table (a scan's).
+    String first = Instances.order(app);
+    String next = Instances.order(app);
+    while (next.compareTo(first) < 0) {
+      next = Instances.order(app);
+    }
+    String second = next;
+    String tag = UUID.randomUUID().toString().replace("-", "");
+    String firstVpa = "first" + tag + "@bank";
+    String secondVpa = "second" + tag + "@bank";
+    ExecutorService clients = Executors.newFixedThreadPool(3);
+    Response firstAnswer;
+    Response secondAnswer;
+    try (Connection holdsBlocker = lockOrder(blocker);
+        Connection holdsFirst = lockOrder(first)) {
+      Future<Response> blocked =
+          clients.submit(() -> pay(blocker, "blocker" + tag + "@bank", null));
+      awaitStatementsWaitingForALock(1);
+      // Both arrive while the blocker's statement runs: the next statement takes them together.
+      breaker.arm(secondVpa, Fault.ANSWER_LOST);
+      Future<Response> firstPaid = clients.submit(() -> pay(first, firstVpa, null));
+      Future<Response> secondPaid = clients.submit(() -> pay(second, secondVpa, null));
+      Thread.sleep(1_000);
+      holdsBlocker.commit();
+      assertEquals(201, blocked.get(30, SECONDS).statusCode());
+      secondAnswer = secondPaid.get(30, SECONDS);
+      firstAnswer = firstPaid.get(30, SECONDS);
+      assertEquals(1, breaker.broken(), "the statement of both lost its answer");
+    } finally {
+      clients.shutdownNow();
+    }
+    // The lock let go: the statement, still waiting in PostgreSQL, makes both payments.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> paymentsWith(firstVpa) == 1 && paymentsWith(secondVpa) == 1);
+    for (Response answer : List.of(firstAnswer, secondAnswer)) {
+      assertEquals(500, answer.statusCode(), answer.asString());
+      assertTrue(
+          answer.<String>path("error.description").contains("may have been created"),
+          answer.asString());
+    }
+  }
+
+  /** A connection whose open transaction holds the order's row lock until it is committed. */
+  private static Connection lockOrder(String orderId) throws Exception {
+    Connection c =
+        DriverManager.getConnection(
+            "jdbc:postgresql://" + TestDatabases.postgres() + "/" + DB, TestDatabases.user(), "");
+    c.setAutoCommit(false);
+    try (var s = c.prepareStatement("SELECT 1 FROM payments.orders WHERE id = ? FOR UPDATE")) {
+      s.setString(1, orderId);
+      s.executeQuery();
+    }
+    return c;
+  }
+
+  private static void awaitStatementsWaitingForALock(int n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Long.parseLong(
+                        TestDatabases.queryOne(
+                            DB,
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = ?"
+                                + " AND wait_event_type = 'Lock'",
+                            DB))
+                    >= n);
   }
 
   @Test
