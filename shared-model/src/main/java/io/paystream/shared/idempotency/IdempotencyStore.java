@@ -439,14 +439,18 @@ public final class IdempotencyStore {
             pool.preparedQuery(releaseSql)
                 .execute(Tuple.of(merchantId, key, lease))
                 .replaceWithVoid();
-    return once.get()
-        .onFailure()
-        .invoke(failed -> releaseLater(once, lease))
-        .onFailure()
-        .recoverWithNull()
-        .ifNoItem()
-        .after(RELEASE_WAIT)
-        .recoverWithItem(() -> null);
+    // Runs to its end whether or not the answer waits for it: a release that fails after the
+    // answer went is still tried again.
+    Uni<Void> attempt =
+        once.get()
+            .onFailure()
+            .invoke(failed -> releaseLater(once, lease))
+            .onFailure()
+            .recoverWithNull()
+            .memoize()
+            .indefinitely();
+    attempt.subscribe().with(ignored -> {});
+    return attempt.ifNoItem().after(RELEASE_WAIT).recoverWithItem(() -> null);
   }
 
   private static void releaseLater(Supplier<Uni<Void>> once, OffsetDateTime lease) {

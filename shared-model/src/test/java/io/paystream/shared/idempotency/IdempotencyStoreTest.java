@@ -228,6 +228,36 @@ class IdempotencyStoreTest {
     }
   }
 
+  /**
+   * A release whose connection goes silent is answered after {@link IdempotencyStore#RELEASE_WAIT};
+   * when it then fails, it is still tried again, and lands once PostgreSQL can be reached.
+   */
+  @Test
+  void aReleaseThatFailsAfterTheAnswerWentIsTriedAgain() throws Exception {
+    try (TcpProxy proxy = TestDatabases.proxy()) {
+      Pool cutOff = TestDatabases.pool(vertx, proxy, DB, 1);
+      try {
+        IdempotencyStore away = new IdempotencyStore(cutOff, TABLE, 86_400_000, 30_000);
+        IdempotencyClaim claim = away.claim(MERCHANT, "silent", A).await().atMost(WAIT);
+        OffsetDateTime lease = assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease();
+
+        proxy.freeze();
+        long started = System.nanoTime();
+        away.release(MERCHANT, "silent", lease).await().atMost(WAIT);
+        long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertTrue(
+            tookMillis < IdempotencyStore.RELEASE_WAIT.toMillis() + 1_000,
+            "answered after " + tookMillis + " ms");
+        proxy.cut(); // the release fails now, after its answer
+        Thread.sleep(500);
+        proxy.restore();
+        assertClaimedWithin10s("silent", "tried again once PostgreSQL was back, well in lease");
+      } finally {
+        cutOff.closeAndAwait();
+      }
+    }
+  }
+
   /** Asserts that a retry of the request that left {@code key} claims it within 10 s. */
   private void assertClaimedWithin10s(String key, String why) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
