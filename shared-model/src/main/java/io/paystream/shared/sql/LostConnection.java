@@ -11,12 +11,10 @@ import java.util.Set;
  */
 public final class LostConnection {
   /**
-   * Errors a connection gets before a session exists, so before anything was sent on it: "unable to
-   * establish" (08001), "rejected" (08004), "cannot connect now" (57P03: starting up, in recovery),
-   * too many connections (53300); and class 28, credentials refused.
+   * Connection exceptions of a session that never began, so before anything was sent on it: "unable
+   * to establish" (08001), "rejected" (08004).
    */
-  private static final Set<String> BEFORE_ANY_STATEMENT =
-      Set.of("08001", "08004", "57P03", "53300");
+  private static final Set<String> BEFORE_ANY_STATEMENT = Set.of("08001", "08004");
 
   private LostConnection() {}
 
@@ -40,22 +38,24 @@ public final class LostConnection {
 
   /**
    * Whether {@code pg} is the session ending while a statement may have been running, rather than
-   * an error that aborted the statement: a connection exception (class 08), the server shutting
-   * down (57P01, 57P02), or any error of severity FATAL or PANIC. A pooler in front of PostgreSQL
-   * says so in its own words: PgBouncer answers "server conn crashed?" with FATAL 08P01 when its
-   * connection to the server broke under a statement, which the server may have committed. Not the
-   * errors of a session that never began ({@link #BEFORE_ANY_STATEMENT}, class 28). A look too many
-   * costs a query; one too few answers 503 for something that was made.
+   * an error that aborted the statement: a connection exception (class 08) but those of a session
+   * that never began ({@link #BEFORE_ANY_STATEMENT}), or the server shutting down (57P01, 57P02). A
+   * pooler in front of PostgreSQL (PgBouncer) gives its own errors as 08P01, most of them before
+   * the statement reached a server (a client that waited too long in its queue, no server to be
+   * had, the pooler shutting down); two leave it perhaps committed: its connection to the server
+   * broke under the statement ("server conn crashed?"), or the statement ran past the pooler's
+   * limit ("query timeout"). PostgreSQL's own 08P01, a message it could not read, aborted it.
    */
   static boolean endsTheSession(PgException pg) {
     String state = String.valueOf(pg.getSqlState());
-    if (BEFORE_ANY_STATEMENT.contains(state) || state.startsWith("28")) {
-      return false;
+    if (state.equals("08P01")) {
+      String message = String.valueOf(pg.getErrorMessage());
+      return message.contains("server conn crashed")
+          || message.contains("query timeout")
+          || message.contains("query_timeout");
     }
-    return state.startsWith("08")
+    return state.startsWith("08") && !BEFORE_ANY_STATEMENT.contains(state)
         || state.equals("57P01")
-        || state.equals("57P02")
-        || "FATAL".equals(pg.getSeverity())
-        || "PANIC".equals(pg.getSeverity());
+        || state.equals("57P02");
   }
 }

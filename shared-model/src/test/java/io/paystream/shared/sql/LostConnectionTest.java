@@ -8,6 +8,7 @@ import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Which failed statements are looked up: those PostgreSQL may have committed all the same. */
@@ -19,20 +20,32 @@ class LostConnectionTest {
     assertTrue(
         LostConnection.mayHaveCommitted(new PgException("terminating", "FATAL", "57P01", null)));
     assertTrue(LostConnection.mayHaveCommitted(new PgException("lost", "FATAL", "08006", null)));
-    // A pooler's words for its connection to the server breaking under the statement (PgBouncer),
-    // and any other end of the session while a statement ran.
+    // A pooler's words for its connection to the server breaking under the statement, or for the
+    // statement running past its limit (PgBouncer).
     assertTrue(
         LostConnection.mayHaveCommitted(
             new PgException("server conn crashed?", "FATAL", "08P01", null)));
     assertTrue(
         LostConnection.mayHaveCommitted(new PgException("query_timeout", "FATAL", "08P01", null)));
     assertTrue(
-        LostConnection.mayHaveCommitted(new PgException("no space left", "FATAL", "53100", null)));
+        LostConnection.mayHaveCommitted(new PgException("query timeout", "FATAL", "08P01", null)));
     assertTrue(LostConnection.mayHaveCommitted(new PgException("crash", "PANIC", "57P02", null)));
   }
 
   @Test
   void aStatementNeverSentOrAnsweredWithAnErrorDidNot() {
+    // The pooler's errors before the statement reached a server, and PostgreSQL's own 08P01.
+    for (String beforeAServer :
+        List.of(
+            "query_wait_timeout",
+            "pgbouncer cannot connect to server",
+            "server login has been failing, try again later (server_login_retry)",
+            "client_login_timeout (server down)",
+            "invalid frontend message type 0")) {
+      assertFalse(
+          LostConnection.mayHaveCommitted(new PgException(beforeAServer, "FATAL", "08P01", null)),
+          beforeAServer);
+    }
     assertFalse(LostConnection.mayHaveCommitted(new ConnectException("Connection refused")));
     assertFalse(
         LostConnection.mayHaveCommitted(new VertxException(new ConnectException("refused"))));
