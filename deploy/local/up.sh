@@ -325,7 +325,7 @@ setup_redis() {
 # What a service reads from the environment at its start (docs/api.md; passed on by up.sh).
 SERVICE_SETTINGS=(TEST_MODE TEST_PROCESSING_DELAY TEST_PAYMENT_SUCCESS WEBHOOK_RETRY_INTERVALS_TEST
   WEBHOOK_ALLOW_PRIVATE_TARGETS ADMIN_TOKEN ENCRYPTION_KEY LOG_JSON RATE_LIMIT_PER_SECOND
-  RATE_LIMIT_BURST DB_POOL_SIZE INSTANCE_ID)
+  RATE_LIMIT_BURST DB_POOL_SIZE INSTANCE_ID ACCESS_LOG)
 KEPT_RUNNING=() # services found running and left alone
 
 # A service left running keeps the address and port it listens on: the edge, pointed at others,
@@ -376,7 +376,7 @@ start_service() { # start_service <name> <module> <port>
     WEBHOOK_ALLOW_PRIVATE_TARGETS="${WEBHOOK_ALLOW_PRIVATE_TARGETS:-$PRIVATE_TARGETS_DEFAULT}" \
     PAYSTREAM_HTTP_LOCAL_NAMES_ONLY="$LOOPBACK_ONLY" \
     LOG_JSON="${LOG_JSON:-false}" \
-    QUARKUS_HTTP_ACCESS_LOG_ENABLED="${QUARKUS_HTTP_ACCESS_LOG_ENABLED:-true}" \
+    ACCESS_LOG="${ACCESS_LOG:-true}" \
     QUARKUS_HTTP_RECORD_REQUEST_START_TIME="${QUARKUS_HTTP_RECORD_REQUEST_START_TIME:-true}" \
     QUARKUS_HTTP_ACCESS_LOG_PATTERN="${QUARKUS_HTTP_ACCESS_LOG_PATTERN:-%h \"%r\" %s %b %Dms request_id=%{o,X-Request-Id}}" \
     nohup java $JAVA_OPTS -jar "$RUN_DIR/apps/$name/quarkus-run.jar" >>"$LOGS/$name.log" 2>&1 </dev/null &
