@@ -306,10 +306,11 @@ class LostAnswerIT {
       secondAnswer = secondPaid.get(30, SECONDS);
       firstAnswer = firstPaid.get(30, SECONDS);
       assertEquals(1, breaker.broken(), "the statement of both lost its answer");
+      // The lock let go: the statement, still waiting in PostgreSQL, makes both payments.
+      holdsFirst.rollback();
     } finally {
       clients.shutdownNow();
     }
-    // The lock let go: the statement, still waiting in PostgreSQL, makes both payments.
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> paymentsWith(firstVpa) == 1 && paymentsWith(secondVpa) == 1);
