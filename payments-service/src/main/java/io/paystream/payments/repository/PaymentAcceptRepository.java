@@ -113,18 +113,18 @@ public class PaymentAcceptRepository {
   }
 
   /**
-   * The acceptance of the payment {@code a} (of id {@code paymentId}), or {@code null} when it was
-   * not made: asked about the {@link #accept} statement it was last sent in, whose answer was lost
-   * with its connection, which PostgreSQL may have committed or may still be running. Every order
-   * of that statement is locked first, in the order it locks them (its UPDATE holds each until it
-   * commits or aborts), so that the payment is read only once such a statement has ended: the
-   * payment's own order alone would not do, for a statement that still waits for an earlier order
-   * of its batch, held by another transaction, has not reached it yet.
+   * The acceptance of the payment {@code a}, or {@code null} when it was not made: asked about the
+   * {@link #accept} statement it was last sent in, whose answer was lost with its connection, which
+   * PostgreSQL may have committed or may still be running. Every order of that statement is locked
+   * first, in the order it locks them (its UPDATE holds each until it commits or aborts), so that
+   * the payment is read only once such a statement has ended: the payment's own order alone would
+   * not do, for a statement that still waits for an earlier order of its batch, held by another
+   * transaction, has not reached it yet.
    */
-  public Uni<Acceptance> accepted(Accept a, String paymentId, UUID merchantId) {
+  public Uni<Acceptance> accepted(Accept a) {
+    PaymentView payment = a.pending().payment();
     String[] sentWith = a.sentIn().orderIds;
-    String[] orders =
-        sentWith.length > 0 ? sentWith : new String[] {a.pending().payment().orderId()};
+    String[] orders = sentWith.length > 0 ? sentWith : new String[] {payment.orderId()};
     return InDoubt.lockingLook(
         pool,
         conn ->
@@ -139,7 +139,7 @@ public class PaymentAcceptRepository {
                                 "SELECT amount, currency FROM "
                                     + Tables.PAYMENTS
                                     + " WHERE id = $1 AND merchant_id = $2")
-                            .execute(Tuple.of(paymentId, merchantId)))
+                            .execute(Tuple.of(payment.id(), UUID.fromString(payment.merchantId()))))
                 .map(
                     rows -> {
                       Row r = rows.size() == 1 ? rows.iterator().next() : null;

@@ -198,7 +198,7 @@ public class PaymentService {
     StoredResponse stored =
         storing.response(201, () -> view.writeAwaitingOrder(new JsonWriter()).toBytes());
     Accept accept = new Accept(pending, events, stored);
-    return lookedUpIfLost(submitted(accept), accept, merchantId)
+    return lookedUpIfLost(submitted(accept), accept)
         .map(
             acceptance ->
                 switch (acceptance.verdict()) {
@@ -226,13 +226,12 @@ public class PaymentService {
    * look for the payment finds ({@link InDoubt}): a 503 for a payment that was made would tell the
    * merchant nothing was done while the shopper is charged.
    */
-  private Uni<Acceptance> lookedUpIfLost(Uni<Acceptance> statement, Accept a, UUID merchantId) {
-    String id = a.pending().payment().id();
+  private Uni<Acceptance> lookedUpIfLost(Uni<Acceptance> statement, Accept a) {
     return statement.plug(
         InDoubt.lookedUp(
             vertx,
-            InDoubt.Subject.creation("payment", id, "/api/v1/payments/"),
-            () -> payments.accepted(a, id, merchantId)));
+            InDoubt.Subject.creation("payment", a.pending().payment().id(), "/api/v1/payments/"),
+            () -> payments.accepted(a)));
   }
 
   /**
