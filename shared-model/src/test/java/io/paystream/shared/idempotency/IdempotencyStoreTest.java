@@ -215,12 +215,7 @@ class IdempotencyStoreTest {
           .execute()
           .await()
           .atMost(WAIT);
-      long started = System.nanoTime();
-      store.release(MERCHANT, "locked", lease).await().atMost(WAIT);
-      long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      assertTrue(
-          tookMillis < IdempotencyStore.RELEASE_WAIT.toMillis() + 1_000,
-          "answered after " + tookMillis + " ms, the key's row still locked");
+      assertReleasedInTime(store, "locked", lease, "the key's row still locked");
       holder.query("ROLLBACK").execute().await().atMost(WAIT);
       assertClaimedWithin10s("locked", "released once the lock was let go, in lease");
     } finally {
@@ -234,28 +229,52 @@ class IdempotencyStoreTest {
    */
   @Test
   void aReleaseThatFailsAfterTheAnswerWentIsTriedAgain() throws Exception {
+    claimedThroughProxy(
+        "silent",
+        (proxy, away, lease) -> {
+          proxy.freeze();
+          assertReleasedInTime(away, "silent", lease, "its connection silent");
+          proxy.cut(); // the release fails now, after its answer
+          Thread.sleep(500);
+          proxy.restore();
+          assertClaimedWithin10s("silent", "tried again once PostgreSQL was back, well in lease");
+        });
+  }
+
+  /**
+   * A test's steps with a key claimed by {@code away}, whose way to PostgreSQL is {@code proxy}.
+   */
+  private interface ClaimedThroughProxy {
+    void run(TcpProxy proxy, IdempotencyStore away, OffsetDateTime lease) throws Exception;
+  }
+
+  /**
+   * Claims {@code key} by a store that reaches PostgreSQL through a proxy, then runs {@code steps}.
+   */
+  private void claimedThroughProxy(String key, ClaimedThroughProxy steps) throws Exception {
     try (TcpProxy proxy = TestDatabases.proxy()) {
       Pool cutOff = TestDatabases.pool(vertx, proxy, DB, 1);
       try {
         IdempotencyStore away = new IdempotencyStore(cutOff, TABLE, 86_400_000, 30_000);
-        IdempotencyClaim claim = away.claim(MERCHANT, "silent", A).await().atMost(WAIT);
-        OffsetDateTime lease = assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease();
-
-        proxy.freeze();
-        long started = System.nanoTime();
-        away.release(MERCHANT, "silent", lease).await().atMost(WAIT);
-        long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        assertTrue(
-            tookMillis < IdempotencyStore.RELEASE_WAIT.toMillis() + 1_000,
-            "answered after " + tookMillis + " ms");
-        proxy.cut(); // the release fails now, after its answer
-        Thread.sleep(500);
-        proxy.restore();
-        assertClaimedWithin10s("silent", "tried again once PostgreSQL was back, well in lease");
+        IdempotencyClaim claim = away.claim(MERCHANT, key, A).await().atMost(WAIT);
+        steps.run(proxy, away, assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease());
       } finally {
         cutOff.closeAndAwait();
       }
     }
+  }
+
+  /**
+   * Asserts that releasing {@code key} is answered within {@link IdempotencyStore#RELEASE_WAIT}.
+   */
+  private static void assertReleasedInTime(
+      IdempotencyStore by, String key, OffsetDateTime lease, String during) {
+    long started = System.nanoTime();
+    by.release(MERCHANT, key, lease).await().atMost(WAIT);
+    long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertTrue(
+        tookMillis < IdempotencyStore.RELEASE_WAIT.toMillis() + 1_000,
+        "answered after " + tookMillis + " ms, " + during);
   }
 
   /** Asserts that a retry of the request that left {@code key} claims it within 10 s. */
@@ -276,26 +295,18 @@ class IdempotencyStoreTest {
    */
   @Test
   void aKeyWhoseReleaseFailedIsReleasedOncePostgresIsBack() throws Exception {
-    try (TcpProxy proxy = TestDatabases.proxy()) {
-      Pool cutOff = TestDatabases.pool(vertx, proxy, DB, 1);
-      try {
-        IdempotencyStore away = new IdempotencyStore(cutOff, TABLE, 86_400_000, 30_000);
-        IdempotencyClaim claim = away.claim(MERCHANT, "cut", A).await().atMost(WAIT);
-        OffsetDateTime lease = assertInstanceOf(IdempotencyClaim.Claimed.class, claim).lease();
-
-        proxy.cut();
-        away.release(MERCHANT, "cut", lease).await().atMost(WAIT); // answers at once, all the same
-        assertInstanceOf(
-            IdempotencyClaim.InFlight.class,
-            store.claim(MERCHANT, "cut", A).await().atMost(WAIT),
-            "not released while PostgreSQL is away");
-
-        proxy.restore();
-        assertClaimedWithin10s("cut", "released once back, well in lease");
-      } finally {
-        cutOff.closeAndAwait();
-      }
-    }
+    claimedThroughProxy(
+        "cut",
+        (proxy, away, lease) -> {
+          proxy.cut();
+          away.release(MERCHANT, "cut", lease).await().atMost(WAIT); // answers at once all the same
+          assertInstanceOf(
+              IdempotencyClaim.InFlight.class,
+              store.claim(MERCHANT, "cut", A).await().atMost(WAIT),
+              "not released while PostgreSQL is away");
+          proxy.restore();
+          assertClaimedWithin10s("cut", "released once back, well in lease");
+        });
   }
 
   @Test
