@@ -62,13 +62,18 @@ public class PaymentAcceptRepository {
     }
   }
 
-  /**
-   * The orders of the accepting statement a payment was last sent in, in the order that statement
-   * locks them: the payment's own and those of the rest of its batch.
-   */
+  /** The rows the accepting statement a payment was last sent in locks ({@link Locks}). */
   public static final class SentIn {
-    private volatile String[] orderIds = {};
+    private volatile Locks locks;
   }
+
+  /**
+   * The rows an accepting statement locks: the orders of its batch, in the order it locks them (the
+   * payment's own and the others'), and before them, should one of the batch's keys have been
+   * claimed before, those keys' rows ({@code keyMerchants}, {@code keys}, of {@code keyStore}).
+   */
+  private record Locks(
+      String[] orderIds, IdempotencyStore keyStore, UUID[] keyMerchants, String[] keys) {}
 
   /** What became of a payment to accept. */
   public enum Verdict {
@@ -115,24 +120,31 @@ public class PaymentAcceptRepository {
   /**
    * The acceptance of the payment {@code a}, or {@code null} when it was not made: asked about the
    * {@link #accept} statement it was last sent in, whose answer was lost with its connection, which
-   * PostgreSQL may have committed or may still be running. Every order of that statement is locked
-   * first, in the order it locks them (its UPDATE holds each until it commits or aborts), so that
-   * the payment is read only once such a statement has ended: the payment's own order alone would
-   * not do, for a statement that still waits for an earlier order of its batch, held by another
-   * transaction, has not reached it yet.
+   * PostgreSQL may have committed or may still be running. Every row that statement locks is locked
+   * first, in the order it locks them (it holds each until it commits or aborts), so that the
+   * payment is read only once such a statement has ended: the payment's own order alone would not
+   * do, for a statement that still waits for a row it locks earlier, held by another transaction
+   * (an earlier order of its batch, or the row of a key claimed before), has not reached it yet.
    */
   public Uni<Acceptance> accepted(Accept a) {
     PaymentView payment = a.pending().payment();
-    String[] sentWith = a.sentIn().orderIds;
-    String[] orders = sentWith.length > 0 ? sentWith : new String[] {payment.orderId()};
+    Locks sent = a.sentIn().locks;
+    String[] orders = sent != null ? sent.orderIds() : new String[] {payment.orderId()};
     return InDoubt.lockingLook(
         pool,
         conn ->
-            conn.preparedQuery(
-                    "SELECT 1 FROM "
-                        + Tables.ORDERS
-                        + " WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR SHARE")
-                .execute(Tuple.of(orders))
+            (sent == null || sent.keys().length == 0
+                    ? Uni.createFrom().voidItem()
+                    : conn.preparedQuery(sent.keyStore().lockKeysSql())
+                        .execute(Tuple.of(sent.keyMerchants(), sent.keys()))
+                        .replaceWithVoid())
+                .chain(
+                    () ->
+                        conn.preparedQuery(
+                                "SELECT 1 FROM "
+                                    + Tables.ORDERS
+                                    + " WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR SHARE")
+                            .execute(Tuple.of(orders)))
                 .chain(
                     () ->
                         conn.preparedQuery(
@@ -237,8 +249,22 @@ public class PaymentAcceptRepository {
         eventPayloads.add(payloads[e]);
       }
     }
+    List<UUID> leasedKeyMerchants = new ArrayList<>();
+    List<String> leasedKeys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (leases[i] != null) {
+        leasedKeyMerchants.add(keyMerchants[i]);
+        leasedKeys.add(keys[i]);
+      }
+    }
+    Locks locks =
+        new Locks(
+            orderIds,
+            keyStore,
+            leasedKeyMerchants.toArray(UUID[]::new),
+            leasedKeys.toArray(String[]::new));
     for (Accept a : batch) {
-      a.sentIn().orderIds = orderIds;
+      a.sentIn().locks = locks;
     }
     List<Object> args =
         new ArrayList<>(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.paystream.payments.Api;
 import io.paystream.payments.PaymentOutcome;
@@ -35,6 +36,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -301,6 +303,52 @@ class KeyClaimingAcceptanceTest {
     assertEquals(0, paymentsFor(order));
     assertEquals("created", orderStatus(order));
     assertNull(keyRow(key).getValue("response_status"), "the key is the retry's");
+  }
+
+  /**
+   * A payment whose key was claimed before: its statement waits for the key's row (another
+   * transaction holds it) when its answer is lost. The look made then must not read "not made": the
+   * statement has not reached the payment's order, whose lock is free, and makes the payment once
+   * the key's row is let go. The look waits for the key's row too, and so cannot tell until then.
+   */
+  @Test
+  void aLookWaitsForTheKeyRowItsStatementWaitsFor() throws Exception {
+    String order = Api.order(20_000);
+    String key = "k-" + UUID.randomUUID();
+    Accept leased = leased(order, key, claim(key));
+    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    try {
+      other.query("BEGIN").execute().await().atMost(WAIT);
+      other
+          .preparedQuery(
+              "SELECT 1 FROM payments.idempotency_keys WHERE merchant_id = $1 AND key = $2"
+                  + " FOR UPDATE")
+          .execute(Tuple.of(MERCHANT, key))
+          .await()
+          .atMost(WAIT);
+      var statement = payments.accept(List.of(leased)).subscribeAsCompletionStage();
+      awaitWaitingForALock("kh AS MATERIALIZED");
+
+      Throwable look =
+          assertThrows(
+              Throwable.class,
+              () -> payments.accepted(leased).await().atMost(WAIT),
+              "read as not made while its statement waited for the key");
+      assertEquals(
+          "55P03",
+          assertInstanceOf(PgException.class, look).getSqlState(),
+          "the look waited for the key's row until its lock timeout");
+
+      other.query("ROLLBACK").execute().await().atMost(WAIT);
+      assertEquals(
+          Verdict.ACCEPTED,
+          statement.toCompletableFuture().get(30, TimeUnit.SECONDS).get(0).verdict());
+    } finally {
+      other.close().await().atMost(WAIT);
+    }
+    Acceptance found = payments.accepted(leased).await().atMost(WAIT);
+    assertEquals(Verdict.ACCEPTED, found.verdict(), "found once the statement ended");
+    assertEquals(20_000, found.amount());
   }
 
   private Uni<Acceptance> acceptLater(Claiming c) {

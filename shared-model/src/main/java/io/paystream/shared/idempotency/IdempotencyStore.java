@@ -344,6 +344,19 @@ public final class IdempotencyStore {
   }
 
   /**
+   * A statement that locks {@code FOR SHARE} the rows of the keys {@code $1} (merchants, {@code
+   * uuid[]}) and {@code $2} (keys, {@code text[]}), in the order {@link #stillClaimedSql} locks
+   * them: a reader that runs it first waits for a statement that holds those rows, or waits for
+   * them, until that statement ends.
+   */
+  public String lockKeysSql() {
+    return "SELECT 1 FROM "
+        + table
+        + " k WHERE (k.merchant_id, k.key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))"
+        + " ORDER BY k.merchant_id, k.key FOR SHARE";
+  }
+
+  /**
    * A data-modifying statement that stores many responses at once, for a CTE: {@code query} selects
    * the columns {@code merchant_id, key, lease, status, body}, for keys claimed before with {@code
    * lease} and found still held by {@link #stillClaimedSql} in the same statement; rows whose key
