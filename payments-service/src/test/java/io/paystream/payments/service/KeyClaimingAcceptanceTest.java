@@ -172,18 +172,13 @@ class KeyClaimingAcceptanceTest {
     byte[] fingerprint = fingerprint(order, "a@bank");
     // A duplicate of the request, claiming the key on another instance: it commits only once our
     // statement, with its snapshot taken, waits for that key.
-    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    SqlConnection other =
+        inTransaction(
+            "INSERT INTO payments.idempotency_keys (merchant_id, key, fingerprint, locked_until,"
+                + " created_at, expires_at) VALUES ($1, $2, $3, now() + interval '1 minute',"
+                + " now(), now() + interval '1 day')",
+            Tuple.of(MERCHANT, key, Buffer.buffer(fingerprint)));
     try {
-      other.query("BEGIN").execute().await().atMost(WAIT);
-      other
-          .preparedQuery(
-              "INSERT INTO payments.idempotency_keys (merchant_id, key, fingerprint, locked_until,"
-                  + " created_at, expires_at) VALUES ($1, $2, $3, now() + interval '1 minute',"
-                  + " now(), now() + interval '1 day')")
-          .execute(Tuple.of(MERCHANT, key, Buffer.buffer(fingerprint)))
-          .await()
-          .atMost(WAIT);
-
       var ours = acceptLater(claiming(order, key, "a@bank")).subscribeAsCompletionStage();
       awaitWaitingForALock("AS key_taken");
       other.query("COMMIT").execute().await().atMost(WAIT);
@@ -280,17 +275,12 @@ class KeyClaimingAcceptanceTest {
     OffsetDateTime lease = claim(key);
     // The retry's take-over, on another instance: it commits only once our statement, with its
     // snapshot taken, waits for the key.
-    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    SqlConnection other =
+        inTransaction(
+            "UPDATE payments.idempotency_keys SET locked_until = now() + interval '1 minute'"
+                + " WHERE merchant_id = $1 AND key = $2",
+            Tuple.of(MERCHANT, key));
     try {
-      other.query("BEGIN").execute().await().atMost(WAIT);
-      other
-          .preparedQuery(
-              "UPDATE payments.idempotency_keys SET locked_until = now() + interval '1 minute'"
-                  + " WHERE merchant_id = $1 AND key = $2")
-          .execute(Tuple.of(MERCHANT, key))
-          .await()
-          .atMost(WAIT);
-
       var ours = payments.accept(List.of(leased(order, key, lease))).subscribeAsCompletionStage();
       awaitWaitingForALock("kh AS MATERIALIZED");
       other.query("COMMIT").execute().await().atMost(WAIT);
@@ -316,16 +306,12 @@ class KeyClaimingAcceptanceTest {
     String order = Api.order(20_000);
     String key = "k-" + UUID.randomUUID();
     Accept leased = leased(order, key, claim(key));
-    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    SqlConnection other =
+        inTransaction(
+            "SELECT 1 FROM payments.idempotency_keys WHERE merchant_id = $1 AND key = $2"
+                + " FOR UPDATE",
+            Tuple.of(MERCHANT, key));
     try {
-      other.query("BEGIN").execute().await().atMost(WAIT);
-      other
-          .preparedQuery(
-              "SELECT 1 FROM payments.idempotency_keys WHERE merchant_id = $1 AND key = $2"
-                  + " FOR UPDATE")
-          .execute(Tuple.of(MERCHANT, key))
-          .await()
-          .atMost(WAIT);
       var statement = payments.accept(List.of(leased)).subscribeAsCompletionStage();
       awaitWaitingForALock("kh AS MATERIALIZED");
 
@@ -349,6 +335,22 @@ class KeyClaimingAcceptanceTest {
     Acceptance found = payments.accepted(leased).await().atMost(WAIT);
     assertEquals(Verdict.ACCEPTED, found.verdict(), "found once the statement ended");
     assertEquals(20_000, found.amount());
+  }
+
+  /**
+   * A connection of another transaction, as of another instance, that has run {@code sql} and holds
+   * what it locked until it commits or rolls back; the caller closes it.
+   */
+  private SqlConnection inTransaction(String sql, Tuple args) {
+    SqlConnection other = pool.getConnection().await().atMost(WAIT);
+    try {
+      other.query("BEGIN").execute().await().atMost(WAIT);
+      other.preparedQuery(sql).execute(args).await().atMost(WAIT);
+      return other;
+    } catch (RuntimeException e) {
+      other.close().await().atMost(WAIT);
+      throw e;
+    }
   }
 
   private Uni<Acceptance> acceptLater(Claiming c) {
