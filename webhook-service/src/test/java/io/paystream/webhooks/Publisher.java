@@ -14,8 +14,10 @@ import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.webhooks.delivery.NewEvent;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -219,6 +221,15 @@ public final class Publisher {
   /** Adds an entry as it is (an envelope, or anything else). */
   public void add(String stream, String payload) {
     streams.add(stream, 1_000_000, payload).await().atMost(Duration.ofSeconds(5));
+  }
+
+  /**
+   * A {@code payment.success} event of {@code merchant} that happened {@code at}, as the intake
+   * hands it to the statement that creates its deliveries (body {@code {}}).
+   */
+  public static NewEvent newEvent(UUID merchant, Instant at) {
+    return new NewEvent(
+        Ids.event(), merchant, "payment.success", "{}".getBytes(StandardCharsets.UTF_8), null, at);
   }
 
   /** Creates an endpoint for the merchant; returns its id. */

@@ -29,6 +29,7 @@ public class AttemptWriter {
   private final Vertx vertx;
   private final DeliveryRepository deliveries;
   private final DeliveryScheduler scheduler;
+  private final InFlight inFlight;
   private final Batcher<AttemptRecord, Void> batcher;
   private final AtomicInteger failuresInRow = new AtomicInteger();
   private final AtomicInteger unwritten = new AtomicInteger();
@@ -39,10 +40,12 @@ public class AttemptWriter {
       Vertx vertx,
       DeliveryRepository deliveries,
       DeliveryScheduler scheduler,
+      InFlight inFlight,
       MeterRegistry registry) {
     this.vertx = vertx;
     this.deliveries = deliveries;
     this.scheduler = scheduler;
+    this.inFlight = inFlight;
     this.batcher = Batcher.writes(500, 3, this::writeBatch);
     this.succeeded = finished(registry, Delivery.SUCCESS);
     this.failed = finished(registry, Delivery.FAILED);
@@ -79,6 +82,7 @@ public class AttemptWriter {
                 vertx.setTimer(Math.min(5_000L, 100L << Math.min(n, 6)), id -> submit(record));
               } else {
                 unwritten.decrementAndGet();
+                inFlight.settled(record.deliveryId());
                 LOG.errorf(
                     err,
                     "attempt %d of delivery %s could not be logged; its lease will run out and it"
@@ -99,7 +103,15 @@ public class AttemptWriter {
   }
 
   private Uni<Void> writeBatch(List<AttemptRecord> batch) {
-    return deliveries.finish(batch).invoke(applied -> afterWrite(batch, applied)).replaceWithVoid();
+    return deliveries
+        .finish(batch)
+        .invoke(
+            applied -> {
+              // Before the scheduler is woken below: a delivery retried by hand is claimed at once.
+              batch.forEach(r -> inFlight.settled(r.deliveryId()));
+              afterWrite(batch, applied);
+            })
+        .replaceWithVoid();
   }
 
   private void afterWrite(List<AttemptRecord> batch, DeliveryRepository.Finished finished) {

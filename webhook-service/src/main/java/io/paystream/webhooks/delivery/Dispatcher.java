@@ -95,11 +95,21 @@ public class Dispatcher {
         .register(registry);
   }
 
-  /** Attempts each delivery now; the caller has leased them to this instance. */
+  /**
+   * Attempts each delivery now; the caller has leased them to this instance. One whose lease is too
+   * far gone ({@link DueDelivery#startBy}) is not sent: a claim leases it again once it is due.
+   */
   public void dispatch(List<DueDelivery> leased) {
     for (DueDelivery d : leased) {
-      inFlight.start(d.merchantId(), d.endpointId());
       Instant attemptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      if (attemptedAt.isAfter(d.startBy())) {
+        LOG.debugf(
+            "delivery %s: leased too late to be attempted under its lease; left to a claim",
+            d.id());
+        scheduler.wakeAt(attemptedAt);
+        continue;
+      }
+      inFlight.start(d.id(), d.merchantId(), d.endpointId());
       Uni.createFrom()
           .deferred(() -> attempt(d, attemptedAt)) // whatever goes wrong ends as a failed attempt
           .subscribe()

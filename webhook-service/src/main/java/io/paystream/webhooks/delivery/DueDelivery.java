@@ -1,12 +1,14 @@
 package io.paystream.webhooks.delivery;
 
 import io.paystream.webhooks.MerchantSecrets;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
  * A delivery this instance holds the lease on and is about to attempt.
  *
  * @param leaseToken what the attempt's result must present to be applied
+ * @param startBy the latest time the attempt may start under that lease ({@code Lease#startBy})
  * @param url where the endpoint is now
  * @param refusal why it is not to be sent (its endpoint was deleted or disabled, or no longer takes
  *     its event since), or {@code null}
@@ -17,6 +19,7 @@ import java.util.UUID;
 public record DueDelivery(
     UUID id,
     UUID leaseToken,
+    Instant startBy,
     UUID merchantId,
     UUID endpointId,
     String url,

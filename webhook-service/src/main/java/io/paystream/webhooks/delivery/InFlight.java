@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * dead endpoint holds at most its own share and never the slots that deliveries to other endpoints
  * need, and a merchant with many such endpoints at most its own share of the whole. (Two statements
  * running at once may each see the same room: the bound can be passed by one batch.)
+ *
+ * <p>It also knows the deliveries this instance holds: from the lease until the attempt's outcome
+ * is written ({@link #settled}). Its claims leave those alone even once their lease has run out: an
+ * outcome the database took longer than the lease to write (a stall, connections that cannot be
+ * made) would otherwise have its delivery claimed and sent again by the instance that sent it.
  */
 @ApplicationScoped
 public class InFlight {
@@ -26,6 +31,7 @@ public class InFlight {
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<UUID, Integer> byEndpoint = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Integer> byMerchant = new ConcurrentHashMap<>();
+  private final Set<UUID> unsettled = ConcurrentHashMap.newKeySet();
 
   public InFlight(WebhooksConfig config) {
     this.max = config.delivery().maxInFlight();
@@ -33,7 +39,9 @@ public class InFlight {
     this.perMerchant = config.delivery().maxInFlightPerMerchant().orElse(Math.max(1, max / 2));
   }
 
-  void start(UUID merchant, UUID endpoint) {
+  /** Starts an attempt of {@code delivery}, which is held until {@link #settled}. */
+  void start(UUID delivery, UUID merchant, UUID endpoint) {
+    unsettled.add(delivery);
     total.incrementAndGet();
     byEndpoint.merge(endpoint, 1, Integer::sum);
     byMerchant.merge(merchant, 1, Integer::sum);
@@ -47,6 +55,14 @@ public class InFlight {
     boolean endpointWasFull = decrement(byEndpoint, endpoint) >= perEndpoint;
     boolean merchantWasFull = decrement(byMerchant, merchant) >= perMerchant;
     return wasFull || endpointWasFull || merchantWasFull;
+  }
+
+  /**
+   * Lets go of {@code delivery}: its attempt's outcome is written (or was given up on, or the
+   * attempt was never made), and a claim of this instance may take it when it is due.
+   */
+  public void settled(UUID delivery) {
+    unsettled.remove(delivery);
   }
 
   /** Takes one from {@code key}'s count (forgetting it at zero); returns the count before. */
@@ -81,6 +97,7 @@ public class InFlight {
             full.add(id);
           }
         });
-    return new Room(full, busy, perEndpoint, new HashMap<>(byMerchant), perMerchant);
+    return new Room(
+        full, busy, perEndpoint, new HashMap<>(byMerchant), perMerchant, Set.copyOf(unsettled));
   }
 }

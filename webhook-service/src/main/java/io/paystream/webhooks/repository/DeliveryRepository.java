@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -118,8 +119,9 @@ public class DeliveryRepository {
    *       here.
    * </ul>
    *
-   * Rows another instance is claiming are skipped. The last row counts the rows parked ({@code
-   * parked_now}); its delivery columns are null when nothing was leased.
+   * Rows another instance is claiming are skipped, and so are those this instance holds ({@code
+   * $13}). The last row counts the rows parked ({@code parked_now}); its delivery columns are null
+   * when nothing was leased.
    */
   static final String CLAIM_SQL =
       "WITH RECURSIVE "
@@ -140,7 +142,7 @@ public class DeliveryRepository {
           + " ORDER BY coalesce(wb.n, 0), w.o LIMIT $3),"
           + " h AS (SELECT id, merchant_id, endpoint_id, run_at, false AS parked FROM "
           + Tables.DELIVERIES
-          + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
+          + " WHERE status = 'pending' AND NOT parked AND run_at <= $1 AND id <> ALL ($13::uuid[])"
           + " ORDER BY run_at LIMIT "
           + SEEN
           + " FOR UPDATE SKIP LOCKED),"
@@ -149,7 +151,8 @@ public class DeliveryRepository {
           + " CROSS JOIN LATERAL (SELECT d.id, d.merchant_id, d.endpoint_id, d.run_at FROM "
           + Tables.DELIVERIES
           + " d WHERE d.endpoint_id = pe.endpoint_id AND d.status = 'pending' AND d.parked"
-          + " AND d.run_at <= $1 ORDER BY d.run_at LIMIT least($6, $3) FOR UPDATE SKIP LOCKED) x),"
+          + " AND d.run_at <= $1 AND d.id <> ALL ($13::uuid[]) ORDER BY d.run_at"
+          + " LIMIT least($6, $3) FOR UPDATE SKIP LOCKED) x),"
           // Room per endpoint, then per merchant among the rows its endpoints have room for.
           + " ke AS (SELECT c.id, c.merchant_id, c.run_at, c.parked,"
           + " c.rn <= $6 - coalesce(b.n, 0) AS fits_endpoint, coalesce(b.n, 0) + c.rn AS load"
@@ -276,7 +279,17 @@ public class DeliveryRepository {
   public record Finished(Set<UUID> applied, Set<UUID> restarted) {}
 
   /** How this instance may lease what it creates or claims. */
-  public record Lease(UUID token, Instant now, Instant until) {}
+  public record Lease(UUID token, Instant now, Instant until) {
+    /**
+     * The latest time an attempt under this lease may start: half of it left, for the attempt and
+     * the writing of its outcome. A statement that took longer than that to lease a delivery (the
+     * database stalled) leaves it to a claim, which leases it afresh; sent all the same, it would
+     * be claimed and sent again by another instance once the lease ran out.
+     */
+    public Instant startBy() {
+      return now.plus(Duration.between(now, until).dividedBy(2));
+    }
+  }
 
   /**
    * What creating deliveries made: the ones leased to this instance, ready to attempt, and how many
@@ -328,7 +341,7 @@ public class DeliveryRepository {
               for (Row r : rows) {
                 if (r.getUUID("lease_token") != null) {
                   NewEvent e = byId.get(r.getString("event_id"));
-                  leased.add(due(r, r.getString("endpoint_url"), null, e.body(), 0));
+                  leased.add(due(r, lease, r.getString("endpoint_url"), null, e.body(), 0));
                 }
               }
               return new Created(leased, rows.size() - leased.size());
@@ -338,14 +351,26 @@ public class DeliveryRepository {
   /**
    * The attempts this instance is making per endpoint ({@code busy}, with those at their share also
    * in {@code full}) and the share, the most it makes to one endpoint at once; the same per
-   * merchant.
+   * merchant; and the deliveries it holds ({@code held}: being attempted, or their outcome not yet
+   * written), which its claims leave alone.
    */
   public record Room(
       Set<UUID> full,
       Map<UUID, Integer> busy,
       int perEndpoint,
       Map<UUID, Integer> busyMerchants,
-      int perMerchant) {}
+      int perMerchant,
+      Set<UUID> held) {
+    /** Room with no delivery held. */
+    public Room(
+        Set<UUID> full,
+        Map<UUID, Integer> busy,
+        int perEndpoint,
+        Map<UUID, Integer> busyMerchants,
+        int perMerchant) {
+      this(full, busy, perEndpoint, busyMerchants, perMerchant, Set.of());
+    }
+  }
 
   private static Tuple addCounts(Tuple args, Map<UUID, Integer> busy) {
     UUID[] ids = busy.keySet().toArray(UUID[]::new);
@@ -378,6 +403,7 @@ public class DeliveryRepository {
                   out.add(
                       due(
                           r,
+                          lease,
                           r.getString("url"),
                           r.getString("refusal"),
                           r.getBuffer("payload").getBytes(),
@@ -400,7 +426,9 @@ public class DeliveryRepository {
         .addOffsetDateTime(Rows.timestamp(lease.until()))
         .addUUID(lease.token())
         .addUUID(walkFrom);
-    return addCounts(args, room.busyMerchants()).addInteger(room.perMerchant());
+    return addCounts(args, room.busyMerchants())
+        .addInteger(room.perMerchant())
+        .addArrayOfUUID(room.held().toArray(UUID[]::new));
   }
 
   /** When the next delivery falls due after {@code now} (or a lease ends), or {@code null}. */
@@ -467,10 +495,12 @@ public class DeliveryRepository {
             });
   }
 
-  private static DueDelivery due(Row r, String url, String refusal, byte[] payload, int attempts) {
+  private static DueDelivery due(
+      Row r, Lease lease, String url, String refusal, byte[] payload, int attempts) {
     return new DueDelivery(
         r.getUUID("id"),
         r.getUUID("lease_token"),
+        lease.startBy(),
         r.getUUID("merchant_id"),
         r.getUUID("endpoint_id"),
         url,

@@ -2,6 +2,8 @@ package io.paystream.webhooks.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.shared.id.Ids;
@@ -35,6 +37,7 @@ class AttemptWriterTest {
   @Inject Vertx vertx;
   @Inject Pool pool;
   @Inject DeliveryScheduler scheduler;
+  @Inject InFlight inFlight;
 
   @Test
   void anOutcomeWaitingToBeTriedAgainCountsAsWaiting() throws Exception {
@@ -52,8 +55,14 @@ class AttemptWriterTest {
       try {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AttemptWriter writer =
-            new AttemptWriter(vertx, new DeliveryRepository(throughProxy), scheduler, registry);
+            new AttemptWriter(
+                vertx, new DeliveryRepository(throughProxy), scheduler, inFlight, registry);
         proxy.cut();
+        // Attempted by this instance, which holds the delivery until its outcome is written.
+        UUID merchant = UUID.randomUUID();
+        UUID endpoint = UUID.randomUUID();
+        inFlight.start(id, merchant, endpoint);
+        inFlight.finish(merchant, endpoint);
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         writer.write(
             new AttemptRecord(id, token, 1, at, 200, 12, "ok", null, "success", null, URL));
@@ -61,6 +70,7 @@ class AttemptWriterTest {
         long until = System.currentTimeMillis() + 1_500;
         while (System.currentTimeMillis() < until) {
           assertEquals(1, writer.waiting(), "while the database is away");
+          assertTrue(inFlight.room().held().contains(id), "held while its outcome waits");
           Thread.sleep(5);
         }
         assertEquals(0, attemptsLogged(id));
@@ -68,6 +78,7 @@ class AttemptWriterTest {
         proxy.restore();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> writer.waiting() == 0);
         assertEquals(1, attemptsLogged(id));
+        assertFalse(inFlight.room().held().contains(id), "let go once its outcome is written");
         assertEquals(
             1.0,
             registry
@@ -79,6 +90,7 @@ class AttemptWriterTest {
         throughProxy.closeAndAwait();
       }
     } finally {
+      inFlight.settled(id);
       sql("DELETE FROM webhooks.delivery_attempts WHERE delivery_id = $1", Tuple.of(id));
       sql("DELETE FROM webhooks.deliveries WHERE id = $1", Tuple.of(id));
     }

@@ -16,7 +16,6 @@ import io.paystream.webhooks.delivery.AttemptWriter;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.DueDelivery;
 import io.paystream.webhooks.delivery.InFlight;
-import io.paystream.webhooks.delivery.NewEvent;
 import io.paystream.webhooks.repository.DeliveryRepository.Claimed;
 import io.paystream.webhooks.repository.DeliveryRepository.Lease;
 import io.paystream.webhooks.repository.DeliveryRepository.Room;
@@ -26,7 +25,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -389,21 +387,37 @@ class ParkingTest {
   }
 
   /**
+   * Deliveries this instance holds (attempted, their outcome not yet written) are left alone by its
+   * claims though their leases ran out, in the shared queue and parked alike; once let go, they are
+   * claimed.
+   */
+  @Test
+  void deliveriesThisInstanceHoldsAreLeftAloneByItsClaims() {
+    Instant leaseEnded = Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(5);
+    List<UUID> queued = insertDue(other, 2, leaseEnded);
+    UUID parked = insertDue(slow, 1, leaseEnded).get(0);
+    sql("UPDATE webhooks.deliveries SET parked = true WHERE id = $1", Tuple.of(parked));
+    Set<UUID> held = Set.of(queued.get(0), parked);
+
+    Claimed claimed =
+        claim(new Room(Set.of(), Map.of(), share(), Map.of(), Integer.MAX_VALUE, held));
+    assertEquals(Set.of(queued.get(1)), ids(claimed.leased()), "only the one not held");
+
+    assertEquals(held, ids(claim(room(Set.of(), Map.of())).leased()), "let go, then claimed");
+  }
+
+  /**
    * Creates the deliveries of one new event of the merchant (one per endpoint), leasing within
    * {@code room}.
    */
   private DeliveryRepository.Created createOneEvent(Room room) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    NewEvent event =
-        new NewEvent(
-            "evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16),
-            merchant.id(),
-            "payment.success",
-            "{}".getBytes(StandardCharsets.UTF_8),
-            null,
-            now);
     return deliveries
-        .create(List.of(event), new Lease(UUID.randomUUID(), now, now.plusSeconds(30)), 100, room)
+        .create(
+            List.of(Publisher.newEvent(merchant.id(), now)),
+            new Lease(UUID.randomUUID(), now, now.plusSeconds(30)),
+            100,
+            room)
         .await()
         .atMost(Duration.ofSeconds(10));
   }
