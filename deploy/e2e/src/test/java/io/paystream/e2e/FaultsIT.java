@@ -128,8 +128,8 @@ class FaultsIT {
           "[e2e] postgres crash after %d payments, %d retried requests%n",
           crashedAt, burst.retries());
       assertNothingLost(api, hooks, payments);
-      // The SQL pool's 30 s connection wait of a query tried during the outage has run out.
-      long quiet = recovered + Duration.ofSeconds(32).toNanos() - System.nanoTime();
+      // The SQL pool's 10 s connection wait of a query tried during the outage has run out.
+      long quiet = recovered + Duration.ofSeconds(12).toNanos() - System.nanoTime();
       if (quiet > 0) {
         Thread.sleep(quiet / 1_000_000);
       }

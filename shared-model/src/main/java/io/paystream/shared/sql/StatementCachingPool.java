@@ -7,11 +7,12 @@ import io.vertx.sqlclient.SqlConnectOptions;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes each service's PostgreSQL pool from the options Quarkus built from its configuration, with
- * one change: statements up to {@link #CACHED_SQL_LIMIT} characters are kept prepared on their
- * connection.
+ * two changes: statements up to {@link #CACHED_SQL_LIMIT} characters are kept prepared on their
+ * connection, and a request waits at most {@link #CONNECTION_WAIT_SECONDS} for a connection.
  *
  * <p>The client keeps a statement prepared (parsed and planned once, then only bound and run) only
  * when its text is shorter than 2,048 characters by default, and Quarkus has no setting for that
@@ -33,6 +34,14 @@ public class StatementCachingPool implements PgPoolCreator {
   /** Longest statement text kept prepared, in characters. */
   public static final int CACHED_SQL_LIMIT = 16_384;
 
+  /**
+   * How long a statement waits for one of the pool's connections (all busy, or none can be made:
+   * the database hangs) before it fails unsent, and its request is answered 503, nothing done. The
+   * client's default, 30 s, is the edge's read timeout: a request queued that long got the edge's
+   * 504, which says it may have been carried out, or the 503, whichever came first.
+   */
+  public static final int CONNECTION_WAIT_SECONDS = 10;
+
   @Override
   public Pool create(Input input) {
     List<SqlConnectOptions> databases = new ArrayList<>(input.pgConnectOptionsList().size());
@@ -41,7 +50,11 @@ public class StatementCachingPool implements PgPoolCreator {
         .forEach(
             options -> databases.add(options.setPreparedStatementCacheSqlLimit(CACHED_SQL_LIMIT)));
     return PgBuilder.pool()
-        .with(input.poolOptions())
+        .with(
+            input
+                .poolOptions()
+                .setConnectionTimeout(CONNECTION_WAIT_SECONDS)
+                .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .connectingTo(databases)
         .using(input.vertx())
         .build();

@@ -104,13 +104,16 @@ public final class Failures {
 
   /**
    * Whether {@code failure} shows that a command never left this instance, so that it cannot have
-   * taken effect: no connection could be made ({@link ConnectException}), or none had from the
-   * pool, or the connection was closed before the command was written ({@link #isConnectionLoss}'s
-   * messages, and the SQL client's for commands still queued when their connection closed).
+   * taken effect: no connection could be made ({@link ConnectException}), or none had from the pool
+   * (the SQL pool's wait for a connection ran out), or the connection was closed before the command
+   * was written ({@link #isConnectionLoss}'s messages, and the SQL client's for commands still
+   * queued when their connection closed).
    */
   public static boolean isUnsent(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
+      if (t instanceof ConnectException
+          || t instanceof io.vertx.core.VertxException
+              && "Timeout waiting for connection".equals(t.getMessage())) {
         return true;
       }
       if (t instanceof NoStackTraceThrowable

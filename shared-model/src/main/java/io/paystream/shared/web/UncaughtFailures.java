@@ -1,5 +1,6 @@
 package io.paystream.shared.web;
 
+import io.paystream.shared.sql.StatementCachingPool;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,11 +15,12 @@ import org.jboss.logging.Logger;
  *
  * <p>A query run on the pool arms a timer for the pool's connection wait. When no connection can be
  * had (the database is down), the query fails at once, as it should, but the timer is not
- * cancelled: when it fires, 30 s later, it fails the finished query again and Vert.x reports {@code
- * IllegalStateException: Result is already complete} with a stack trace
- * (eclipse-vertx/vertx-sql-client#1706). Nothing is lost or answered twice; it is one stack trace
- * per query tried during a database outage, which would bury the outage's real log lines. Those are
- * counted and logged at debug; everything else is still an error with its stack trace.
+ * cancelled: when it fires, {@link StatementCachingPool#CONNECTION_WAIT_SECONDS} later, it fails
+ * the finished query again and Vert.x reports {@code IllegalStateException: Result is already
+ * complete} with a stack trace (eclipse-vertx/vertx-sql-client#1706). Nothing is lost or answered
+ * twice; it is one stack trace per query tried during a database outage, which would bury the
+ * outage's real log lines. Those are counted and logged at debug; everything else is still an error
+ * with its stack trace.
  */
 @ApplicationScoped
 public class UncaughtFailures implements Handler<Throwable> {
