@@ -142,7 +142,10 @@ public class DeliveryRepository {
           + " ORDER BY coalesce(wb.n, 0), w.o LIMIT $3),"
           + " h AS (SELECT id, merchant_id, endpoint_id, run_at, false AS parked FROM "
           + Tables.DELIVERIES
-          + " WHERE status = 'pending' AND NOT parked AND run_at <= $1 AND id <> ALL ($13::uuid[])"
+          + " WHERE status = 'pending' AND NOT parked AND run_at <= $1"
+          // Not those this instance holds: another replica may take them (and the autoscaler's
+          // count of the due queue, which repeats the condition above, counts them).
+          + " AND id <> ALL ($13::uuid[])"
           + " ORDER BY run_at LIMIT "
           + SEEN
           + " FOR UPDATE SKIP LOCKED),"
