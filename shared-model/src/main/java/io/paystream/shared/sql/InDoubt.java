@@ -196,8 +196,8 @@ public final class InDoubt {
             + subject.outcome()
             + ". "
             + subject.howToTell()
-            + " before sending the request again, or send it again with the same"
-            + " Idempotency-Key",
+            + " before sending the request again, or, if it carried an Idempotency-Key, send it"
+            + " again with that key",
         null,
         null);
   }
