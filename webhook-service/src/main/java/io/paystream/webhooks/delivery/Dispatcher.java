@@ -109,7 +109,7 @@ public class Dispatcher {
         scheduler.wakeAt(attemptedAt);
         continue;
       }
-      inFlight.start(d.id(), d.merchantId(), d.endpointId());
+      inFlight.start(d.id(), d.startBy(), d.merchantId(), d.endpointId());
       Uni.createFrom()
           .deferred(() -> attempt(d, attemptedAt)) // whatever goes wrong ends as a failed attempt
           .subscribe()

@@ -3,6 +3,7 @@ package io.paystream.webhooks.delivery;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.DeliveryRepository.Room;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,7 +32,11 @@ public class InFlight {
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<UUID, Integer> byEndpoint = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Integer> byMerchant = new ConcurrentHashMap<>();
-  private final Set<UUID> unsettled = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The deliveries held, each with the time its lease was half over ({@link DueDelivery#startBy}).
+   */
+  private final ConcurrentHashMap<UUID, Instant> unsettled = new ConcurrentHashMap<>();
 
   public InFlight(WebhooksConfig config) {
     this.max = config.delivery().maxInFlight();
@@ -39,9 +44,12 @@ public class InFlight {
     this.perMerchant = config.delivery().maxInFlightPerMerchant().orElse(Math.max(1, max / 2));
   }
 
-  /** Starts an attempt of {@code delivery}, which is held until {@link #settled}. */
-  void start(UUID delivery, UUID merchant, UUID endpoint) {
-    unsettled.add(delivery);
+  /**
+   * Starts an attempt of {@code delivery}, leased until some time after {@code halfLease}, which is
+   * held until {@link #settled}.
+   */
+  void start(UUID delivery, Instant halfLease, UUID merchant, UUID endpoint) {
+    unsettled.put(delivery, halfLease);
     total.incrementAndGet();
     byEndpoint.merge(endpoint, 1, Integer::sum);
     byMerchant.merge(merchant, 1, Integer::sum);
@@ -98,6 +106,26 @@ public class InFlight {
           }
         });
     return new Room(
-        full, busy, perEndpoint, new HashMap<>(byMerchant), perMerchant, Set.copyOf(unsettled));
+        full, busy, perEndpoint, new HashMap<>(byMerchant), perMerchant, heldPastHalfLease());
+  }
+
+  /**
+   * The deliveries held whose lease is half over: a claim can meet no other (the rest are not due
+   * before their lease ends), and there are none while outcomes are written in good time, so that
+   * claims carry no list of every attempt in flight.
+   */
+  private Set<UUID> heldPastHalfLease() {
+    if (unsettled.isEmpty()) {
+      return Set.of();
+    }
+    Instant now = Instant.now();
+    Set<UUID> held = new HashSet<>();
+    unsettled.forEach(
+        (id, halfLease) -> {
+          if (!halfLease.isAfter(now)) {
+            held.add(id);
+          }
+        });
+    return held;
   }
 }

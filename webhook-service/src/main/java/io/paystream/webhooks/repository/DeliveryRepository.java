@@ -354,8 +354,8 @@ public class DeliveryRepository {
   /**
    * The attempts this instance is making per endpoint ({@code busy}, with those at their share also
    * in {@code full}) and the share, the most it makes to one endpoint at once; the same per
-   * merchant; and the deliveries it holds ({@code held}: being attempted, or their outcome not yet
-   * written), which its claims leave alone.
+   * merchant; and the deliveries it holds whose lease is half over ({@code held}: being attempted,
+   * or their outcome not yet written), which its claims leave alone.
    */
   public record Room(
       Set<UUID> full,

@@ -43,6 +43,7 @@ class AttemptWriterTest {
   void anOutcomeWaitingToBeTriedAgainCountsAsWaiting() throws Exception {
     UUID id = UUID.randomUUID();
     UUID token = UUID.randomUUID();
+    UUID young = UUID.randomUUID();
     // A delivery in flight, leased to this instance for an hour (no claim takes it meanwhile).
     sql(
         "INSERT INTO webhooks.deliveries (id, merchant_id, endpoint_id, endpoint_url, event_id,"
@@ -58,11 +59,16 @@ class AttemptWriterTest {
             new AttemptWriter(
                 vertx, new DeliveryRepository(throughProxy), scheduler, inFlight, registry);
         proxy.cut();
-        // Attempted by this instance, which holds the delivery until its outcome is written.
+        // Attempted by this instance, which holds the delivery until its outcome is written, here
+        // under a lease half over already.
         UUID merchant = UUID.randomUUID();
         UUID endpoint = UUID.randomUUID();
-        inFlight.start(id, merchant, endpoint);
+        inFlight.start(id, Instant.now(), merchant, endpoint);
         inFlight.finish(merchant, endpoint);
+        // One whose lease is young is not due before it ends: the claims need not be told of it.
+        inFlight.start(young, Instant.now().plusSeconds(3_600), merchant, endpoint);
+        inFlight.finish(merchant, endpoint);
+        assertFalse(inFlight.room().held().contains(young), "a young lease keeps others off");
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         writer.write(
             new AttemptRecord(id, token, 1, at, 200, 12, "ok", null, "success", null, URL));
@@ -91,6 +97,7 @@ class AttemptWriterTest {
       }
     } finally {
       inFlight.settled(id);
+      inFlight.settled(young);
       sql("DELETE FROM webhooks.delivery_attempts WHERE delivery_id = $1", Tuple.of(id));
       sql("DELETE FROM webhooks.deliveries WHERE id = $1", Tuple.of(id));
     }
