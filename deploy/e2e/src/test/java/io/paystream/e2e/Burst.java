@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A burst of payments paced at a steady rate, each an order and a UPI payment created with an
  * Idempotency-Key and retried the way a careful merchant retries: on 502/503/504, a refused
- * connection, or 409 (the first try still in flight). A retry never creates a second order or
+ * connection, 409 (the first try still in flight), or the 500 of an outcome the service could not
+ * learn, which says to send the request again with its key. A retry never creates a second order or
  * payment. Every fifth payment uses the failing test VPA.
  */
 final class Burst {
@@ -108,7 +109,11 @@ final class Burst {
         if (a.status() == 201) {
           return a.text("id");
         }
-        if (a.status() != 502 && a.status() != 503 && a.status() != 504 && a.status() != 409) {
+        if (a.status() != 502
+            && a.status() != 503
+            && a.status() != 504
+            && a.status() != 409
+            && !outcomeUnknown(a)) {
           throw new AssertionError(path + " answered " + a.status() + ": " + a.raw());
         }
         last = a.status() + " " + a.raw();
@@ -120,5 +125,17 @@ final class Burst {
     }
     throw new AssertionError(
         path + " with Idempotency-Key " + key + " never succeeded; last: " + last);
+  }
+
+  /**
+   * Whether {@code a} is the 500 of a request whose database answer was lost and could not be
+   * looked up (the database down for longer than the looks): it may have been made, and the answer
+   * says to send it again with its Idempotency-Key, which gives the first outcome if there was one.
+   */
+  private static boolean outcomeUnknown(Api.Answer a) {
+    return a.status() == 500
+        && a.raw().contains("\"SERVER_ERROR\"")
+        && a.raw().contains("The database did not confirm the outcome")
+        && a.raw().contains("send it again with that key");
   }
 }
