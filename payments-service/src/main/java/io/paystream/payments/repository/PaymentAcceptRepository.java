@@ -209,7 +209,9 @@ public class PaymentAcceptRepository {
     List<String> eventPayloads = new ArrayList<>(n * 3);
     IdempotencyStore keyStore = null;
     boolean claiming = false;
-    boolean leased = false;
+    // The keys claimed before, whose rows the statement locks ahead of the orders.
+    List<UUID> leasedKeyMerchants = new ArrayList<>();
+    List<String> leasedKeys = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Accept a = inIdOrder.get(i);
       PaymentView v = a.pending().payment();
@@ -238,7 +240,8 @@ public class PaymentAcceptRepository {
           fingerprints[i] = Buffer.buffer(r.fingerprint());
         } else {
           leases[i] = r.lease();
-          leased = true;
+          leasedKeyMerchants.add(r.merchantId());
+          leasedKeys.add(r.key());
         }
       }
       String[] streams = a.events().streams();
@@ -247,14 +250,6 @@ public class PaymentAcceptRepository {
         eventPayments.add(v.id());
         eventStreams.add(streams[e]);
         eventPayloads.add(payloads[e]);
-      }
-    }
-    List<UUID> leasedKeyMerchants = new ArrayList<>();
-    List<String> leasedKeys = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (leases[i] != null) {
-        leasedKeyMerchants.add(keyMerchants[i]);
-        leasedKeys.add(keys[i]);
       }
     }
     Locks locks =
@@ -290,6 +285,7 @@ public class PaymentAcceptRepository {
     if (claiming) {
       args.add(fingerprints);
     }
+    boolean leased = !leasedKeys.isEmpty();
     Uni<RowSet<Row>> run =
         pool.preparedQuery(AcceptStatement.sql(keyStore, claiming, leased))
             .execute(Tuple.from(args));
