@@ -97,7 +97,38 @@ test('checkout.js is served to any origin, stays under 4 KB and defines PaymentG
     gateway.open();
   }, [orderId, KEY]);
   assert.equal(await page.locator('#payment-gateway-modal').count(), 1);
-  await assert.rejects(page.evaluate(() => new window.PaymentGateway({})), /key and an orderId/);
+  await assert.rejects(page.evaluate(() => new window.PaymentGateway({})), /a key, an orderId/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('PaymentGateway called without new, or given a host that is no http(s) URL, throws and changes nothing', async () => {
+  const { context, page, problems } = await newPage();
+  await page.goto(`${stack.merchantUrl}/demo.html`);
+  const results = await page.evaluate((key) => {
+    const [open, close] = [window.open, window.close];
+    const attempt = (make) => {
+      try {
+        make();
+        return 'made';
+      } catch (e) {
+        return `${e.name}: ${e.message}`;
+      }
+    };
+    const results = [
+      attempt(() => window.PaymentGateway({ key, orderId: 'order_1' })),
+      ...['javascript:alert(1)', 'localhost:3001', 'ftp://checkout.example'].map((host) =>
+        attempt(() => new window.PaymentGateway({ key, orderId: 'order_1', host })),
+      ),
+      attempt(() => new window.PaymentGateway({ key, orderId: 'order_1', host: 'https://checkout.example' })),
+    ];
+    return { results, untouched: window.open === open && window.close === close };
+  }, KEY);
+  assert.match(results.results[0], /^TypeError/, 'a call without new');
+  for (const r of results.results.slice(1, 4)) assert.match(r, /^TypeError: .*http\(s\) host/);
+  assert.equal(results.results[4], 'made');
+  assert.ok(results.untouched, "the page's window.open and window.close are its own");
+  assert.equal(await page.locator('#payment-gateway-modal').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -131,16 +162,18 @@ test('a second PaymentGateway opened while another is open closes the first, wit
   await context.close();
 });
 
-test('an open() that throws (called before the page has a body) does not stop later ones from opening', async () => {
+test('an open() that throws (called before the page has a body) leaves its instance able to open, and others too', async () => {
   const orderId = await newOrder();
   const { context, page } = await newPage();
   await page.goto(`${stack.merchantUrl}/demo.html?order_id=${orderId}`);
   const threw = await page.evaluate(({ key, orderId }) => {
+    window.closings = [];
     const body = document.body;
     body.remove();
     let threw = false;
+    window.early = new PaymentGateway({ key, orderId, onClose: () => window.closings.push('early') });
     try {
-      new PaymentGateway({ key, orderId }).open();
+      window.early.open();
     } catch {
       threw = true;
     }
@@ -148,9 +181,22 @@ test('an open() that throws (called before the page has a body) does not stop la
     return threw;
   }, { key: KEY, orderId });
   assert.ok(threw, 'open() without a body throws');
-  await page.evaluate(({ key, orderId }) => new PaymentGateway({ key, orderId }).open(), { key: KEY, orderId });
+  // Another instance opens: the one that threw never showed a modal, so it has none to close.
+  await page.evaluate(({ key, orderId }) => {
+    window.other = new PaymentGateway({ key, orderId, onClose: () => window.closings.push('other') });
+    window.other.open();
+  }, { key: KEY, orderId });
   await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
   assert.equal(await page.locator('#payment-gateway-modal').count(), 1);
+  assert.deepEqual(await page.evaluate(() => window.closings), []);
+  // The instance that threw opens now, in place of the other one.
+  await page.evaluate(() => window.early.open());
+  await page.frameLocator(tid('payment-iframe')).locator(tid('payment-methods')).waitFor();
+  assert.equal(await page.locator('#payment-gateway-modal').count(), 1);
+  assert.deepEqual(await page.evaluate(() => window.closings), ['other']);
+  await page.evaluate(() => window.early.close());
+  assert.equal(await page.locator('#payment-gateway-modal').count(), 0);
+  assert.deepEqual(await page.evaluate(() => window.closings), ['other', 'early']);
   await context.close();
 });
 
