@@ -62,7 +62,7 @@ function endpointConfig({ onTestSent }) {
   const enabled = h('input', { type: 'checkbox', id: 'webhook-enabled', checked: true, 'data-test-id': 'webhook-enabled-input' });
   const heading = h('h3', { id: 'endpoint-form-title' }, 'Add an endpoint');
   const save = h('button', { type: 'submit', class: 'primary', 'data-test-id': 'save-webhook-button' }, 'Save');
-  const test = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'test-webhook-button', disabled: true }, 'Send test event');
+  const test = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'test-webhook-button' }, 'Send test event');
   const remove = h('button', { type: 'button', class: 'danger ghost', 'data-test-id': 'delete-webhook-button', hidden: true }, 'Delete');
   const addNew = h('button', { type: 'button', class: 'ghost small', 'data-test-id': 'new-endpoint-button', hidden: true }, 'Add another endpoint');
   const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-config-message' });
@@ -146,10 +146,11 @@ function endpointConfig({ onTestSent }) {
     }
   });
 
+  // Never disabled for want of an endpoint: pressed before one is saved, it says what to do.
   test.addEventListener('click', async () => {
     if (!selected) {
-      message(note, 'Save an endpoint first; the test event goes to it.', 'error');
-      url.focus();
+      message(note, loaded ? 'Save an endpoint first; the test event goes to it.' : 'Your endpoints are still loading; try again in a moment.', 'error');
+      if (loaded) url.focus();
       return;
     }
     test.disabled = true;
@@ -193,8 +194,6 @@ function endpointConfig({ onTestSent }) {
     heading.textContent = endpoint ? 'Edit endpoint' : 'Add an endpoint';
     remove.hidden = !endpoint;
     addNew.hidden = !endpoint;
-    test.disabled = !endpoint;
-    test.title = endpoint ? '' : 'Save an endpoint first';
     pristine = formState();
     renderList();
   }
@@ -278,8 +277,6 @@ function endpointConfig({ onTestSent }) {
       heading.textContent = 'Add an endpoint';
       remove.hidden = true;
       addNew.hidden = true;
-      test.disabled = true;
-      test.title = 'Save an endpoint first';
       message(note, `${gone.url} was deleted elsewhere. Save adds what the form holds as a new endpoint.`, 'error');
     } else if (current) {
       selected = current;
@@ -306,7 +303,14 @@ function describeEvents(events) {
 function secretCard() {
   const value = h('code', { class: 'mono secret', 'data-test-id': 'webhook-secret', id: 'webhook-secret' }, '…');
   const rotated = h('p', { class: 'muted small', 'data-test-id': 'webhook-secret-rotated' });
-  const rotate = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'regenerate-secret-button' }, 'Rotate secret');
+  const rotate = h('button', { type: 'button', class: 'secondary', 'data-test-id': 'regenerate-secret-button', 'aria-describedby': 'webhook-secret-hint' }, 'Rotate secret');
+  // Said before the button is pressed rather than asked in a dialog after: one press rotates.
+  const hint = h(
+    'p',
+    { class: 'muted small', id: 'webhook-secret-hint', 'data-test-id': 'webhook-secret-hint' },
+    'Rotating takes effect at once: X-Webhook-Signature is made with the new secret from then on, so receivers that check it need the new one. ' +
+      'webhook-signature keeps carrying a signature made with the old secret for 24 hours.',
+  );
   const note = h('p', { class: 'form-message', hidden: true, 'data-test-id': 'webhook-secret-message' });
   let current = '';
 
@@ -353,14 +357,7 @@ function secretCard() {
   }
 
   rotate.addEventListener('click', async () => {
-    // Asked first, as deleting an endpoint is: receivers checking X-Webhook-Signature with the old
-    // secret refuse deliveries until they have the new one.
-    const sure = confirm(
-      'Rotate the webhook signing secret?\n\n' +
-        'X-Webhook-Signature is made with the new secret at once: receivers that check it with the old one refuse deliveries until they use the new one. ' +
-        'webhook-signature keeps carrying a signature made with the old secret for 24 hours.',
-    );
-    if (!sure || rotate.disabled) return;
+    if (rotate.disabled) return;
     rotate.disabled = true;
     rotate.textContent = 'Rotating…';
     generation += 1;
@@ -390,6 +387,7 @@ function secretCard() {
     rotated,
     note,
     h('div', { class: 'actions' }, rotate),
+    hint,
   );
   return { element, load, refresh: load };
 }

@@ -661,7 +661,13 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.waitForURL(`${stack.dashboardUrl}/dashboard/webhooks`);
     await page.locator(ID('webhook-config')).waitFor();
     await shows(ID('webhook-secret'), MERCHANT.webhookSecret);
-    assert.ok(await page.locator(ID('test-webhook-button')).isDisabled(), 'nothing to test before an endpoint exists');
+    // Nothing to test before an endpoint exists: the button says so, and sends nothing.
+    await page.locator(ID('webhook-endpoints')).waitFor({ state: 'attached' });
+    await eventually(async () => (await text('[data-test-id="webhook-config"] [data-test-id="empty-state"]')).includes('No endpoint yet'), 10_000, 'the empty list');
+    await page.click(ID('test-webhook-button'));
+    await shows(ID('webhook-config-message'), 'Save an endpoint first; the test event goes to it.');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testId), 'webhook-url-input');
+    assert.equal((await ok('GET', '/webhooks?event=webhook.test')).total, 0, 'no test event made');
     for (const inForm of ['webhook-url-input', 'save-webhook-button']) {
       assert.equal(await page.locator(`${ID('webhook-config-form')} ${ID(inForm)}`).count(), 1, `${inForm} in the form`);
     }
@@ -748,7 +754,6 @@ describe('dashboard', { timeout: 600_000 }, () => {
   test('rotating the secret changes it, and deliveries are signed with the new one', async () => {
     const before = await text(ID('webhook-secret'));
     assert.equal(before, MERCHANT.webhookSecret);
-    page.once('dialog', (d) => d.accept()); // it asks first
     await page.click(ID('regenerate-secret-button'));
     await eventually(async () => (await text(ID('webhook-secret'))) !== before, 10_000, 'a new secret');
     const shown = await text(ID('webhook-secret'));
@@ -1342,28 +1347,24 @@ describe('dashboard', { timeout: 600_000 }, () => {
     }
   });
 
-  test('"Rotate secret" asks first: dismissed, nothing changes; confirmed, the secret is rotated', async () => {
+  test('"Rotate secret" says first what rotating does, and one press rotates, with no dialog to answer', async () => {
     const p = await signedInPage();
     const rotations = [];
+    const dialogs = [];
     p.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/webhook-secret/rotate') && rotations.push(r));
+    p.on('dialog', (d) => (dialogs.push(d.type()), d.dismiss()));
     try {
       await p.goto(`${stack.dashboardUrl}/dashboard/webhooks`);
       await eventually(async () => (await text(ID('webhook-secret'), p)).startsWith('whsec_'), 10_000, 'the secret');
       const before = await text(ID('webhook-secret'), p);
-      const questions = [];
-      const answer = (accept) => p.once('dialog', (d) => (questions.push({ type: d.type(), message: d.message() }), accept ? d.accept() : d.dismiss()));
-      answer(false);
-      await p.click(ID('regenerate-secret-button'));
-      await eventually(() => questions.length === 1, 5_000, 'the question');
-      assert.equal(questions[0].type, 'confirm');
-      assert.match(questions[0].message, /X-Webhook-Signature .*new secret at once/s);
-      assert.match(questions[0].message, /webhook-signature .*old secret for 24 hours/s);
-      await p.waitForTimeout(1000);
-      assert.equal(rotations.length, 0, 'nothing sent when the question is dismissed');
-      assert.equal(await text(ID('webhook-secret'), p), before);
-      answer(true);
+      const hint = p.locator(ID('webhook-secret-hint'));
+      assert.ok(await hint.isVisible(), 'what rotating does is on the page before the press');
+      assert.match(await hint.textContent(), /X-Webhook-Signature is made with the new secret from then on/);
+      assert.match(await hint.textContent(), /webhook-signature keeps carrying a signature made with the old secret for 24 hours/);
+      assert.equal(await p.getAttribute(ID('regenerate-secret-button'), 'aria-describedby'), 'webhook-secret-hint');
       await p.click(ID('regenerate-secret-button'));
       await eventually(async () => (await text(ID('webhook-secret'), p)) !== before, 10_000, 'a new secret');
+      assert.deepEqual(dialogs, [], 'no dialog');
       assert.equal(rotations.length, 1);
       assert.equal((await ok('GET', '/webhook-secret')).secret, await text(ID('webhook-secret'), p));
     } finally {
