@@ -146,9 +146,9 @@ public class JobStatusService {
     readsMade.incrementAndGet();
     return Uni.combine()
         .all()
-        .unis(ownCounts(), board.refresh())
+        .unis(ownCounts(), board.read())
         .asTuple()
-        .map(t -> render(t.getItem1(), t.getItem2(), Instant.now()))
+        .map(t -> render(t.getItem1(), t.getItem2()))
         .ifNoItem()
         .after(ANSWER_WITHIN)
         .failWith(JobStatusService::timedOut);
@@ -165,19 +165,29 @@ public class JobStatusService {
       return Uni.createFrom().item(true);
     }
     return board
-        .refresh()
+        .read()
         .map(
-            reports ->
-                reports.values().stream()
-                    .anyMatch(
-                        s ->
-                            Streams.PAYMENTS_SERVICE.equals(s.service())
-                                && s.workerRunning()
-                                && s.addedAt().isAfter(Instant.now().minus(LIVE))));
+            reading -> {
+              Instant now = Instant.ofEpochMilli(reading.redisMillis());
+              return reading.reports().values().stream()
+                  .anyMatch(
+                      s ->
+                          Streams.PAYMENTS_SERVICE.equals(s.service())
+                              && s.workerRunning()
+                              && s.addedAt().isAfter(now.minus(LIVE)));
+            });
   }
 
-  private byte[] render(JobCounts own, Map<String, ServiceStatus> reports, Instant now) {
-    Map<String, ServiceStatus> byInstance = new HashMap<>(reports);
+  /**
+   * The status from this instance's own counts and the reports of every instance heard of. Reports
+   * are dated by their stream entries, on Redis' clock, so they are aged on that clock too: an
+   * instance whose own clock runs ahead of Redis' (or behind it) by more than {@link #LIVE} would
+   * otherwise take every other worker for stopped (or a silent one for running). This instance's
+   * own report is dated by the same clock, as of this reading.
+   */
+  private byte[] render(JobCounts own, StatusBoard.Reading reading) {
+    Instant now = Instant.ofEpochMilli(reading.redisMillis());
+    Map<String, ServiceStatus> byInstance = new HashMap<>(reading.reports());
     byInstance.put(
         Streams.PAYMENTS_SERVICE + "/" + instanceId,
         new ServiceStatus(Streams.PAYMENTS_SERVICE, instanceId, now, workers.alive(), own));

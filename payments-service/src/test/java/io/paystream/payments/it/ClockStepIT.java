@@ -1,0 +1,115 @@
+package io.paystream.payments.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paystream.shared.status.JobCounts;
+import io.paystream.shared.status.ServiceStatus;
+import io.paystream.shared.status.StatusPublisher;
+import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.RedisProcess;
+import io.paystream.shared.testing.ServiceProcess;
+import io.paystream.shared.testing.TestDatabases;
+import io.paystream.shared.testing.WallClock;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An instance whose wall clock runs ahead of Redis' (a virtual machine's clock drifting, NTP not
+ * yet caught up), or behind it, still tells the other services' running workers from stopped ones:
+ * their heartbeats are dated by their stream entries, on Redis' clock, and aged on that clock.
+ */
+class ClockStepIT {
+  private static final String DB = "paystream_payments_clock_it";
+
+  @Test
+  void aClockAheadOfRedisOrBehindItTellsRunningWorkersFromStoppedOnes() throws Exception {
+    TestDatabases.recreate(DB, "payments");
+    Vertx vertx = Vertx.vertx();
+    try (RedisProcess redis = RedisProcess.start();
+        WallClock clock = WallClock.create();
+        ServiceProcess app =
+            Instances.start(
+                "clock-ahead", TestDatabases.databaseUrl(DB), redis.url(), clock.env())) {
+      Redis client = Redis.createClient(vertx, redis.url());
+      RedisStreams streams = new RedisStreams(client);
+      Runnable othersReport =
+          () -> {
+            heartbeat(streams, Streams.REFUND_SERVICE, "refunds-1", new JobCounts(3, 1, 2, 0));
+            heartbeat(streams, Streams.WEBHOOK_SERVICE, "webhooks-1", new JobCounts(5, 2, 7, 1));
+          };
+      JsonPath before = awaitRunning(app, othersReport);
+      assertEquals(1, before.getLong("queues.refunds.processing"), before.prettify());
+
+      // Ahead by several times how long a heartbeat counts as live (3 s).
+      clock.step(Duration.ofSeconds(15));
+      Thread.sleep(200); // the step takes effect within 100 ms
+      for (int i = 0; i < 5; i++) {
+        othersReport.run();
+        JsonPath s = status(app);
+        assertEquals("running", s.getString("queues.refunds.worker_status"), s.prettify());
+        assertEquals("running", s.getString("queues.webhooks.worker_status"), s.prettify());
+        assertEquals("running", s.getString("worker_status"), s.prettify());
+        assertEquals(1, s.getLong("queues.refunds.processing"), s.prettify());
+        assertEquals(2, s.getLong("queues.webhooks.processing"), s.prettify());
+        Thread.sleep(300);
+      }
+
+      // Now behind Redis by as much: refund-service's only instance falls silent, and its workers
+      // read stopped within seconds, not once this clock has caught up with its last heartbeat.
+      clock.step(Duration.ofSeconds(-30));
+      Thread.sleep(200);
+      await()
+          .atMost(Duration.ofSeconds(8))
+          .until(
+              () -> {
+                heartbeat(streams, Streams.WEBHOOK_SERVICE, "webhooks-1", JobCounts.ZERO);
+                return "stopped".equals(status(app).getString("queues.refunds.worker_status"));
+              });
+      JsonPath after = status(app);
+      assertEquals("stopped", after.getString("worker_status"), after.prettify());
+      assertEquals("running", after.getString("queues.webhooks.worker_status"), after.prettify());
+      client.close();
+    } finally {
+      vertx.closeAndAwait();
+    }
+  }
+
+  private static JsonPath awaitRunning(ServiceProcess app, Runnable report) {
+    JsonPath[] read = new JsonPath[1];
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              report.run();
+              read[0] = status(app);
+              return "running".equals(read[0].getString("worker_status"));
+            });
+    return read[0];
+  }
+
+  private static void heartbeat(
+      RedisStreams streams, String service, String instance, JobCounts counts) {
+    streams
+        .add(
+            Streams.SERVICE_STATUS,
+            StatusPublisher.MAX_LEN,
+            new ServiceStatus(service, instance, Instant.now(), true, counts).encode())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+  }
+
+  private static JsonPath status(ServiceProcess app) {
+    return Instances.merchant(app)
+        .get("/api/v1/test/jobs/status")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+}
