@@ -95,11 +95,7 @@ class ClockStepIT {
 
   private static void heartbeat(
       RedisStreams streams, String service, String instance, JobCounts counts) {
-    streams
-        .add(
-            Streams.SERVICE_STATUS,
-            StatusPublisher.MAX_LEN,
-            new ServiceStatus(service, instance, Instant.now(), true, counts).encode())
+    StatusPublisher.add(streams, new ServiceStatus(service, instance, Instant.now(), true, counts))
         .await()
         .atMost(Duration.ofSeconds(5));
   }

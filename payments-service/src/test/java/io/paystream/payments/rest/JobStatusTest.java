@@ -103,19 +103,16 @@ class JobStatusTest {
               others.heartbeat(Streams.WEBHOOK_SERVICE, others.webhooks(), true, JobCounts.ZERO);
               // refund-service's only report: its counts were read 4 s before it was added (a slow
               // query); its workers were alive when it was added, a moment ago.
-              streams
-                  .add(
-                      Streams.SERVICE_STATUS,
-                      StatusPublisher.MAX_LEN,
+              StatusPublisher.add(
+                      streams,
                       new ServiceStatus(
-                              Streams.REFUND_SERVICE,
-                              refunds,
-                              Instant.now(),
-                              true,
-                              new JobCounts(7, 2, 5, 1),
-                              0,
-                              4_000)
-                          .encode())
+                          Streams.REFUND_SERVICE,
+                          refunds,
+                          Instant.now(),
+                          true,
+                          new JobCounts(7, 2, 5, 1),
+                          0,
+                          4_000))
                   .await()
                   .atMost(Duration.ofSeconds(5));
             },
@@ -275,11 +272,8 @@ class JobStatusTest {
     }
 
     private void heartbeat(String service, String instance, boolean running, JobCounts counts) {
-      streams
-          .add(
-              Streams.SERVICE_STATUS,
-              StatusPublisher.MAX_LEN,
-              new ServiceStatus(service, instance, Instant.now(), running, counts).encode())
+      StatusPublisher.add(
+              streams, new ServiceStatus(service, instance, Instant.now(), running, counts))
           .await()
           .atMost(Duration.ofSeconds(5));
     }

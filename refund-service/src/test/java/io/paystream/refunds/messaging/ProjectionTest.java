@@ -341,18 +341,15 @@ class ProjectionTest extends UpstreamTest {
   }
 
   private void report(String instance, long outboxWaitingMillis) {
-    streams
-        .add(
-            Streams.SERVICE_STATUS,
-            StatusPublisher.MAX_LEN,
+    StatusPublisher.add(
+            streams,
             new ServiceStatus(
-                    Streams.PAYMENTS_SERVICE,
-                    instance,
-                    Instant.now(),
-                    true,
-                    JobCounts.ZERO,
-                    outboxWaitingMillis)
-                .encode())
+                Streams.PAYMENTS_SERVICE,
+                instance,
+                Instant.now(),
+                true,
+                JobCounts.ZERO,
+                outboxWaitingMillis))
         .await()
         .atMost(Duration.ofSeconds(5));
   }

@@ -82,10 +82,15 @@ public final class StatusPublisher {
                     t.getItem1(),
                     t.getItem2(),
                     sinceMillis(reading)))
-        .chain(status -> streams.add(Streams.SERVICE_STATUS, MAX_LEN, status.encode()))
+        .chain(status -> add(streams, status))
         .onFailure()
         .invoke(err -> LOG.debugf("status report not published: %s", err.getMessage()))
         .replaceWithVoid();
+  }
+
+  /** Adds {@code status} to the status stream, as every instance's reports are added. */
+  public static Uni<String> add(RedisStreams streams, ServiceStatus status) {
+    return streams.add(Streams.SERVICE_STATUS, MAX_LEN, status.encode());
   }
 
   /** Whole milliseconds since {@code nanos}, rounded up: a report is never made younger. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.shared.stream.RedisStreams;
-import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.TestRedis;
 import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
@@ -166,6 +165,6 @@ class StatusBoardTest {
     ServiceStatus s =
         new ServiceStatus(
             service, instance, Instant.now(), true, new JobCounts(0, 0, completed, 0), 0);
-    streams.add(Streams.SERVICE_STATUS, StatusPublisher.MAX_LEN, s.encode()).await().atMost(WAIT);
+    StatusPublisher.add(streams, s).await().atMost(WAIT);
   }
 }
