@@ -14,6 +14,7 @@ import io.paystream.shared.testing.MetricsAssertions;
 import io.paystream.shared.testing.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -377,6 +378,39 @@ class ErrorsTest {
         "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n",
         400,
         "BAD_REQUEST_ERROR");
+  }
+
+  /**
+   * A {@code ;} in a query string is refused, whoever asks: the HTTP server would split parameters
+   * on it, so that {@code limit=5;offset=2} read as a limit of 5 and an offset of 2, not as the one
+   * limit that is no number. Percent-encoded, it is part of the value.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/api/v1/orders?limit=5;offset=2",
+        "/api/v1/orders?limit=5;",
+        "/api/v1/payments?offset=1&limit=3;x",
+        "/api/v1/orders/order_x?;"
+      })
+  void aSemicolonInTheQueryIsRefused(String target) {
+    for (RequestSpecification who : List.of(Api.merchant(), given())) {
+      who.urlEncodingEnabled(false)
+          .get(target)
+          .then()
+          .statusCode(400)
+          .body("error.code", equalTo("BAD_REQUEST_ERROR"))
+          .body(
+              "error.description",
+              equalTo(
+                  "Query parameters are separated by & alone: a ; in a value must be"
+                      + " percent-encoded (%3B)"));
+    }
+    Api.merchant()
+        .get("/api/v1/orders?limit=5%3B")
+        .then()
+        .statusCode(400)
+        .body("error.description", equalTo("limit must be an integer"));
   }
 
   /**
