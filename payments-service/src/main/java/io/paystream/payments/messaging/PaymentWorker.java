@@ -9,6 +9,7 @@ import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -24,12 +25,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class PaymentWorker {
   static final long FINISH_TICK_MILLIS = 50;
 
+  private final DatabaseClock clock;
   private final StreamConsumer consumer;
   private final PaymentFinisher finisher;
   private final Vertx vertx;
 
   public PaymentWorker(
-      Vertx vertx, RedisStreams streams, PaymentFinisher finisher, PaymentsConfig config) {
+      Vertx vertx,
+      RedisStreams streams,
+      PaymentFinisher finisher,
+      PaymentsConfig config,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.finisher = finisher;
     PaymentsConfig.Worker w = config.worker();
@@ -50,7 +57,7 @@ public class PaymentWorker {
       return Uni.createFrom().voidItem();
     }
     PendingPayment pending = PendingPayment.read(job.data());
-    long wait = finishAt(pending.dueAt().toEpochMilli()) - System.currentTimeMillis();
+    long wait = finishAt(pending.dueAt().toEpochMilli()) - clock.millis();
     return Delays.after(vertx, wait)
         .chain(() -> finisher.finish(pending, job.requestId()))
         .replaceWithVoid();

@@ -8,7 +8,7 @@ import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +19,17 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class RefundEventsConsumer {
+  private final DatabaseClock clock;
   private final StreamConsumer consumer;
   private final PaymentRepository payments;
 
   public RefundEventsConsumer(
-      Vertx vertx, RedisStreams streams, PaymentRepository payments, PaymentsConfig config) {
+      Vertx vertx,
+      RedisStreams streams,
+      PaymentRepository payments,
+      PaymentsConfig config,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.payments = payments;
     this.consumer =
         new StreamConsumer(
@@ -50,7 +56,7 @@ public class RefundEventsConsumer {
     }
     RefundView refund = RefundView.fromEventData(event.data());
     return payments
-        .applyRefundEvent(event.id(), refund.paymentId(), delta * refund.amount(), Timestamps.now())
+        .applyRefundEvent(event.id(), refund.paymentId(), delta * refund.amount(), clock.now())
         .replaceWithVoid();
   }
 }

@@ -15,7 +15,7 @@ import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -27,6 +27,7 @@ import java.time.Instant;
 public class CaptureService {
   private static final int ATTEMPTS = 3;
 
+  private final DatabaseClock clock;
   private final PaymentRepository payments;
   private final PaymentReadRepository reads;
   private final IdempotentRun idempotent;
@@ -38,7 +39,9 @@ public class CaptureService {
       PaymentReadRepository reads,
       IdempotentRun idempotent,
       OutboxRelay relay,
-      Vertx vertx) {
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.payments = payments;
     this.reads = reads;
     this.idempotent = idempotent;
@@ -76,7 +79,7 @@ public class CaptureService {
                 throw ApiException.badRequest("Payment not in capturable state");
               }
               checkAmount(amount, seen.amount());
-              Instant now = Timestamps.now();
+              Instant now = clock.now();
               PaymentView captured = capturedView(seen, now);
               byte[] response = captured.toBytes();
               OutboxSql events =

@@ -20,6 +20,7 @@ import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -48,6 +49,7 @@ public class OnboardingService {
    */
   static final UUID OPERATOR_SCOPE = new UUID(0, 0);
 
+  private final DatabaseClock clock;
   private final MerchantRepository merchants;
   private final SecretBox secretBox;
   private final OutboxRelay relay;
@@ -67,7 +69,9 @@ public class OnboardingService {
       PasswordChecks passwords,
       IdempotentRun idempotent,
       CredentialsReach reach,
-      Vertx vertx) {
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
@@ -115,7 +119,7 @@ public class OnboardingService {
     String apiKey = ApiSecrets.newApiKey();
     String apiSecret = ApiSecrets.newApiSecret();
     String webhookSecret = newWebhookSecret();
-    Instant now = Timestamps.now();
+    Instant now = clock.now();
     UUID id = UUID.randomUUID();
     JsonWriter w = new JsonWriter().beginObject();
     w.name("id").value(id.toString()).name("name").value(name).name("email").value(email);
@@ -171,7 +175,7 @@ public class OnboardingService {
                                 secretBox.seal(Merchant.TEST_API_SECRET),
                                 passwordHash,
                                 true,
-                                Timestamps.now(),
+                                clock.now(),
                                 0);
                         return insert(
                             m, Merchant.TEST_API_SECRET, Merchant.TEST_WEBHOOK_SECRET, null, null);

@@ -15,7 +15,7 @@ import io.paystream.shared.json.JsNumber;
 import io.paystream.shared.json.Json;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.sql.InDoubt;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -41,11 +41,14 @@ public class OrderService {
   private static final Set<String> CHECKED_FIELDS =
       Set.of("amount", "currency", "receipt", "notes");
 
+  private final DatabaseClock clock;
   private final OrderRepository orders;
   private final IdempotentRun idempotent;
   private final Vertx vertx;
 
-  public OrderService(OrderRepository orders, IdempotentRun idempotent, Vertx vertx) {
+  public OrderService(
+      OrderRepository orders, IdempotentRun idempotent, Vertx vertx, DatabaseClock clock) {
+    this.clock = clock;
     this.orders = orders;
     this.idempotent = idempotent;
     this.vertx = vertx;
@@ -147,7 +150,7 @@ public class OrderService {
   }
 
   /** The body's fields are checked in the order amount, currency, receipt, notes, then the rest. */
-  private static Order validate(Caller caller, ObjectNode body) {
+  private Order validate(Caller caller, ObjectNode body) {
     long amount = amount(body.get("amount"));
     String currency = currency(body.get("currency"));
     JsonNode receipt = body.get("receipt");
@@ -181,7 +184,7 @@ public class OrderService {
         Json.refuseUnstorable(field.getKey(), field.getValue());
       }
     }
-    Instant now = Timestamps.now();
+    Instant now = clock.now();
     return new Order(
         Ids.order(),
         caller.merchantId(),

@@ -10,7 +10,7 @@ import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -36,12 +36,15 @@ public class PaymentFinisher {
 
   private record Request(PendingPayment pending, String requestId) {}
 
+  private final DatabaseClock clock;
   private final PaymentRepository payments;
   private final OutboxRelay relay;
   private final MeterRegistry metrics;
   private final Batcher<Request, Boolean> batcher;
 
-  public PaymentFinisher(PaymentRepository payments, OutboxRelay relay, MeterRegistry metrics) {
+  public PaymentFinisher(
+      PaymentRepository payments, OutboxRelay relay, MeterRegistry metrics, DatabaseClock clock) {
+    this.clock = clock;
     this.payments = payments;
     this.relay = relay;
     this.metrics = metrics;
@@ -54,7 +57,7 @@ public class PaymentFinisher {
   }
 
   private Uni<List<Boolean>> finishAll(List<Request> requests) {
-    Instant now = Timestamps.now();
+    Instant now = clock.now();
     List<Finish> batch = new ArrayList<>(requests.size());
     boolean[] first = new boolean[requests.size()];
     Set<String> ids = new HashSet<>();

@@ -24,7 +24,7 @@ import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -58,6 +58,7 @@ public class PaymentService {
   static final int MAX_BATCH = 128;
   static final int MAX_CONCURRENT = 1;
 
+  private final DatabaseClock clock;
   private final PaymentAcceptRepository payments;
   private final IdempotentRun idempotent;
   private final BankSimulator bank;
@@ -71,7 +72,9 @@ public class PaymentService {
       IdempotentRun idempotent,
       BankSimulator bank,
       OutboxRelay relay,
-      Vertx vertx) {
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.payments = payments;
     this.idempotent = idempotent;
     this.bank = bank;
@@ -167,7 +170,7 @@ public class PaymentService {
    */
   private Uni<ApiResponse> accept(
       UUID merchantId, PaymentRequest request, String requestId, IdempotentRun.Storing storing) {
-    Instant now = Timestamps.now();
+    Instant now = clock.now();
     // Amount and currency unknown until the statement reads the order: written as slots.
     PaymentView view =
         PaymentView.accepted(

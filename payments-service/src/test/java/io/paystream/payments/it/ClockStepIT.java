@@ -2,11 +2,15 @@ package io.paystream.payments.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paystream.shared.event.EventEnvelope;
+import io.paystream.shared.event.EventType;
 import io.paystream.shared.status.JobCounts;
 import io.paystream.shared.status.ServiceStatus;
 import io.paystream.shared.status.StatusPublisher;
 import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.RedisProcess;
 import io.paystream.shared.testing.ServiceProcess;
@@ -17,12 +21,17 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * An instance whose wall clock runs ahead of Redis' (a virtual machine's clock drifting, NTP not
  * yet caught up), or behind it, still tells the other services' running workers from stopped ones:
- * their heartbeats are dated by their stream entries, on Redis' clock, and aged on that clock.
+ * their heartbeats are dated by their stream entries, on Redis' clock, and aged on that clock. And
+ * payments are dated and finished by the database's clock, whichever instance's clock is off.
  */
 class ClockStepIT {
   private static final String DB = "paystream_payments_clock_it";
@@ -78,6 +87,76 @@ class ClockStepIT {
     } finally {
       vertx.closeAndAwait();
     }
+  }
+
+  /**
+   * Two instances whose clocks differ by a minute take each other's payments and jobs: a payment is
+   * dated, and finished after its bank delay (1 s in test mode), by the database's clock, whichever
+   * instance accepted it and whichever took its job. By their own clocks, one the instance ahead
+   * accepted would be dated a minute ahead, and wait a minute (or for the overdue sweep) on the
+   * other instance, and one it took from the other would be finished at once.
+   */
+  @Test
+  void instancesWhoseClocksDifferDateAndFinishPaymentsByTheDatabasesClock() throws Exception {
+    TestDatabases.recreate(DB, "payments");
+    Vertx vertx = Vertx.vertx();
+    try (RedisProcess redis = RedisProcess.start();
+        WallClock clock = WallClock.create()) {
+      clock.step(Duration.ofSeconds(60));
+      String database = TestDatabases.databaseUrl(DB);
+      try (ServiceProcess right = Instances.start("clock-right", database, redis.url(), Map.of());
+          ServiceProcess ahead =
+              Instances.start("clock-ahead", database, redis.url(), clock.env())) {
+        Set<String> payments = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+          ServiceProcess via = i % 2 == 0 ? right : ahead;
+          long before = System.currentTimeMillis();
+          String id = Instances.pay(via, "success@bank");
+          long after = System.currentTimeMillis();
+          payments.add(id);
+          Instant created =
+              Instant.parse(
+                  Instances.merchant(right).get("/api/v1/payments/" + id).path("created_at"));
+          assertTrue(
+              created.toEpochMilli() >= before - 1_000 && created.toEpochMilli() <= after + 1_000,
+              id + " accepted by " + via.name() + " is dated " + created);
+        }
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> payments.stream().allMatch(id -> "success".equals(status(right, id))));
+
+        // Redis dates each event's entry: a payment's success comes its bank delay after its
+        // acceptance (give or take the relay's milliseconds), not at once and not a minute later.
+        Map<String, Long> acceptedAt = new HashMap<>();
+        Map<String, Long> finishedAt = new HashMap<>();
+        Redis client = Redis.createClient(vertx, redis.url());
+        for (StreamEntry e :
+            new RedisStreams(client)
+                .latest(Streams.PAYMENT_EVENTS, 1_000)
+                .await()
+                .atMost(Duration.ofSeconds(10))) {
+          EventEnvelope event = EventEnvelope.decode(e.payload());
+          String id = event.data().path("payment").path("id").asText();
+          long at = Long.parseLong(e.id().substring(0, e.id().indexOf('-')));
+          if (event.type() == EventType.PAYMENT_CREATED) {
+            acceptedAt.put(id, at);
+          } else if (event.type() == EventType.PAYMENT_SUCCESS) {
+            finishedAt.put(id, at);
+          }
+        }
+        client.close();
+        for (String id : payments) {
+          long took = finishedAt.get(id) - acceptedAt.get(id);
+          assertTrue(took >= 800 && took < 5_000, id + " finished " + took + " ms after");
+        }
+      }
+    } finally {
+      vertx.closeAndAwait();
+    }
+  }
+
+  private static String status(ServiceProcess app, String payment) {
+    return Instances.merchant(app).get("/api/v1/payments/" + payment).path("status");
   }
 
   private static JsonPath awaitRunning(ServiceProcess app, Runnable report) {

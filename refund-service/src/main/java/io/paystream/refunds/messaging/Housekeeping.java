@@ -6,17 +6,20 @@ import io.paystream.refunds.repository.RefundCountsRepository;
 import io.paystream.refunds.service.RefundFinisher;
 import io.paystream.shared.idempotency.IdempotencyStore;
 import io.paystream.shared.time.Chores;
+import io.paystream.shared.time.DatabaseClock;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Periodic work on Vert.x timers, each task at most once at a time: the overdue sweep (refunds
  * whose job was lost are processed from PostgreSQL, the record of what is due), folding outcome
- * counts, purging expired idempotency keys and event ids applied long ago.
+ * counts, purging expired idempotency keys and event ids applied long ago, and reading the
+ * database's clock.
  */
 @ApplicationScoped
 public class Housekeeping {
   private final Chores chores;
+  private final DatabaseClock clock;
   private final RefundFinisher finisher;
   private final RefundCountsRepository counts;
   private final IdempotencyStore idempotency;
@@ -29,8 +32,10 @@ public class Housekeeping {
       RefundCountsRepository counts,
       IdempotencyStore idempotency,
       ProjectionStateRepository projection,
-      RefundsConfig config) {
+      RefundsConfig config,
+      DatabaseClock clock) {
     this.chores = new Chores(vertx);
+    this.clock = clock;
     this.finisher = finisher;
     this.counts = counts;
     this.idempotency = idempotency;
@@ -39,6 +44,7 @@ public class Housekeeping {
   }
 
   public void start() {
+    clock.readEvery(chores);
     long grace = config.worker().sweepGrace().toMillis();
     long eventRetention = config.projection().eventRetention().toMillis();
     chores.every(

@@ -9,6 +9,7 @@ import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -21,12 +22,18 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class RefundWorker {
+  private final DatabaseClock clock;
   private final StreamConsumer consumer;
   private final RefundFinisher finisher;
   private final Vertx vertx;
 
   public RefundWorker(
-      Vertx vertx, RedisStreams streams, RefundFinisher finisher, RefundsConfig config) {
+      Vertx vertx,
+      RedisStreams streams,
+      RefundFinisher finisher,
+      RefundsConfig config,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.finisher = finisher;
     RefundsConfig.Worker w = config.worker();
@@ -47,7 +54,7 @@ public class RefundWorker {
       return Uni.createFrom().voidItem();
     }
     RefundJob refund = RefundJob.read(job.data());
-    long wait = refund.dueAt().toEpochMilli() - System.currentTimeMillis();
+    long wait = refund.dueAt().toEpochMilli() - clock.millis();
     return Delays.after(vertx, wait)
         .chain(() -> finisher.finish(refund, job.requestId()))
         .replaceWithVoid();

@@ -9,7 +9,7 @@ import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.Batches;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -31,11 +31,14 @@ public class RefundFinisher {
   /** Overdue refunds processed at once: a few pooled connections, the rest left for requests. */
   private static final int OVERDUE_AT_ONCE = 4;
 
+  private final DatabaseClock clock;
   private final RefundRepository refunds;
   private final OutboxRelay relay;
   private final MeterRegistry metrics;
 
-  public RefundFinisher(RefundRepository refunds, OutboxRelay relay, MeterRegistry metrics) {
+  public RefundFinisher(
+      RefundRepository refunds, OutboxRelay relay, MeterRegistry metrics, DatabaseClock clock) {
+    this.clock = clock;
     this.refunds = refunds;
     this.relay = relay;
     this.metrics = metrics;
@@ -43,7 +46,7 @@ public class RefundFinisher {
 
   /** Processes the refund; emits whether this call was the one that processed it. */
   public Uni<Boolean> finish(RefundJob job, String requestId) {
-    Instant now = Timestamps.now();
+    Instant now = clock.now();
     RefundView processed = job.processed(now);
     OutboxSql events =
         new OutboxSql(processed.merchantId(), requestId)

@@ -16,7 +16,7 @@ import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.outbox.OutboxSql;
 import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -41,6 +41,7 @@ public class RefundService {
   static final String NOT_REFUNDABLE = "Payment not in refundable state";
   static final String EXCEEDS = "Refund amount exceeds available amount";
 
+  private final DatabaseClock clock;
   private final RefundRepository refunds;
   private final IdempotentRun idempotent;
   private final PaymentSightings sightings;
@@ -56,7 +57,9 @@ public class RefundService {
       ProcessingSchedule schedule,
       OutboxRelay relay,
       MeterRegistry metrics,
-      Vertx vertx) {
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.refunds = refunds;
     this.idempotent = idempotent;
     this.sightings = sightings;
@@ -92,7 +95,7 @@ public class RefundService {
       IdempotentRun.Storing storing,
       long deadline,
       boolean last) {
-    Instant now = Timestamps.now();
+    Instant now = clock.now();
     RefundView refund =
         new RefundView(
             Ids.refund(),

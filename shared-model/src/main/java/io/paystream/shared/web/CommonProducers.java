@@ -10,6 +10,7 @@ import io.paystream.shared.security.RateLimiter;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.stream.EventReach;
 import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.time.DatabaseClock;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -109,6 +110,16 @@ public class CommonProducers {
   IdempotencyStore idempotencyStore(Pool pool) {
     return new IdempotencyStore(
         pool, schema + ".idempotency_keys", IDEMPOTENCY_TTL_MILLIS, CLAIM_LOCK_MILLIS);
+  }
+
+  /**
+   * The time by PostgreSQL's clock, which every instance reads alike (each service's upkeep reads
+   * it every 30 s).
+   */
+  @Produces
+  @Singleton
+  DatabaseClock databaseClock(Pool pool) {
+    return new DatabaseClock(pool);
   }
 
   @Produces

@@ -1,5 +1,6 @@
 package io.paystream.webhooks.delivery;
 
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.time.Monotonic;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.DeliveryRepository;
@@ -10,7 +11,6 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -44,6 +44,7 @@ public class DeliveryScheduler {
   /** Due times are gathered into slots this long; well inside the 1 s the schedule allows. */
   static final long SLOT_MILLIS = 100;
 
+  private final DatabaseClock clock;
   private final Vertx vertx;
   private final DeliveryRepository deliveries;
   private final InFlight inFlight;
@@ -70,7 +71,9 @@ public class DeliveryScheduler {
       InFlight inFlight,
       Dispatcher dispatcher,
       LeaseLock leaseLock,
+      DatabaseClock clock,
       WebhooksConfig config) {
+    this.clock = clock;
     this.vertx = vertx;
     this.deliveries = deliveries;
     this.inFlight = inFlight;
@@ -138,7 +141,7 @@ public class DeliveryScheduler {
    * time already past (a retry due as soon as its timed-out attempt ended) goes to the next slot.
    */
   public void wakeAt(Instant at) {
-    long when = slotAtOrAfter(Math.max(at.toEpochMilli(), System.currentTimeMillis() + 1));
+    long when = slotAtOrAfter(Math.max(at.toEpochMilli(), clock.millis() + 1));
     synchronized (timerLock) {
       if (!running.get() || when >= timerAt) {
         return;
@@ -147,7 +150,7 @@ public class DeliveryScheduler {
         vertx.cancelTimer(timerId);
       }
       timerAt = when;
-      long delay = Math.max(1, when - System.currentTimeMillis());
+      long delay = Math.max(1, when - clock.millis());
       timerId = vertx.setTimer(delay, id -> fired(id));
     }
   }
@@ -198,11 +201,16 @@ public class DeliveryScheduler {
               if (free <= 0) {
                 return Uni.createFrom().item(-1L); // woken again when an attempt ends
               }
-              now[0] = Instant.now().truncatedTo(ChronoUnit.MICROS);
-              Lease lease = new Lease(UUID.randomUUID(), now[0], now[0].plus(config.lease()));
-              int limit = Math.min(free, config.claimBatch());
-              return deliveries
-                  .claim(limit, inFlight.room(), lease, UUID.randomUUID())
+              return clock
+                  .readOnce()
+                  .chain(
+                      () -> {
+                        now[0] = clock.now();
+                        Lease lease =
+                            new Lease(UUID.randomUUID(), now[0], now[0].plus(config.lease()));
+                        int limit = Math.min(free, config.claimBatch());
+                        return deliveries.claim(limit, inFlight.room(), lease, UUID.randomUUID());
+                      })
                   .map(
                       (Claimed claimed) -> {
                         dispatcher.dispatch(claimed.leased());

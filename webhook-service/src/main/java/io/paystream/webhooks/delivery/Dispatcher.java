@@ -6,13 +6,13 @@ import io.micrometer.core.instrument.Timer;
 import io.paystream.shared.retry.RetrySchedule;
 import io.paystream.shared.signing.SigningSecret;
 import io.paystream.shared.signing.WebhookSignature;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.webhooks.Delivery;
 import io.paystream.webhooks.signing.SigningKeys;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -40,6 +40,7 @@ public class Dispatcher {
     Duration.ofSeconds(6)
   };
 
+  private final DatabaseClock clock;
   private final WebhookSender sender;
   private final SigningKeys keys;
   private final RetrySchedule schedule;
@@ -59,7 +60,9 @@ public class Dispatcher {
       InFlight inFlight,
       AttemptWriter writer,
       DeliveryScheduler scheduler,
+      DatabaseClock clock,
       MeterRegistry registry) {
+    this.clock = clock;
     this.sender = sender;
     this.keys = keys;
     this.schedule = schedule;
@@ -101,7 +104,7 @@ public class Dispatcher {
    */
   public void dispatch(List<DueDelivery> leased) {
     for (DueDelivery d : leased) {
-      Instant attemptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      Instant attemptedAt = clock.now();
       if (attemptedAt.isAfter(d.startBy())) {
         LOG.debugf(
             "delivery %s: leased too late to be attempted under its lease; left to a claim",

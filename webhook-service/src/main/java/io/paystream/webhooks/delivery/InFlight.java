@@ -1,5 +1,6 @@
 package io.paystream.webhooks.delivery;
 
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.repository.DeliveryRepository.Room;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class InFlight {
+  private final DatabaseClock clock;
   private final int max;
   private final int perEndpoint;
   private final int perMerchant;
@@ -38,7 +40,8 @@ public class InFlight {
    */
   private final ConcurrentHashMap<UUID, Instant> unsettled = new ConcurrentHashMap<>();
 
-  public InFlight(WebhooksConfig config) {
+  public InFlight(WebhooksConfig config, DatabaseClock clock) {
+    this.clock = clock;
     this.max = config.delivery().maxInFlight();
     this.perEndpoint = config.delivery().maxInFlightPerEndpoint();
     this.perMerchant = config.delivery().maxInFlightPerMerchant().orElse(Math.max(1, max / 2));
@@ -118,7 +121,7 @@ public class InFlight {
     if (unsettled.isEmpty()) {
       return Set.of();
     }
-    Instant now = Instant.now();
+    Instant now = clock.now();
     Set<UUID> held = new HashSet<>();
     unsettled.forEach(
         (id, halfLease) -> {

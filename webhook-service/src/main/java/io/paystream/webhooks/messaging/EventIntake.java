@@ -2,6 +2,7 @@ package io.paystream.webhooks.messaging;
 
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.sql.Batcher;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.webhooks.config.WebhooksConfig;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
 import io.paystream.webhooks.delivery.Dispatcher;
@@ -15,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 public class EventIntake {
   private static final Logger LOG = Logger.getLogger(EventIntake.class);
 
+  private final DatabaseClock clock;
   private final DeliveryRepository deliveries;
   private final InFlight inFlight;
   private final Dispatcher dispatcher;
@@ -44,7 +45,9 @@ public class EventIntake {
       Dispatcher dispatcher,
       DeliveryScheduler scheduler,
       LeaseLock leaseLock,
+      DatabaseClock clock,
       WebhooksConfig config) {
+    this.clock = clock;
     this.deliveries = deliveries;
     this.inFlight = inFlight;
     this.dispatcher = dispatcher;
@@ -73,22 +76,24 @@ public class EventIntake {
         new NewEvent(event.id(), merchant, event.type().wireName(), body, event.requestId(), at));
   }
 
+  /** Leases are never taken on this instance's own clock: the first batch waits for a reading. */
   private Uni<Void> create(List<NewEvent> batch) {
-    return leaseLock.run(
-        () -> {
-          Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-          int free = scheduler.isRunning() ? inFlight.free() : 0;
-          Lease l = new Lease(UUID.randomUUID(), now, free > 0 ? now.plus(lease) : null);
-          return deliveries
-              .create(batch, l, free, inFlight.room())
-              .invoke(
-                  created -> {
-                    dispatcher.dispatch(created.leased());
-                    if (created.waiting() > 0) {
-                      scheduler.wake();
-                    }
-                  })
-              .replaceWithVoid();
-        });
+    return leaseLock.run(() -> clock.readOnce().chain(() -> createLeasing(batch)));
+  }
+
+  private Uni<Void> createLeasing(List<NewEvent> batch) {
+    Instant now = clock.now();
+    int free = scheduler.isRunning() ? inFlight.free() : 0;
+    Lease l = new Lease(UUID.randomUUID(), now, free > 0 ? now.plus(lease) : null);
+    return deliveries
+        .create(batch, l, free, inFlight.room())
+        .invoke(
+            created -> {
+              dispatcher.dispatch(created.leased());
+              if (created.waiting() > 0) {
+                scheduler.wake();
+              }
+            })
+        .replaceWithVoid();
   }
 }

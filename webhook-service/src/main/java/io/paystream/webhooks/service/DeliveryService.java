@@ -7,7 +7,7 @@ import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.Delivery;
 import io.paystream.webhooks.delivery.DeliveryScheduler;
@@ -26,12 +26,17 @@ public class DeliveryService {
   private static final Set<String> STATUSES =
       Set.of(Delivery.PENDING, Delivery.SUCCESS, Delivery.FAILED);
 
+  private final DatabaseClock clock;
   private final DeliveryLogRepository log;
   private final DeliveryScheduler scheduler;
   private final IdempotentRun run;
 
   public DeliveryService(
-      DeliveryLogRepository log, DeliveryScheduler scheduler, IdempotentRun run) {
+      DeliveryLogRepository log,
+      DeliveryScheduler scheduler,
+      IdempotentRun run,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.log = log;
     this.scheduler = scheduler;
     this.run = run;
@@ -87,7 +92,7 @@ public class DeliveryService {
         key,
         fingerprint,
         storing ->
-            log.reopen(id, c.merchantId(), Timestamps.now(), storing.response(200, body))
+            log.reopen(id, c.merchantId(), clock.now(), storing.response(200, body))
                 .map(
                     found -> {
                       if (!found) {
@@ -109,7 +114,7 @@ public class DeliveryService {
         storing -> {
           UUID deliveryId = UUID.randomUUID();
           String eventId = Ids.event();
-          Instant now = Timestamps.now();
+          Instant now = clock.now();
           JsonWriter w = new JsonWriter().beginObject().name("id").value(deliveryId.toString());
           w.name("event").value(EventType.WEBHOOK_TEST.wireName()).name("event_id").value(eventId);
           byte[] answer = w.name("status").value(Delivery.PENDING).endObject().toBytes();

@@ -7,7 +7,7 @@ import io.paystream.shared.http.Page;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.sql.InDoubt;
-import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.Endpoint;
 import io.paystream.webhooks.delivery.TargetResolver;
@@ -24,13 +24,19 @@ public class EndpointService {
   /** Endpoints one merchant may have. */
   static final int MAX_PER_MERCHANT = 100;
 
+  private final DatabaseClock clock;
   private final EndpointRepository endpoints;
   private final TargetResolver targets;
   private final IdempotentRun run;
   private final Vertx vertx;
 
   public EndpointService(
-      EndpointRepository endpoints, TargetResolver targets, IdempotentRun run, Vertx vertx) {
+      EndpointRepository endpoints,
+      TargetResolver targets,
+      IdempotentRun run,
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.endpoints = endpoints;
     this.targets = targets;
     this.run = run;
@@ -61,7 +67,7 @@ public class EndpointService {
           return allowed(c, in.url())
               .chain(
                   () -> {
-                    Instant now = Timestamps.now();
+                    Instant now = clock.now();
                     boolean enabled = in.enabled() == null || in.enabled();
                     Endpoint e =
                         new Endpoint(
@@ -118,13 +124,13 @@ public class EndpointService {
     EndpointRepository.Change change =
         new EndpointRepository.Change(in.url(), in.eventsGiven(), in.events(), in.enabled());
     return allowed(c, in.url())
-        .chain(() -> endpoints.update(id, c.merchantId(), change, Timestamps.now()))
+        .chain(() -> endpoints.update(id, c.merchantId(), change, clock.now()))
         .map(e -> found(e).toBytes());
   }
 
   public Uni<Void> delete(Caller c, String idText) {
     return Uni.createFrom()
-        .deferred(() -> endpoints.delete(id(idText), c.merchantId(), Timestamps.now()))
+        .deferred(() -> endpoints.delete(id(idText), c.merchantId(), clock.now()))
         .map(
             deleted -> {
               if (!deleted) {

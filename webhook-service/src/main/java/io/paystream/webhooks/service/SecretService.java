@@ -6,6 +6,7 @@ import io.paystream.shared.idempotency.IdempotentRun;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.signing.SigningSecret;
 import io.paystream.shared.sql.InDoubt;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.Caller;
 import io.paystream.webhooks.MerchantSecrets;
@@ -25,6 +26,7 @@ import java.time.Instant;
  */
 @ApplicationScoped
 public class SecretService {
+  private final DatabaseClock clock;
   private final MerchantRepository merchants;
   private final SigningKeys keys;
   private final IdempotentRun run;
@@ -36,7 +38,9 @@ public class SecretService {
       SigningKeys keys,
       IdempotentRun run,
       WebhooksConfig config,
-      Vertx vertx) {
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.merchants = merchants;
     this.keys = keys;
     this.run = run;
@@ -54,7 +58,7 @@ public class SecretService {
               if (current == null) {
                 throw ApiException.notFound("No webhook secret yet");
               }
-              MerchantSecrets.Retired previous = s.previousLive(Instant.now());
+              MerchantSecrets.Retired previous = s.previousLive(clock.now());
               return body(
                   current.value(), s.rotatedAt(), previous == null ? null : previous.validUntil());
             });
@@ -74,7 +78,7 @@ public class SecretService {
                 .chain(
                     (MerchantSecrets before) -> {
                       String secret = SigningSecret.generate();
-                      Instant now = Timestamps.now();
+                      Instant now = clock.now();
                       Instant until = now.plus(overlap);
                       byte[] bytes = body(secret, now, before.current() == null ? null : until);
                       String sealed = keys.seal(secret);
