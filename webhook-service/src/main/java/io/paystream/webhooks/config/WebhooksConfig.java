@@ -35,7 +35,10 @@ public interface WebhooksConfig {
     @WithConverter(RetryIntervalsTest.class)
     boolean retryIntervalsTest();
 
-    /** An attempt that has no complete answer within this is a failed attempt. */
+    /**
+     * An attempt that has no answer's status within this is a failed attempt; the body of one that
+     * has is read until then at most.
+     */
     @WithDefault("5s")
     Duration timeout();
 

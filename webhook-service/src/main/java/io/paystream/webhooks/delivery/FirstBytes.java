@@ -21,7 +21,7 @@ final class FirstBytes implements Handler<Buffer> {
   }
 
   @Override
-  public void handle(Buffer data) {
+  public synchronized void handle(Buffer data) {
     int room = limit - kept.length();
     if (room < data.length()) {
       cut = true;
@@ -31,10 +31,19 @@ final class FirstBytes implements Handler<Buffer> {
     }
   }
 
-  /** The bytes kept so far, as {@link #text(byte[])}, within {@code limit} bytes of UTF-8. */
-  String text() {
+  /** The bytes kept of a body that ended, as {@link #text(byte[])}, within {@code limit} bytes. */
+  synchronized String text() {
     byte[] bytes = kept.getBytes();
     return within(limit, text(cut ? Arrays.copyOf(bytes, wholeCharacters(bytes)) : bytes));
+  }
+
+  /**
+   * The bytes kept of a body still coming (read on another thread than the one it arrives on): a
+   * character not yet whole is left out, as one the limit cuts.
+   */
+  synchronized String textSoFar() {
+    byte[] bytes = kept.getBytes();
+    return within(limit, text(Arrays.copyOf(bytes, wholeCharacters(bytes))));
   }
 
   /** {@code text} cut, before a character, to at most {@code limit} bytes of UTF-8. */

@@ -25,11 +25,12 @@ import javax.net.ssl.SSLException;
 
 /**
  * Makes one attempt: {@code POST} of the stored body with its signature headers, without following
- * redirects. Success is a 2xx answer complete within the timeout (5 s, DNS and connecting
- * included); only the first 1 KB of the answer is kept. An interim answer other than 100 and 103
- * fails the attempt. An attempt that runs out of time is reset: its connection is closed, so that a
- * receiver sending its answer a byte at a time holds no connection past the deadline. Never fails:
- * every outcome is a {@link DeliveryResult}.
+ * redirects. Success is a 2xx status within the timeout (5 s, DNS and connecting included); the
+ * answer's body is read until it ends, its connection closes or the timeout is up, and only its
+ * first 1 KB is kept. An interim answer other than 100 and 103 fails the attempt. An attempt still
+ * running at the deadline is reset: its connection is closed, so that a receiver sending its answer
+ * a byte at a time holds no connection past it; one whose status had come counts by that status.
+ * Never fails: every outcome is a {@link DeliveryResult}.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -46,17 +47,32 @@ public class WebhookSender {
     this.timeout = config.delivery().timeout();
   }
 
-  /** A complete answer: its status and the first bytes of its body. */
+  /** An answer: its status and the first bytes of its body. */
   private record Answer(int status, String body) {}
+
+  /** The status of an answer as soon as it comes, and the first bytes of its body read so far. */
+  private static final class Heard {
+    volatile int status;
+    final FirstBytes kept = new FirstBytes(BODY_LIMIT);
+
+    /** What was heard by the deadline: the answer so far, once its status came. */
+    Uni<Answer> byDeadline() {
+      int s = status;
+      return s == 0
+          ? Uni.createFrom().failure(new TimeoutException())
+          : Uni.createFrom().item(new Answer(s, kept.textSoFar()));
+    }
+  }
 
   public Uni<DeliveryResult> send(String url, byte[] body, WebhookSignature signature) {
     long start = System.nanoTime();
+    Heard heard = new Heard();
     return targets
         .connectTo(url)
-        .chain(server -> post(url, server, body, signature))
+        .chain(server -> post(url, server, body, signature, heard))
         .ifNoItem()
         .after(timeout)
-        .failWith(TimeoutException::new)
+        .recoverWithUni(heard::byDeadline)
         .map(answer -> result(answer, millisSince(start)))
         .onFailure()
         .recoverWithItem(
@@ -80,7 +96,8 @@ public class WebhookSender {
    * The request and its whole answer. Cancelled (the deadline passed), it resets the request, which
    * closes its connection; a request made after that is reset as soon as it exists.
    */
-  private Uni<Answer> post(String url, SocketAddress server, byte[] body, WebhookSignature sig) {
+  private Uni<Answer> post(
+      String url, SocketAddress server, byte[] body, WebhookSignature sig, Heard heard) {
     long millis = timeout.toMillis();
     RequestOptions options =
         new RequestOptions()
@@ -124,13 +141,21 @@ public class WebhookSender {
                         request
                             .send(Buffer.buffer(body))
                             .onFailure(err -> fail(em, settled, err))
-                            .onSuccess(response -> read(em, settled, response));
+                            .onSuccess(response -> read(em, settled, response, heard));
                       });
             });
   }
 
+  /**
+   * Reads the answer's body. Once its status has come, the answer is that status, whatever becomes
+   * of the body: one that ends, breaks off or is still coming at the deadline ({@link
+   * Heard#byDeadline}) keeps what arrived.
+   */
   private static void read(
-      UniEmitter<? super Answer> em, AtomicBoolean settled, HttpClientResponse response) {
+      UniEmitter<? super Answer> em,
+      AtomicBoolean settled,
+      HttpClientResponse response,
+      Heard heard) {
     if (response.statusCode() < 200) {
       // An interim answer the client does not pass over (it does 100 and 103; 102 Processing, say)
       // ends the exchange for it: the final answer after it would reach the connection as a stray
@@ -139,15 +164,16 @@ public class WebhookSender {
       fail(em, settled, new InterimAnswer(response.statusCode()));
       return;
     }
-    FirstBytes kept = new FirstBytes(BODY_LIMIT);
-    response.handler(kept);
-    response.exceptionHandler(err -> fail(em, settled, err));
-    response.endHandler(
-        v -> {
-          if (settled.compareAndSet(false, true)) {
-            em.complete(new Answer(response.statusCode(), kept.text()));
-          }
-        });
+    heard.status = response.statusCode();
+    response.handler(heard.kept);
+    response.exceptionHandler(err -> answer(em, settled, heard));
+    response.endHandler(v -> answer(em, settled, heard));
+  }
+
+  private static void answer(UniEmitter<? super Answer> em, AtomicBoolean settled, Heard heard) {
+    if (settled.compareAndSet(false, true)) {
+      em.complete(new Answer(heard.status, heard.kept.text()));
+    }
   }
 
   private static void fail(UniEmitter<?> em, AtomicBoolean settled, Throwable err) {
@@ -190,7 +216,7 @@ public class WebhookSender {
       if (t instanceof TimeoutException
           || t.getClass().getSimpleName().contains("Timeout")
           || String.valueOf(t.getMessage()).contains("timeout")) {
-        return "timed out: no complete answer within " + timeout.toMillis() + " ms";
+        return "timed out: no answer within " + timeout.toMillis() + " ms";
       }
       if (t instanceof TargetResolver.TargetLookupFailed || t instanceof UnknownHostException) {
         return "host not found";
