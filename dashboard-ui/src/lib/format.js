@@ -150,7 +150,8 @@ export function statusBadge(status) {
 export function validateWebhookUrl(value) {
   const text = String(value ?? '').trim();
   if (!text) return 'Enter the URL that should receive webhooks.';
-  if (text.length > 2048) return 'The URL is longer than 2048 characters.';
+  // Characters as the service counts them: code points, an emoji one.
+  if ([...text].length > 2048) return 'The URL is longer than 2048 characters.';
   let url;
   try {
     url = new URL(text);

@@ -136,6 +136,9 @@ test('webhook URLs must be absolute http(s) without credentials or fragments', (
   assert.match(validateWebhookUrl('https://user:pw@example.com/'), /passwords/);
   assert.match(validateWebhookUrl('https://example.com/#top'), /fragment/);
   assert.match(validateWebhookUrl(`https://example.com/${'a'.repeat(2050)}`), /2048/);
+  const emoji = `https://example.com/${'\u{1F600}'.repeat(2048 - 20)}`;
+  assert.equal(validateWebhookUrl(emoji), null, 'an emoji is one character, as the service counts');
+  assert.match(validateWebhookUrl(`${emoji}x`), /2048/);
 });
 
 test('dates, rates and counts read well', () => {

@@ -58,7 +58,11 @@ public final class TargetGuard {
 
   /** Parses a URL and checks its form: {@code http(s)}, a host, no credentials. */
   public static Target parse(String url) throws Refused {
-    if (url == null || url.isEmpty() || url.length() > MAX_URL_LENGTH) {
+    // Characters are code points, as every other length of the API: an emoji is one.
+    if (url == null
+        || url.isEmpty()
+        || url.length() > 2 * MAX_URL_LENGTH
+        || url.codePointCount(0, url.length()) > MAX_URL_LENGTH) {
       throw new Refused("url must be an http or https URL of at most 2048 characters");
     }
     URI uri;

@@ -109,6 +109,16 @@ class TargetGuardTest {
         TargetGuard.Refused.class, () -> TargetGuard.parse("http://e.com/" + "x".repeat(2048)));
   }
 
+  /** The 2,048 characters of a URL are code points: an emoji is one, not two UTF-16 units. */
+  @org.junit.jupiter.api.Test
+  void aUrlsLengthCountsCharactersNotUtf16Units() throws Exception {
+    String prefix = "https://example.com/";
+    String emoji = "\uD83D\uDE00";
+    String longest = prefix + emoji.repeat(2048 - prefix.length());
+    assertEquals("example.com", TargetGuard.parse(longest).host());
+    assertThrows(TargetGuard.Refused.class, () -> TargetGuard.parse(longest + "x"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"https://Bücher.example/h", "https://straße.de:8443/h", "http://bücher/"})
   void anInternationalizedHostNameIsAskedForInItsAsciiForm(String url) {
