@@ -83,7 +83,7 @@ public class CaptureService {
               PaymentView captured = capturedView(seen, now);
               byte[] response = captured.toBytes();
               OutboxSql events =
-                  new OutboxSql(seen.merchantId(), caller.requestId())
+                  new OutboxSql(seen.merchantId(), caller.requestId(), now)
                       .add(
                           Streams.PAYMENT_EVENTS,
                           EventType.PAYMENT_CAPTURED,

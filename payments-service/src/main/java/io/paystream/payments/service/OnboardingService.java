@@ -194,7 +194,7 @@ public class OnboardingService {
       String requestId,
       StoredResponse response) {
     OutboxSql events =
-        new OutboxSql(m.id().toString(), requestId)
+        new OutboxSql(m.id().toString(), requestId, m.createdAt())
             .add(
                 Streams.MERCHANT_EVENTS,
                 EventType.MERCHANT_CREATED,

@@ -7,6 +7,7 @@ import io.paystream.payments.repository.PaymentRepository.Finish;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
+import io.paystream.shared.id.Ids;
 import io.paystream.shared.outbox.OutboxRelay;
 import io.paystream.shared.sql.Batcher;
 import io.paystream.shared.stream.Streams;
@@ -98,7 +99,7 @@ public class PaymentFinisher {
         PaymentView.SUCCESS.equals(finished.status())
             ? EventType.PAYMENT_SUCCESS
             : EventType.PAYMENT_FAILED;
-    return EventEnvelope.encodeNew(
-        type, finished.merchantId(), r.requestId(), finished::writeEventData);
+    return EventEnvelope.encode(
+        Ids.event(), type, now, finished.merchantId(), r.requestId(), finished::writeEventData);
   }
 }

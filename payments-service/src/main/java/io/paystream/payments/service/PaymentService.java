@@ -187,7 +187,7 @@ public class PaymentService {
     PaymentOutcome outcome = bank.decide(request);
     PendingPayment pending = new PendingPayment(view, outcome, now.plusMillis(bank.delayMillis()));
     OutboxSql events =
-        new OutboxSql(view.merchantId(), requestId)
+        new OutboxSql(view.merchantId(), requestId, now)
             .add(
                 Streams.PAYMENT_EVENTS,
                 EventType.PAYMENT_CREATED,

@@ -14,6 +14,7 @@ import io.paystream.shared.security.ApiSecrets;
 import io.paystream.shared.security.SecretBox;
 import io.paystream.shared.sql.InDoubt;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.time.DatabaseClock;
 import io.paystream.shared.web.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -22,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 /** Replacing a merchant's API secret, and announcing it to the other services. */
 @ApplicationScoped
 public class SecretRotationService {
+  private final DatabaseClock clock;
   private final MerchantRepository merchants;
   private final SecretBox secretBox;
   private final OutboxRelay relay;
@@ -37,7 +39,9 @@ public class SecretRotationService {
       ApiKeyAuthenticator authenticator,
       IdempotentRun idempotent,
       CredentialsReach reach,
-      Vertx vertx) {
+      Vertx vertx,
+      DatabaseClock clock) {
+    this.clock = clock;
     this.merchants = merchants;
     this.secretBox = secretBox;
     this.relay = relay;
@@ -71,7 +75,7 @@ public class SecretRotationService {
                     m -> {
                       String secret = ApiSecrets.newApiSecret();
                       OutboxSql events =
-                          new OutboxSql(m.id().toString(), caller.requestId())
+                          new OutboxSql(m.id().toString(), caller.requestId(), clock.now())
                               .add(
                                   Streams.MERCHANT_EVENTS,
                                   EventType.MERCHANT_CREDENTIALS_ROTATED,

@@ -108,6 +108,7 @@ class ClockStepIT {
           ServiceProcess ahead =
               Instances.start("clock-ahead", database, redis.url(), clock.env())) {
         Set<String> payments = new HashSet<>();
+        Map<String, Instant> dated = new HashMap<>();
         for (int i = 0; i < 20; i++) {
           ServiceProcess via = i % 2 == 0 ? right : ahead;
           long before = System.currentTimeMillis();
@@ -120,6 +121,7 @@ class ClockStepIT {
           assertTrue(
               created.toEpochMilli() >= before - 1_000 && created.toEpochMilli() <= after + 1_000,
               id + " accepted by " + via.name() + " is dated " + created);
+          dated.put(id, created);
         }
         await()
             .atMost(Duration.ofSeconds(20))
@@ -140,6 +142,10 @@ class ClockStepIT {
           long at = Long.parseLong(e.id().substring(0, e.id().indexOf('-')));
           if (event.type() == EventType.PAYMENT_CREATED) {
             acceptedAt.put(id, at);
+            assertEquals(
+                dated.get(id).toEpochMilli(),
+                event.createdAt().toEpochMilli(),
+                "payment.created of " + id + " is dated as the payment");
           } else if (event.type() == EventType.PAYMENT_SUCCESS) {
             finishedAt.put(id, at);
           }

@@ -430,7 +430,7 @@ class KeyClaimingAcceptanceTest {
         new PendingPayment(
             view, new PaymentOutcome("success", null, null), now.plus(Duration.ofHours(1)));
     OutboxSql events =
-        new OutboxSql(view.merchantId(), "req_claiming")
+        new OutboxSql(view.merchantId(), "req_claiming", Timestamps.now())
             .add(
                 Streams.PAYMENT_EVENTS,
                 EventType.PAYMENT_CREATED,

@@ -320,7 +320,7 @@ class PaymentFinisherTest {
   private static Accept accept(PendingPayment pending) {
     PaymentView view = pending.payment();
     OutboxSql events =
-        new OutboxSql(view.merchantId(), null)
+        new OutboxSql(view.merchantId(), null, Timestamps.now())
             .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, view::writeEventData);
     return new Accept(pending, events, null);
   }

@@ -49,7 +49,7 @@ public class RefundFinisher {
     Instant now = clock.now();
     RefundView processed = job.processed(now);
     OutboxSql events =
-        new OutboxSql(processed.merchantId(), requestId)
+        new OutboxSql(processed.merchantId(), requestId, now)
             .add(Streams.REFUND_EVENTS, EventType.REFUND_PROCESSED, processed::writeEventData);
     return refunds
         .finish(processed.id(), now, events)

@@ -109,7 +109,7 @@ public class RefundService {
     RefundJob job = new RefundJob(refund, now.plusMillis(schedule.delayMillis()));
     byte[] response = refund.toBytes();
     OutboxSql events =
-        new OutboxSql(refund.merchantId(), caller.requestId())
+        new OutboxSql(refund.merchantId(), caller.requestId(), now)
             .add(Streams.REFUND_EVENTS, EventType.REFUND_CREATED, refund::writeEventData)
             .add(Streams.REFUND_JOBS, EventType.REFUND_PROCESS, job::write);
     return refunds

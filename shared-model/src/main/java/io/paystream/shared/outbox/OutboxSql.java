@@ -5,7 +5,7 @@ import io.paystream.shared.event.EventType;
 import io.paystream.shared.id.Ids;
 import io.paystream.shared.json.JsonWriter;
 import io.paystream.shared.sql.SqlParams;
-import io.paystream.shared.time.Timestamps;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,20 +23,27 @@ import java.util.function.Consumer;
 public final class OutboxSql {
   private final String merchantId;
   private final String requestId;
+  private final Instant at;
   private final List<String> streams = new ArrayList<>(4);
   private final List<String> payloads = new ArrayList<>(4);
   private final List<String> eventIds = new ArrayList<>(4);
 
-  public OutboxSql(String merchantId, String requestId) {
+  /**
+   * Events of {@code merchantId}'s request {@code requestId}, dated {@code at}: the time of the
+   * change they announce, as it is written (so that an event's {@code created_at} and its record's
+   * agree).
+   */
+  public OutboxSql(String merchantId, String requestId, Instant at) {
     this.merchantId = merchantId;
     this.requestId = requestId;
+    this.at = at;
   }
 
   /** Adds a new event with a fresh id (see {@link #eventIds}). */
   public OutboxSql add(String stream, EventType type, Consumer<JsonWriter> data) {
     String id = Ids.event();
     streams.add(stream);
-    payloads.add(EventEnvelope.encode(id, type, Timestamps.now(), merchantId, requestId, data));
+    payloads.add(EventEnvelope.encode(id, type, at, merchantId, requestId, data));
     eventIds.add(id);
     return this;
   }

@@ -12,6 +12,7 @@ import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.testing.TcpProxy;
 import io.paystream.shared.testing.TestDatabases;
+import io.paystream.shared.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -679,7 +680,7 @@ class OutboxRelayTest {
   /** {@code rows} outbox rows of {@code perRow} events each, payloads {@code prefix} + 0, 1, ... */
   private void insertRows(int rows, int perRow, String prefix) {
     for (int r = 0; r < rows; r++) {
-      OutboxSql events = new OutboxSql(null, null);
+      OutboxSql events = new OutboxSql(null, null, Timestamps.now());
       for (int i = 0; i < perRow; i++) {
         events.addEncoded(STREAM, prefix + (r * perRow + i));
       }
@@ -698,7 +699,7 @@ class OutboxRelayTest {
 
   private Uni<Void> insert(
       io.vertx.mutiny.sqlclient.SqlClient client, String stream, String payload) {
-    OutboxSql events = new OutboxSql(null, null).addEncoded(stream, payload);
+    OutboxSql events = new OutboxSql(null, null, Timestamps.now()).addEncoded(stream, payload);
     SqlParams p = new SqlParams();
     String sql = events.insertInto("relaytest.outbox", p, null);
     return client.preparedQuery(sql).execute(p.tuple()).replaceWithVoid();
