@@ -156,7 +156,8 @@ class ClockStepIT {
           assertEquals(
               dated.get(id), eventDated.get(id), "refund.created of " + id + " is dated so");
           long took = processedAt.get(id) - acceptedAt.get(id);
-          assertTrue(took >= 800 && took < 5_000, id + " processed " + took + " ms after");
+          // At once would be a few ms; the publishing of either event may lag by some.
+          assertTrue(took >= 500 && took < 5_000, id + " processed " + took + " ms after");
         }
       }
     }

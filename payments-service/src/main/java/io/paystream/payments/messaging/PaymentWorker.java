@@ -57,8 +57,11 @@ public class PaymentWorker {
       return Uni.createFrom().voidItem();
     }
     PendingPayment pending = PendingPayment.read(job.data());
-    long wait = finishAt(pending.dueAt().toEpochMilli()) - clock.millis();
-    return Delays.after(vertx, wait)
+    // Never waited for by this instance's own clock: a job taken before the first reading of the
+    // database's clock (just started, the database slow) waits for one.
+    return clock
+        .readOnce()
+        .chain(() -> Delays.after(vertx, finishAt(pending.dueAt().toEpochMilli()) - clock.millis()))
         .chain(() -> finisher.finish(pending, job.requestId()))
         .replaceWithVoid();
   }

@@ -153,7 +153,8 @@ class ClockStepIT {
         client.close();
         for (String id : payments) {
           long took = finishedAt.get(id) - acceptedAt.get(id);
-          assertTrue(took >= 800 && took < 5_000, id + " finished " + took + " ms after");
+          // At once would be a few ms; the publishing of either event may lag by some.
+          assertTrue(took >= 500 && took < 5_000, id + " finished " + took + " ms after");
         }
       }
     } finally {

@@ -54,8 +54,11 @@ public class RefundWorker {
       return Uni.createFrom().voidItem();
     }
     RefundJob refund = RefundJob.read(job.data());
-    long wait = refund.dueAt().toEpochMilli() - clock.millis();
-    return Delays.after(vertx, wait)
+    // Never waited for by this instance's own clock: a job taken before the first reading of the
+    // database's clock (just started, the database slow) waits for one.
+    return clock
+        .readOnce()
+        .chain(() -> Delays.after(vertx, refund.dueAt().toEpochMilli() - clock.millis()))
         .chain(() -> finisher.finish(refund, job.requestId()))
         .replaceWithVoid();
   }

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * so that any number of events costs one {@code INSERT … SELECT FROM unnest(…)} in the statement.
  *
  * <pre>{@code
- * OutboxSql events = new OutboxSql(merchantId, requestId)
+ * OutboxSql events = new OutboxSql(merchantId, requestId, now)
  *     .add(Streams.PAYMENT_EVENTS, EventType.PAYMENT_CREATED, payment::writeEventData);
  * String cte = events.insertInto("payments.outbox", params, "p"); // only when p returned a row
  * }</pre>

@@ -26,6 +26,9 @@ public final class DatabaseClock {
   /** How often {@link #readEvery} reads the database's clock. */
   static final long READ_EVERY_MILLIS = 30_000;
 
+  /** How often it tries while no reading has been kept. */
+  private static final long RETRY_MILLIS = 1_000;
+
   /** The longest round trip of a reading that is kept. */
   static final long MAX_ROUND_TRIP_MILLIS = 1_000;
 
@@ -40,6 +43,7 @@ public final class DatabaseClock {
 
   private final Pool pool;
   private volatile Reading reading;
+  private volatile long lastTried = System.nanoTime();
 
   /** The database's time in microseconds at {@code nanos} on the monotonic clock. */
   private record Reading(long epochMicros, long nanos, long roundTripNanos) {}
@@ -74,12 +78,23 @@ public final class DatabaseClock {
   }
 
   /**
-   * Reads the database's clock now, and every 30 s among {@code chores}, so that the monotonic
-   * clock's drift never adds up. A failed reading (the database down) leaves the last one in use.
+   * Reads the database's clock now and every 30 s among {@code chores}, so that the monotonic
+   * clock's drift never adds up; until a first reading is kept (the database down or too slow at
+   * start), every second. A failed reading leaves the last one in use.
    */
   public void readEvery(Chores chores) {
+    chores.every(
+        RETRY_MILLIS,
+        "reading the database's clock",
+        () -> {
+          long now = System.nanoTime();
+          if (reading != null && now - lastTried < READ_EVERY_MILLIS * 1_000_000) {
+            return Uni.createFrom().voidItem();
+          }
+          lastTried = now;
+          return read();
+        });
     read().subscribe().with(ok -> {}, e -> LOG.debugf("reading the database's clock: %s", e));
-    chores.every(READ_EVERY_MILLIS, "reading the database's clock", this::read);
   }
 
   /**

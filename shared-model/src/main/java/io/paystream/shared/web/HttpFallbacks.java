@@ -91,6 +91,8 @@ public class HttpFallbacks {
   private static void refuseSemicolonQuery(RoutingContext ctx) {
     String query = ctx.request().query();
     if (query != null && query.indexOf(';') >= 0) {
+      // Its body, unread, is not left to be skipped on a connection kept open.
+      ctx.response().putHeader("Connection", "close");
       end(ctx, 400, SEMICOLON_IN_QUERY);
       return;
     }

@@ -44,8 +44,9 @@ class DatabaseClockTest {
               .getOffsetDateTime(0);
       Instant after = clock.now();
       Instant at = database.toInstant();
+      // Off by half the kept reading's round trip at most: milliseconds, unless the machine stalls.
       assertTrue(
-          !at.isBefore(before.minusMillis(5)) && !at.isAfter(after.plusMillis(5)),
+          !at.isBefore(before.minusMillis(30)) && !at.isAfter(after.plusMillis(30)),
           "the database's " + at + " between " + before + " and " + after);
     }
   }
@@ -58,7 +59,6 @@ class DatabaseClockTest {
     assertTrue(
         since.compareTo(Duration.ofMillis(200)) >= 0 && since.compareTo(Duration.ofSeconds(2)) < 0,
         "200 ms after the reading: " + since);
-    assertTrue(Math.abs(clock.millis() - clock.now().toEpochMilli()) < 1_000);
   }
 
   @Test

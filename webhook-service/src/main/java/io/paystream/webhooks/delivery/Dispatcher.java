@@ -84,7 +84,8 @@ public class Dispatcher {
   private static Timer latency(MeterRegistry registry, String result) {
     return Timer.builder("paystream.webhook.attempt.latency")
         .description(
-            "Time from sending a webhook to its complete answer (or failure), by result"
+            "Time from sending a webhook to its answer's end, its breaking off or the deadline (or"
+                + " failure), by result"
                 + " (delivered, failed)")
         .tag("result", result)
         .serviceLevelObjectives(LATENCY_BUCKETS)

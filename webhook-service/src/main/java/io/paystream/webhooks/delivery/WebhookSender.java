@@ -166,13 +166,14 @@ public class WebhookSender {
     }
     heard.status = response.statusCode();
     response.handler(heard.kept);
-    response.exceptionHandler(err -> answer(em, settled, heard));
-    response.endHandler(v -> answer(em, settled, heard));
+    response.exceptionHandler(err -> answer(em, settled, heard, heard.kept.textSoFar()));
+    response.endHandler(v -> answer(em, settled, heard, heard.kept.text()));
   }
 
-  private static void answer(UniEmitter<? super Answer> em, AtomicBoolean settled, Heard heard) {
+  private static void answer(
+      UniEmitter<? super Answer> em, AtomicBoolean settled, Heard heard, String body) {
     if (settled.compareAndSet(false, true)) {
-      em.complete(new Answer(heard.status, heard.kept.text()));
+      em.complete(new Answer(heard.status, body));
     }
   }
 
