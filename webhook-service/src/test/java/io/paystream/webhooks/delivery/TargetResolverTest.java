@@ -148,9 +148,10 @@ class TargetResolverTest {
         for (CompletableFuture<String> save : slow) {
           assertNull(save.get(5, TimeUnit.SECONDS)); // accepted once the save stops waiting
         }
-        // ...with no thread held for any of them,
+        // ...with no thread held for any of them (a thread each would be 200 more; the worker
+        // pools of the application running in this JVM may start a few dozen meanwhile),
         assertTrue(
-            Thread.activeCount() - threadsBefore < 20,
+            Thread.activeCount() - threadsBefore < 60,
             (Thread.activeCount() - threadsBefore) + " threads more while the lookups wait");
         // and the names the resolver knows are decided meanwhile, each address checked.
         Throwable refused =
