@@ -56,7 +56,7 @@ public final class DatabaseClock {
   public Instant now() {
     Reading r = reading;
     if (r == null) {
-      return Instant.now().truncatedTo(ChronoUnit.MICROS);
+      return Timestamps.now();
     }
     long micros = r.epochMicros() + (System.nanoTime() - r.nanos()) / 1_000;
     return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
@@ -70,11 +70,6 @@ public final class DatabaseClock {
   /** Whether the database's clock has been read. */
   public boolean isRead() {
     return reading != null;
-  }
-
-  /** How far the wall clock of this process is ahead of the database's (negative: behind), ms. */
-  public long wallAheadMillis() {
-    return System.currentTimeMillis() - millis();
   }
 
   /**
