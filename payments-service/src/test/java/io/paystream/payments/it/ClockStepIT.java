@@ -139,7 +139,7 @@ class ClockStepIT {
                 .atMost(Duration.ofSeconds(10))) {
           EventEnvelope event = EventEnvelope.decode(e.payload());
           String id = event.data().path("payment").path("id").asText();
-          long at = Long.parseLong(e.id().substring(0, e.id().indexOf('-')));
+          long at = Streams.entryMillis(e.id());
           if (event.type() == EventType.PAYMENT_CREATED) {
             acceptedAt.put(id, at);
             assertEquals(
