@@ -9,6 +9,7 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.DatabaseClock;
+import io.paystream.shared.web.CommonConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ public class RefundEventsConsumer {
       RedisStreams streams,
       PaymentRepository payments,
       PaymentsConfig config,
+      CommonConfig server,
       DatabaseClock clock) {
     this.clock = clock;
     this.payments = payments;
@@ -35,8 +37,8 @@ public class RefundEventsConsumer {
         new StreamConsumer(
             vertx,
             streams,
-            ConsumerOptions.of(
-                Streams.REFUND_EVENTS, Streams.PAYMENTS_SERVICE, config.instanceId()),
+            ConsumerOptions.of(Streams.REFUND_EVENTS, Streams.PAYMENTS_SERVICE, config.instanceId())
+                .withOneStatementPerEntry(server.server().dbPoolSize()),
             this::handle);
   }
 

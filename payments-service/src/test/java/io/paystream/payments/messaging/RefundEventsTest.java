@@ -2,24 +2,34 @@ package io.paystream.payments.messaging;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paystream.payments.Api;
 import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.RefundView;
+import io.paystream.shared.id.Ids;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.InFlightSampling;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.CommonConfig;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** refund-service's events reach {@code amount_refunded}, once per event. */
 @QuarkusTest
 class RefundEventsTest {
   @Inject RedisStreams streams;
+  @Inject RefundEventsConsumer refundEvents;
+  @Inject CommonConfig server;
 
   @Test
   void createdRefundsAddUpOncePerEventAndFailedOnesGiveBack() {
@@ -114,6 +124,49 @@ class RefundEventsTest {
                     .await()
                     .indefinitely()
                     .isEmpty());
+  }
+
+  @Test
+  void aBacklogOfRefundEventsLeavesHalfThePoolToRequests() {
+    Instant now = Timestamps.now();
+    List<Request> adds = new ArrayList<>();
+    int backlog = 3_000;
+    for (int i = 0; i < backlog; i++) {
+      RefundView r =
+          new RefundView(
+              Ids.refund(),
+              Ids.payment(),
+              "550e8400-e29b-41d4-a716-446655440000",
+              100,
+              null,
+              "pending",
+              now,
+              null);
+      adds.add(
+          Request.cmd(Command.XADD)
+              .arg(Streams.REFUND_EVENTS)
+              .arg("*")
+              .arg(Streams.FIELD)
+              .arg(
+                  EventEnvelope.encode(
+                      Ids.event(),
+                      EventType.REFUND_CREATED,
+                      now,
+                      r.merchantId(),
+                      null,
+                      r::writeEventData)));
+    }
+    int most =
+        InFlightSampling.mostInFlight(
+            refundEvents.consumer(),
+            backlog,
+            () -> streams.batch(adds).await().atMost(Duration.ofSeconds(30)));
+    assertTrue(most > 0, "the backlog was seen in flight");
+    assertTrue(
+        most <= server.server().dbPoolSize() / 2,
+        most
+            + " refund events were handled at once, each a statement, on a pool of "
+            + server.server().dbPoolSize());
   }
 
   private void publish(String payload) {

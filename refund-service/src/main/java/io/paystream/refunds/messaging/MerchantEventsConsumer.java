@@ -9,6 +9,7 @@ import io.paystream.shared.stream.ConsumerOptions;
 import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.web.CommonConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,15 +30,16 @@ public class MerchantEventsConsumer {
       RedisStreams streams,
       MerchantRepository merchants,
       ApiKeyAuthenticator authenticator,
-      RefundsConfig config) {
+      RefundsConfig config,
+      CommonConfig server) {
     this.merchants = merchants;
     this.authenticator = authenticator;
     this.consumer =
         new StreamConsumer(
             vertx,
             streams,
-            ConsumerOptions.of(
-                Streams.MERCHANT_EVENTS, Streams.REFUND_SERVICE, config.instanceId()),
+            ConsumerOptions.of(Streams.MERCHANT_EVENTS, Streams.REFUND_SERVICE, config.instanceId())
+                .withOneStatementPerEntry(server.server().dbPoolSize()),
             this::handle);
   }
 

@@ -12,6 +12,7 @@ import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Delays;
+import io.paystream.shared.web.CommonConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -48,7 +49,11 @@ public class PaymentEventsConsumer {
   private final StatusBoard reports;
 
   public PaymentEventsConsumer(
-      Vertx vertx, RedisStreams streams, PaymentRepository payments, RefundsConfig config) {
+      Vertx vertx,
+      RedisStreams streams,
+      PaymentRepository payments,
+      RefundsConfig config,
+      CommonConfig server) {
     this.vertx = vertx;
     this.streams = streams;
     this.payments = payments;
@@ -58,7 +63,8 @@ public class PaymentEventsConsumer {
         new StreamConsumer(
             vertx,
             streams,
-            ConsumerOptions.of(Streams.PAYMENT_EVENTS, Streams.REFUND_SERVICE, config.instanceId()),
+            ConsumerOptions.of(Streams.PAYMENT_EVENTS, Streams.REFUND_SERVICE, config.instanceId())
+                .withOneStatementPerEntry(server.server().dbPoolSize()),
             this::handle);
   }
 

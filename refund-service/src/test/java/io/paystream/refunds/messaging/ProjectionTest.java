@@ -14,6 +14,7 @@ import io.paystream.refunds.UpstreamTest;
 import io.paystream.refunds.repository.ProjectionStateRepository;
 import io.paystream.refunds.service.PaymentSightings;
 import io.paystream.shared.error.ApiException;
+import io.paystream.shared.event.EventEnvelope;
 import io.paystream.shared.event.EventType;
 import io.paystream.shared.event.PaymentView;
 import io.paystream.shared.id.Ids;
@@ -25,7 +26,9 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.StreamEntry;
 import io.paystream.shared.stream.Streams;
+import io.paystream.shared.testing.InFlightSampling;
 import io.paystream.shared.time.Timestamps;
+import io.paystream.shared.web.CommonConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.smallrye.mutiny.Uni;
@@ -61,6 +64,7 @@ class ProjectionTest extends UpstreamTest {
   @Inject PaymentSightings sightings;
   @Inject ProjectionStateRepository projection;
   @Inject Pool pool;
+  @Inject CommonConfig server;
 
   @Test
   void appliedEventIdsAreForgottenPastTheirRetentionHoweverMany() {
@@ -99,6 +103,48 @@ class ProjectionTest extends UpstreamTest {
         .iterator()
         .next()
         .getLong(0);
+  }
+
+  @Test
+  void aBacklogOfPaymentEventsLeavesHalfThePoolToRequests() throws Exception {
+    PaymentView known = upstream.succeeded(50_000);
+    int backlog = 3_000;
+    List<Request> adds = new ArrayList<>();
+    for (int i = 0; i < backlog; i++) {
+      PaymentView p = Upstream.with(Upstream.newPayment(10_000), PaymentView.SUCCESS, false);
+      String payload =
+          EventEnvelope.encode(
+              Ids.event(),
+              EventType.PAYMENT_SUCCESS,
+              Timestamps.now(),
+              p.merchantId(),
+              null,
+              p::writeEventData);
+      adds.add(
+          Request.cmd(Command.XADD)
+              .arg(Streams.PAYMENT_EVENTS)
+              .arg("*")
+              .arg(Streams.FIELD)
+              .arg(payload));
+    }
+    // A refund asked for while the backlog is worked through: its payment is known already.
+    List<CompletableFuture<Response>> refund = new ArrayList<>();
+    int most =
+        InFlightSampling.mostInFlight(
+            paymentEvents.consumer(),
+            backlog,
+            () -> {
+              streams.batch(adds).await().atMost(Duration.ofSeconds(30));
+              refund.add(CompletableFuture.supplyAsync(() -> Api.refund(known.id(), 100)));
+            });
+    assertTrue(most > 0, "the backlog was seen in flight");
+    assertTrue(
+        most <= server.server().dbPoolSize() / 2,
+        most
+            + " payment events were handled at once, each a statement, on a pool of "
+            + server.server().dbPoolSize());
+    Response r = refund.get(0).get(30, TimeUnit.SECONDS);
+    assertEquals(201, r.statusCode(), r.asString());
   }
 
   @Test

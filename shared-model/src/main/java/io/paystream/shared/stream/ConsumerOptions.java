@@ -50,6 +50,18 @@ public record ConsumerOptions(
         forgetIdleMillis);
   }
 
+  /**
+   * {@link #withMaxInFlight} for a consumer that writes each entry with a statement of its own:
+   * half of the service's PostgreSQL pool ({@code dbPoolSize} connections). A backlog (streams
+   * re-driven after Redis lost its data, an instance catching up) then keeps that many statements
+   * going, which drains it as fast as more would, and leaves the other connections to requests:
+   * with a thousand entries at once, requests' statements queued behind the consumer's for up to
+   * seconds.
+   */
+  public ConsumerOptions withOneStatementPerEntry(int dbPoolSize) {
+    return withMaxInFlight(Math.max(1, dbPoolSize / 2));
+  }
+
   public ConsumerOptions withClaimMinIdleMillis(long millis) {
     return new ConsumerOptions(
         stream,
