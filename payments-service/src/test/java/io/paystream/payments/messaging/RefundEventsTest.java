@@ -15,7 +15,6 @@ import io.paystream.shared.testing.InFlightSampling;
 import io.paystream.shared.time.Timestamps;
 import io.paystream.shared.web.CommonConfig;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -143,18 +142,15 @@ class RefundEventsTest {
               now,
               null);
       adds.add(
-          Request.cmd(Command.XADD)
-              .arg(Streams.REFUND_EVENTS)
-              .arg("*")
-              .arg(Streams.FIELD)
-              .arg(
-                  EventEnvelope.encode(
-                      Ids.event(),
-                      EventType.REFUND_CREATED,
-                      now,
-                      r.merchantId(),
-                      null,
-                      r::writeEventData)));
+          RedisStreams.xadd(
+              Streams.REFUND_EVENTS,
+              EventEnvelope.encode(
+                  Ids.event(),
+                  EventType.REFUND_CREATED,
+                  now,
+                  r.merchantId(),
+                  null,
+                  r::writeEventData)));
     }
     int most =
         InFlightSampling.mostInFlight(

@@ -120,12 +120,7 @@ class ProjectionTest extends UpstreamTest {
               p.merchantId(),
               null,
               p::writeEventData);
-      adds.add(
-          Request.cmd(Command.XADD)
-              .arg(Streams.PAYMENT_EVENTS)
-              .arg("*")
-              .arg(Streams.FIELD)
-              .arg(payload));
+      adds.add(RedisStreams.xadd(Streams.PAYMENT_EVENTS, payload));
     }
     // A refund asked for while the backlog is worked through: its payment is known already.
     List<CompletableFuture<Response>> refund = new ArrayList<>();
