@@ -215,6 +215,10 @@ curl -fs -o /dev/null "${AUTH[@]}" -d "{\"url\":\"http://127.0.0.1:$RECEIVER_POR
   "http://127.0.0.1:${PORTS[webhook-service]}/api/v1/webhook-endpoints"
 # Redis loses everything (a restart without persistence): every service re-drives its outbox from
 # PostgreSQL while the refunds come in, and webhook-service now delivers every payment event too.
+# A re-drive starts after the last row every reader had finished; back at the start, it sends all
+# the outbox holds, as it does while a reader has never run (the worst case, which this measures).
+"${PSQL[@]}" -d "$DB" -c "UPDATE payments.outbox_cursor SET acked_txid = '0', acked_id = 0" \
+  -c "UPDATE refunds.outbox_cursor SET acked_txid = '0', acked_id = 0"
 redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
 echo "Redis index $REDIS_DB flushed; load: refunds at $CONNECTIONS connections for ${DURATION}s, every event delivered"
 ids=$("${PSQL[@]}" -d "$DB" -At -c "SELECT string_agg('\"' || id || '\"', ',') FROM (SELECT id FROM payments.payments WHERE status = 'success' LIMIT 2000) p")

@@ -1,8 +1,10 @@
 package io.paystream.shared.outbox;
 
+import io.paystream.shared.outbox.PublishedRun.Position;
 import io.paystream.shared.sql.AsyncCommit;
 import io.paystream.shared.sql.Purge;
 import io.paystream.shared.stream.RedisStreams;
+import io.paystream.shared.stream.RedisStreams.Acknowledged;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.Chores;
 import io.paystream.shared.time.Monotonic;
@@ -10,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -17,9 +20,11 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,18 +52,31 @@ import org.jboss.logging.Logger;
  * instance takes over within a second.
  *
  * <p>Rows are kept for {@code retention}. When Redis loses its data, {@link RedisEpochWatch} moves
- * the cursor back and everything retained goes out again. Redis can also lose only its latest
- * writes and keep the rest, token included (a failover to a replica that was behind, a crash with
- * the last second of its append-only file unwritten). So each batch ends with an {@code INCR} of a
- * counter of this outbox, in the same pipeline after its {@code XADD}s. The cursor keeps the
- * counter of the batch it was moved past ({@code last_sequence}, read with each batch): a counter
- * that comes back no higher than that means Redis went back in time, whichever instance saw it
- * last, and the relay moves the cursor back instead of forward. The lead also compares the two when
- * a cycle finds nothing to publish (at most every {@value #SEQUENCE_CHECK_MILLIS} ms, and first
- * thing after taking the lead): so the loss is noticed too when nothing more is published. Requests
- * call {@link #kick()} after their commit for low latency; a timer polls too, so publishing never
- * depends on a request. Cycles start at least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that
- * under load one carries many commits.
+ * the cursor back and what is retained goes out again, from the last row every reader was seen to
+ * have finished: every {@value #ACKNOWLEDGED_CHECK_MILLIS} ms, right after a batch (or a quiet
+ * cycle's counter check), the lead reads how far every consumer group of each stream it published
+ * to has acknowledged it ({@link RedisStreams#acknowledgedRequest}: consumers acknowledge after
+ * their own commit, so what they acknowledged is in force in their databases), and records the
+ * position of the last batch whose entries, and all before them, every group has acknowledged
+ * ({@code acked_txid}, {@code acked_id} beside the cursor). It stays put while a known reader of a
+ * stream has no group (it would read the stream from its start), while an entry sits in the
+ * dead-letter stream (given up on, it gets another chance from a re-drive), and across anything
+ * that breaks the run of batches it relies on ({@link PublishedRun}): what it records is always
+ * finished everywhere, never more. A re-drive after a loss then sends what was not finished
+ * everywhere (normally the last seconds) instead of up to a day, and that is all readers have to
+ * read again before they are up to date.
+ *
+ * <p>Redis can also lose only its latest writes and keep the rest, token included (a failover to a
+ * replica that was behind, a crash with the last second of its append-only file unwritten). So each
+ * batch ends with an {@code INCR} of a counter of this outbox, in the same pipeline after its
+ * {@code XADD}s. The cursor keeps the counter of the batch it was moved past ({@code
+ * last_sequence}, read with each batch): a counter that comes back no higher than that means Redis
+ * went back in time, whichever instance saw it last, and the relay moves the cursor back instead of
+ * forward. The lead also compares the two when a cycle finds nothing to publish (at most every
+ * {@value #SEQUENCE_CHECK_MILLIS} ms, and first thing after taking the lead): so the loss is
+ * noticed too when nothing more is published. Requests call {@link #kick()} after their commit for
+ * low latency; a timer polls too, so publishing never depends on a request. Cycles start at least
+ * {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
@@ -83,6 +101,12 @@ public final class OutboxRelay {
   /** How often, at most, a quiet lead checks that Redis still holds what the cursor records. */
   static final long SEQUENCE_CHECK_MILLIS = 1_000;
 
+  /**
+   * How often, at most, the lead reads how far the readers of its streams have acknowledged them,
+   * and records the outbox position they have all reached (see {@link #rewindSql}).
+   */
+  static final long ACKNOWLEDGED_CHECK_MILLIS = 10_000;
+
   /** How long a measure of the oldest waiting event stays current for the metrics. */
   private static final long SAMPLE_FRESH_MILLIS = 30_000;
 
@@ -99,7 +123,9 @@ public final class OutboxRelay {
   private final String rewindSql;
   private final String waitingSql;
   private final String recordedSequenceSql;
+  private final String acknowledgedSql;
   private final String sequenceKey;
+  private final PublishedRun run = new PublishedRun();
 
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean busy = new AtomicBoolean();
@@ -107,6 +133,7 @@ public final class OutboxRelay {
   private final AtomicLong publishedRows = new AtomicLong();
   private final Set<String> publishedTo = ConcurrentHashMap.newKeySet();
   private final AtomicLong cycles = new AtomicLong();
+  private final AtomicLong acknowledgedChecks = new AtomicLong();
   private volatile SqlConnection leader;
   // Monotonic.millis() values; "long ago" until set (its origin is arbitrary, maybe negative).
   private volatile long lastKickAt = Long.MIN_VALUE / 2;
@@ -117,6 +144,7 @@ public final class OutboxRelay {
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
   private volatile long sequenceCheckedAt = Long.MIN_VALUE / 2;
+  private volatile long acknowledgedCheckedAt = Long.MIN_VALUE / 2;
 
   public OutboxRelay(Vertx vertx, Pool pool, RedisStreams streams, RelayOptions options) {
     this.vertx = vertx;
@@ -188,6 +216,17 @@ public final class OutboxRelay {
             + from
             + " ORDER BY o.txid, o.id LIMIT 1)) * 1000)::bigint, 0)";
     this.recordedSequenceSql = "SELECT last_sequence FROM " + cursor;
+    // Forward only, and never past the cursor (a re-drive may have moved it back meanwhile). Lost
+    // to a database crash, a move only makes a later re-drive send more again.
+    this.acknowledgedSql =
+        "WITH "
+            + AsyncCommit.CTE
+            + " UPDATE "
+            + cursor
+            + " SET acked_txid = $1::text::xid8, acked_id = $2 FROM "
+            + AsyncCommit.NAME
+            + " WHERE (acked_txid, acked_id) < ($1::text::xid8, $2)"
+            + " AND ($1::text::xid8, $2) <= (last_txid, last_id)";
     this.sequenceKey = Streams.relaySequenceKey(t);
   }
 
@@ -414,6 +453,7 @@ public final class OutboxRelay {
   private void resign() {
     SqlConnection conn = leader;
     leader = null;
+    run.clear();
     if (conn != null) {
       // Unlocking on a broken connection fails; the server ended that session and its lock.
       conn.query("SELECT pg_advisory_unlock_all()")
@@ -440,43 +480,146 @@ public final class OutboxRelay {
     if (rows.size() == 0) {
       return checkSequence(conn).replaceWith(0);
     }
-    List<Request> adds = new ArrayList<>(rows.size() * 2);
+    Row first = rows.iterator().next();
+    Position from = new Position(first.getString("from_txid"), first.getLong("from_id"));
+    // A batch that starts a run first reads the last entry of each stream: what came before it.
+    boolean starts = !run.continuesFrom(from);
+    List<String> barrier = starts ? Streams.OUTBOX_STREAMS : List.of();
+    List<Request> requests = new ArrayList<>(barrier.size() + rows.size() * 2 + 8);
+    barrier.forEach(stream -> requests.add(RedisStreams.latestRequest(stream)));
+    List<String> addedTo = new ArrayList<>(rows.size() * 2);
     Row last = null;
     for (Row row : rows) {
       String[] toStreams = row.getArrayOfStrings("streams");
       String[] payloads = row.getArrayOfStrings("payloads");
       for (int i = 0; i < toStreams.length; i++) {
-        adds.add(RedisStreams.xadd(toStreams[i], payloads[i]));
+        requests.add(RedisStreams.xadd(toStreams[i], payloads[i]));
+        addedTo.add(toStreams[i]);
         publishedTo.add(toStreams[i]);
       }
       last = row;
     }
-    Row first = rows.iterator().next();
-    Tuple move =
-        Tuple.of(
-            last.getString("txid"),
-            last.getLong("id"),
-            first.getString("from_txid"),
-            first.getLong("from_id"));
+    Position end = new Position(last.getString("txid"), last.getLong("id"));
     int count = rows.size();
     // The counter of the batch the cursor was last moved past, by whichever instance led then.
     long recorded = first.getLong("from_sequence");
-    adds.add(Request.cmd(Command.INCR).arg(sequenceKey));
+    requests.add(Request.cmd(Command.INCR).arg(sequenceKey));
     return streams
-        .batch(adds)
-        .map(replies -> replies.get(replies.size() - 1))
+        .batch(requests)
         .chain(
-            sequence -> {
-              if (sequence.toLong() <= recorded) {
+            replies -> {
+              long sequence = replies.get(replies.size() - 1).toLong();
+              if (sequence <= recorded) {
                 // Redis's publish counter went back: it lost batches the cursor was moved past.
-                return rewind(conn).replaceWith((RowSet<Row>) null);
+                return rewind(conn);
               }
-              return conn.preparedQuery(advanceSql).execute(move.addLong(sequence.toLong()));
+              return conn.preparedQuery(advanceSql)
+                  .execute(Tuple.of(end.txid(), end.id(), from.txid(), from.id()).addLong(sequence))
+                  .chain(
+                      moved -> {
+                        if (moved.rowCount() == 0) {
+                          run.clear(); // the cursor was moved back meanwhile: a re-drive
+                          return Uni.createFrom().voidItem();
+                        }
+                        Map<String, String> lastEntries = lastEntries(replies, barrier, addedTo);
+                        if (starts) {
+                          run.start(from, latest(replies, barrier), end, sequence, lastEntries);
+                        } else {
+                          run.add(end, sequence, lastEntries);
+                        }
+                        return acknowledgedDue()
+                            ? recordAcknowledged(conn, sequence)
+                            : Uni.createFrom().voidItem();
+                      });
             })
         .map(
             done -> {
               publishedRows.addAndGet(count);
               return count;
+            });
+  }
+
+  private boolean acknowledgedDue() {
+    long now = Monotonic.millis();
+    if (now - acknowledgedCheckedAt < ACKNOWLEDGED_CHECK_MILLIS) {
+      return false;
+    }
+    acknowledgedCheckedAt = now;
+    return true;
+  }
+
+  /** Reads how far every reader has acknowledged at the next chance (for tests). */
+  void checkAcknowledgedNext() {
+    acknowledgedCheckedAt = Long.MIN_VALUE / 2;
+  }
+
+  /** How many times the lead has read how far every reader has acknowledged (for tests). */
+  long acknowledgedChecks() {
+    return acknowledgedChecks.get();
+  }
+
+  /** The last entry each stream got in this batch. */
+  private static Map<String, String> lastEntries(
+      List<Response> replies, List<String> barrier, List<String> addedTo) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < addedTo.size(); i++) {
+      out.put(addedTo.get(i), replies.get(barrier.size() + i).toString());
+    }
+    return out;
+  }
+
+  /** The last entry of each barrier stream before the batch (none for an empty stream). */
+  private static Map<String, String> latest(List<Response> replies, List<String> barrier) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < barrier.size(); i++) {
+      String id = RedisStreams.latestId(replies.get(i));
+      if (id != null) {
+        out.put(barrier.get(i), id);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads how far every reader has acknowledged the streams of the run, and records the outbox
+   * position up to which they all have. The lead's last batch got {@code sequence} and nothing has
+   * been published since: a script that finds another counter read a Redis other than the one the
+   * run's entries went to, and nothing is recorded. A failure is logged and left for the next
+   * check; it never holds publishing up.
+   */
+  private Uni<Void> recordAcknowledged(SqlConnection conn, long sequence) {
+    List<String> checked = List.copyOf(new TreeSet<>(run.streams()));
+    if (checked.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    List<Request> requests = new ArrayList<>(checked.size());
+    for (String stream : checked) {
+      requests.add(
+          RedisStreams.acknowledgedRequest(stream, sequenceKey, Streams.readersOf(stream)));
+    }
+    return streams
+        .batch(requests)
+        .chain(
+            replies -> {
+              Map<String, Acknowledged> read = new HashMap<>();
+              for (int i = 0; i < checked.size(); i++) {
+                read.put(checked.get(i), RedisStreams.acknowledged(replies.get(i)));
+              }
+              Position through = run.acknowledged(sequence, read);
+              acknowledgedChecks.incrementAndGet();
+              return through == null
+                  ? Uni.createFrom().voidItem()
+                  : conn.preparedQuery(acknowledgedSql)
+                      .execute(Tuple.of(through.txid(), through.id()))
+                      .replaceWithVoid();
+            })
+        .onFailure()
+        .recoverWithUni(
+            err -> {
+              LOG.warnf(
+                  "outbox %s: could not record how far its readers have acknowledged: %s",
+                  options.table(), err.getMessage());
+              return Uni.createFrom().voidItem();
             });
   }
 
@@ -486,13 +629,15 @@ public final class OutboxRelay {
         "outbox %s: Redis lost writes it had acknowledged (its publish counter went back):"
             + " re-driving the outbox",
         options.table());
+    run.clear();
     return conn.query(rewindSql).execute().invoke(() -> again.set(true)).replaceWithVoid();
   }
 
   /**
    * Rewinds when Redis's publish counter is below (or without) the one the cursor records: Redis
    * lost batches the cursor was moved past. Only while nothing is being published (this is the
-   * lead, between batches), at most every {@value #SEQUENCE_CHECK_MILLIS} ms.
+   * lead, between batches), at most every {@value #SEQUENCE_CHECK_MILLIS} ms. Otherwise, when due,
+   * records how far every reader has acknowledged what this lead published.
    */
   private Uni<Void> checkSequence(SqlConnection conn) {
     long now = Monotonic.millis();
@@ -510,7 +655,20 @@ public final class OutboxRelay {
                     .recoverWithItem(Long.MAX_VALUE)
                     .chain(
                         current ->
-                            current < recorded ? rewind(conn) : Uni.createFrom().voidItem()));
+                            current < recorded
+                                ? rewind(conn)
+                                : acknowledgedWhileQuiet(conn, current)));
+  }
+
+  /**
+   * Reads how far every reader has acknowledged, when due, and records it: no batch is under way,
+   * so the counter must still be that of this lead's last batch ({@code current}, just read).
+   */
+  private Uni<Void> acknowledgedWhileQuiet(SqlConnection conn, long current) {
+    if (run.isEmpty() || current != run.lastSequence() || !acknowledgedDue()) {
+      return Uni.createFrom().voidItem();
+    }
+    return recordAcknowledged(conn, current);
   }
 
   /** The publish counter the cursor records: that of the batch it was last moved past. */
@@ -530,11 +688,14 @@ public final class OutboxRelay {
   }
 
   /**
-   * The statement that moves the cursor back to the start: everything retained goes out again, and
-   * the counter the cursor records is none yet.
+   * The statement that moves the cursor back to the last position every reader was seen to have
+   * acknowledged ({@code acked_txid}, {@code acked_id}; the start until one was): everything
+   * retained past it goes out again, and the counter the cursor records is none yet.
    */
   static String rewindSql(String cursorTable) {
-    return "UPDATE " + cursorTable + " SET last_txid = '0'::xid8, last_id = 0, last_sequence = 0";
+    return "UPDATE "
+        + cursorTable
+        + " SET last_txid = acked_txid, last_id = acked_id, last_sequence = 0";
   }
 
   /**

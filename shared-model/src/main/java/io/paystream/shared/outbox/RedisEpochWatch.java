@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
  * <p>A random token lives in Redis under {@code paystream:epoch}; the service remembers the last
  * token it saw in its own table. A Redis restart without persistence, or a flush, removes the
  * token: the next check writes a new one, finds it differs from the remembered one, and in the same
- * statement marks every row published within the retention window unpublished again, so the relay
- * sends it once more. With several instances exactly one wins that statement.
+ * statement moves the relay's cursor back to the last row every reader was seen to have finished
+ * ({@link OutboxRelay#rewindSql}), so the relay sends every retained row after it once more. With
+ * several instances exactly one wins that statement.
  *
  * <p>The relay notices the same loss on its own, by its publish counter ({@link OutboxRelay}),
  * often first; re-driving a second time would send every retained row twice more. So the watch

@@ -97,6 +97,87 @@ public final class RedisStreams {
           + " return redis.call('XLEN', KEYS[1])";
 
   /**
+   * How far every reader of a stream has acknowledged it, read in one script together with a
+   * counter ({@code sequenceKey}, as of the same moment): {@code bound} is {@code null} when that
+   * cannot be told. It cannot while the stream is missing or has no group, while one of {@code
+   * readers} (the groups known to read it; none known: none can be told) has no group, or while its
+   * dead-letter stream holds more than {@value #DEAD_LETTERS_SCANNED} copies.
+   */
+  public record Acknowledged(long sequence, Bound bound) {}
+
+  /**
+   * Every entry before {@code entryId} (and, {@code inclusive}, that entry too) was delivered to
+   * every group of its stream and acknowledged, and none of them was given up on (dead-lettered).
+   */
+  public record Bound(String entryId, boolean inclusive) {
+    /** Whether the entry {@code id} is among those. */
+    public boolean covers(String id) {
+      int c = Streams.compareIds(id, entryId);
+      return c < 0 || (c == 0 && inclusive);
+    }
+  }
+
+  /** Dead-letter copies read, at most, to find the oldest entry given up on. */
+  static final int DEAD_LETTERS_SCANNED = 1_000;
+
+  /**
+   * A script, to send in a pipeline ({@link #acknowledged}): every group's oldest pending entry,
+   * else the last delivered one; the oldest entry a group gave up on, by the copies in {@code
+   * <stream>:dead} (an acknowledgement, but not a handling: a re-drive is its next chance, and the
+   * copy is lost with Redis too).
+   */
+  public static Request acknowledgedRequest(
+      String stream, String sequenceKey, List<String> readers) {
+    Request req =
+        Request.cmd(Command.EVAL)
+            .arg(ACKNOWLEDGED)
+            .arg(3)
+            .arg(stream)
+            .arg(Streams.deadLetters(stream))
+            .arg(sequenceKey)
+            .arg(DEAD_LETTERS_SCANNED);
+    readers.forEach(req::arg);
+    return req;
+  }
+
+  /** The reply of {@link #acknowledgedRequest}. */
+  public static Acknowledged acknowledged(Response reply) {
+    long sequence = reply.get(0).toLong();
+    if (reply.size() < 3) {
+      return new Acknowledged(sequence, null);
+    }
+    return new Acknowledged(
+        sequence, new Bound(reply.get(1).toString(), reply.get(2).toLong() == 1));
+  }
+
+  private static final String ACKNOWLEDGED =
+      "local seq = tonumber(redis.call('GET', KEYS[3]) or '0')"
+          + " if #ARGV < 2 or redis.call('EXISTS', KEYS[1]) == 0 then return {seq} end"
+          + " local function before(a, b)"
+          + " local am, as = string.match(a, '^(%d+)-(%d+)$')"
+          + " local bm, bs = string.match(b, '^(%d+)-(%d+)$')"
+          + " am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)"
+          + " return am < bm or (am == bm and as < bs) end"
+          + " local bound = nil local incl = 0 local seen = {}"
+          + " for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do"
+          + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end"
+          + " seen[f['name']] = true"
+          + " local at, atIncl = f['last-delivered-id'], 1"
+          + " if f['pending'] > 0 then"
+          + " at, atIncl = redis.call('XPENDING', KEYS[1], f['name'])[2], 0 end"
+          + " if bound == nil or before(at, bound) or (at == bound and atIncl == 0) then"
+          + " bound, incl = at, atIncl end end"
+          + " if bound == nil then return {seq} end"
+          + " for i = 2, #ARGV do if not seen[ARGV[i]] then return {seq} end end"
+          + " local dead = redis.call('XLEN', KEYS[2])"
+          + " if dead > tonumber(ARGV[1]) then return {seq} end"
+          + " if dead > 0 then for _, e in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do"
+          + " local f = e[2] for i = 1, #f, 2 do"
+          + " if f[i] == 'source_id' and (before(f[i + 1], bound) or f[i + 1] == bound) then"
+          + " bound, incl = f[i + 1], 0 end end end end"
+          + " return {seq, bound, incl}";
+
+  /**
    * Commands per pipeline. A pipeline waits on one connection with a handler per command, and the
    * client refuses one longer than its waiting queue (2,048 by default), every time: a relay
    * backlog of many events, or a consumer's thousands of own pending entries, would fail for ever.
@@ -388,9 +469,22 @@ public final class RedisStreams {
 
   /** The newest {@code count} entries of a stream, newest first ({@code XREVRANGE}). */
   public Uni<List<StreamEntry>> latest(String stream, int count) {
-    Request req =
-        Request.cmd(Command.XREVRANGE).arg(stream).arg("+").arg("-").arg("COUNT").arg(count);
-    return redis.send(req).map(RedisStreams::entries);
+    return redis.send(newestFirst(stream, count)).map(RedisStreams::entries);
+  }
+
+  private static Request newestFirst(String stream, int count) {
+    return Request.cmd(Command.XREVRANGE).arg(stream).arg("+").arg("-").arg("COUNT").arg(count);
+  }
+
+  /** The last entry of a stream ({@code XREVRANGE stream + - COUNT 1}); see {@link #latestId}. */
+  public static Request latestRequest(String stream) {
+    return newestFirst(stream, 1);
+  }
+
+  /** The id of the entry in a reply to {@link #latestRequest}; {@code null} for an empty stream. */
+  public static String latestId(Response reply) {
+    List<StreamEntry> entries = entries(reply);
+    return entries.isEmpty() ? null : entries.get(0).id();
   }
 
   /**

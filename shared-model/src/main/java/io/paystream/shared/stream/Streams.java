@@ -59,6 +59,10 @@ public final class Streams {
 
   private Streams() {}
 
+  /** The streams that services' outboxes publish to: those with known readers. */
+  public static final List<String> OUTBOX_STREAMS =
+      List.of(MERCHANT_EVENTS, PAYMENT_EVENTS, REFUND_EVENTS, PAYMENT_JOBS, REFUND_JOBS);
+
   /**
    * The consumer groups that read a stream, each named after its service (none for a stream not
    * listed above). Trimming keeps a stream whole while one of them has no group ({@link

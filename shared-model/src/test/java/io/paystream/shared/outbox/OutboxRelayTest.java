@@ -52,21 +52,7 @@ class OutboxRelayTest {
     redis = Redis.createClient(vertx, TestDatabases.redisUrl(REDIS_DB));
     poolA = pool();
     poolB = pool();
-    for (String ddl :
-        List.of(
-            "CREATE SCHEMA relaytest",
-            "CREATE TABLE relaytest.outbox (id bigserial PRIMARY KEY, txid xid8 NOT NULL DEFAULT"
-                + " pg_current_xact_id(), streams text[] NOT NULL, payloads text[] NOT NULL,"
-                + " created_at timestamptz NOT NULL DEFAULT now())",
-            "CREATE INDEX ON relaytest.outbox (txid, id)",
-            "CREATE TABLE relaytest.outbox_cursor (id boolean PRIMARY KEY DEFAULT true,"
-                + " last_txid xid8 NOT NULL, last_id bigint NOT NULL,"
-                + " last_sequence bigint NOT NULL DEFAULT 0)",
-            "INSERT INTO relaytest.outbox_cursor (last_txid, last_id) VALUES ('0', 0)",
-            "CREATE TABLE relaytest.redis_epoch (id boolean PRIMARY KEY DEFAULT true,"
-                + " epoch text NOT NULL, seen_at timestamptz NOT NULL)")) {
-      poolA.query(ddl).execute().await().atMost(Duration.ofSeconds(10));
-    }
+    RelayTables.create(poolA);
   }
 
   @AfterEach
@@ -699,10 +685,7 @@ class OutboxRelayTest {
 
   private Uni<Void> insert(
       io.vertx.mutiny.sqlclient.SqlClient client, String stream, String payload) {
-    OutboxSql events = new OutboxSql(null, null, Timestamps.now()).addEncoded(stream, payload);
-    SqlParams p = new SqlParams();
-    String sql = events.insertInto("relaytest.outbox", p, null);
-    return client.preparedQuery(sql).execute(p.tuple()).replaceWithVoid();
+    return RelayTables.insert(client, stream, payload);
   }
 
   /** A relay on poolA whose streams keep a history of 50 entries. */
