@@ -3,6 +3,7 @@ package io.paystream.shared.outbox;
 import io.paystream.shared.stream.RedisStreams.Acknowledged;
 import io.paystream.shared.stream.RedisStreams.Bound;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,14 @@ final class PublishedRun {
 
   /** A batch: the position it ended at and its last entry per stream. */
   private record Batch(Position end, Map<String, String> lastEntries) {}
+
+  /**
+   * Batches kept at most. While readers stay behind (a known reader without a group, for hours),
+   * batches pile up: past this many, adjacent ones are merged in pairs, each pair standing for both
+   * (the later end, each stream's later entry). A merged batch is acknowledged only once both
+   * halves are, so merging costs only precision, in the oldest part first.
+   */
+  static final int MAX_BATCHES = 1_024;
 
   private final ArrayDeque<Batch> batches = new ArrayDeque<>();
   private Position at;
@@ -67,10 +76,35 @@ final class PublishedRun {
       clear();
       return false;
     }
+    if (batches.size() >= MAX_BATCHES) {
+      mergePairs();
+    }
     batches.add(new Batch(end, lastEntries));
     at = end;
     lastSequence = sequence;
     return true;
+  }
+
+  /** Merges adjacent batches in pairs, oldest first. */
+  private void mergePairs() {
+    ArrayDeque<Batch> merged = new ArrayDeque<>(batches.size() / 2 + 1);
+    while (!batches.isEmpty()) {
+      Batch first = batches.pollFirst();
+      Batch second = batches.pollFirst();
+      if (second == null) {
+        merged.add(first);
+      } else {
+        Map<String, String> entries = new HashMap<>(first.lastEntries());
+        entries.putAll(second.lastEntries()); // a stream's later entry: the higher id
+        merged.add(new Batch(second.end(), entries));
+      }
+    }
+    batches.addAll(merged);
+  }
+
+  /** Batches held (for tests). */
+  synchronized int size() {
+    return batches.size();
   }
 
   /** Breaks the run: the next batch starts another. */
@@ -115,7 +149,7 @@ final class PublishedRun {
     while (batches.size() > 1 && covered(batches.peekFirst(), acknowledged)) {
       through = batches.pollFirst().end();
     }
-    if (through == null && batches.size() == 1 && covered(batches.peekFirst(), acknowledged)) {
+    if (batches.size() == 1 && covered(batches.peekFirst(), acknowledged)) {
       through = batches.peekFirst().end();
     }
     return through;

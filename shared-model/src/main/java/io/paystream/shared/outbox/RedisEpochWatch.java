@@ -67,9 +67,11 @@ public final class RedisEpochWatch {
             + OutboxRelay.rewindSql(relayOptions.cursorTable())
             + " WHERE EXISTS (SELECT 1 FROM up) AND EXISTS (SELECT 1 FROM prev)"
             // $3: the count read before Redis' ($2). Past batches Redis lost (or, from before the
-            // counter, past rows without one), and not moved since.
+            // counter, past rows without one: beyond what every reader had acknowledged, where a
+            // re-drive by the relay leaves it), and not moved since.
             + " AND last_sequence = $3::bigint"
-            + " AND ($3::bigint > $2::bigint OR ($3::bigint = 0 AND last_id > 0))";
+            + " AND ($3::bigint > $2::bigint"
+            + " OR ($3::bigint = 0 AND (last_txid, last_id) > (acked_txid, acked_id)))";
   }
 
   /** Checks now and then every {@code intervalMillis}. */

@@ -78,6 +78,28 @@ class AcknowledgedReDriveTest {
   }
 
   @Test
+  void aLossWithNothingLeftToSendIsMadeGoodOnce() {
+    OutboxRelay relay = tenEventsOfWhichWebhooksFinished(10);
+    awaitAcknowledgedThrough(relay, "e-9");
+    RedisEpochWatch watch =
+        new RedisEpochWatch(vertx, pool, redis, relay, RelayTables.EPOCH, options());
+    assertEquals(0, watch.check().await().atMost(WAIT)); // its first token
+
+    flush();
+    // The relay notices by its counter and moves the cursor back to where it was: every reader
+    // had finished everything, so nothing goes out again.
+    await().atMost(WAIT).until(() -> recordedSequence() == 0);
+    pause();
+    assertEquals(List.of(), payloads(PAYMENTS));
+    // The watch then finds a new token, for a loss the relay has made good already.
+    assertEquals(0, watch.check().await().atMost(WAIT));
+  }
+
+  private long recordedSequence() {
+    return cursor("last_sequence");
+  }
+
+  @Test
   void aKnownReaderWithoutGroupHoldsTheReDriveAtTheStart() {
     // webhook-service has never made its group: it will read the stream from its start.
     groups(PAYMENTS, REFUNDS);
@@ -282,7 +304,12 @@ class AcknowledgedReDriveTest {
   }
 
   private long acknowledgedId() {
-    return pool.query("SELECT acked_id FROM relaytest.outbox_cursor")
+    return cursor("acked_id");
+  }
+
+  /** A column of the relay's cursor. */
+  private long cursor(String column) {
+    return pool.query("SELECT " + column + " FROM relaytest.outbox_cursor")
         .execute()
         .await()
         .atMost(WAIT)

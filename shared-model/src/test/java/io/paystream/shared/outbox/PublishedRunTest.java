@@ -57,6 +57,23 @@ class PublishedRunTest {
   }
 
   @Test
+  void batchesPilingUpAreMergedWithoutClaimingMore() {
+    PublishedRun run = new PublishedRun();
+    // Batch i ends at row i and on entry i-0 of S.
+    run.start(new Position("1", 0), Map.of(), new Position("1", 1), 1, Map.of(S, "1-0"));
+    for (int i = 2; i <= 5_000; i++) {
+      assertTrue(run.add(new Position("1", i), i, Map.of(S, i + "-0")));
+    }
+    assertTrue(run.size() <= PublishedRun.MAX_BATCHES, run.size() + " batches held");
+    // Readers have acknowledged through entry 3000-0: nothing past row 3000 is claimed, and
+    // merging gave up at most the batches of one merged span.
+    Position through = run.acknowledged(5_000, through(5_000, "3000-0", true));
+    assertTrue(through.id() <= 3_000, "claimed through row " + through.id());
+    assertTrue(through.id() >= 3_000 - 16, "gave up back to row " + through.id());
+    assertEquals(new Position("1", 5_000), run.acknowledged(5_000, through(5_000, "5000-0", true)));
+  }
+
+  @Test
   void aBatchThatDidNotGetTheNextCounterBreaksTheRun() {
     PublishedRun run = twoBatches();
     assertFalse(run.add(new Position("8", 13), 7, Map.of(S, "4-0")));
