@@ -10,7 +10,6 @@ import io.paystream.shared.stream.RedisStreams;
 import io.paystream.shared.stream.StreamConsumer;
 import io.paystream.shared.stream.Streams;
 import io.paystream.shared.time.DatabaseClock;
-import io.paystream.shared.time.Delays;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,8 +56,7 @@ public class RefundWorker {
     // Never waited for by this instance's own clock: a job taken before the first reading of the
     // database's clock (just started, the database slow) waits for one.
     return clock
-        .readOnce()
-        .chain(() -> Delays.after(vertx, refund.dueAt().toEpochMilli() - clock.millis()))
+        .until(vertx, refund.dueAt().toEpochMilli())
         .chain(() -> finisher.finish(refund, job.requestId()))
         .replaceWithVoid();
   }

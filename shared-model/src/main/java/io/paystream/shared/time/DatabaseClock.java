@@ -1,6 +1,7 @@
 package io.paystream.shared.time;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Instant;
@@ -110,6 +111,15 @@ public final class DatabaseClock {
                         + " ms)");
               }
             });
+  }
+
+  /**
+   * Waits, holding no thread, until {@code epochMillis} by the database's clock; first reads it if
+   * it has not been read yet ({@link #readOnce}), so that the wait never goes by this instance's
+   * own clock. A time already past emits at once.
+   */
+  public Uni<Void> until(Vertx vertx, long epochMillis) {
+    return readOnce().chain(() -> Delays.after(vertx, epochMillis - millis()));
   }
 
   /**

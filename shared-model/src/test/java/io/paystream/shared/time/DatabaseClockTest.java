@@ -52,6 +52,26 @@ class DatabaseClockTest {
   }
 
   @Test
+  void aWaitUntilATimeGoesByTheDatabasesClock() {
+    // The database's clock says 2000: a time 300 ms later by it is long past by this machine's.
+    clock.keep(micros(Y2K), System.nanoTime(), MS);
+    long start = System.nanoTime();
+    clock.until(vertx, Y2K.toEpochMilli() + 300).await().atMost(Duration.ofSeconds(5));
+    long waited = (System.nanoTime() - start) / MS;
+    assertTrue(waited >= 250 && waited < 2_000, "waited " + waited + " ms");
+    // The database's clock an hour ahead: ten minutes from now by this machine's is past by it.
+    Instant ahead = Instant.now().plus(Duration.ofHours(1));
+    clock.keep(micros(ahead), System.nanoTime(), MS);
+    start = System.nanoTime();
+    clock
+        .until(vertx, Instant.now().plus(Duration.ofMinutes(10)).toEpochMilli())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    waited = (System.nanoTime() - start) / MS;
+    assertTrue(waited < 100, "waited " + waited + " ms");
+  }
+
+  @Test
   void betweenReadingsTheTimeIsCarriedOnByTheMonotonicClock() throws Exception {
     clock.keep(micros(Y2K), System.nanoTime(), MS);
     Thread.sleep(200);
