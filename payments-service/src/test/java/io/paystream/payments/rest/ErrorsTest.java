@@ -307,17 +307,19 @@ class ErrorsTest {
         .statusCode(200)
         .body("checks.name", org.hamcrest.Matchers.contains("test-merchant-seed"));
     given().get("/q/metrics").then().statusCode(200).body(containsString("paystream_"));
-    // The loops' meters: dead letters per stream, and the outbox's oldest waiting event as the
-    // heartbeat last measured it.
+    // The loops' meters: dead letters per stream, and the outbox's oldest waiting event and
+    // oldest event not acknowledged everywhere, as the heartbeat last measured them.
     Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(15))
         .until(
-            () ->
-                given()
-                    .get("/q/metrics")
-                    .asString()
-                    .matches(
-                        "(?s).*\\npaystream_outbox_oldest_waiting_seconds(\\{[^}]*\\})? [0-9.E-]+\\n.*"));
+            () -> {
+              String metrics = given().get("/q/metrics").asString();
+              return metrics.matches(
+                      "(?s).*\\npaystream_outbox_oldest_waiting_seconds(\\{[^}]*\\})? [0-9.E-]+\\n.*")
+                  && metrics.matches(
+                      "(?s).*\\npaystream_outbox_oldest_unacknowledged_seconds(\\{[^}]*\\})?"
+                          + " [0-9.E-]+\\n.*");
+            });
     given()
         .get("/q/metrics")
         .then()

@@ -140,6 +140,7 @@ public final class OutboxRelay {
   private volatile long lastCycleAt = Long.MIN_VALUE / 2;
   private volatile long lastStepAt = Monotonic.millis();
   private volatile long sampledWaitingMillis;
+  private volatile long sampledUnacknowledgedMillis;
   private volatile long sampledAt = Long.MIN_VALUE / 2;
   private volatile int failuresInRow;
   private volatile long pollTimer = -1;
@@ -207,14 +208,12 @@ public final class OutboxRelay {
             + ") h WHERE h.created_at < now() - $1 * interval '1 millisecond')";
     this.backlogSql = "SELECT count(*) FROM " + t + " o WHERE (o.txid, o.id) > " + from;
     this.rewindSql = rewindSql(cursor);
-    // The next row to publish, along the commit-order index (not min(created_at), which read
-    // the whole backlog twice a second while it was large).
-    this.waitingSql =
-        "SELECT COALESCE((extract(epoch FROM clock_timestamp() - (SELECT o.created_at FROM "
-            + t
-            + " o WHERE (o.txid, o.id) > "
-            + from
-            + " ORDER BY o.txid, o.id LIMIT 1)) * 1000)::bigint, 0)";
+    // The next row to publish, and the first some reader has not acknowledged, along the
+    // commit-order index (not min(created_at), which read the whole backlog twice a second while
+    // it was large).
+    String acked =
+        "((SELECT acked_txid FROM " + cursor + "), (SELECT acked_id FROM " + cursor + "))";
+    this.waitingSql = "SELECT " + ageOfFirstRowAfter(t, from) + ", " + ageOfFirstRowAfter(t, acked);
     this.recordedSequenceSql = "SELECT last_sequence FROM " + cursor;
     // Forward only, and never past the cursor (a re-drive may have moved it back meanwhile). Lost
     // to a database crash, a move only makes a later re-drive send more again.
@@ -228,6 +227,15 @@ public final class OutboxRelay {
             + " WHERE (acked_txid, acked_id) < ($1::text::xid8, $2)"
             + " AND ($1::text::xid8, $2) <= (last_txid, last_id)";
     this.sequenceKey = Streams.relaySequenceKey(t);
+  }
+
+  /** How long the first row of {@code table} past {@code position} has waited, in ms (none: 0). */
+  private static String ageOfFirstRowAfter(String table, String position) {
+    return "COALESCE((extract(epoch FROM clock_timestamp() - (SELECT o.created_at FROM "
+        + table
+        + " o WHERE (o.txid, o.id) > "
+        + position
+        + " ORDER BY o.txid, o.id LIMIT 1)) * 1000)::bigint, 0)";
   }
 
   /** Starts publishing (once this instance holds the lead), and purging rows past retention. */
@@ -308,16 +316,18 @@ public final class OutboxRelay {
    * How long the next row to publish (the first not yet published, in commit order) has waited, in
    * milliseconds (0 when none waits). Normally a few; seconds mean publishing is held back (by a
    * long transaction anywhere in the cluster, say), and readers of these events cannot tell what
-   * they have not received yet.
+   * they have not received yet. Measures {@link #lastUnacknowledgedSeconds} in the same statement.
    */
   public Uni<Long> oldestWaitingMillis() {
     return pool.query(waitingSql)
         .execute()
-        .map(rows -> rows.iterator().next().getLong(0))
-        .invoke(
-            millis -> {
-              sampledWaitingMillis = millis;
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              sampledWaitingMillis = row.getLong(0);
+              sampledUnacknowledgedMillis = row.getLong(1);
               sampledAt = Monotonic.millis();
+              return sampledWaitingMillis;
             });
   }
 
@@ -329,6 +339,19 @@ public final class OutboxRelay {
     return Monotonic.millis() - sampledAt > SAMPLE_FRESH_MILLIS
         ? Double.NaN
         : sampledWaitingMillis / 1000.0;
+  }
+
+  /**
+   * How long the oldest event that some reader has not acknowledged (as the lead last recorded) has
+   * waited, as last measured with {@link #oldestWaitingMillis}, in seconds; NaN when not measured
+   * in the last 30 s. It is how far back a re-drive would go if Redis lost its data now: normally
+   * tens of seconds; hours mean something holds it back (a known reader without a consumer group, a
+   * group that no longer reads, copies in a dead-letter stream).
+   */
+  public double lastUnacknowledgedSeconds() {
+    return Monotonic.millis() - sampledAt > SAMPLE_FRESH_MILLIS
+        ? Double.NaN
+        : sampledUnacknowledgedMillis / 1000.0;
   }
 
   /** Rows not yet published. */

@@ -53,8 +53,9 @@ public final class LoopMeters {
 
   /**
    * Outbox rows published (a row holds every event one statement wrote: one or more, each added to
-   * its stream), and how long the oldest committed event not yet published has waited (as last
-   * measured, by the heartbeat; NaN when that measure is missing or older than 30 s).
+   * its stream), how long the oldest committed event not yet published has waited, and the oldest
+   * some reader has not acknowledged (as last measured, by the heartbeat; NaN when that measure is
+   * missing or older than 30 s).
    */
   public static void relay(MeterRegistry registry, OutboxRelay relay) {
     FunctionCounter.builder("paystream.outbox.published", relay, OutboxRelay::publishedCount)
@@ -64,6 +65,13 @@ public final class LoopMeters {
         .register(registry);
     Gauge.builder("paystream.outbox.oldest_waiting", relay, r -> r.lastOldestWaitingSeconds())
         .description("How long the oldest committed event not yet published has waited")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder(
+            "paystream.outbox.oldest_unacknowledged", relay, r -> r.lastUnacknowledgedSeconds())
+        .description(
+            "How long the oldest event some reader has not acknowledged has waited: how far back"
+                + " the outbox would be sent again if Redis lost its data now")
         .baseUnit("seconds")
         .register(registry);
   }

@@ -69,6 +69,8 @@ class AcknowledgedReDriveTest {
     // webhook-service has read all ten and finished the first six; four are still pending.
     OutboxRelay relay = tenEventsOfWhichWebhooksFinished(6);
     awaitAcknowledgedThrough(relay, "e-5");
+    // A re-drive now would go back to e-6: its age is what the relay's gauge shows.
+    assertUnacknowledgedSince(relay, "e-6");
 
     flush();
     // The relay notices by its publish counter and sends again the four not finished everywhere.
@@ -108,6 +110,7 @@ class AcknowledgedReDriveTest {
     handle(PAYMENTS, REFUNDS, 10, 10);
     awaitCheck(relay);
     assertEquals(0, acknowledgedId());
+    assertUnacknowledgedSince(relay, "e-0");
 
     flush();
     await().atMost(WAIT).until(() -> payloads(PAYMENTS).size() == 10);
@@ -293,6 +296,28 @@ class AcknowledgedReDriveTest {
               relay.kick();
               return acknowledgedId() == id;
             });
+  }
+
+  /**
+   * The relay measures as the oldest event some reader has not acknowledged the one of {@code
+   * payload}: its age, measured just before, give or take a moment.
+   */
+  private void assertUnacknowledgedSince(OutboxRelay relay, String payload) {
+    relay.oldestWaitingMillis().await().atMost(WAIT);
+    double measured = relay.lastUnacknowledgedSeconds();
+    double age =
+        pool.preparedQuery(
+                "SELECT extract(epoch FROM clock_timestamp() - created_at)::float8"
+                    + " FROM relaytest.outbox WHERE payloads[1] = $1")
+            .execute(Tuple.of(payload))
+            .await()
+            .atMost(WAIT)
+            .iterator()
+            .next()
+            .getDouble(0);
+    assertTrue(
+        measured > 0 && measured <= age && age - measured < 0.5,
+        "measured " + measured + " s, the row of " + payload + " is " + age + " s old");
   }
 
   /** Waits until the relay has read, after now, how far its readers have acknowledged. */
