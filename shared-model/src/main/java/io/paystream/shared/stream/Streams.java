@@ -59,7 +59,12 @@ public final class Streams {
 
   private Streams() {}
 
-  /** The streams that services' outboxes publish to: those with known readers. */
+  /**
+   * The streams that services' outboxes publish to: those with known readers. An outbox writes to
+   * no other: a relay taking the lead reads where each of these ends, and records what every reader
+   * has acknowledged from there (io.paystream.shared.outbox.PublishedRun); it would not see the
+   * readers of a stream missing here.
+   */
   public static final List<String> OUTBOX_STREAMS =
       List.of(MERCHANT_EVENTS, PAYMENT_EVENTS, REFUND_EVENTS, PAYMENT_JOBS, REFUND_JOBS);
 
