@@ -124,6 +124,7 @@ public final class OutboxRelay {
   private final String waitingSql;
   private final String recordedSequenceSql;
   private final String acknowledgedSql;
+  private final String primeSql;
   private final String sequenceKey;
   private final PublishedRun run = new PublishedRun();
 
@@ -226,6 +227,11 @@ public final class OutboxRelay {
             + AsyncCommit.NAME
             + " WHERE (acked_txid, acked_id) < ($1::text::xid8, $2)"
             + " AND ($1::text::xid8, $2) <= (last_txid, last_id)";
+    this.primeSql =
+        "UPDATE "
+            + cursor
+            + " SET last_sequence = $1 WHERE last_sequence = 0"
+            + " AND last_txid = $2::text::xid8 AND last_id = $3";
     this.sequenceKey = Streams.relaySequenceKey(t);
   }
 
@@ -505,18 +511,14 @@ public final class OutboxRelay {
     }
     Row first = rows.iterator().next();
     Position from = new Position(first.getString("from_txid"), first.getLong("from_id"));
-    // A batch that starts a run first reads the last entry of each stream: what came before it.
-    boolean starts = !run.continuesFrom(from);
-    List<String> barrier = starts ? Streams.OUTBOX_STREAMS : List.of();
-    List<Request> requests = new ArrayList<>(barrier.size() + rows.size() * 2 + 8);
-    barrier.forEach(stream -> requests.add(RedisStreams.latestRequest(stream)));
+    List<Request> adds = new ArrayList<>(rows.size() * 2);
     List<String> addedTo = new ArrayList<>(rows.size() * 2);
     Row last = null;
     for (Row row : rows) {
       String[] toStreams = row.getArrayOfStrings("streams");
       String[] payloads = row.getArrayOfStrings("payloads");
       for (int i = 0; i < toStreams.length; i++) {
-        requests.add(RedisStreams.xadd(toStreams[i], payloads[i]));
+        adds.add(RedisStreams.xadd(toStreams[i], payloads[i]));
         addedTo.add(toStreams[i]);
         publishedTo.add(toStreams[i]);
       }
@@ -526,39 +528,114 @@ public final class OutboxRelay {
     int count = rows.size();
     // The counter of the batch the cursor was last moved past, by whichever instance led then.
     long recorded = first.getLong("from_sequence");
-    requests.add(Request.cmd(Command.INCR).arg(sequenceKey));
-    return streams
-        .batch(requests)
+    boolean starts = !run.continuesFrom(from);
+    return (recorded > 0 ? Uni.createFrom().item(recorded) : prime(conn, from))
         .chain(
-            replies -> {
-              long sequence = replies.get(replies.size() - 1).toLong();
-              if (sequence <= recorded) {
-                // Redis's publish counter went back: it lost batches the cursor was moved past.
-                return rewind(conn);
-              }
-              return conn.preparedQuery(advanceSql)
-                  .execute(Tuple.of(end.txid(), end.id(), from.txid(), from.id()).addLong(sequence))
-                  .chain(
-                      moved -> {
-                        if (moved.rowCount() == 0) {
-                          run.clear(); // the cursor was moved back meanwhile: a re-drive
-                          return Uni.createFrom().voidItem();
-                        }
-                        Map<String, String> lastEntries = lastEntries(replies, barrier, addedTo);
-                        if (starts) {
-                          run.start(from, latest(replies, barrier), end, sequence, lastEntries);
-                        } else {
-                          run.add(end, sequence, lastEntries);
-                        }
-                        return acknowledgedDue()
-                            ? recordAcknowledged(conn, sequence)
-                            : Uni.createFrom().voidItem();
-                      });
-            })
+            before ->
+                (starts ? barrier() : Uni.createFrom().item(Map.<String, String>of()))
+                    .chain(
+                        barrier ->
+                            streams
+                                .batchCounted(adds, sequenceKey)
+                                .chain(
+                                    counted ->
+                                        advance(
+                                            conn, before, from, end, counted, addedTo, starts,
+                                            barrier))))
         .map(
             done -> {
               publishedRows.addAndGet(count);
               return count;
+            });
+  }
+
+  /**
+   * Moves the cursor past a published batch, or back when Redis' counter shows it lost writes; then
+   * carries on the run, or starts one from {@code barrier} ({@code null}: it could not be read, and
+   * no run starts).
+   */
+  private Uni<Void> advance(
+      SqlConnection conn,
+      long before,
+      Position from,
+      Position end,
+      RedisStreams.Counted counted,
+      List<String> addedTo,
+      boolean starts,
+      Map<String, String> barrier) {
+    if (!counted.unbrokenAfter(before)) {
+      // Redis's publish counter went back, or did not go on by one per pipeline: it lost writes
+      // (batches the cursor was moved past, or a part of this one).
+      return rewind(conn);
+    }
+    long sequence = counted.last();
+    return conn.preparedQuery(advanceSql)
+        .execute(Tuple.of(end.txid(), end.id(), from.txid(), from.id()).addLong(sequence))
+        .chain(
+            moved -> {
+              if (moved.rowCount() == 0) {
+                run.clear(); // the cursor was moved back meanwhile: a re-drive
+                return Uni.createFrom().voidItem();
+              }
+              Map<String, String> lastEntries = lastEntries(counted.replies(), addedTo);
+              if (!starts) {
+                run.add(end, counted.first(), sequence, lastEntries);
+              } else if (barrier != null) {
+                run.start(from, barrier, end, sequence, lastEntries);
+              } else {
+                run.clear();
+              }
+              return acknowledgedDue()
+                  ? recordAcknowledged(conn, sequence)
+                  : Uni.createFrom().voidItem();
+            });
+  }
+
+  /**
+   * Gives a cursor that records no publish counter (moved back by a re-drive, or never moved) one:
+   * an increment of Redis' counter, recorded before anything is published. Else a loss of the whole
+   * of Redis in the middle of the next batch (its first entries and the counter gone) would leave a
+   * counter above the recorded 0, and go unseen. Emits the counter.
+   */
+  private Uni<Long> prime(SqlConnection conn, Position from) {
+    return streams
+        .redis()
+        .send(Request.cmd(Command.INCR).arg(sequenceKey))
+        .map(Response::toLong)
+        .call(
+            counter ->
+                conn.preparedQuery(primeSql).execute(Tuple.of(counter, from.txid(), from.id())));
+  }
+
+  /**
+   * The last entry of each outbox stream ({@link Streams#OUTBOX_STREAMS}; none for an empty one):
+   * what came before a run. {@code null} when they cannot be read; publishing goes on without a
+   * run.
+   */
+  private Uni<Map<String, String>> barrier() {
+    List<String> barrierStreams = Streams.OUTBOX_STREAMS;
+    List<Request> reads = new ArrayList<>(barrierStreams.size());
+    barrierStreams.forEach(stream -> reads.add(RedisStreams.latestRequest(stream)));
+    return streams
+        .batch(reads)
+        .map(
+            replies -> {
+              Map<String, String> out = new HashMap<>();
+              for (int i = 0; i < barrierStreams.size(); i++) {
+                String id = RedisStreams.latestId(replies.get(i));
+                if (id != null) {
+                  out.put(barrierStreams.get(i), id);
+                }
+              }
+              return out;
+            })
+        .onFailure()
+        .recoverWithItem(
+            err -> {
+              LOG.debugf(
+                  "outbox %s: could not read where the streams end: %s",
+                  options.table(), err.getMessage());
+              return null;
             });
   }
 
@@ -582,23 +659,10 @@ public final class OutboxRelay {
   }
 
   /** The last entry each stream got in this batch. */
-  private static Map<String, String> lastEntries(
-      List<Response> replies, List<String> barrier, List<String> addedTo) {
+  private static Map<String, String> lastEntries(List<Response> replies, List<String> addedTo) {
     Map<String, String> out = new HashMap<>();
     for (int i = 0; i < addedTo.size(); i++) {
-      out.put(addedTo.get(i), replies.get(barrier.size() + i).toString());
-    }
-    return out;
-  }
-
-  /** The last entry of each barrier stream before the batch (none for an empty stream). */
-  private static Map<String, String> latest(List<Response> replies, List<String> barrier) {
-    Map<String, String> out = new HashMap<>();
-    for (int i = 0; i < barrier.size(); i++) {
-      String id = RedisStreams.latestId(replies.get(i));
-      if (id != null) {
-        out.put(barrier.get(i), id);
-      }
+      out.put(addedTo.get(i), replies.get(i).toString());
     }
     return out;
   }

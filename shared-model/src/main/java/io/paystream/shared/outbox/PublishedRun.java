@@ -68,11 +68,11 @@ final class PublishedRun {
   }
 
   /**
-   * Adds the next batch; breaks the run instead when it did not get the counter after the last
-   * one's. Emits whether it was added.
+   * Adds the next batch, whose pipelines got the counters {@code first} to {@code last}; breaks the
+   * run instead when the first is not the one after the last batch's. Emits whether it was added.
    */
-  synchronized boolean add(Position end, long sequence, Map<String, String> lastEntries) {
-    if (at == null || sequence != lastSequence + 1) {
+  synchronized boolean add(Position end, long first, long last, Map<String, String> lastEntries) {
+    if (at == null || first != lastSequence + 1) {
       clear();
       return false;
     }
@@ -81,7 +81,7 @@ final class PublishedRun {
     }
     batches.add(new Batch(end, lastEntries));
     at = end;
-    lastSequence = sequence;
+    lastSequence = last;
     return true;
   }
 

@@ -121,10 +121,12 @@ public final class RedisStreams {
   static final int DEAD_LETTERS_SCANNED = 1_000;
 
   /**
-   * A script, to send in a pipeline ({@link #acknowledged}): every group's oldest pending entry,
-   * else the last delivered one; the oldest entry a group gave up on, by the copies in {@code
-   * <stream>:dead} (an acknowledgement, but not a handling: a re-drive is its next chance, and the
-   * copy is lost with Redis too).
+   * A script, to send in a pipeline ({@link #acknowledged}): every group's last delivered entry, or
+   * its oldest pending one where that comes first (pending entries are those after which a group
+   * may have acknowledged some and not others; a group moved back, {@code XGROUP SETID}, has
+   * delivered less than it holds pending); the oldest entry a group gave up on, by the copies in
+   * {@code <stream>:dead} (an acknowledgement, but not a handling: a re-drive is its next chance,
+   * and the copy is lost with Redis too).
    */
   public static Request acknowledgedRequest(
       String stream, String sequenceKey, List<String> readers) {
@@ -164,7 +166,8 @@ public final class RedisStreams {
           + " seen[f['name']] = true"
           + " local at, atIncl = f['last-delivered-id'], 1"
           + " if f['pending'] > 0 then"
-          + " at, atIncl = redis.call('XPENDING', KEYS[1], f['name'])[2], 0 end"
+          + " local p = redis.call('XPENDING', KEYS[1], f['name'])[2]"
+          + " if not before(at, p) then at, atIncl = p, 0 end end"
           + " if bound == nil or before(at, bound) or (at == bound and atIncl == 0) then"
           + " bound, incl = at, atIncl end end"
           + " if bound == nil then return {seq} end"
@@ -205,6 +208,66 @@ public final class RedisStreams {
               return to >= requests.size()
                   ? Uni.createFrom().item(replies)
                   : batchFrom(requests, to, replies);
+            });
+  }
+
+  /** The replies of {@link #batchCounted}: the commands', and the counter after each pipeline. */
+  public record Counted(List<Response> replies, List<Long> counters) {
+    /**
+     * Whether every pipeline's increment followed the one before it, the first coming after {@code
+     * before}: the counter was not lost (nor set back) between them, nor raised by another client.
+     */
+    public boolean unbrokenAfter(long before) {
+      long expected = counters.get(0);
+      if (expected <= before) {
+        return false;
+      }
+      for (long c : counters) {
+        if (c != expected++) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    public long first() {
+      return counters.get(0);
+    }
+
+    public long last() {
+      return counters.get(counters.size() - 1);
+    }
+  }
+
+  /**
+   * Sends commands in order, as pipelines of at most {@value #MAX_PIPELINE} commands one after
+   * another, each ending with {@code INCR counterKey}: Redis applies a client's commands in order,
+   * so a counter that went on by one per pipeline shows that Redis kept each pipeline's writes
+   * before the next (a loss in between, or a failover to a replica that was behind, sets it back).
+   */
+  public Uni<Counted> batchCounted(List<Request> commands, String counterKey) {
+    List<Request> requests = new ArrayList<>(commands.size() + commands.size() / 999 + 1);
+    List<Integer> counterAt = new ArrayList<>();
+    for (int i = 0; i < commands.size() || counterAt.isEmpty(); i += MAX_PIPELINE - 1) {
+      requests.addAll(commands.subList(i, Math.min(commands.size(), i + MAX_PIPELINE - 1)));
+      counterAt.add(requests.size());
+      requests.add(Request.cmd(Command.INCR).arg(counterKey));
+    }
+    return batch(requests)
+        .map(
+            replies -> {
+              List<Response> out = new ArrayList<>(commands.size());
+              List<Long> counters = new ArrayList<>(counterAt.size());
+              int next = 0;
+              for (int i = 0; i < replies.size(); i++) {
+                if (next < counterAt.size() && counterAt.get(next) == i) {
+                  counters.add(replies.get(i).toLong());
+                  next++;
+                } else {
+                  out.add(replies.get(i));
+                }
+              }
+              return new Counted(out, counters);
             });
   }
 

@@ -190,6 +190,30 @@ class AcknowledgedReDriveTest {
   }
 
   @Test
+  void aStreamEndThatCannotBeReadHoldsNeitherPublishingUpNorTheRecordBack() {
+    groups(PAYMENTS, REFUNDS, WEBHOOKS);
+    // Where a run starts, the relay reads where every outbox stream ends: one cannot be read.
+    String unreadable = Streams.REFUND_JOBS;
+    redis.send(Request.cmd(Command.SET).arg(unreadable).arg("not a stream")).await().atMost(WAIT);
+    OutboxRelay relay = started();
+    publishOneByOne(PAYMENTS, "e-", 5);
+    pause();
+    assertEquals(range("e-", 0, 5), payloads(PAYMENTS), "each once");
+    handle(PAYMENTS, REFUNDS, 5, 5);
+    handle(PAYMENTS, WEBHOOKS, 5, 5);
+    relay.checkAcknowledgedNext();
+    publishOneByOne(PAYMENTS, "f-", 1);
+    assertEquals(0, acknowledgedId(), "recorded without knowing what came before");
+
+    // Readable again: the next batch starts a run, and what every reader finished is recorded.
+    redis.send(Request.cmd(Command.DEL).arg(unreadable)).await().atMost(WAIT);
+    publishOneByOne(PAYMENTS, "g-", 1);
+    handle(PAYMENTS, REFUNDS, 2, 2);
+    handle(PAYMENTS, WEBHOOKS, 2, 2);
+    awaitAcknowledgedThrough(relay, "g-0");
+  }
+
+  @Test
   void aReadThatFailsNeitherRecordsNorHoldsPublishingUp() {
     groups(PAYMENTS, REFUNDS, WEBHOOKS);
     // A key of the wrong type where the dead-letter stream should be: the script fails.

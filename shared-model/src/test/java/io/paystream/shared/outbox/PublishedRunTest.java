@@ -21,7 +21,7 @@ class PublishedRunTest {
   private static PublishedRun twoBatches() {
     PublishedRun run = new PublishedRun();
     run.start(START, Map.of(S, "1-0"), FIRST, 4, Map.of(S, "2-0"));
-    assertTrue(run.add(SECOND, 5, Map.of(S, "3-0")));
+    assertTrue(run.add(SECOND, 5, 5, Map.of(S, "3-0")));
     return run;
   }
 
@@ -62,7 +62,7 @@ class PublishedRunTest {
     // Batch i ends at row i and on entry i-0 of S.
     run.start(new Position("1", 0), Map.of(), new Position("1", 1), 1, Map.of(S, "1-0"));
     for (int i = 2; i <= 5_000; i++) {
-      assertTrue(run.add(new Position("1", i), i, Map.of(S, i + "-0")));
+      assertTrue(run.add(new Position("1", i), i, i, Map.of(S, i + "-0")));
     }
     assertTrue(run.size() <= PublishedRun.MAX_BATCHES, run.size() + " batches held");
     // Readers have acknowledged through entry 3000-0: nothing past row 3000 is claimed, and
@@ -74,9 +74,19 @@ class PublishedRunTest {
   }
 
   @Test
+  void aBatchSentAsSeveralPipelinesCarriesTheRunOnFromItsLastCounter() {
+    PublishedRun run = twoBatches();
+    Position third = new Position("8", 13);
+    assertTrue(run.add(third, 6, 8, Map.of(S, "4-0")));
+    assertTrue(run.continuesFrom(third));
+    assertEquals(third, run.acknowledged(8, through(8, "4-0", true)));
+    assertFalse(run.add(new Position("9", 14), 8, 8, Map.of(S, "5-0")));
+  }
+
+  @Test
   void aBatchThatDidNotGetTheNextCounterBreaksTheRun() {
     PublishedRun run = twoBatches();
-    assertFalse(run.add(new Position("8", 13), 7, Map.of(S, "4-0")));
+    assertFalse(run.add(new Position("8", 13), 7, 7, Map.of(S, "4-0")));
     assertTrue(run.isEmpty());
     assertFalse(run.continuesFrom(SECOND));
     assertNull(run.acknowledged(7, through(7, "9-0", true)));
