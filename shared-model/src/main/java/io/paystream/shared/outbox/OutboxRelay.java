@@ -710,10 +710,14 @@ public final class OutboxRelay {
             });
   }
 
-  /** Moves the cursor back to the start, Redis having lost writes it had acknowledged. */
+  /**
+   * Moves the cursor back to where every reader had acknowledged everything ({@link #rewindSql}),
+   * Redis having lost writes it had acknowledged.
+   */
   private Uni<Void> rewind(SqlConnection conn) {
     LOG.warnf(
-        "outbox %s: Redis lost writes it had acknowledged (its publish counter went back):"
+        "outbox %s: Redis lost writes it had acknowledged (its publish counter went back or"
+            + " skipped):"
             + " re-driving the outbox",
         options.table());
     run.clear();
