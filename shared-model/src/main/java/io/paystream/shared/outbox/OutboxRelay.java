@@ -69,14 +69,16 @@ import org.jboss.logging.Logger;
  * <p>Redis can also lose only its latest writes and keep the rest, token included (a failover to a
  * replica that was behind, a crash with the last second of its append-only file unwritten). So each
  * batch ends with an {@code INCR} of a counter of this outbox, in the same pipeline after its
- * {@code XADD}s. The cursor keeps the counter of the batch it was moved past ({@code
- * last_sequence}, read with each batch): a counter that comes back no higher than that means Redis
- * went back in time, whichever instance saw it last, and the relay moves the cursor back instead of
- * forward. The lead also compares the two when a cycle finds nothing to publish (at most every
- * {@value #SEQUENCE_CHECK_MILLIS} ms, and first thing after taking the lead): so the loss is
- * noticed too when nothing more is published. Requests call {@link #kick()} after their commit for
- * low latency; a timer polls too, so publishing never depends on a request. Cycles start at least
- * {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one carries many commits.
+ * {@code XADD}s (each pipeline, for a batch too long for one: the counts must follow one another).
+ * The cursor keeps the counter of the batch it was moved past ({@code last_sequence}, read with
+ * each batch; one moved back by a re-drive first gets one, see {@link #prime}): a counter that
+ * comes back no higher than that means Redis went back in time, whichever instance saw it last, and
+ * the relay moves the cursor back instead of forward. The lead also compares the two when a cycle
+ * finds nothing to publish (at most every {@value #SEQUENCE_CHECK_MILLIS} ms, and first thing after
+ * taking the lead): so the loss is noticed too when nothing more is published. Requests call {@link
+ * #kick()} after their commit for low latency; a timer polls too, so publishing never depends on a
+ * request. Cycles start at least {@value #MIN_CYCLE_GAP_MILLIS} ms apart, so that under load one
+ * carries many commits.
  */
 public final class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);

@@ -14,7 +14,7 @@ import java.util.Set;
  * event (see {@link OutboxRelay}).
  *
  * <p>A run starts at a batch read from where the cursor then stood, with the last entry of each
- * known stream just before it (its barrier, read in the same pipeline as the batch): rows up to the
+ * known stream just before it (its barrier, read right before the batch is sent): rows up to the
  * cursor were published before, by this lead or an earlier one, and their entries are among those.
  * A stream's entries are in the order they were added, and one lead publishes at a time, so an
  * entry acknowledged by every group, together with all before it, covers every row up to the batch
@@ -132,8 +132,8 @@ final class PublishedRun {
   /**
    * Takes the batches every reader has acknowledged, oldest first, and emits the position the last
    * of them ended at ({@code null}: none). {@code acknowledged} holds, per stream, what a script
-   * read in the same pipeline as (after) the batch that got {@code sequence}; a different counter
-   * there means Redis is not the one these batches went to, and nothing is taken.
+   * read after the batch that got {@code sequence}, before the next; a different counter there
+   * means Redis is not the one these batches went to, and nothing is taken.
    */
   synchronized Position acknowledged(long sequence, Map<String, Acknowledged> acknowledged) {
     if (at == null || sequence != lastSequence) {
