@@ -49,13 +49,14 @@ public final class RedisStreams {
   /**
    * Trims a stream down to about {@code history} entries, removing only entries every consumer
    * group has acknowledged: those before each group's oldest pending entry and before the entry it
-   * read last. While one of {@code readers} (the groups known to read the stream) has no group,
-   * only entries older than {@code keepAllMillis} (by Redis' clock) go: a reader that was down when
-   * Redis lost its data (groups included) makes its group anew when it is back, and finds there
-   * everything published since, the outbox's re-drive included (which goes back as far as the
-   * outbox keeps rows: pass its retention). A stream without groups nor known readers keeps about
-   * {@code history} entries. Redis trims whole nodes, so a little more may stay. Emits how many
-   * entries the stream holds afterwards.
+   * read last (for a group moved back, where it reads again from). While one of {@code readers}
+   * (the groups known to read the stream) has no group, only entries older than {@code
+   * keepAllMillis} (by Redis' clock) go: a reader that was down when Redis lost its data (groups
+   * included) makes its group anew when it is back, and finds there everything published since, the
+   * outbox's re-drive included (which goes back as far as the outbox keeps rows: pass its
+   * retention). A stream without groups nor known readers keeps about {@code history} entries.
+   * Redis trims whole nodes, so a little more may stay. Emits how many entries the stream holds
+   * afterwards.
    */
   public Uni<Long> trimRead(String stream, long history, long keepAllMillis, List<String> readers) {
     Request req =
@@ -69,21 +70,38 @@ public final class RedisStreams {
     return redis.send(req).map(Response::toLong);
   }
 
-  private static final String TRIM_READ =
-      "local keep = tonumber(ARGV[1])"
-          + " local excess = redis.call('XLEN', KEYS[1]) - keep"
-          + " if excess <= 0 then return redis.call('XLEN', KEYS[1]) end"
-          + " local function before(a, b)"
+  /**
+   * Lua functions of the scripts that read how far a stream's groups have got: {@code before(a, b)}
+   * orders two entry ids; {@code groups()} lists the groups of {@code KEYS[1]} as tables of their
+   * {@code XINFO GROUPS} fields; {@code floor(f)} is how far a group has handled the stream: its
+   * last delivered entry (inclusive: 1), or its oldest pending one where that comes first
+   * (exclusive: 0). Pending entries are those after which a group may have acknowledged some and
+   * not others; a group moved back ({@code XGROUP SETID}) has delivered less than it holds pending,
+   * and reads again from where it was moved back to.
+   */
+  private static final String GROUP_FUNCTIONS =
+      " local function before(a, b)"
           + " local am, as = string.match(a, '^(%d+)-(%d+)$')"
           + " local bm, bs = string.match(b, '^(%d+)-(%d+)$')"
           + " am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)"
           + " return am < bm or (am == bm and as < bs) end"
-          + " local safe = nil local seen = {}"
+          + " local function groups() local out = {}"
           + " for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do"
-          + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end"
-          + " seen[f['name']] = true"
-          + " local at = f['last-delivered-id']"
-          + " if f['pending'] > 0 then at = redis.call('XPENDING', KEYS[1], f['name'])[2] end"
+          + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end out[#out + 1] = f end"
+          + " return out end"
+          + " local function floor(f) local at, incl = f['last-delivered-id'], 1"
+          + " if f['pending'] > 0 then"
+          + " local p = redis.call('XPENDING', KEYS[1], f['name'])[2]"
+          + " if not before(at, p) then at, incl = p, 0 end end"
+          + " return at, incl end";
+
+  private static final String TRIM_READ =
+      "local keep = tonumber(ARGV[1])"
+          + " local excess = redis.call('XLEN', KEYS[1]) - keep"
+          + " if excess <= 0 then return redis.call('XLEN', KEYS[1]) end"
+          + GROUP_FUNCTIONS
+          + " local safe = nil local seen = {}"
+          + " for _, f in ipairs(groups()) do seen[f['name']] = true local at = floor(f)"
           + " if safe == nil or before(at, safe) then safe = at end end"
           + " for i = 3, #ARGV do if not seen[ARGV[i]] then"
           + " local now = redis.call('TIME')"
@@ -121,12 +139,10 @@ public final class RedisStreams {
   static final int DEAD_LETTERS_SCANNED = 1_000;
 
   /**
-   * A script, to send in a pipeline ({@link #acknowledged}): every group's last delivered entry, or
-   * its oldest pending one where that comes first (pending entries are those after which a group
-   * may have acknowledged some and not others; a group moved back, {@code XGROUP SETID}, has
-   * delivered less than it holds pending); the oldest entry a group gave up on, by the copies in
-   * {@code <stream>:dead} (an acknowledgement, but not a handling: a re-drive is its next chance,
-   * and the copy is lost with Redis too).
+   * A script, to send in a pipeline ({@link #acknowledged}): how far every group has handled the
+   * stream ({@link #GROUP_FUNCTIONS}); the oldest entry a group gave up on, by the copies in {@code
+   * <stream>:dead} (an acknowledgement, but not a handling: a re-drive is its next chance, and the
+   * copy is lost with Redis too).
    */
   public static Request acknowledgedRequest(
       String stream, String sequenceKey, List<String> readers) {
@@ -155,19 +171,9 @@ public final class RedisStreams {
   private static final String ACKNOWLEDGED =
       "local seq = tonumber(redis.call('GET', KEYS[3]) or '0')"
           + " if #ARGV < 2 or redis.call('EXISTS', KEYS[1]) == 0 then return {seq} end"
-          + " local function before(a, b)"
-          + " local am, as = string.match(a, '^(%d+)-(%d+)$')"
-          + " local bm, bs = string.match(b, '^(%d+)-(%d+)$')"
-          + " am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)"
-          + " return am < bm or (am == bm and as < bs) end"
+          + GROUP_FUNCTIONS
           + " local bound = nil local incl = 0 local seen = {}"
-          + " for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do"
-          + " local f = {} for i = 1, #g, 2 do f[g[i]] = g[i + 1] end"
-          + " seen[f['name']] = true"
-          + " local at, atIncl = f['last-delivered-id'], 1"
-          + " if f['pending'] > 0 then"
-          + " local p = redis.call('XPENDING', KEYS[1], f['name'])[2]"
-          + " if not before(at, p) then at, atIncl = p, 0 end end"
+          + " for _, f in ipairs(groups()) do seen[f['name']] = true local at, atIncl = floor(f)"
           + " if bound == nil or before(at, bound) or (at == bound and atIncl == 0) then"
           + " bound, incl = at, atIncl end end"
           + " if bound == nil then return {seq} end"

@@ -194,6 +194,36 @@ class OutboxRelayTest {
   }
 
   @Test
+  void trimmingKeepsWhatAGroupMovedBackWillReadAgain() throws Exception {
+    RedisStreams streams = new RedisStreams(redis);
+    streams.ensureGroup(STREAM, "replaying").await().atMost(Duration.ofSeconds(5));
+    OutboxRelay relay = relayKeepingFifty(streams);
+    relay.start();
+    for (int i = 0; i < 400; i++) {
+      insert(poolA, "e-" + i).await().indefinitely();
+    }
+    relay.kick();
+    awaitPublished(400);
+    // The group read all 400 and acknowledged the first 300; then it was moved back to the start
+    // to read everything again (a projection replay), its last 100 still pending.
+    List<StreamEntry> read =
+        streams
+            .readGroup(STREAM, "replaying", "c", 1000, 0, ">")
+            .await()
+            .atMost(Duration.ofSeconds(5));
+    streams
+        .ack(STREAM, "replaying", read.subList(0, 300).stream().map(StreamEntry::id).toList())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    redis
+        .send(Request.cmd(Command.XGROUP).arg("SETID").arg(STREAM).arg("replaying").arg("0"))
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    assertEquals(400L, relay.trim().await().atMost(Duration.ofSeconds(5)).get(STREAM));
+    relay.stop();
+  }
+
+  @Test
   void aStreamIsKeptWholeWhileOneOfItsKnownReadersHasNoGroup() throws Exception {
     String stream = Streams.PAYMENT_EVENTS;
     RedisStreams streams = new RedisStreams(redis);
