@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -677,7 +676,7 @@ public final class OutboxRelay {
    * check; it never holds publishing up.
    */
   private Uni<Void> recordAcknowledged(SqlConnection conn, long sequence) {
-    List<String> checked = List.copyOf(new TreeSet<>(run.streams()));
+    List<String> checked = run.streams();
     if (checked.isEmpty()) {
       return Uni.createFrom().voidItem();
     }

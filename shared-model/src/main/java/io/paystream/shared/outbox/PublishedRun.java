@@ -4,9 +4,10 @@ import io.paystream.shared.stream.RedisStreams.Acknowledged;
 import io.paystream.shared.stream.RedisStreams.Bound;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The batches the lead has published one after another, without a break, with the stream entries
@@ -122,11 +123,11 @@ final class PublishedRun {
     return at == null;
   }
 
-  /** The streams whose entries the run waits to see acknowledged. */
-  synchronized Set<String> streams() {
-    Set<String> out = new HashSet<>();
+  /** The streams whose entries the run waits to see acknowledged, in order. */
+  synchronized List<String> streams() {
+    Set<String> out = new TreeSet<>();
     batches.forEach(b -> out.addAll(b.lastEntries().keySet()));
-    return out;
+    return List.copyOf(out);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.paystream.shared.stream;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stream, consumer-group and key names in Redis. Every entry is one {@code EventEnvelope} in the
@@ -60,27 +61,31 @@ public final class Streams {
   private Streams() {}
 
   /**
-   * The streams that services' outboxes publish to: those with known readers. An outbox writes to
-   * no other: a relay taking the lead reads where each of these ends, and records what every reader
-   * has acknowledged from there (io.paystream.shared.outbox.PublishedRun); it would not see the
-   * readers of a stream missing here.
+   * The consumer groups that read each stream services' outboxes publish to, each group named after
+   * its service.
    */
-  public static final List<String> OUTBOX_STREAMS =
-      List.of(MERCHANT_EVENTS, PAYMENT_EVENTS, REFUND_EVENTS, PAYMENT_JOBS, REFUND_JOBS);
+  private static final Map<String, List<String>> READERS =
+      Map.of(
+          MERCHANT_EVENTS, List.of(REFUND_SERVICE, WEBHOOK_SERVICE),
+          PAYMENT_EVENTS, List.of(REFUND_SERVICE, WEBHOOK_SERVICE),
+          REFUND_EVENTS, List.of(WEBHOOK_SERVICE, PAYMENTS_SERVICE),
+          PAYMENT_JOBS, List.of(PAYMENTS_SERVICE),
+          REFUND_JOBS, List.of(REFUND_SERVICE));
 
   /**
-   * The consumer groups that read a stream, each named after its service (none for a stream not
-   * listed above). Trimming keeps a stream whole while one of them has no group ({@link
-   * RedisStreams#trimRead}).
+   * The streams that services' outboxes publish to: those with known readers, in a fixed order. An
+   * outbox writes to no other: a relay taking the lead reads where each of these ends, and records
+   * what every reader has acknowledged from there (io.paystream.shared.outbox.PublishedRun); it
+   * would not see the readers of a stream missing here.
+   */
+  public static final List<String> OUTBOX_STREAMS = READERS.keySet().stream().sorted().toList();
+
+  /**
+   * The consumer groups that read a stream (none for a stream outboxes do not publish to). Trimming
+   * keeps a stream whole while one of them has no group ({@link RedisStreams#trimRead}).
    */
   public static List<String> readersOf(String stream) {
-    return switch (stream) {
-      case MERCHANT_EVENTS, PAYMENT_EVENTS -> List.of(REFUND_SERVICE, WEBHOOK_SERVICE);
-      case REFUND_EVENTS -> List.of(WEBHOOK_SERVICE, PAYMENTS_SERVICE);
-      case PAYMENT_JOBS -> List.of(PAYMENTS_SERVICE);
-      case REFUND_JOBS -> List.of(REFUND_SERVICE);
-      default -> List.of();
-    };
+    return READERS.getOrDefault(stream, List.of());
   }
 
   /** The dead-letter stream of {@code stream}. */
